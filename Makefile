@@ -1,0 +1,44 @@
+# Every target builds .venv from nothing but python3, so a fresh machine needs no other step.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SAMPLE  := samples/火车站支行-2026-11.xlsx
+OUTDIR  := build/demo
+DEMODAY := 2026-11-20
+
+.PHONY: demo test lint bench samples templates clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUTDIR)
+	$(BIN)/branchkit validate $(SAMPLE) || true
+	$(BIN)/branchkit refresh $(SAMPLE) --date $(DEMODAY) --out $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx
+	$(BIN)/branchkit build-agenda $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --date $(DEMODAY)
+	$(BIN)/branchkit build-agenda $(SAMPLE) --date $(DEMODAY) --format md --out $(OUTDIR)/夕会议程-$(DEMODAY).md
+	@echo "演示完成：结果在 $(OUTDIR)/"
+
+lint: $(STAMP)
+	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks
+	$(BIN)/mypy
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+samples: $(STAMP)
+	$(BIN)/python -m branchkit.samples samples
+
+templates: $(STAMP)
+	$(BIN)/python -m branchkit.templates templates/xlsx
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

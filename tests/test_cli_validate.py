@@ -1,0 +1,60 @@
+"""`branchkit validate` and `branchkit init` through the real CLI (CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from branchkit.cli import main
+from branchkit.read import read_book
+from click.testing import CliRunner
+
+from .conftest import MESSY, SAMPLE
+
+
+def test_validate_clean_sample_exits_0() -> None:
+    result = CliRunner().invoke(main, ["validate", str(SAMPLE)])
+    assert result.exit_code == 0
+    assert "没有发现数据问题" in result.output
+
+
+def test_validate_messy_lists_problems_and_exits_1() -> None:
+    result = CliRunner().invoke(main, ["validate", str(MESSY)])
+    assert result.exit_code == 1
+    assert "跟踪记录!L3  大概二十万左右" in result.output
+    assert "7 个错误，13 个警告" in result.output
+
+
+def test_validate_json_follows_spec_shape() -> None:
+    result = CliRunner().invoke(main, ["validate", str(MESSY), "--json"])
+    data = json.loads(result.output)
+    assert data["网点"] == "测试支行"
+    assert {
+        "表": "跟踪记录",
+        "单元格": "L3",
+        "值": "大概二十万左右",
+        "问题": "不是金额",
+        "级别": "错误",
+    } in data["数据问题"]
+
+
+def test_unusable_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not excel")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "notes.xlsx" in result.output and "Traceback" not in result.output
+
+
+def test_init_writes_a_blank_workbook_that_reads(tmp_path: Path) -> None:
+    target = tmp_path / "新网点.xlsx"
+    result = CliRunner().invoke(
+        main, ["init", str(target), "--branch", "火车站支行", "--month", "2026-11"]
+    )
+    assert result.exit_code == 0, result.output
+    book = read_book(target)
+    assert book.settings.branch == "火车站支行"
+    assert [p for p in book.problems if p.level == "错误"] == []
+    again = CliRunner().invoke(main, ["init", str(target)])
+    assert again.exit_code == 2 and "已存在" in again.output

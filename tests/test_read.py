@@ -1,0 +1,145 @@
+"""Reading tolerates what people do to sheets: reordered, renamed, Traditional or English headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from branchkit.problems import ERROR, BookError
+from branchkit.read import load_book, read_book
+
+from .conftest import SAMPLE
+
+PRODUCTS = [["产品名称", "指标", "单位"], ["乾元—日鑫月溢", "理财", "万元"]]
+ROSTER = [["姓名", "岗位"], ["李四", "客户助理"], ["赵六", "理财经理"]]
+
+
+def _book(
+    tracking: list[list[object]], **extra: list[list[object]]
+) -> dict[str, list[list[object]]]:
+    return {"人员": ROSTER, "产品": PRODUCTS, "追踪表": tracking, **extra}
+
+
+def test_columns_in_any_order() -> None:
+    book = load_book(
+        _book(
+            [
+                ["达成金额或数量", "接收人", "推荐时间", "客户姓名", "达成产品"],
+                ["20万", "赵六", "2026-11-02", "张三", "乾元—日鑫月溢"],
+            ]
+        )
+    )
+    row = book.tracking.iloc[0]
+    assert (row["amount"], row["receiver"], row["customer"]) == (20.0, "赵六", "张三")
+    assert row["referred_on"] == dt.date(2026, 11, 2)
+    assert book.cell("tracking", "amount", 2) == "A2"
+
+
+def test_traditional_and_english_headers() -> None:
+    book = load_book(
+        {
+            "人員": [["姓名", "崗位"], ["李四", "客户助理"]],
+            "Products": [["Product", "Indicator", "Unit"], ["乾元—日鑫月溢", "理财", "万元"]],
+            "追蹤表": [
+                ["客戶姓名", "推薦時間", "接收人", "達成產品", "達成金額或數量（萬元）"],
+                ["张三", "2026.11.2", "李四", "乾元—日鑫月溢", "5000元"],
+            ],
+        }
+    )
+    assert book.tracking.iloc[0]["amount"] == 0.5
+    assert book.roster.iloc[0]["role"] == "客户助理"
+
+
+def test_missing_required_column_names_the_header_row_and_suggests() -> None:
+    book = load_book(_book([["客户姓名", "推荐日", "接收人"], ["张三", "2026-11-02", "赵六"]]))
+    missing = [p for p in book.problems if p.problem == "缺少必填列“推荐时间”"]
+    assert len(missing) == 1
+    assert (missing[0].sheet, missing[0].cell, missing[0].level) == ("追踪表", "1", ERROR)
+    assert "推荐日" in missing[0].detail
+
+
+def test_missing_sheet_suggests_the_closest_name() -> None:
+    raw = _book([["客户姓名", "推荐时间", "接收人"]])
+    raw["转介登记2"] = [["随便"]]
+    book = load_book(raw)
+    missing = [p for p in book.problems if p.sheet == "转介登记" and p.problem == "缺少工作表"]
+    assert missing and "转介登记2" in missing[0].detail
+
+
+def test_header_below_a_title_row() -> None:
+    book = load_book(
+        _book(
+            [
+                ["火车站支行 11月追踪表"],
+                [],
+                ["客户姓名", "推荐时间", "接收人"],
+                ["张三", "2026-11-02", "赵六"],
+            ]
+        )
+    )
+    assert list(book.tracking["row"]) == [4]
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers() -> None:
+    book = load_book(
+        _book(
+            [
+                ["客户姓名", "推荐时间", "接收人"],
+                ["张三", "2026-11-02", "赵六"],
+                [None, "", " "],
+                ["李五", "2026-11-03", "赵六"],
+            ]
+        )
+    )
+    assert list(book.tracking["row"]) == [2, 4]
+
+
+def test_sample_month_reads_clean() -> None:
+    book = read_book(SAMPLE)
+    assert book.problems == []
+    assert len(book.referrals) >= 300
+    assert len(book.roster) >= 12
+    assert set(book.roster["role"]) >= {
+        "客户助理",
+        "柜员",
+        "大堂经理",
+        "服务经理",
+        "理财经理",
+        "客户经理",
+        "厅堂主管",
+    }
+    assert (book.tracking["product"].isna()).any()  # failed referrals are recorded too
+    assert book.tracking["referrer"].isna().any()  # own sales
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_text("hello")
+    with pytest.raises(BookError, match="不是 Excel 工作簿"):
+        read_book(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(BookError, match="找不到这个文件"):
+        read_book(tmp_path / "nope.xlsx")
+
+
+def test_encrypted_workbook_is_detected(tmp_path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    with SAMPLE.open("rb") as plain:
+        OOXMLFile(plain).encrypt("secret", encrypted)
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(encrypted.getvalue())
+    with pytest.raises(BookError, match="打开密码"):
+        read_book(path)
+
+
+def test_corrupt_zip(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(SAMPLE.read_bytes()[:2000])
+    with pytest.raises(BookError, match="损坏"):
+        read_book(path)

@@ -1,0 +1,161 @@
+"""The `branchkit` command: thin wrappers over the same functions the Excel buttons call.
+
+Each command parses options, calls the library, and formats what comes back. Failures a user can
+fix come out as one line naming the file and what to do; a traceback only with --debug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .problems import ERROR, BookError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class BranchkitGroup(click.Group):
+    """Turns known failures into one clear line, and unknown ones into a short apology."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BookError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(f"错误：{exc}", err=True)
+            ctx.exit(EXIT_UNUSABLE)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(
+                f"内部错误：{type(exc).__name__}: {exc}（加 --debug 可查看详细信息）", err=True
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _json_out(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# ---------------------------------------------------------------- shared options (one decorator each)
+
+
+def book_argument(func: F) -> F:
+    return click.argument("book", type=click.Path(path_type=Path))(func)
+
+
+def date_option(func: F) -> F:
+    return click.option(
+        "--date",
+        "day",
+        type=click.DateTime(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
+        default=None,
+        help="统计日期 D（默认今天），如 2026-11-20",
+    )(func)
+
+
+def period_option(func: F) -> F:
+    return click.option(
+        "--period",
+        type=click.Choice(["day", "week", "month"]),
+        default="month",
+        show_default=True,
+        help="期间：当日 / 本周至今 / 本月至今",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（UTF-8）")(func)
+
+
+def out_option(func: F) -> F:
+    return click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="写到另一个文件，原工作簿保持不变",
+    )(func)
+
+
+def _day(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+# ---------------------------------------------------------------- commands
+
+
+@click.group(cls=BranchkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="出错时显示完整的技术信息")
+@click.version_option(package_name="branchkit")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """branchkit：网点营销管理——转介、排行、跟进、夕会，都在 Excel 里。"""
+    ctx.meta["debug"] = debug
+
+
+@main.command()
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--branch", default="", help="网点名称，如 火车站支行")
+@click.option("--month", default="", help="统计月份，如 2026-11")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖")
+def init(book: Path, branch: str, month: str, force: bool) -> None:
+    """新建一个空白的网点工作簿（含全部输入表和说明）。"""
+    from .templates import write_branch_workbook
+
+    if book.exists() and not force:
+        raise BookError(book, "文件已存在；要覆盖请加 --force")
+    if book.suffix.lower() != ".xlsx":
+        raise BookError(book, "请用 .xlsx 作为文件扩展名")
+    write_branch_workbook(book, branch, month)
+    click.echo(f"已新建：{book}")
+
+
+def format_problems(problems: list[Problem]) -> str:
+    """The problem list as an aligned plain-text table (CJK characters count double)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    def pad(text: str, size: int) -> str:
+        return text + " " * max(0, size - width(text))
+
+    rows = [("级别", "位置", "值", "问题")]
+    for p in problems:
+        value = p.value if width(p.value) <= 24 else p.value[:20] + "…"
+        rows.append((p.level, p.where, value, p.problem + (f"（{p.detail}）" if p.detail else "")))
+    sizes = [max(width(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join(pad(cell, sizes[i]) if i < 3 else cell for i, cell in enumerate(r)) for r in rows
+    )
+
+
+@main.command()
+@book_argument
+@json_option
+def validate(book: Path, as_json: bool) -> None:
+    """检查工作簿的数据问题。无错误时退出码 0，有错误 1，无法打开 2。"""
+    from .read import read_book
+
+    loaded = read_book(book)
+    problems = loaded.problems
+    errors = sum(p.level == ERROR for p in problems)
+    if as_json:
+        _json_out({"网点": loaded.settings.branch, "数据问题": [p.as_json() for p in problems]})
+    elif problems:
+        click.echo(format_problems(problems))
+        click.echo(f"\n{book.name}：{errors} 个错误，{len(problems) - errors} 个警告")
+    else:
+        click.echo(f"{book.name}：没有发现数据问题")
+    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)

@@ -1,0 +1,52 @@
+"""README sections generated from the code, so the docs cannot drift: `python -m branchkit.docs`.
+
+The column table comes from the schema, the command table from each command's --help.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from . import schema
+from .templates import describe_column
+
+MARKERS = ("columns", "commands")
+
+
+def columns_table() -> str:
+    lines = ["| 工作表 | 列名 | 必填 | 说明 |", "|---|---|---|---|"]
+    for sheet in schema.INPUT_SHEETS:
+        for col in sheet.columns:
+            lines.append(
+                f"| {sheet.name} | {col.header} | {'是' if col.required else ''} | {describe_column(col)} |"
+            )
+    return "\n".join(lines)
+
+
+def commands_table() -> str:
+    import click
+
+    from .cli import main
+
+    ctx = click.Context(main, info_name="branchkit")
+    lines = ["| 命令 | 作用 |", "|---|---|"]
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        if command is not None and not command.hidden:
+            lines.append(f"| `branchkit {name}` | {command.get_short_help_str(limit=80)} |")
+    return "\n".join(lines)
+
+
+def render(readme: str) -> str:
+    for marker in MARKERS:
+        body = columns_table() if marker == "columns" else commands_table()
+        pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.S)
+        readme = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), readme)  # noqa: B023
+    return readme
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,0 +1,68 @@
+"""Problems found in the input, kept as values until the edge decides how to show them (SPEC §8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "错误"
+WARNING = "警告"
+
+
+def column_letter(index: int) -> str:
+    """1 -> A, 27 -> AA: Excel's column names, for cell references in messages."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(row: int | None, col: int | None) -> str:
+    """A1-style reference; a whole row is '14', a whole column 'J', a whole sheet ''."""
+    if row and col:
+        return f"{column_letter(col)}{row}"
+    if row:
+        return str(row)
+    if col:
+        return column_letter(col)
+    return ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, at one place a person can go and fix."""
+
+    sheet: str
+    cell: str
+    value: str
+    problem: str  # short Chinese statement, e.g. 不是金额
+    level: str = ERROR
+    detail: str = ""  # what was expected / what to do
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def line(self) -> str:
+        """The one-line message shown on the command line and in 数据问题."""
+        shown = f' "{self.value}"' if self.value != "" else ""
+        extra = f"（{self.detail}）" if self.detail else ""
+        return f"{self.where}:{shown} {self.problem}{extra}"
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "表": self.sheet,
+            "单元格": self.cell,
+            "值": self.value,
+            "问题": self.problem,
+            "级别": self.level,
+        }
+
+
+class BookError(Exception):
+    """A workbook that cannot be used at all (not Excel, encrypted, locked...): one clear line."""
+
+    def __init__(self, path: object, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message

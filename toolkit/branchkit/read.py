@@ -1,0 +1,621 @@
+"""Branch workbook -> typed tables + problems.
+
+Two steps, so the Excel buttons can share the second: `read_raw` turns a file into plain rows of
+cell values (python-calamine: several times faster than openpyxl and never writes), and
+`load_book` turns rows of values — from a file or from xlwings — into typed pandas tables,
+whatever the column order, header spelling or sheet name, listing every problem with its cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import parse, schema
+from .parse import Bad
+from .problems import ERROR, WARNING, BookError, Problem, cell_ref
+from .schema import Column, Kind, Sheet
+
+RawSheet = list[list[Any]]
+RawBook = dict[str, RawSheet]
+
+HEADER_SEARCH_ROWS = 5
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+# ---------------------------------------------------------------- the file edge
+
+
+def owner_file(path: Path) -> Path:
+    """Excel's lock file for an open workbook: ~$name.xlsx beside it (first two chars replaced
+    when the name is long; both spellings are checked)."""
+    return path.with_name("~$" + path.name)
+
+
+def open_in_excel(path: Path) -> bool:
+    candidates = {owner_file(path), path.with_name("~$" + path.name[2:])}
+    return any(c.exists() for c in candidates if c.name != "~$")
+
+
+def check_readable(path: Path) -> str:
+    """Returns 'xlsx' or 'xls', or raises BookError with what the user should do."""
+    if not path.exists():
+        raise BookError(path, "找不到这个文件，请检查路径")
+    if path.is_dir():
+        raise BookError(path, "这是一个文件夹，不是工作簿")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except PermissionError as exc:
+        raise BookError(path, "文件被占用（可能正在 Excel 中打开），请关闭后重试") from exc
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head == OLE_MAGIC:
+        if _is_encrypted(path):
+            raise BookError(
+                path,
+                "工作簿设置了打开密码，branchkit 无法读取；请在 Excel 中取消密码"
+                "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重试",
+            )
+        return "xls"
+    raise BookError(path, "不是 Excel 工作簿（.xlsx / .xlsm / .xls），请确认文件")
+
+
+def _is_encrypted(path: Path) -> bool:
+    import msoffcrypto
+
+    try:
+        with path.open("rb") as handle:
+            return bool(msoffcrypto.OfficeFile(handle).is_encrypted())
+    except Exception:  # an OLE file msoffcrypto cannot classify: treat as a legacy workbook
+        return False
+
+
+def read_raw(path: str | Path, only: Iterable[str] | None = None) -> RawBook:
+    """Every sheet (or only the named ones) as rows of Python values; row 0 is Excel's row 1."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    check_readable(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise BookError(path, f"无法打开工作簿，文件可能已损坏（{type(exc).__name__}）") from exc
+    wanted = set(only) if only is not None else None
+    raw: RawBook = {}
+    for name in book.sheet_names:
+        if wanted is not None and name not in wanted:
+            continue
+        try:
+            raw[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # a chart sheet or an unreadable sheet holds no input rows
+            raw[name] = []
+    return raw
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    check_readable(path)
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as exc:
+        raise BookError(path, f"无法打开工作簿，文件可能已损坏（{type(exc).__name__}）") from exc
+
+
+# ---------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    branch: str = ""
+    parent: str = ""
+    month: dt.date | None = None
+    host: str = ""
+    share: float = 0.3
+    credit_mode: str = "分润"
+    tolerance: float = 0.05
+    progress_basis: str = "自然日"
+    stale_days: int = 2
+    mask: bool = True
+    training: str = ""
+    mail_to: tuple[str, ...] = ()
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_user: str = ""
+    backups: int = 5
+
+
+# ---------------------------------------------------------------- the typed book
+
+
+@dataclass
+class Book:
+    """The input sheets as typed tables. Each table keeps `row`, the Excel row it came from."""
+
+    source: str
+    settings: Settings
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem] = field(default_factory=list)
+    sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
+
+    def __getattr__(self, key: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if key in tables:
+            return tables[key]
+        raise AttributeError(key)
+
+    def sheet_name(self, key: str) -> str:
+        return self.sheet_names.get(key, schema.SHEETS_BY_KEY[key].name)
+
+    def cell(self, key: str, column: str, row: int) -> str:
+        """Where a value sits in the workbook as it is (columns may be reordered)."""
+        return cell_ref(row, self.positions.get(key, {}).get(column))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+_PARENS = re.compile(r"[（(][^）)]*[）)]")
+_PUNCT = re.compile(r"[\s*＊:：_\-—]+")
+
+
+@lru_cache(maxsize=2048)
+def normalize_label(text: str) -> str:
+    """'  達成金額或數量（萬元）* ' -> '达成金额或数量': how headers and sheet names are compared."""
+    text = _PARENS.sub("", str(text))
+    text = _PUNCT.sub("", text).lower()
+    if any(ord(ch) > 0x2E7F for ch in text):
+        text = _t2s()(text)
+    return text
+
+
+def _labels(header: str, aliases: tuple[str, ...]) -> set[str]:
+    return {normalize_label(x) for x in (header, *aliases)}
+
+
+@cache
+def _column_index(sheet: Sheet) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for col in sheet.columns:
+        for label in _labels(col.header, col.aliases):
+            index.setdefault(label, col)
+    return index
+
+
+def _match_headers(sheet: Sheet, row: list[Any]) -> dict[int, Column]:
+    index = _column_index(sheet)
+    found: dict[int, Column] = {}
+    seen: set[str] = set()
+    for pos, value in enumerate(row):
+        if parse.is_blank(value):
+            continue
+        col = index.get(normalize_label(parse.clean_text(value)))
+        if col and col.key not in seen:
+            found[pos] = col
+            seen.add(col.key)
+    return found
+
+
+def _find_header(sheet: Sheet, rows: RawSheet) -> tuple[int, dict[int, Column]]:
+    best_row, best = -1, {}  # type: tuple[int, dict[int, Column]]
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = _match_headers(sheet, row)
+        if len(found) > len(best):
+            best_row, best = i, found
+    return best_row, best
+
+
+def _resolve_sheets(raw: RawBook, problems: list[Problem]) -> dict[str, str]:
+    """Schema key -> workbook sheet name, accepting aliases, Traditional names and renamed sheets."""
+    by_label = {normalize_label(name): name for name in raw}
+    resolved: dict[str, str] = {}
+    for sheet in schema.INPUT_SHEETS:
+        for label in _labels(sheet.name, sheet.aliases):
+            if label in by_label and by_label[label] not in resolved.values():
+                resolved[sheet.key] = by_label[label]
+                break
+    ignored = {
+        normalize_label(n) for n in (*schema.GENERATED_SHEETS, "说明", "控制台", "xlwings.conf")
+    }
+    spare = [n for n in raw if n not in resolved.values() and normalize_label(n) not in ignored]
+    for sheet in schema.INPUT_SHEETS:
+        if sheet.key in resolved:
+            continue
+        # A renamed sheet is recognised by its headers: most required columns present.
+        required = [c for c in sheet.columns if c.required]
+        for name in spare:
+            _, found = _find_header(sheet, raw[name])
+            hits = {c.key for c in found.values()}
+            if len(hits) >= 2 and sum(c.key in hits for c in required) >= max(
+                2, len(required) * 0.6
+            ):
+                resolved[sheet.key] = name
+                spare.remove(name)
+                problems.append(
+                    Problem(
+                        name,
+                        "",
+                        name,
+                        f"工作表名不是标准名称，已按“{sheet.name}”读取",
+                        WARNING,
+                        f"建议改名为“{sheet.name}”",
+                    )
+                )
+                break
+        else:
+            if sheet.required:
+                close = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.3)
+                hint = (
+                    f"是不是“{close[0]}”？请改名为“{sheet.name}”"
+                    if close
+                    else "请从模板复制该工作表"
+                )
+                problems.append(Problem(sheet.name, "", "", "缺少工作表", ERROR, hint))
+    return resolved
+
+
+# ---------------------------------------------------------------- cells -> typed values
+
+
+def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> Any:
+    kind = col.kind
+    if kind is Kind.TEXT:
+        return parse.clean_text(value) or None
+    if kind is Kind.NAME:
+        return parse.clean_name(value) or None
+    if kind is Kind.DATE:
+        return parse.parse_date(value, month)
+    if kind is Kind.AMOUNT:
+        return parse.parse_amount(value, unit)
+    if kind is Kind.NUMBER:
+        return parse.parse_number(value)
+    if kind is Kind.COUNT:
+        return parse.parse_count(value)
+    if kind is Kind.YESNO:
+        return parse.parse_yesno(value)
+    if kind is Kind.CHOICE:
+        return parse.parse_choice(value, col.choices)
+    if kind is Kind.PHONE:
+        return parse.parse_phone(value)
+    if kind is Kind.ID_NUMBER:
+        return parse.parse_id_number(value)
+    if kind is Kind.NAMES:
+        return parse.parse_names(value) or None
+    raise AssertionError(kind)
+
+
+# Parse failures that still let the row count (SPEC §8): the value is kept or dropped, row stays.
+_WARNING_KINDS = {Kind.PHONE, Kind.ID_NUMBER, Kind.CHOICE, Kind.YESNO}
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_table(
+    sheet: Sheet,
+    name: str,
+    rows: RawSheet,
+    month: dt.date | None,
+    problems: list[Problem],
+    units: tuple[str, Mapping[str, str]] | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    header_at, found = _find_header(sheet, rows)
+    columns = {c.key: [] for c in sheet.columns}  # type: dict[str, list[Any]]
+    columns["row"] = []
+    if header_at < 0:
+        problems.append(
+            Problem(
+                name,
+                "1",
+                "",
+                "找不到表头",
+                ERROR,
+                "第一行应是列名：" + "、".join(c.header for c in sheet.columns),
+            )
+        )
+        return pd.DataFrame(columns), {}
+    present = {c.key for c in found.values()}
+    for col in sheet.columns:
+        if col.required and col.key not in present:
+            header_cells = [parse.clean_text(v) for v in rows[header_at] if not parse.is_blank(v)]
+            unknown = [h for h in header_cells if normalize_label(h) not in _column_index(sheet)]
+            close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.4)
+            hint = f"是不是“{close[0]}”？请改为“{col.header}”" if close else "请补上这一列"
+            problems.append(
+                Problem(name, str(header_at + 1), "", f"缺少必填列“{col.header}”", ERROR, hint)
+            )
+    unit_pos = next((p for p, c in found.items() if units and c.key == units[0]), None)
+    seen_rows: dict[tuple[Any, ...], int] = {}
+    for offset, row in enumerate(rows[header_at + 1 :]):
+        excel_row = header_at + offset + 2
+        cells = {pos: row[pos] if pos < len(row) else None for pos in found}
+        if all(parse.is_blank(v) for v in cells.values()):
+            continue
+        fingerprint = tuple(_display(v).strip() for v in cells.values())
+        if fingerprint in seen_rows:
+            problems.append(
+                Problem(
+                    name,
+                    str(excel_row),
+                    "",
+                    "重复",
+                    WARNING,
+                    f"与第 {seen_rows[fingerprint]} 行完全相同，只计一次",
+                )
+            )
+            continue
+        seen_rows[fingerprint] = excel_row
+        unit = ""
+        if units is not None and unit_pos is not None:
+            unit = units[1].get(parse.clean_name(cells[unit_pos]), "")
+        values: dict[str, Any] = {c.key: None for c in sheet.columns}
+        for pos, col in found.items():
+            raw_value = cells[pos]
+            value = _parse_cell(col, raw_value, month, unit)
+            where = cell_ref(excel_row, pos + 1)
+            if isinstance(value, Bad):
+                level = WARNING if col.kind in _WARNING_KINDS else ERROR
+                problems.append(
+                    Problem(
+                        name,
+                        where,
+                        _display(raw_value),
+                        value.reason,
+                        level,
+                        f"“{col.header}”" + _expected(col),
+                    )
+                )
+                # A choice outside the list is still a usable label (e.g. a new indicator).
+                value = parse.clean_name(raw_value) if col.kind is Kind.CHOICE else None
+            elif value is None and col.required:
+                problems.append(
+                    Problem(name, where, "", "缺少必填项", ERROR, f"“{col.header}”不能为空")
+                )
+            values[col.key] = value
+        for key, value in values.items():
+            columns[key].append(value)
+        columns["row"].append(excel_row)
+    return _frame(sheet, columns), {c.key: pos + 1 for pos, c in found.items()}
+
+
+_NUMERIC = {Kind.AMOUNT, Kind.NUMBER, Kind.COUNT}
+
+
+def _frame(sheet: Sheet, columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """Numbers become float columns (NaN when empty); everything else stays Python objects with
+    None for empty, so `if name:` means what it says (pandas 3 would make text NaN otherwise)."""
+    kinds = {c.key: c.kind for c in sheet.columns}
+    data = {
+        key: pd.Series(values, dtype="float64" if kinds.get(key) in _NUMERIC else object)
+        for key, values in columns.items()
+        if key != "row"
+    }
+    data["row"] = pd.Series(columns["row"], dtype="int64")
+    return pd.DataFrame(data)
+
+
+def _expected(col: Column) -> str:
+    return {
+        Kind.DATE: "应为日期，如 2026-11-20",
+        Kind.AMOUNT: "应为金额或数量，如 20、20万、5000元",
+        Kind.NUMBER: "应为数字",
+        Kind.COUNT: "应为整数",
+        Kind.YESNO: "应为 是 或 否",
+        Kind.PHONE: "应为11位手机号",
+        Kind.CHOICE: "可选：" + "、".join(col.choices),
+    }.get(col.kind, "")
+
+
+def _read_settings(
+    name: str, rows: RawSheet, problems: list[Problem]
+) -> tuple[Settings, dict[str, int]]:
+    by_label: dict[str, schema.Setting] = {}
+    for setting in schema.SETTING_ITEMS:
+        for label in _labels(setting.label, setting.aliases):
+            by_label[label] = setting
+    header_at, found = _find_header(schema.SETTINGS, rows)
+    key_pos = next((p for p, c in found.items() if c.key == "key"), 0)
+    value_pos = next((p for p, c in found.items() if c.key == "value"), 1)
+    typed: dict[str, Any] = {}
+    where: dict[str, int] = {}
+    for offset, row in enumerate(rows[header_at + 1 :]):
+        excel_row = header_at + offset + 2
+        key_text = parse.clean_text(row[key_pos]) if key_pos < len(row) else ""
+        item = by_label.get(normalize_label(key_text)) if key_text else None
+        if item is None:
+            continue
+        raw_value = row[value_pos] if value_pos < len(row) else None
+        cell = cell_ref(excel_row, value_pos + 1)
+        where[item.key] = excel_row
+        if parse.is_blank(raw_value):
+            continue
+        value = _setting_value(item.key, raw_value)
+        if isinstance(value, Bad):
+            problems.append(
+                Problem(
+                    name,
+                    cell,
+                    _display(raw_value),
+                    value.reason,
+                    WARNING,
+                    f"“{item.label}”已按默认值 {item.default or '空'} 处理",
+                )
+            )
+            continue
+        typed[item.key] = value
+    return Settings(**typed), where
+
+
+def _setting_value(key: str, value: Any) -> Any:
+    text = parse.clean_text(value)
+    if key in ("share", "tolerance"):
+        number = parse.parse_number(value)
+        if isinstance(number, float) and 0 <= number <= 1:
+            return number
+        return Bad("应为 0 到 1 之间的比例")
+    if key in ("stale_days", "backups", "smtp_port"):
+        count = parse.parse_count(value)
+        return count if isinstance(count, int) else Bad("应为整数")
+    if key == "mask":
+        flag = parse.parse_yesno(value)
+        return flag if isinstance(flag, bool) else Bad("应为 是 或 否")
+    if key == "month":
+        if isinstance(value, (dt.date, int, float)):
+            day = parse.parse_date(value)
+        else:
+            match = re.match(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$", text)
+            day = (
+                _month_start(int(match.group(1)), int(match.group(2))) if match else Bad("应为年月")
+            )
+        return day.replace(day=1) if isinstance(day, dt.date) else Bad("应为年月，如 2026-11")
+    if key == "credit_mode":
+        return text if text in ("分润", "双计") else Bad("应为 分润 或 双计")
+    if key == "progress_basis":
+        return text if text in ("自然日", "工作日") else Bad("应为 自然日 或 工作日")
+    if key == "mail_to":
+        return tuple(a for a in re.split(r"[,;，；\s]+", text) if a)
+    if key in ("host",):
+        return parse.clean_name(value)
+    return text
+
+
+def _month_start(year: int, month: int) -> dt.date | Bad:
+    try:
+        return dt.date(year, month, 1)
+    except ValueError:
+        return Bad("应为年月")
+
+
+_FILE_MONTH = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})")
+
+
+def _month_from_name(source: str) -> dt.date | None:
+    match = _FILE_MONTH.search(Path(source).stem)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+    return None
+
+
+def load_book(raw: RawBook, source: str = "") -> Book:
+    """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
+    problems: list[Problem] = []
+    names = _resolve_sheets(raw, problems)
+    if "settings" in names:
+        settings, _ = _read_settings(names["settings"], raw[names["settings"]], problems)
+    else:
+        settings = Settings()
+    month = settings.month or _month_from_name(source)
+    tables: dict[str, pd.DataFrame] = {}
+    positions: dict[str, dict[str, int]] = {}
+    for sheet in schema.INPUT_SHEETS:
+        if sheet.key == "settings":
+            continue
+        name = names.get(sheet.key)
+        units = None
+        if sheet.key in ("tracking", "targets"):
+            units = _units(sheet.key, tables["products"])
+        rows = raw.get(name, []) if name else []
+        tables[sheet.key], positions[sheet.key] = _read_table(
+            sheet, name or sheet.name, rows, month, problems, units
+        )
+    book = Book(source, settings, tables, problems, names, positions)
+    _cross_check(book)
+    return book
+
+
+def _units(key: str, products: pd.DataFrame) -> tuple[str, dict[str, str]]:
+    """Which column decides a row's unit, and its unit per value: '50万' of 理财 is 50 万元."""
+    if key == "tracking":
+        return "product", dict(zip(products["product"], products["unit"], strict=True))
+    by_indicator: dict[str, str] = {}
+    for indicator, unit in zip(products["indicator"], products["unit"], strict=True):
+        by_indicator.setdefault(indicator, unit)
+    return "indicator", by_indicator
+
+
+def read_book(path: str | Path) -> Book:
+    path = Path(path)
+    return load_book(read_raw(path), str(path))
+
+
+# ---------------------------------------------------------------- checks across sheets
+
+
+def _cross_check(book: Book) -> None:
+    """Warnings that need more than one sheet: unknown people and products, odd amounts."""
+    people = set(book.roster["name"].dropna())
+    products = dict(zip(book.products["product"], book.products["unit"], strict=True))
+    problems = book.problems
+
+    def check_people(key: str, columns: tuple[str, ...]) -> None:
+        table = book.tables[key]
+        sheet = schema.SHEETS_BY_KEY[key]
+        for col_key in columns:
+            for row, name in zip(table["row"], table[col_key], strict=True):
+                if name and people and name not in people:
+                    problems.append(
+                        Problem(
+                            book.sheet_name(key),
+                            book.cell(key, col_key, row),
+                            name,
+                            "人员表中没有此人",
+                            WARNING,
+                            f"请在“人员”表添加，或核对{sheet.column(col_key).header}",
+                        )
+                    )
+
+    check_people("referrals", ("referrer", "receiver"))
+    check_people("tracking", ("referrer", "receiver"))
+    check_people("daily", ("name",))
+    tracking = book.tracking
+    sheet_name = book.sheet_name("tracking")
+    for row, product, amount in zip(
+        tracking["row"], tracking["product"], tracking["amount"], strict=True
+    ):
+        if product and product not in products:
+            problems.append(
+                Problem(
+                    sheet_name,
+                    book.cell("tracking", "product", row),
+                    product,
+                    "产品表中没有此产品",
+                    WARNING,
+                    "这笔不计入任何指标；请在“产品”表添加",
+                )
+            )
+        if isinstance(amount, float):
+            unit = products.get(product or "", "")
+            limit = 10_000 if unit == "万元" else 100_000_000 if unit == "元" else 1_000
+            if amount < 0 or amount > limit:
+                problems.append(
+                    Problem(
+                        sheet_name,
+                        book.cell("tracking", "amount", row),
+                        _display(amount),
+                        "金额或数量不合理",
+                        WARNING,
+                        f"单位是{unit or '未知'}，请核对："
+                        + ("20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"),
+                    )
+                )

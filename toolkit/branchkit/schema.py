@@ -1,0 +1,592 @@
+"""The branch workbook's input sheets, declared once (SPEC §2).
+
+Everything that needs to know a sheet or a column — the reader, the blank template, the 说明
+sheet, the README's column table — reads it from here, so a column added here appears everywhere.
+Chinese strings live here (and in the templates), not in the logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """How a cell's hand-typed value is parsed (see parse.py)."""
+
+    TEXT = "text"
+    NAME = "name"  # a person's name: inner spaces removed
+    DATE = "date"
+    AMOUNT = "amount"  # 20万, 1.5万, 3,000, 5千 — converted to the product's unit
+    NUMBER = "number"  # a plain number (targets, ratios)
+    COUNT = "count"  # a whole number ≥ 0
+    YESNO = "yesno"
+    CHOICE = "choice"
+    PHONE = "phone"
+    ID_NUMBER = "id_number"
+    NAMES = "names"  # several names in one cell, separated by 、，, or spaces
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # English identifier used in code
+    header: str  # the Simplified-Chinese header written in templates
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    aliases: tuple[
+        str, ...
+    ] = ()  # English and other Chinese spellings (Traditional comes from OpenCC)
+    help: str = ""  # one plain-Chinese line for the 说明 sheet
+    width: float = 12
+    choices_from: str = ""  # "sheet.column" whose values feed a dropdown (e.g. products)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+    help: str = ""
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+
+YES, NO = "是", "否"
+YES_NO = (YES, NO)
+ROLES = (
+    "厅堂主管",
+    "网点负责人",
+    "网点主任",
+    "支行行长",
+    "零售副行长",
+    "内勤行长",
+    "客户助理",
+    "柜员",
+    "大堂经理",
+    "服务经理",
+    "理财经理",
+    "客户经理",
+)
+INDICATORS = ("理财", "基金", "保险", "存款", "信用卡", "手机银行", "贵金属", "贷款", "其他")
+REFERRAL_INDICATORS = ("转介数", "转介成功数")
+UNITS = ("万元", "元", "张", "户", "笔")
+NEEDS = INDICATORS
+CASE_CATEGORIES = ("营销", "服务", "运营")
+CASE_NATURES = ("亮点", "问题", "风险", "投诉")
+ACTION_STATES = ("未完成", "已完成")
+BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
+
+
+def _c(key: str, header: str, kind: Kind = Kind.TEXT, **kw: object) -> Column:
+    return Column(key, header, kind, **kw)  # type: ignore[arg-type]
+
+
+SETTINGS = Sheet(
+    "settings",
+    "设置",
+    (
+        _c("key", "项目", required=True, aliases=("key", "setting", "参数"), width=16),
+        _c("value", "值", aliases=("value", "数值", "内容"), width=30),
+        _c("note", "说明", aliases=("note", "备注"), width=50),
+    ),
+    aliases=("settings", "参数设置", "设定"),
+    help="网点的各项设置，一行一项；“值”一列可以修改，其余请勿改动。",
+)
+
+ROSTER = Sheet(
+    "roster",
+    "人员",
+    (
+        _c(
+            "name", "姓名", Kind.NAME, required=True, aliases=("name", "员工姓名", "员工"), width=10
+        ),
+        _c("staff_id", "工号", aliases=("staff id", "id", "员工号", "柜员号"), width=10),
+        _c(
+            "role",
+            "岗位",
+            Kind.CHOICE,
+            required=True,
+            choices=ROLES,
+            aliases=("role", "职位", "岗位名称"),
+            help="从下拉列表选择",
+            width=12,
+        ),
+        _c(
+            "active",
+            "在岗",
+            Kind.YESNO,
+            choices=YES_NO,
+            aliases=("active", "是否在岗", "在职"),
+            help="是 / 否；离岗人员不参与排行",
+            width=8,
+        ),
+    ),
+    aliases=("roster", "staff", "员工", "人员名单", "花名册"),
+)
+
+PRODUCTS = Sheet(
+    "products",
+    "产品",
+    (
+        _c("product", "产品名称", required=True, aliases=("product", "产品", "名称"), width=22),
+        _c(
+            "indicator",
+            "指标",
+            Kind.CHOICE,
+            required=True,
+            choices=INDICATORS,
+            aliases=("indicator", "指标类别", "类别"),
+            help="这个产品计入哪项指标",
+            width=10,
+        ),
+        _c(
+            "unit",
+            "单位",
+            Kind.CHOICE,
+            required=True,
+            choices=UNITS,
+            aliases=("unit", "计量单位"),
+            help="达成金额或数量的单位：万元 / 张 / 户 / 笔",
+            width=8,
+        ),
+    ),
+    aliases=("products", "产品列表", "产品目录"),
+)
+
+TARGETS = Sheet(
+    "targets",
+    "目标",
+    (
+        _c(
+            "subject",
+            "对象",
+            Kind.NAME,
+            required=True,
+            aliases=("subject", "target of", "姓名", "人员"),
+            help="员工姓名；整个网点的目标写“网点”",
+            width=10,
+        ),
+        _c(
+            "indicator",
+            "指标",
+            Kind.CHOICE,
+            required=True,
+            choices=INDICATORS + REFERRAL_INDICATORS,
+            aliases=("indicator",),
+            help="理财、基金……或 转介数、转介成功数",
+            width=12,
+        ),
+        _c(
+            "target",
+            "目标值",
+            Kind.AMOUNT,
+            required=True,
+            aliases=("target", "月目标", "目标"),
+            help="本月目标，单位与产品相同（万元 / 张 / 户 / 笔）",
+            width=10,
+        ),
+    ),
+    aliases=("targets", "目标任务", "任务"),
+)
+
+REFERRALS = Sheet(
+    "referrals",
+    "转介登记",
+    (
+        _c(
+            "date",
+            "日期",
+            Kind.DATE,
+            required=True,
+            aliases=("date", "推荐日期", "登记日期"),
+            width=11,
+        ),
+        _c(
+            "referral_id",
+            "转介编号",
+            aliases=("referral id", "编号", "卡号"),
+            help="可不填，刷新时自动编号",
+            width=10,
+        ),
+        _c(
+            "customer",
+            "客户姓名",
+            Kind.NAME,
+            required=True,
+            aliases=("customer", "客户", "姓名"),
+            width=10,
+        ),
+        _c(
+            "phone",
+            "联系方式",
+            Kind.PHONE,
+            required=True,
+            aliases=("phone", "电话", "手机", "手机号"),
+            width=14,
+        ),
+        _c(
+            "referrer",
+            "推荐人",
+            Kind.NAME,
+            required=True,
+            aliases=("referrer", "推荐员工"),
+            width=10,
+        ),
+        _c(
+            "on_site",
+            "是否现场推荐",
+            Kind.YESNO,
+            required=True,
+            choices=YES_NO,
+            aliases=("on site", "现场推荐"),
+            width=8,
+        ),
+        _c(
+            "need",
+            "客户需求",
+            Kind.CHOICE,
+            required=True,
+            choices=NEEDS,
+            aliases=("need", "需求"),
+            width=10,
+        ),
+        _c("receiver", "接收人", Kind.NAME, aliases=("receiver", "接收员工"), width=10),
+        _c(
+            "id_number",
+            "身份证号",
+            Kind.ID_NUMBER,
+            aliases=("id number", "身份证", "身份证号码"),
+            help="可不填；生成的表格里不会出现",
+            width=20,
+        ),
+        _c("reason", "推荐原因", aliases=("reason",), width=18),
+        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=18),
+    ),
+    aliases=("referral log", "referrals", "转介卡", "客户推荐卡", "转介登记表", "推荐登记"),
+    help="客户推荐卡的登记：四个填写（客户姓名、联系方式、推荐人、是否现场推荐），一个挑选（客户需求）。",
+)
+
+TRACKING = Sheet(
+    "tracking",
+    "追踪表",
+    (
+        _c("seq", "序号", Kind.COUNT, aliases=("no", "no.", "编号"), width=6),
+        _c("referral_id", "转介编号", aliases=("referral id",), width=10),
+        _c(
+            "customer", "客户姓名", Kind.NAME, required=True, aliases=("customer", "客户"), width=10
+        ),
+        _c("phone", "联系方式", Kind.PHONE, aliases=("phone", "电话", "手机"), width=14),
+        _c(
+            "id_number",
+            "身份证号码",
+            Kind.ID_NUMBER,
+            aliases=("id number", "身份证号", "身份证"),
+            width=20,
+        ),
+        _c(
+            "referred_on",
+            "推荐时间",
+            Kind.DATE,
+            required=True,
+            aliases=("referral date", "推荐日期"),
+            width=11,
+        ),
+        _c(
+            "on_site",
+            "是否现场推荐",
+            Kind.YESNO,
+            choices=YES_NO,
+            aliases=("on site", "现场推荐"),
+            width=8,
+        ),
+        _c(
+            "referrer",
+            "推荐人",
+            Kind.NAME,
+            aliases=("referrer",),
+            help="自己开发的客户留空",
+            width=10,
+        ),
+        _c("receiver", "接收人", Kind.NAME, required=True, aliases=("receiver",), width=10),
+        _c(
+            "closed_on_site",
+            "是否现场达成",
+            Kind.YESNO,
+            choices=YES_NO,
+            aliases=("closed on site", "现场达成"),
+            width=8,
+        ),
+        _c(
+            "product",
+            "达成产品",
+            Kind.CHOICE,
+            aliases=("product", "产品"),
+            choices_from="products.product",
+            help="从下拉列表选择；未成交留空",
+            width=20,
+        ),
+        _c(
+            "amount",
+            "达成金额或数量",
+            Kind.AMOUNT,
+            aliases=("amount", "金额", "数量", "达成金额"),
+            help="按产品单位填写：20万元的理财填 20；5000元填 0.5",
+            width=10,
+        ),
+        _c(
+            "closed_on",
+            "达成日期",
+            Kind.DATE,
+            aliases=("close date", "成交日期"),
+            help="可不填，不填按推荐时间计",
+            width=11,
+        ),
+        _c(
+            "next_contact",
+            "建议下次联系时间",
+            Kind.DATE,
+            aliases=("next contact", "下次联系时间"),
+            help="联系后改成新日期或清空，提醒即消除",
+            width=12,
+        ),
+        _c("note", "备注", aliases=("note", "notes"), width=18),
+    ),
+    aliases=("tracking", "tracking sheet", "岗位联动推荐客户追踪表", "客户追踪表", "追踪"),
+    help="接收人填写：每接待一位被推荐客户记一行，无论是否成功；买两个产品记两行。",
+)
+
+DAILY = Sheet(
+    "daily",
+    "每日数据",
+    (
+        _c("date", "日期", Kind.DATE, required=True, aliases=("date",), width=11),
+        _c("name", "姓名", Kind.NAME, required=True, aliases=("name", "员工"), width=10),
+        _c(
+            "served",
+            "接待客户数",
+            Kind.COUNT,
+            aliases=("customers served", "接待客户数量"),
+            width=10,
+        ),
+        _c(
+            "transactions",
+            "业务笔数",
+            Kind.COUNT,
+            aliases=("transactions", "办理业务笔数"),
+            width=9,
+        ),
+        _c(
+            "business_types",
+            "主要业务类型",
+            aliases=("business types", "主要办理业务类型"),
+            width=16,
+        ),
+        _c(
+            "referrals",
+            "转介数量",
+            Kind.COUNT,
+            aliases=("referrals", "转介数", "转介客户数量"),
+            width=9,
+        ),
+        _c(
+            "own_sales",
+            "自主销售",
+            Kind.COUNT,
+            aliases=("own sales", "自主销售笔数"),
+            help="本人自己完成的销售笔数",
+            width=9,
+        ),
+        _c(
+            "phone_invitations",
+            "电话邀约量",
+            Kind.COUNT,
+            aliases=("phone invitations", "电话邀约"),
+            width=10,
+        ),
+        _c("follow_ups", "客户跟进数", Kind.COUNT, aliases=("follow ups", "客户跟进"), width=10),
+    ),
+    aliases=("daily activity", "daily", "每日业绩", "日报"),
+    help="每人每天一行：客户助理填接待、业务笔数、业务类型、转介；服务经理填接待、转介、自主销售；"
+    "理财经理填接待、跟进、电话邀约。",
+)
+
+CHECKLIST = Sheet(
+    "checklist",
+    "每日清单",
+    (
+        _c("date", "日期", Kind.DATE, required=True, aliases=("date",), width=11),
+        _c(
+            "traffic",
+            "客流量",
+            Kind.COUNT,
+            aliases=("foot traffic", "traffic", "当日客流"),
+            width=9,
+        ),
+        _c(
+            "on_duty",
+            "当班人员",
+            Kind.NAMES,
+            aliases=("on duty", "当班"),
+            help="姓名之间用顿号或空格分开",
+            width=40,
+        ),
+    ),
+    aliases=("daily checklist", "checklist", "每日管理清单", "厅堂主管每日管理清单"),
+)
+
+CASES = Sheet(
+    "cases",
+    "案例",
+    (
+        _c("date", "日期", Kind.DATE, required=True, aliases=("date",), width=11),
+        _c(
+            "category",
+            "类别",
+            Kind.CHOICE,
+            required=True,
+            choices=CASE_CATEGORIES,
+            aliases=("category",),
+            width=8,
+        ),
+        _c(
+            "nature",
+            "性质",
+            Kind.CHOICE,
+            required=True,
+            choices=CASE_NATURES,
+            aliases=("nature",),
+            width=8,
+        ),
+        _c("people", "相关人员", Kind.NAMES, aliases=("people", "相关员工"), width=12),
+        _c("description", "描述", required=True, aliases=("description", "案例描述"), width=30),
+        _c("cause", "原因", aliases=("cause",), width=20),
+        _c("remedy", "改进措施", aliases=("remedy", "措施"), width=24),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
+    ),
+    aliases=("cases", "案例记录"),
+    required=False,
+    help="现场观察、客户意见簿、投诉工单里的亮点、问题、风险和投诉。",
+)
+
+ACTIONS = Sheet(
+    "actions",
+    "行动计划",
+    (
+        _c("raised_on", "提出日期", Kind.DATE, required=True, aliases=("raised", "日期"), width=11),
+        _c("item", "事项", required=True, aliases=("item", "行动事项"), width=34),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
+        _c("due", "截止日期", Kind.DATE, aliases=("due", "完成期限"), width=11),
+        _c(
+            "state",
+            "状态",
+            Kind.CHOICE,
+            choices=ACTION_STATES,
+            aliases=("state", "status"),
+            width=8,
+        ),
+    ),
+    aliases=("action items", "actions", "行动项"),
+    required=False,
+)
+
+WORK_CALENDAR = Sheet(
+    "work_calendar",
+    "工作日历",
+    (
+        _c("date", "日期", Kind.DATE, required=True, aliases=("date",), width=11),
+        _c(
+            "workday",
+            "是否工作日",
+            Kind.YESNO,
+            required=True,
+            choices=YES_NO,
+            aliases=("workday", "工作日"),
+            width=10,
+        ),
+        _c("note", "说明", aliases=("note", "备注"), width=20),
+    ),
+    aliases=("work calendar", "calendar", "日历"),
+    required=False,
+    help="只在与国家法定节假日安排不同时填写，例如网点周六营业。",
+)
+
+INPUT_SHEETS: tuple[Sheet, ...] = (
+    SETTINGS,
+    ROSTER,
+    PRODUCTS,
+    TARGETS,
+    REFERRALS,
+    TRACKING,
+    DAILY,
+    CHECKLIST,
+    CASES,
+    ACTIONS,
+    WORK_CALENDAR,
+)
+SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: str
+    help: str
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+
+
+SETTING_ITEMS: tuple[Setting, ...] = (
+    Setting("branch", "网点名称", "", "例如 火车站支行", ("branch", "网点")),
+    Setting("parent", "所属分行", "", "", ("parent branch", "分行")),
+    Setting("month", "统计月份", "", "例如 2026-11；写日期时用来补全“7月1日”这类写法", ("month",)),
+    Setting("host", "夕会主持人", "", "厅堂主管；不在岗时由行长指定的主持人", ("host", "主持人")),
+    Setting(
+        "share", "分润比例", "0.3", "转介成交后记给推荐人的份额，0 到 1 之间", ("share ratio",)
+    ),
+    Setting(
+        "credit_mode",
+        "业绩口径",
+        "分润",
+        "分润：推荐人与接收人按比例分；双计：双方都记全额",
+        ("credit mode",),
+    ),
+    Setting(
+        "tolerance", "进度容差", "0.05", "完成率与时间进度相差不超过此值算正常进度", ("tolerance",)
+    ),
+    Setting("progress_basis", "时间进度口径", "自然日", "自然日 或 工作日", ("progress basis",)),
+    Setting(
+        "stale_days",
+        "未跟进天数",
+        "2",
+        "推荐卡登记后超过这些天仍无追踪记录，列为未跟进",
+        ("stale days",),
+    ),
+    Setting("mask", "脱敏", "是", "是：生成的表格里客户电话、证件号码打码", ("mask", "masking")),
+    Setting(
+        "training",
+        "培训主题",
+        "",
+        "填写后夕会培训环节使用此主题，否则自动选择",
+        ("training topic",),
+    ),
+    Setting(
+        "mail_to", "邮件收件人", "", "周报收件人，多个地址用逗号或分号分开", ("mail to", "收件人")
+    ),
+    Setting(
+        "smtp_host", "邮件服务器", "", "SMTP 服务器地址（密码不要写在工作簿里）", ("smtp host",)
+    ),
+    Setting("smtp_port", "邮件端口", "", "例如 465（SSL）或 587（STARTTLS）", ("smtp port",)),
+    Setting("smtp_user", "邮件账号", "", "发件邮箱账号", ("smtp user",)),
+    Setting("backups", "保留备份数", "5", "每次写入前保留的旧版本个数", ("backups",)),
+)
+
+# Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
+GENERATED_SHEETS = ("排行榜", "转介质量", "分润明细", "跟进提醒", "夕会议程", "数据问题")
+GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"

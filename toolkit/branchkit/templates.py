@@ -1,0 +1,212 @@
+"""Blank branch workbooks, built from the schema (so the template cannot drift from the reader).
+
+`write_branch_workbook` is also how the samples are made: the same sheets with rows in them.
+Run as `python -m branchkit.templates DIR` to rebuild the committed templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .problems import column_letter
+from .schema import Column, Kind, Sheet
+
+VALIDATED_ROWS = 2000  # dropdowns and formats reach this far below the header
+TEMPLATE_NAME = "网点营销管理.xlsx"
+HEADER_COLOR = "#1F4E79"
+REQUIRED_COLOR = "#C00000"
+
+# XlsxWriter stamps the creation time into docProps/core.xml; fix it so a rebuild is byte-identical.
+FIXED_CREATED = dt.datetime(2026, 1, 1)
+
+
+def _settings_rows(branch: str, month: str, overrides: Mapping[str, str]) -> list[list[Any]]:
+    values = {"branch": branch, "month": month, **overrides}
+    return [
+        [item.label, values.get(item.key, item.default), item.help] for item in schema.SETTING_ITEMS
+    ]
+
+
+def _validation(col: Column) -> dict[str, Any] | None:
+    if col.choices_from:
+        sheet_key, col_key = col.choices_from.split(".")
+        sheet = schema.SHEETS_BY_KEY[sheet_key]
+        letter = column_letter(sheet.columns.index(sheet.column(col_key)) + 1)
+        source = f"='{sheet.name}'!${letter}$2:${letter}${VALIDATED_ROWS}"
+        return {"validate": "list", "source": source, "error_type": "warning"}
+    if col.choices:
+        return {
+            "validate": "list",
+            "source": list(col.choices),
+            "error_type": "warning" if col.kind is Kind.CHOICE else "stop",
+            "error_message": "请从下拉列表选择：" + "、".join(col.choices),
+        }
+    if col.kind is Kind.DATE:
+        return {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(2000, 1, 1),
+            "maximum": dt.date(2099, 12, 31),
+            "error_type": "warning",
+            "error_message": "请输入日期，例如 2026-11-20",
+        }
+    return None
+
+
+def _write_value(ws: Any, row: int, col: int, value: Any, fmt: Any, date_fmt: Any) -> None:
+    """Typed writes only: text from anywhere is never turned into a formula."""
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(row, col, value, date_fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _add_input_sheet(
+    wb: Any, sheet: Sheet, rows: Sequence[Sequence[Any]], formats: dict[str, Any], name: str
+) -> None:
+    ws = wb.add_worksheet(name)
+    ws.freeze_panes(1, 0)
+    last_row = max(VALIDATED_ROWS, len(rows) + 1)
+    for i, col in enumerate(sheet.columns):
+        ws.write_string(0, i, col.header, formats["required" if col.required else "header"])
+        col_format = {
+            Kind.DATE: formats["date"],
+            Kind.PHONE: formats["text"],
+            Kind.ID_NUMBER: formats["text"],
+        }
+        ws.set_column(i, i, col.width, col_format.get(col.kind))
+        if col.help:
+            ws.write_comment(0, i, col.help, {"author": "branchkit", "x_scale": 1.5})
+        rule = _validation(col)
+        if rule:
+            ws.data_validation(1, i, last_row - 1, i, rule)
+    date_cols = {i for i, c in enumerate(sheet.columns) if c.kind is Kind.DATE}
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            fmt = (
+                formats["date"]
+                if c in date_cols
+                else formats["text"]
+                if isinstance(value, str)
+                else None
+            )
+            _write_value(ws, r, c, value, fmt, formats["date"])
+    ws.autofilter(0, 0, max(len(rows), 1), len(sheet.columns) - 1)
+
+
+def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
+    ws = wb.add_worksheet("说明")
+    ws.set_column(0, 0, 14)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 3, 70)
+    ws.write_string(0, 0, "branchkit 网点营销管理工作簿", formats["title"])
+    ws.write_string(
+        1,
+        0,
+        "员工在各输入表里填写；排行榜、转介质量、分润明细、跟进提醒、夕会议程、数据问题由 branchkit 自动生成，请勿手改。",
+    )
+    ws.write_string(
+        2,
+        0,
+        "红色列名为必填项。日期写成 2026-11-20、2026.11.20 或 11月20日 都可以；金额写 20、20万、5000元 都可以。",
+    )
+    row = 4
+    ws.write_row(row, 0, ["工作表", "列名", "必填", "说明"], formats["header"])
+    row += 1
+    for sheet in schema.INPUT_SHEETS:
+        if sheet.help:
+            ws.write_string(row, 0, sheet.name, formats["bold"])
+            ws.write_string(row, 3, sheet.help, formats["wrap"])
+            row += 1
+        for col in sheet.columns:
+            ws.write_string(row, 0, sheet.name)
+            ws.write_string(row, 1, col.header)
+            ws.write_string(row, 2, "是" if col.required else "")
+            ws.write_string(row, 3, describe_column(col), formats["wrap"])
+            row += 1
+    ws.freeze_panes(5, 0)
+
+
+def describe_column(col: Column) -> str:
+    """One plain-Chinese line per column: shared by the 说明 sheet and the README table."""
+    kinds = {
+        Kind.DATE: "日期",
+        Kind.AMOUNT: "金额或数量",
+        Kind.NUMBER: "数字",
+        Kind.COUNT: "整数",
+        Kind.YESNO: "是 / 否",
+        Kind.PHONE: "手机号",
+        Kind.ID_NUMBER: "18位身份证号",
+        Kind.NAMES: "多个姓名",
+        Kind.NAME: "姓名",
+    }
+    parts = [kinds[col.kind]] if col.kind in kinds else []
+    if col.choices and col.kind is Kind.CHOICE:
+        parts.append("可选：" + "、".join(col.choices))
+    if col.help:
+        parts.append(col.help)
+    return "；".join(parts)
+
+
+def write_branch_workbook(
+    path: str | Path,
+    branch: str = "",
+    month: str = "",
+    data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+    settings: Mapping[str, str] | None = None,
+    vba_project: str | Path | None = None,
+    rename: Mapping[str, str] | None = None,
+) -> Path:
+    """A branch workbook: 说明 + every input sheet, with `data` rows (by schema key) filled in."""
+    import xlsxwriter
+
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": f"{branch} 网点营销管理 {month}".strip(), "created": FIXED_CREATED})
+    formats = {
+        "header": wb.add_format(
+            {"bold": True, "font_color": "white", "bg_color": HEADER_COLOR, "border": 1}
+        ),
+        "required": wb.add_format(
+            {"bold": True, "font_color": "white", "bg_color": REQUIRED_COLOR, "border": 1}
+        ),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        "text": wb.add_format({"num_format": "@"}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "bold": wb.add_format({"bold": True}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+    }
+    data = dict(data or {})
+    data.setdefault("settings", _settings_rows(branch, month, settings or {}))
+    _add_guide(wb, formats)
+    for sheet in schema.INPUT_SHEETS:
+        name = (rename or {}).get(sheet.key, sheet.name)
+        _add_input_sheet(wb, sheet, data.get(sheet.key, []), formats, name)
+    wb.worksheets()[1].activate()
+    if vba_project:
+        wb.add_vba_project(str(vba_project))
+    wb.close()
+    return path
+
+
+def build_templates(folder: str | Path) -> list[Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_branch_workbook(folder / TEMPLATE_NAME)]
+
+
+if __name__ == "__main__":
+    for built in build_templates(sys.argv[1] if len(sys.argv) > 1 else "templates/xlsx"):
+        print(built)
