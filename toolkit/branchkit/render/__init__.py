@@ -1,0 +1,1 @@
+"""Figures and agenda -> sheet contents (values + the few formats that matter), writer-agnostic."""

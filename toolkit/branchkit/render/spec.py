@@ -1,0 +1,54 @@
+"""What a generated sheet holds, independent of who writes it (XlsxWriter for files, xlwings for
+the open workbook). Pure data: the core fills it, the adapters draw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Fmt = Literal["text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "rank"]
+Style = Literal["h1", "h2", "body", "note", "strong"]
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    fmt: Fmt = "text"
+    width: float = 10
+
+
+@dataclass
+class Table:
+    columns: list[Col]
+    rows: list[list[Any]]
+    caption: str = ""
+    empty_note: str = "（无）"
+
+
+@dataclass
+class Text:
+    """Free lines (the agenda): each line is (style, text), optionally with a right-hand cell."""
+
+    lines: list[tuple[Style, str]]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of one table's value column by its label column."""
+
+    table: int
+    label_col: int
+    value_col: int
+    title: str
+    value_fmt: Fmt = "pct"
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    title: str
+    subtitle: str
+    blocks: list[Table | Text] = field(default_factory=list)
+    chart: Chart | None = None
+    landscape: bool = True
+    text_width: int = 8  # columns a Text block spans

@@ -1,0 +1,276 @@
+"""SheetSpec -> an XlsxWriter worksheet. Used for the transplanted tabs and the weekly workbook.
+
+Every value goes through a typed write: text from input (a customer called '=HYPERLINK(...)')
+stays text, never a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from .spec import SheetSpec, Table, Text
+
+NUM_FORMATS = {
+    "int": "0",
+    "amount": "#,##0.00",
+    "number": "0.00",
+    "pct": "0.0%",
+    "pct_bar": "0.0%",
+    "date": "yyyy-mm-dd",
+    "rank": "0",
+}
+STATUS_COLORS = {
+    "超出进度": ("#C6EFCE", "#006100"),
+    "正常进度": ("#DDEBF7", "#1F4E79"),
+    "低于进度": ("#FFC7CE", "#9C0006"),
+}
+FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
+
+
+class Formats:
+    """The handful of cell formats the tabs use, created once per workbook."""
+
+    def __init__(self, wb: Any) -> None:
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        self.wb = wb
+        self.title = wb.add_format({**base, "bold": True, "font_size": 15, "font_color": "#1F4E79"})
+        self.subtitle = wb.add_format({**base, "font_color": "#7F7F7F", "italic": True})
+        self.caption = wb.add_format(
+            {**base, "bold": True, "font_size": 11, "font_color": "#1F4E79"}
+        )
+        self.header = wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "font_color": "white",
+                "bg_color": "#1F4E79",
+                "border": 1,
+                "border_color": "#BFBFBF",
+                "text_wrap": True,
+                "align": "center",
+            }
+        )
+        self.cell = {
+            name: wb.add_format(
+                {
+                    **base,
+                    "border": 1,
+                    "border_color": "#D9D9D9",
+                    "num_format": NUM_FORMATS.get(name, "@" if name == "text" else "General"),
+                    **({"align": "center"} if name in ("status", "rank", "date") else {}),
+                }
+            )
+            for name in (
+                "text",
+                "int",
+                "amount",
+                "number",
+                "pct",
+                "pct_bar",
+                "date",
+                "status",
+                "rank",
+            )
+        }
+        self.styles = {
+            "h1": wb.add_format(
+                {
+                    **base,
+                    "bold": True,
+                    "font_size": 12,
+                    "font_color": "white",
+                    "bg_color": "#1F4E79",
+                }
+            ),
+            "h2": wb.add_format(
+                {
+                    **base,
+                    "bold": True,
+                    "font_size": 10,
+                    "font_color": "#1F4E79",
+                    "bottom": 1,
+                    "bottom_color": "#9BC2E6",
+                }
+            ),
+            "body": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
+            "strong": wb.add_format({**base, "bold": True, "text_wrap": True, "valign": "top"}),
+            "note": wb.add_format(
+                {**base, "font_color": "#7F7F7F", "italic": True, "text_wrap": True}
+            ),
+        }
+        self.status = {
+            k: wb.add_format({"bg_color": bg, "font_color": fg})
+            for k, (bg, fg) in STATUS_COLORS.items()
+        }
+
+
+def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    if value is None or (isinstance(value, float) and value != value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _table(ws: Any, f: Formats, table: Table, row: int) -> tuple[int, int, int]:
+    """Writes a table at `row`; returns (header row, first data row, next free row)."""
+    if table.caption:
+        ws.write_string(row, 0, table.caption, f.caption)
+        row += 1
+    header_row = row
+    for c, col in enumerate(table.columns):
+        ws.write_string(row, c, col.header, f.header)
+    row += 1
+    first = row
+    if not table.rows:
+        ws.write_string(row, 0, table.empty_note, f.styles["note"])
+        return header_row, first, row + 2
+    for values in table.rows:
+        for c, col in enumerate(table.columns):
+            write_value(ws, row, c, values[c] if c < len(values) else None, f.cell[col.fmt])
+        row += 1
+    last = row - 1
+    for c, col in enumerate(table.columns):
+        if col.fmt == "status":
+            for state, fmt in f.status.items():
+                ws.conditional_format(
+                    first,
+                    c,
+                    last,
+                    c,
+                    {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
+                )
+        elif col.fmt == "pct_bar":
+            ws.conditional_format(
+                first,
+                c,
+                last,
+                c,
+                {
+                    "type": "data_bar",
+                    "bar_color": "#5B9BD5",
+                    "bar_solid": True,
+                    "min_type": "num",
+                    "min_value": 0,
+                    "max_type": "num",
+                    "max_value": 1,
+                },
+            )
+    return header_row, first, row + 1
+
+
+def _text(ws: Any, f: Formats, text: Text, row: int, width: int) -> int:
+    for style, line in text.lines:
+        if style in ("h1", "h2"):
+            ws.merge_range(row, 0, row, width - 1, line, f.styles[style])
+        else:
+            ws.merge_range(row, 0, row, width - 1, line, f.styles[style])
+            # Merged cells do not grow with wrapped text: size the row from the text's length.
+            per_line = max(20, width * 9)
+            lines = sum(max(1, -(-len(part) * 2 // per_line)) for part in line.split("\n"))
+            if lines > 1:
+                ws.set_row(row, 14 * lines)
+        row += 1
+    return row + 0
+
+
+def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
+    ws = wb.add_worksheet(spec.name)
+    ws.hide_gridlines(2)
+    widths: dict[int, float] = {}
+    for block in spec.blocks:
+        if isinstance(block, Table):
+            for c, col in enumerate(block.columns):
+                widths[c] = max(widths.get(c, 0), col.width)
+    for c, width in widths.items():
+        ws.set_column(c, c, width)
+    if not widths:
+        ws.set_column(0, spec.text_width - 1, 11)
+    ws.write_string(0, 0, spec.title, f.title)
+    ws.write_string(1, 0, spec.subtitle, f.subtitle)
+    ws.set_row(0, 22)
+    row = 3
+    first_header = None
+    table_rows: list[tuple[int, int, int]] = []
+    for block in spec.blocks:
+        if isinstance(block, Table):
+            header_row, first, end = _table(ws, f, block, row)
+            table_rows.append((header_row, first, first + len(block.rows) - 1))
+            first_header = header_row if first_header is None else first_header
+            row = end
+        else:
+            row = _text(ws, f, block, row, spec.text_width)
+    tables = [b for b in spec.blocks if isinstance(b, Table)]
+    if len(tables) == 1 and first_header is not None:
+        ws.freeze_panes(first_header + 1, 0)
+        ws.repeat_rows(0, first_header)
+    else:
+        ws.repeat_rows(0, 1)
+    if spec.chart and tables[spec.chart.table].rows:
+        _chart(wb, ws, spec, tables[spec.chart.table], table_rows[spec.chart.table], len(widths))
+    ws.set_paper(9)  # A4
+    if spec.landscape:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&C第 &P 页 / 共 &N 页")
+    return ws
+
+
+def _chart(
+    wb: Any, ws: Any, spec: SheetSpec, table: Table, rows: tuple[int, int, int], ncols: int
+) -> None:
+    assert spec.chart is not None
+    _, first, last = rows
+    chart = wb.add_chart({"type": "bar"})
+    sheet = spec.name.replace("'", "''")
+    chart.add_series(
+        {
+            "name": table.columns[spec.chart.value_col].header,
+            "categories": [sheet, first, spec.chart.label_col, last, spec.chart.label_col],
+            "values": [sheet, first, spec.chart.value_col, last, spec.chart.value_col],
+            "fill": {"color": "#5B9BD5"},
+            "data_labels": {
+                "value": True,
+                "num_format": NUM_FORMATS.get(spec.chart.value_fmt, "General"),
+            },
+        }
+    )
+    chart.set_title({"name": spec.chart.title, "name_font": {"size": 11, "name": FONT}})
+    chart.set_legend({"none": True})
+    chart.set_y_axis(
+        {"reverse": True, "num_font": {"name": FONT}}
+    )  # bar charts list bottom-up otherwise
+    chart.set_x_axis({"num_format": NUM_FORMATS.get(spec.chart.value_fmt, "General"), "min": 0})
+    height = max(280, 22 * (last - first + 1) + 80)
+    chart.set_size({"width": 480, "height": height})
+    ws.insert_chart(rows[0], ncols + 1, chart, {"x_offset": 10})
+
+
+def build(specs: list[SheetSpec]) -> bytes:
+    """A small workbook holding just these sheets (to transplant, or to send)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    wb.set_properties({"created": dt.datetime(2026, 1, 1)})
+    formats = Formats(wb)
+    for spec in specs:
+        add_sheet(wb, formats, spec)
+    wb.close()
+    return buffer.getvalue()
