@@ -35,6 +35,9 @@ class BranchkitGroup(click.Group):
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # output piped into `head` and the like: not an error
+            sys.stderr.close()
+            ctx.exit(EXIT_OK)
         except Exception as exc:
             if ctx.meta.get("debug"):
                 raise
@@ -133,7 +136,7 @@ def format_problems(problems: list[Problem]) -> str:
 
     rows = [("级别", "位置", "值", "问题")]
     for p in problems:
-        value = p.value if width(p.value) <= 24 else p.value[:20] + "…"
+        value = p.shown_value if width(p.shown_value) <= 24 else p.shown_value[:20] + "…"
         rows.append((p.level, p.where, value, p.problem + (f"（{p.detail}）" if p.detail else "")))
     sizes = [max(width(r[i]) for r in rows) for i in range(3)]
     return "\n".join(
@@ -159,3 +162,59 @@ def validate(book: Path, as_json: bool) -> None:
     else:
         click.echo(f"{book.name}：没有发现数据问题")
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
+
+
+@main.command()
+@book_argument
+@date_option
+@out_option
+@json_option
+def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool) -> None:
+    """刷新排行榜、转介质量、分润明细、跟进提醒、数据问题（写回工作簿，原数据不动）。"""
+    from . import jobs
+
+    result = jobs.refresh(book, _day(day), out)
+    if as_json:
+        _json_out(
+            {
+                "文件": str(result.path),
+                "工作表": result.sheets,
+                "错误": result.errors,
+                "警告": result.warnings,
+            }
+        )
+        return
+    click.echo(f"已刷新 {result.path}（统计日期 {_day(day)}）：")
+    for name in result.sheets:
+        click.echo(f"  · {name}")
+    if result.errors or result.warnings:
+        click.echo(f"数据问题：{result.errors} 个错误，{result.warnings} 个警告，详见“数据问题”表")
+
+
+@main.command()
+@book_argument
+@date_option
+@period_option
+@json_option
+def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
+    """计算排名、完成率、进度和之星（--json 输出 SPEC 第 7 节的对象）。"""
+    from .figures import compute
+    from .read import read_book
+    from .render.report import figures_json
+
+    figures = compute(read_book(book), _day(day), period)
+    data = figures_json(figures)
+    if as_json:
+        _json_out(data)
+        return
+    click.echo(
+        f"{data['网点']} {data['日期']} 期间：{data['期间']}  时间进度 {data['时间进度']:.1%}"
+    )
+    for person in data["人员"]:
+        if person["排名"] is None:
+            continue
+        click.echo(
+            f"{person['排名']:>3}  {person['姓名']:<6} {person['岗位']:<6} 综合完成率 {person['综合完成率']:.1%}"
+        )
+    for label, names in data["之星"].items():
+        click.echo(f"{label}：{'、'.join(names) or '暂无'}")

@@ -255,6 +255,16 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * max(1, len(name) - 1)
 
 
+_LONG_DIGITS = re.compile(r"\d{11,}[\dXx]?")
+
+
+def mask_digits(text: str) -> str:
+    """Any 11+ digit run (a phone or ID number typed anywhere) keeps only its first 3 and last 4."""
+    return _LONG_DIGITS.sub(
+        lambda m: m.group()[:3] + "*" * (len(m.group()) - 7) + m.group()[-4:], text
+    )
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID18 = re.compile(r"^\d{17}[\dX]$")

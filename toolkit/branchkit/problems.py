@@ -40,12 +40,19 @@ class Problem:
     detail: str = ""  # what was expected / what to do
 
     @property
+    def shown_value(self) -> str:
+        """The value as shown anywhere outside the input sheet: phone and ID digits masked."""
+        from .parse import mask_digits
+
+        return mask_digits(self.value)
+
+    @property
     def where(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
     def line(self) -> str:
         """The one-line message shown on the command line and in 数据问题."""
-        shown = f' "{self.value}"' if self.value != "" else ""
+        shown = f' "{self.shown_value}"' if self.value != "" else ""
         extra = f"（{self.detail}）" if self.detail else ""
         return f"{self.where}:{shown} {self.problem}{extra}"
 
@@ -53,7 +60,7 @@ class Problem:
         return {
             "表": self.sheet,
             "单元格": self.cell,
-            "值": self.value,
+            "值": self.shown_value,
             "问题": self.problem,
             "级别": self.level,
         }

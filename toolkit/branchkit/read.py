@@ -535,9 +535,12 @@ def load_book(raw: RawBook, source: str = "") -> Book:
         units = None
         if sheet.key in ("tracking", "targets"):
             units = _units(sheet.key, tables["products"])
-        rows = raw.get(name, []) if name else []
+        if name is None:  # absent: a missing required sheet was already reported by name
+            tables[sheet.key] = _frame(sheet, {c.key: [] for c in sheet.columns} | {"row": []})
+            positions[sheet.key] = {}
+            continue
         tables[sheet.key], positions[sheet.key] = _read_table(
-            sheet, name or sheet.name, rows, month, problems, units
+            sheet, name, raw[name], month, problems, units
         )
     book = Book(source, settings, tables, problems, names, positions)
     _cross_check(book)

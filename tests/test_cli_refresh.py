@@ -1,0 +1,153 @@
+"""`branchkit refresh` and `branchkit rankings` through the real CLI, on the sample and the mess."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import openpyxl
+from branchkit import schema
+from branchkit.cli import main
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+GENERATED = ["排行榜", "转介质量", "分润明细", "跟进提醒", "数据问题"]
+
+
+def _load(path: Path) -> openpyxl.Workbook:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(path)
+
+
+def _cells(wb: openpyxl.Workbook, name: str) -> list[tuple]:
+    ws = wb[name]
+    return [
+        (
+            c.coordinate,
+            c.value,
+            c.font.b,
+            c.font.color and c.font.color.rgb,
+            c.fill.fgColor.rgb,
+            c.number_format,
+            c.alignment.horizontal,
+            c.border.left.style,
+            c.protection.locked,
+        )
+        for row in ws.iter_rows()
+        for c in row
+    ]
+
+
+def test_refresh_writes_every_tab_and_leaves_input_cells_alone(sample_copy: Path) -> None:
+    before = _load(sample_copy)
+    result = CliRunner().invoke(main, ["refresh", str(sample_copy), "--date", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    for name in GENERATED:
+        assert f"· {name}" in result.output
+    after = _load(sample_copy)
+    assert after.sheetnames[: len(before.sheetnames)] == before.sheetnames
+    assert after.sheetnames[len(before.sheetnames) :] == GENERATED
+    for sheet in ["说明", *(s.name for s in schema.INPUT_SHEETS)]:
+        assert _cells(after, sheet) == _cells(before, sheet), sheet
+
+
+def test_refreshed_tabs_carry_the_mark_and_masked_phones(sample_copy: Path) -> None:
+    CliRunner().invoke(main, ["refresh", str(sample_copy), "--date", "2026-11-20"])
+    book = CalamineWorkbook.from_path(str(sample_copy))
+    import re
+
+    for name in GENERATED:
+        rows = book.get_sheet_by_name(name).to_python()
+        assert schema.GENERATED_MARK in rows[1][0]
+        text = " ".join(str(v) for row in rows for v in row)
+        assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), f"full phone in {name}"
+        assert not re.search(r"(?<!\d)\d{17}[\dX](?!\d)", text), f"ID number in {name}"
+
+
+def test_rankings_json_follows_spec_7(sample_copy: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["rankings", str(sample_copy), "--date", "2026-11-20", "--json"]
+    )
+    data = json.loads(result.output)
+    assert set(data) == {
+        "网点",
+        "日期",
+        "期间",
+        "时间进度",
+        "人员",
+        "之星",
+        "跟进提醒",
+        "未跟进",
+        "无卡转介",
+        "数据问题",
+    }
+    assert (data["网点"], data["日期"], data["期间"], data["时间进度"]) == (
+        "火车站支行",
+        "2026-11-20",
+        "月",
+        0.6667,
+    )
+    keys = {
+        "姓名",
+        "岗位",
+        "转介数",
+        "跟进数",
+        "转介成功数",
+        "转介成功率",
+        "业绩",
+        "目标",
+        "完成率",
+        "进度",
+        "综合完成率",
+        "排名",
+    }
+    assert all(set(p) == keys for p in data["人员"])
+    assert set(data["之星"]) == {"每日之星", "每周之星", "每月之星"}
+    assert all(f["客户"].endswith("*") for f in data["跟进提醒"])
+    week = json.loads(
+        CliRunner()
+        .invoke(
+            main,
+            ["rankings", str(sample_copy), "--date", "2026-11-20", "--period", "week", "--json"],
+        )
+        .output
+    )
+    assert week["期间"] == "周"
+
+
+def test_messy_workbook_refreshes_with_problems_at_their_cells(messy_copy: Path) -> None:
+    result = CliRunner().invoke(main, ["refresh", str(messy_copy), "--date", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    assert "7 个错误" in result.output
+    rows = CalamineWorkbook.from_path(str(messy_copy)).get_sheet_by_name("数据问题").to_python()
+    located = {(r[1], r[3]) for r in rows}
+    assert ("跟踪记录!L3", "不是金额") in located
+    assert ("转介登记!A5", "不是日期") in located
+    # The formula-looking customer name stays text in the workbook (never a formula).
+    wb = _load(messy_copy)
+    assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_refresh_twice_is_byte_identical(sample_copy: Path) -> None:
+    CliRunner().invoke(main, ["refresh", str(sample_copy), "--date", "2026-11-20"])
+    first = sample_copy.read_bytes()
+    CliRunner().invoke(main, ["refresh", str(sample_copy), "--date", "2026-11-20"])
+    assert sample_copy.read_bytes() == first
+
+
+def test_refresh_refuses_an_open_workbook_and_out_writes_a_copy(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    sample_copy.with_name("~$" + sample_copy.name).write_bytes(b"x")
+    before = sample_copy.read_bytes()
+    refused = CliRunner().invoke(main, ["refresh", str(sample_copy), "--date", "2026-11-20"])
+    assert refused.exit_code == 2 and "Excel 中打开" in refused.output
+    out = tmp_path / "副本.xlsx"
+    copied = CliRunner().invoke(
+        main, ["refresh", str(sample_copy), "--date", "2026-11-20", "--out", str(out)]
+    )
+    assert copied.exit_code == 0, copied.output
+    assert sample_copy.read_bytes() == before
+    assert "排行榜" in CalamineWorkbook.from_path(str(out)).sheet_names

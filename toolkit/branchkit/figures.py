@@ -1,0 +1,718 @@
+"""Every figure of SPEC §3, from typed tables, a date D and the settings. Pure: no files, no clock.
+
+The flow: sales are credited to people (分润 or 双计), cards are matched to tracking rows
+(转介编号, else same customer + referrer within 7 days), and per-person figures for the day,
+week and month are compared with prorated targets. Rankings, stars, follow-ups and tomorrow's
+targets are read off those.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .parse import phone_key
+from .problems import Problem
+from .read import Book
+from .schema import BRANCH_TARGET
+from .workdays import (
+    Period,
+    days_between,
+    month_bounds,
+    next_workday,
+    remaining_workdays,
+    time_progress,
+)
+
+MATCH_WINDOW_DAYS = 7  # SPEC §3: the tracking row's 推荐时间 0–7 days after the card's 日期
+REFERRALS, SUCCESSES = "转介数", "转介成功数"
+AHEAD, ON_PACE, BEHIND = "超出进度", "正常进度", "低于进度"
+STAR_CAP = 2.0  # one indicator far over target cannot carry a star on its own
+
+# Roles ranked together, and the figure they are ranked by (SPEC §3 Rankings).
+ROLE_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "客户助理/柜员": (("客户助理", "柜员"), "转介成功数"),
+    "大堂经理/服务经理": (("大堂经理", "服务经理"), "自主销售+转介数"),
+    "理财经理/客户经理": (("理财经理", "客户经理"), "记分业绩(万元)"),
+}
+
+
+def status_of(completion: float | None, progress: float, tolerance: float) -> str | None:
+    """超出/正常/低于进度: completion against time progress, within the tolerance (SPEC §3)."""
+    if completion is None:
+        return None
+    gap = completion - progress
+    if gap > tolerance + 1e-12:
+        return AHEAD
+    if gap < -tolerance - 1e-12:
+        return BEHIND
+    return ON_PACE
+
+
+def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
+    """1, 2, 2, 4: equal values share a rank, the next rank skips; None is unranked."""
+    values = list(values)
+    keyed = [round(v, 9) for v in values if v is not None]
+    ranks: list[int | None] = []
+    for v in values:
+        ranks.append(None if v is None else 1 + sum(other > round(v, 9) for other in keyed))
+    return ranks
+
+
+def _keep(table: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
+    """Rows where mask is true (a plain list would select columns when it is empty)."""
+    return table.loc[np.asarray(mask, dtype=bool)]
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+# ---------------------------------------------------------------- sales and credit
+
+
+def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
+    """Tracking rows that are sales (product and amount > 0), dated on or before D."""
+    tracking = book.tracking
+    products = book.products.drop_duplicates("product").set_index("product")
+    rows = tracking[tracking["product"].notna() & (tracking["amount"] > 0)].copy()
+    rows["sale_date"] = [
+        c if isinstance(c, dt.date) else r
+        for c, r in zip(rows["closed_on"], rows["referred_on"], strict=True)
+    ]
+    rows = _keep(rows, [isinstance(d, dt.date) and d <= day for d in rows["sale_date"]])
+    rows["indicator"] = [products["indicator"].get(p) for p in rows["product"]]
+    rows["unit"] = [products["unit"].get(p, "") for p in rows["product"]]
+    return rows
+
+
+@dataclass(frozen=True)
+class Credit:
+    person: str
+    role_in_sale: str  # 推荐人 / 接收人
+    indicator: str
+    amount: float
+    sale_row: int
+    sale_date: dt.date
+
+
+def credits_for(sales: pd.DataFrame, share: float, mode: str) -> list[Credit]:
+    """分润: referrer r×A, receiver (1−r)×A; 双计: both A; self-sourced: receiver A (SPEC §3)."""
+    credits = []
+    for row, date, indicator, amount, referrer, receiver in zip(
+        sales["row"],
+        sales["sale_date"],
+        sales["indicator"],
+        sales["amount"],
+        sales["referrer"],
+        sales["receiver"],
+        strict=True,
+    ):
+        if not indicator:
+            continue  # product not in 产品: counts toward no indicator (SPEC §8)
+        amount = float(amount)
+        referred = bool(referrer) and referrer != receiver
+        if not referred:
+            if receiver:
+                credits.append(Credit(receiver, "接收人", indicator, amount, row, date))
+            continue
+        to_referrer, to_receiver = (
+            (share * amount, (1 - share) * amount) if mode == "分润" else (amount, amount)
+        )
+        credits.append(Credit(referrer, "推荐人", indicator, to_referrer, row, date))
+        if receiver:
+            credits.append(Credit(receiver, "接收人", indicator, to_receiver, row, date))
+    return credits
+
+
+# ---------------------------------------------------------------- cards <-> tracking
+
+
+def card_ids(referrals: pd.DataFrame) -> list[str]:
+    """A card's 转介编号, or R-<row> when staff left it empty (shown, never written back)."""
+    return [
+        rid if rid else f"R-{row:04d}"
+        for rid, row in zip(referrals["referral_id"], referrals["row"], strict=True)
+    ]
+
+
+def match_cards(book: Book, day: dt.date) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Card row -> tracking rows, and tracking row -> card row, as known on D.
+
+    转介编号 first when both rows carry one; otherwise the same customer (name and phone digits)
+    and the same referrer, the tracking row's 推荐时间 0–7 days after the card's 日期 (nearest wins).
+    """
+    cards = book.referrals
+    tracking = book.tracking
+    known = [isinstance(d, dt.date) and d <= day for d in tracking["referred_on"]]
+    tracking = _keep(tracking, known)
+    by_id: dict[str, int] = {}
+    by_person: dict[tuple[str, str], list[tuple[dt.date, int, str]]] = defaultdict(list)
+    for row, rid, date, customer, phone, referrer in zip(
+        cards["row"],
+        cards["referral_id"],
+        cards["date"],
+        cards["customer"],
+        cards["phone"],
+        cards["referrer"],
+        strict=True,
+    ):
+        if rid:
+            by_id.setdefault(str(rid), row)
+        if isinstance(date, dt.date) and customer and referrer:
+            by_person[(customer, referrer)].append((date, row, phone_key(phone)))
+    card_to_rows: dict[int, list[int]] = defaultdict(list)
+    row_to_card: dict[int, int] = {}
+    for row, rid, referred_on, customer, phone, referrer in zip(
+        tracking["row"],
+        tracking["referral_id"],
+        tracking["referred_on"],
+        tracking["customer"],
+        tracking["phone"],
+        tracking["referrer"],
+        strict=True,
+    ):
+        card = by_id.get(str(rid)) if rid else None
+        if card is None and customer and referrer:
+            key = phone_key(phone)
+            # Phone digits must agree when both forms have them; one left blank still matches.
+            candidates = [
+                ((referred_on - date).days, card_row)
+                for date, card_row, card_key in by_person.get((customer, referrer), [])
+                if 0 <= (referred_on - date).days <= MATCH_WINDOW_DAYS
+                and (not key or not card_key or key == card_key)
+            ]
+            card = min(candidates)[1] if candidates else None
+        if card is not None:
+            card_to_rows[card].append(row)
+            row_to_card[row] = card
+    return dict(card_to_rows), row_to_card
+
+
+# ---------------------------------------------------------------- per person
+
+
+@dataclass
+class PersonFigures:
+    name: str
+    role: str
+    referrals: int = 0  # cards made in the period
+    followed: int = 0  # of those, with a tracking row
+    successes: int = 0  # of those, closed
+    on_site: int = 0
+    closed_on_site: int = 0
+    referred_amount: float = 0.0  # 万元 achieved from their cards
+    own_sales: int = 0  # 自主销售 from 每日数据
+    credited: dict[str, float] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)
+    completion: dict[str, float] = field(default_factory=dict)
+    status: dict[str, str] = field(default_factory=dict)
+    overall: float | None = None
+    rank: int | None = None
+    star_score: float | None = None
+    group: str = ""
+    primary: float | None = None
+    group_rank: int | None = None
+    money: float = 0.0  # credited amount over indicators counted in 万元 (units never mixed)
+
+    @property
+    def success_rate(self) -> float | None:
+        return _ratio(self.successes, self.referrals)
+
+    def actual(self, indicator: str) -> float:
+        if indicator == REFERRALS:
+            return float(self.referrals)
+        if indicator == SUCCESSES:
+            return float(self.successes)
+        return self.credited.get(indicator, 0.0)
+
+
+@dataclass
+class Figures:
+    branch: str
+    day: dt.date
+    period: Period
+    time_progress: float  # of the period's target (1.0 for day and week: targets are prorated)
+    month_progress: float
+    people: list[PersonFigures]
+    branch_figures: PersonFigures
+    ledger: pd.DataFrame
+    referrer_quality: list[dict[str, Any]]
+    receiver_quality: list[dict[str, Any]]
+    collaboration_share: float | None  # share of sales amount (万元) that came through referrals
+    not_followed: list[dict[str, Any]]
+    unverified: list[dict[str, Any]]
+    follow_ups: list[dict[str, Any]]
+    stars: dict[str, list[str]]
+    tomorrow: list[dict[str, Any]]
+    problems: list[Problem]
+    settings: Any = None
+
+
+def _workday_overrides(book: Book) -> dict[dt.date, bool]:
+    cal = book.work_calendar
+    return {
+        d: bool(w)
+        for d, w in zip(cal["date"], cal["workday"], strict=True)
+        if isinstance(d, dt.date) and w is not None
+    }
+
+
+def _targets(book: Book) -> dict[str, dict[str, float]]:
+    targets: dict[str, dict[str, float]] = defaultdict(dict)
+    for subject, indicator, value in zip(
+        book.targets["subject"], book.targets["indicator"], book.targets["target"], strict=True
+    ):
+        if (
+            subject
+            and indicator
+            and isinstance(value, float)
+            and not math.isnan(value)
+            and value > 0
+        ):
+            targets[subject][indicator] = value
+    return targets
+
+
+def _period_share(period: Period, basis: str, overrides: Mapping[dt.date, bool]) -> float:
+    """The part of the monthly target that falls in the period (1 for the month itself)."""
+    if period.kind == "月":
+        return 1.0
+    first, last = month_bounds(period.end)
+    start = max(period.start, first)
+    total = days_between(first, last, basis, overrides)
+    return days_between(start, period.end, basis, overrides) / total if total else 0.0
+
+
+def person_figures(
+    book: Book, day: dt.date, period: Period, context: _Context
+) -> tuple[list[PersonFigures], PersonFigures]:
+    settings = book.settings
+    roster = book.roster
+    people: dict[str, PersonFigures] = {}
+    for name, role, active in zip(roster["name"], roster["role"], roster["active"], strict=True):
+        if name and active is not False and name not in people:
+            people[name] = PersonFigures(name, role or "")
+    branch = PersonFigures(BRANCH_TARGET, "网点")
+
+    cards = book.referrals
+    for row, date, referrer, on_site in zip(
+        cards["row"], cards["date"], cards["referrer"], cards["on_site"], strict=True
+    ):
+        if date not in period or not referrer:
+            continue
+        outcome = context.card_outcome.get(row, (False, False, False, 0.0))
+        for who in (people.get(referrer), branch):
+            if who is None:
+                continue
+            who.referrals += 1
+            who.followed += outcome[0]
+            who.successes += outcome[1]
+            who.closed_on_site += outcome[2]
+            who.referred_amount += outcome[3]
+            who.on_site += bool(on_site)
+    for credit in context.credits:
+        person = people.get(credit.person)
+        if credit.sale_date in period and person is not None:
+            person.credited[credit.indicator] = (
+                person.credited.get(credit.indicator, 0.0) + credit.amount
+            )
+    for date, indicator, amount in zip(
+        context.sales["sale_date"], context.sales["indicator"], context.sales["amount"], strict=True
+    ):
+        if date in period and indicator:
+            branch.credited[indicator] = branch.credited.get(indicator, 0.0) + float(amount)
+    daily = book.daily
+    for date, name, own in zip(daily["date"], daily["name"], daily["own_sales"], strict=True):
+        if date in period and name in people and isinstance(own, float) and not math.isnan(own):
+            people[name].own_sales += int(own)
+
+    share = _period_share(period, settings.progress_basis, context.overrides)
+    progress = context.month_progress if period.kind == "月" else 1.0
+    for person in [*people.values(), branch]:
+        for indicator, monthly in context.targets.get(person.name, {}).items():
+            target = monthly * share
+            person.targets[indicator] = monthly
+            if target <= 0:
+                continue
+            completion = person.actual(indicator) / target
+            person.completion[indicator] = completion
+            person.status[indicator] = status_of(completion, progress, settings.tolerance) or ""
+        if person.completion:
+            person.overall = sum(person.completion.values()) / len(person.completion)
+            quality = [min(v, STAR_CAP) for k, v in person.completion.items() if k != REFERRALS]
+            has_result = person.successes > 0 or any(v > 0 for v in person.credited.values())
+            person.star_score = sum(quality) / len(quality) if quality and has_result else None
+    ranked = [p for p in people.values() if p.overall is not None]
+    for person, rank in zip(ranked, competition_ranks(p.overall for p in ranked), strict=True):
+        person.rank = rank
+    for person in [*people.values(), branch]:
+        person.money = sum(v for k, v in person.credited.items() if k in context.money_indicators)
+    for group, (roles, _) in ROLE_GROUPS.items():
+        members = [p for p in people.values() if p.role in roles]
+        for person in members:
+            person.group = group
+            person.primary = _primary(person, group)
+        for person, rank in zip(
+            members, competition_ranks(p.primary for p in members), strict=True
+        ):
+            person.group_rank = rank
+    return list(people.values()), branch
+
+
+def _primary(person: PersonFigures, group: str) -> float:
+    if group == "客户助理/柜员":
+        return float(person.successes)
+    if group == "大堂经理/服务经理":
+        return float(person.own_sales + person.referrals)
+    return round(person.money, 4)
+
+
+# ---------------------------------------------------------------- the whole computation
+
+
+@dataclass
+class _Context:
+    sales: pd.DataFrame
+    credits: list[Credit]
+    card_outcome: dict[int, tuple[bool, bool, bool, float]]
+    targets: dict[str, dict[str, float]]
+    overrides: dict[dt.date, bool]
+    month_progress: float
+    money_indicators: frozenset[str]
+
+
+def compute(book: Book, day: dt.date, period_kind: str = "month") -> Figures:
+    settings = book.settings
+    overrides = _workday_overrides(book)
+    sales = sales_table(book, day)
+    credits = credits_for(sales, settings.share, settings.credit_mode)
+    card_to_rows, row_to_card = match_cards(book, day)
+    sale_rows = set(sales["row"])
+    amount_by_row = {
+        r: (float(a), u, on)
+        for r, a, u, on in zip(
+            sales["row"], sales["amount"], sales["unit"], sales["closed_on_site"], strict=True
+        )
+    }
+    outcome: dict[int, tuple[bool, bool, bool, float]] = {}
+    for card, rows in card_to_rows.items():
+        won = [r for r in rows if r in sale_rows]
+        money = sum(amount_by_row[r][0] for r in won if amount_by_row[r][1] == "万元")
+        outcome[card] = (True, bool(won), any(amount_by_row[r][2] is True for r in won), money)
+    products = book.products
+    money_indicators = frozenset(
+        i for i, u in zip(products["indicator"], products["unit"], strict=True) if u == "万元"
+    )
+    context = _Context(
+        sales,
+        credits,
+        outcome,
+        _targets(book),
+        overrides,
+        time_progress(day, settings.progress_basis, overrides),
+        money_indicators,
+    )
+    period = Period.of(period_kind, day)
+    by_period = {
+        kind: person_figures(book, day, Period.of(kind, day), context)
+        for kind in ("day", "week", "month")
+    }
+    people, branch = by_period[{"日": "day", "周": "week", "月": "month"}[period.kind]]
+    stars = {
+        label: _stars(by_period[kind][0])
+        for label, kind in (("每日之星", "day"), ("每周之星", "week"), ("每月之星", "month"))
+    }
+    return Figures(
+        branch=settings.branch,
+        day=day,
+        period=period,
+        time_progress=context.month_progress if period.kind == "月" else 1.0,
+        month_progress=context.month_progress,
+        people=people,
+        branch_figures=branch,
+        ledger=_ledger(sales, credits, row_to_card, book, settings),
+        referrer_quality=_referrer_quality(people),
+        receiver_quality=_receiver_quality(book, period, card_to_rows, sale_rows),
+        collaboration_share=_collaboration_share(sales, period),
+        not_followed=_not_followed(book, day, card_to_rows, settings.stale_days),
+        unverified=_unverified(book, day, row_to_card),
+        follow_ups=_follow_ups(book, day, overrides),
+        stars=stars,
+        tomorrow=_tomorrow(*by_period["month"], day, overrides),
+        problems=list(book.problems),
+        settings=settings,
+    )
+
+
+def _stars(people: list[PersonFigures]) -> list[str]:
+    """The top star score: completion of quality indicators, never raw referral counts."""
+    scored = [p for p in people if p.star_score is not None]
+    if not scored:
+        return []
+    best = max(round(p.star_score or 0, 9) for p in scored)
+    return sorted(p.name for p in scored if round(p.star_score or 0, 9) == best)
+
+
+def _ledger(
+    sales: pd.DataFrame,
+    credits: list[Credit],
+    row_to_card: dict[int, int],
+    book: Book,
+    settings: Any,
+) -> pd.DataFrame:
+    by_row: dict[int, dict[str, float]] = defaultdict(dict)
+    for credit in credits:
+        by_row[credit.sale_row][credit.role_in_sale] = credit.amount
+    records = []
+    for row, date, customer, phone, product, indicator, unit, amount, referrer, receiver in zip(
+        sales["row"],
+        sales["sale_date"],
+        sales["customer"],
+        sales["phone"],
+        sales["product"],
+        sales["indicator"],
+        sales["unit"],
+        sales["amount"],
+        sales["referrer"],
+        sales["receiver"],
+        strict=True,
+    ):
+        referred = bool(referrer) and referrer != receiver
+        kind = "自主" if not referred else ("转介" if row in row_to_card else "无卡转介")
+        records.append(
+            {
+                "日期": date,
+                "客户": customer,
+                "联系方式": phone,
+                "产品": product,
+                "指标": indicator or "",
+                "金额或数量": float(amount),
+                "单位": unit,
+                "类型": kind,
+                "推荐人": referrer if referred else "",
+                "推荐人记": by_row[row].get("推荐人"),
+                "接收人": receiver or "",
+                "接收人记": by_row[row].get("接收人"),
+                "来源": f"追踪表!{row}",
+                "_row": row,
+            }
+        )
+    ledger = pd.DataFrame.from_records(records)
+    if not ledger.empty:
+        ledger = ledger.sort_values(["日期", "_row"], kind="stable").reset_index(drop=True)
+    return ledger
+
+
+def _referrer_quality(people: list[PersonFigures]) -> list[dict[str, Any]]:
+    rows = []
+    for p in sorted(people, key=lambda p: (-(p.success_rate or 0), -p.referrals, p.name)):
+        if not p.referrals:
+            continue
+        rows.append(
+            {
+                "推荐人": p.name,
+                "岗位": p.role,
+                "转介数": p.referrals,
+                "跟进数": p.followed,
+                "跟进率": _ratio(p.followed, p.referrals),
+                "转介成功数": p.successes,
+                "转介成功率": p.success_rate,
+                "现场推荐率": _ratio(p.on_site, p.referrals),
+                "现场达成率": _ratio(p.closed_on_site, p.referrals),
+                "达成金额(万元)": round(p.referred_amount, 4),
+            }
+        )
+    return rows
+
+
+def _receiver_quality(
+    book: Book, period: Period, card_to_rows: dict[int, list[int]], sale_rows: set[int]
+) -> list[dict[str, Any]]:
+    cards = book.referrals
+    tracking_dates = dict(zip(book.tracking["row"], book.tracking["referred_on"], strict=True))
+    stats: dict[str, dict[str, Any]] = {}
+    for row, date, receiver in zip(cards["row"], cards["date"], cards["receiver"], strict=True):
+        if date not in period or not receiver:
+            continue
+        s = stats.setdefault(receiver, {"received": 0, "followed": 0, "closed": 0, "days": []})
+        s["received"] += 1
+        rows = card_to_rows.get(row, [])
+        if rows:
+            s["followed"] += 1
+            first = min(tracking_dates[r] for r in rows)
+            s["days"].append((first - date).days)
+        if any(r in sale_rows for r in rows):
+            s["closed"] += 1
+    result = []
+    for name, s in sorted(
+        stats.items(), key=lambda kv: (-(_ratio(kv[1]["closed"], kv[1]["received"]) or 0), kv[0])
+    ):
+        result.append(
+            {
+                "接收人": name,
+                "接收数": s["received"],
+                "跟进数": s["followed"],
+                "成交数": s["closed"],
+                "转化率": _ratio(s["closed"], s["received"]),
+                "平均首次跟进天数": round(sum(s["days"]) / len(s["days"]), 2)
+                if s["days"]
+                else None,
+            }
+        )
+    return result
+
+
+def _collaboration_share(sales: pd.DataFrame, period: Period) -> float | None:
+    total = referred = 0.0
+    for date, unit, amount, referrer, receiver in zip(
+        sales["sale_date"],
+        sales["unit"],
+        sales["amount"],
+        sales["referrer"],
+        sales["receiver"],
+        strict=True,
+    ):
+        if date in period and unit == "万元":
+            total += float(amount)
+            if referrer and referrer != receiver:
+                referred += float(amount)
+    return _ratio(referred, total)
+
+
+def _not_followed(
+    book: Book, day: dt.date, card_to_rows: dict[int, list[int]], stale_days: int
+) -> list[dict[str, Any]]:
+    """Cards with no tracking row more than 未跟进天数 days after their date (SPEC §3)."""
+    cards = book.referrals
+    result = []
+    for rid, row, date, customer, phone, referrer, receiver, need in zip(
+        card_ids(cards),
+        cards["row"],
+        cards["date"],
+        cards["customer"],
+        cards["phone"],
+        cards["referrer"],
+        cards["receiver"],
+        cards["need"],
+        strict=True,
+    ):
+        if (
+            isinstance(date, dt.date)
+            and date <= day
+            and (day - date).days > stale_days
+            and row not in card_to_rows
+        ):
+            result.append(
+                {
+                    "转介编号": rid,
+                    "推荐人": referrer or "",
+                    "接收人": receiver or "",
+                    "日期": date,
+                    "客户": customer or "",
+                    "联系方式": phone or "",
+                    "客户需求": need or "",
+                    "已过天数": (day - date).days,
+                    "行": row,
+                }
+            )
+    return sorted(result, key=lambda r: (r["日期"], r["行"]))
+
+
+def _unverified(book: Book, day: dt.date, row_to_card: dict[int, int]) -> list[dict[str, Any]]:
+    """Tracking rows naming a referrer with no matching card: credited, but listed (无卡转介)."""
+    tracking = book.tracking
+    result = []
+    for row, date, referrer, receiver, customer in zip(
+        tracking["row"],
+        tracking["referred_on"],
+        tracking["referrer"],
+        tracking["receiver"],
+        tracking["customer"],
+        strict=True,
+    ):
+        if (
+            referrer
+            and referrer != receiver
+            and isinstance(date, dt.date)
+            and date <= day
+            and row not in row_to_card
+        ):
+            result.append(
+                {
+                    "表": book.sheet_name("tracking"),
+                    "行": row,
+                    "推荐人": referrer,
+                    "接收人": receiver or "",
+                    "客户": customer or "",
+                    "推荐时间": date,
+                }
+            )
+    return result
+
+
+def _follow_ups(
+    book: Book, day: dt.date, overrides: Mapping[dt.date, bool]
+) -> list[dict[str, Any]]:
+    """Rows whose 建议下次联系时间 is on or before the next work day; before D is overdue."""
+    horizon = next_workday(day, overrides)
+    tracking = book.tracking
+    result = []
+    for row, when, receiver, customer, phone, product, note in zip(
+        tracking["row"],
+        tracking["next_contact"],
+        tracking["receiver"],
+        tracking["customer"],
+        tracking["phone"],
+        tracking["product"],
+        tracking["note"],
+        strict=True,
+    ):
+        if isinstance(when, dt.date) and when <= horizon:
+            result.append(
+                {
+                    "接收人": receiver or "",
+                    "客户": customer or "",
+                    "联系方式": phone or "",
+                    "建议下次联系时间": when,
+                    "逾期": when < day,
+                    "逾期天数": max(0, (day - when).days),
+                    "产品": product or "",
+                    "备注": note or "",
+                    "行": row,
+                }
+            )
+    return sorted(result, key=lambda r: (r["接收人"], r["建议下次联系时间"], r["行"]))
+
+
+def _tomorrow(
+    people: list[PersonFigures],
+    branch: PersonFigures,
+    day: dt.date,
+    overrides: Mapping[dt.date, bool],
+) -> list[dict[str, Any]]:
+    """(monthly target − month-to-date actual) ÷ remaining work days, never negative (SPEC §3).
+
+    On the month's last work day the whole gap is tomorrow's (there is no later day to spread it)."""
+    remaining = max(1, remaining_workdays(day, overrides))
+    result = []
+    for person in [branch, *people]:
+        for indicator, target in person.targets.items():
+            actual = person.actual(indicator)
+            result.append(
+                {
+                    "对象": person.name,
+                    "指标": indicator,
+                    "月目标": target,
+                    "已完成": round(actual, 4),
+                    "明日目标": round(max(0.0, target - actual) / remaining, 4),
+                }
+            )
+    return result

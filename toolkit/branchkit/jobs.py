@@ -1,0 +1,50 @@
+"""The jobs a user asks for, shared by the CLI and the Excel buttons: read, compute, render, write.
+
+Each job takes already-read input (a `Book`) where it can, so the xlwings path can feed it the
+open workbook's values and the CLI a file's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .figures import Figures, compute
+from .read import Book, read_book
+from .render.spec import SheetSpec
+
+
+@dataclass
+class Refreshed:
+    path: Path
+    sheets: list[str]
+    errors: int
+    warnings: int
+
+
+def period_figures(book: Book, day: dt.date) -> tuple[Figures, Figures, Figures]:
+    """Month, week and day figures (the rankings tab shows all three)."""
+    return compute(book, day, "month"), compute(book, day, "week"), compute(book, day, "day")
+
+
+def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:
+    from .render.tabs import refresh_sheets
+
+    return refresh_sheets(*period_figures(book, day))
+
+
+def write_specs(path: Path, specs: list[SheetSpec], out: Path | None, keep_backups: int) -> Path:
+    from .render.xlsx import build
+    from .writeback import write_generated
+
+    return write_generated(path, build(specs), [s.name for s in specs], out, keep_backups)
+
+
+def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Refreshed:
+    path = Path(path)
+    book = read_book(path)
+    specs = refresh_specs(book, day)
+    written = write_specs(path, specs, Path(out) if out else None, book.settings.backups)
+    errors = sum(p.level == "错误" for p in book.problems)
+    return Refreshed(written, [s.name for s in specs], errors, len(book.problems) - errors)

@@ -1,0 +1,69 @@
+"""Figures -> the JSON object of SPEC §7 (same Chinese names as the workbook tabs).
+
+It leaves the workbook (scripts, other systems), so customers appear as 张* and phones masked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..figures import Figures
+from ..parse import mask_name
+
+DIGITS = 4
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, DIGITS)
+
+
+def figures_json(figures: Figures) -> dict[str, Any]:
+    people = []
+    for p in sorted(figures.people, key=lambda p: (p.rank is None, p.rank or 0, p.name)):
+        people.append(
+            {
+                "姓名": p.name,
+                "岗位": p.role,
+                "转介数": p.referrals,
+                "跟进数": p.followed,
+                "转介成功数": p.successes,
+                "转介成功率": _r(p.success_rate),
+                "业绩": {k: _r(v) for k, v in sorted(p.credited.items())},
+                "目标": {k: _r(v) for k, v in p.targets.items()},
+                "完成率": {k: _r(v) for k, v in p.completion.items()},
+                "进度": dict(p.status),
+                "综合完成率": _r(p.overall),
+                "排名": p.rank,
+            }
+        )
+    return {
+        "网点": figures.branch,
+        "日期": figures.day.isoformat(),
+        "期间": figures.period.kind,
+        "时间进度": _r(figures.time_progress),
+        "人员": people,
+        "之星": figures.stars,
+        "跟进提醒": [
+            {
+                "接收人": f["接收人"],
+                "客户": mask_name(f["客户"]),
+                "建议下次联系时间": f["建议下次联系时间"].isoformat(),
+                "逾期": f["逾期"],
+            }
+            for f in figures.follow_ups
+        ],
+        "未跟进": [
+            {
+                "转介编号": n["转介编号"],
+                "推荐人": n["推荐人"],
+                "接收人": n["接收人"],
+                "日期": n["日期"].isoformat(),
+            }
+            for n in figures.not_followed
+        ],
+        "无卡转介": [
+            {"表": u["表"], "行": u["行"], "推荐人": u["推荐人"], "接收人": u["接收人"]}
+            for u in figures.unverified
+        ],
+        "数据问题": [p.as_json() for p in figures.problems],
+    }

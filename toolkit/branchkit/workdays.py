@@ -1,0 +1,92 @@
+"""Work days and time progress (SPEC §3).
+
+Mainland statutory holidays and make-up workdays (调休) come from the chinese-calendar package;
+a branch's 工作日历 sheet overrides single days. Years the package does not know fall back to
+Monday–Friday.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+Overrides = Mapping[dt.date, bool]
+
+
+@lru_cache(maxsize=4096)
+def _statutory_workday(day: dt.date) -> bool:
+    try:
+        import chinese_calendar
+
+        return bool(chinese_calendar.is_workday(day))
+    except (NotImplementedError, ImportError):
+        return day.weekday() < 5
+
+
+def is_workday(day: dt.date, overrides: Overrides | None = None) -> bool:
+    if overrides and day in overrides:
+        return overrides[day]
+    return _statutory_workday(day)
+
+
+def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def days_between(
+    start: dt.date, end: dt.date, basis: str, overrides: Overrides | None = None
+) -> int:
+    """Days from start to end inclusive, counted as calendar days or work days."""
+    if end < start:
+        return 0
+    if basis != "工作日":
+        return (end - start).days + 1
+    return sum(
+        is_workday(start + dt.timedelta(n), overrides) for n in range((end - start).days + 1)
+    )
+
+
+def time_progress(day: dt.date, basis: str = "自然日", overrides: Overrides | None = None) -> float:
+    """Share of the month elapsed through the end of `day`."""
+    first, last = month_bounds(day)
+    total = days_between(first, last, basis, overrides)
+    return days_between(first, day, basis, overrides) / total if total else 1.0
+
+
+def next_workday(day: dt.date, overrides: Overrides | None = None) -> dt.date:
+    candidate = day + dt.timedelta(days=1)
+    for _ in range(40):
+        if is_workday(candidate, overrides):
+            return candidate
+        candidate += dt.timedelta(days=1)
+    return day + dt.timedelta(days=1)
+
+
+def remaining_workdays(day: dt.date, overrides: Overrides | None = None) -> int:
+    """Work days left in the month after `day`."""
+    _, last = month_bounds(day)
+    return days_between(day + dt.timedelta(days=1), last, "工作日", overrides)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Day, ISO week to date, or month to date, ending on D."""
+
+    kind: str  # 日 / 周 / 月
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def of(cls, kind: str, day: dt.date) -> Period:
+        if kind in ("day", "日"):
+            return cls("日", day, day)
+        if kind in ("week", "周"):
+            return cls("周", day - dt.timedelta(days=day.weekday()), day)
+        return cls("月", day.replace(day=1), day)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
