@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -218,3 +218,69 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
         )
     for label, names in data["之星"].items():
         click.echo(f"{label}：{'、'.join(names) or '暂无'}")
+
+
+@main.command("build-agenda")
+@book_argument
+@date_option
+@click.option(
+    "--meeting",
+    type=click.Choice(["daily", "weekly", "monthly"]),
+    default="daily",
+    show_default=True,
+    help="日例会 / 周例会 / 月例会",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "md", "html", "txt"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx：写入工作簿的“夕会议程”表；其余输出文本",
+)
+@out_option
+@click.option(
+    "--template",
+    "template_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="自定义模板文件夹（从 branchkit templates 复制后修改）",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="议程文字的语言",
+)
+def build_agenda(
+    book: Path,
+    day: dt.datetime | None,
+    meeting: str,
+    fmt: str,
+    out: Path | None,
+    template_dir: Path | None,
+    lang: str,
+) -> None:
+    """生成夕会议程：写入“夕会议程”表，或输出 Markdown / HTML / 纯文本。"""
+    from . import jobs
+
+    if template_dir is not None and not template_dir.is_dir():
+        raise BookError(template_dir, "模板文件夹不存在")
+    if fmt == "xlsx":
+        written = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
+        click.echo(f"夕会议程已写入 {written} 的“夕会议程”表（{_day(day)}）")
+        return
+    from .render.agenda import render_agenda
+
+    text = render_agenda(jobs.build_agenda(book, _day(day), meeting), fmt, lang, template_dir)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from .writeback import atomic_write
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(text.encode("utf-8"))
+
+    atomic_write(out, write, lambda _: None, keep_backups=0)
+    click.echo(f"夕会议程已写入 {out}")

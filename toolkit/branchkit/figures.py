@@ -438,7 +438,9 @@ def compute(book: Book, day: dt.date, period_kind: str = "month") -> Figures:
         month_progress=context.month_progress,
         people=people,
         branch_figures=branch,
-        ledger=_ledger(sales, credits, row_to_card, book, settings),
+        ledger=_ledger(
+            _keep(sales, [d in period for d in sales["sale_date"]]), credits, row_to_card
+        ),
         referrer_quality=_referrer_quality(people),
         receiver_quality=_receiver_quality(book, period, card_to_rows, sale_rows),
         collaboration_share=_collaboration_share(sales, period),
@@ -462,12 +464,9 @@ def _stars(people: list[PersonFigures]) -> list[str]:
 
 
 def _ledger(
-    sales: pd.DataFrame,
-    credits: list[Credit],
-    row_to_card: dict[int, int],
-    book: Book,
-    settings: Any,
+    sales: pd.DataFrame, credits: list[Credit], row_to_card: dict[int, int]
 ) -> pd.DataFrame:
+    """One row per sale in the period: who referred, who received, and what each was credited."""
     by_row: dict[int, dict[str, float]] = defaultdict(dict)
     for credit in credits:
         by_row[credit.sale_row][credit.role_in_sale] = credit.amount

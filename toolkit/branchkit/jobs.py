@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .agenda import Agenda
 from .figures import Figures, compute
 from .read import Book, read_book
 from .render.spec import SheetSpec
@@ -48,3 +49,27 @@ def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Re
     written = write_specs(path, specs, Path(out) if out else None, book.settings.backups)
     errors = sum(p.level == "错误" for p in book.problems)
     return Refreshed(written, [s.name for s in specs], errors, len(book.problems) - errors)
+
+
+def build_agenda(book: Book | str | Path, day: dt.date, meeting: str = "daily") -> Agenda:
+    """The agenda data for D (Python API; the CLI and the Excel button render it)."""
+    from .agenda import build
+
+    return build(book if isinstance(book, Book) else read_book(book), day, meeting)
+
+
+def write_agenda(
+    path: str | Path,
+    day: dt.date,
+    meeting: str = "daily",
+    out: str | Path | None = None,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+) -> Path:
+    """Writes the 夕会议程 tab into the workbook (or a copy), like refresh does."""
+    from .render.agenda import agenda_sheet
+
+    path = Path(path)
+    book = read_book(path)
+    sheet = agenda_sheet(build_agenda(book, day, meeting), lang, template_dir)
+    return write_specs(path, [sheet], Path(out) if out else None, book.settings.backups)

@@ -208,6 +208,9 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
                     next_contact = None
                     if not sold or rng.random() < 0.3:
                         next_contact = contact_day + dt.timedelta(days=rng.randint(1, 12))
+                        # Most receivers call back and clear the date; some calls slip.
+                        if next_contact < LAST_DAY - dt.timedelta(days=1) and rng.random() < 0.8:
+                            next_contact = None
                     tracking.append(
                         [
                             None,

@@ -51,4 +51,5 @@ class SheetSpec:
     blocks: list[Table | Text] = field(default_factory=list)
     chart: Chart | None = None
     landscape: bool = True
+    one_page: bool = False  # scale to one printed page (the agenda)
     text_width: int = 8  # columns a Text block spans

@@ -166,19 +166,27 @@ def _table(ws: Any, f: Formats, table: Table, row: int) -> tuple[int, int, int]:
     return header_row, first, row + 1
 
 
+TEXT_COLUMN_WIDTH = 11
+
+
+def display_width(text: str) -> int:
+    """Half-width character cells: a CJK character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _text(ws: Any, f: Formats, text: Text, row: int, width: int) -> int:
+    # Merged cells do not grow with wrapped text, so each row is sized from its text: a 10-point
+    # line holds about 1.15 half-width characters per unit of column width.
+    per_line = max(20, int(width * TEXT_COLUMN_WIDTH * 1.15))
     for style, line in text.lines:
-        if style in ("h1", "h2"):
-            ws.merge_range(row, 0, row, width - 1, line, f.styles[style])
-        else:
-            ws.merge_range(row, 0, row, width - 1, line, f.styles[style])
-            # Merged cells do not grow with wrapped text: size the row from the text's length.
-            per_line = max(20, width * 9)
-            lines = sum(max(1, -(-len(part) * 2 // per_line)) for part in line.split("\n"))
-            if lines > 1:
-                ws.set_row(row, 14 * lines)
+        ws.merge_range(row, 0, row, width - 1, line, f.styles[style])
+        lines = sum(max(1, -(-display_width(part) // per_line)) for part in line.split("\n"))
+        if lines > 1:
+            ws.set_row(row, 13.5 * lines)
         row += 1
-    return row + 0
+    return row
 
 
 def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
@@ -192,7 +200,7 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
     for c, width in widths.items():
         ws.set_column(c, c, width)
     if not widths:
-        ws.set_column(0, spec.text_width - 1, 11)
+        ws.set_column(0, spec.text_width - 1, TEXT_COLUMN_WIDTH)
     ws.write_string(0, 0, spec.title, f.title)
     ws.write_string(1, 0, spec.subtitle, f.subtitle)
     ws.set_row(0, 22)
@@ -218,7 +226,7 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
     ws.set_paper(9)  # A4
     if spec.landscape:
         ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, 1 if spec.one_page else 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_footer("&C第 &P 页 / 共 &N 页")
     return ws

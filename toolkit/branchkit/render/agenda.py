@@ -1,0 +1,75 @@
+"""Agenda -> text (Markdown, HTML, plain) and the 夕会议程 tab, all through Jinja2 templates.
+
+`agenda.lines.j2` (per language) writes the content as "style|text" lines; a layout per format
+decides how each style looks. A branch copies the templates to a folder, edits wording or order,
+and passes `--template DIR`: its files are looked up first, the shipped ones fill the gaps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from ..agenda import Agenda
+from ..schema import GENERATED_MARK
+from .spec import SheetSpec, Style, Text
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
+FORMATS = ("md", "html", "txt")
+STYLES = ("title", "h1", "h2", "body", "strong", "note")
+
+
+def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jinja2.Environment:
+    folders = [str(template_dir)] if template_dir else []
+    folders += [str(PACKAGE_TEMPLATES / lang), str(PACKAGE_TEMPLATES / "layout")]
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2",), default_for_string=False
+        ),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def agenda_lines(
+    agenda: Agenda, lang: str = "zh", template_dir: str | Path | None = None
+) -> list[tuple[str, str]]:
+    text = environment(lang, template_dir).get_template("agenda.lines.j2").render(agenda=agenda)
+    lines = []
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        style, sep, body = raw.partition("|")
+        lines.append((style.strip(), body) if sep and style.strip() in STYLES else ("body", raw))
+    return lines
+
+
+def render_agenda(
+    agenda: Agenda, fmt: str, lang: str = "zh", template_dir: str | Path | None = None
+) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    env = environment(lang, template_dir)
+    lines = agenda_lines(agenda, lang, template_dir)
+    return env.get_template(f"agenda.{fmt}.j2").render(
+        lines=lines, lang="zh-CN" if lang == "zh" else lang
+    )
+
+
+def agenda_sheet(
+    agenda: Agenda, lang: str = "zh", template_dir: str | Path | None = None
+) -> SheetSpec:
+    """The printable 夕会议程 tab: portrait A4, scaled to one page."""
+    lines = agenda_lines(agenda, lang, template_dir)
+    title = next((text for style, text in lines if style == "title"), "夕会议程")
+    body: list[tuple[Style, str]] = [(style, text) for style, text in lines if style != "title"]  # type: ignore[misc]
+    # The first note (date, host, length) becomes the subtitle beside the generated mark.
+    first_note = next((i for i, (style, _) in enumerate(body) if style == "note"), None)
+    subtitle = GENERATED_MARK
+    if first_note is not None:
+        subtitle = f"{body.pop(first_note)[1]} · {GENERATED_MARK}"
+    return SheetSpec(
+        "夕会议程", title, subtitle, [Text(body)], landscape=False, one_page=True, text_width=8
+    )
