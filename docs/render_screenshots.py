@@ -36,11 +36,35 @@ def render(sheets: list, name: str, resolution: int = 70) -> Path:
         return target
 
 
+def render_control_sheet(resolution: int = 80) -> Path:
+    """The macro template's 控制台. Excel marks buttons as non-printing; a throwaway copy marks
+    them printable so the picture shows them."""
+    import zipfile
+
+    template = ROOT / "templates" / "xlsx" / "网点营销管理.xlsm"
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "控制台.xlsm"
+        with zipfile.ZipFile(template) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename.endswith(".vml"):
+                    data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"")
+                dst.writestr(info, data)
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(copy)], check=True,
+                       capture_output=True)
+        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile", "-W", "760",
+                        "-H", "300", str(Path(tmp) / "控制台.pdf"), str(Path(tmp) / "控制台")], check=True)
+        target = ROOT / "docs" / "控制台.png"
+        shutil.copy(Path(tmp) / "控制台.png", target)
+        return target
+
+
 def main() -> None:
     book = read_book(SAMPLE)
     specs = {s.name: s for s in refresh_specs(book, DAY)}
     print(render([specs["排行榜"]], "排行榜"))
     print(render([agenda_sheet(build_agenda(book, DAY, "daily"))], "夕会议程"))
+    print(render_control_sheet())
 
 
 if __name__ == "__main__":

@@ -112,14 +112,24 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--branch", default="", help="网点名称，如 火车站支行")
 @click.option("--month", default="", help="统计月份，如 2026-11")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
-def init(book: Path, branch: str, month: str, force: bool) -> None:
-    """新建一个空白的网点工作簿（含全部输入表和说明）。"""
-    from .templates import write_branch_workbook
-
+@click.option("--macros", is_flag=True, help="带“控制台”按钮的 .xlsm（在 Excel 里点按钮刷新）")
+def init(book: Path, branch: str, month: str, force: bool, macros: bool) -> None:
+    """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮）。"""
     if book.exists() and not force:
         raise BookError(book, "文件已存在；要覆盖请加 --force")
-    if book.suffix.lower() != ".xlsx":
-        raise BookError(book, "请用 .xlsx 作为文件扩展名")
+    wanted = ".xlsm" if macros else ".xlsx"
+    if book.suffix.lower() != wanted:
+        raise BookError(
+            book, f"请用 {wanted} 作为文件扩展名" + ("（带按钮的工作簿）" if macros else "")
+        )
+    if macros:
+        from .macros import write_macro_workbook
+
+        write_macro_workbook(book, branch, month)
+        click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
+        return
+    from .templates import write_branch_workbook
+
     write_branch_workbook(book, branch, month)
     click.echo(f"已新建：{book}")
 
@@ -284,3 +294,14 @@ def build_agenda(
 
     atomic_write(out, write, lambda _: None, keep_backups=0)
     click.echo(f"夕会议程已写入 {out}")
+
+
+@main.command()
+@click.argument("book", type=click.Path(path_type=Path), required=False)
+def doctor(book: Path | None) -> None:
+    """检查 Excel 按钮需要的设置（Python、xlwings 版本、工作簿），并说明怎么修。"""
+    from .doctor import checks, report
+
+    found = checks(book)
+    click.echo(report(found))
+    sys.exit(EXIT_OK if all(c.ok for c in found) else EXIT_PROBLEMS)

@@ -590,3 +590,10 @@ SETTING_ITEMS: tuple[Setting, ...] = (
 # Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
 GENERATED_SHEETS = ("排行榜", "转介质量", "分润明细", "跟进提醒", "夕会议程", "数据问题")
 GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"
+
+# The 控制台 sheet of the macro workbook: where the buttons read the date and report back.
+CONTROL_SHEET = "控制台"
+CONTROL_DATE_CELL = "C4"  # 统计日期 (blank: today)
+CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会
+CONTROL_STATUS_CELL = "C7"  # what the last click did
+MEETING_KINDS = {"日例会": "daily", "周例会": "weekly", "月例会": "monthly"}

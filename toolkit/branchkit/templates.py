@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,8 @@ def write_branch_workbook(
     settings: Mapping[str, str] | None = None,
     vba_project: str | Path | None = None,
     rename: Mapping[str, str] | None = None,
+    first_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
+    last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
 ) -> Path:
     """A branch workbook: 说明 + every input sheet, with `data` rows (by schema key) filled in."""
     import xlsxwriter
@@ -187,14 +189,22 @@ def write_branch_workbook(
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "note": wb.add_format({"italic": True, "font_color": "#7F7F7F"}),
+        "input": wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFF2CC", "border": 1}),
+        "input_text": wb.add_format({"bg_color": "#FFF2CC", "border": 1}),
     }
     data = dict(data or {})
     data.setdefault("settings", _settings_rows(branch, month, settings or {}))
+    if first_sheets:
+        first_sheets(wb, formats)
     _add_guide(wb, formats)
     for sheet in schema.INPUT_SHEETS:
         name = (rename or {}).get(sheet.key, sheet.name)
         _add_input_sheet(wb, sheet, data.get(sheet.key, []), formats, name)
-    wb.worksheets()[1].activate()
+    if last_sheets:
+        last_sheets(wb, formats)
+    if not first_sheets:
+        wb.worksheets()[1].activate()
     if vba_project:
         wb.add_vba_project(str(vba_project))
     wb.close()

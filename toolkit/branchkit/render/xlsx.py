@@ -10,7 +10,8 @@ import datetime as dt
 import io
 from typing import Any
 
-from .spec import SheetSpec, Table, Text
+from .grid import Placed, layout
+from .spec import SheetSpec
 
 NUM_FORMATS = {
     "int": "0",
@@ -119,25 +120,19 @@ def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-def _table(ws: Any, f: Formats, table: Table, row: int) -> tuple[int, int, int]:
-    """Writes a table at `row`; returns (header row, first data row, next free row)."""
-    if table.caption:
-        ws.write_string(row, 0, table.caption, f.caption)
-        row += 1
-    header_row = row
-    for c, col in enumerate(table.columns):
-        ws.write_string(row, c, col.header, f.header)
-    row += 1
-    first = row
-    if not table.rows:
-        ws.write_string(row, 0, table.empty_note, f.styles["note"])
-        return header_row, first, row + 2
-    for values in table.rows:
-        for c, col in enumerate(table.columns):
-            write_value(ws, row, c, values[c] if c < len(values) else None, f.cell[col.fmt])
-        row += 1
-    last = row - 1
-    for c, col in enumerate(table.columns):
+def _style(f: Formats, style: str) -> Any:
+    if style.startswith("cell:"):
+        return f.cell[style[5:]]
+    return {"title": f.title, "subtitle": f.subtitle, "caption": f.caption, "header": f.header}.get(
+        style
+    ) or f.styles[style]
+
+
+def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
+    if placed.last_row < placed.first_row:
+        return
+    first, last = placed.first_row, placed.last_row
+    for c, col in enumerate(placed.columns):
         if col.fmt == "status":
             for state, fmt in f.status.items():
                 ws.conditional_format(
@@ -163,66 +158,28 @@ def _table(ws: Any, f: Formats, table: Table, row: int) -> tuple[int, int, int]:
                     "max_value": 1,
                 },
             )
-    return header_row, first, row + 1
-
-
-TEXT_COLUMN_WIDTH = 11
-
-
-def display_width(text: str) -> int:
-    """Half-width character cells: a CJK character takes two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _text(ws: Any, f: Formats, text: Text, row: int, width: int) -> int:
-    # Merged cells do not grow with wrapped text, so each row is sized from its text: a 10-point
-    # line holds about 1.15 half-width characters per unit of column width.
-    per_line = max(20, int(width * TEXT_COLUMN_WIDTH * 1.15))
-    for style, line in text.lines:
-        ws.merge_range(row, 0, row, width - 1, line, f.styles[style])
-        lines = sum(max(1, -(-display_width(part) // per_line)) for part in line.split("\n"))
-        if lines > 1:
-            ws.set_row(row, 13.5 * lines)
-        row += 1
-    return row
 
 
 def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
+    grid = layout(spec)
     ws = wb.add_worksheet(spec.name)
     ws.hide_gridlines(2)
-    widths: dict[int, float] = {}
-    for block in spec.blocks:
-        if isinstance(block, Table):
-            for c, col in enumerate(block.columns):
-                widths[c] = max(widths.get(c, 0), col.width)
-    for c, width in widths.items():
+    for c, width in grid.widths.items():
         ws.set_column(c, c, width)
-    if not widths:
-        ws.set_column(0, spec.text_width - 1, TEXT_COLUMN_WIDTH)
-    ws.write_string(0, 0, spec.title, f.title)
-    ws.write_string(1, 0, spec.subtitle, f.subtitle)
-    ws.set_row(0, 22)
-    row = 3
-    first_header = None
-    table_rows: list[tuple[int, int, int]] = []
-    for block in spec.blocks:
-        if isinstance(block, Table):
-            header_row, first, end = _table(ws, f, block, row)
-            table_rows.append((header_row, first, first + len(block.rows) - 1))
-            first_header = header_row if first_header is None else first_header
-            row = end
-        else:
-            row = _text(ws, f, block, row, spec.text_width)
-    tables = [b for b in spec.blocks if isinstance(b, Table)]
-    if len(tables) == 1 and first_header is not None:
-        ws.freeze_panes(first_header + 1, 0)
-        ws.repeat_rows(0, first_header)
-    else:
-        ws.repeat_rows(0, 1)
-    if spec.chart and tables[spec.chart.table].rows:
-        _chart(wb, ws, spec, tables[spec.chart.table], table_rows[spec.chart.table], len(widths))
+    for r, height in grid.heights.items():
+        ws.set_row(r, height)
+    for cell in grid.cells:
+        fmt = _style(f, cell.style)
+        if cell.span > 1:
+            ws.merge_range(cell.row, cell.col, cell.row, cell.col + cell.span - 1, "", fmt)
+        write_value(ws, cell.row, cell.col, cell.value, fmt)
+    for placed in grid.tables:
+        _conditional_formats(ws, f, placed)
+    if grid.freeze_row is not None:
+        ws.freeze_panes(grid.freeze_row, 0)
+    ws.repeat_rows(0, grid.repeat_through)
+    if spec.chart and grid.tables[spec.chart.table].table.rows:
+        _chart(wb, ws, spec, grid.tables[spec.chart.table], len(grid.widths))
     ws.set_paper(9)  # A4
     if spec.landscape:
         ws.set_landscape()
@@ -232,16 +189,14 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
     return ws
 
 
-def _chart(
-    wb: Any, ws: Any, spec: SheetSpec, table: Table, rows: tuple[int, int, int], ncols: int
-) -> None:
+def _chart(wb: Any, ws: Any, spec: SheetSpec, placed: Placed, ncols: int) -> None:
     assert spec.chart is not None
-    _, first, last = rows
+    first, last = placed.first_row, placed.last_row
     chart = wb.add_chart({"type": "bar"})
     sheet = spec.name.replace("'", "''")
     chart.add_series(
         {
-            "name": table.columns[spec.chart.value_col].header,
+            "name": placed.columns[spec.chart.value_col].header,
             "categories": [sheet, first, spec.chart.label_col, last, spec.chart.label_col],
             "values": [sheet, first, spec.chart.value_col, last, spec.chart.value_col],
             "fill": {"color": "#5B9BD5"},
@@ -257,9 +212,8 @@ def _chart(
         {"reverse": True, "num_font": {"name": FONT}}
     )  # bar charts list bottom-up otherwise
     chart.set_x_axis({"num_format": NUM_FORMATS.get(spec.chart.value_fmt, "General"), "min": 0})
-    height = max(280, 22 * (last - first + 1) + 80)
-    chart.set_size({"width": 480, "height": height})
-    ws.insert_chart(rows[0], ncols + 1, chart, {"x_offset": 10})
+    chart.set_size({"width": 480, "height": max(280, 22 * (last - first + 1) + 80)})
+    ws.insert_chart(placed.header_row, ncols + 1, chart, {"x_offset": 10})
 
 
 def build(specs: list[SheetSpec]) -> bytes:

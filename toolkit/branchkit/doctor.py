@@ -1,0 +1,184 @@
+"""`branchkit doctor`: checks what the Excel buttons need on this computer, in plain Chinese.
+
+xlwings users' most common failure is RunPython's set-up: Excel starts a Python that does not
+have the package, or the workbook's VBA module is from another xlwings version. Each check says
+what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__, schema
+
+MACROS = ("BranchkitRefresh", "BranchkitAgenda", "BranchkitWeekly")
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    label: str
+    fix: str = ""
+
+
+def _installed_xlwings() -> str | None:
+    try:
+        import xlwings
+    except ImportError:
+        return None
+    return str(xlwings.__version__)
+
+
+def vba_modules(path: Path) -> dict[str, str]:
+    """Module name -> source code of a workbook's VBA project (empty when it has none)."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(path))
+    try:
+        if not parser.detect_vba_macros():
+            return {}
+        return {name.rsplit(".", 1)[0]: code for (_, _, name, code) in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def _python_imports_branchkit(interpreter: str) -> tuple[bool, str]:
+    try:
+        done = subprocess.run(
+            [interpreter, "-c", "import branchkit, xlwings; print(xlwings.__version__)"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, str(exc)
+    return done.returncode == 0, (done.stdout or done.stderr).strip().splitlines()[-1:][0] if (
+        done.stdout or done.stderr
+    ) else ""
+
+
+def checks(book: Path | None = None) -> list[Check]:
+    found = [
+        Check(
+            sys.version_info >= (3, 10),
+            f"Python {platform.python_version()}（需要 3.10 或更新）",
+            "请从 python.org 安装新版 Python",
+        )
+    ]
+    found.append(Check(True, f"branchkit {__version__}"))
+    xlwings_version = _installed_xlwings()
+    found.append(
+        Check(
+            xlwings_version is not None,
+            f"xlwings {xlwings_version or '未安装'}",
+            "运行：python -m pip install xlwings",
+        )
+    )
+    system = platform.system()
+    if system not in ("Windows", "Darwin"):
+        found.append(
+            Check(
+                True,
+                f"本机是 {system}：按钮只在装有 Excel 的 Windows 或 macOS 电脑上可用，命令行功能都可用",
+            )
+        )
+    if book is None:
+        return found
+    found += _book_checks(book, xlwings_version, system)
+    return found
+
+
+def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[Check]:
+    from .problems import BookError
+    from .read import load_book, read_raw
+
+    try:
+        raw = read_raw(book)
+    except BookError as exc:
+        return [Check(False, f"打开 {book.name}", exc.message)]
+    result = []
+    missing = [p for p in load_book(raw, str(book)).problems if p.problem == "缺少工作表"]
+    result.append(
+        Check(
+            not missing,
+            "输入工作表齐全"
+            if not missing
+            else "缺少工作表：" + "、".join(p.sheet for p in missing),
+            "从模板复制缺少的工作表，或用 branchkit init 新建",
+        )
+    )
+    result.append(
+        Check(
+            schema.CONTROL_SHEET in raw,
+            f"“{schema.CONTROL_SHEET}”工作表（按钮和日期）",
+            "用 branchkit init --macros 新建带按钮的工作簿，再把数据复制过去",
+        )
+    )
+    if book.suffix.lower() != ".xlsm":
+        result.append(
+            Check(
+                False,
+                "工作簿是 .xlsm（可以带按钮）",
+                "按钮需要 .xlsm：用 branchkit init --macros 新建",
+            )
+        )
+        return result
+    modules = vba_modules(book)
+    ours = modules.get("branchkit", "")
+    result.append(
+        Check(
+            all(m in ours for m in MACROS),
+            "branchkit 宏（刷新排行、生成夕会议程、发送周报）",
+            "用 branchkit init --macros 重新生成工作簿",
+        )
+    )
+    match = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', modules.get("xlwings", ""))
+    vba_version = match.group(1) if match else None
+    result.append(
+        Check(
+            vba_version is not None and vba_version == xlwings_version,
+            f"工作簿里的 xlwings 模块 {vba_version or '缺失'}，本机 xlwings {xlwings_version or '未安装'}",
+            f"版本要一致：python -m pip install xlwings=={vba_version}"
+            if vba_version
+            else "用 branchkit init --macros 重新生成工作簿",
+        )
+    )
+    conf = {
+        str(r[0]).strip(): str(r[1] or "").strip()
+        for r in raw.get("xlwings.conf", [])
+        if r and r[0]
+    }
+    key = "Interpreter_Mac" if system == "Darwin" else "Interpreter_Win"
+    interpreter = conf.get(key, "")
+    if system in ("Windows", "Darwin"):
+        command = interpreter or shutil.which("pythonw") or shutil.which("python") or ""
+        ok, said = _python_imports_branchkit(command) if command else (False, "找不到 python")
+        result.append(
+            Check(
+                ok,
+                f"Excel 将使用的 Python：{command or '（无）'}",
+                f"在 xlwings.conf 表的 {key} 填入装有 branchkit 的 python.exe 完整路径（{said}）",
+            )
+        )
+    else:
+        result.append(
+            Check(True, f"xlwings.conf 的 {key}：{interpreter or '留空（使用 PATH 里的 python）'}")
+        )
+    return result
+
+
+def report(found: list[Check]) -> str:
+    lines = []
+    for check in found:
+        lines.append(f"{'✓' if check.ok else '✗'} {check.label}")
+        if not check.ok and check.fix:
+            lines.append(f"    → {check.fix}")
+    bad = sum(not c.ok for c in found)
+    lines.append("一切就绪。" if not bad else f"有 {bad} 项需要处理。")
+    return "\n".join(lines)

@@ -1,0 +1,238 @@
+"""What the buttons inside Excel call (xlwings RunPython), on the same core as the CLI.
+
+The open workbook is read through xlwings into the same rows of values the file reader makes,
+goes through the same reading, figures and agenda code, and the generated tabs are written back
+through xlwings, so Excel itself keeps VBA, buttons, charts and everything else in the workbook.
+Nothing here shows a Python traceback: every outcome ends as one line in the 控制台 status cell
+and a message box.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from . import schema
+from .problems import BookError
+from .read import RawBook, load_book
+from .render.grid import Grid, layout
+from .render.spec import SheetSpec
+from .render.xlsx import NUM_FORMATS, STATUS_COLORS
+
+HEADER_FILL = (31, 78, 121)
+TITLE_FILL = (31, 78, 121)
+SECTION_FILL = (31, 78, 121)
+
+# Every xlwings attribute this module touches, by class: a test checks each exists on the
+# installed xlwings, and the stand-in book in the tests implements exactly these.
+XLWINGS_SURFACE = {
+    "Book": ("caller", "sheets", "app", "fullname", "name"),
+    "Sheets": ("add", "__iter__", "__getitem__"),
+    "Sheet": ("name", "used_range", "range", "clear", "activate"),
+    "Range": (
+        "value",
+        "row",
+        "column",
+        "options",
+        "number_format",
+        "font",
+        "color",
+        "column_width",
+        "row_height",
+        "merge",
+        "wrap_text",
+        "last_cell",
+        "shape",
+    ),
+    "Font": ("bold", "color", "size", "italic"),
+    "App": ("alert", "screen_updating", "status_bar"),
+}
+
+
+# ---------------------------------------------------------------- reading the open workbook
+
+
+def raw_book(book: Any) -> RawBook:
+    """Every input sheet's used range as rows of values, padded so row 0 is Excel's row 1."""
+    skip = {*schema.GENERATED_SHEETS, schema.CONTROL_SHEET, "xlwings.conf", "说明"}
+    raw: RawBook = {}
+    for sheet in book.sheets:
+        if sheet.name in skip:
+            continue
+        used = sheet.used_range
+        values = used.options(ndim=2).value or []
+        pad_cols = [None] * (used.column - 1)
+        rows = [[None] * 0 for _ in range(used.row - 1)]
+        rows += [pad_cols + list(r) for r in values]
+        raw[sheet.name] = rows
+    return raw
+
+
+def control_date(book: Any, today: dt.date | None = None) -> dt.date:
+    """The date in 控制台!C4; blank means today (SPEC: the date comes from a cell)."""
+    from .parse import Bad, parse_date
+
+    names = [s.name for s in book.sheets]
+    if schema.CONTROL_SHEET in names:
+        value = book.sheets[schema.CONTROL_SHEET].range(schema.CONTROL_DATE_CELL).value
+        parsed = parse_date(value)
+        if isinstance(parsed, Bad):
+            raise BookError(
+                book.name,
+                f"{schema.CONTROL_SHEET}!{schema.CONTROL_DATE_CELL} 应为日期，如 2026-11-20",
+            )
+        if parsed is not None:
+            return parsed
+    return today or dt.date.today()
+
+
+def control_meeting(book: Any) -> str:
+    names = [s.name for s in book.sheets]
+    if schema.CONTROL_SHEET not in names:
+        return "daily"
+    value = book.sheets[schema.CONTROL_SHEET].range(schema.CONTROL_MEETING_CELL).value
+    return schema.MEETING_KINDS.get(str(value or "").strip(), "daily")
+
+
+# ---------------------------------------------------------------- writing generated sheets
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    hex_color = hex_color.lstrip("#")
+    return int(hex_color[0:2], 16), int(hex_color[2:4], 16), int(hex_color[4:6], 16)
+
+
+def write_grid(book: Any, grid: Grid) -> None:
+    """Puts one generated sheet into the open workbook: values in one call, then the few formats
+    that matter (number formats, header and section colours, widths). Existing content of that
+    sheet is cleared first; other sheets are not touched."""
+    names = [s.name for s in book.sheets]
+    if grid.spec.name in names:
+        sheet = book.sheets[grid.spec.name]
+        sheet.clear()
+    else:
+        sheet = book.sheets.add(grid.spec.name, after=book.sheets[len(names) - 1])
+    values = [[_excel_value(v) for v in row] for row in grid.values()]
+    if values:
+        # Text is written with a leading apostrophe when it could be read as a formula.
+        sheet.range((1, 1)).value = values
+    for c, width in grid.widths.items():
+        sheet.range((1, c + 1)).column_width = width
+    for r, height in grid.heights.items():
+        sheet.range((r + 1, 1)).row_height = height
+    for cell in grid.cells:
+        target = sheet.range((cell.row + 1, cell.col + 1), (cell.row + 1, cell.col + cell.span))
+        if cell.span > 1:
+            target.merge()
+            target.wrap_text = True
+        if cell.style == "title":
+            target.font.bold = True
+            target.font.size = 15
+        elif cell.style in ("header", "h1"):
+            target.font.bold = True
+            target.font.color = (255, 255, 255)
+            target.color = HEADER_FILL
+        elif cell.style in ("caption", "h2", "strong"):
+            target.font.bold = True
+        elif cell.style in ("subtitle", "note"):
+            target.font.italic = True
+        elif cell.style.startswith("cell:"):
+            fmt = cell.style[5:]
+            if fmt in NUM_FORMATS:
+                target.number_format = NUM_FORMATS[fmt]
+            elif fmt == "text":
+                target.number_format = "@"
+            if fmt == "status" and cell.value in STATUS_COLORS:
+                target.color = _rgb(STATUS_COLORS[cell.value][0])
+
+
+def _excel_value(value: Any) -> Any:
+    """Values as xlwings writes them; text that Excel would take as a formula gets an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def write_specs(book: Any, specs: list[SheetSpec]) -> None:
+    app = book.app
+    app.screen_updating = False
+    try:
+        for spec in specs:
+            write_grid(book, layout(spec))
+    finally:
+        app.screen_updating = True
+
+
+# ---------------------------------------------------------------- the buttons
+
+
+def _report(book: Any, message: str) -> None:
+    names = [s.name for s in book.sheets]
+    if schema.CONTROL_SHEET in names:
+        book.sheets[schema.CONTROL_SHEET].range(schema.CONTROL_STATUS_CELL).value = message
+    book.app.alert(message, title="branchkit")
+
+
+def _run(job: Callable[[Any], str]) -> str:
+    import xlwings as xw
+
+    book = xw.Book.caller()
+    try:
+        message = job(book)
+    except BookError as exc:
+        message = f"未完成：{exc.message}"
+    except Exception as exc:  # the last resort: one line, never a traceback dialog
+        message = f"未完成：出现意外错误（{type(exc).__name__}: {exc}），请联系管理员"
+    _report(book, message)
+    return message
+
+
+def _refresh_job(book: Any) -> str:
+    from .jobs import refresh_specs
+
+    loaded = load_book(raw_book(book), book.fullname)
+    day = control_date(book)
+    specs = refresh_specs(loaded, day)
+    write_specs(book, specs)
+    errors = sum(p.level == "错误" for p in loaded.problems)
+    tail = (
+        f"；数据问题 {errors} 个错误、{len(loaded.problems) - errors} 个警告"
+        if loaded.problems
+        else ""
+    )
+    return f"已刷新（{day}）：{'、'.join(s.name for s in specs)}{tail}"
+
+
+def _agenda_job(book: Any) -> str:
+    from .jobs import build_agenda as agenda_data
+    from .render.agenda import agenda_sheet
+
+    loaded = load_book(raw_book(book), book.fullname)
+    day = control_date(book)
+    write_specs(book, [agenda_sheet(agenda_data(loaded, day, control_meeting(book)))])
+    return f"夕会议程已生成（{day}），见“夕会议程”表"
+
+
+def _weekly_job(book: Any) -> str:
+    from .weekly import send_from_book
+
+    loaded = load_book(raw_book(book), book.fullname)
+    return send_from_book(loaded, control_date(book))
+
+
+def refresh() -> str:
+    """Button 「刷新排行」."""
+    return _run(_refresh_job)
+
+
+def build_agenda() -> str:
+    """Button 「生成夕会议程」."""
+    return _run(_agenda_job)
+
+
+def send_weekly() -> str:
+    """Button 「发送周报」."""
+    return _run(_weekly_job)
