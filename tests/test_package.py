@@ -39,7 +39,7 @@ def _spec(name: str = "排行榜", rows: int = 3, label: str = "") -> SheetSpec:
         [[f"员工{i}{label}", i / 10, "低于进度"] for i in range(rows)],
     )
     return SheetSpec(
-        name, name, f"2026-11-20 · {GENERATED_MARK}", [table], chart=Chart(0, 0, 1, "完成率")
+        name, name, f"2026-11-20 · {GENERATED_MARK}", [table], charts=[Chart(0, 0, (1,), "完成率")]
     )
 
 

@@ -305,3 +305,73 @@ def doctor(book: Path | None) -> None:
     found = checks(book)
     click.echo(report(found))
     sys.exit(EXIT_OK if all(c.ok for c in found) else EXIT_PROBLEMS)
+
+
+@main.command()
+@book_argument
+@click.option("--week", default=None, help="周次，如 2026-W47（默认本周）")
+@out_option
+@click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
+@click.option(
+    "--to", "recipients", multiple=True, help="收件人（可多次使用；默认用“设置”里的邮件收件人）"
+)
+@click.option(
+    "--eml",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="把邮件写成 .eml 文件而不发送（可用 Outlook 打开）",
+)
+@click.option("--smtp-host", default=None, help="SMTP 服务器（默认取“设置”或 BRANCHKIT_SMTP_HOST）")
+@click.option("--smtp-port", type=int, default=None, help="SMTP 端口")
+@click.option(
+    "--smtp-user",
+    default=None,
+    help="SMTP 账号（密码只从 BRANCHKIT_SMTP_PASSWORD 或系统钥匙串读取）",
+)
+@click.option(
+    "--security",
+    type=click.Choice(["ssl", "starttls", "none"]),
+    default=None,
+    help="加密方式（默认：465 端口用 ssl，其余 starttls）",
+)
+@click.option(
+    "--template",
+    "template_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="自定义邮件模板文件夹",
+)
+def weekly(
+    book: Path,
+    week: str | None,
+    out: Path | None,
+    send_mail: bool,
+    recipients: tuple[str, ...],
+    eml: Path | None,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_user: str | None,
+    security: str | None,
+    template_dir: Path | None,
+) -> None:
+    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml。"""
+    from . import mail
+    from . import weekly as weekly_book
+    from .read import read_book
+
+    loaded = read_book(book)
+    data = weekly_book.build(loaded, week or weekly_book.week_label(dt.date.today()))
+    written = weekly_book.write_workbook(
+        data, loaded, out or weekly_book.default_output(book, data)
+    )
+    click.echo(f"周报已生成：{written}")
+    if not (send_mail or eml):
+        return
+    to = list(recipients) or list(loaded.settings.mail_to)
+    message = mail.weekly_message(data, written, to, mail.sender(loaded.settings), template_dir)
+    if eml:
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+    if send_mail:
+        config = mail.smtp_config(loaded.settings, smtp_host, smtp_port, smtp_user, security)
+        mail.send(message, config)
+        click.echo(f"已发送给 {len(mail.check_addresses(to))} 位收件人（{config.where}）")

@@ -34,13 +34,14 @@ class Text:
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart of one table's value column by its label column."""
+    """A native Excel chart of one table: one series per value column, labels from label_col."""
 
     table: int
     label_col: int
-    value_col: int
+    value_cols: tuple[int, ...]
     title: str
     value_fmt: Fmt = "pct"
+    kind: Literal["bar", "column", "line"] = "bar"
 
 
 @dataclass
@@ -49,7 +50,7 @@ class SheetSpec:
     title: str
     subtitle: str
     blocks: list[Table | Text] = field(default_factory=list)
-    chart: Chart | None = None
+    charts: list[Chart] = field(default_factory=list)
     landscape: bool = True
     one_page: bool = False  # scale to one printed page (the agenda)
     text_width: int = 8  # columns a Text block spans

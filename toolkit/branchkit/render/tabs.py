@@ -149,7 +149,7 @@ def rankings_sheet(month: Figures, week: Figures, day: Figures) -> SheetSpec:
         _title(month, "排行榜"),
         subtitle(month),
         blocks,
-        chart=Chart(1, 1, 3, "本月综合完成率"),
+        charts=[Chart(1, 1, (3,), "本月综合完成率")],
     )
 
 
@@ -210,7 +210,7 @@ def quality_sheet(figures: Figures) -> SheetSpec:
         _title(figures, "转介质量"),
         subtitle(figures),
         [summary, referrers, receivers, unverified],
-        chart=Chart(0, 0, 6, "转介成功率"),
+        charts=[Chart(0, 0, (6,), "转介成功率")],
     )
 
 

@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 from .grid import Placed, layout
-from .spec import SheetSpec
+from .spec import Chart, SheetSpec
 
 NUM_FORMATS = {
     "int": "0",
@@ -178,8 +178,11 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
     if grid.freeze_row is not None:
         ws.freeze_panes(grid.freeze_row, 0)
     ws.repeat_rows(0, grid.repeat_through)
-    if spec.chart and grid.tables[spec.chart.table].table.rows:
-        _chart(wb, ws, spec, grid.tables[spec.chart.table], len(grid.widths))
+    anchor_row = None
+    for chart in spec.charts:
+        placed = grid.tables[chart.table]
+        if placed.table.rows:
+            anchor_row = _chart(wb, ws, spec, chart, placed, len(grid.widths), anchor_row)
     ws.set_paper(9)  # A4
     if spec.landscape:
         ws.set_landscape()
@@ -189,31 +192,68 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
     return ws
 
 
-def _chart(wb: Any, ws: Any, spec: SheetSpec, placed: Placed, ncols: int) -> None:
-    assert spec.chart is not None
+def _chart(
+    wb: Any,
+    ws: Any,
+    spec: SheetSpec,
+    chart_spec: Chart,
+    placed: Placed,
+    ncols: int,
+    below: int | None,
+) -> int:
+    """Draws a chart right of the tables (stacked under the previous one); returns its last row."""
     first, last = placed.first_row, placed.last_row
-    chart = wb.add_chart({"type": "bar"})
+    chart = wb.add_chart({"type": chart_spec.kind})
     sheet = spec.name.replace("'", "''")
-    chart.add_series(
-        {
-            "name": placed.columns[spec.chart.value_col].header,
-            "categories": [sheet, first, spec.chart.label_col, last, spec.chart.label_col],
-            "values": [sheet, first, spec.chart.value_col, last, spec.chart.value_col],
-            "fill": {"color": "#5B9BD5"},
-            "data_labels": {
-                "value": True,
-                "num_format": NUM_FORMATS.get(spec.chart.value_fmt, "General"),
-            },
-        }
+    palette = (
+        "#5B9BD5",
+        "#ED7D31",
+        "#A5A5A5",
+        "#FFC000",
+        "#4472C4",
+        "#70AD47",
+        "#264478",
+        "#9E480E",
     )
-    chart.set_title({"name": spec.chart.title, "name_font": {"size": 11, "name": FONT}})
-    chart.set_legend({"none": True})
-    chart.set_y_axis(
-        {"reverse": True, "num_font": {"name": FONT}}
-    )  # bar charts list bottom-up otherwise
-    chart.set_x_axis({"num_format": NUM_FORMATS.get(spec.chart.value_fmt, "General"), "min": 0})
-    chart.set_size({"width": 480, "height": max(280, 22 * (last - first + 1) + 80)})
-    ws.insert_chart(placed.header_row, ncols + 1, chart, {"x_offset": 10})
+    for i, col in enumerate(chart_spec.value_cols):
+        color = palette[i % len(palette)]
+        series: dict[str, Any] = {
+            "name": [sheet, placed.header_row, col],
+            "categories": [sheet, first, chart_spec.label_col, last, chart_spec.label_col],
+            "values": [sheet, first, col, last, col],
+        }
+        if chart_spec.kind == "line":
+            series |= {
+                "line": {"color": color, "width": 2},
+                "marker": {"type": "circle", "size": 5},
+            }
+        else:
+            series["fill"] = {"color": color}
+        if len(chart_spec.value_cols) == 1 and chart_spec.kind == "bar":
+            series["data_labels"] = {
+                "value": True,
+                "num_format": NUM_FORMATS.get(chart_spec.value_fmt, "General"),
+            }
+        chart.add_series(series)
+    chart.set_title({"name": chart_spec.title, "name_font": {"size": 11, "name": FONT}})
+    if len(chart_spec.value_cols) == 1:
+        chart.set_legend({"none": True})
+    else:
+        chart.set_legend({"position": "bottom", "font": {"name": FONT}})
+    number_format = NUM_FORMATS.get(chart_spec.value_fmt, "General")
+    if chart_spec.kind == "bar":
+        chart.set_y_axis(
+            {"reverse": True, "num_font": {"name": FONT}}
+        )  # bar charts list bottom-up otherwise
+        chart.set_x_axis({"num_format": number_format, "min": 0})
+    else:
+        chart.set_x_axis({"num_font": {"name": FONT}})
+        chart.set_y_axis({"num_format": number_format, "min": 0})
+    height = max(280, 22 * (last - first + 1) + 80) if chart_spec.kind == "bar" else 300
+    chart.set_size({"width": 520, "height": height})
+    row = placed.header_row if below is None else below + 1
+    ws.insert_chart(row, ncols + 1, chart, {"x_offset": 10})
+    return row + int(height / 20) + 1
 
 
 def build(specs: list[SheetSpec]) -> bytes:

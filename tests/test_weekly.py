@@ -1,0 +1,279 @@
+"""The emailed weekly workbook: built, sent to a real SMTP server on 127.0.0.1, checked."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import json
+import re
+import socket
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from branchkit.cli import main
+from branchkit.problems import BookError
+from branchkit.weekly import parse_week
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+PASSWORD = "s3cret"
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+
+def _authenticate(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == b"branch"
+        and auth_data.password == PASSWORD.encode()
+    )
+    return AuthResult(success=ok, handled=False)  # False: let the server send the 535 reply
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def _send(book: Path, tmp_path: Path, port: int, *extra: str, password: str = PASSWORD):
+    return CliRunner().invoke(
+        main,
+        [
+            "weekly",
+            str(book),
+            "--week",
+            "2026-W47",
+            "--out",
+            str(tmp_path / "周报.xlsx"),
+            "--send",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            str(port),
+            "--smtp-user",
+            "branch",
+            "--security",
+            "none",
+            *extra,
+        ],
+        env={"BRANCHKIT_SMTP_PASSWORD": password},
+    )
+
+
+def _attachment(message: EmailMessage) -> bytes:
+    part = next(p for p in message.iter_attachments() if p.get_filename().endswith(".xlsx"))
+    return part.get_payload(decode=True)
+
+
+def test_weekly_is_sent_and_its_figures_match_the_rankings(
+    sample_copy: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    result = _send(sample_copy, tmp_path, port)
+    assert result.exit_code == 0, result.output
+    assert "已发送给 1 位收件人" in result.output
+    (message,) = inbox.messages
+    assert message["Subject"] == "火车站支行 周报 2026-W47"
+    assert message["To"] == "branch-head@example.com"  # from 设置's 邮件收件人
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(_attachment(message)))
+    assert workbook.sheet_names == ["封面", "排行榜", "趋势", "转介质量", "跟进与行动"]
+    rows = workbook.get_sheet_by_name("排行榜").to_python()
+    header = next(i for i, r in enumerate(rows) if r[0] == "排名")
+    week_rows = []
+    for row in rows[header + 1 :]:
+        if row[0] == "":
+            break
+        week_rows.append((int(row[0]), row[1], round(row[3], 4)))
+    ranked = json.loads(
+        CliRunner()
+        .invoke(
+            main,
+            ["rankings", str(sample_copy), "--date", "2026-11-22", "--period", "week", "--json"],
+        )
+        .output
+    )
+    expected = [
+        (p["排名"], p["姓名"], p["综合完成率"]) for p in ranked["人员"] if p["排名"] is not None
+    ]
+    assert week_rows == expected
+    stars = {r[0]: r[1] for r in rows[4:6]}
+    assert stars["本周之星"] == "、".join(ranked["之星"]["每周之星"])
+    assert (tmp_path / "周报.xlsx").exists()  # kept on disk
+
+
+def test_nothing_personal_in_the_attachment_or_the_body(
+    sample_copy: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    assert _send(sample_copy, tmp_path, port).exit_code == 0
+    (message,) = inbox.messages
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(_attachment(message)))
+    cells = [
+        str(v)
+        for name in workbook.sheet_names
+        for row in workbook.get_sheet_by_name(name).to_python()
+        for v in row
+    ]
+    bodies = [
+        p.get_content()
+        for p in message.walk()
+        if p.get_content_type() in ("text/plain", "text/html")
+    ]
+    for text in [*cells, *bodies]:
+        assert not MOBILE.search(text), text
+        assert not ID_NUMBER.search(text), text
+    follow = workbook.get_sheet_by_name("跟进与行动").to_python()
+    customers = [r[1] for r in follow[5:] if r[0] and r[1] and r[0] != "转介编号"]
+    assert customers and all(c.endswith("*") and len(c) >= 2 for c in customers[:10])
+
+
+def test_auth_failure_is_one_clear_line_and_the_workbook_stays(
+    sample_copy: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    result = _send(sample_copy, tmp_path, port, password="wrong")
+    assert result.exit_code == 2
+    assert "认证失败" in result.output and f"127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output
+    assert inbox.messages == [] and (tmp_path / "周报.xlsx").exists()
+
+
+def test_refused_connection_is_one_clear_line(sample_copy: Path, tmp_path: Path) -> None:
+    result = _send(sample_copy, tmp_path, _free_port())
+    assert result.exit_code == 2 and "连接被拒绝" in result.output
+    assert (tmp_path / "周报.xlsx").exists()
+
+
+def test_a_bad_address_is_refused_before_sending(
+    sample_copy: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    result = _send(sample_copy, tmp_path, port, "--to", "not-an-address")
+    assert result.exit_code == 2 and "邮件地址格式不对：not-an-address" in result.output
+    assert inbox.messages == []
+
+
+def test_eml_is_written_for_outlook(sample_copy: Path, tmp_path: Path) -> None:
+    eml = tmp_path / "周报.eml"
+    result = CliRunner().invoke(
+        main,
+        [
+            "weekly",
+            str(sample_copy),
+            "--week",
+            "2026-W47",
+            "--out",
+            str(tmp_path / "w.xlsx"),
+            "--eml",
+            str(eml),
+            "--to",
+            "a@example.com",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "a@example.com" and _attachment(message)[:2] == b"PK"
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
+    assert "本周之星" in text and "本月进度" in text
+
+
+def test_no_password_in_the_workbook_is_ever_used(
+    sample_copy: Path,
+    tmp_path: Path,
+    smtp_server: tuple[Inbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inbox, port = smtp_server
+    monkeypatch.setattr("branchkit.mail.password_for", lambda user: None)
+    result = CliRunner().invoke(
+        main,
+        [
+            "weekly",
+            str(sample_copy),
+            "--week",
+            "2026-W47",
+            "--out",
+            str(tmp_path / "w.xlsx"),
+            "--send",
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            str(port),
+            "--smtp-user",
+            "branch",
+            "--security",
+            "none",
+        ],
+    )
+    assert result.exit_code == 2 and "BRANCHKIT_SMTP_PASSWORD" in result.output
+    assert inbox.messages == []
+
+
+def test_week_parsing() -> None:
+    import datetime as dt
+
+    assert parse_week("2026-W47") == (dt.date(2026, 11, 16), dt.date(2026, 11, 22))
+    assert parse_week("2026w1") == (dt.date(2025, 12, 29), dt.date(2026, 1, 4))
+    with pytest.raises(BookError, match="2026-W47"):
+        parse_week("47周")
+
+
+def test_the_weekly_button_saves_beside_the_workbook_and_sends(
+    sample_copy: Path, smtp_server: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    from unittest import mock
+
+    from branchkit import excel
+
+    from .test_excel_buttons import _open_book
+
+    inbox, port = smtp_server
+    for key, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "USER": "branch",
+        "SECURITY": "none",
+        "PASSWORD": PASSWORD,
+    }.items():
+        monkeypatch.setenv(f"BRANCHKIT_SMTP_{key}", value)
+    book = _open_book(sample_copy, day=dt.date(2026, 11, 20))
+    with mock.patch("xlwings.Book.caller", return_value=book):
+        message = excel.send_weekly()
+    assert message == "周报已保存并发送给 1 位收件人：火车站支行-2026-W47-周报.xlsx"
+    assert (sample_copy.parent / "火车站支行-2026-W47-周报.xlsx").exists()
+    assert len(inbox.messages) == 1
+    monkeypatch.setenv("BRANCHKIT_SMTP_PASSWORD", "wrong")
+    with mock.patch("xlwings.Book.caller", return_value=book):
+        assert "认证失败" in excel.send_weekly()

@@ -1,0 +1,206 @@
+"""The weekly e-mail: message from Jinja2 templates, sending over SMTP, or an .eml for Outlook.
+
+Server, port and account come from 设置 or the environment (BRANCHKIT_SMTP_HOST, _PORT, _USER,
+_SECURITY); the password only from BRANCHKIT_SMTP_PASSWORD or the system keyring — never from the
+workbook, which travels. Every failure is one line naming the server and what to check.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from .problems import BookError
+from .read import Settings
+
+KEYRING_SERVICE = "branchkit"
+ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MailError(BookError):
+    """Sending failed; the message says what to check. The weekly workbook stays on disk."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    user: str
+    security: str  # ssl / starttls / none
+    timeout: float = 30.0
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def smtp_config(
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    user: str | None = None,
+    security: str | None = None,
+) -> SmtpConfig:
+    env = os.environ
+    host = host or settings.smtp_host or env.get("BRANCHKIT_SMTP_HOST", "")
+    if not host:
+        raise MailError(
+            "设置", "没有邮件服务器：请在“设置”填写“邮件服务器”，或设置环境变量 BRANCHKIT_SMTP_HOST"
+        )
+    security = (security or env.get("BRANCHKIT_SMTP_SECURITY") or "").lower()
+    port = port or settings.smtp_port or int(env.get("BRANCHKIT_SMTP_PORT", "0") or 0)
+    if not security:
+        security = "ssl" if port in (0, 465) else "starttls"
+    port = port or (465 if security == "ssl" else 587)
+    if security not in ("ssl", "starttls", "none"):
+        raise MailError(host, "加密方式应为 ssl、starttls 或 none")
+    return SmtpConfig(
+        host, port, user or settings.smtp_user or env.get("BRANCHKIT_SMTP_USER", ""), security
+    )
+
+
+def password_for(user: str) -> str | None:
+    """From the environment, else the system keyring (`keyring set branchkit USER`)."""
+    if os.environ.get("BRANCHKIT_SMTP_PASSWORD"):
+        return os.environ["BRANCHKIT_SMTP_PASSWORD"]
+    if not user:
+        return None
+    try:
+        import keyring
+
+        return keyring.get_password(KEYRING_SERVICE, user)
+    except Exception:  # no keyring backend on this machine
+        return None
+
+
+def sender(settings: Settings) -> str:
+    return (
+        os.environ.get("BRANCHKIT_MAIL_FROM")
+        or settings.smtp_user
+        or f"branchkit@{settings.smtp_host or 'localhost'}"
+    )
+
+
+def check_addresses(addresses: list[str]) -> list[str]:
+    cleaned = [a.strip() for a in addresses if a.strip()]
+    if not cleaned:
+        raise MailError("收件人", "没有收件人：请在“设置”填写“邮件收件人”，或用 --to 指定")
+    for address in cleaned:
+        if not ADDRESS.match(address):
+            raise MailError("收件人", f"邮件地址格式不对：{address}")
+    return cleaned
+
+
+def weekly_message(
+    weekly: Any,
+    attachment: Path,
+    recipients: list[str],
+    from_address: str,
+    template_dir: str | Path | None = None,
+    lang: str = "zh",
+) -> EmailMessage:
+    from .render.agenda import environment
+
+    env = environment(lang, template_dir)
+    context = {"weekly": weekly}
+    message = EmailMessage()
+    message["Subject"] = f"{weekly.branch or '网点'} 周报 {weekly.week}"
+    message["From"] = from_address
+    message["To"] = ", ".join(check_addresses(recipients))
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="branchkit.local")
+    message.set_content(env.get_template("weekly_mail.txt.j2").render(**context))
+    message.add_alternative(
+        env.get_template("weekly_mail.html.j2").render(**context), subtype="html"
+    )
+    maintype, subtype = (mimetypes.guess_type(attachment.name)[0] or XLSX_TYPE).split("/", 1)
+    message.add_attachment(
+        attachment.read_bytes(), maintype=maintype, subtype=subtype, filename=attachment.name
+    )
+    return message
+
+
+def write_eml(message: EmailMessage, path: Path) -> Path:
+    from .writeback import atomic_write
+
+    data = bytes(message)
+
+    def write(handle: Any) -> None:
+        handle.write(data)
+
+    return atomic_write(path, write, lambda _: None, keep_backups=0)
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """One attempt with the best mechanism the server offers. smtplib's login() would go on to
+    try the next mechanism after a refusal; a wrong password should fail once, not lock the account."""
+    client.ehlo_or_helo_if_needed()
+    offered = client.esmtp_features.get("auth", "").upper().split()
+    mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
+    if mechanism is None:
+        raise smtplib.SMTPNotSupportedError("AUTH")
+    client.user, client.password = user, password
+    handler = getattr(client, "auth_" + mechanism.lower().replace("-", "_"))
+    client.auth(mechanism, handler, initial_response_ok=True)
+
+
+def send(message: EmailMessage, config: SmtpConfig) -> None:
+    where = config.where
+    try:
+        if config.security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                config.host,
+                config.port,
+                timeout=config.timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+        with client:
+            if config.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if config.user:
+                password = password_for(config.user)
+                if password is None:
+                    raise MailError(
+                        where,
+                        f"没有账号 {config.user} 的密码：请设置环境变量 BRANCHKIT_SMTP_PASSWORD，"
+                        f"或运行 keyring set {KEYRING_SERVICE} {config.user}",
+                    )
+                _login(client, config.user, password)
+            client.send_message(message)
+    except MailError:
+        raise
+    except ConnectionRefusedError as exc:
+        raise MailError(where, "无法连接邮件服务器（连接被拒绝）：请检查服务器地址和端口") from exc
+    except (socket.gaierror, TimeoutError) as exc:
+        raise MailError(
+            where, "无法连接邮件服务器（地址不存在或超时）：请检查服务器地址和网络"
+        ) from exc
+    except smtplib.SMTPAuthenticationError as exc:
+        raise MailError(where, "邮件服务器拒绝了账号或密码（认证失败）") from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise MailError(where, "收件人地址被邮件服务器拒绝：" + "、".join(exc.recipients)) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise MailError(
+            where,
+            f"邮件服务器不支持 {exc.args[0] if exc.args else 'STARTTLS'}：请检查加密方式（--security）"
+            "和是否需要账号",
+        ) from exc
+    except ssl.SSLError as exc:
+        raise MailError(
+            where,
+            f"加密连接失败（{exc.reason}）：请检查端口和加密方式（465 用 ssl，587 用 starttls）",
+        ) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailError(where, f"发送失败（{type(exc).__name__}: {exc}）") from exc
