@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from .figures import BEHIND, REFERRALS, SUCCESSES, Figures, PersonFigures, compute, status_of
+from .figures import BEHIND, REFERRALS, SUCCESSES, Figures, PersonFigures, compute_all, status_of
 from .parse import mask_name
 from .phrases import (
     CAUSES,
@@ -361,8 +361,9 @@ def build(book: Book, day: dt.date, meeting: str = "daily") -> Agenda:
     if meeting not in MEETING_PERIOD:
         raise ValueError(meeting)
     units = _units(book)
-    figures = compute(book, day, MEETING_PERIOD[meeting])
-    month = figures if meeting == "monthly" else compute(book, day, "month")
+    every_period = compute_all(book, day)
+    figures = every_period[MEETING_PERIOD[meeting]]
+    month = every_period["month"]
     period = figures.period
     on_duty = _on_duty(book, day)
     host, host_note = _host(book, day, on_duty)

@@ -375,3 +375,7 @@ def weekly(
         config = mail.smtp_config(loaded.settings, smtp_host, smtp_port, smtp_user, security)
         mail.send(message, config)
         click.echo(f"已发送给 {len(mail.check_addresses(to))} 位收件人（{config.where}）")
+
+
+if __name__ == "__main__":
+    main()

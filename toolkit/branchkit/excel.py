@@ -16,7 +16,7 @@ from typing import Any
 from . import schema
 from .problems import BookError
 from .read import RawBook, load_book
-from .render.grid import Grid, layout
+from .render.grid import Grid, Placed, layout
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
 
@@ -137,14 +137,26 @@ def write_grid(book: Any, grid: Grid) -> None:
             target.font.bold = True
         elif cell.style in ("subtitle", "note"):
             target.font.italic = True
-        elif cell.style.startswith("cell:"):
-            fmt = cell.style[5:]
-            if fmt in NUM_FORMATS:
-                target.number_format = NUM_FORMATS[fmt]
-            elif fmt == "text":
-                target.number_format = "@"
-            if fmt == "status" and cell.value in STATUS_COLORS:
-                target.color = _rgb(STATUS_COLORS[cell.value][0])
+    for placed in grid.tables:
+        _format_table(sheet, placed)
+
+
+def _format_table(sheet: Any, placed: Placed) -> None:
+    """Number formats one column at a time (a COM call per column, not per cell); the progress
+    states get their colour cell by cell (there are as many as people)."""
+    if placed.last_row < placed.first_row:
+        return
+    first, last = placed.first_row + 1, placed.last_row + 1
+    for c, col in enumerate(placed.columns):
+        column = sheet.range((first, c + 1), (last, c + 1))
+        if col.fmt in NUM_FORMATS:
+            column.number_format = NUM_FORMATS[col.fmt]
+        elif col.fmt == "text":
+            column.number_format = "@"
+        if col.fmt == "status":
+            for offset, row in enumerate(placed.rows()):
+                if row[c] in STATUS_COLORS:
+                    sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[row[c]][0])
 
 
 def _excel_value(value: Any) -> Any:

@@ -59,11 +59,11 @@ def status_of(completion: float | None, progress: float, tolerance: float) -> st
 def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
     """1, 2, 2, 4: equal values share a rank, the next rank skips; None is unranked."""
     values = list(values)
-    keyed = [round(v, 9) for v in values if v is not None]
-    ranks: list[int | None] = []
-    for v in values:
-        ranks.append(None if v is None else 1 + sum(other > round(v, 9) for other in keyed))
-    return ranks
+    keyed = sorted((round(v, 9) for v in values if v is not None), reverse=True)
+    first_place: dict[float, int] = {}
+    for place, value in enumerate(keyed, start=1):
+        first_place.setdefault(value, place)
+    return [None if v is None else first_place[round(v, 9)] for v in values]
 
 
 def _keep(table: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
@@ -81,15 +81,21 @@ def _ratio(num: float, den: float) -> float | None:
 def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
     """Tracking rows that are sales (product and amount > 0), dated on or before D."""
     tracking = book.tracking
-    products = book.products.drop_duplicates("product").set_index("product")
+    indicator_of: dict[str, str] = {}
+    unit_of: dict[str, str] = {}
+    for product, indicator, unit in zip(
+        book.products["product"], book.products["indicator"], book.products["unit"], strict=True
+    ):
+        if product and product not in indicator_of:
+            indicator_of[product], unit_of[product] = indicator, unit or ""
     rows = tracking[tracking["product"].notna() & (tracking["amount"] > 0)].copy()
     rows["sale_date"] = [
         c if isinstance(c, dt.date) else r
         for c, r in zip(rows["closed_on"], rows["referred_on"], strict=True)
     ]
     rows = _keep(rows, [isinstance(d, dt.date) and d <= day for d in rows["sale_date"]])
-    rows["indicator"] = [products["indicator"].get(p) for p in rows["product"]]
-    rows["unit"] = [products["unit"].get(p, "") for p in rows["product"]]
+    rows["indicator"] = [indicator_of.get(p) for p in rows["product"]]
+    rows["unit"] = [unit_of.get(p, "") for p in rows["product"]]
     return rows
 
 
@@ -389,7 +395,23 @@ class _Context:
     money_indicators: frozenset[str]
 
 
+PERIOD_KINDS = {
+    "day": "day",
+    "week": "week",
+    "month": "month",
+    "日": "day",
+    "周": "week",
+    "月": "month",
+}
+
+
 def compute(book: Book, day: dt.date, period_kind: str = "month") -> Figures:
+    """The figures for one period (day, week to date or month to date) ending on D."""
+    return compute_all(book, day)[PERIOD_KINDS[period_kind]]
+
+
+def compute_all(book: Book, day: dt.date) -> dict[str, Figures]:
+    """Day, week and month figures from one pass over sales, credits and card matching."""
     settings = book.settings
     overrides = _workday_overrides(book)
     sales = sales_table(book, day)
@@ -420,38 +442,44 @@ def compute(book: Book, day: dt.date, period_kind: str = "month") -> Figures:
         time_progress(day, settings.progress_basis, overrides),
         money_indicators,
     )
-    period = Period.of(period_kind, day)
+    periods = {kind: Period.of(kind, day) for kind in ("day", "week", "month")}
     by_period = {
-        kind: person_figures(book, day, Period.of(kind, day), context)
-        for kind in ("day", "week", "month")
+        kind: person_figures(book, day, period, context) for kind, period in periods.items()
     }
-    people, branch = by_period[{"日": "day", "周": "week", "月": "month"}[period.kind]]
     stars = {
         label: _stars(by_period[kind][0])
         for label, kind in (("每日之星", "day"), ("每周之星", "week"), ("每月之星", "month"))
     }
-    return Figures(
-        branch=settings.branch,
-        day=day,
-        period=period,
-        time_progress=context.month_progress if period.kind == "月" else 1.0,
-        month_progress=context.month_progress,
-        people=people,
-        branch_figures=branch,
-        ledger=_ledger(
-            _keep(sales, [d in period for d in sales["sale_date"]]), credits, row_to_card
-        ),
-        referrer_quality=_referrer_quality(people),
-        receiver_quality=_receiver_quality(book, period, card_to_rows, sale_rows),
-        collaboration_share=_collaboration_share(sales, period),
-        not_followed=_not_followed(book, day, card_to_rows, settings.stale_days),
-        unverified=_unverified(book, day, row_to_card),
-        follow_ups=_follow_ups(book, day, overrides),
-        stars=stars,
-        tomorrow=_tomorrow(*by_period["month"], day, overrides),
-        problems=list(book.problems),
-        settings=settings,
-    )
+    not_followed = _not_followed(book, day, card_to_rows, settings.stale_days)
+    unverified = _unverified(book, day, row_to_card)
+    follow_ups = _follow_ups(book, day, overrides)
+    tomorrow = _tomorrow(*by_period["month"], day, overrides)
+    result = {}
+    for kind, period in periods.items():
+        people, branch = by_period[kind]
+        result[kind] = Figures(
+            branch=settings.branch,
+            day=day,
+            period=period,
+            time_progress=context.month_progress if period.kind == "月" else 1.0,
+            month_progress=context.month_progress,
+            people=people,
+            branch_figures=branch,
+            ledger=_ledger(
+                _keep(sales, [d in period for d in sales["sale_date"]]), credits, row_to_card
+            ),
+            referrer_quality=_referrer_quality(people),
+            receiver_quality=_receiver_quality(book, period, card_to_rows, sale_rows),
+            collaboration_share=_collaboration_share(sales, period),
+            not_followed=not_followed,
+            unverified=unverified,
+            follow_ups=follow_ups,
+            stars=stars,
+            tomorrow=tomorrow,
+            problems=list(book.problems),
+            settings=settings,
+        )
+    return result
 
 
 def _stars(people: list[PersonFigures]) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .agenda import Agenda
-from .figures import Figures, compute
+from .figures import Figures, compute_all
 from .read import Book, read_book
 from .render.spec import SheetSpec
 
@@ -26,7 +26,8 @@ class Refreshed:
 
 def period_figures(book: Book, day: dt.date) -> tuple[Figures, Figures, Figures]:
     """Month, week and day figures (the rankings tab shows all three)."""
-    return compute(book, day, "month"), compute(book, day, "week"), compute(book, day, "day")
+    figures = compute_all(book, day)
+    return figures["month"], figures["week"], figures["day"]
 
 
 def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:
@@ -36,10 +37,12 @@ def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:
 
 
 def write_specs(path: Path, specs: list[SheetSpec], out: Path | None, keep_backups: int) -> Path:
-    from .render.xlsx import build
+    from .render.xlsx import build_parts
     from .writeback import write_generated
 
-    return write_generated(path, build(specs), [s.name for s in specs], out, keep_backups)
+    built = build_parts(specs)
+    names = [s.name for s in specs]
+    return write_generated(path, built.package, names, out, keep_backups, cells=built.cells)
 
 
 def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Refreshed:

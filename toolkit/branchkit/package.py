@@ -13,11 +13,14 @@ Nothing here imports pandas: the kill test starts this module in a fresh process
 
 from __future__ import annotations
 
+import copy
+import io
 import posixpath
 import re
+import struct
 import zipfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 from typing import IO
@@ -121,31 +124,53 @@ def _insert_before_close(xml: str, element: str, text: str) -> str:
 # ---------------------------------------------------------------- the package
 
 
-@dataclass
 class Package:
-    """A zip package read into memory, with the changes to write kept apart from the original."""
+    """A zip package, parts read on demand, changes kept apart from the original.
 
-    infos: list[zipfile.ZipInfo]
-    data: dict[str, bytes]
-    changed: dict[str, bytes | None] = field(default_factory=dict)  # None: delete
+    Parts nobody changed are copied as their original compressed bytes: no inflate and deflate of
+    large input sheets, and the entry (timestamps, compression, CRC) stays exactly as it was."""
 
-    @classmethod
-    def read(cls, source: str | Path | IO[bytes]) -> Package:
+    def __init__(self, data: bytes) -> None:
+        self.source = data
         try:
-            with zipfile.ZipFile(source) as zf:
-                infos = zf.infolist()
-                return cls(infos, {i.filename: zf.read(i) for i in infos})
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.infos = self.zip.infolist()
         except zipfile.BadZipFile as exc:
             raise PackageError("文件不是完整的 Excel 工作簿（zip 损坏）") from exc
+        self.by_name = {i.filename: i for i in self.infos}
+        self.changed: dict[str, bytes | None] = {}  # None: delete
+        self._read: dict[str, bytes] = {}
+
+    @classmethod
+    def read(cls, source: str | Path | IO[bytes] | bytes) -> Package:
+        if isinstance(source, bytes):
+            return cls(source)
+        if isinstance(source, (str, Path)):
+            return cls(Path(source).read_bytes())
+        return cls(source.read())
+
+    def original(self, name: str) -> bytes | None:
+        if name not in self.by_name:
+            return None
+        if name not in self._read:
+            self._read[name] = self.zip.read(name)
+        return self._read[name]
+
+    def head(self, name: str, size: int) -> bytes:
+        """The first bytes of a part, without inflating all of it."""
+        if name in self.changed:
+            return (self.changed[name] or b"")[:size]
+        with self.zip.open(name) as handle:
+            return handle.read(size)
 
     def names(self) -> set[str]:
-        names = {n for n in self.data if self.changed.get(n, b"") is not None}
+        names = {n for n in self.by_name if self.changed.get(n, b"") is not None}
         return names | {n for n, v in self.changed.items() if v is not None}
 
     def get(self, name: str) -> bytes | None:
         if name in self.changed:
             return self.changed[name]
-        return self.data.get(name)
+        return self.original(name)
 
     def text(self, name: str) -> str:
         raw = self.get(name)
@@ -163,16 +188,17 @@ class Package:
         """Original parts keep their place, zip metadata and bytes; new parts follow."""
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
-                content = self.changed.get(info.filename, self.data[info.filename])
-                if content is None:
-                    continue
-                if info.filename in self.changed:
-                    info = _fresh_info(info.filename)
-                out.writestr(info, content)
-            for name in sorted(set(self.changed) - set(self.data)):
+                name = info.filename
+                if name in self.changed:
+                    content = self.changed[name]
+                    if content is not None:
+                        out.writestr(_fresh_info(name), content, compresslevel=_level(content))
+                elif not _copy_raw(out, self.source, info):
+                    out.writestr(info, self.original(name) or b"")
+            for name in sorted(set(self.changed) - set(self.by_name)):
                 content = self.changed[name]
                 if content is not None:
-                    out.writestr(_fresh_info(name), content)
+                    out.writestr(_fresh_info(name), content, compresslevel=_level(content))
 
     def unique(self, pattern: str) -> str:
         """The first free part name for a pattern like 'xl/worksheets/sheet{}.xml'."""
@@ -181,6 +207,34 @@ class Package:
         while pattern.format(n).lower() in taken:
             n += 1
         return pattern.format(n)
+
+
+def _copy_raw(out: zipfile.ZipFile, source: bytes, info: zipfile.ZipInfo) -> bool:
+    """Appends an entry's compressed bytes unchanged. Uses zipfile's writer state (stable since
+    Python 3.6); returns False where that is not possible, and the caller recompresses."""
+    try:
+        offset = info.header_offset
+        name_len, extra_len = struct.unpack("<HH", source[offset + 26 : offset + 30])
+        start = offset + 30 + name_len + extra_len
+        raw = source[start : start + info.compress_size]
+        entry = copy.copy(info)
+        entry.flag_bits &= ~0x08  # sizes and CRC go in the local header: no data descriptor
+        entry.extra = zipfile._strip_extra(info.extra, (1,))  # type: ignore[attr-defined]  # zip64 rebuilt if needed
+        entry.header_offset = out.fp.tell()  # type: ignore[union-attr]
+        out.fp.write(entry.FileHeader())  # type: ignore[union-attr]
+        out.fp.write(raw)  # type: ignore[union-attr]
+        out.filelist.append(entry)
+        out.NameToInfo[entry.filename] = entry
+        out.start_dir = out.fp.tell()  # type: ignore[attr-defined,union-attr]
+        out._didModify = True  # type: ignore[attr-defined]
+        return True
+    except (AttributeError, struct.error, TypeError):
+        return False
+
+
+def _level(content: bytes) -> int:
+    """Large generated sheets deflate at level 1 (several times faster, a little larger)."""
+    return 1 if len(content) > 1_000_000 else 6
 
 
 def _fresh_info(name: str) -> zipfile.ZipInfo:
@@ -376,19 +430,50 @@ _CELL = re.compile(r'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="s"><v>(\d+)</v></c>')
 _STYLE_ATTR = re.compile(r'(<(?:c|row|col)\b[^>]*?\b(?:s|style)=")(\d+)(")')
 
 
+_CELL_STYLE = re.compile(r'(<c r="[A-Z]+\d+" s=")(\d+)"')
+
+
+def _remap(pattern: re.Pattern[str], text: str, table: Mapping[int, int]) -> str:
+    return pattern.sub(lambda m: f"{m.group(1)}{table.get(int(m.group(2)), 0)}{m.group(3)}", text)
+
+
+_ROW_STYLE = re.compile(r'(<row\b[^>]*?\bs=")(\d+)(")')
+_CELL_STYLE = re.compile(r'(<c r="[A-Z]+\d+" s=")(\d+)(")')
+_DXF = re.compile(r'(\bdxfId=")(\d+)(")')
+
+
 def transplant_sheet_xml(
-    xml: str, strings: list[str], xfs: Mapping[int, int], dxfs: Mapping[int, int]
+    xml: str,
+    strings: list[str],
+    xfs: Mapping[int, int],
+    dxfs: Mapping[int, int],
+    cells: str | None = None,
 ) -> str:
-    """Remap style indexes into the target's styles.xml; inline the shared strings."""
+    """Remap style indexes into the target's styles.xml; inline any shared strings. `cells`, when
+    given, replaces <sheetData> with one already written against the target's styles."""
     xml = xml.replace(' tabSelected="1"', "")
-    xml = _STYLE_ATTR.sub(lambda m: f"{m.group(1)}{xfs.get(int(m.group(2)), 0)}{m.group(3)}", xml)
-    xml = re.sub(r'\bdxfId="(\d+)"', lambda m: f'dxfId="{dxfs.get(int(m.group(1)), 0)}"', xml)
-    return _CELL.sub(
-        lambda m: (
-            f'<c r="{m.group(1)}"{m.group(2)} t="inlineStr"><is>{strings[int(m.group(3))]}</is></c>'
-        ),
-        xml,
+    start = xml.find("<sheetData")
+    if start < 0:
+        raise PackageError("生成的工作表缺少 <sheetData>")
+    end = (
+        start + len("<sheetData/>")
+        if xml.startswith("<sheetData/>", start)
+        else (xml.index("</sheetData>", start) + len("</sheetData>"))
     )
+    head, body, tail = xml[:start], xml[start:end], xml[end:]
+    head = _remap(_STYLE_ATTR, head, xfs)  # <col style>, <row s> before the cells
+    tail = _remap(_DXF, tail, dxfs)  # conditional formats
+    if cells is not None:
+        return head + cells + tail
+    body = _remap(_ROW_STYLE, _remap(_CELL_STYLE, body, xfs), xfs)
+    if strings:
+        body = _CELL.sub(
+            lambda m: (
+                f'<c r="{m.group(1)}"{m.group(2)} t="inlineStr"><is>{strings[int(m.group(3))]}</is></c>'
+            ),
+            body,
+        )
+    return head + body + tail
 
 
 # ---------------------------------------------------------------- the operation
@@ -489,6 +574,7 @@ def replace_sheets(
     generated: bytes | str | Path | IO[bytes],
     owned: Iterable[str],
     remove: Iterable[str] = (),
+    cells: Callable[[str, Mapping[int, int]], str] | None = None,
 ) -> Package:
     """Returns the target package with every sheet of `generated` put in (replacing a sheet of the
     same name in place, or appended) and the sheets named in `remove` taken out.
@@ -496,10 +582,8 @@ def replace_sheets(
     `owned` are the sheet names branchkit may replace; any other existing sheet of a generated
     name is refused, so a sheet a person made is never overwritten.
     """
-    import io
-
-    pkg = Package.read(io.BytesIO(target) if isinstance(target, bytes) else target)
-    gen = Package.read(io.BytesIO(generated) if isinstance(generated, bytes) else generated)
+    pkg = Package.read(target)
+    gen = Package.read(generated)
     owned = set(owned)
     wb_part = workbook_part(pkg)
     wb_rels_part = rels_path(wb_part)
@@ -565,7 +649,10 @@ def replace_sheets(
         wb_xml = _shift_views(wb_xml, position, len(entries))
 
     for gen_entry in gen_entries:
-        sheet_xml = transplant_sheet_xml(gen.text(gen_entry.part), strings, merger.xfs, merger.dxfs)
+        filled = cells(gen_entry.name, merger.xfs) if cells else None
+        sheet_xml = transplant_sheet_xml(
+            gen.text(gen_entry.part), strings, merger.xfs, merger.dxfs, filled
+        )
         existing = by_name.get(gen_entry.name)
         if existing:
             part = existing.part
@@ -610,7 +697,7 @@ def replace_sheets(
 def _keep_unchanged(pkg: Package) -> None:
     """A part rewritten to the same bytes is not a change: keep its original zip entry."""
     for name, content in list(pkg.changed.items()):
-        if content is not None and pkg.data.get(name) == content:
+        if content is not None and pkg.original(name) == content:
             del pkg.changed[name]
 
 
@@ -673,7 +760,5 @@ def _shift_views(wb_xml: str, removed: int, remaining: int) -> str:
 
 
 def sheet_names_in(package: bytes | str | Path | IO[bytes]) -> list[str]:
-    import io
-
-    pkg = Package.read(io.BytesIO(package) if isinstance(package, bytes) else package)
+    pkg = Package.read(package)
     return [e.name for e in sheet_entries(pkg, workbook_part(pkg))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -334,7 +335,7 @@ def _read_table(
                 "第一行应是列名：" + "、".join(c.header for c in sheet.columns),
             )
         )
-        return pd.DataFrame(columns), {}
+        return _frame(sheet, columns), {}
     present = {c.key for c in found.values()}
     for col in sheet.columns:
         if col.required and col.key not in present:
@@ -345,61 +346,120 @@ def _read_table(
             problems.append(
                 Problem(name, str(header_at + 1), "", f"缺少必填列“{col.header}”", ERROR, hint)
             )
-    unit_pos = next((p for p, c in found.items() if units and c.key == units[0]), None)
-    seen_rows: dict[tuple[Any, ...], int] = {}
-    for offset, row in enumerate(rows[header_at + 1 :]):
-        excel_row = header_at + offset + 2
-        cells = {pos: row[pos] if pos < len(row) else None for pos in found}
-        if all(parse.is_blank(v) for v in cells.values()):
-            continue
-        fingerprint = tuple(_display(v).strip() for v in cells.values())
-        if fingerprint in seen_rows:
-            problems.append(
-                Problem(
-                    name,
-                    str(excel_row),
-                    "",
-                    "重复",
-                    WARNING,
-                    f"与第 {seen_rows[fingerprint]} 行完全相同，只计一次",
-                )
-            )
-            continue
-        seen_rows[fingerprint] = excel_row
-        unit = ""
-        if units is not None and unit_pos is not None:
-            unit = units[1].get(parse.clean_name(cells[unit_pos]), "")
-        values: dict[str, Any] = {c.key: None for c in sheet.columns}
-        for pos, col in found.items():
-            raw_value = cells[pos]
-            value = _parse_cell(col, raw_value, month, unit)
-            where = cell_ref(excel_row, pos + 1)
+    sheet_problems: list[Problem] = []
+    kept, excel_rows = _kept_rows(name, rows, header_at, list(found), sheet_problems)
+    unit_pos = next(
+        (i for i, (p, c) in enumerate(found.items()) if units and c.key == units[0]), None
+    )
+    row_units = [""] * len(kept)
+    if units is not None and unit_pos is not None:
+        unit_by_value = units[1]
+        row_units = [unit_by_value.get(parse.clean_name(cells[unit_pos]), "") for cells in kept]
+    for i, (pos, col) in enumerate(found.items()):
+        raw_values = [cells[i] for cells in kept]
+        parsed = _parse_column(col, raw_values, month, row_units)
+        for n, value in enumerate(parsed):
             if isinstance(value, Bad):
                 level = WARNING if col.kind in _WARNING_KINDS else ERROR
-                problems.append(
-                    Problem(
-                        name,
-                        where,
-                        _display(raw_value),
-                        value.reason,
-                        level,
-                        f"“{col.header}”" + _expected(col),
-                    )
+                where = cell_ref(excel_rows[n], pos + 1)
+                expected = _expected(col)
+                detail = f"“{col.header}”{expected}" if expected else f"“{col.header}”"
+                sheet_problems.append(
+                    Problem(name, where, _display(raw_values[n]), value.reason, level, detail)
                 )
                 # A choice outside the list is still a usable label (e.g. a new indicator).
-                value = parse.clean_name(raw_value) if col.kind is Kind.CHOICE else None
+                parsed[n] = parse.clean_name(raw_values[n]) if col.kind is Kind.CHOICE else None
             elif value is None and col.required:
-                problems.append(
-                    Problem(name, where, "", "缺少必填项", ERROR, f"“{col.header}”不能为空")
+                sheet_problems.append(
+                    Problem(
+                        name,
+                        cell_ref(excel_rows[n], pos + 1),
+                        "",
+                        "缺少必填项",
+                        ERROR,
+                        f"“{col.header}”不能为空",
+                    )
                 )
-            values[col.key] = value
-        for key, value in values.items():
-            columns[key].append(value)
-        columns["row"].append(excel_row)
+        columns[col.key] = parsed
+    blank: list[Any] = [None] * len(kept)
+    for col in sheet.columns:
+        if col.key not in present:
+            columns[col.key] = list(blank)
+    columns["row"] = excel_rows
+    problems.extend(sorted(sheet_problems, key=_problem_order))
     return _frame(sheet, columns), {c.key: pos + 1 for pos, c in found.items()}
 
 
 _NUMERIC = {Kind.AMOUNT, Kind.NUMBER, Kind.COUNT}
+
+
+def _problem_order(problem: Problem) -> tuple[int, int]:
+    """Problems of one sheet in reading order: row by row, column by column."""
+    match = re.match(r"([A-Z]*)(\d*)$", problem.cell)
+    if not match:
+        return (0, 0)
+    letters, digits = match.groups()
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (int(digits or 0), col)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == "" or parse.is_blank(value)
+
+
+def _kept_rows(
+    name: str, rows: RawSheet, header_at: int, positions: list[int], problems: list[Problem]
+) -> tuple[list[list[Any]], list[int]]:
+    """The data rows' cells under the recognised headers, without empty rows and exact repeats."""
+    kept: list[list[Any]] = []
+    excel_rows: list[int] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for offset, row in enumerate(rows[header_at + 1 :]):
+        width = len(row)
+        cells = [row[p] if p < width else None for p in positions]
+        if all(_is_blank(v) for v in cells):
+            continue
+        excel_row = header_at + offset + 2
+        fingerprint = tuple(v.strip() if isinstance(v, str) else v for v in cells)
+        first = seen.setdefault(fingerprint, excel_row)
+        if first != excel_row:
+            problems.append(
+                Problem(
+                    name, str(excel_row), "", "重复", WARNING, f"与第 {first} 行完全相同，只计一次"
+                )
+            )
+            continue
+        kept.append(cells)
+        excel_rows.append(excel_row)
+    return kept, excel_rows
+
+
+def _parse_column(
+    col: Column, values: list[Any], month: dt.date | None, units: list[str]
+) -> list[Any]:
+    """Parses one column; typed cells take a fast path and repeated text is parsed once."""
+    kind = col.kind
+    memo: dict[tuple[Any, str], Any] = {}
+    result: list[Any] = []
+    for value, unit in zip(values, units, strict=True):
+        if value is None:
+            result.append(None)
+        elif kind is Kind.DATE and isinstance(value, dt.date):
+            result.append(value.date() if isinstance(value, dt.datetime) else value)
+        elif (
+            (kind is Kind.AMOUNT or kind is Kind.NUMBER)
+            and type(value) in (float, int)
+            and math.isfinite(value)
+        ):
+            result.append(float(value))
+        else:
+            key = (value, unit)
+            if key not in memo:
+                memo[key] = _parse_cell(col, value, month, unit)
+            result.append(memo[key])
+    return result
 
 
 def _frame(sheet: Sheet, columns: dict[str, list[Any]]) -> pd.DataFrame:

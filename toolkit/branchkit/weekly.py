@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .figures import Figures, compute, status_of
+from .figures import Figures, compute_all, status_of
 from .parse import mask_name, mask_phone
 from .problems import ERROR, BookError
 from .read import Book
@@ -57,8 +57,8 @@ class Weekly:
 
 def build(book: Book, week: str) -> Weekly:
     monday, sunday = parse_week(week)
-    week_figures = compute(book, sunday, "week")
-    month_figures = compute(book, sunday, "month")
+    every_period = compute_all(book, sunday)
+    week_figures, month_figures = every_period["week"], every_period["month"]
     branch = week_figures.branch_figures
     ledger = week_figures.ledger
     money = (

@@ -44,9 +44,23 @@ class Placed:
     def columns(self) -> list[Col]:
         return self.table.columns
 
+    def rows(self) -> list[list[Any]]:
+        """Data rows padded to the columns, pandas' NaN as None (an empty cell for every writer)."""
+        width = len(self.table.columns)
+        return [
+            [
+                None if isinstance(v, float) and math.isnan(v) else v
+                for v in (list(r) + [None] * width)[:width]
+            ]
+            for r in self.table.rows
+        ]
+
 
 @dataclass
 class Grid:
+    """Titles, headers and text lines as cells; each table's data rows stay a block (`tables`),
+    written row by row by the writers (a parent branch's ledger has a million values)."""
+
     spec: SheetSpec
     cells: list[Cell] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
@@ -56,13 +70,23 @@ class Grid:
 
     @property
     def n_cols(self) -> int:
-        return max([len(self.widths), *(c.col + c.span for c in self.cells)])
+        return max(
+            [
+                len(self.widths),
+                *(c.col + c.span for c in self.cells),
+                *(len(t.columns) for t in self.tables),
+            ]
+        )
 
     def values(self) -> list[list[Any]]:
         """The sheet as a rectangle of values (what a reader sees), row 0 = Excel row 1."""
-        matrix: list[list[Any]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        width = self.n_cols
+        matrix: list[list[Any]] = [[None] * width for _ in range(self.n_rows)]
         for cell in self.cells:
             matrix[cell.row][cell.col] = cell.value
+        for placed in self.tables:
+            for offset, values in enumerate(placed.rows()):
+                matrix[placed.first_row + offset][: len(values)] = values
         return matrix
 
     @property
@@ -106,13 +130,7 @@ def _table(grid: Grid, table: Table, row: int) -> int:
         grid.cells.append(Cell(row, 0, table.empty_note, "note"))
         grid.tables.append(Placed(table, header_row, first, first - 1))
         return row + 2
-    for values in table.rows:
-        for c, col in enumerate(table.columns):
-            value = values[c] if c < len(values) else None
-            if isinstance(value, float) and math.isnan(value):
-                value = None  # pandas' missing value: an empty cell for every writer
-            grid.cells.append(Cell(row, c, value, f"cell:{col.fmt}"))
-        row += 1
+    row += len(table.rows)
     grid.tables.append(Placed(table, header_row, first, row - 1))
     return row + 1
 

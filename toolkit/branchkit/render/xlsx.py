@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from .grid import Placed, layout
+from .grid import Grid, Placed, layout
 from .spec import Chart, SheetSpec
 
 NUM_FORMATS = {
@@ -106,26 +109,20 @@ class Formats:
             for k, (bg, fg) in STATUS_COLORS.items()
         }
 
+    def by_style(self) -> dict[str, Any]:
+        """Grid cell style -> Format."""
+        named = {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "caption": self.caption,
+            "header": self.header,
+        }
+        return named | self.styles | {f"cell:{k}": v for k, v in self.cell.items()}
 
-def write_value(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
-    if value is None or (isinstance(value, float) and value != value):
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, (dt.date, dt.datetime)):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
-
-
-def _style(f: Formats, style: str) -> Any:
-    if style.startswith("cell:"):
-        return f.cell[style[5:]]
-    return {"title": f.title, "subtitle": f.subtitle, "caption": f.caption, "header": f.header}.get(
-        style
-    ) or f.styles[style]
+    def xf_indexes(self) -> dict[str, int]:
+        """Registers every cell format with the workbook and returns its xf index, so cells written
+        outside XlsxWriter (sheetxml) can point at it."""
+        return {style: fmt._get_xf_index() for style, fmt in self.by_style().items()}
 
 
 def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
@@ -160,19 +157,19 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
             )
 
 
-def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
+def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
+    """Everything of the sheet but its cells (widths, merges, conditional formats, charts, print
+    setup); `build` writes the cells themselves as <sheetData>."""
     grid = layout(spec)
     ws = wb.add_worksheet(spec.name)
     ws.hide_gridlines(2)
     for c, width in grid.widths.items():
         ws.set_column(c, c, width)
-    for r, height in grid.heights.items():
-        ws.set_row(r, height)
     for cell in grid.cells:
-        fmt = _style(f, cell.style)
         if cell.span > 1:
-            ws.merge_range(cell.row, cell.col, cell.row, cell.col + cell.span - 1, "", fmt)
-        write_value(ws, cell.row, cell.col, cell.value, fmt)
+            ws.merge_range(
+                cell.row, cell.col, cell.row, cell.col + cell.span - 1, "", f.by_style()[cell.style]
+            )
     for placed in grid.tables:
         _conditional_formats(ws, f, placed)
     if grid.freeze_row is not None:
@@ -189,7 +186,7 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Any:
     ws.fit_to_pages(1, 1 if spec.one_page else 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     ws.set_footer("&C第 &P 页 / 共 &N 页")
-    return ws
+    return grid
 
 
 def _chart(
@@ -256,23 +253,99 @@ def _chart(
     return row + int(height / 20) + 1
 
 
-def build(specs: list[SheetSpec]) -> bytes:
-    """A small workbook holding just these sheets (to transplant, or to send)."""
+_SHEET_DATA = re.compile(r"<sheetData/>|<sheetData>.*?</sheetData>", re.S)
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+@dataclass
+class Built:
+    """The generated sheets as a package whose <sheetData> is still empty, and what fills it.
+
+    Cells are written last, by `cells(name, xf_map)`, once the style indexes they will point at
+    are known: for a standalone workbook its own, for a transplant the staff workbook's."""
+
+    package: bytes
+    grids: dict[str, Grid]
+    xf_of: dict[str, int]
+
+    def cells(self, name: str, xf_map: Mapping[int, int] | None = None) -> str:
+        from .sheetxml import sheet_data
+
+        xf_of = (
+            self.xf_of if xf_map is None else {k: xf_map.get(v, 0) for k, v in self.xf_of.items()}
+        )
+        return sheet_data(self.grids[name], xf_of)[0]
+
+
+def build_parts(specs: list[SheetSpec]) -> Built:
+    """XlsxWriter writes the package, formats, merges, conditional formats and charts; the cells
+    are left to `Built.cells` (20 times faster than XlsxWriter on large tabs)."""
+    import tempfile
+    import zipfile
+
     import xlsxwriter
 
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    wb.set_properties({"created": dt.datetime(2026, 1, 1)})
-    formats = Formats(wb)
-    for spec in specs:
-        add_sheet(wb, formats, spec)
-    wb.close()
-    return buffer.getvalue()
+    with tempfile.TemporaryDirectory(prefix="branchkit-") as tmp:
+        target = f"{tmp}/tabs.xlsx"
+        wb = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "tmpdir": tmp,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        wb.set_properties({"created": dt.datetime(2026, 1, 1)})
+        formats = Formats(wb)
+        xf_of = formats.xf_indexes()
+        grids = [add_sheet(wb, formats, spec) for spec in specs]
+        wb.close()
+        out = io.BytesIO()
+        with zipfile.ZipFile(target) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+                if match:
+                    grid = grids[int(match.group(1)) - 1]
+                    xml = _DIMENSION.sub(
+                        f'<dimension ref="{grid_dimension(grid)}"/>', data.decode("utf-8"), count=1
+                    )
+                    found = _SHEET_DATA.search(xml)
+                    if found:
+                        xml = xml[: found.start()] + "<sheetData/>" + xml[found.end() :]
+                    data = xml.encode("utf-8")
+                info.compress_type = zipfile.ZIP_STORED
+                dst.writestr(info, data)
+        return Built(out.getvalue(), {g.spec.name: g for g in grids}, xf_of)
+
+
+def grid_dimension(grid: Grid) -> str:
+    from ..problems import column_letter
+
+    last = f"{column_letter(max(grid.n_cols, 1))}{max(grid.n_rows, 1)}"
+    return "A1" if last == "A1" else f"A1:{last}"
+
+
+def build(specs: list[SheetSpec]) -> bytes:
+    """A standalone workbook of these sheets (the weekly workbook, pictures, tests)."""
+    import zipfile
+
+    built = build_parts(specs)
+    names = list(built.grids)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(built.package)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info)
+            match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            if match:
+                data = data.replace(
+                    b"<sheetData/>", built.cells(names[int(match.group(1)) - 1]).encode("utf-8"), 1
+                )
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+    return out.getvalue()
