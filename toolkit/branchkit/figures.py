@@ -66,6 +66,11 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
     return [None if v is None else first_place[round(v, 9)] for v in values]
 
 
+def _objects(values: list[Any], index: pd.Index) -> pd.Series:
+    """A plain object column: pandas 3 would infer its string dtype, which iterates far slower."""
+    return pd.Series(values, index=index, dtype=object)
+
+
 def _keep(table: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
     """Rows where mask is true (a plain list would select columns when it is empty)."""
     return table.loc[np.asarray(mask, dtype=bool)]
@@ -89,13 +94,16 @@ def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
         if product and product not in indicator_of:
             indicator_of[product], unit_of[product] = indicator, unit or ""
     rows = tracking[tracking["product"].notna() & (tracking["amount"] > 0)].copy()
-    rows["sale_date"] = [
-        c if isinstance(c, dt.date) else r
-        for c, r in zip(rows["closed_on"], rows["referred_on"], strict=True)
-    ]
+    rows["sale_date"] = _objects(
+        [
+            c if isinstance(c, dt.date) else r
+            for c, r in zip(rows["closed_on"], rows["referred_on"], strict=True)
+        ],
+        rows.index,
+    )
     rows = _keep(rows, [isinstance(d, dt.date) and d <= day for d in rows["sale_date"]])
-    rows["indicator"] = [indicator_of.get(p) for p in rows["product"]]
-    rows["unit"] = [unit_of.get(p, "") for p in rows["product"]]
+    rows["indicator"] = _objects([indicator_of.get(p) for p in rows["product"]], rows.index)
+    rows["unit"] = _objects([unit_of.get(p, "") for p in rows["product"]], rows.index)
     return rows
 
 
@@ -533,6 +541,8 @@ def _ledger(
             }
         )
     ledger = pd.DataFrame.from_records(records)
+    text = [c for c in ledger.columns if ledger[c].dtype != "float64" and c != "_row"]
+    ledger = ledger.astype(dict.fromkeys(text, object))
     if not ledger.empty:
         ledger = ledger.sort_values(["日期", "_row"], kind="stable").reset_index(drop=True)
     return ledger
