@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from branchkit import schema
 from branchkit.package import PackageError, replace_sheets
 from branchkit.problems import BookError
 from branchkit.render.spec import Chart, Col, SheetSpec, Table
@@ -184,6 +185,7 @@ KILL_SCRIPT = """
 import sys
 from branchkit.render.spec import Col, SheetSpec, Table
 from branchkit.render.xlsx import build
+from branchkit import schema
 from branchkit.schema import GENERATED_MARK
 from branchkit.writeback import write_generated
 book = sys.argv[1]
@@ -223,20 +225,7 @@ def test_killing_the_writer_at_random_moments_never_breaks_the_workbook(sample_c
         for name, content in inputs.items():
             assert parts[name] == content
         names = CalamineWorkbook.from_path(str(sample_copy)).sheet_names
-        assert names[:12] == [
-            "说明",
-            "设置",
-            "人员",
-            "产品",
-            "目标",
-            "转介登记",
-            "追踪表",
-            "每日数据",
-            "每日清单",
-            "案例",
-            "行动计划",
-            "工作日历",
-        ]
+        assert names[:12] == ["说明", *(sheet.name for sheet in schema.INPUT_SHEETS)]
     # The next run clears temp files that killed runs left behind.
     write_generated(sample_copy, build([_spec()]), ["排行榜"])
     assert not [p for p in sample_copy.parent.iterdir() if p.name.startswith(".~branchkit")]

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -88,6 +88,16 @@ def out_option(func: F) -> F:
         type=click.Path(path_type=Path),
         default=None,
         help="写到另一个文件，原工作簿保持不变",
+    )(func)
+
+
+def template_option(func: F) -> F:
+    return click.option(
+        "--template",
+        "template_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="自定义模板文件夹（复制 branchkit 自带的模板后修改）",
     )(func)
 
 
@@ -249,13 +259,7 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
     help="xlsx：写入工作簿的“夕会议程”表；其余输出文本",
 )
 @out_option
-@click.option(
-    "--template",
-    "template_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="自定义模板文件夹（从 branchkit templates 复制后修改）",
-)
+@template_option
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -287,12 +291,9 @@ def build_agenda(
     if out is None:
         click.echo(text, nl=False)
         return
-    from .writeback import atomic_write
+    from .writeback import write_bytes
 
-    def write(handle: IO[bytes]) -> None:
-        handle.write(text.encode("utf-8"))
-
-    atomic_write(out, write, lambda _: None, keep_backups=0)
+    write_bytes(out, text.encode("utf-8"))
     click.echo(f"夕会议程已写入 {out}")
 
 
@@ -334,13 +335,7 @@ def doctor(book: Path | None) -> None:
     default=None,
     help="加密方式（默认：465 端口用 ssl，其余 starttls）",
 )
-@click.option(
-    "--template",
-    "template_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=None,
-    help="自定义邮件模板文件夹",
-)
+@template_option
 def weekly(
     book: Path,
     week: str | None,

@@ -131,14 +131,9 @@ def weekly_message(
 
 
 def write_eml(message: EmailMessage, path: Path) -> Path:
-    from .writeback import atomic_write
+    from .writeback import write_bytes
 
-    data = bytes(message)
-
-    def write(handle: Any) -> None:
-        handle.write(data)
-
-    return atomic_write(path, write, lambda _: None, keep_backups=0)
+    return write_bytes(path, bytes(message))
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:

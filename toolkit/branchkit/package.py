@@ -278,7 +278,8 @@ def sheet_entries(pkg: Package, wb_part: str) -> list[SheetEntry]:
 # ---------------------------------------------------------------- styles
 
 
-_STYLE_LISTS = (
+# The order of styleSheet's children (ECMA-376 §18.8.39): a missing list is inserted in its place.
+_STYLE_ORDER = (
     "numFmts",
     "fonts",
     "fills",
@@ -287,6 +288,9 @@ _STYLE_LISTS = (
     "cellXfs",
     "cellStyles",
     "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
 )
 _STYLE_CHILD = {
     "numFmts": "numFmt",
@@ -366,7 +370,6 @@ class StyleMerger:
             self._append(
                 "numFmts",
                 f'<numFmt numFmtId="{next_id}" formatCode="{escape(code)}"/>',
-                before="fonts",
             )
             next_id += 1
         return mapping
@@ -390,22 +393,9 @@ class StyleMerger:
     def _normalize(item: str) -> str:
         return re.sub(r"<(/?)\w+:", r"<\1", item)
 
-    def _append(self, element: str, item: str, before: str = "") -> None:
+    def _append(self, element: str, item: str) -> None:
         if not re.search(rf"<(\w+:)?{element}\b", self.xml):
-            order = (
-                "numFmts",
-                "fonts",
-                "fills",
-                "borders",
-                "cellStyleXfs",
-                "cellXfs",
-                "cellStyles",
-                "dxfs",
-                "tableStyles",
-                "colors",
-                "extLst",
-            )
-            later = order[order.index(element) + 1 :]
+            later = _STYLE_ORDER[_STYLE_ORDER.index(element) + 1 :]
             anchor = next((m for e in later if (m := re.search(rf"<(\w+:)?{e}\b", self.xml))), None)
             empty = f'<{self.ns}{element} count="0"></{self.ns}{element}>'
             if anchor:

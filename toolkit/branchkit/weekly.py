@@ -9,14 +9,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from .figures import Figures, compute_all, status_of
+from .figures import Figures, compute_all
 from .parse import mask_name, mask_phone
 from .problems import ERROR, BookError
 from .read import Book
 from .render.spec import Chart, Col, SheetSpec, Table, Text
-from .render.tabs import PERIOD_NAMES
+from .render.tabs import PERIOD_NAMES, overall_table, receiver_table, referrer_table
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 WEEKLY_MARK = "branchkit 周报 — 客户信息已脱敏"
@@ -128,39 +128,6 @@ def _cover(weekly: Weekly) -> SheetSpec:
     )
 
 
-def _ranking_table(figures: Figures, caption: str) -> Table:
-    ranked = sorted(
-        (p for p in figures.people if p.rank is not None), key=lambda p: (p.rank, p.name)
-    )
-    rows = [
-        [
-            p.rank,
-            p.name,
-            p.role,
-            p.overall,
-            status_of(p.overall, figures.time_progress, figures.settings.tolerance) or "",
-            p.referrals,
-            p.successes,
-            round(p.money, 4),
-        ]
-        for p in ranked
-    ]
-    return Table(
-        [
-            Col("排名", "rank", 6),
-            Col("姓名", "text", 10),
-            Col("岗位", "text", 10),
-            Col("综合完成率", "pct_bar", 12),
-            Col("进度", "status", 10),
-            Col("转介数", "int", 8),
-            Col("转介成功数", "int", 10),
-            Col("记分业绩(万元)", "amount", 13),
-        ],
-        rows,
-        caption=caption,
-    )
-
-
 def _rankings(weekly: Weekly) -> SheetSpec:
     stars = Table(
         [Col("称号", "text", 10), Col("姓名", "text", 10)],
@@ -175,8 +142,8 @@ def _rankings(weekly: Weekly) -> SheetSpec:
         _subtitle(weekly),
         [
             stars,
-            _ranking_table(weekly.week_figures, "本周 · 综合排名（目标按天数折算）"),
-            _ranking_table(weekly.month_figures, f"{PERIOD_NAMES['月']} · 综合排名"),
+            overall_table(weekly.week_figures, "本周 · 综合排名（目标按天数折算）"),
+            overall_table(weekly.month_figures, f"{PERIOD_NAMES['月']} · 综合排名"),
         ],
         charts=[Chart(1, 1, (3,), "本周综合完成率")],
     )
@@ -231,34 +198,8 @@ def _trend(weekly: Weekly, book: Book) -> SheetSpec:
 
 def _quality(weekly: Weekly) -> SheetSpec:
     figures = weekly.week_figures
-    referrers = Table(
-        [
-            Col("推荐人", "text", 10),
-            Col("岗位", "text", 10),
-            Col("转介数", "int", 8),
-            Col("跟进数", "int", 8),
-            Col("跟进率", "pct", 9),
-            Col("转介成功数", "int", 10),
-            Col("转介成功率", "pct_bar", 12),
-            Col("现场推荐率", "pct", 10),
-            Col("现场达成率", "pct", 10),
-            Col("达成金额(万元)", "amount", 13),
-        ],
-        [list(r.values()) for r in figures.referrer_quality],
-        caption="推荐人（本周登记的推荐卡）",
-    )
-    receivers = Table(
-        [
-            Col("接收人", "text", 10),
-            Col("接收数", "int", 8),
-            Col("跟进数", "int", 8),
-            Col("成交数", "int", 8),
-            Col("转化率", "pct_bar", 12),
-            Col("平均首次跟进天数", "number", 14),
-        ],
-        [list(r.values()) for r in figures.receiver_quality],
-        caption="接收人",
-    )
+    referrers = referrer_table(figures, "推荐人（本周登记的推荐卡）")
+    receivers = receiver_table(figures)
     return SheetSpec(
         "转介质量",
         f"{weekly.branch} 转介质量 {weekly.week}",
@@ -343,15 +284,10 @@ def default_output(book_path: Path, weekly: Weekly) -> Path:
 
 def write_workbook(weekly: Weekly, book: Book, out: Path) -> Path:
     from .render.xlsx import build as build_xlsx
-    from .writeback import atomic_write, verify_workbook
+    from .writeback import verify_workbook, write_bytes
 
     specs = weekly_sheets(weekly, book)
-    data = build_xlsx(specs)
-
-    def write(handle: IO[bytes]) -> None:
-        handle.write(data)
-
-    return atomic_write(out, write, verify_workbook([s.name for s in specs]), keep_backups=0)
+    return write_bytes(out, build_xlsx(specs), verify_workbook([s.name for s in specs]))
 
 
 def send_from_book(book: Book, day: dt.date) -> str:

@@ -119,6 +119,15 @@ def atomic_write(
     return dest
 
 
+def write_bytes(dest: Path, data: bytes, verify: Callable[[Path], None] | None = None) -> Path:
+    """A new file (an agenda, an e-mail, the weekly workbook) written atomically, no backup."""
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    return atomic_write(Path(dest), write, verify or (lambda _: None), keep_backups=0)
+
+
 def _sync_folder(folder: Path) -> None:
     if os.name != "posix":
         return

@@ -39,7 +39,8 @@ def _phone(figures: Figures, phone: str) -> str:
     return mask_phone(phone) if mask else phone
 
 
-def _overall_table(figures: Figures, caption: str) -> Table:
+def overall_table(figures: Figures, caption: str) -> Table:
+    """Ranking by mean completion (shared by 排行榜 and the weekly workbook)."""
     ranked = sorted(
         (p for p in figures.people if p.rank is not None), key=lambda p: (p.rank, p.name)
     )
@@ -138,11 +139,11 @@ def rankings_sheet(month: Figures, week: Figures, day: Figures) -> SheetSpec:
     )
     blocks: list[Table | Text] = [
         stars,
-        _overall_table(month, "本月至今 · 综合排名（按各指标平均完成率）"),
+        overall_table(month, "本月至今 · 综合排名（按各指标平均完成率）"),
         *_group_tables(month),
         _progress_table(month),
-        _overall_table(week, "本周至今 · 综合排名（目标按天数折算）"),
-        _overall_table(day, "当日 · 综合排名（目标按天数折算）"),
+        overall_table(week, "本周至今 · 综合排名（目标按天数折算）"),
+        overall_table(day, "当日 · 综合排名（目标按天数折算）"),
     ]
     return SheetSpec(
         "排行榜",
@@ -153,8 +154,9 @@ def rankings_sheet(month: Figures, week: Figures, day: Figures) -> SheetSpec:
     )
 
 
-def quality_sheet(figures: Figures) -> SheetSpec:
-    referrers = Table(
+def referrer_table(figures: Figures, caption: str) -> Table:
+    """Referral quantity and quality per referrer (转介质量 and the weekly workbook)."""
+    return Table(
         [
             Col("推荐人", "text", 10),
             Col("岗位", "text", 10),
@@ -168,9 +170,12 @@ def quality_sheet(figures: Figures) -> SheetSpec:
             Col("达成金额(万元)", "amount", 13),
         ],
         [list(r.values()) for r in figures.referrer_quality],
-        caption=f"推荐人 · {PERIOD_NAMES[figures.period.kind]}登记的推荐卡及其结果",
+        caption=caption,
     )
-    receivers = Table(
+
+
+def receiver_table(figures: Figures, caption: str = "接收人") -> Table:
+    return Table(
         [
             Col("接收人", "text", 10),
             Col("接收数", "int", 8),
@@ -180,8 +185,15 @@ def quality_sheet(figures: Figures) -> SheetSpec:
             Col("平均首次跟进天数", "number", 14),
         ],
         [list(r.values()) for r in figures.receiver_quality],
-        caption="接收人",
+        caption=caption,
     )
+
+
+def quality_sheet(figures: Figures) -> SheetSpec:
+    referrers = referrer_table(
+        figures, f"推荐人 · {PERIOD_NAMES[figures.period.kind]}登记的推荐卡及其结果"
+    )
+    receivers = receiver_table(figures)
     share = figures.collaboration_share
     summary = Text(
         [
