@@ -747,8 +747,3 @@ def _shift_views(wb_xml: str, removed: int, remaining: int) -> str:
         return f'{match.group(1)}"{value}"'
 
     return re.sub(r'(\b(?:activeTab|firstSheet)=)"(\d+)"', fix, wb_xml)
-
-
-def sheet_names_in(package: bytes | str | Path | IO[bytes]) -> list[str]:
-    pkg = Package.read(package)
-    return [e.name for e in sheet_entries(pkg, workbook_part(pkg))]

@@ -36,17 +36,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 # ---------------------------------------------------------------- the file edge
 
 
-def owner_file(path: Path) -> Path:
-    """Excel's lock file for an open workbook: ~$name.xlsx beside it (first two chars replaced
-    when the name is long; both spellings are checked)."""
-    return path.with_name("~$" + path.name)
-
-
-def open_in_excel(path: Path) -> bool:
-    candidates = {owner_file(path), path.with_name("~$" + path.name[2:])}
-    return any(c.exists() for c in candidates if c.name != "~$")
-
-
 def check_readable(path: Path) -> str:
     """Returns 'xlsx' or 'xls', or raises BookError with what the user should do."""
     if not path.exists():
@@ -101,17 +90,6 @@ def read_raw(path: str | Path, only: Iterable[str] | None = None) -> RawBook:
         except Exception:  # a chart sheet or an unreadable sheet holds no input rows
             raw[name] = []
     return raw
-
-
-def sheet_names(path: str | Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
-
-    path = Path(path)
-    check_readable(path)
-    try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception as exc:
-        raise BookError(path, f"无法打开工作簿，文件可能已损坏（{type(exc).__name__}）") from exc
 
 
 # ---------------------------------------------------------------- settings
