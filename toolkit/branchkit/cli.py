@@ -217,7 +217,7 @@ def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool
 @period_option
 @json_option
 def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
-    """计算排名、完成率、进度和之星（--json 输出 SPEC 第 7 节的对象）。"""
+    """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。"""
     from .figures import compute
     from .read import read_book
     from .render.report import figures_json

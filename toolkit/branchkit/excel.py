@@ -21,8 +21,6 @@ from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
 
 HEADER_FILL = (31, 78, 121)
-TITLE_FILL = (31, 78, 121)
-SECTION_FILL = (31, 78, 121)
 
 # Every xlwings attribute this module touches, by class: a test checks each exists on the
 # installed xlwings, and the stand-in book in the tests implements exactly these.
@@ -63,7 +61,7 @@ def raw_book(book: Any) -> RawBook:
         used = sheet.used_range
         values = used.options(ndim=2).value or []
         pad_cols = [None] * (used.column - 1)
-        rows = [[None] * 0 for _ in range(used.row - 1)]
+        rows: list[list[Any]] = [[] for _ in range(used.row - 1)]
         rows += [pad_cols + list(r) for r in values]
         raw[sheet.name] = rows
     return raw

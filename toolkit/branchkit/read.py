@@ -465,9 +465,7 @@ def _expected(col: Column) -> str:
     }.get(col.kind, "")
 
 
-def _read_settings(
-    name: str, rows: RawSheet, problems: list[Problem]
-) -> tuple[Settings, dict[str, int]]:
+def _read_settings(name: str, rows: RawSheet, problems: list[Problem]) -> Settings:
     by_label: dict[str, schema.Setting] = {}
     for setting in schema.SETTING_ITEMS:
         for label in _labels(setting.label, setting.aliases):
@@ -476,7 +474,6 @@ def _read_settings(
     key_pos = next((p for p, c in found.items() if c.key == "key"), 0)
     value_pos = next((p for p, c in found.items() if c.key == "value"), 1)
     typed: dict[str, Any] = {}
-    where: dict[str, int] = {}
     for offset, row in enumerate(rows[header_at + 1 :]):
         excel_row = header_at + offset + 2
         key_text = parse.clean_text(row[key_pos]) if key_pos < len(row) else ""
@@ -485,7 +482,6 @@ def _read_settings(
             continue
         raw_value = row[value_pos] if value_pos < len(row) else None
         cell = cell_ref(excel_row, value_pos + 1)
-        where[item.key] = excel_row
         if parse.is_blank(raw_value):
             continue
         value = _setting_value(item.key, raw_value)
@@ -502,7 +498,7 @@ def _read_settings(
             )
             continue
         typed[item.key] = value
-    return Settings(**typed), where
+    return Settings(**typed)
 
 
 def _setting_value(key: str, value: Any) -> Any:
@@ -560,7 +556,7 @@ def load_book(raw: RawBook, source: str = "") -> Book:
     problems: list[Problem] = []
     names = _resolve_sheets(raw, problems)
     if "settings" in names:
-        settings, _ = _read_settings(names["settings"], raw[names["settings"]], problems)
+        settings = _read_settings(names["settings"], raw[names["settings"]], problems)
     else:
         settings = Settings()
     month = settings.month or _month_from_name(source)
