@@ -215,27 +215,8 @@ def test_no_password_in_the_workbook_is_ever_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inbox, port = smtp_server
-    monkeypatch.setattr("branchkit.mail.password_for", lambda user: None)
-    result = CliRunner().invoke(
-        main,
-        [
-            "weekly",
-            str(sample_copy),
-            "--week",
-            "2026-W47",
-            "--out",
-            str(tmp_path / "w.xlsx"),
-            "--send",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            str(port),
-            "--smtp-user",
-            "branch",
-            "--security",
-            "none",
-        ],
-    )
+    monkeypatch.setattr("branchkit.mail.password_for", lambda user: None)  # no env, no keyring
+    result = _send(sample_copy, tmp_path, port)
     assert result.exit_code == 2 and "BRANCHKIT_SMTP_PASSWORD" in result.output
     assert inbox.messages == []
 
