@@ -229,3 +229,18 @@ def test_killing_the_writer_at_random_moments_never_breaks_the_workbook(sample_c
     # The next run clears temp files that killed runs left behind.
     write_generated(sample_copy, build([_spec()]), ["排行榜"])
     assert not [p for p in sample_copy.parent.iterdir() if p.name.startswith(".~branchkit")]
+
+
+def test_a_workbook_with_xml_entities_is_refused_untouched(sample_copy: Path) -> None:
+    """A DTD in a part we edit (an XML bomb, an external entity) stops the write."""
+    original = _parts(sample_copy.read_bytes())
+    bomb = original["xl/workbook.xml"].replace(
+        b"<workbook ", b'<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa">]><workbook ', 1
+    )
+    with zipfile.ZipFile(sample_copy, "w") as zf:
+        for name, content in original.items():
+            zf.writestr(name, bomb if name == "xl/workbook.xml" else content)
+    before = sample_copy.read_bytes()
+    with pytest.raises(BookError, match="不是有效的 XML"):
+        write_generated(sample_copy, build([_spec()]), ["排行榜"])
+    assert sample_copy.read_bytes() == before

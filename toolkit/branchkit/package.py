@@ -587,12 +587,14 @@ def replace_sheets(
     gen_wb = workbook_part(gen)
     gen_entries = sheet_entries(gen, gen_wb)
     gen_names = _defined_names(gen.text(gen_wb))
+    registry = ["[Content_Types].xml", wb_part, wb_rels_part]
     styles_part = next(
         (resolve(wb_part, r.target) for r in parse_rels(wb_rels) if r.type.endswith("/styles")),
         None,
     )
     if styles_part is None:
         raise PackageError("工作簿缺少样式部件 styles.xml")
+    check_xml(pkg, [*registry, styles_part], "")
     gen_styles = next(
         resolve(gen_wb, r.target)
         for r in parse_rels(gen.text(rels_path(gen_wb)))
@@ -680,8 +682,29 @@ def replace_sheets(
     pkg.put("[Content_Types].xml", content_types[0])
     pkg.put(styles_part, merger.xml)
     _drop_calc_chain_if_stale(pkg, wb_part, wb_rels)
+    check_xml(pkg, [*registry, styles_part], "修改后")
     _keep_unchanged(pkg)
     return pkg
+
+
+def check_xml(pkg: Package, parts: Iterable[str], stage: str) -> None:
+    """The parts whose text is edited must be plain, well-formed XML: a DTD or entities (XML bombs,
+    external entities) or a broken part is refused before anything is written."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    for part in parts:
+        content = pkg.get(part)
+        if content is None:
+            continue
+        try:
+            fromstring(content, forbid_dtd=True)
+        except (DefusedXmlException, ParseError) as exc:
+            raise PackageError(
+                f"工作簿的 {part} {stage}不是有效的 XML（{type(exc).__name__}），未写入"
+            ) from exc
 
 
 def _keep_unchanged(pkg: Package) -> None:
