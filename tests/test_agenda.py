@@ -242,3 +242,11 @@ def test_cli_markdown_to_stdout_and_file(sample_copy: Path, tmp_path: Path) -> N
         main, ["build-agenda", str(sample_copy), "--template", str(tmp_path / "nope")]
     )
     assert missing.exit_code == 2
+
+
+def test_no_targets_says_so_instead_of_judging_the_pace() -> None:
+    agenda = build(load_book(_raw(目标=[["对象", "指标", "目标值"]]), "t-2026-11.xlsx"), D)
+    assert agenda.focus == "none"
+    text = render_agenda(agenda, "txt")
+    assert "还没有设定目标" in text and "营销进度良好" not in text
+    assert "未设目标，没有明日目标" in text

@@ -95,7 +95,7 @@ class Agenda:
     stars: dict[str, list[str]]
     branch_progress: list[tuple[str, str, str]]  # indicator, completion, status
     month_progress: float
-    focus: str  # marketing / service
+    focus: str  # marketing / service / none (no targets to judge the pace by)
     behind_indicators: list[tuple[str, str]] = field(default_factory=list)
     behind_people: list[tuple[str, str]] = field(default_factory=list)
     causes: tuple[str, ...] = CAUSES
@@ -419,7 +419,7 @@ def build(book: Book, day: dt.date, meeting: str = "daily") -> Agenda:
         scored = [p.overall for p in month.people if p.overall is not None]
         overall = sum(scored) / len(scored) if scored else None
     pace = status_of(overall, month.month_progress, book.settings.tolerance)
-    focus = "marketing" if pace == BEHIND else "service"
+    focus = "none" if pace is None else "marketing" if pace == BEHIND else "service"
     behind = sorted(
         (i for i, s in month_branch.status.items() if s == BEHIND),
         key=lambda i: month_branch.completion.get(i, 0),
