@@ -365,7 +365,7 @@ def problems_sheet(figures: Figures) -> SheetSpec:
             Col("级别", "text", 6),
             Col("位置", "text", 14),
             Col("值", "text", 18),
-            Col("问题", "text", 22),
+            Col("问题", "text", 38),
             Col("说明", "text", 46),
         ],
         rows,
