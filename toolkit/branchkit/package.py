@@ -142,7 +142,9 @@ class Package:
         self._read: dict[str, bytes] = {}
 
     @classmethod
-    def read(cls, source: str | Path | IO[bytes] | bytes) -> Package:
+    def read(cls, source: Package | str | Path | IO[bytes] | bytes) -> Package:
+        if isinstance(source, Package):
+            return source
         if isinstance(source, bytes):
             return cls(source)
         if isinstance(source, (str, Path)):
@@ -560,7 +562,7 @@ def _set_defined_names(wb_xml: str, names: list[str]) -> str:
 
 
 def replace_sheets(
-    target: bytes | str | Path | IO[bytes],
+    target: Package | bytes | str | Path | IO[bytes],
     generated: bytes | str | Path | IO[bytes],
     owned: Iterable[str],
     remove: Iterable[str] = (),

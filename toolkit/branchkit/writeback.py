@@ -200,8 +200,8 @@ def write_generated(
     if book.suffix.lower() != dest.suffix.lower():
         raise BookError(dest, f"输出文件的扩展名应与原工作簿相同（{book.suffix}）")
     try:
-        data = book.read_bytes()
-        pkg = replace_sheets(data, generated, owned_sheets(Package.read(data)), remove, cells)
+        source = Package.read(book)
+        pkg = replace_sheets(source, generated, owned_sheets(source), remove, cells)
     except PackageError as exc:
         raise BookError(book, str(exc)) from exc
     written = [name for name, content in pkg.changed.items() if content is not None]
