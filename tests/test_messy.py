@@ -57,3 +57,11 @@ def test_messy_values_that_are_only_untidy_are_read() -> None:
     assert book.daily.set_index("row").loc[3, "served"] == 12  # 十二
     assert book.checklist.loc[0, "on_duty"] == ["李四", "王五", "赵六"]
     assert book.settings.share == 0.3  # 三成 is not understood, so the default holds
+    assert list(referrals.index) == [2, 3, 4, 5, 7, 9]  # row 6 repeats row 2, row 8 is empty
+    assert referrals.loc[9, "need"] == "基金"
+    # 产品 has Traditional headers (產品名稱, 指標, 單位); 每日清单's columns are reordered.
+    assert list(book.products["product"]) == ["乾元—日鑫月溢", "龙卡信用卡"]
+    assert (book.checklist.loc[0, "traffic"], str(book.checklist.loc[0, "date"])) == (
+        120,
+        "2026-11-02",
+    )

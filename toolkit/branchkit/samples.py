@@ -509,6 +509,21 @@ def messy_data() -> dict[str, list[list[Any]]]:
                 None,
                 None,
             ],
+            # row 8: an empty row in the middle of the data; row 9: a clean card after it
+            [None] * 11,
+            [
+                dt.date(2026, 11, 6),
+                "R-9",
+                "陈一",
+                "13711112222",
+                "李四",
+                "是",
+                "基金",
+                "赵六",
+                None,
+                None,
+                None,
+            ],
         ],
         "tracking": [
             # row 2: amount "20万" in a 万元 product -> 20
@@ -624,12 +639,20 @@ def messy_data() -> dict[str, list[list[Any]]]:
             [dt.date(2026, 11, 2), "李四", 30, 45, "存取款", 2, None, None, None],
             [dt.date(2026, 11, 2), "赵六", "十二", None, None, 0, None, "8", "-1"],
         ],
-        "checklist": [[dt.date(2026, 11, 2), 120, "李四、王五 赵六"]],
+        # columns reordered: 当班人员, 日期, 客流量 (see MESSY_HEADERS)
+        "checklist": [["李四、王五 赵六", dt.date(2026, 11, 2), 120]],
         "cases": [
             [dt.date(2026, 11, 2), "服务", "吐槽", "王五", "客户抱怨排队", None, None, "周敏"]
         ],
         "actions": [["2026-11-02", "整理到期客户名单", "赵六", "11月30日", "进行中"]],
     }
+
+
+# Headers as staff leave them: 产品 typed in Traditional Chinese, 每日清单's columns moved around.
+MESSY_HEADERS = {
+    "products": [("product", "產品名稱"), ("indicator", "指標"), ("unit", "單位")],
+    "checklist": [("on_duty", "当班人员"), ("date", "日期"), ("traffic", "客流量")],
+}
 
 
 def write_messy(folder: Path) -> Path:
@@ -641,6 +664,7 @@ def write_messy(folder: Path) -> Path:
         data,
         {"share": "三成", "tolerance": "0.05"},
         rename={"tracking": "跟踪记录"},
+        headers=MESSY_HEADERS,
     )
 
 

@@ -73,13 +73,25 @@ def _write_value(ws: Any, row: int, col: int, value: Any, fmt: Any, date_fmt: An
 
 
 def _add_input_sheet(
-    wb: Any, sheet: Sheet, rows: Sequence[Sequence[Any]], formats: dict[str, Any], name: str
+    wb: Any,
+    sheet: Sheet,
+    rows: Sequence[Sequence[Any]],
+    formats: dict[str, Any],
+    name: str,
+    headers: Sequence[tuple[str, str]] | None = None,
 ) -> None:
+    """`headers`, when given, is (column key, header text) in the order the columns stand —
+    for samples whose columns are reordered or spelled another way; `rows` follow that order."""
     ws = wb.add_worksheet(name)
     ws.freeze_panes(1, 0)
     last_row = max(VALIDATED_ROWS, len(rows) + 1)
-    for i, col in enumerate(sheet.columns):
-        ws.write_string(0, i, col.header, formats["required" if col.required else "header"])
+    columns = (
+        [(sheet.column(key), text) for key, text in headers]
+        if headers
+        else [(col, col.header) for col in sheet.columns]
+    )
+    for i, (col, text) in enumerate(columns):
+        ws.write_string(0, i, text, formats["required" if col.required else "header"])
         col_format = {
             Kind.DATE: formats["date"],
             Kind.PHONE: formats["text"],
@@ -91,7 +103,7 @@ def _add_input_sheet(
         rule = _validation(col)
         if rule:
             ws.data_validation(1, i, last_row - 1, i, rule)
-    date_cols = {i for i, c in enumerate(sheet.columns) if c.kind is Kind.DATE}
+    date_cols = {i for i, (c, _) in enumerate(columns) if c.kind is Kind.DATE}
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values):
             fmt = (
@@ -102,7 +114,7 @@ def _add_input_sheet(
                 else None
             )
             _write_value(ws, r, c, value, fmt, formats["date"])
-    ws.autofilter(0, 0, max(len(rows), 1), len(sheet.columns) - 1)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 
 
 def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
@@ -168,6 +180,7 @@ def write_branch_workbook(
     settings: Mapping[str, str] | None = None,
     vba_project: str | Path | None = None,
     rename: Mapping[str, str] | None = None,
+    headers: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     first_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
     last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
 ) -> Path:
@@ -200,7 +213,9 @@ def write_branch_workbook(
     _add_guide(wb, formats)
     for sheet in schema.INPUT_SHEETS:
         name = (rename or {}).get(sheet.key, sheet.name)
-        _add_input_sheet(wb, sheet, data.get(sheet.key, []), formats, name)
+        _add_input_sheet(
+            wb, sheet, data.get(sheet.key, []), formats, name, (headers or {}).get(sheet.key)
+        )
     if last_sheets:
         last_sheets(wb, formats)
     if not first_sheets:
