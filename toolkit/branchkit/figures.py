@@ -308,6 +308,7 @@ def _period_share(period: Period, basis: str, overrides: Mapping[dt.date, bool])
 def person_figures(
     book: Book, day: dt.date, period: Period, context: _Context
 ) -> tuple[list[PersonFigures], PersonFigures]:
+    days = period.days
     settings = book.settings
     roster = book.roster
     people: dict[str, PersonFigures] = {}
@@ -320,7 +321,7 @@ def person_figures(
     for row, date, referrer, on_site in zip(
         cards["row"], cards["date"], cards["referrer"], cards["on_site"], strict=True
     ):
-        if date not in period or not referrer:
+        if date not in days or not referrer:
             continue
         outcome = context.card_outcome.get(row, (False, False, False, 0.0))
         for who in (people.get(referrer), branch):
@@ -334,18 +335,18 @@ def person_figures(
             who.on_site += bool(on_site)
     for credit in context.credits:
         person = people.get(credit.person)
-        if credit.sale_date in period and person is not None:
+        if credit.sale_date in days and person is not None:
             person.credited[credit.indicator] = (
                 person.credited.get(credit.indicator, 0.0) + credit.amount
             )
     for date, indicator, amount in zip(
         context.sales["sale_date"], context.sales["indicator"], context.sales["amount"], strict=True
     ):
-        if date in period and indicator:
+        if date in days and indicator:
             branch.credited[indicator] = branch.credited.get(indicator, 0.0) + float(amount)
     daily = book.daily
     for date, name, own in zip(daily["date"], daily["name"], daily["own_sales"], strict=True):
-        if date in period and name in people and isinstance(own, float) and not math.isnan(own):
+        if date in days and name in people and isinstance(own, float) and not math.isnan(own):
             people[name].own_sales += int(own)
 
     share = _period_share(period, settings.progress_basis, context.overrides)
@@ -474,7 +475,7 @@ def compute_all(book: Book, day: dt.date) -> dict[str, Figures]:
             people=people,
             branch_figures=branch,
             ledger=_ledger(
-                _keep(sales, [d in period for d in sales["sale_date"]]), credits, row_to_card
+                _keep(sales, [d in period.days for d in sales["sale_date"]]), credits, row_to_card
             ),
             referrer_quality=_referrer_quality(people),
             receiver_quality=_receiver_quality(book, period, card_to_rows, sale_rows),
@@ -573,11 +574,12 @@ def _referrer_quality(people: list[PersonFigures]) -> list[dict[str, Any]]:
 def _receiver_quality(
     book: Book, period: Period, card_to_rows: dict[int, list[int]], sale_rows: set[int]
 ) -> list[dict[str, Any]]:
+    days = period.days
     cards = book.referrals
     tracking_dates = dict(zip(book.tracking["row"], book.tracking["referred_on"], strict=True))
     stats: dict[str, dict[str, Any]] = {}
     for row, date, receiver in zip(cards["row"], cards["date"], cards["receiver"], strict=True):
-        if date not in period or not receiver:
+        if date not in days or not receiver:
             continue
         s = stats.setdefault(receiver, {"received": 0, "followed": 0, "closed": 0, "days": []})
         s["received"] += 1
@@ -608,6 +610,7 @@ def _receiver_quality(
 
 
 def _collaboration_share(sales: pd.DataFrame, period: Period) -> float | None:
+    days = period.days
     total = referred = 0.0
     for date, unit, amount, referrer, receiver in zip(
         sales["sale_date"],
@@ -617,7 +620,7 @@ def _collaboration_share(sales: pd.DataFrame, period: Period) -> float | None:
         sales["receiver"],
         strict=True,
     ):
-        if date in period and unit == "万元":
+        if date in days and unit == "万元":
             total += float(amount)
             if referrer and referrer != receiver:
                 referred += float(amount)

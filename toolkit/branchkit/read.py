@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -389,19 +390,27 @@ def _is_blank(value: Any) -> bool:
 
 def _kept_rows(
     name: str, rows: RawSheet, header_at: int, positions: list[int], problems: list[Problem]
-) -> tuple[list[list[Any]], list[int]]:
-    """The data rows' cells under the recognised headers, without empty rows and exact repeats."""
-    kept: list[list[Any]] = []
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """The data rows' cells under the recognised headers, without empty rows and exact repeats
+    (every field equal, SPEC §8)."""
+    kept: list[tuple[Any, ...]] = []
     excel_rows: list[int] = []
     seen: dict[tuple[Any, ...], int] = {}
+    if not positions:
+        return kept, excel_rows
+    last = max(positions)
+    pick = itemgetter(*positions)
+    single = len(positions) == 1
     for offset, row in enumerate(rows[header_at + 1 :]):
-        width = len(row)
-        cells = [row[p] if p < width else None for p in positions]
+        if len(row) > last:
+            cells = (pick(row),) if single else pick(row)
+        else:
+            width = len(row)
+            cells = tuple(row[p] if p < width else None for p in positions)
         if all(_is_blank(v) for v in cells):
             continue
         excel_row = header_at + offset + 2
-        fingerprint = tuple(v.strip() if isinstance(v, str) else v for v in cells)
-        first = seen.setdefault(fingerprint, excel_row)
+        first = seen.setdefault(cells, excel_row)
         if first != excel_row:
             problems.append(
                 Problem(
@@ -422,7 +431,7 @@ def _parse_column(
     memo: dict[tuple[Any, str], Any] = {}
     result: list[Any] = []
     for value, unit in zip(values, units, strict=True):
-        if value is None:
+        if value is None or value == "":
             result.append(None)
         elif kind is Kind.DATE and isinstance(value, dt.date):
             result.append(value.date() if isinstance(value, dt.datetime) else value)

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 Overrides = Mapping[dt.date, bool]
 
@@ -88,5 +88,12 @@ class Period:
             return cls("周", day - dt.timedelta(days=day.weekday()), day)
         return cls("月", day.replace(day=1), day)
 
+    @cached_property
+    def days(self) -> frozenset[dt.date]:
+        """The period's dates: `d in period.days` is one hash lookup in hot loops (None is never in)."""
+        return frozenset(
+            self.start + dt.timedelta(n) for n in range((self.end - self.start).days + 1)
+        )
+
     def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
+        return day in self.days

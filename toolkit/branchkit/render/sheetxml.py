@@ -69,26 +69,44 @@ def cell_xml(ref: str, value: Any, xf: int) -> str:
     return f'<c r="{ref}"{style} t="inlineStr">{_text(str(value))}</c>'
 
 
+def _column_xml(letter: str, xf: int, values: list[Any], numbers: range) -> list[str]:
+    """One table column's cells; text and numbers (nearly all of them) skip the general path."""
+    style = f' s="{xf}"' if xf else ""
+    out = []
+    for number, value in zip(numbers, values, strict=True):
+        kind = type(value)
+        if kind is str:
+            out.append(f'<c r="{letter}{number}"{style} t="inlineStr">{_text(value)}</c>')
+        elif kind is float and math.isfinite(value):
+            out.append(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
+        else:
+            out.append(cell_xml(f"{letter}{number}", value, xf))
+    return out
+
+
 def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> tuple[str, str]:
     """(<sheetData> XML, dimension ref) for the grid; xf_of maps a cell style to its xf index."""
     letters = [column_letter(c + 1) for c in range(max(grid.n_cols, 1))]
     rows: dict[int, list[str]] = {}
     for cell in grid.cells:
         xf = xf_of.get(cell.style, 0)
-        for offset in range(
-            cell.span
-        ):  # merged ranges carry the style on every cell (borders, fill)
+        # merged ranges carry the style on every cell (borders, fill)
+        for offset in range(cell.span):
             col = cell.col + offset
             xml = cell_xml(f"{letters[col]}{cell.row + 1}", cell.value if offset == 0 else None, xf)
             if xml:
                 rows.setdefault(cell.row, []).append(xml)
     for placed in grid.tables:
-        styles = [xf_of.get(f"cell:{col.fmt}", 0) for col in placed.columns]
-        for offset, values in enumerate(placed.rows()):
-            number = placed.first_row + offset + 1
-            rows[number - 1] = [
-                cell_xml(f"{letters[c]}{number}", v, styles[c]) for c, v in enumerate(values)
-            ]
+        data = placed.rows()
+        if not data:
+            continue
+        numbers = range(placed.first_row + 1, placed.first_row + 1 + len(data))
+        columns = [
+            _column_xml(letters[c], xf_of.get(f"cell:{col.fmt}", 0), [r[c] for r in data], numbers)
+            for c, col in enumerate(placed.columns)
+        ]
+        for number, row_cells in zip(numbers, zip(*columns, strict=True), strict=True):
+            rows[number - 1] = list(row_cells)
     parts = ["<sheetData>"]
     for r in sorted(set(rows) | set(grid.heights)):
         height = grid.heights.get(r)
