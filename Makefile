@@ -39,6 +39,7 @@ samples: $(STAMP)
 
 templates: $(STAMP)
 	$(BIN)/python -m branchkit.templates templates/xlsx
+	$(BIN)/python -m branchkit.macros templates/xlsx
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
