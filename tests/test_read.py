@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from branchkit.problems import ERROR, BookError
 from branchkit.read import load_book, read_book
+from branchkit.schema import Column
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .conftest import SAMPLE
 
@@ -143,3 +146,23 @@ def test_corrupt_zip(tmp_path: Path) -> None:
     path.write_bytes(SAMPLE.read_bytes()[:2000])
     with pytest.raises(BookError, match="损坏"):
         read_book(path)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(),
+            st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
+            st.from_regex(r"\s*[张李王]\s?[三四五]\s*", fullmatch=True),
+        ),
+        max_size=30,
+    )
+)
+def test_column_fast_paths_give_the_general_parsers_results(values: list[str]) -> None:
+    from branchkit.read import _parse_cell, _parse_column
+    from branchkit.schema import Kind
+
+    for kind in (Kind.TEXT, Kind.NAME, Kind.PHONE):
+        col = Column("x", "x", kind)
+        expected = [None if v == "" else _parse_cell(col, v, None, "") for v in values]
+        assert _parse_column(col, values, None, [""] * len(values)) == expected
