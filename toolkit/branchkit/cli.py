@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .problems import ERROR, BookError, Problem
+from .problems import BookError, Problem, count_levels
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -146,10 +146,7 @@ def init(book: Path, branch: str, month: str, force: bool, macros: bool) -> None
 
 def format_problems(problems: list[Problem]) -> str:
     """The problem list as an aligned plain-text table (CJK characters count double)."""
-    import unicodedata
-
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    from .render.grid import display_width as width
 
     def pad(text: str, size: int) -> str:
         return text + " " * max(0, size - width(text))
@@ -173,12 +170,12 @@ def validate(book: Path, as_json: bool) -> None:
 
     loaded = read_book(book)
     problems = loaded.problems
-    errors = sum(p.level == ERROR for p in problems)
+    errors, warnings = count_levels(problems)
     if as_json:
         _json_out({"网点": loaded.settings.branch, "数据问题": [p.as_json() for p in problems]})
     elif problems:
         click.echo(format_problems(problems))
-        click.echo(f"\n{book.name}：{errors} 个错误，{len(problems) - errors} 个警告")
+        click.echo(f"\n{book.name}：{errors} 个错误，{warnings} 个警告")
     else:
         click.echo(f"{book.name}：没有发现数据问题")
     sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import schema
-from .problems import BookError
+from .problems import BookError, count_levels
 from .read import RawBook, load_book
 from .render.grid import Grid, Placed, layout
 from .render.spec import SheetSpec
@@ -67,13 +67,18 @@ def raw_book(book: Any) -> RawBook:
     return raw
 
 
+def _control(book: Any) -> Any | None:
+    """The 控制台 sheet, when the workbook has one (the date, meeting kind and status cells)."""
+    return next((s for s in book.sheets if s.name == schema.CONTROL_SHEET), None)
+
+
 def control_date(book: Any, today: dt.date | None = None) -> dt.date:
     """The date in 控制台!C4; blank means today (SPEC: the date comes from a cell)."""
     from .parse import Bad, parse_date
 
-    names = [s.name for s in book.sheets]
-    if schema.CONTROL_SHEET in names:
-        value = book.sheets[schema.CONTROL_SHEET].range(schema.CONTROL_DATE_CELL).value
+    control = _control(book)
+    if control is not None:
+        value = control.range(schema.CONTROL_DATE_CELL).value
         parsed = parse_date(value)
         if isinstance(parsed, Bad):
             raise BookError(
@@ -86,10 +91,10 @@ def control_date(book: Any, today: dt.date | None = None) -> dt.date:
 
 
 def control_meeting(book: Any) -> str:
-    names = [s.name for s in book.sheets]
-    if schema.CONTROL_SHEET not in names:
+    control = _control(book)
+    if control is None:
         return "daily"
-    value = book.sheets[schema.CONTROL_SHEET].range(schema.CONTROL_MEETING_CELL).value
+    value = control.range(schema.CONTROL_MEETING_CELL).value
     return schema.MEETING_KINDS.get(str(value or "").strip(), "daily")
 
 
@@ -180,9 +185,9 @@ def write_specs(book: Any, specs: list[SheetSpec]) -> None:
 
 
 def _report(book: Any, message: str) -> None:
-    names = [s.name for s in book.sheets]
-    if schema.CONTROL_SHEET in names:
-        book.sheets[schema.CONTROL_SHEET].range(schema.CONTROL_STATUS_CELL).value = message
+    control = _control(book)
+    if control is not None:
+        control.range(schema.CONTROL_STATUS_CELL).value = message
     book.app.alert(message, title="branchkit")
 
 
@@ -207,12 +212,8 @@ def _refresh_job(book: Any) -> str:
     day = control_date(book)
     specs = refresh_specs(loaded, day)
     write_specs(book, specs)
-    errors = sum(p.level == "错误" for p in loaded.problems)
-    tail = (
-        f"；数据问题 {errors} 个错误、{len(loaded.problems) - errors} 个警告"
-        if loaded.problems
-        else ""
-    )
+    errors, warnings = count_levels(loaded.problems)
+    tail = f"；数据问题 {errors} 个错误、{warnings} 个警告" if loaded.problems else ""
     return f"已刷新（{day}）：{'、'.join(s.name for s in specs)}{tail}"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .agenda import Agenda
 from .figures import Figures, compute_all
+from .problems import count_levels
 from .read import Book, read_book
 from .render.spec import SheetSpec
 
@@ -50,8 +51,7 @@ def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Re
     book = read_book(path)
     specs = refresh_specs(book, day)
     written = write_specs(path, specs, Path(out) if out else None, book.settings.backups)
-    errors = sum(p.level == "错误" for p in book.problems)
-    return Refreshed(written, [s.name for s in specs], errors, len(book.problems) - errors)
+    return Refreshed(written, [s.name for s in specs], *count_levels(book.problems))
 
 
 def build_agenda(book: Book | str | Path, day: dt.date, meeting: str = "daily") -> Agenda:

@@ -66,6 +66,12 @@ class Problem:
         }
 
 
+def count_levels(problems: list[Problem]) -> tuple[int, int]:
+    """(errors, warnings): the counts every summary line shows."""
+    errors = sum(p.level == ERROR for p in problems)
+    return errors, len(problems) - errors
+
+
 class BookError(Exception):
     """A workbook that cannot be used at all (not Excel, encrypted, locked...): one clear line."""
 

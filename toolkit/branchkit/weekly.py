@@ -13,7 +13,7 @@ from typing import Any
 
 from .figures import Figures, compute_all
 from .parse import mask_name, mask_phone
-from .problems import ERROR, BookError
+from .problems import BookError, count_levels
 from .read import Book
 from .render.spec import Chart, Col, SheetSpec, Table, Text
 from .render.tabs import PERIOD_NAMES, overall_table, receiver_table, referrer_table
@@ -77,7 +77,6 @@ def build(book: Book, week: str) -> Weekly:
         for i in month_branch.targets
         if i in month_branch.completion
     ]
-    errors = sum(p.level == ERROR for p in book.problems)
     return Weekly(
         book.settings.branch,
         book.settings.parent,
@@ -88,7 +87,7 @@ def build(book: Book, week: str) -> Weekly:
         month_figures,
         headlines,
         pace,
-        (errors, len(book.problems) - errors),
+        count_levels(book.problems),
     )
 
 
