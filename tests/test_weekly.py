@@ -258,3 +258,22 @@ def test_the_weekly_button_saves_beside_the_workbook_and_sends(
     monkeypatch.setenv("BRANCHKIT_SMTP_PASSWORD", "wrong")
     with mock.patch("xlwings.Book.caller", return_value=book):
         assert "认证失败" in excel.send_weekly()
+
+
+def test_weekly_lists_the_actions_open_at_the_end_of_the_week() -> None:
+    from branchkit.read import load_book
+    from branchkit.weekly import build, weekly_sheets
+
+    from .test_figures_golden import _raw
+
+    raw = _raw()
+    raw["行动计划"] = [
+        ["提出日期", "事项", "责任人", "截止日期", "状态"],
+        ["2026-11-17", "本周提出，未完成", "李四", "2026-11-30", "未完成"],
+        ["2026-11-18", "已经做完", "王五", "2026-11-19", "已完成"],
+        ["2026-11-25", "下周才提出", "赵六", "2026-11-30", "未完成"],
+    ]
+    book = load_book(raw, "测试支行-2026-11.xlsx")
+    sheet = weekly_sheets(build(book, "2026-W47"), book)[-1]
+    actions = sheet.blocks[-1]
+    assert [row[1] for row in actions.rows] == ["本周提出，未完成"]  # week ends 11-22

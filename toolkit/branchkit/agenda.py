@@ -267,13 +267,21 @@ def _case_lines(
     return lines
 
 
+def open_actions(book: Book, day: dt.date) -> list[dict[str, Any]]:
+    """Action items still open on D: not 已完成, and raised on or before D (the agenda and the
+    weekly workbook list the same ones)."""
+    return [
+        a
+        for a in book.actions.to_dict("records")
+        if a["state"] != "已完成"
+        and a["item"]
+        and not (isinstance(a["raised_on"], dt.date) and a["raised_on"] > day)
+    ]
+
+
 def _actions(book: Book, day: dt.date, horizon: dt.date | None) -> list[ActionLine]:
     lines = []
-    for a in book.actions.to_dict("records"):
-        if a["state"] == "已完成" or not a["item"]:
-            continue
-        if isinstance(a["raised_on"], dt.date) and a["raised_on"] > day:
-            continue
+    for a in open_actions(book, day):
         due = a["due"] if isinstance(a["due"], dt.date) else None
         if horizon is not None and due is not None and due > horizon:
             continue

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .agenda import open_actions
 from .figures import Figures, compute_all
 from .parse import mask_name, mask_phone
 from .problems import BookError, count_levels
@@ -254,8 +255,7 @@ def _open_items(weekly: Weekly, book: Book) -> SheetSpec:
         ],
         [
             [a["raised_on"], a["item"], a["owner"] or "", a["due"], a["state"] or "未完成"]
-            for a in book.actions.to_dict("records")
-            if a["state"] != "已完成" and a["item"]
+            for a in open_actions(book, weekly.day)
         ],
         caption="未完成的行动计划",
     )
