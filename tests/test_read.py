@@ -166,3 +166,13 @@ def test_column_fast_paths_give_the_general_parsers_results(values: list[str]) -
         col = Column("x", "x", kind)
         expected = [None if v == "" else _parse_cell(col, v, None, "") for v in values]
         assert _parse_column(col, values, None, [""] * len(values)) == expected
+
+
+def test_generated_tabs_are_not_read_back(sample_copy: Path) -> None:
+    from branchkit.jobs import refresh
+    from branchkit.read import read_raw
+
+    refresh(sample_copy, dt.date(2026, 11, 20))
+    raw = read_raw(sample_copy)
+    assert "排行榜" not in raw and "分润明细" not in raw
+    assert "追踪表" in raw and "说明" in raw  # input and helper sheets are still there

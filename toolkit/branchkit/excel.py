@@ -53,7 +53,7 @@ XLWINGS_SURFACE = {
 
 def raw_book(book: Any) -> RawBook:
     """Every input sheet's used range as rows of values, padded so row 0 is Excel's row 1."""
-    skip = {*schema.GENERATED_SHEETS, schema.CONTROL_SHEET, "xlwings.conf", "说明"}
+    skip = set(schema.NOT_INPUT_SHEETS)
     raw: RawBook = {}
     for sheet in book.sheets:
         if sheet.name in skip:

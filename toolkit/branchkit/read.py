@@ -71,8 +71,11 @@ def _is_encrypted(path: Path) -> bool:
         return False
 
 
-def read_raw(path: str | Path, only: Iterable[str] | None = None) -> RawBook:
-    """Every sheet (or only the named ones) as rows of Python values; row 0 is Excel's row 1."""
+def read_raw(path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS) -> RawBook:
+    """Every sheet but `skip` as rows of Python values; row 0 is Excel's row 1.
+
+    The generated tabs are not read by default: after a refresh they can hold far more cells
+    (a parent branch's 分润明细) than branchkit needs, and they are rebuilt anyway."""
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
@@ -81,10 +84,10 @@ def read_raw(path: str | Path, only: Iterable[str] | None = None) -> RawBook:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise BookError(path, f"无法打开工作簿，文件可能已损坏（{type(exc).__name__}）") from exc
-    wanted = set(only) if only is not None else None
+    skipped = set(skip)
     raw: RawBook = {}
     for name in book.sheet_names:
-        if wanted is not None and name not in wanted:
+        if name in skipped:
             continue
         try:
             raw[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -210,9 +213,7 @@ def _resolve_sheets(raw: RawBook, problems: list[Problem]) -> dict[str, str]:
             if label in by_label and by_label[label] not in resolved.values():
                 resolved[sheet.key] = by_label[label]
                 break
-    ignored = {
-        normalize_label(n) for n in (*schema.GENERATED_SHEETS, "说明", "控制台", "xlwings.conf")
-    }
+    ignored = {normalize_label(n) for n in schema.NOT_INPUT_SHEETS}
     spare = [n for n in raw if n not in resolved.values() and normalize_label(n) not in ignored]
     for sheet in schema.INPUT_SHEETS:
         if sheet.key in resolved:

@@ -597,3 +597,7 @@ CONTROL_DATE_CELL = "C4"  # 统计日期 (blank: today)
 CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会
 CONTROL_STATUS_CELL = "C7"  # what the last click did
 MEETING_KINDS = {"日例会": "daily", "周例会": "weekly", "月例会": "monthly"}
+
+# Sheets that hold no input: the guide, the buttons' control sheet, xlwings' settings, and ours.
+HELPER_SHEETS = ("说明", CONTROL_SHEET, "xlwings.conf")
+NOT_INPUT_SHEETS = (*GENERATED_SHEETS, *HELPER_SHEETS)
