@@ -27,10 +27,27 @@ def render(sheets: list, name: str, resolution: int = 70) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / f"{name}.xlsx"
         book.write_bytes(build(sheets))
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)], check=True,
-                       capture_output=True)
-        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile",
-                        str(Path(tmp) / f"{name}.pdf"), str(Path(tmp) / name)], check=True)
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(resolution),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(Path(tmp) / f"{name}.pdf"),
+                str(Path(tmp) / name),
+            ],
+            check=True,
+        )
         target = ROOT / "docs" / f"{name}.png"
         shutil.copy(Path(tmp) / f"{name}.png", target)
         return target
@@ -44,16 +61,40 @@ def render_control_sheet(resolution: int = 80) -> Path:
     template = ROOT / "templates" / "xlsx" / "网点营销管理.xlsm"
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "控制台.xlsm"
-        with zipfile.ZipFile(template) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
+        with (
+            zipfile.ZipFile(template) as src,
+            zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst,
+        ):
             for info in src.infolist():
                 data = src.read(info)
                 if info.filename.endswith(".vml"):
                     data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"")
                 dst.writestr(info, data)
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(copy)], check=True,
-                       capture_output=True)
-        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile", "-W", "760",
-                        "-H", "300", str(Path(tmp) / "控制台.pdf"), str(Path(tmp) / "控制台")], check=True)
+        subprocess.run(
+            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(copy)],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(resolution),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-W",
+                "760",
+                "-H",
+                "300",
+                str(Path(tmp) / "控制台.pdf"),
+                str(Path(tmp) / "控制台"),
+            ],
+            check=True,
+        )
         target = ROOT / "docs" / "控制台.png"
         shutil.copy(Path(tmp) / "控制台.png", target)
         return target

@@ -7,9 +7,10 @@ import io
 from pathlib import Path
 
 import pytest
+from branchkit.parse import Bad
 from branchkit.problems import ERROR, BookError
 from branchkit.read import load_book, read_book
-from branchkit.schema import Column
+from branchkit.schema import Column, Kind
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -148,24 +149,65 @@ def test_corrupt_zip(tmp_path: Path) -> None:
         read_book(path)
 
 
-@given(
-    st.lists(
-        st.one_of(
-            st.text(),
-            st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
-            st.from_regex(r"\s*[张李王]\s?[三四五]\s*", fullmatch=True),
-        ),
-        max_size=30,
-    )
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.text(),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\u3000",
+            "是",
+            "否",
+            "20万",
+            "5000元",
+            "三千",
+            "2026.11.3",
+            "11月3日",
+            "张\u3000三",
+            " 李 四 ",
+        ]
+    ),
+    st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
+    st.from_regex(r"\s*[张李王]\s?[三四五]\s*", fullmatch=True),
+    st.booleans(),
+    st.integers(-5, 50_000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 1.0, 2.5, 45000.0, 46000.0]),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+    st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 12, 31)),
 )
-def test_column_fast_paths_give_the_general_parsers_results(values: list[str]) -> None:
-    from branchkit.read import _parse_cell, _parse_column
-    from branchkit.schema import Kind
 
-    for kind in (Kind.TEXT, Kind.NAME, Kind.PHONE):
-        col = Column("x", "x", kind)
-        expected = [None if v == "" else _parse_cell(col, v, None, "") for v in values]
-        assert _parse_column(col, values, None, [""] * len(values)) == expected
+
+@given(
+    st.lists(st.tuples(CELL_VALUES, st.sampled_from(["", "万元", "元", "户"])), max_size=30),
+    st.sampled_from(list(Kind)),
+    st.booleans(),
+)
+def test_column_parsing_gives_the_cell_parsers_results(
+    cells: list[tuple[object, str]], kind: Kind, required: bool
+) -> None:
+    """Each distinct value is parsed once and looked up per cell: the result must be exactly what
+    the general parser gives cell by cell, and the flagged cells exactly the bad or missing ones."""
+    from branchkit.read import _parse_cell, _parse_column
+
+    col = Column("x", "x", kind, required=required, choices=("理财", "基金"))
+    values = [v for v, _ in cells]
+    units = [u for _, u in cells] if kind is Kind.AMOUNT else None
+    month = dt.date(2026, 11, 1)
+    expected = [_parse_cell(col, v, month, units[n] if units else "") for n, v in enumerate(values)]
+    parsed, flagged = _parse_column(col, values, month, units)
+    assert parsed == expected or _same_with_nan(parsed, expected)
+    assert flagged == [
+        n for n, e in enumerate(expected) if isinstance(e, Bad) or (e is None and required)
+    ]
+
+
+def _same_with_nan(left: list[object], right: list[object]) -> bool:
+    return len(left) == len(right) and all(
+        a == b or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
+        for a, b in zip(left, right, strict=True)
+    )
 
 
 def test_generated_tabs_are_not_read_back(sample_copy: Path) -> None:

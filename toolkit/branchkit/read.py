@@ -331,14 +331,14 @@ def _read_table(
     unit_pos = next(
         (i for i, (p, c) in enumerate(found.items()) if units and c.key == units[0]), None
     )
-    row_units = [""] * len(kept)
+    row_units: list[str] | None = None
     if units is not None and unit_pos is not None:
-        unit_by_value = units[1]
-        row_units = [unit_by_value.get(parse.clean_name(cells[unit_pos]), "") for cells in kept]
-    for i, (pos, col) in enumerate(found.items()):
-        raw_values = [cells[i] for cells in kept]
-        parsed = _parse_column(col, raw_values, month, row_units)
-        for n, value in enumerate(parsed):
+        unit_of = {v: units[1].get(parse.clean_name(v), "") for v in set(kept[unit_pos])}
+        row_units = list(map(unit_of.__getitem__, kept[unit_pos]))
+    for raw_values, (pos, col) in zip(kept, found.items(), strict=True):
+        parsed, flagged = _parse_column(col, raw_values, month, row_units)
+        for n in flagged:
+            value = parsed[n]
             if isinstance(value, Bad):
                 level = WARNING if col.kind in _WARNING_KINDS else ERROR
                 where = cell_ref(excel_rows[n], pos + 1)
@@ -349,7 +349,7 @@ def _read_table(
                 )
                 # A choice outside the list is still a usable label (e.g. a new indicator).
                 parsed[n] = parse.clean_name(raw_values[n]) if col.kind is Kind.CHOICE else None
-            elif value is None and col.required:
+            else:
                 sheet_problems.append(
                     Problem(
                         name,
@@ -361,7 +361,7 @@ def _read_table(
                     )
                 )
         columns[col.key] = parsed
-    blank: list[Any] = [None] * len(kept)
+    blank: list[Any] = [None] * len(excel_rows)
     for col in sheet.columns:
         if col.key not in present:
             columns[col.key] = list(blank)
@@ -392,25 +392,51 @@ def _is_blank(value: Any) -> bool:
 def _kept_rows(
     name: str, rows: RawSheet, header_at: int, positions: list[int], problems: list[Problem]
 ) -> tuple[list[tuple[Any, ...]], list[int]]:
-    """The data rows' cells under the recognised headers, without empty rows and exact repeats
-    (every field equal, SPEC §8)."""
-    kept: list[tuple[Any, ...]] = []
-    excel_rows: list[int] = []
-    seen: dict[tuple[Any, ...], int] = {}
+    """The cells under the recognised headers, one tuple per column, and the Excel row of each
+    kept row: empty rows and exact repeats (every field equal, SPEC §8) are left out.
+
+    Work per row is kept to C-level calls (itemgetter, zip, set): a parent branch's sheet has
+    100,000 rows."""
     if not positions:
-        return kept, excel_rows
+        return [], []
+    data = rows[header_at + 1 :]
     last = max(positions)
-    pick = itemgetter(*positions)
-    single = len(positions) == 1
-    for offset, row in enumerate(rows[header_at + 1 :]):
-        if len(row) > last:
-            cells = (pick(row),) if single else pick(row)
-        else:
-            width = len(row)
-            cells = tuple(row[p] if p < width else None for p in positions)
-        if all(_is_blank(v) for v in cells):
+    if data and min(map(len, data)) > last:
+        pick = itemgetter(*positions)
+        picked = list(map(pick, data)) if len(positions) > 1 else [(pick(r),) for r in data]
+    else:
+        picked = [tuple(r[p] if p < len(r) else None for p in positions) for r in data]
+    first_row = header_at + 2
+    # A row is kept when any cell holds something; falsy rows ('', None, 0) are checked exactly.
+    filled = [i for i, cells in enumerate(picked) if _has_value(cells)]
+    cells_of = [picked[i] for i in filled]
+    if len(set(cells_of)) < len(cells_of):
+        filled, cells_of = _drop_repeats(name, filled, cells_of, first_row, problems)
+    excel_rows = [first_row + i for i in filled]
+    return list(zip(*cells_of, strict=True)) or [() for _ in positions], excel_rows
+
+
+def _has_value(cells: tuple[Any, ...]) -> bool:
+    for value in cells:
+        if value is None or value == "":
             continue
-        excel_row = header_at + offset + 2
+        if not _is_blank(value):
+            return True
+    return False
+
+
+def _drop_repeats(
+    name: str,
+    indexes: list[int],
+    rows: list[tuple[Any, ...]],
+    first_row: int,
+    problems: list[Problem],
+) -> tuple[list[int], list[tuple[Any, ...]]]:
+    seen: dict[tuple[Any, ...], int] = {}
+    kept_indexes: list[int] = []
+    kept_rows: list[tuple[Any, ...]] = []
+    for index, cells in zip(indexes, rows, strict=True):
+        excel_row = first_row + index
         first = seen.setdefault(cells, excel_row)
         if first != excel_row:
             problems.append(
@@ -419,15 +445,64 @@ def _kept_rows(
                 )
             )
             continue
-        kept.append(cells)
-        excel_rows.append(excel_row)
-    return kept, excel_rows
+        kept_indexes.append(index)
+        kept_rows.append(cells)
+    return kept_indexes, kept_rows
 
 
-_TEXT_FAST = (Kind.TEXT, Kind.NAME, Kind.PHONE)
+def _parse_column(
+    col: Column, values: tuple[Any, ...] | list[Any], month: dt.date | None, units: list[str] | None
+) -> tuple[list[Any], list[int]]:
+    """Parses one column: each distinct value once, then a C-level lookup per cell.
+
+    Returns the typed values and the positions that need a problem listed (a `Bad`, or empty
+    where the column is required). Cells repeat heavily (dates, names, products); unique ones
+    (customer names, phones) go through the parser once each, which is no more work than before."""
+    kind = col.kind
+    keys: Iterable[Any] = values
+    if kind is Kind.AMOUNT and units is not None:
+        keys = list(zip(values, units, strict=True))
+        memo = {key: _parse_cell(col, key[0], month, key[1]) for key in dict.fromkeys(keys)}
+    else:
+        types = set(map(type, values))
+        if bool in types and (int in types or float in types):  # True == 1: keep them apart
+            keys = [(type(v), v) for v in values]
+            memo = {key: _parse_cell(col, key[1], month, "") for key in dict.fromkeys(keys)}
+        else:
+            memo = {v: _parse_one(col, v, month) for v in dict.fromkeys(values)}
+    parsed = list(map(memo.__getitem__, keys))
+    flagged = {
+        key
+        for key, value in memo.items()
+        if isinstance(value, Bad) or (value is None and col.required)
+    }
+    return parsed, [n for n, key in enumerate(keys) if key in flagged] if flagged else []
 
 
-def _MOBILE_PLAIN(value: str) -> bool:
+def _parse_one(col: Column, value: Any, month: dt.date | None) -> Any:
+    """`_parse_cell` with the common cases inline (the same results, property-tested): a parent
+    branch's columns of customer names, phones and serial numbers are mostly distinct values."""
+    kind = col.kind
+    if type(value) is str:
+        if kind is Kind.TEXT:
+            return value.replace("\u3000", " ").strip() or None
+        if kind is Kind.NAME:
+            return "".join(value.split()) or None
+        if kind is Kind.PHONE and _is_plain_mobile(value):
+            return value
+        if value == "":
+            return None
+    elif type(value) is float and math.isfinite(value):
+        if kind is Kind.AMOUNT or kind is Kind.NUMBER:
+            return value
+        if kind is Kind.COUNT and value >= 0 and value.is_integer():
+            return int(value)
+    elif value is None:
+        return None
+    return _parse_cell(col, value, month, "")
+
+
+def _is_plain_mobile(value: str) -> bool:
     """An 11-digit mainland mobile typed plainly (what parse_phone returns unchanged)."""
     return (
         len(value) == 11
@@ -436,43 +511,6 @@ def _MOBILE_PLAIN(value: str) -> bool:
         and value[0] == "1"
         and value[1] in "3456789"
     )
-
-
-def _parse_column(
-    col: Column, values: list[Any], month: dt.date | None, units: list[str]
-) -> list[Any]:
-    """Parses one column; typed cells take a fast path and repeated text is parsed once."""
-    kind = col.kind
-    memo: dict[tuple[Any, str], Any] = {}
-    result: list[Any] = []
-    for value, unit in zip(values, units, strict=True):
-        if value is None or value == "":
-            result.append(None)
-        elif kind is Kind.DATE and isinstance(value, dt.date):
-            result.append(value.date() if isinstance(value, dt.datetime) else value)
-        elif (
-            (kind is Kind.AMOUNT or kind is Kind.NUMBER)
-            and type(value) in (float, int)
-            and math.isfinite(value)
-        ):
-            result.append(float(value))
-        elif type(value) is str and kind in _TEXT_FAST:
-            # The same results as parse.clean_text / clean_name / parse_phone, without the calls:
-            # most cells are unique customer names, card numbers and well-formed mobiles.
-            if kind is Kind.TEXT:
-                result.append(value.replace("\u3000", " ").strip() or None)
-            elif kind is Kind.NAME:
-                result.append("".join(value.split()) or None)
-            elif _MOBILE_PLAIN(value):
-                result.append(value)
-            else:
-                result.append(_parse_cell(col, value, month, unit))
-        else:
-            key = (value, unit)
-            if key not in memo:
-                memo[key] = _parse_cell(col, value, month, unit)
-            result.append(memo[key])
-    return result
 
 
 def _frame(sheet: Sheet, columns: dict[str, list[Any]]) -> pd.DataFrame:

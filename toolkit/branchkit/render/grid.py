@@ -44,6 +44,15 @@ class Placed:
     def columns(self) -> list[Col]:
         return self.table.columns
 
+    def column_values(self) -> list[list[Any]]:
+        """The data as one list per column, padded (the sheet writer builds XML column-wise)."""
+        width = len(self.table.columns)
+        rows = self.table.rows
+        if rows and set(map(len, rows)) == {width}:
+            return [list(column) for column in zip(*rows, strict=True)]
+        padded = [(list(r) + [None] * width)[:width] for r in rows]
+        return [list(column) for column in zip(*padded, strict=True)] or [[] for _ in range(width)]
+
     def rows(self) -> list[list[Any]]:
         """Data rows padded to the columns, pandas' NaN as None (an empty cell for every writer)."""
         width = len(self.table.columns)

@@ -12,10 +12,11 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from ..problems import column_letter
-from .grid import Grid
+from .grid import Grid, Placed
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_TEXT = 32_767  # Excel's limit for one cell
@@ -49,45 +50,95 @@ def _serial(value: dt.date) -> float:
     return float((value - EXCEL_EPOCH.date()).days)
 
 
-def cell_xml(ref: str, value: Any, xf: int) -> str:
-    style = f' s="{xf}"' if xf else ""
+def _tail(value: Any, style: str) -> str:
+    """A cell's XML after its row number: `<c r="B` + `7` + this. Empty values keep the style."""
     kind = type(value)
     if kind is str:
-        return f'<c r="{ref}"{style} t="inlineStr">{_text(value)}</c>'
-    if kind is float and math.isfinite(value):
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return f'<c r="{ref}"{style}/>' if xf else ""
-    if isinstance(value, bool):
-        return f'<c r="{ref}"{style} t="inlineStr">{_text("是" if value else "否")}</c>'
+        return f'"{style} t="inlineStr">{_text(value)}</c>'
+    if kind is float:
+        return f'"{style}><v>{value!r}</v></c>' if math.isfinite(value) else f'"{style}/>'
+    if value is None:
+        return f'"{style}/>'
+    if kind is bool:
+        return f'"{style} t="inlineStr">{_text("是" if value else "否")}</c>'
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and math.isinf(value):
-            return f'<c r="{ref}"{style}/>' if xf else ""
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+        return f'"{style}><v>{float(value)!r}</v></c>' if math.isfinite(value) else f'"{style}/>'
     if isinstance(value, dt.date):
-        return f'<c r="{ref}"{style}><v>{_serial(value)!r}</v></c>'
-    return f'<c r="{ref}"{style} t="inlineStr">{_text(str(value))}</c>'
+        return f'"{style}><v>{_serial(value)!r}</v></c>'
+    return f'"{style} t="inlineStr">{_text(str(value))}</c>'
 
 
-def _column_xml(letter: str, xf: int, values: list[Any], numbers: range) -> list[str]:
-    """One table column's cells; text and numbers (nearly all of them) skip the general path."""
+def cell_xml(ref: str, value: Any, xf: int) -> str:
+    """One cell; an empty cell without a style is left out."""
+    if not xf and (value is None or (type(value) is float and not math.isfinite(value))):
+        return ""
     style = f' s="{xf}"' if xf else ""
-    out = []
-    for number, value in zip(numbers, values, strict=True):
-        kind = type(value)
-        if kind is str:
-            out.append(f'<c r="{letter}{number}"{style} t="inlineStr">{_text(value)}</c>')
-        elif kind is float and math.isfinite(value):
-            out.append(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
-        else:
-            out.append(cell_xml(f"{letter}{number}", value, xf))
-    return out
+    return f'<c r="{ref}{_tail(value, style)}'
+
+
+_ESCAPED_CHAR = re.compile(r"[&<>\n\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _plain_texts(values: list[str]) -> bool:
+    """True when no text in the column needs escaping, trimming or xml:space: C-level scans
+    over the whole column instead of a regex per cell."""
+    return (
+        max(map(len, values), default=0) <= MAX_TEXT
+        and _ESCAPED_CHAR.search("".join(values)) is None
+        and list(map(str.strip, values)) == values
+    )
+
+
+def _column_field(letter: str, style: str, values: list[Any], arg: int) -> tuple[str, list[Any]]:
+    """One column's part of the row template, and the list that fills its `{arg}` field.
+
+    Plain text and finite numbers go into the template as they are; anything else (dates,
+    blanks, text that needs escaping) is first turned into its XML, each distinct value once."""
+    ref = f'<c r="{letter}{{0}}'
+    kinds = set(map(type, values))
+    if kinds == {float} and all(map(math.isfinite, values)):
+        return f'{ref}"{style}><v>{{{arg}!r}}</v></c>', values
+    if kinds == {str} and _plain_texts(values):
+        return f'{ref}"{style} t="inlineStr"><is><t>{{{arg}}}</t></is></c>', values
+    try:
+        tail_of = {v: _tail(v, style) for v in dict.fromkeys(values)}
+        tails = list(map(tail_of.__getitem__, values))
+    except TypeError:  # an unhashable value: no sharing
+        tails = [_tail(v, style) for v in values]
+    return f"{ref}{{{arg}}}", tails
+
+
+def _table_rows(
+    placed: Placed, letters: list[str], xf_of: Mapping[str, int], heights: Mapping[int, float]
+) -> list[str]:
+    """A table's <row> elements from one format template per row (filled by C-level map): a
+    parent branch's 分润明细 has a million cells, and a Python step per cell costs seconds."""
+    columns = placed.column_values()
+    count = len(columns[0]) if columns else 0
+    if not count:
+        return []
+    first = placed.first_row
+    numbers = list(map(str, range(first + 1, first + 1 + count)))
+    pieces, fills = [], []
+    for c, (col, values) in enumerate(zip(placed.columns, columns, strict=True)):
+        xf = xf_of.get(f"cell:{col.fmt}", 0)
+        piece, fill = _column_field(letters[c], f' s="{xf}"' if xf else "", values, c + 2)
+        pieces.append(piece)
+        fills.append(fill)
+    sized = any(first <= r < first + count for r in heights)
+    attrs = [_row_attrs(heights.get(first + i)) for i in range(count)] if sized else None
+    template = '<row r="{0}"{1}>' + "".join(pieces) + "</row>"
+    return list(map(template.format, numbers, attrs or repeat("", count), *fills))
+
+
+def _row_attrs(height: float | None) -> str:
+    return f' ht="{height}" customHeight="1"' if height else ""
 
 
 def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> tuple[str, str]:
     """(<sheetData> XML, dimension ref) for the grid; xf_of maps a cell style to its xf index."""
     letters = [column_letter(c + 1) for c in range(max(grid.n_cols, 1))]
-    rows: dict[int, list[str]] = {}
+    cells_of: dict[int, list[str]] = {}
     for cell in grid.cells:
         xf = xf_of.get(cell.style, 0)
         # merged ranges carry the style on every cell (borders, fill)
@@ -95,26 +146,21 @@ def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> tuple[str, str]:
             col = cell.col + offset
             xml = cell_xml(f"{letters[col]}{cell.row + 1}", cell.value if offset == 0 else None, xf)
             if xml:
-                rows.setdefault(cell.row, []).append(xml)
+                cells_of.setdefault(cell.row, []).append(xml)
+    blocks: dict[int, str] = {}  # first row (0-based) -> the XML of its row or rows
+    in_tables: set[int] = set()
     for placed in grid.tables:
-        data = placed.rows()
-        if not data:
-            continue
-        numbers = range(placed.first_row + 1, placed.first_row + 1 + len(data))
-        columns = [
-            _column_xml(letters[c], xf_of.get(f"cell:{col.fmt}", 0), [r[c] for r in data], numbers)
-            for c, col in enumerate(placed.columns)
-        ]
-        for number, row_cells in zip(numbers, zip(*columns, strict=True), strict=True):
-            rows[number - 1] = list(row_cells)
-    parts = ["<sheetData>"]
-    for r in sorted(set(rows) | set(grid.heights)):
-        height = grid.heights.get(r)
-        attrs = f' ht="{height}" customHeight="1"' if height else ""
-        cells = rows.get(r)
-        if cells:
-            parts.append(f'<row r="{r + 1}"{attrs}>{"".join(cells)}</row>')
-        else:
-            parts.append(f'<row r="{r + 1}"{attrs}/>')
-    parts.append("</sheetData>")
-    return "".join(parts), f"A1:{letters[-1]}{max(grid.n_rows, 1)}"
+        rows = _table_rows(placed, letters, xf_of, grid.heights)
+        if rows:
+            blocks[placed.first_row] = "".join(rows)
+            in_tables.update(range(placed.first_row, placed.first_row + len(rows)))
+    for r in (set(cells_of) | set(grid.heights)) - in_tables:
+        attrs = _row_attrs(grid.heights.get(r))
+        cells_in_row = cells_of.get(r)
+        blocks[r] = (
+            f'<row r="{r + 1}"{attrs}>{"".join(cells_in_row)}</row>'
+            if cells_in_row
+            else f'<row r="{r + 1}"{attrs}/>'
+        )
+    body = "".join(blocks[r] for r in sorted(blocks))
+    return f"<sheetData>{body}</sheetData>", f"A1:{letters[-1]}{max(grid.n_rows, 1)}"
