@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -107,8 +107,9 @@ def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
     return rows
 
 
-@dataclass(frozen=True)
-class Credit:
+class Credit(NamedTuple):
+    """One person's share of one sale (a named tuple: a parent branch has 150,000 of them)."""
+
     person: str
     role_in_sale: str  # 推荐人 / 接收人
     indicator: str
@@ -179,35 +180,48 @@ def match_cards(book: Book, day: dt.date) -> tuple[dict[int, list[int]], dict[in
         strict=True,
     ):
         if rid:
-            by_id.setdefault(str(rid), row)
+            by_id.setdefault(rid, row)
         if isinstance(date, dt.date) and customer and referrer:
             by_person[(customer, referrer)].append((date, row, phone_key(phone)))
+    by_referral_id = list(map(by_id.get, tracking["referral_id"]))  # None: no id, or unknown
+    rows = tracking["row"].tolist()
+    unmatched = [i for i, card in enumerate(by_referral_id) if card is None]
+    if unmatched:
+        customers, referrers, dates, phones = (
+            tracking[c].tolist() for c in ("customer", "referrer", "referred_on", "phone")
+        )
+        for i in unmatched:
+            by_referral_id[i] = _card_by_person(
+                by_person, customers[i], referrers[i], dates[i], phones[i]
+            )
     card_to_rows: dict[int, list[int]] = defaultdict(list)
     row_to_card: dict[int, int] = {}
-    for row, rid, referred_on, customer, phone, referrer in zip(
-        tracking["row"],
-        tracking["referral_id"],
-        tracking["referred_on"],
-        tracking["customer"],
-        tracking["phone"],
-        tracking["referrer"],
-        strict=True,
-    ):
-        card = by_id.get(str(rid)) if rid else None
-        if card is None and customer and referrer:
-            key = phone_key(phone)
-            # Phone digits must agree when both forms have them; one left blank still matches.
-            candidates = [
-                ((referred_on - date).days, card_row)
-                for date, card_row, card_key in by_person.get((customer, referrer), [])
-                if 0 <= (referred_on - date).days <= MATCH_WINDOW_DAYS
-                and (not key or not card_key or key == card_key)
-            ]
-            card = min(candidates)[1] if candidates else None
+    for row, card in zip(rows, by_referral_id, strict=True):
         if card is not None:
             card_to_rows[card].append(row)
             row_to_card[row] = card
     return dict(card_to_rows), row_to_card
+
+
+def _card_by_person(
+    by_person: Mapping[tuple[str, str], list[tuple[dt.date, int, str]]],
+    customer: str | None,
+    referrer: str | None,
+    referred_on: dt.date,
+    phone: str | None,
+) -> int | None:
+    """The nearest earlier card of the same customer and referrer, within the window."""
+    if not customer or not referrer:
+        return None
+    key = phone_key(phone)
+    # Phone digits must agree when both forms have them; one left blank still matches.
+    candidates = [
+        ((referred_on - date).days, card_row)
+        for date, card_row, card_key in by_person.get((customer, referrer), [])
+        if 0 <= (referred_on - date).days <= MATCH_WINDOW_DAYS
+        and (not key or not card_key or key == card_key)
+    ]
+    return min(candidates)[1] if candidates else None
 
 
 # ---------------------------------------------------------------- per person
@@ -463,6 +477,7 @@ def compute_all(book: Book, day: dt.date) -> dict[str, Figures]:
     unverified = _unverified(book, day, row_to_card)
     follow_ups = _follow_ups(book, day, overrides)
     tomorrow = _tomorrow(*by_period["month"], day, overrides)
+    ledger = _ledger(sales, credits, row_to_card)
     result = {}
     for kind, period in periods.items():
         people, branch = by_period[kind]
@@ -474,9 +489,7 @@ def compute_all(book: Book, day: dt.date) -> dict[str, Figures]:
             month_progress=context.month_progress,
             people=people,
             branch_figures=branch,
-            ledger=_ledger(
-                _keep(sales, [d in period.days for d in sales["sale_date"]]), credits, row_to_card
-            ),
+            ledger=_period_rows(ledger, period),
             referrer_quality=_referrer_quality(people),
             receiver_quality=_receiver_quality(book, period, card_to_rows, sale_rows),
             collaboration_share=_collaboration_share(sales, period),
@@ -503,50 +516,45 @@ def _stars(people: list[PersonFigures]) -> list[str]:
 def _ledger(
     sales: pd.DataFrame, credits: list[Credit], row_to_card: dict[int, int]
 ) -> pd.DataFrame:
-    """One row per sale in the period: who referred, who received, and what each was credited."""
-    by_row: dict[int, dict[str, float]] = defaultdict(dict)
-    for credit in credits:
-        by_row[credit.sale_row][credit.role_in_sale] = credit.amount
-    records = []
-    for row, date, customer, phone, product, indicator, unit, amount, referrer, receiver in zip(
-        sales["row"],
-        sales["sale_date"],
-        sales["customer"],
-        sales["phone"],
-        sales["product"],
-        sales["indicator"],
-        sales["unit"],
-        sales["amount"],
-        sales["referrer"],
-        sales["receiver"],
-        strict=True,
-    ):
-        referred = bool(referrer) and referrer != receiver
-        kind = "自主" if not referred else ("转介" if row in row_to_card else "无卡转介")
-        records.append(
-            {
-                "日期": date,
-                "客户": customer,
-                "联系方式": phone,
-                "产品": product,
-                "指标": indicator or "",
-                "金额或数量": float(amount),
-                "单位": unit,
-                "类型": kind,
-                "推荐人": referrer if referred else "",
-                "推荐人记": by_row[row].get("推荐人"),
-                "接收人": receiver or "",
-                "接收人记": by_row[row].get("接收人"),
-                "来源": f"追踪表!{row}",
-                "_row": row,
-            }
-        )
-    ledger = pd.DataFrame.from_records(records)
-    text = [c for c in ledger.columns if ledger[c].dtype != "float64" and c != "_row"]
-    ledger = ledger.astype(dict.fromkeys(text, object))
-    if not ledger.empty:
-        ledger = ledger.sort_values(["日期", "_row"], kind="stable").reset_index(drop=True)
-    return ledger
+    """One row per sale: who referred, who received, and what each was credited; sorted by
+    date then row. Built once, column by column; each period keeps its own days."""
+    credited = {(c.sale_row, c.role_in_sale): c.amount for c in credits}
+    rows = sales["row"].tolist()
+    referrers = sales["referrer"].tolist()
+    receivers = sales["receiver"].tolist()
+    referred = [bool(a) and a != b for a, b in zip(referrers, receivers, strict=True)]
+    index = pd.RangeIndex(len(rows))
+    ledger = pd.DataFrame(
+        {
+            "日期": _objects(sales["sale_date"].tolist(), index),
+            "客户": _objects(sales["customer"].tolist(), index),
+            "联系方式": _objects(sales["phone"].tolist(), index),
+            "产品": _objects(sales["product"].tolist(), index),
+            "指标": _objects([i or "" for i in sales["indicator"]], index),
+            "金额或数量": sales["amount"].astype("float64").to_numpy(),
+            "单位": _objects(sales["unit"].tolist(), index),
+            "类型": _objects(
+                [
+                    "转介" if row in row_to_card else "无卡转介" if is_referred else "自主"
+                    for row, is_referred in zip(rows, referred, strict=True)
+                ],
+                index,
+            ),
+            "推荐人": _objects(
+                [a if r else "" for a, r in zip(referrers, referred, strict=True)], index
+            ),
+            "推荐人记": pd.Series([credited.get((r, "推荐人")) for r in rows], dtype="float64"),
+            "接收人": _objects([b or "" for b in receivers], index),
+            "接收人记": pd.Series([credited.get((r, "接收人")) for r in rows], dtype="float64"),
+            "来源": _objects([f"追踪表!{r}" for r in rows], index),
+            "_row": pd.Series(rows, dtype="int64"),
+        }
+    )
+    return ledger.sort_values(["日期", "_row"], kind="stable").reset_index(drop=True)
+
+
+def _period_rows(ledger: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return ledger[ledger["日期"].isin(period.days)].reset_index(drop=True)
 
 
 def _referrer_quality(people: list[PersonFigures]) -> list[dict[str, Any]]:

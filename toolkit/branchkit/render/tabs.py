@@ -226,27 +226,31 @@ def quality_sheet(figures: Figures) -> SheetSpec:
     )
 
 
+LEDGER_COLUMNS = (
+    "日期",
+    "客户",
+    "联系方式",
+    "产品",
+    "指标",
+    "金额或数量",
+    "单位",
+    "类型",
+    "推荐人",
+    "推荐人记",
+    "接收人",
+    "接收人记",
+    "来源",
+)
+
+
 def ledger_sheet(figures: Figures) -> SheetSpec:
     ledger = figures.ledger
-    rows = []
-    for r in ledger.to_dict("records") if not ledger.empty else []:
-        rows.append(
-            [
-                r["日期"],
-                r["客户"],
-                _phone(figures, r["联系方式"]),
-                r["产品"],
-                r["指标"],
-                r["金额或数量"],
-                r["单位"],
-                r["类型"],
-                r["推荐人"],
-                r["推荐人记"],
-                r["接收人"],
-                r["接收人记"],
-                r["来源"],
-            ]
-        )
+    columns = [ledger[c].tolist() for c in LEDGER_COLUMNS] if not ledger.empty else []
+    if columns:  # one mask per distinct phone, then rows by zip (a parent branch has 100,000)
+        phones = columns[LEDGER_COLUMNS.index("联系方式")]
+        shown = {p: _phone(figures, p) for p in set(phones)}
+        columns[LEDGER_COLUMNS.index("联系方式")] = list(map(shown.__getitem__, phones))
+    rows = list(map(list, zip(*columns, strict=True)))
     total = float(ledger["金额或数量"].sum()) if not ledger.empty else 0.0
     credited = float(ledger[["推荐人记", "接收人记"]].sum().sum()) if not ledger.empty else 0.0
     mode = figures.settings.credit_mode
