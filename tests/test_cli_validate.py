@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from branchkit.cli import main
 from branchkit.read import read_book
 from click.testing import CliRunner
@@ -58,3 +59,20 @@ def test_init_writes_a_blank_workbook_that_reads(tmp_path: Path) -> None:
     assert [p for p in book.problems if p.level == "错误"] == []
     again = CliRunner().invoke(main, ["init", str(target)])
     assert again.exit_code == 2 and "已存在" in again.output
+
+
+def test_the_collector_pauses_for_a_command_and_comes_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run with the cyclic collector paused (speed); it is on again afterwards, also
+    when the command fails."""
+    import gc
+
+    from branchkit import read
+
+    seen: list[bool] = []
+    real = read.read_book
+    monkeypatch.setattr(read, "read_book", lambda path: seen.append(gc.isenabled()) or real(path))
+    assert gc.isenabled()
+    assert CliRunner().invoke(main, ["validate", str(SAMPLE)]).exit_code == 0
+    assert seen == [False] and gc.isenabled()
+    assert CliRunner().invoke(main, ["validate", "没有这个文件.xlsx"]).exit_code == 2
+    assert gc.isenabled()

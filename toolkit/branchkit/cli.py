@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .batch import batch_mode
 from .problems import BookError, Problem, count_levels
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +28,8 @@ class BranchkitGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with batch_mode():
+                return super().invoke(ctx)
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise

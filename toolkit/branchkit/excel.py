@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import schema
+from .batch import batch_mode
 from .problems import BookError, count_levels
 from .read import RawBook, load_book
 from .render.grid import Grid, Placed, layout
@@ -196,7 +197,8 @@ def _run(job: Callable[[Any], str]) -> str:
 
     book = xw.Book.caller()
     try:
-        message = job(book)
+        with batch_mode():
+            message = job(book)
     except BookError as exc:
         message = f"未完成：{exc.message}"
     except Exception as exc:  # the last resort: one line, never a traceback dialog

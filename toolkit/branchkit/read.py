@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -395,25 +394,41 @@ def _kept_rows(
     """The cells under the recognised headers, one tuple per column, and the Excel row of each
     kept row: empty rows and exact repeats (every field equal, SPEC §8) are left out.
 
-    Work per row is kept to C-level calls (itemgetter, zip, set): a parent branch's sheet has
-    100,000 rows."""
+    A parent branch's sheet has 100,000 rows, so the usual case is settled column-wise with
+    C-level calls: a column without blank cells means no row is empty, and a column of distinct
+    values means no two rows are equal. Only otherwise are rows compared one by one."""
     if not positions:
         return [], []
     data = rows[header_at + 1 :]
-    last = max(positions)
-    if data and min(map(len, data)) > last:
-        pick = itemgetter(*positions)
-        picked = list(map(pick, data)) if len(positions) > 1 else [(pick(r),) for r in data]
-    else:
-        picked = [tuple(r[p] if p < len(r) else None for p in positions) for r in data]
     first_row = header_at + 2
-    # A row is kept when any cell holds something; falsy rows ('', None, 0) are checked exactly.
+    if data and min(map(len, data)) > max(positions):
+        every = list(zip(*data, strict=False))
+        columns = [every[p] for p in positions]
+    else:
+        columns = [tuple(r[p] if p < len(r) else None for r in data) for p in positions]
+    if not data or (_no_blank_rows(columns) and _no_repeats(columns, len(data))):
+        return columns or [() for _ in positions], list(range(first_row, first_row + len(data)))
+    picked = list(zip(*columns, strict=True))
     filled = [i for i, cells in enumerate(picked) if _has_value(cells)]
     cells_of = [picked[i] for i in filled]
     if len(set(cells_of)) < len(cells_of):
         filled, cells_of = _drop_repeats(name, filled, cells_of, first_row, problems)
     excel_rows = [first_row + i for i in filled]
     return list(zip(*cells_of, strict=True)) or [() for _ in positions], excel_rows
+
+
+def _no_blank_rows(columns: list[tuple[Any, ...]]) -> bool:
+    """True when some column has a value in every row (checked over its distinct values)."""
+    for column in columns:
+        distinct = set(column)
+        if len(distinct) <= 1_000 and not any(map(_is_blank, distinct)):
+            return True
+    return False
+
+
+def _no_repeats(columns: list[tuple[Any, ...]], count: int) -> bool:
+    """True when some column's values are all different, so no two rows can be equal."""
+    return any(len(set(column)) == count for column in columns)
 
 
 def _has_value(cells: tuple[Any, ...]) -> bool:
@@ -456,50 +471,59 @@ def _parse_column(
     """Parses one column: each distinct value once, then a C-level lookup per cell.
 
     Returns the typed values and the positions that need a problem listed (a `Bad`, or empty
-    where the column is required). Cells repeat heavily (dates, names, products); unique ones
-    (customer names, phones) go through the parser once each, which is no more work than before."""
-    kind = col.kind
-    keys: Iterable[Any] = values
-    if kind is Kind.AMOUNT and units is not None:
+    where the column is required). Cells repeat heavily (dates, names, products); the mostly
+    distinct ones (customer names, phones, serial numbers) are parsed a column at a time."""
+    keys: tuple[Any, ...] | list[Any] = values
+    if col.kind is Kind.AMOUNT and units is not None:  # '20万' depends on the row's product
         keys = list(zip(values, units, strict=True))
-        memo = {key: _parse_cell(col, key[0], month, key[1]) for key in dict.fromkeys(keys)}
+        distinct = list(dict.fromkeys(keys))
+        results = [_parse_cell(col, value, month, unit) for value, unit in distinct]
     else:
         types = set(map(type, values))
         if bool in types and (int in types or float in types):  # True == 1: keep them apart
             keys = [(type(v), v) for v in values]
-            memo = {key: _parse_cell(col, key[1], month, "") for key in dict.fromkeys(keys)}
+            distinct = list(dict.fromkeys(keys))
+            results = [_parse_cell(col, value, month, "") for _, value in distinct]
         else:
-            memo = {v: _parse_one(col, v, month) for v in dict.fromkeys(values)}
+            unique = dict.fromkeys(values)
+            if None in unique:  # blank everywhere: parsers all return None for it
+                del unique[None]
+                types.discard(type(None))
+            distinct = [*unique, None]
+            results = [*_parse_distinct(col, list(unique), types, month), None]
+    memo = dict(zip(distinct, results, strict=True))
     parsed = list(map(memo.__getitem__, keys))
+    required = col.required
     flagged = {
         key
-        for key, value in memo.items()
-        if isinstance(value, Bad) or (value is None and col.required)
+        for key, result in zip(distinct, results, strict=True)
+        if result.__class__ is Bad or (result is None and required)
     }
     return parsed, [n for n, key in enumerate(keys) if key in flagged] if flagged else []
 
 
-def _parse_one(col: Column, value: Any, month: dt.date | None) -> Any:
-    """`_parse_cell` with the common cases inline (the same results, property-tested): a parent
-    branch's columns of customer names, phones and serial numbers are mostly distinct values."""
+def _parse_distinct(
+    col: Column, values: list[Any], types: set[type], month: dt.date | None
+) -> list[Any]:
+    """`_parse_cell` for each value, a column of the usual type in one comprehension with the
+    common spellings inline (the same results, property-tested)."""
     kind = col.kind
-    if type(value) is str:
+    if types == {str}:
         if kind is Kind.TEXT:
-            return value.replace("\u3000", " ").strip() or None
+            return [v.replace("\u3000", " ").strip() or None for v in values]
         if kind is Kind.NAME:
-            return "".join(value.split()) or None
-        if kind is Kind.PHONE and _is_plain_mobile(value):
-            return value
-        if value == "":
-            return None
-    elif type(value) is float and math.isfinite(value):
+            return ["".join(v.split()) or None for v in values]
+        if kind is Kind.PHONE:
+            return [v if _is_plain_mobile(v) else _parse_cell(col, v, month, "") for v in values]
+    if types == {float}:
         if kind is Kind.AMOUNT or kind is Kind.NUMBER:
-            return value
-        if kind is Kind.COUNT and value >= 0 and value.is_integer():
-            return int(value)
-    elif value is None:
-        return None
-    return _parse_cell(col, value, month, "")
+            return [v if math.isfinite(v) else _parse_cell(col, v, month, "") for v in values]
+        if kind is Kind.COUNT:
+            return [
+                int(v) if v >= 0 and v.is_integer() else _parse_cell(col, v, month, "")
+                for v in values
+            ]
+    return [_parse_cell(col, v, month, "") for v in values]
 
 
 def _is_plain_mobile(value: str) -> bool:
