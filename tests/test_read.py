@@ -11,7 +11,7 @@ from branchkit.parse import Bad
 from branchkit.problems import ERROR, BookError
 from branchkit.read import load_book, read_book
 from branchkit.schema import Column, Kind
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .conftest import SAMPLE
@@ -179,6 +179,7 @@ CELL_VALUES = st.one_of(
 )
 
 
+@settings(max_examples=400)
 @given(
     st.lists(st.tuples(CELL_VALUES, st.sampled_from(["", "万元", "元", "户"])), max_size=30),
     st.sampled_from(list(Kind)),
@@ -218,3 +219,26 @@ def test_generated_tabs_are_not_read_back(sample_copy: Path) -> None:
     raw = read_raw(sample_copy)
     assert "排行榜" not in raw and "分润明细" not in raw
     assert "追踪表" in raw and "说明" in raw  # input and helper sheets are still there
+
+
+def test_a_big_sheet_read_on_a_second_thread_gives_the_same_book(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above PARALLEL_SHEET_BYTES the largest sheet is read aside; the cells must not change,
+    and a failing second reader falls back to reading the sheet on the first."""
+    from branchkit import read
+    from branchkit.read import SheetsInFlight, read_raw
+
+    plain = read_raw(SAMPLE)
+    assert isinstance(plain, dict)
+    monkeypatch.setattr(read, "PARALLEL_SHEET_BYTES", 0)
+    aside = read_raw(SAMPLE)
+    assert isinstance(aside, SheetsInFlight)
+    assert list(aside) == list(plain) and dict(aside) == plain
+
+    def broken(path: Path, name: str) -> object:
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(read, "_sheet_rows_of_file", broken)
+    assert dict(read_raw(SAMPLE)) == plain
+    assert load_book(read_raw(SAMPLE), str(SAMPLE)).problems == read_book(SAMPLE).problems

@@ -16,7 +16,7 @@ from typing import Any
 from . import schema
 from .batch import batch_mode
 from .problems import BookError, count_levels
-from .read import RawBook, load_book
+from .read import RawBook, RawSheet, load_book
 from .render.grid import Grid, Placed, layout
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
@@ -55,7 +55,7 @@ XLWINGS_SURFACE = {
 def raw_book(book: Any) -> RawBook:
     """Every input sheet's used range as rows of values, padded so row 0 is Excel's row 1."""
     skip = set(schema.NOT_INPUT_SHEETS)
-    raw: RawBook = {}
+    raw: dict[str, RawSheet] = {}
     for sheet in book.sheets:
         if sheet.name in skip:
             continue

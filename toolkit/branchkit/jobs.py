@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .agenda import Agenda
-from .figures import Figures, compute_all
 from .problems import count_levels
 from .read import Book, read_book
-from .render.spec import SheetSpec
+
+if TYPE_CHECKING:  # pandas loads inside read_book, while a big workbook's largest sheet is read
+    from .agenda import Agenda
+    from .figures import Figures
+    from .render.spec import SheetSpec
 
 
 @dataclass
@@ -27,6 +30,8 @@ class Refreshed:
 
 def period_figures(book: Book, day: dt.date) -> tuple[Figures, Figures, Figures]:
     """Month, week and day figures (the rankings tab shows all three)."""
+    from .figures import compute_all
+
     figures = compute_all(book, day)
     return figures["month"], figures["week"], figures["day"]
 
