@@ -50,7 +50,7 @@ def _expected(value: object) -> object:
     return value
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(COLUMN, min_size=1, max_size=4), st.integers(0, 2))
 def test_every_table_value_reads_back_in_its_cell(columns: list[list[object]], short: int) -> None:
     height = min(map(len, columns))

@@ -439,10 +439,10 @@ def transplant_sheet_xml(
     strings: list[str],
     xfs: Mapping[int, int],
     dxfs: Mapping[int, int],
-    cells: str | None = None,
-) -> str:
+    cells: bytes | None = None,
+) -> bytes:
     """Remap style indexes into the target's styles.xml; inline any shared strings. `cells`, when
-    given, replaces <sheetData> with one already written against the target's styles."""
+    given, replaces <sheetData> with one already written (UTF-8) against the target's styles."""
     xml = xml.replace(' tabSelected="1"', "")
     start = xml.find("<sheetData")
     if start < 0:
@@ -456,7 +456,7 @@ def transplant_sheet_xml(
     head = _remap(_STYLE_ATTR, head, xfs)  # <col style>, <row s> before the cells
     tail = _remap(_DXF, tail, dxfs)  # conditional formats
     if cells is not None:
-        return head + cells + tail
+        return b"".join([head.encode(), cells, tail.encode()])
     body = _remap(_ROW_STYLE, _remap(_CELL_STYLE, body, xfs), xfs)
     if strings:
         body = _CELL.sub(
@@ -465,7 +465,7 @@ def transplant_sheet_xml(
             ),
             body,
         )
-    return head + body + tail
+    return (head + body + tail).encode()
 
 
 # ---------------------------------------------------------------- the operation
@@ -566,7 +566,7 @@ def replace_sheets(
     generated: bytes | str | Path | IO[bytes],
     owned: Iterable[str],
     remove: Iterable[str] = (),
-    cells: Callable[[str, Mapping[int, int]], str] | None = None,
+    cells: Callable[[str, Mapping[int, int]], bytes] | None = None,
 ) -> Package:
     """Returns the target package with every sheet of `generated` put in (replacing a sheet of the
     same name in place, or appended) and the sheets named in `remove` taken out.

@@ -179,7 +179,7 @@ def write_generated(
     out: Path | None = None,
     keep_backups: int = 5,
     remove: Iterable[str] = (),
-    cells: Callable[[str, Mapping[int, int]], str] | None = None,
+    cells: Callable[[str, Mapping[int, int]], bytes] | None = None,
 ) -> Path:
     """Put the generated sheets into `book` (or a copy at `out`) without touching anything else.
     `cells` writes a sheet's <sheetData> against the workbook's own style indexes (see Built)."""

@@ -100,9 +100,10 @@ def _column_field(letter: str, style: str, values: list[Any], arg: int) -> tuple
         return f'{ref}"{style}><v>{{{arg}!r}}</v></c>', values
     if kinds == {str} and _plain_texts(values):
         return f'{ref}"{style} t="inlineStr"><is><t>{{{arg}}}</t></is></c>', values
-    try:
-        tail_of = {v: _tail(v, style) for v in dict.fromkeys(values)}
-        tails = list(map(tail_of.__getitem__, values))
+    try:  # keyed with the type: False == 0.0 == 0, but each is written differently
+        keys = list(zip(map(type, values), values, strict=True))
+        tail_of = {key: _tail(key[1], style) for key in dict.fromkeys(keys)}
+        tails = list(map(tail_of.__getitem__, keys))
     except TypeError:  # an unhashable value: no sharing
         tails = [_tail(v, style) for v in values]
     return f"{ref}{{{arg}}}", tails
@@ -135,8 +136,11 @@ def _row_attrs(height: float | None) -> str:
     return f' ht="{height}" customHeight="1"' if height else ""
 
 
-def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> tuple[str, str]:
-    """(<sheetData> XML, dimension ref) for the grid; xf_of maps a cell style to its xf index."""
+def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> bytes:
+    """The grid's <sheetData> element as UTF-8; xf_of maps a cell style to its xf index.
+
+    Encoded row by row: a parent branch's ledger is 40 million characters, and one giant string
+    joined, wrapped and encoded would be copied three more times."""
     letters = [column_letter(c + 1) for c in range(max(grid.n_cols, 1))]
     cells_of: dict[int, list[str]] = {}
     for cell in grid.cells:
@@ -147,12 +151,12 @@ def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> tuple[str, str]:
             xml = cell_xml(f"{letters[col]}{cell.row + 1}", cell.value if offset == 0 else None, xf)
             if xml:
                 cells_of.setdefault(cell.row, []).append(xml)
-    blocks: dict[int, str] = {}  # first row (0-based) -> the XML of its row or rows
+    blocks: dict[int, bytes] = {}  # first row (0-based) -> the XML of its row or rows
     in_tables: set[int] = set()
     for placed in grid.tables:
         rows = _table_rows(placed, letters, xf_of, grid.heights)
         if rows:
-            blocks[placed.first_row] = "".join(rows)
+            blocks[placed.first_row] = b"".join(map(str.encode, rows))
             in_tables.update(range(placed.first_row, placed.first_row + len(rows)))
     for r in (set(cells_of) | set(grid.heights)) - in_tables:
         attrs = _row_attrs(grid.heights.get(r))
@@ -161,6 +165,5 @@ def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> tuple[str, str]:
             f'<row r="{r + 1}"{attrs}>{"".join(cells_in_row)}</row>'
             if cells_in_row
             else f'<row r="{r + 1}"{attrs}/>'
-        )
-    body = "".join(blocks[r] for r in sorted(blocks))
-    return f"<sheetData>{body}</sheetData>", f"A1:{letters[-1]}{max(grid.n_rows, 1)}"
+        ).encode()
+    return b"".join([b"<sheetData>", *(blocks[r] for r in sorted(blocks)), b"</sheetData>"])

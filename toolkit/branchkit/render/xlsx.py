@@ -268,13 +268,13 @@ class Built:
     grids: dict[str, Grid]
     xf_of: dict[str, int]
 
-    def cells(self, name: str, xf_map: Mapping[int, int] | None = None) -> str:
+    def cells(self, name: str, xf_map: Mapping[int, int] | None = None) -> bytes:
         from .sheetxml import sheet_data
 
         xf_of = (
             self.xf_of if xf_map is None else {k: xf_map.get(v, 0) for k, v in self.xf_of.items()}
         )
-        return sheet_data(self.grids[name], xf_of)[0]
+        return sheet_data(self.grids[name], xf_of)
 
 
 def build_parts(specs: list[SheetSpec]) -> Built:
@@ -343,9 +343,7 @@ def build(specs: list[SheetSpec]) -> bytes:
             data = src.read(info)
             match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
             if match:
-                data = data.replace(
-                    b"<sheetData/>", built.cells(names[int(match.group(1)) - 1]).encode("utf-8"), 1
-                )
+                data = data.replace(b"<sheetData/>", built.cells(names[int(match.group(1)) - 1]), 1)
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, data)
     return out.getvalue()
