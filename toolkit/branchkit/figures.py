@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -76,11 +76,11 @@ def _keep(table: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
     return table.loc[np.asarray(mask, dtype=bool)]
 
 
-def _dated_rows(table: pd.DataFrame, column: str, keep: Callable[[dt.date], bool]) -> pd.DataFrame:
-    """The rows whose `column` holds a date passing `keep`: a cheap test over 100,000 cells
-    before any record is built for the few that pass."""
+def _dated_rows(table: pd.DataFrame, column: str, last: dt.date) -> pd.DataFrame:
+    """The rows whose `column` holds a date on or before `last`: one comparison per cell over
+    100,000 rows, before any record is built for the few that pass."""
     dates = table[column].tolist()
-    return table.iloc[[i for i, d in enumerate(dates) if isinstance(d, dt.date) and keep(d)]]
+    return table.iloc[[i for i, d in enumerate(dates) if isinstance(d, dt.date) and d <= last]]
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -438,13 +438,18 @@ def _day_totals(
     book: Book,
     sales: pd.DataFrame,
     credits: list[Credit],
-    outcome: Mapping[int, tuple[bool, bool, bool, float]],
     card_to_rows: Mapping[int, list[int]],
-    sale_rows: set[int],
 ) -> _DayTotals:
     totals = _DayTotals()
-    cards = book.referrals
     first_contact = dict(zip(book.tracking["row"], book.tracking["referred_on"], strict=True))
+    # What each sale row brings its card: 万元 achieved, and whether it closed on site.
+    sale_money = {
+        row: (float(amount) if unit == "万元" else 0.0, on_site is True)
+        for row, amount, unit, on_site in zip(
+            sales["row"], sales["amount"], sales["unit"], sales["closed_on_site"], strict=True
+        )
+    }
+    cards = book.referrals
     for row, date, referrer, receiver, on_site in zip(
         cards["row"],
         cards["date"],
@@ -455,25 +460,27 @@ def _day_totals(
     ):
         if not isinstance(date, dt.date):
             continue
+        rows = card_to_rows.get(row)
+        won = [sale_money[r] for r in rows if r in sale_money] if rows else None
         if referrer:
-            followed, won, won_on_site, amount = outcome.get(row, (False, False, False, 0.0))
             made = totals.cards.get((date, referrer))
             if made is None:
                 made = totals.cards[(date, referrer)] = _CardsOfDay()
             made.made += 1
-            made.followed += followed
-            made.won += won
-            made.won_on_site += won_on_site
-            made.amount += amount
             made.on_site += bool(on_site)
+            if rows:
+                made.followed += 1
+            if won:
+                made.won += 1
+                made.won_on_site += any(closed for _, closed in won)
+                made.amount += sum(money for money, _ in won)
         if receiver:
             got = totals.received.setdefault((date, receiver), [0, 0, 0, 0])
             got[0] += 1
-            rows = card_to_rows.get(row)
             if rows:
                 got[1] += 1
                 got[3] += (min(first_contact[r] for r in rows) - date).days
-                got[2] += any(r in sale_rows for r in rows)
+                got[2] += bool(won)
     for credit in credits:
         key = (credit.sale_date, credit.person, credit.indicator)
         totals.credited[key] = totals.credited.get(key, 0.0) + credit.amount
@@ -531,23 +538,11 @@ def compute_all(book: Book, day: dt.date) -> dict[str, Figures]:
     sales = sales_table(book, day)
     credits = credits_for(sales, settings.share, settings.credit_mode)
     card_to_rows, row_to_card = match_cards(book, day)
-    sale_rows = set(sales["row"])
-    amount_by_row = {
-        r: (float(a), u, on)
-        for r, a, u, on in zip(
-            sales["row"], sales["amount"], sales["unit"], sales["closed_on_site"], strict=True
-        )
-    }
-    outcome: dict[int, tuple[bool, bool, bool, float]] = {}
-    for card, rows in card_to_rows.items():
-        won = [r for r in rows if r in sale_rows]
-        money = sum(amount_by_row[r][0] for r in won if amount_by_row[r][1] == "万元")
-        outcome[card] = (True, bool(won), any(amount_by_row[r][2] is True for r in won), money)
     products = book.products
     money_indicators = frozenset(
         i for i, u in zip(products["indicator"], products["unit"], strict=True) if u == "万元"
     )
-    totals = _day_totals(book, sales, credits, outcome, card_to_rows, sale_rows)
+    totals = _day_totals(book, sales, credits, card_to_rows)
     context = _Context(
         totals,
         _targets(book),
@@ -708,7 +703,8 @@ def _not_followed(
     book: Book, day: dt.date, card_to_rows: dict[int, list[int]], stale_days: int
 ) -> list[dict[str, Any]]:
     """Cards with no tracking row more than 未跟进天数 days after their date (SPEC §3)."""
-    cards = _dated_rows(book.referrals, "date", lambda date: (day - date).days > stale_days)
+    waited = dt.timedelta(days=min(stale_days, 36_500) + 1)  # a typo of 9999999 days: no crash
+    cards = _dated_rows(book.referrals, "date", day - waited)
     cards = cards[~cards["row"].isin(list(card_to_rows))]
     result = []
     for rid, row, date, customer, phone, referrer, receiver, need in zip(
@@ -722,26 +718,25 @@ def _not_followed(
         cards["need"],
         strict=True,
     ):
-        if date <= day:
-            result.append(
-                {
-                    "转介编号": rid,
-                    "推荐人": referrer or "",
-                    "接收人": receiver or "",
-                    "日期": date,
-                    "客户": customer or "",
-                    "联系方式": phone or "",
-                    "客户需求": need or "",
-                    "已过天数": (day - date).days,
-                    "行": row,
-                }
-            )
+        result.append(
+            {
+                "转介编号": rid,
+                "推荐人": referrer or "",
+                "接收人": receiver or "",
+                "日期": date,
+                "客户": customer or "",
+                "联系方式": phone or "",
+                "客户需求": need or "",
+                "已过天数": (day - date).days,
+                "行": row,
+            }
+        )
     return sorted(result, key=lambda r: (r["日期"], r["行"]))
 
 
 def _unverified(book: Book, day: dt.date, row_to_card: dict[int, int]) -> list[dict[str, Any]]:
     """Tracking rows naming a referrer with no matching card: credited, but listed (无卡转介)."""
-    tracking = _dated_rows(book.tracking, "referred_on", lambda date: date <= day)
+    tracking = _dated_rows(book.tracking, "referred_on", day)
     tracking = tracking[~tracking["row"].isin(list(row_to_card))]
     result = []
     for row, date, referrer, receiver, customer in zip(
@@ -772,7 +767,7 @@ def _follow_ups(
     """Rows whose 建议下次联系时间 is on or before the next work day; before D is overdue."""
     horizon = next_workday(day, overrides)
     tracking = book.tracking
-    due = _dated_rows(tracking, "next_contact", lambda when: when <= horizon)
+    due = _dated_rows(tracking, "next_contact", horizon)
     result = []
     for row, when, receiver, customer, phone, product, note in zip(
         due["row"],
