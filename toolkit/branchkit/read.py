@@ -492,7 +492,8 @@ def _kept_rows(
 
 
 def _no_blank_rows(columns: list[tuple[Any, ...]]) -> bool:
-    """True when some column has a value in every row (checked over its distinct values)."""
+    """True when some column has a value in every row. Checked over a column's distinct values,
+    so only columns with few of them (dates, names, products) are worth asking."""
     for column in columns:
         distinct = set(column)
         if len(distinct) <= 1_000 and not any(map(_is_blank, distinct)):
@@ -553,18 +554,17 @@ def _parse_column(
         keys = list(zip(map(type, values), values, units, strict=True))  # True == 1: apart
         distinct = list(dict.fromkeys(keys))
         results = [_parse_cell(col, value, month, unit) for _, value, unit in distinct]
+    elif bool in types and (int in types or float in types):  # True == 1: keep them apart
+        keys = list(zip(map(type, values), values, strict=True))
+        distinct = list(dict.fromkeys(keys))
+        results = [_parse_cell(col, value, month, "") for _, value in distinct]
     else:
-        if bool in types and (int in types or float in types):  # True == 1: keep them apart
-            keys = list(zip(map(type, values), values, strict=True))
-            distinct = list(dict.fromkeys(keys))
-            results = [_parse_cell(col, value, month, "") for _, value in distinct]
-        else:
-            unique = dict.fromkeys(values)
-            if None in unique:  # blank everywhere: parsers all return None for it
-                del unique[None]
-                types.discard(type(None))
-            distinct = [*unique, None]
-            results = [*_parse_distinct(col, list(unique), types, month), None]
+        unique = dict.fromkeys(values)
+        if None in unique:  # an empty cell: every parser returns None for it
+            del unique[None]
+            types.discard(type(None))
+        distinct = [*unique, None]
+        results = [*_parse_distinct(col, list(unique), types, month), None]
     memo = dict(zip(distinct, results, strict=True))
     parsed = list(map(memo.__getitem__, keys))
     required = col.required
