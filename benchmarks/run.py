@@ -379,14 +379,17 @@ Profile (cProfile, top functions by own time):
 
 ## What would close the gap to 2 × the floor
 
-The floor only turns cells into Python lists. branchkit then has per-cell Python work the floor
-has not: parsing and checking every hand-typed value (about 1.5 million cells at W2, each dated,
-parsed or looked up once per distinct value), the figures for three periods, and writing about a
-million output cells (the 分润明细 ledger is one row per sale). Each is now a single pass in
-Python; what remains is interpreter time per cell. Closing it needs that per-cell work out of the
-interpreter: column-wise parsing with vectorised pandas/pyarrow string operations for the common
-spellings (falling back to the Python parsers only for the rest), and writing the ledger's sheet
-XML from columnar arrays in one join per column instead of one string per cell.
+Reading is no longer the difference: the largest sheet is read on a second thread while the rest
+is typed, so branchkit's reading costs less wall time than the floor's single-threaded read. The
+gap is the work the floor does not do, each now one pass with the per-cell steps in C where
+Python allows: typing and checking about 1.5 million input cells (each distinct value parsed
+once, then dictionary lookups), the figures for three periods (every row added into its day once),
+and writing about a million output cells (分润明细 is one row per sale, one `str.format` per row).
+What remains is interpreter time per row and per distinct value, and the zlib pass at the end.
+Closing it needs native string kernels — building the ledger's cell XML and parsing the common
+spellings with vectorised pyarrow.compute (a large dependency that pays off only at parent-branch
+size, so it would be loaded only there) — and compressing the ledger on the second core while its
+rows are formatted (zlib releases the GIL) instead of afterwards.
 """
     )
 

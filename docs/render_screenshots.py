@@ -27,30 +27,29 @@ def render(sheets: list, name: str, resolution: int = 70) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / f"{name}.xlsx"
         book.write_bytes(build(sheets))
-        subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(book)],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                str(resolution),
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                str(Path(tmp) / f"{name}.pdf"),
-                str(Path(tmp) / name),
-            ],
-            check=True,
-        )
-        target = ROOT / "docs" / f"{name}.png"
-        shutil.copy(Path(tmp) / f"{name}.png", target)
-        return target
+        return _first_page_png(book, name, resolution)
+
+
+def _first_page_png(
+    book: Path, name: str, resolution: int, size: tuple[int, int] | None = None
+) -> Path:
+    """LibreOffice prints the workbook to PDF; its first page becomes docs/<name>.png."""
+    folder = book.parent
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(book)],
+        check=True,
+        capture_output=True,
+    )
+    first_page = ["-f", "1", "-l", "1", "-singlefile"]
+    crop = ["-W", str(size[0]), "-H", str(size[1])] if size else []
+    pdf, png = folder / f"{book.stem}.pdf", folder / name
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(resolution), *first_page, *crop, str(pdf), str(png)],
+        check=True,
+    )
+    target = ROOT / "docs" / f"{name}.png"
+    shutil.copy(folder / f"{name}.png", target)
+    return target
 
 
 def render_control_sheet(resolution: int = 80) -> Path:
@@ -70,34 +69,7 @@ def render_control_sheet(resolution: int = 80) -> Path:
                 if info.filename.endswith(".vml"):
                     data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"")
                 dst.writestr(info, data)
-        subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(copy)],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-png",
-                "-r",
-                str(resolution),
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                "-W",
-                "760",
-                "-H",
-                "300",
-                str(Path(tmp) / "控制台.pdf"),
-                str(Path(tmp) / "控制台"),
-            ],
-            check=True,
-        )
-        target = ROOT / "docs" / "控制台.png"
-        shutil.copy(Path(tmp) / "控制台.png", target)
-        return target
+        return _first_page_png(copy, "控制台", resolution, (760, 300))
 
 
 def main() -> None:
