@@ -179,7 +179,7 @@ CELL_VALUES = st.one_of(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)  # the first 三千 imports cn2an
 @given(
     st.lists(st.tuples(CELL_VALUES, st.sampled_from(["", "万元", "元", "户"])), max_size=30),
     st.sampled_from(list(Kind)),
@@ -242,3 +242,13 @@ def test_a_big_sheet_read_on_a_second_thread_gives_the_same_book(
     monkeypatch.setattr(read, "_sheet_rows_of_file", broken)
     assert dict(read_raw(SAMPLE)) == plain
     assert load_book(read_raw(SAMPLE), str(SAMPLE)).problems == read_book(SAMPLE).problems
+
+
+@given(st.lists(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), min_size=1, max_size=20))
+def test_a_column_of_plain_mobiles_is_taken_as_it_is(phones: list[str]) -> None:
+    from branchkit.read import _parse_cell, _parse_column
+
+    col = Column("phone", "联系方式", Kind.PHONE)
+    for values in (phones, [*phones, "13812345678\n13912345678"], [*phones, " 138 1234 5678"]):
+        expected = [_parse_cell(col, v, None, "") for v in values]
+        assert _parse_column(col, values, None, None)[0] == expected

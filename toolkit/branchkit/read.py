@@ -560,11 +560,12 @@ def _parse_column(
         results = [_parse_cell(col, value, month, "") for _, value in distinct]
     else:
         unique = dict.fromkeys(values)
-        if None in unique:  # an empty cell: every parser returns None for it
+        empty = [None] if None in unique else []  # every parser returns None for an empty cell
+        if empty:
             del unique[None]
             types.discard(type(None))
-        distinct = [*unique, None]
-        results = [*_parse_distinct(col, list(unique), types, month), None]
+        distinct = [*unique, *empty]
+        results = [*_parse_distinct(col, list(unique), types, month), *empty]
     memo = dict(zip(distinct, results, strict=True))
     parsed = list(map(memo.__getitem__, keys))
     required = col.required
@@ -588,6 +589,8 @@ def _parse_distinct(
         if kind is Kind.NAME:
             return ["".join(v.split()) or None for v in values]
         if kind is Kind.PHONE:
+            if _all_plain_mobiles(values):
+                return values
             return [v if _is_plain_mobile(v) else _parse_cell(col, v, month, "") for v in values]
     if types == {float}:
         if kind is Kind.AMOUNT or kind is Kind.NUMBER:
@@ -598,6 +601,16 @@ def _parse_distinct(
                 for v in values
             ]
     return [_parse_cell(col, v, month, "") for v in values]
+
+
+_PLAIN_MOBILES = re.compile(r"(?:1[3-9][0-9]{9}\n)*1[3-9][0-9]{9}")
+
+
+def _all_plain_mobiles(values: list[str]) -> bool:
+    """One regex over the whole column. A value holding a line break adds a separator, so the
+    count check keeps two numbers in one cell from passing as two plain ones."""
+    joined = "\n".join(values)
+    return joined.count("\n") == len(values) - 1 and _PLAIN_MOBILES.fullmatch(joined) is not None
 
 
 def _is_plain_mobile(value: str) -> bool:
@@ -773,7 +786,11 @@ def read_book(path: str | Path) -> Book:
 
 
 def _cross_check(book: Book) -> None:
-    """Warnings that need more than one sheet: unknown people and products, odd amounts."""
+    """Warnings that need more than one sheet: unknown people and products, odd amounts.
+
+    Each test runs over a column's distinct values first; only rows that fail are visited."""
+    import numpy as np  # loaded with pandas by now
+
     people = set(book.roster["name"].dropna())
     products = dict(zip(book.products["product"], book.products["unit"], strict=True))
     problems = book.problems
@@ -782,28 +799,39 @@ def _cross_check(book: Book) -> None:
         table = book.tables[key]
         sheet = schema.SHEETS_BY_KEY[key]
         for col_key in columns:
-            for row, name in zip(table["row"], table[col_key], strict=True):
-                if name and people and name not in people:
-                    problems.append(
-                        Problem(
-                            book.sheet_name(key),
-                            book.cell(key, col_key, row),
-                            name,
-                            "人员表中没有此人",
-                            WARNING,
-                            f"请在“人员”表添加，或核对{sheet.column(col_key).header}",
-                        )
+            names = table[col_key].tolist()
+            unknown = {n for n in set(names) if n and people and n not in people}
+            if not unknown:
+                continue
+            rows = table["row"].tolist()
+            for i in [i for i, name in enumerate(names) if name in unknown]:
+                problems.append(
+                    Problem(
+                        book.sheet_name(key),
+                        book.cell(key, col_key, rows[i]),
+                        names[i],
+                        "人员表中没有此人",
+                        WARNING,
+                        f"请在“人员”表添加，或核对{sheet.column(col_key).header}",
                     )
+                )
 
     check_people("referrals", ("referrer", "receiver"))
     check_people("tracking", ("referrer", "receiver"))
     check_people("daily", ("name",))
     tracking = book.tracking
     sheet_name = book.sheet_name("tracking")
-    for row, product, amount in zip(
-        tracking["row"], tracking["product"], tracking["amount"], strict=True
-    ):
-        if product and product not in products:
+    sold = tracking["product"].tolist()
+    unit_of = {p: products.get(p or "", "") for p in set(sold)}
+    limit_of = {p: _AMOUNT_LIMITS.get(unit, 1_000) for p, unit in unit_of.items()}
+    amounts = tracking["amount"].to_numpy(dtype="float64")
+    limits = np.fromiter(map(limit_of.__getitem__, sold), dtype="float64", count=len(sold))
+    odd = (amounts < 0) | (amounts > limits)  # NaN (no amount) is neither
+    unknown = {p for p in unit_of if p and p not in products}
+    rows = tracking["row"].tolist()
+    for i in [i for i, product in enumerate(sold) if odd[i] or product in unknown]:
+        row, product, amount = rows[i], sold[i], float(amounts[i])
+        if product in unknown:
             problems.append(
                 Problem(
                     sheet_name,
@@ -814,18 +842,20 @@ def _cross_check(book: Book) -> None:
                     "这笔不计入任何指标；请在“产品”表添加",
                 )
             )
-        if isinstance(amount, float):
-            unit = products.get(product or "", "")
-            limit = 10_000 if unit == "万元" else 100_000_000 if unit == "元" else 1_000
-            if amount < 0 or amount > limit:
-                problems.append(
-                    Problem(
-                        sheet_name,
-                        book.cell("tracking", "amount", row),
-                        _display(amount),
-                        "金额或数量不合理",
-                        WARNING,
-                        f"单位是{unit or '未知'}，请核对："
-                        + ("20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"),
-                    )
+        if odd[i]:
+            unit = unit_of[product]
+            problems.append(
+                Problem(
+                    sheet_name,
+                    book.cell("tracking", "amount", row),
+                    _display(amount),
+                    "金额或数量不合理",
+                    WARNING,
+                    f"单位是{unit or '未知'}，请核对："
+                    + ("20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"),
                 )
+            )
+
+
+# The largest believable amount of one sale, by the product's unit (anything else: 1,000).
+_AMOUNT_LIMITS = {"万元": 10_000, "元": 100_000_000}
