@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -114,44 +114,45 @@ def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
     return rows
 
 
-class Credit(NamedTuple):
-    """One person's share of one sale (a named tuple: a parent branch has 150,000 of them)."""
-
-    person: str
-    role_in_sale: str  # 推荐人 / 接收人
-    indicator: str
-    amount: float
-    sale_row: int
-    sale_date: dt.date
+REFERRER, RECEIVER = "推荐人", "接收人"  # a credit's role in its sale
 
 
-def credits_for(sales: pd.DataFrame, share: float, mode: str) -> list[Credit]:
-    """分润: referrer r×A, receiver (1−r)×A; 双计: both A; self-sourced: receiver A (SPEC §3)."""
-    credits = []
-    for row, date, indicator, amount, referrer, receiver in zip(
-        sales["row"],
-        sales["sale_date"],
-        sales["indicator"],
-        sales["amount"],
-        sales["referrer"],
-        sales["receiver"],
-        strict=True,
-    ):
-        if not indicator:
-            continue  # product not in 产品: counts toward no indicator (SPEC §8)
-        amount = float(amount)
-        referred = bool(referrer) and referrer != receiver
-        if not referred:
-            if receiver:
-                credits.append(Credit(receiver, "接收人", indicator, amount, row, date))
-            continue
-        to_referrer, to_receiver = (
-            (share * amount, (1 - share) * amount) if mode == "分润" else (amount, amount)
+def credits_for(sales: pd.DataFrame, share: float, mode: str) -> pd.DataFrame:
+    """One row per person credited for a sale: person, role, indicator, amount, sale_row,
+    sale_date. 分润: referrer r×A, receiver (1−r)×A; 双计: both A; self-sourced: receiver A
+    (SPEC §3). Built column-wise: a parent branch's month has 150,000 credits."""
+    counted = _keep(sales, [bool(i) for i in sales["indicator"]])  # not in 产品: none (SPEC §8)
+    referrers = counted["referrer"].tolist()
+    receivers = counted["receiver"].tolist()
+    referred = np.array(
+        [bool(a) and a != b for a, b in zip(referrers, receivers, strict=True)], dtype=bool
+    )
+    received = np.array([bool(b) for b in receivers], dtype=bool)
+    amount = counted["amount"].to_numpy(dtype="float64")
+    split = mode == "分润"
+    to_referrer = amount * share if split else amount
+    to_receiver = np.where(referred, amount * (1 - share), amount) if split else amount
+
+    def part(role: str, who: str, keep: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
+        rows = counted.loc[keep]
+        return pd.DataFrame(
+            {
+                "person": rows[who].to_numpy(dtype=object),
+                "role": role,
+                "indicator": rows["indicator"].to_numpy(dtype=object),
+                "amount": amounts[keep],
+                "sale_row": rows["row"].to_numpy(dtype="int64"),
+                "sale_date": rows["sale_date"].to_numpy(dtype=object),
+            }
         )
-        credits.append(Credit(referrer, "推荐人", indicator, to_referrer, row, date))
-        if receiver:
-            credits.append(Credit(receiver, "接收人", indicator, to_receiver, row, date))
-    return credits
+
+    return pd.concat(
+        [
+            part(REFERRER, "referrer", referred, to_referrer),
+            part(RECEIVER, "receiver", received, to_receiver),
+        ],
+        ignore_index=True,
+    )
 
 
 # ---------------------------------------------------------------- cards <-> tracking
@@ -437,7 +438,7 @@ class _DayTotals:
 def _day_totals(
     book: Book,
     sales: pd.DataFrame,
-    credits: list[Credit],
+    credits: pd.DataFrame,
     card_to_rows: Mapping[int, list[int]],
 ) -> _DayTotals:
     totals = _DayTotals()
@@ -481,9 +482,8 @@ def _day_totals(
                 got[1] += 1
                 got[3] += (min(first_contact[r] for r in rows) - date).days
                 got[2] += bool(won)
-    for credit in credits:
-        key = (credit.sale_date, credit.person, credit.indicator)
-        totals.credited[key] = totals.credited.get(key, 0.0) + credit.amount
+    by_day = credits.groupby(["sale_date", "person", "indicator"], sort=False)["amount"].sum()
+    totals.credited = dict(zip(by_day.index, by_day.tolist(), strict=True))
     for date, indicator, unit, amount, referrer, receiver in zip(
         sales["sale_date"],
         sales["indicator"],
@@ -599,11 +599,14 @@ def _stars(people: list[PersonFigures]) -> list[str]:
 
 
 def _ledger(
-    sales: pd.DataFrame, credits: list[Credit], row_to_card: dict[int, int]
+    sales: pd.DataFrame, credits: pd.DataFrame, row_to_card: dict[int, int]
 ) -> pd.DataFrame:
     """One row per sale: who referred, who received, and what each was credited; sorted by
     date then row. Built once, column by column; each period keeps its own days."""
-    credited = {(c.sale_row, c.role_in_sale): c.amount for c in credits}
+    credited = {
+        role: dict(zip(part["sale_row"].tolist(), part["amount"].tolist(), strict=True))
+        for role, part in credits.groupby("role")
+    }
     rows = sales["row"].tolist()
     referrers = sales["referrer"].tolist()
     receivers = sales["receiver"].tolist()
@@ -628,9 +631,9 @@ def _ledger(
             "推荐人": _objects(
                 [a if r else "" for a, r in zip(referrers, referred, strict=True)], index
             ),
-            "推荐人记": pd.Series([credited.get((r, "推荐人")) for r in rows], dtype="float64"),
+            "推荐人记": pd.Series(list(map(credited.get(REFERRER, {}).get, rows)), dtype="float64"),
             "接收人": _objects([b or "" for b in receivers], index),
-            "接收人记": pd.Series([credited.get((r, "接收人")) for r in rows], dtype="float64"),
+            "接收人记": pd.Series(list(map(credited.get(RECEIVER, {}).get, rows)), dtype="float64"),
             "来源": _objects([f"追踪表!{r}" for r in rows], index),
             "_row": pd.Series(rows, dtype="int64"),
         }
