@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import cProfile
 import datetime as dt
-import gc
 import io
 import os
 import platform
@@ -182,8 +181,9 @@ def reader_choice(book: Path, runs: int = 5) -> dict[str, float]:
 
 def profile_summary(book: Path, limit: int = 15) -> str:
     from branchkit import jobs
+    from branchkit.batch import batch_mode
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, batch_mode():  # as the CLI runs
         profiler = cProfile.Profile()
         profiler.enable()
         jobs.refresh(book, dt.date.fromisoformat(DAY), Path(tmp) / "p.xlsx")
@@ -199,7 +199,10 @@ def profile_summary(book: Path, limit: int = 15) -> str:
 
 def phase_times(book: Path, runs: int = 3) -> list[tuple[str, float]]:
     """Where the time of a refresh goes, phase by phase (in-process, median of `runs`)."""
-    samples = [_phase_times_once(book) for _ in range(runs)]
+    from branchkit.batch import batch_mode
+
+    with batch_mode():  # as the CLI runs
+        samples = [_phase_times_once(book) for _ in range(runs)]
     return [
         (name, statistics.median(sample[i][1] for sample in samples))
         for i, (name, _) in enumerate(samples[0])
@@ -213,7 +216,6 @@ def _phase_times_once(book: Path) -> list[tuple[str, float]]:
     from branchkit.render.tabs import refresh_sheets
     from branchkit.render.xlsx import build_parts
 
-    gc.disable()  # as the CLI runs (branchkit.batch)
     marks = [("start", time.perf_counter())]
     raw = dict(read_raw(book))  # waits for a sheet read on the second thread
     marks.append(("read cells (calamine, two threads)", time.perf_counter()))
@@ -228,7 +230,6 @@ def _phase_times_once(book: Path) -> list[tuple[str, float]]:
     marks.append(("sheet XML and transplant", time.perf_counter()))
     package.write(io.BytesIO())
     marks.append(("zip", time.perf_counter()))
-    gc.enable()
     return [(marks[i][0], marks[i][1] - marks[i - 1][1]) for i in range(1, len(marks))]
 
 
