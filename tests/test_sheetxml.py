@@ -9,6 +9,7 @@ import math
 import zipfile
 from xml.etree import ElementTree
 
+import numpy as np
 import openpyxl
 from branchkit.render.spec import Col, SheetSpec, Table
 from branchkit.render.xlsx import build
@@ -28,6 +29,8 @@ VALUE = st.one_of(
     TEXT,
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(-(10**6), 10**6),
+    st.integers(2**53 + 1, 2**60).filter(lambda n: float(n) != n),  # beyond a float
+    st.floats(allow_nan=False, allow_infinity=False).map(np.float64),  # pandas hands these out
     st.booleans(),
     st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)),
 )

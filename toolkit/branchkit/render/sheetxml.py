@@ -61,7 +61,9 @@ def _tail(value: Any, style: str) -> str:
         return f'"{style}/>'
     if kind is bool:
         return f'"{style} t="inlineStr">{_text("是" if value else "否")}</c>'
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):  # exact, however large
+        return f'"{style}><v>{int(value)}</v></c>'
+    if isinstance(value, float):  # a float subclass (numpy's) would repr as np.float64(...)
         return f'"{style}><v>{float(value)!r}</v></c>' if math.isfinite(value) else f'"{style}/>'
     if isinstance(value, dt.date):
         return f'"{style}><v>{_serial(value)!r}</v></c>'
