@@ -349,3 +349,16 @@ def test_week_and_day_targets_are_prorated() -> None:
         "转介数": 3.0,
         "转介成功数": 0.0,
     }  # 1 / (10/30), 0 / (4/30)
+
+
+def test_a_self_sourced_sale_stays_self_sourced_when_it_carries_a_card_number() -> None:
+    """The receiver's own sale (no referrer) that happens to carry a card's 转介编号 is 自主:
+    the card match does not make it a referral, and nobody else is credited."""
+    raw = _raw()
+    own_sale = ["R-6", "郑一", "13800000006", "2026-11-20", None, "赵六", "否", "日鑫月溢", 2]
+    raw["追踪表"] = [*TRACKING, own_sale + [None] * (len(TRACKING[0]) - len(own_sale))]
+    ledger = compute(load_book(raw, "测试支行-2026-11.xlsx"), D, "month").ledger
+    row = len(TRACKING) + 1
+    sale = ledger[ledger["_row"] == row].iloc[0]
+    assert (sale["类型"], sale["推荐人"], sale["接收人"]) == ("自主", "", "赵六")
+    assert sale["接收人记"] == 2 and sale["推荐人记"] != sale["推荐人记"]  # NaN: no referrer credit

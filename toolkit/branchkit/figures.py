@@ -623,7 +623,7 @@ def _ledger(
             "单位": _objects(sales["unit"].tolist(), index),
             "类型": _objects(
                 [
-                    "转介" if row in row_to_card else "无卡转介" if is_referred else "自主"
+                    ("转介" if row in row_to_card else "无卡转介") if is_referred else "自主"
                     for row, is_referred in zip(rows, referred, strict=True)
                 ],
                 index,
