@@ -108,7 +108,7 @@ def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
         ],
         rows.index,
     )
-    rows = _keep(rows, [isinstance(d, dt.date) and d <= day for d in rows["sale_date"]])
+    rows = _dated_rows(rows, "sale_date", day)
     rows["indicator"] = _objects([indicator_of.get(p) for p in rows["product"]], rows.index)
     rows["unit"] = _objects([unit_of.get(p, "") for p in rows["product"]], rows.index)
     return rows
@@ -173,9 +173,7 @@ def match_cards(book: Book, day: dt.date) -> tuple[dict[int, list[int]], dict[in
     and the same referrer, the tracking row's 推荐时间 0–7 days after the card's 日期 (nearest wins).
     """
     cards = book.referrals
-    tracking = book.tracking
-    known = [isinstance(d, dt.date) and d <= day for d in tracking["referred_on"]]
-    tracking = _keep(tracking, known)
+    tracking = _dated_rows(book.tracking, "referred_on", day)
     by_id: dict[str, int] = {}
     by_person: dict[tuple[str, str], list[tuple[dt.date, int, str]]] = defaultdict(list)
     for row, rid, date, customer, phone, referrer in zip(

@@ -507,12 +507,7 @@ def _no_repeats(columns: list[tuple[Any, ...]], count: int) -> bool:
 
 
 def _has_value(cells: tuple[Any, ...]) -> bool:
-    for value in cells:
-        if value is None or value == "":
-            continue
-        if not _is_blank(value):
-            return True
-    return False
+    return not all(map(_is_blank, cells))
 
 
 def _drop_repeats(
