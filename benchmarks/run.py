@@ -86,10 +86,6 @@ def run_once(command: list[str]) -> Run:
     return Run(elapsed, usage.ru_maxrss / 1024)
 
 
-def measure(command: list[str], runs: int) -> Run:
-    return summarize([run_once(command) for _ in range(runs)])
-
-
 def summarize(results: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in results), max(r.peak_mib for r in results))
 
