@@ -208,9 +208,10 @@ def phase_times(book: Path, runs: int = 3) -> list[tuple[str, float]]:
 def _phase_times_once(book: Path) -> list[tuple[str, float]]:
     from branchkit.jobs import period_figures
     from branchkit.package import replace_sheets
-    from branchkit.read import load_book, read_raw
+    from branchkit.read import load_book
     from branchkit.render.tabs import refresh_sheets
     from branchkit.render.xlsx import build_parts
+    from branchkit.source import read_raw
 
     marks = [("start", time.perf_counter())]
     raw = dict(read_raw(book))  # waits for a sheet read on the second thread

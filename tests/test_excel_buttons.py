@@ -14,7 +14,7 @@ import pytest
 from branchkit import excel, jobs, schema
 from branchkit.doctor import vba_modules
 from branchkit.macros import BUTTONS, MACRO_TEMPLATE, build_macro_template, xlwings_version
-from branchkit.read import read_raw
+from branchkit.source import read_raw
 from python_calamine import CalamineWorkbook
 
 from .conftest import MESSY, ROOT, SAMPLE

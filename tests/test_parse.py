@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from branchkit import parse
+from branchkit import parse, privacy
 from branchkit.parse import Bad
 from hypothesis import given
 from hypothesis import strategies as st
@@ -101,14 +101,14 @@ def test_phones() -> None:
     assert parse.parse_phone("138XXXX6241") == "138****6241"
     assert parse.parse_phone("010-12345678") == "010-12345678"
     assert isinstance(parse.parse_phone("1381234567"), Bad)
-    assert parse.mask_phone("13800136241") == "138****6241"
+    assert privacy.mask_phone("13800136241") == "138****6241"
     assert parse.phone_key("138****6241") == parse.phone_key("13800136241")
 
 
 def test_masking_names() -> None:
-    assert parse.mask_name("张三") == "张*"
-    assert parse.mask_name("欧阳小明") == "欧***"
-    assert parse.mask_name("") == ""
+    assert privacy.mask_name("张三") == "张*"
+    assert privacy.mask_name("欧阳小明") == "欧***"
+    assert privacy.mask_name("") == ""
 
 
 # ---------------------------------------------------------------- properties

@@ -213,7 +213,7 @@ def _same_with_nan(left: list[object], right: list[object]) -> bool:
 
 def test_generated_tabs_are_not_read_back(sample_copy: Path) -> None:
     from branchkit.jobs import refresh
-    from branchkit.read import read_raw
+    from branchkit.source import read_raw
 
     refresh(sample_copy, dt.date(2026, 11, 20))
     raw = read_raw(sample_copy)
@@ -226,12 +226,12 @@ def test_a_big_sheet_read_on_a_second_thread_gives_the_same_book(
 ) -> None:
     """Above PARALLEL_SHEET_BYTES the largest sheet is read aside; the cells must not change,
     and a failing second reader falls back to reading the sheet on the first."""
-    from branchkit import read
-    from branchkit.read import SheetsInFlight, read_raw
+    from branchkit import source
+    from branchkit.source import SheetsInFlight, read_raw
 
     plain = read_raw(SAMPLE)
     assert isinstance(plain, dict)
-    monkeypatch.setattr(read, "PARALLEL_SHEET_BYTES", 0)
+    monkeypatch.setattr(source, "PARALLEL_SHEET_BYTES", 0)
     aside = read_raw(SAMPLE)
     assert isinstance(aside, SheetsInFlight)
     assert list(aside) == list(plain) and dict(aside) == plain
@@ -239,7 +239,7 @@ def test_a_big_sheet_read_on_a_second_thread_gives_the_same_book(
     def broken(path: Path, name: str) -> object:
         raise OSError("disk went away")
 
-    monkeypatch.setattr(read, "_sheet_rows_of_file", broken)
+    monkeypatch.setattr(source, "_sheet_rows_of_file", broken)
     assert dict(read_raw(SAMPLE)) == plain
     assert load_book(read_raw(SAMPLE), str(SAMPLE)).problems == read_book(SAMPLE).problems
 

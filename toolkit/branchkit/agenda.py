@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .figures import BEHIND, REFERRALS, SUCCESSES, Figures, PersonFigures, compute_all, status_of
-from .parse import mask_name
 from .phrases import (
     CAUSES,
     MEETING_NAMES,
@@ -22,6 +21,7 @@ from .phrases import (
     SECTION_MINUTES,
     SECTION_TITLES,
 )
+from .privacy import mask_name
 from .read import Book
 from .workdays import Period, next_workday
 

@@ -96,7 +96,8 @@ def checks(book: Path | None = None) -> list[Check]:
 
 def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[Check]:
     from .problems import BookError
-    from .read import load_book, read_raw
+    from .read import load_book
+    from .source import read_raw
 
     try:
         raw = read_raw(book)

@@ -4,28 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .privacy import mask_digits
+
 ERROR = "错误"
 WARNING = "警告"
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA: Excel's column names, for cell references in messages."""
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_ref(row: int | None, col: int | None) -> str:
-    """A1-style reference; a whole row is '14', a whole column 'J', a whole sheet ''."""
-    if row and col:
-        return f"{column_letter(col)}{row}"
-    if row:
-        return str(row)
-    if col:
-        return column_letter(col)
-    return ""
 
 
 @dataclass(frozen=True)
@@ -42,8 +24,6 @@ class Problem:
     @property
     def shown_value(self) -> str:
         """The value as shown anywhere outside the input sheet: phone and ID digits masked."""
-        from .parse import mask_digits
-
         return mask_digits(self.value)
 
     @property

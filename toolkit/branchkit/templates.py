@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .problems import column_letter
+from .a1 import column_letter
 from .schema import Column, Kind, Sheet
 
 VALIDATED_ROWS = 2000  # dropdowns and formats reach this far below the header

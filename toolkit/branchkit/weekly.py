@@ -13,7 +13,7 @@ from typing import Any
 
 from .agenda import open_actions
 from .figures import Figures, compute_all
-from .parse import mask_name, mask_phone
+from .privacy import mask_name, mask_phone
 from .problems import BookError, count_levels
 from .read import Book
 from .render.spec import Chart, Col, SheetSpec, Table, Text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..figures import Figures
-from ..parse import mask_name
+from ..privacy import mask_name
 
 DIGITS = 4
 

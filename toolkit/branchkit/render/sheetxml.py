@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
-from ..problems import column_letter
+from ..a1 import column_letter
 from .grid import Grid, Placed
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)

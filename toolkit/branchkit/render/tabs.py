@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from ..figures import ROLE_GROUPS, Figures, status_of
-from ..parse import mask_phone
+from ..privacy import mask_phone
 from ..problems import ERROR
 from ..schema import GENERATED_MARK
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text

@@ -322,7 +322,7 @@ def build_parts(specs: list[SheetSpec]) -> Built:
 
 
 def grid_dimension(grid: Grid) -> str:
-    from ..problems import column_letter
+    from ..a1 import column_letter
 
     last = f"{column_letter(max(grid.n_cols, 1))}{max(grid.n_rows, 1)}"
     return "A1" if last == "A1" else f"A1:{last}"
