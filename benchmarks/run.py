@@ -206,7 +206,7 @@ def phase_times(book: Path, runs: int = 3) -> list[tuple[str, float]]:
 
 
 def _phase_times_once(book: Path) -> list[tuple[str, float]]:
-    from branchkit.jobs import period_figures
+    from branchkit.figures import compute
     from branchkit.package import replace_sheets
     from branchkit.read import load_book
     from branchkit.render.tabs import refresh_sheets
@@ -218,9 +218,9 @@ def _phase_times_once(book: Path) -> list[tuple[str, float]]:
     marks.append(("read cells (calamine, two threads)", time.perf_counter()))
     loaded = load_book(raw, str(book))
     marks.append(("parse and check cells", time.perf_counter()))
-    figures = period_figures(loaded, dt.date.fromisoformat(DAY))
+    figures = compute(loaded, dt.date.fromisoformat(DAY))
     marks.append(("figures (day, week, month)", time.perf_counter()))
-    specs = refresh_sheets(*figures)
+    specs = refresh_sheets(figures)
     marks.append(("tab contents", time.perf_counter()))
     built = build_parts(specs)
     package = replace_sheets(book.read_bytes(), built.package, set(), (), built.cells)

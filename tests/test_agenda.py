@@ -7,11 +7,14 @@ import re
 import shutil
 from pathlib import Path
 
-from branchkit.agenda import build
+from branchkit.agenda import Agenda, Host
+from branchkit.agenda import build as build_from_figures
 from branchkit.cli import main
+from branchkit.figures import compute
 from branchkit.jobs import build_agenda
-from branchkit.read import load_book, read_book
+from branchkit.read import Book, load_book, read_book
 from branchkit.render.agenda import PACKAGE_TEMPLATES, agenda_sheet, render_agenda
+from branchkit.render.text import number
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
@@ -19,6 +22,10 @@ from . import test_figures_golden as golden
 from .conftest import SAMPLE
 
 D = golden.D
+
+
+def build(book: Book, day: dt.date, meeting: str = "daily") -> Agenda:
+    return build_from_figures(book, compute(book, day), meeting)
 
 
 def _raw(**changes: list[list[object]]) -> dict[str, list[list[object]]]:
@@ -32,12 +39,17 @@ def test_branch_behind_pace_gets_the_marketing_focus_with_a_coaching_pair() -> N
     # there are two people to pair: 王五 5.9/10 = 59% coaches 赵六 56.6/100 = 57%.
     targets = [*golden.TARGETS, ["王五", "理财", 10]]
     agenda = build(load_book(_raw(目标=targets), "t-2026-11.xlsx"), D)
-    assert agenda.focus == "marketing"
-    assert agenda.behind_indicators == [("理财", "49%")]
-    assert [(p.indicator, p.coach, p.learner) for p in agenda.pairings] == [
+    assert agenda.plan.focus == "marketing"
+    assert [(i.indicator, round(i.completion, 2)) for i in agenda.plan.behind_indicators] == [
+        ("理财", 0.49)
+    ]
+    assert [(p.indicator, p.coach, p.learner) for p in agenda.plan.pairings] == [
         ("理财", "王五", "赵六")
     ]
-    assert ("赵六", "理财 57%") in agenda.behind_people
+    behind = {
+        n: [(i.indicator, round(i.completion, 2)) for i in v] for n, v in agenda.plan.behind_people
+    }
+    assert behind["赵六"] == [("理财", 0.57)]
     text = render_agenda(agenda, "txt")
     assert "营销类夕会" in text and "沟通技巧" in text and "王五 辅导 赵六" in text
 
@@ -63,19 +75,20 @@ def test_branch_on_pace_gets_the_service_focus_with_cases_and_rules() -> None:
         ["2026-11-19", "服务", "投诉", "李四", "昨天的投诉", "", "", ""],
     ]
     agenda = build(load_book(_raw(目标=targets, 案例=cases), "t-2026-11.xlsx"), D)
-    assert agenda.focus == "service"
-    assert [c.description for c in agenda.cases] == ["大额取现未二次核实"]  # only the day's cases
-    assert agenda.cases[0].remedy == "5万元以上二次核实" and agenda.cases[0].owner == "何平"
-    assert (
-        agenda.training_topic == "运营规范：大额取现未二次核实"
-    )  # the day's risk case is the lesson
-    assert "服务和运营类夕会" in render_agenda(agenda, "md")
+    assert agenda.plan.focus == "service"
+    cases = agenda.plan.cases
+    assert [c.description for c in cases] == ["大额取现未二次核实"]  # only the day's cases
+    assert cases[0].remedy == "5万元以上二次核实" and cases[0].owner == "何平"
+    # the day's risk case is the lesson
+    assert (agenda.training.source, agenda.training.topic) == ("risk_case", "大额取现未二次核实")
+    text = render_agenda(agenda, "md")
+    assert "服务和运营类夕会" in text and "运营规范：大额取现未二次核实" in text
 
 
 def test_a_day_with_no_cases_says_so() -> None:
     targets = [["对象", "指标", "目标值"], ["网点", "理财", 100]]
     agenda = build(load_book(_raw(目标=targets), "t-2026-11.xlsx"), D)
-    assert agenda.focus == "service" and agenda.cases == []
+    assert agenda.plan.focus == "service" and agenda.plan.cases == []
     assert "本期没有登记服务、运营案例" in render_agenda(agenda, "txt")
 
 
@@ -83,37 +96,50 @@ def test_host_falls_back_when_the_supervisor_is_not_on_duty() -> None:
     checklist = [["日期", "客流量", "当班人员"], ["2026-11-20", 120, "李四、王五、赵六"]]
     settings = [*golden.SETTINGS, ["夕会主持人", "王五"]]
     agenda = build(load_book(_raw(每日清单=checklist, 设置=settings), "t-2026-11.xlsx"), D)
-    assert (agenda.host, agenda.attendees) == ("王五", ["李四", "王五", "赵六"])
+    assert (agenda.host.name, agenda.attendees) == ("王五", ["李四", "王五", "赵六"])
     nobody = build(load_book(_raw(每日清单=checklist), "t-2026-11.xlsx"), D)
-    assert nobody.host == "（待指定）" and "指定主持人" in nobody.host_note
+    assert (nobody.host.name, nobody.host.kind) == ("", "missing")
+    assert (
+        "主持人：（待指定）（厅堂主管不在岗：请支行行长或零售副行长指定主持人）"
+        in render_agenda(nobody, "txt")
+    )
     present = build(
         load_book(
             _raw(每日清单=[["日期", "当班人员"], ["2026-11-20", "周敏 李四"]]), "t-2026-11.xlsx"
         ),
         D,
     )
-    assert present.host == "周敏"
+    assert present.host == Host("周敏", "supervisor")
 
 
 def test_a_holiday_with_no_activity_still_gives_an_agenda() -> None:
     sunday = dt.date(2026, 11, 22)
     agenda = build(load_book(golden._raw(), "t-2026-11.xlsx"), sunday)
-    assert agenda.no_activity
+    assert agenda.summary.no_activity
     text = render_agenda(agenda, "txt")
     assert "今日没有业务数据" in text
     assert "四、次日工作目标及任务布置" in text
 
 
+def _trends(agenda: Agenda) -> dict[str, list[tuple[str, str]]]:
+    """Each trend line as the agenda prints it: 理财（万元） -> [(11-16, 0), ...]."""
+    return {
+        f"{t.indicator}（{t.unit}）": [(label, number(value)) for label, value in t.points]
+        for t in agenda.summary.trends
+    }
+
+
 def test_weekly_and_monthly_meetings_cover_their_period_with_trends_and_stars() -> None:
     book = load_book(golden._raw(), "t-2026-11.xlsx")
     weekly = build(book, D, "weekly")
-    assert (weekly.meeting_name, weekly.minutes, weekly.period_label) == (
+    assert (weekly.meeting_name, weekly.minutes, weekly.period.start) == (
         "周例会",
         (5, 10, 10, 5),
-        "11-16 至 11-20",
+        dt.date(2026, 11, 16),
     )
-    assert set(weekly.stars) == {"每日之星", "每周之星", "每月之星"}
-    trend = dict(weekly.trends)
+    assert "11-16 至 11-20" in render_agenda(weekly, "txt")
+    assert set(weekly.summary.stars) == {"day", "week", "month"}
+    trend = _trends(weekly)
     # 理财 sales in the week: only row 7 (8 万元 on 11-18). Cards: 11-16, 11-19, 11-20.
     assert trend["理财（万元）"] == [
         ("11-16", "0"),
@@ -130,13 +156,13 @@ def test_weekly_and_monthly_meetings_cover_their_period_with_trends_and_stars() 
         ("11-20", "1"),
     ]
     monthly = build(book, D, "monthly")
-    assert monthly.meeting_name == "月例会" and monthly.section_titles[0] == "本月工作总结"
+    assert monthly.meeting_name == "月例会" and "一、本月工作总结" in render_agenda(monthly, "txt")
     # Month buckets are ISO weeks: 11-01 (a Sunday) alone, then Monday to Sunday.
-    assert [label for label, _ in dict(monthly.trends)["理财（万元）"]][:2] == [
+    assert [label for label, _ in _trends(monthly)["理财（万元）"]][:2] == [
         "11-01~11-01",
         "11-02~11-08",
     ]
-    assert dict(monthly.trends)["理财（万元）"][1] == (
+    assert _trends(monthly)["理财（万元）"][1] == (
         "11-02~11-08",
         "30",
     )  # 20 on 11-02, 10 on 11-08
@@ -246,7 +272,7 @@ def test_cli_markdown_to_stdout_and_file(sample_copy: Path, tmp_path: Path) -> N
 
 def test_no_targets_says_so_instead_of_judging_the_pace() -> None:
     agenda = build(load_book(_raw(目标=[["对象", "指标", "目标值"]]), "t-2026-11.xlsx"), D)
-    assert agenda.focus == "none"
+    assert agenda.plan.focus == "none"
     text = render_agenda(agenda, "txt")
     assert "还没有设定目标" in text and "营销进度良好" not in text
     assert "未设目标，没有明日目标" in text

@@ -13,6 +13,7 @@ import pytest
 from branchkit.figures import compute
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
+from branchkit.vocab import OWN, REFERRED, UNVERIFIED
 
 D = dt.date(2026, 11, 20)
 SETTINGS = [
@@ -230,7 +231,7 @@ def _raw(mode: str = "分润") -> dict[str, list[list[object]]]:
 def month() -> dict:
     book = load_book(_raw(), "测试支行-2026-11.xlsx")
     assert [p for p in book.problems if p.level == "错误"] == []
-    return figures_json(compute(book, D, "month"))
+    return figures_json(compute(book, D), "month")
 
 
 def person(data: dict, name: str) -> dict:
@@ -301,14 +302,16 @@ def test_follow_ups_due_by_next_work_day(month: dict) -> None:
 
 
 def test_ledger_and_tomorrow_and_quality() -> None:
-    figures = compute(load_book(_raw(), "测试支行-2026-11.xlsx"), D, "month")
-    ledger = figures.ledger
-    assert list(ledger["_row"]) == [2, 3, 4, 5, 6, 7]  # row 9 is after D
-    assert list(ledger["类型"]) == ["转介", "转介", "转介", "转介", "自主", "无卡转介"]
-    assert ledger["金额或数量"].sum() == pytest.approx(74.0)
-    assert ledger[["推荐人记", "接收人记"]].sum().sum() == pytest.approx(74.0)
+    figures = compute(load_book(_raw(), "测试支行-2026-11.xlsx"), D)
+    ledger = figures.month.ledger
+    assert [s.row for s in ledger] == [2, 3, 4, 5, 6, 7]  # row 9 is after D
+    assert [s.kind for s in ledger] == [REFERRED, REFERRED, REFERRED, REFERRED, OWN, UNVERIFIED]
+    assert sum(s.amount for s in ledger) == pytest.approx(74.0)
+    assert sum((s.referrer_credit or 0) + (s.receiver_credit or 0) for s in ledger) == (
+        pytest.approx(74.0)
+    )
     # Work days left after 11-20 in November: 23–27 and 30 = 6.
-    tomorrow = {(t["对象"], t["指标"]): t["明日目标"] for t in figures.tomorrow}
+    tomorrow = {(t.subject, t.indicator): round(t.tomorrow, 4) for t in figures.tomorrow}
     assert tomorrow == {
         ("网点", "理财"): 12.8333,
         ("李四", "转介数"): 0.8333,
@@ -316,35 +319,28 @@ def test_ledger_and_tomorrow_and_quality() -> None:
         ("王五", "信用卡"): 0.8833,
         ("赵六", "理财"): 7.2333,
     }
-    assert figures.collaboration_share == pytest.approx(43 / 73)  # 20 + 10 + 5 + 8 of 73 万元
-    receivers = {r["接收人"]: r for r in figures.receiver_quality}
-    assert receivers["赵六"] == {
-        "接收人": "赵六",
-        "接收数": 5,
-        "跟进数": 3,
-        "成交数": 2,
-        "转化率": 0.4,
-        "平均首次跟进天数": 0.33,
-    }
-    quality = {r["推荐人"]: r for r in figures.referrer_quality}
-    assert quality["李四"]["现场推荐率"] == 0.8 and quality["李四"]["现场达成率"] == 0.4
-    assert (
-        quality["李四"]["达成金额(万元)"] == 35.0
-    )  # cards 2, 3, 4 (the 5 万元 row; the card is 张)
+    assert figures.month.collaboration_share == pytest.approx(43 / 73)  # 20 + 10 + 5 + 8 of 73 万元
+    receivers = {r.name: r for r in figures.month.receivers}
+    zhao = receivers["赵六"]
+    assert (zhao.received, zhao.followed, zhao.closed, zhao.conversion) == (5, 3, 2, 0.4)
+    assert zhao.first_contact_days == pytest.approx(1 / 3)  # 0, 1 and 0 days
+    quality = {r.name: r for r in figures.month.referrers}
+    assert quality["李四"].on_site_rate == 0.8 and quality["李四"].closed_on_site_rate == 0.4
+    assert quality["李四"].amount == 35.0  # cards 2, 3, 4 (the 5 万元 row; the card is 张)
 
 
 def test_both_credited_in_double_mode() -> None:
-    data = figures_json(compute(load_book(_raw("双计"), "测试支行-2026-11.xlsx"), D, "month"))
+    data = figures_json(compute(load_book(_raw("双计"), "测试支行-2026-11.xlsx"), D), "month")
     assert person(data, "李四")["业绩"] == {"理财": 35.0, "信用卡": 1.0}
     assert person(data, "赵六")["业绩"] == {"理财": 68.0}  # 20 + 10 + 30 + 8
 
 
 def test_week_and_day_targets_are_prorated() -> None:
     book = load_book(_raw(), "测试支行-2026-11.xlsx")
-    week = figures_json(compute(book, D, "week"))
+    week = figures_json(compute(book, D), "week")
     assert week["期间"] == "周" and week["时间进度"] == 1.0
     assert person(week, "赵六")["完成率"] == {"理财": 0.336}  # 5.6 / (100 × 5/30)
-    day = figures_json(compute(book, D, "day"))
+    day = figures_json(compute(book, D), "day")
     assert person(day, "李四")["完成率"] == {
         "转介数": 3.0,
         "转介成功数": 0.0,
@@ -357,8 +353,8 @@ def test_a_self_sourced_sale_stays_self_sourced_when_it_carries_a_card_number() 
     raw = _raw()
     own_sale = ["R-6", "郑一", "13800000006", "2026-11-20", None, "赵六", "否", "日鑫月溢", 2]
     raw["追踪表"] = [*TRACKING, own_sale + [None] * (len(TRACKING[0]) - len(own_sale))]
-    ledger = compute(load_book(raw, "测试支行-2026-11.xlsx"), D, "month").ledger
+    ledger = compute(load_book(raw, "测试支行-2026-11.xlsx"), D).month.ledger
     row = len(TRACKING) + 1
-    sale = ledger[ledger["_row"] == row].iloc[0]
-    assert (sale["类型"], sale["推荐人"], sale["接收人"]) == ("自主", "", "赵六")
-    assert sale["接收人记"] == 2 and sale["推荐人记"] != sale["推荐人记"]  # NaN: no referrer credit
+    sale = next(s for s in ledger if s.row == row)
+    assert (sale.kind, sale.referrer, sale.receiver) == (OWN, "", "赵六")
+    assert sale.receiver_credit == 2 and sale.referrer_credit is None  # no referrer credit

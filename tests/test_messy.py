@@ -41,27 +41,27 @@ def test_every_planted_problem_is_reported_at_its_cell() -> None:
 
 def test_messy_values_that_are_only_untidy_are_read() -> None:
     book = read_book(MESSY)
-    referrals = book.referrals.set_index("row")
-    assert referrals.loc[3, "referrer"] == "李四"  # '李 四'
-    assert referrals.loc[3, "phone"] == "13912345678"  # '139 1234 5678'
-    assert referrals.loc[3, "on_site"] is True  # √
-    assert str(referrals.loc[4, "date"]) == "2026-11-04"  # 11月4日 in a November workbook
-    assert 6 not in referrals.index  # the duplicate is counted once
-    assert referrals.loc[7, "customer"] == '=HYPERLINK("http://x")'  # kept as text
-    tracking = book.tracking.set_index("row")
-    assert tracking.loc[2, "amount"] == 20.0  # 20万 of a 万元 product
-    assert tracking.loc[2, "phone"] == "138****6241"
-    assert tracking.loc[6, "amount"] == 1.0  # 1张
-    assert str(tracking.loc[7, "referred_on"]) == "2026-11-06"  # Excel serial 46332
-    assert book.targets.set_index("row").loc[3, "target"] == 50.0  # 50万 of 理财 (万元)
-    assert book.daily.set_index("row").loc[3, "served"] == 12  # 十二
-    assert book.checklist.loc[0, "on_duty"] == ["李四", "王五", "赵六"]
+    referrals = book.referrals
+    assert referrals.at_row(3)["referrer"] == "李四"  # '李 四'
+    assert referrals.at_row(3)["phone"] == "13912345678"  # '139 1234 5678'
+    assert referrals.at_row(3)["on_site"] is True  # √
+    assert str(referrals.at_row(4)["date"]) == "2026-11-04"  # 11月4日 in a November workbook
+    assert 6 not in referrals["row"]  # the duplicate is counted once
+    assert referrals.at_row(7)["customer"] == '=HYPERLINK("http://x")'  # kept as text
+    tracking = book.tracking
+    assert tracking.at_row(2)["amount"] == 20.0  # 20万 of a 万元 product
+    assert tracking.at_row(2)["phone"] == "138****6241"
+    assert tracking.at_row(6)["amount"] == 1.0  # 1张
+    assert str(tracking.at_row(7)["referred_on"]) == "2026-11-06"  # Excel serial 46332
+    assert book.targets.at_row(3)["target"] == 50.0  # 50万 of 理财 (万元)
+    assert book.daily.at_row(3)["served"] == 12  # 十二
+    assert book.checklist["on_duty"][0] == ["李四", "王五", "赵六"]
     assert book.settings.share == 0.3  # 三成 is not understood, so the default holds
-    assert list(referrals.index) == [2, 3, 4, 5, 7, 9]  # row 6 repeats row 2, row 8 is empty
-    assert referrals.loc[9, "need"] == "基金"
+    assert referrals["row"] == [2, 3, 4, 5, 7, 9]  # row 6 repeats row 2, row 8 is empty
+    assert referrals.at_row(9)["need"] == "基金"
     # 产品 has Traditional headers (產品名稱, 指標, 單位); 每日清单's columns are reordered.
     assert list(book.products["product"]) == ["乾元—日鑫月溢", "龙卡信用卡"]
-    assert (book.checklist.loc[0, "traffic"], str(book.checklist.loc[0, "date"])) == (
+    assert (book.checklist["traffic"][0], str(book.checklist["date"][0])) == (
         120,
         "2026-11-02",
     )

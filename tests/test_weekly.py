@@ -261,8 +261,10 @@ def test_the_weekly_button_saves_beside_the_workbook_and_sends(
 
 
 def test_weekly_lists_the_actions_open_at_the_end_of_the_week() -> None:
+    from branchkit.figures import compute
     from branchkit.read import load_book
-    from branchkit.weekly import build, weekly_sheets
+    from branchkit.render.weekly import weekly_sheets
+    from branchkit.weekly import as_of, build
 
     from .test_figures_golden import _raw
 
@@ -274,6 +276,6 @@ def test_weekly_lists_the_actions_open_at_the_end_of_the_week() -> None:
         ["2026-11-25", "下周才提出", "赵六", "2026-11-30", "未完成"],
     ]
     book = load_book(raw, "测试支行-2026-11.xlsx")
-    sheet = weekly_sheets(build(book, "2026-W47"), book)[-1]
+    sheet = weekly_sheets(build(book, compute(book, as_of("2026-W47")), "2026-W47"))[-1]
     actions = sheet.blocks[-1]
     assert [row[1] for row in actions.rows] == ["本周提出，未完成"]  # week ends 11-22

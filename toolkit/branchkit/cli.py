@@ -221,8 +221,7 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
     from .read import read_book
     from .render.report import figures_json
 
-    figures = compute(read_book(book), _day(day), period)
-    data = figures_json(figures)
+    data = figures_json(compute(read_book(book), _day(day)), period)
     if as_json:
         _json_out(data)
         return
@@ -349,15 +348,12 @@ def weekly(
     template_dir: Path | None,
 ) -> None:
     """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml。"""
-    from . import mail
-    from . import weekly as weekly_book
+    from . import jobs, mail
     from .read import read_book
+    from .weekly import week_label
 
     loaded = read_book(book)
-    data = weekly_book.build(loaded, week or weekly_book.week_label(dt.date.today()))
-    written = weekly_book.write_workbook(
-        data, loaded, out or weekly_book.default_output(book, data)
-    )
+    data, written = jobs.weekly(loaded, week or week_label(dt.date.today()), out)
     click.echo(f"周报已生成：{written}")
     if not (send_mail or eml):
         return

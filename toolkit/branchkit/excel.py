@@ -92,11 +92,13 @@ def control_date(book: Any, today: dt.date | None = None) -> dt.date:
 
 
 def control_meeting(book: Any) -> str:
+    from .vocab import DAILY, meeting_kind
+
     control = _control(book)
     if control is None:
-        return "daily"
+        return DAILY
     value = control.range(schema.CONTROL_MEETING_CELL).value
-    return schema.MEETING_KINDS.get(str(value or "").strip(), "daily")
+    return meeting_kind(str(value or "")) or DAILY
 
 
 # ---------------------------------------------------------------- writing generated sheets
@@ -230,10 +232,19 @@ def _agenda_job(book: Any) -> str:
 
 
 def _weekly_job(book: Any) -> str:
-    from .weekly import send_from_book
+    """This week's workbook beside the branch workbook, sent to 设置's recipients."""
+    from . import mail
+    from .jobs import weekly
+    from .weekly import week_label
 
     loaded = load_book(raw_book(book), book.fullname)
-    return send_from_book(loaded, control_date(book))
+    data, out = weekly(loaded, week_label(control_date(book)))
+    recipients = list(loaded.settings.mail_to)
+    if not recipients:
+        return f"周报已保存：{out.name}；设置中没有“邮件收件人”，未发送"
+    message = mail.weekly_message(data, out, recipients, mail.sender(loaded.settings))
+    mail.send(message, mail.smtp_config(loaded.settings))
+    return f"周报已保存并发送给 {len(recipients)} 位收件人：{out.name}"
 
 
 def refresh() -> str:

@@ -1,27 +1,47 @@
 """Every figure of SPEC §3, from typed tables, a date D and the settings. Pure: no files, no clock.
 
-The flow: sales are credited to people (分润 or 双计), cards are matched to tracking rows
-(转介编号, else same customer + referrer within 7 days), and per-person figures for the day,
-week and month are compared with prorated targets. Rankings, stars, follow-ups and tomorrow's
-targets are read off those.
+The flow: cards are matched to tracking rows (`matching`), sales are credited to people
+(`credit`), every row is added into its day once (`_DayTotals`), and per-person figures for the
+day, the week to date and the month to date are compared with prorated targets. Rankings, stars,
+follow-ups and tomorrow's targets are read off those. Everything leaves as small records with
+English fields; Chinese appears only where the records are shown (render/, templates).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from .parse import phone_key
+from .catalogue import Catalogue
+from .credit import Sale, sales_of
+from .matching import (
+    Matches,
+    NotFollowed,
+    Unverified,
+    dated_on_or_before,
+    match_cards,
+    not_followed,
+    unverified,
+)
 from .problems import Problem
 from .read import Book
-from .schema import BRANCH_TARGET
+from .schema import BRANCH_TARGET, REFERRAL_INDICATORS
+from .settings import Settings
+from .vocab import (
+    AHEAD,
+    ASSISTANTS,
+    BEHIND,
+    DAY,
+    MONTH,
+    ON_PACE,
+    PERIOD_KINDS,
+    ROLE_GROUPS,
+    SERVICE,
+    WEEK,
+    role_group,
+)
 from .workdays import (
     Period,
     days_between,
@@ -31,21 +51,12 @@ from .workdays import (
     time_progress,
 )
 
-MATCH_WINDOW_DAYS = 7  # SPEC §3: the tracking row's 推荐时间 0–7 days after the card's 日期
-REFERRALS, SUCCESSES = "转介数", "转介成功数"
-AHEAD, ON_PACE, BEHIND = "超出进度", "正常进度", "低于进度"
+REFERRALS, SUCCESSES = REFERRAL_INDICATORS
 STAR_CAP = 2.0  # one indicator far over target cannot carry a star on its own
-
-# Roles ranked together, and the figure they are ranked by (SPEC §3 Rankings).
-ROLE_GROUPS: dict[str, tuple[tuple[str, ...], str]] = {
-    "客户助理/柜员": (("客户助理", "柜员"), "转介成功数"),
-    "大堂经理/服务经理": (("大堂经理", "服务经理"), "自主销售+转介数"),
-    "理财经理/客户经理": (("理财经理", "客户经理"), "记分业绩(万元)"),
-}
 
 
 def status_of(completion: float | None, progress: float, tolerance: float) -> str | None:
-    """超出/正常/低于进度: completion against time progress, within the tolerance (SPEC §3)."""
+    """ahead / on_pace / behind: completion against time progress, within the tolerance."""
     if completion is None:
         return None
     gap = completion - progress
@@ -66,175 +77,17 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
     return [None if v is None else first_place[round(v, 9)] for v in values]
 
 
-def _objects(values: list[Any], index: pd.Index) -> pd.Series:
-    """A plain object column: pandas 3 would infer its string dtype, which iterates far slower."""
-    return pd.Series(values, index=index, dtype=object)
-
-
-def _keep(table: pd.DataFrame, mask: list[bool]) -> pd.DataFrame:
-    """Rows where mask is true (a plain list would select columns when it is empty)."""
-    return table.loc[np.asarray(mask, dtype=bool)]
-
-
-def _dated_rows(table: pd.DataFrame, column: str, last: dt.date) -> pd.DataFrame:
-    """The rows whose `column` holds a date on or before `last`: one comparison per cell over
-    100,000 rows, before any record is built for the few that pass."""
-    dates = table[column].tolist()
-    return table.iloc[[i for i, d in enumerate(dates) if isinstance(d, dt.date) and d <= last]]
-
-
 def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-# ---------------------------------------------------------------- sales and credit
-
-
-def sales_table(book: Book, day: dt.date) -> pd.DataFrame:
-    """Tracking rows that are sales (product and amount > 0), dated on or before D."""
-    tracking = book.tracking
-    indicator_of: dict[str, str] = {}
-    unit_of: dict[str, str] = {}
-    for product, indicator, unit in zip(
-        book.products["product"], book.products["indicator"], book.products["unit"], strict=True
-    ):
-        if product and product not in indicator_of:
-            indicator_of[product], unit_of[product] = indicator, unit or ""
-    rows = tracking[tracking["product"].notna() & (tracking["amount"] > 0)].copy()
-    rows["sale_date"] = _objects(
-        [
-            c if isinstance(c, dt.date) else r
-            for c, r in zip(rows["closed_on"], rows["referred_on"], strict=True)
-        ],
-        rows.index,
-    )
-    rows = _dated_rows(rows, "sale_date", day)
-    rows["indicator"] = _objects([indicator_of.get(p) for p in rows["product"]], rows.index)
-    rows["unit"] = _objects([unit_of.get(p, "") for p in rows["product"]], rows.index)
-    return rows
-
-
-REFERRER, RECEIVER = "推荐人", "接收人"  # a credit's role in its sale
-
-
-def credits_for(sales: pd.DataFrame, share: float, mode: str) -> pd.DataFrame:
-    """One row per person credited for a sale: person, role, indicator, amount, sale_row,
-    sale_date. 分润: referrer r×A, receiver (1−r)×A; 双计: both A; self-sourced: receiver A
-    (SPEC §3). Built column-wise: a parent branch's month has 150,000 credits."""
-    counted = _keep(sales, [bool(i) for i in sales["indicator"]])  # not in 产品: none (SPEC §8)
-    referrers = counted["referrer"].tolist()
-    receivers = counted["receiver"].tolist()
-    referred = np.array(
-        [bool(a) and a != b for a, b in zip(referrers, receivers, strict=True)], dtype=bool
-    )
-    received = np.array([bool(b) for b in receivers], dtype=bool)
-    amount = counted["amount"].to_numpy(dtype="float64")
-    split = mode == "分润"
-    to_referrer = amount * share if split else amount
-    to_receiver = np.where(referred, amount * (1 - share), amount) if split else amount
-
-    def part(role: str, who: str, keep: np.ndarray, amounts: np.ndarray) -> pd.DataFrame:
-        rows = counted.loc[keep]
-        return pd.DataFrame(
-            {
-                "person": rows[who].to_numpy(dtype=object),
-                "role": role,
-                "indicator": rows["indicator"].to_numpy(dtype=object),
-                "amount": amounts[keep],
-                "sale_row": rows["row"].to_numpy(dtype="int64"),
-                "sale_date": rows["sale_date"].to_numpy(dtype=object),
-            }
-        )
-
-    return pd.concat(
-        [
-            part(REFERRER, "referrer", referred, to_referrer),
-            part(RECEIVER, "receiver", received, to_receiver),
-        ],
-        ignore_index=True,
-    )
-
-
-# ---------------------------------------------------------------- cards <-> tracking
-
-
-def card_ids(referrals: pd.DataFrame) -> list[str]:
-    """A card's 转介编号, or R-<row> when staff left it empty (shown, never written back)."""
-    return [
-        rid if rid else f"R-{row:04d}"
-        for rid, row in zip(referrals["referral_id"], referrals["row"], strict=True)
-    ]
-
-
-def match_cards(book: Book, day: dt.date) -> tuple[dict[int, list[int]], dict[int, int]]:
-    """Card row -> tracking rows, and tracking row -> card row, as known on D.
-
-    转介编号 first when both rows carry one; otherwise the same customer (name and phone digits)
-    and the same referrer, the tracking row's 推荐时间 0–7 days after the card's 日期 (nearest wins).
-    """
-    cards = book.referrals
-    tracking = _dated_rows(book.tracking, "referred_on", day)
-    by_id: dict[str, int] = {}
-    by_person: dict[tuple[str, str], list[tuple[dt.date, int, str]]] = defaultdict(list)
-    for row, rid, date, customer, phone, referrer in zip(
-        cards["row"],
-        cards["referral_id"],
-        cards["date"],
-        cards["customer"],
-        cards["phone"],
-        cards["referrer"],
-        strict=True,
-    ):
-        if rid:
-            by_id.setdefault(rid, row)
-        if isinstance(date, dt.date) and customer and referrer:
-            by_person[(customer, referrer)].append((date, row, phone_key(phone)))
-    by_referral_id = list(map(by_id.get, tracking["referral_id"]))  # None: no id, or unknown
-    rows = tracking["row"].tolist()
-    unmatched = [i for i, card in enumerate(by_referral_id) if card is None]
-    if unmatched:
-        customers, referrers, dates, phones = (
-            tracking[c].tolist() for c in ("customer", "referrer", "referred_on", "phone")
-        )
-        for i in unmatched:
-            by_referral_id[i] = _card_by_person(
-                by_person, customers[i], referrers[i], dates[i], phones[i]
-            )
-    card_to_rows: dict[int, list[int]] = defaultdict(list)
-    row_to_card: dict[int, int] = {}
-    for row, card in zip(rows, by_referral_id, strict=True):
-        if card is not None:
-            card_to_rows[card].append(row)
-            row_to_card[row] = card
-    return dict(card_to_rows), row_to_card
-
-
-def _card_by_person(
-    by_person: Mapping[tuple[str, str], list[tuple[dt.date, int, str]]],
-    customer: str | None,
-    referrer: str | None,
-    referred_on: dt.date,
-    phone: str | None,
-) -> int | None:
-    """The nearest earlier card of the same customer and referrer, within the window."""
-    if not customer or not referrer:
-        return None
-    key = phone_key(phone)
-    # Phone digits must agree when both forms have them; one left blank still matches.
-    candidates = [
-        ((referred_on - date).days, card_row)
-        for date, card_row, card_key in by_person.get((customer, referrer), [])
-        if 0 <= (referred_on - date).days <= MATCH_WINDOW_DAYS
-        and (not key or not card_key or key == card_key)
-    ]
-    return min(candidates)[1] if candidates else None
-
-
-# ---------------------------------------------------------------- per person
+# ---------------------------------------------------------------- records
 
 
 @dataclass
 class PersonFigures:
+    """One person's (or, named 网点, the branch's) figures for one period."""
+
     name: str
     role: str
     referrals: int = 0  # cards made in the period
@@ -245,14 +98,15 @@ class PersonFigures:
     referred_amount: float = 0.0  # 万元 achieved from their cards
     own_sales: int = 0  # 自主销售 from 每日数据
     credited: dict[str, float] = field(default_factory=dict)
-    targets: dict[str, float] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)  # monthly
     completion: dict[str, float] = field(default_factory=dict)
-    status: dict[str, str] = field(default_factory=dict)
-    overall: float | None = None
+    status: dict[str, str] = field(default_factory=dict)  # indicator -> ahead/on_pace/behind
+    overall: float | None = None  # 综合完成率: the plain mean of completion
+    overall_status: str | None = None
     rank: int | None = None
     star_score: float | None = None
-    group: str = ""
-    primary: float | None = None
+    group: str = ""  # vocab.ROLE_GROUPS key
+    primary: float | None = None  # the group's ranking figure
     group_rank: int | None = None
     money: float = 0.0  # credited amount over indicators counted in 万元 (units never mixed)
 
@@ -268,50 +122,224 @@ class PersonFigures:
         return self.credited.get(indicator, 0.0)
 
 
+@dataclass(frozen=True)
+class ReferrerQuality:
+    name: str
+    role: str
+    referrals: int
+    followed: int
+    follow_rate: float | None
+    successes: int
+    success_rate: float | None
+    on_site_rate: float | None
+    closed_on_site_rate: float | None
+    amount: float  # 万元 achieved from their cards
+
+
+@dataclass(frozen=True)
+class ReceiverQuality:
+    name: str
+    received: int
+    followed: int
+    closed: int
+    conversion: float | None
+    first_contact_days: float | None  # average; None where no row says (never a fake 0)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A tracking row whose 建议下次联系时间 is due by the next work day (SPEC §3)."""
+
+    receiver: str
+    customer: str
+    phone: str
+    due: dt.date
+    overdue: bool
+    days_overdue: int
+    product: str
+    note: str
+    row: int
+
+
+@dataclass(frozen=True)
+class TomorrowTarget:
+    subject: str  # a name, or 网点
+    indicator: str
+    target: float  # monthly
+    actual: float  # month to date
+    tomorrow: float  # (target − actual) ÷ remaining days, never negative
+
+
 @dataclass
-class Figures:
-    branch: str
-    day: dt.date
+class PeriodFigures:
+    """The figures of one period: the day, the week to date or the month to date."""
+
+    kind: str  # vocab.DAY / WEEK / MONTH
     period: Period
     time_progress: float  # of the period's target (1.0 for day and week: targets are prorated)
-    month_progress: float
     people: list[PersonFigures]
-    branch_figures: PersonFigures
-    ledger: pd.DataFrame
-    referrer_quality: list[dict[str, Any]]
-    receiver_quality: list[dict[str, Any]]
+    branch: PersonFigures
+    ledger: list[Sale]
+    referrers: list[ReferrerQuality]
+    receivers: list[ReceiverQuality]
     collaboration_share: float | None  # share of sales amount (万元) that came through referrals
-    not_followed: list[dict[str, Any]]
-    unverified: list[dict[str, Any]]
-    follow_ups: list[dict[str, Any]]
-    stars: dict[str, list[str]]
-    tomorrow: list[dict[str, Any]]
+
+
+@dataclass
+class Figures:
+    """Everything computed for D: three periods and what is shared between them."""
+
+    branch: str
+    date: dt.date
+    settings: Settings
+    catalogue: Catalogue
+    month_progress: float
+    periods: dict[str, PeriodFigures]
+    stars: dict[str, list[str]]  # vocab period kind -> names
+    follow_ups: list[FollowUp]
+    not_followed: list[NotFollowed]
+    unverified: list[Unverified]
+    tomorrow: list[TomorrowTarget]
     problems: list[Problem]
-    settings: Any = None
+    next_workday: dt.date
+    sold_by_day: dict[tuple[dt.date, str], float]  # (date, indicator) -> the branch's sales
+    cards_by_day: dict[dt.date, int]  # referral cards made
+
+    def period(self, kind: str) -> PeriodFigures:
+        return self.periods[kind]
+
+    @property
+    def month(self) -> PeriodFigures:
+        return self.periods[MONTH]
+
+    @property
+    def week(self) -> PeriodFigures:
+        return self.periods[WEEK]
+
+    @property
+    def today(self) -> PeriodFigures:
+        return self.periods[DAY]
 
 
-def _workday_overrides(book: Book) -> dict[dt.date, bool]:
-    cal = book.work_calendar
+# ---------------------------------------------------------------- each row into its day, once
+
+
+@dataclass(slots=True)
+class _CardsOfDay:
+    """One referrer's cards of one day, and what came of them."""
+
+    made: int = 0
+    followed: int = 0
+    won: int = 0
+    won_on_site: int = 0
+    amount: float = 0.0  # 万元 achieved
+    on_site: int = 0
+
+
+@dataclass
+class _DayTotals:
+    """Each input row added into its day once; a period's figures add up its days. Day, week and
+    month then cost one pass over a parent branch's 150,000 rows instead of three."""
+
+    cards: dict[tuple[dt.date, str], _CardsOfDay] = field(default_factory=dict)  # by referrer
+    # (date, person, indicator) -> credited amount
+    credited: dict[tuple[dt.date, str, str], float] = field(default_factory=dict)
+    # (date, indicator) -> the branch's sales
+    sold: dict[tuple[dt.date, str], float] = field(default_factory=dict)
+    own_sales: dict[tuple[dt.date, str], int] = field(default_factory=dict)  # 每日数据 自主销售
+    # (date, receiver) -> [cards received, followed, closed, first-follow-up days summed]
+    received: dict[tuple[dt.date, str], list[int]] = field(default_factory=dict)
+    money: dict[dt.date, list[float]] = field(default_factory=dict)  # [万元 sold, of it referred]
+
+
+def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
+    totals = _DayTotals()
+    first_contact = dict(book.tracking.zip("row", "referred_on"))
+    # What each sale row brings its card: 万元 achieved, and whether it closed on site.
+    sale_money = {s.row: (s.amount if s.unit == "万元" else 0.0, s.closed_on_site) for s in sales}
+    card_to_rows = matches.card_to_rows
+    for row, date, referrer, receiver, on_site in book.referrals.zip(
+        "row", "date", "referrer", "receiver", "on_site"
+    ):
+        if not isinstance(date, dt.date):
+            continue
+        rows = card_to_rows.get(row)
+        won = [sale_money[r] for r in rows if r in sale_money] if rows else None
+        if referrer:
+            made = totals.cards.get((date, referrer))
+            if made is None:
+                made = totals.cards[(date, referrer)] = _CardsOfDay()
+            made.made += 1
+            made.on_site += bool(on_site)
+            if rows:
+                made.followed += 1
+            if won:
+                made.won += 1
+                made.won_on_site += any(closed for _, closed in won)
+                made.amount += sum(money for money, _ in won)
+        if receiver:
+            got = totals.received.setdefault((date, receiver), [0, 0, 0, 0])
+            got[0] += 1
+            if rows:
+                got[1] += 1
+                got[3] += (min(first_contact[r] for r in rows) - date).days
+                got[2] += bool(won)
+    credited = totals.credited
+    for sale in sales:
+        indicator, date = sale.indicator, sale.date
+        if indicator:
+            key = (date, indicator)
+            totals.sold[key] = totals.sold.get(key, 0.0) + sale.amount
+            for person, amount in (
+                (sale.referrer, sale.referrer_credit),
+                (sale.receiver, sale.receiver_credit),
+            ):
+                if amount is not None:
+                    person_key = (date, person, indicator)
+                    credited[person_key] = credited.get(person_key, 0.0) + amount
+        if sale.unit == "万元":
+            money = totals.money.setdefault(date, [0.0, 0.0])
+            money[0] += sale.amount
+            if sale.referrer:
+                money[1] += sale.amount
+    for date, name, own in book.daily.zip("date", "name", "own_sales"):
+        if isinstance(date, dt.date) and name and isinstance(own, (int, float)):
+            totals.own_sales[(date, name)] = totals.own_sales.get((date, name), 0) + int(own)
+    return totals
+
+
+# ---------------------------------------------------------------- per person
+
+
+@dataclass
+class _Context:
+    day_totals: _DayTotals
+    targets: dict[str, dict[str, float]]
+    overrides: dict[dt.date, bool]
+    month_progress: float
+    catalogue: Catalogue
+
+
+def workday_overrides(book: Book) -> dict[dt.date, bool]:
+    """The 工作日历 sheet: days the branch opens or closes against the statutory calendar."""
     return {
         d: bool(w)
-        for d, w in zip(cal["date"], cal["workday"], strict=True)
+        for d, w in book.work_calendar.zip("date", "workday")
         if isinstance(d, dt.date) and w is not None
     }
 
 
 def _targets(book: Book) -> dict[str, dict[str, float]]:
-    targets: dict[str, dict[str, float]] = defaultdict(dict)
-    for subject, indicator, value in zip(
-        book.targets["subject"], book.targets["indicator"], book.targets["target"], strict=True
-    ):
+    targets: dict[str, dict[str, float]] = {}
+    for subject, indicator, value in book.targets.zip("subject", "indicator", "target"):
         if (
             subject
             and indicator
             and isinstance(value, float)
-            and not math.isnan(value)
+            and math.isfinite(value)
             and value > 0
         ):
-            targets[subject][indicator] = value
+            targets.setdefault(subject, {})[indicator] = value
     return targets
 
 
@@ -325,17 +353,16 @@ def _period_share(period: Period, basis: str, overrides: Mapping[dt.date, bool])
     return days_between(start, period.end, basis, overrides) / total if total else 0.0
 
 
-def person_figures(
-    book: Book, day: dt.date, period: Period, context: _Context
+def _person_figures(
+    book: Book, period: Period, context: _Context
 ) -> tuple[list[PersonFigures], PersonFigures]:
     days = period.days
     settings = book.settings
-    roster = book.roster
     people: dict[str, PersonFigures] = {}
-    for name, role, active in zip(roster["name"], roster["role"], roster["active"], strict=True):
+    for name, role, active in book.roster.zip("name", "role", "active"):
         if name and active is not False and name not in people:
             people[name] = PersonFigures(name, role or "")
-    branch = PersonFigures(BRANCH_TARGET, "网点")
+    branch = PersonFigures(BRANCH_TARGET, BRANCH_TARGET)
 
     totals = context.day_totals
     for (date, referrer), cards in totals.cards.items():
@@ -374,16 +401,18 @@ def person_figures(
             person.status[indicator] = status_of(completion, progress, settings.tolerance) or ""
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
+            person.overall_status = status_of(person.overall, progress, settings.tolerance)
             quality = [min(v, STAR_CAP) for k, v in person.completion.items() if k != REFERRALS]
             has_result = person.successes > 0 or any(v > 0 for v in person.credited.values())
             person.star_score = sum(quality) / len(quality) if quality and has_result else None
+        person.money = sum(
+            v for k, v in person.credited.items() if context.catalogue.unit_of(k) == "万元"
+        )
     ranked = [p for p in people.values() if p.overall is not None]
     for person, rank in zip(ranked, competition_ranks(p.overall for p in ranked), strict=True):
         person.rank = rank
-    for person in [*people.values(), branch]:
-        person.money = sum(v for k, v in person.credited.items() if k in context.money_indicators)
-    for group, (roles, _) in ROLE_GROUPS.items():
-        members = [p for p in people.values() if p.role in roles]
+    for group in ROLE_GROUPS:
+        members = [p for p in people.values() if role_group(p.role) == group]
         for person in members:
             person.group = group
             person.primary = _primary(person, group)
@@ -395,196 +424,98 @@ def person_figures(
 
 
 def _primary(person: PersonFigures, group: str) -> float:
-    if group == "客户助理/柜员":
+    """Each role's primary indicator (SPEC §3 Rankings)."""
+    if group == ASSISTANTS:
         return float(person.successes)
-    if group == "大堂经理/服务经理":
+    if group == SERVICE:
         return float(person.own_sales + person.referrals)
-    return round(person.money, 4)
+    return person.money
 
 
 # ---------------------------------------------------------------- the whole computation
 
 
-@dataclass(slots=True)
-class _CardsOfDay:
-    """One referrer's cards of one day, and what came of them."""
-
-    made: int = 0
-    followed: int = 0
-    won: int = 0
-    won_on_site: int = 0
-    amount: float = 0.0  # 万元 achieved
-    on_site: int = 0
-
-
-@dataclass
-class _DayTotals:
-    """Each input row added into its day once; a period's figures add up its days. Day, week and
-    month then cost one pass over a parent branch's 150,000 rows instead of three."""
-
-    cards: dict[tuple[dt.date, str], _CardsOfDay] = field(default_factory=dict)  # by referrer
-    # (date, person, indicator) -> credited amount
-    credited: dict[tuple[dt.date, str, str], float] = field(default_factory=dict)
-    # (date, indicator) -> the branch's sales
-    sold: dict[tuple[dt.date, str], float] = field(default_factory=dict)
-    own_sales: dict[tuple[dt.date, str], int] = field(default_factory=dict)  # 每日数据 自主销售
-    # (date, receiver) -> [cards received, followed, closed, first-follow-up days summed]
-    received: dict[tuple[dt.date, str], list[int]] = field(default_factory=dict)
-    money: dict[dt.date, list[float]] = field(default_factory=dict)  # [万元 sold, of it referred]
-
-
-def _day_totals(
-    book: Book,
-    sales: pd.DataFrame,
-    credits: pd.DataFrame,
-    card_to_rows: Mapping[int, list[int]],
-) -> _DayTotals:
-    totals = _DayTotals()
-    first_contact = dict(zip(book.tracking["row"], book.tracking["referred_on"], strict=True))
-    # What each sale row brings its card: 万元 achieved, and whether it closed on site.
-    sale_money = {
-        row: (float(amount) if unit == "万元" else 0.0, on_site is True)
-        for row, amount, unit, on_site in zip(
-            sales["row"], sales["amount"], sales["unit"], sales["closed_on_site"], strict=True
-        )
-    }
-    cards = book.referrals
-    for row, date, referrer, receiver, on_site in zip(
-        cards["row"],
-        cards["date"],
-        cards["referrer"],
-        cards["receiver"],
-        cards["on_site"],
-        strict=True,
-    ):
-        if not isinstance(date, dt.date):
-            continue
-        rows = card_to_rows.get(row)
-        won = [sale_money[r] for r in rows if r in sale_money] if rows else None
-        if referrer:
-            made = totals.cards.get((date, referrer))
-            if made is None:
-                made = totals.cards[(date, referrer)] = _CardsOfDay()
-            made.made += 1
-            made.on_site += bool(on_site)
-            if rows:
-                made.followed += 1
-            if won:
-                made.won += 1
-                made.won_on_site += any(closed for _, closed in won)
-                made.amount += sum(money for money, _ in won)
-        if receiver:
-            got = totals.received.setdefault((date, receiver), [0, 0, 0, 0])
-            got[0] += 1
-            if rows:
-                got[1] += 1
-                got[3] += (min(first_contact[r] for r in rows) - date).days
-                got[2] += bool(won)
-    by_day = credits.groupby(["sale_date", "person", "indicator"], sort=False)["amount"].sum()
-    totals.credited = dict(zip(by_day.index, by_day.tolist(), strict=True))
-    for date, indicator, unit, amount, referrer, receiver in zip(
-        sales["sale_date"],
-        sales["indicator"],
-        sales["unit"],
-        sales["amount"],
-        sales["referrer"],
-        sales["receiver"],
-        strict=True,
-    ):
-        if indicator:
-            totals.sold[(date, indicator)] = totals.sold.get((date, indicator), 0.0) + amount
-        if unit == "万元":
-            money = totals.money.setdefault(date, [0.0, 0.0])
-            money[0] += amount
-            if referrer and referrer != receiver:
-                money[1] += amount
-    daily = book.daily
-    for date, name, own in zip(daily["date"], daily["name"], daily["own_sales"], strict=True):
-        if isinstance(date, dt.date) and name and isinstance(own, float) and not math.isnan(own):
-            totals.own_sales[(date, name)] = totals.own_sales.get((date, name), 0) + int(own)
-    return totals
-
-
-@dataclass
-class _Context:
-    day_totals: _DayTotals
-    targets: dict[str, dict[str, float]]
-    overrides: dict[dt.date, bool]
-    month_progress: float
-    money_indicators: frozenset[str]
-
-
-PERIOD_KINDS = {
-    "day": "day",
-    "week": "week",
-    "month": "month",
-    "日": "day",
-    "周": "week",
-    "月": "month",
-}
-
-
-def compute(book: Book, day: dt.date, period_kind: str = "month") -> Figures:
-    """The figures for one period (day, week to date or month to date) ending on D."""
-    return compute_all(book, day)[PERIOD_KINDS[period_kind]]
-
-
-def compute_all(book: Book, day: dt.date) -> dict[str, Figures]:
+def compute(book: Book, day: dt.date) -> Figures:
     """Day, week and month figures from one pass over sales, credits and card matching."""
     settings = book.settings
-    overrides = _workday_overrides(book)
-    sales = sales_table(book, day)
-    credits = credits_for(sales, settings.share, settings.credit_mode)
-    card_to_rows, row_to_card = match_cards(book, day)
-    products = book.products
-    money_indicators = frozenset(
-        i for i, u in zip(products["indicator"], products["unit"], strict=True) if u == "万元"
+    overrides = workday_overrides(book)
+    matches = match_cards(book.referrals, book.tracking, day)
+    sales = sales_of(
+        book.tracking, book.catalogue, matches, day, settings.share, settings.credit_mode
     )
-    totals = _day_totals(book, sales, credits, card_to_rows)
-    context = _Context(
-        totals,
-        _targets(book),
-        overrides,
-        time_progress(day, settings.progress_basis, overrides),
-        money_indicators,
-    )
-    periods = {kind: Period.of(kind, day) for kind in ("day", "week", "month")}
-    by_period = {
-        kind: person_figures(book, day, period, context) for kind, period in periods.items()
-    }
-    stars = {
-        label: _stars(by_period[kind][0])
-        for label, kind in (("每日之星", "day"), ("每周之星", "week"), ("每月之星", "month"))
-    }
-    not_followed = _not_followed(book, day, card_to_rows, settings.stale_days)
-    unverified = _unverified(book, day, row_to_card)
-    follow_ups = _follow_ups(book, day, overrides)
-    tomorrow = _tomorrow(*by_period["month"], day, overrides)
-    ledger = _ledger(sales, credits, row_to_card)
-    result = {}
-    for kind, period in periods.items():
-        people, branch = by_period[kind]
-        result[kind] = Figures(
-            branch=settings.branch,
-            day=day,
+    totals = _day_totals(book, sales, matches)
+    month_progress = time_progress(day, settings.progress_basis, overrides)
+    context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
+    periods: dict[str, PeriodFigures] = {}
+    for kind in PERIOD_KINDS:
+        period = Period.of(kind, day)
+        people, branch = _person_figures(book, period, context)
+        periods[kind] = PeriodFigures(
+            kind=kind,
             period=period,
-            time_progress=context.month_progress if period.kind == "月" else 1.0,
-            month_progress=context.month_progress,
+            time_progress=month_progress if kind == MONTH else 1.0,
             people=people,
-            branch_figures=branch,
-            ledger=_period_rows(ledger, period),
-            referrer_quality=_referrer_quality(people),
-            receiver_quality=_receiver_quality(totals, period),
+            branch=branch,
+            ledger=[s for s in sales if s.date in period.days],
+            referrers=_referrer_quality(people),
+            receivers=_receiver_quality(totals, period),
             collaboration_share=_collaboration_share(totals, period),
-            not_followed=not_followed,
-            unverified=unverified,
-            follow_ups=follow_ups,
-            stars=stars,
-            tomorrow=tomorrow,
-            problems=list(book.problems),
-            settings=settings,
         )
-    return result
+    month = periods[MONTH]
+    horizon = next_workday(day, overrides)
+    return Figures(
+        branch=settings.branch,
+        date=day,
+        settings=settings,
+        catalogue=book.catalogue,
+        month_progress=month_progress,
+        periods=periods,
+        stars={kind: _stars(periods[kind].people) for kind in PERIOD_KINDS},
+        follow_ups=_follow_ups(book, day, horizon),
+        not_followed=not_followed(book.referrals, matches, day, settings.stale_days),
+        unverified=unverified(book.tracking, book.sheet_name("tracking"), matches, day),
+        tomorrow=_tomorrow(month.people, month.branch, day, overrides),
+        problems=list(book.problems),
+        next_workday=horizon,
+        sold_by_day=totals.sold,
+        cards_by_day=_cards_by_day(book),
+    )
+
+
+def _cards_by_day(book: Book) -> dict[dt.date, int]:
+    counts: dict[dt.date, int] = {}
+    for date in book.referrals["date"]:
+        if isinstance(date, dt.date):
+            counts[date] = counts.get(date, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Sales per indicator and cards made, span by span (a week's days, a month's weeks)."""
+
+    spans: list[tuple[dt.date, dt.date]]
+    sales: dict[str, list[float]]  # indicator -> one value per span (indicators sold in them)
+    cards: list[int]
+
+
+def trend(figures: Figures, spans: list[tuple[dt.date, dt.date]]) -> Trend:
+    def in_span(date: dt.date) -> int | None:
+        return next((i for i, (start, end) in enumerate(spans) if start <= date <= end), None)
+
+    sales: dict[str, list[float]] = {}
+    for (date, indicator), amount in sorted(figures.sold_by_day.items()):
+        i = in_span(date)
+        if i is not None and date <= figures.date:
+            sales.setdefault(indicator, [0.0] * len(spans))[i] += amount
+    cards = [0] * len(spans)
+    for date, count in figures.cards_by_day.items():
+        i = in_span(date)
+        if i is not None:
+            cards[i] += count
+    order = {indicator: n for n, indicator in enumerate(figures.catalogue.indicator_units)}
+    ranked = sorted(sales.items(), key=lambda item: order.get(item[0], len(order)))
+    return Trend(spans, dict(ranked), cards)
 
 
 def _stars(people: list[PersonFigures]) -> list[str]:
@@ -596,76 +527,26 @@ def _stars(people: list[PersonFigures]) -> list[str]:
     return sorted(p.name for p in scored if round(p.star_score or 0, 9) == best)
 
 
-def _ledger(
-    sales: pd.DataFrame, credits: pd.DataFrame, row_to_card: dict[int, int]
-) -> pd.DataFrame:
-    """One row per sale: who referred, who received, and what each was credited; sorted by
-    date then row. Built once, column by column; each period keeps its own days."""
-    credited = {
-        role: dict(zip(part["sale_row"].tolist(), part["amount"].tolist(), strict=True))
-        for role, part in credits.groupby("role")
-    }
-    rows = sales["row"].tolist()
-    referrers = sales["referrer"].tolist()
-    receivers = sales["receiver"].tolist()
-    referred = [bool(a) and a != b for a, b in zip(referrers, receivers, strict=True)]
-    index = pd.RangeIndex(len(rows))
-    ledger = pd.DataFrame(
-        {
-            "日期": _objects(sales["sale_date"].tolist(), index),
-            "客户": _objects(sales["customer"].tolist(), index),
-            "联系方式": _objects(sales["phone"].tolist(), index),
-            "产品": _objects(sales["product"].tolist(), index),
-            "指标": _objects([i or "" for i in sales["indicator"]], index),
-            "金额或数量": sales["amount"].astype("float64").to_numpy(),
-            "单位": _objects(sales["unit"].tolist(), index),
-            "类型": _objects(
-                [
-                    ("转介" if row in row_to_card else "无卡转介") if is_referred else "自主"
-                    for row, is_referred in zip(rows, referred, strict=True)
-                ],
-                index,
-            ),
-            "推荐人": _objects(
-                [a if r else "" for a, r in zip(referrers, referred, strict=True)], index
-            ),
-            "推荐人记": pd.Series(list(map(credited.get(REFERRER, {}).get, rows)), dtype="float64"),
-            "接收人": _objects([b or "" for b in receivers], index),
-            "接收人记": pd.Series(list(map(credited.get(RECEIVER, {}).get, rows)), dtype="float64"),
-            "来源": _objects([f"追踪表!{r}" for r in rows], index),
-            "_row": pd.Series(rows, dtype="int64"),
-        }
-    )
-    return ledger.sort_values(["日期", "_row"], kind="stable").reset_index(drop=True)
-
-
-def _period_rows(ledger: pd.DataFrame, period: Period) -> pd.DataFrame:
-    return ledger[ledger["日期"].isin(period.days)].reset_index(drop=True)
-
-
-def _referrer_quality(people: list[PersonFigures]) -> list[dict[str, Any]]:
-    rows = []
-    for p in sorted(people, key=lambda p: (-(p.success_rate or 0), -p.referrals, p.name)):
-        if not p.referrals:
-            continue
-        rows.append(
-            {
-                "推荐人": p.name,
-                "岗位": p.role,
-                "转介数": p.referrals,
-                "跟进数": p.followed,
-                "跟进率": _ratio(p.followed, p.referrals),
-                "转介成功数": p.successes,
-                "转介成功率": p.success_rate,
-                "现场推荐率": _ratio(p.on_site, p.referrals),
-                "现场达成率": _ratio(p.closed_on_site, p.referrals),
-                "达成金额(万元)": round(p.referred_amount, 4),
-            }
+def _referrer_quality(people: list[PersonFigures]) -> list[ReferrerQuality]:
+    return [
+        ReferrerQuality(
+            p.name,
+            p.role,
+            p.referrals,
+            p.followed,
+            _ratio(p.followed, p.referrals),
+            p.successes,
+            p.success_rate,
+            _ratio(p.on_site, p.referrals),
+            _ratio(p.closed_on_site, p.referrals),
+            p.referred_amount,
         )
-    return rows
+        for p in sorted(people, key=lambda p: (-(p.success_rate or 0), -p.referrals, p.name))
+        if p.referrals
+    ]
 
 
-def _receiver_quality(totals: _DayTotals, period: Period) -> list[dict[str, Any]]:
+def _receiver_quality(totals: _DayTotals, period: Period) -> list[ReceiverQuality]:
     days = period.days
     stats: dict[str, list[int]] = {}  # receiver -> [received, followed, closed, days summed]
     for (date, receiver), counts in totals.received.items():
@@ -673,25 +554,23 @@ def _receiver_quality(totals: _DayTotals, period: Period) -> list[dict[str, Any]
             total = stats.setdefault(receiver, [0, 0, 0, 0])
             for i, count in enumerate(counts):
                 total[i] += count
-    result = []
-    for name, (received, followed, closed, waited) in sorted(
-        stats.items(), key=lambda kv: (-(_ratio(kv[1][2], kv[1][0]) or 0), kv[0])
-    ):
-        result.append(
-            {
-                "接收人": name,
-                "接收数": received,
-                "跟进数": followed,
-                "成交数": closed,
-                "转化率": _ratio(closed, received),
-                "平均首次跟进天数": round(waited / followed, 2) if followed else None,
-            }
+    return [
+        ReceiverQuality(
+            name,
+            received,
+            followed,
+            closed,
+            _ratio(closed, received),
+            waited / followed if followed else None,
         )
-    return result
+        for name, (received, followed, closed, waited) in sorted(
+            stats.items(), key=lambda kv: (-(_ratio(kv[1][2], kv[1][0]) or 0), kv[0])
+        )
+    ]
 
 
 def _collaboration_share(totals: _DayTotals, period: Period) -> float | None:
-    """The share of 万元 sales that came through a referral."""
+    """The share of 万元 sales that came through a referral (协作营销占比)."""
     sold = referred = 0.0
     for date, (amount, through_referral) in totals.money.items():
         if date in period.days:
@@ -700,100 +579,26 @@ def _collaboration_share(totals: _DayTotals, period: Period) -> float | None:
     return _ratio(referred, sold)
 
 
-def _not_followed(
-    book: Book, day: dt.date, card_to_rows: dict[int, list[int]], stale_days: int
-) -> list[dict[str, Any]]:
-    """Cards with no tracking row more than 未跟进天数 days after their date (SPEC §3)."""
-    waited = dt.timedelta(days=min(stale_days, 36_500) + 1)  # a typo of 9999999 days: no crash
-    cards = _dated_rows(book.referrals, "date", day - waited)
-    cards = cards[~cards["row"].isin(list(card_to_rows))]
-    result = []
-    for rid, row, date, customer, phone, referrer, receiver, need in zip(
-        card_ids(cards),
-        cards["row"],
-        cards["date"],
-        cards["customer"],
-        cards["phone"],
-        cards["referrer"],
-        cards["receiver"],
-        cards["need"],
-        strict=True,
-    ):
-        result.append(
-            {
-                "转介编号": rid,
-                "推荐人": referrer or "",
-                "接收人": receiver or "",
-                "日期": date,
-                "客户": customer or "",
-                "联系方式": phone or "",
-                "客户需求": need or "",
-                "已过天数": (day - date).days,
-                "行": row,
-            }
-        )
-    return sorted(result, key=lambda r: (r["日期"], r["行"]))
-
-
-def _unverified(book: Book, day: dt.date, row_to_card: dict[int, int]) -> list[dict[str, Any]]:
-    """Tracking rows naming a referrer with no matching card: credited, but listed (无卡转介)."""
-    tracking = _dated_rows(book.tracking, "referred_on", day)
-    tracking = tracking[~tracking["row"].isin(list(row_to_card))]
-    result = []
-    for row, date, referrer, receiver, customer in zip(
-        tracking["row"],
-        tracking["referred_on"],
-        tracking["referrer"],
-        tracking["receiver"],
-        tracking["customer"],
-        strict=True,
-    ):
-        if referrer and referrer != receiver:
-            result.append(
-                {
-                    "表": book.sheet_name("tracking"),
-                    "行": row,
-                    "推荐人": referrer,
-                    "接收人": receiver or "",
-                    "客户": customer or "",
-                    "推荐时间": date,
-                }
-            )
-    return result
-
-
-def _follow_ups(
-    book: Book, day: dt.date, overrides: Mapping[dt.date, bool]
-) -> list[dict[str, Any]]:
+def _follow_ups(book: Book, day: dt.date, horizon: dt.date) -> list[FollowUp]:
     """Rows whose 建议下次联系时间 is on or before the next work day; before D is overdue."""
-    horizon = next_workday(day, overrides)
-    tracking = book.tracking
-    due = _dated_rows(tracking, "next_contact", horizon)
-    result = []
-    for row, when, receiver, customer, phone, product, note in zip(
-        due["row"],
-        due["next_contact"],
-        due["receiver"],
-        due["customer"],
-        due["phone"],
-        due["product"],
-        due["note"],
-        strict=True,
-    ):
-        result.append(
-            {
-                "接收人": receiver or "",
-                "客户": customer or "",
-                "联系方式": phone or "",
-                "建议下次联系时间": when,
-                "逾期": when < day,
-                "逾期天数": max(0, (day - when).days),
-                "产品": product or "",
-                "备注": note or "",
-                "行": row,
-            }
+    due = dated_on_or_before(book.tracking, "next_contact", horizon)
+    result = [
+        FollowUp(
+            receiver or "",
+            customer or "",
+            phone or "",
+            when,
+            when < day,
+            max(0, (day - when).days),
+            product or "",
+            note or "",
+            row,
         )
-    return sorted(result, key=lambda r: (r["接收人"], r["建议下次联系时间"], r["行"]))
+        for row, when, receiver, customer, phone, product, note in due.zip(
+            "row", "next_contact", "receiver", "customer", "phone", "product", "note"
+        )
+    ]
+    return sorted(result, key=lambda r: (r.receiver, r.due, r.row))
 
 
 def _tomorrow(
@@ -801,22 +606,19 @@ def _tomorrow(
     branch: PersonFigures,
     day: dt.date,
     overrides: Mapping[dt.date, bool],
-) -> list[dict[str, Any]]:
+) -> list[TomorrowTarget]:
     """(monthly target − month-to-date actual) ÷ remaining work days, never negative (SPEC §3).
 
     On the month's last work day the whole gap is tomorrow's (there is no later day to spread it)."""
     remaining = max(1, remaining_workdays(day, overrides))
-    result = []
-    for person in [branch, *people]:
-        for indicator, target in person.targets.items():
-            actual = person.actual(indicator)
-            result.append(
-                {
-                    "对象": person.name,
-                    "指标": indicator,
-                    "月目标": target,
-                    "已完成": round(actual, 4),
-                    "明日目标": round(max(0.0, target - actual) / remaining, 4),
-                }
-            )
-    return result
+    return [
+        TomorrowTarget(
+            person.name,
+            indicator,
+            target,
+            person.actual(indicator),
+            max(0.0, target - person.actual(indicator)) / remaining,
+        )
+        for person in [branch, *people]
+        for indicator, target in person.targets.items()
+    ]

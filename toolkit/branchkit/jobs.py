@@ -1,7 +1,8 @@
 """The jobs a user asks for, shared by the CLI and the Excel buttons: read, compute, render, write.
 
 Each job takes already-read input (a `Book`) where it can, so the xlwings path can feed it the
-open workbook's values and the CLI a file's.
+open workbook's values and the CLI a file's. Figures are computed here, once per job, and handed
+to the agenda, the tabs and the weekly workbook, which only arrange them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import TYPE_CHECKING
 from .problems import count_levels
 from .read import Book, read_book
 
-if TYPE_CHECKING:  # pandas loads inside read_book, while a big workbook's largest sheet is read
+if TYPE_CHECKING:
     from .agenda import Agenda
     from .figures import Figures
     from .render.spec import SheetSpec
+    from .weekly import Weekly
 
 
 @dataclass
@@ -28,18 +30,16 @@ class Refreshed:
     warnings: int
 
 
-def period_figures(book: Book, day: dt.date) -> tuple[Figures, Figures, Figures]:
-    """Month, week and day figures (the rankings tab shows all three)."""
-    from .figures import compute_all
+def figures(book: Book, day: dt.date) -> Figures:
+    from .figures import compute
 
-    figures = compute_all(book, day)
-    return figures["month"], figures["week"], figures["day"]
+    return compute(book, day)
 
 
 def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:
     from .render.tabs import refresh_sheets
 
-    return refresh_sheets(*period_figures(book, day))
+    return refresh_sheets(figures(book, day))
 
 
 def write_specs(path: Path, specs: list[SheetSpec], out: Path | None, keep_backups: int) -> Path:
@@ -63,7 +63,8 @@ def build_agenda(book: Book | str | Path, day: dt.date, meeting: str = "daily") 
     """The agenda data for D (Python API; the CLI and the Excel button render it)."""
     from .agenda import build
 
-    return build(book if isinstance(book, Book) else read_book(book), day, meeting)
+    book = book if isinstance(book, Book) else read_book(book)
+    return build(book, figures(book, day), meeting)
 
 
 def write_agenda(
@@ -81,3 +82,17 @@ def write_agenda(
     book = read_book(path)
     sheet = agenda_sheet(build_agenda(book, day, meeting), lang, template_dir)
     return write_specs(path, [sheet], Path(out) if out else None, book.settings.backups)
+
+
+def weekly(book: Book, week: str, out: Path | None = None) -> tuple[Weekly, Path]:
+    """The weekly workbook of `week`, written to `out` (default: beside the branch workbook)."""
+    from . import weekly as weekly_data
+    from .render.weekly import weekly_sheets
+    from .render.xlsx import build as build_xlsx
+    from .writeback import verify_workbook, write_bytes
+
+    data = weekly_data.build(book, figures(book, weekly_data.as_of(week)), week)
+    specs = weekly_sheets(data)
+    path = out or weekly_data.default_output(Path(book.source), data)
+    written = write_bytes(path, build_xlsx(specs), verify_workbook([s.name for s in specs]))
+    return data, written

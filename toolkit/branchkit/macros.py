@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import schema
 from .templates import write_branch_workbook
+from .vocab import MEETING_NAMES
 
 VBA_DIR = Path(__file__).resolve().parent / "vba"
 MACRO_TEMPLATE = "网点营销管理.xlsm"
@@ -151,7 +152,7 @@ def _control_sheet(wb: object, formats: dict[str, object]) -> None:
     ws.write_blank(3, 2, None, formats["input"])
     ws.write_string(4, 1, "会议类型", formats["bold"])
     ws.write_string(4, 2, "日例会", formats["input_text"])
-    ws.data_validation(4, 2, 4, 2, {"validate": "list", "source": list(schema.MEETING_KINDS)})
+    ws.data_validation(4, 2, 4, 2, {"validate": "list", "source": list(MEETING_NAMES.values())})
     ws.data_validation(
         3,
         2,

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .problems import BookError
-from .read import Settings
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .weekly import Weekly
 
 KEYRING_SERVICE = "branchkit"
 ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -102,17 +105,18 @@ def check_addresses(addresses: list[str]) -> list[str]:
 
 
 def weekly_message(
-    weekly: Any,
+    weekly: Weekly,
     attachment: Path,
     recipients: list[str],
     from_address: str,
     template_dir: str | Path | None = None,
     lang: str = "zh",
 ) -> EmailMessage:
-    from .render.agenda import environment
+    from .render.text import environment
+    from .render.weekly import headlines, pace_lines
 
     env = environment(lang, template_dir)
-    context = {"weekly": weekly}
+    context = {"weekly": weekly, "headlines": headlines(weekly), "pace": pace_lines(weekly)}
     message = EmailMessage()
     message["Subject"] = f"{weekly.branch or '网点'} 周报 {weekly.week}"
     message["From"] = from_address

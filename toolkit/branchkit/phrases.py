@@ -1,22 +1,14 @@
 """The agenda's stock wording (SPEC §4), kept in one place so branches can see and change it.
 
-Templates decide layout; these are the facts of the meeting method: the causes to discuss when
-sales lag, and a one-sentence script per indicator for the training slot.
+Templates decide wording and layout; these are the facts of the meeting method: each section's
+minutes, the causes to discuss when sales lag, and a one-sentence script per indicator for the
+training slot.
 """
 
 from __future__ import annotations
 
-MEETING_NAMES = {"daily": "日例会", "weekly": "周例会", "monthly": "月例会"}
 # Minutes for the four sections (SPEC §4 gives the daily meeting; weekly and monthly get more room).
 SECTION_MINUTES = {"daily": (3, 7, 7, 3), "weekly": (5, 10, 10, 5), "monthly": (10, 15, 10, 10)}
-SECTION_TITLES = (
-    "当日工作总结",
-    "明确机会、确定目标和计划",
-    "主题培训和学习",
-    "次日工作目标及任务布置",
-)
-PERIOD_SECTION_TITLES = {"weekly": "本周工作总结", "monthly": "本月工作总结"}
-
 CAUSES = ("沟通技巧", "产品知识", "营销话术", "营销主动性", "开口率", "工作状态")
 
 SCRIPTS = {

@@ -12,47 +12,21 @@ import datetime as dt
 import difflib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import parse, schema
-from .a1 import cell_ref
+from .a1 import cell_ref, split_ref
+from .catalogue import Catalogue
+from .headers import column_index, find_header, normalize_label, resolve_sheets
 from .parse import Bad
 from .problems import ERROR, WARNING, Problem
 from .schema import Column, Kind, Sheet
+from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
-
-if TYPE_CHECKING:  # pandas loads with the first table, so a sheet can be read meanwhile
-    import pandas as pd
-
-HEADER_SEARCH_ROWS = 5
-
-
-# ---------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class Settings:
-    branch: str = ""
-    parent: str = ""
-    month: dt.date | None = None
-    host: str = ""
-    share: float = 0.3
-    credit_mode: str = "分润"
-    tolerance: float = 0.05
-    progress_basis: str = "自然日"
-    stale_days: int = 2
-    mask: bool = True
-    training: str = ""
-    mail_to: tuple[str, ...] = ()
-    smtp_host: str = ""
-    smtp_port: int = 0
-    smtp_user: str = ""
-    backups: int = 5
-
+from .table import Table
 
 # ---------------------------------------------------------------- the typed book
 
@@ -63,15 +37,16 @@ class Book:
 
     source: str
     settings: Settings
-    tables: dict[str, pd.DataFrame]
+    tables: dict[str, Table]
     problems: list[Problem] = field(default_factory=list)
     sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
+    catalogue: Catalogue = field(default_factory=lambda: Catalogue({}, {}))
 
-    def __getattr__(self, key: str) -> pd.DataFrame:
+    def __getattr__(self, key: str) -> Table:
         tables = self.__dict__.get("tables", {})
         if key in tables:
-            return tables[key]
+            return tables[key]  # type: ignore[no-any-return]
         raise AttributeError(key)
 
     def sheet_name(self, key: str) -> str:
@@ -80,110 +55,6 @@ class Book:
     def cell(self, key: str, column: str, row: int) -> str:
         """Where a value sits in the workbook as it is (columns may be reordered)."""
         return cell_ref(row, self.positions.get(key, {}).get(column))
-
-
-@lru_cache(maxsize=1)
-def _t2s() -> Callable[[str], str]:
-    import opencc
-
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
-
-
-_PARENS = re.compile(r"[（(][^）)]*[）)]")
-_PUNCT = re.compile(r"[\s*＊:：_\-—]+")
-
-
-@lru_cache(maxsize=2048)
-def normalize_label(text: str) -> str:
-    """'  達成金額或數量（萬元）* ' -> '达成金额或数量': how headers and sheet names are compared."""
-    text = _PARENS.sub("", str(text))
-    text = _PUNCT.sub("", text).lower()
-    if any(ord(ch) > 0x2E7F for ch in text):
-        text = _t2s()(text)
-    return text
-
-
-def _labels(header: str, aliases: tuple[str, ...]) -> set[str]:
-    return {normalize_label(x) for x in (header, *aliases)}
-
-
-@cache
-def _column_index(sheet: Sheet) -> dict[str, Column]:
-    index: dict[str, Column] = {}
-    for col in sheet.columns:
-        for label in _labels(col.header, col.aliases):
-            index.setdefault(label, col)
-    return index
-
-
-def _match_headers(sheet: Sheet, row: list[Any]) -> dict[int, Column]:
-    index = _column_index(sheet)
-    found: dict[int, Column] = {}
-    seen: set[str] = set()
-    for pos, value in enumerate(row):
-        if parse.is_blank(value):
-            continue
-        col = index.get(normalize_label(parse.clean_text(value)))
-        if col and col.key not in seen:
-            found[pos] = col
-            seen.add(col.key)
-    return found
-
-
-def _find_header(sheet: Sheet, rows: RawSheet) -> tuple[int, dict[int, Column]]:
-    best_row, best = -1, {}  # type: tuple[int, dict[int, Column]]
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = _match_headers(sheet, row)
-        if len(found) > len(best):
-            best_row, best = i, found
-    return best_row, best
-
-
-def _resolve_sheets(raw: RawBook, problems: list[Problem]) -> dict[str, str]:
-    """Schema key -> workbook sheet name, accepting aliases, Traditional names and renamed sheets."""
-    by_label = {normalize_label(name): name for name in raw}
-    resolved: dict[str, str] = {}
-    for sheet in schema.INPUT_SHEETS:
-        for label in _labels(sheet.name, sheet.aliases):
-            if label in by_label and by_label[label] not in resolved.values():
-                resolved[sheet.key] = by_label[label]
-                break
-    ignored = {normalize_label(n) for n in schema.NOT_INPUT_SHEETS}
-    spare = [n for n in raw if n not in resolved.values() and normalize_label(n) not in ignored]
-    for sheet in schema.INPUT_SHEETS:
-        if sheet.key in resolved:
-            continue
-        # A renamed sheet is recognised by its headers: most required columns present.
-        required = [c for c in sheet.columns if c.required]
-        for name in spare:
-            _, found = _find_header(sheet, raw[name])
-            hits = {c.key for c in found.values()}
-            if len(hits) >= 2 and sum(c.key in hits for c in required) >= max(
-                2, len(required) * 0.6
-            ):
-                resolved[sheet.key] = name
-                spare.remove(name)
-                problems.append(
-                    Problem(
-                        name,
-                        "",
-                        name,
-                        f"工作表名不是标准名称，已按“{sheet.name}”读取",
-                        WARNING,
-                        f"建议改名为“{sheet.name}”",
-                    )
-                )
-                break
-        else:
-            if sheet.required:
-                close = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.3)
-                hint = (
-                    f"是不是“{close[0]}”？请改名为“{sheet.name}”"
-                    if close
-                    else "请从模板复制该工作表"
-                )
-                problems.append(Problem(sheet.name, "", "", "缺少工作表", ERROR, hint))
-    return resolved
 
 
 # ---------------------------------------------------------------- cells -> typed values
@@ -235,8 +106,8 @@ def _read_table(
     month: dt.date | None,
     problems: list[Problem],
     units: tuple[str, Mapping[str, str]] | None = None,
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    header_at, found = _find_header(sheet, rows)
+) -> tuple[Table, dict[str, int]]:
+    header_at, found = find_header(sheet, rows)
     columns = {c.key: [] for c in sheet.columns}  # type: dict[str, list[Any]]
     columns["row"] = []
     if header_at < 0:
@@ -250,12 +121,12 @@ def _read_table(
                 "第一行应是列名：" + "、".join(c.header for c in sheet.columns),
             )
         )
-        return _frame(sheet, columns), {}
+        return Table(columns), {}
     present = {c.key for c in found.values()}
     for col in sheet.columns:
         if col.required and col.key not in present:
             header_cells = [parse.clean_text(v) for v in rows[header_at] if not parse.is_blank(v)]
-            unknown = [h for h in header_cells if normalize_label(h) not in _column_index(sheet)]
+            unknown = [h for h in header_cells if normalize_label(h) not in column_index(sheet)]
             close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.4)
             hint = f"是不是“{close[0]}”？请改为“{col.header}”" if close else "请补上这一列"
             problems.append(
@@ -302,22 +173,14 @@ def _read_table(
             columns[col.key] = list(blank)
     columns["row"] = excel_rows
     problems.extend(sorted(sheet_problems, key=_problem_order))
-    return _frame(sheet, columns), {c.key: pos + 1 for pos, c in found.items()}
-
-
-_NUMERIC = {Kind.AMOUNT, Kind.NUMBER, Kind.COUNT}
+    return Table(columns), {c.key: pos + 1 for pos, c in found.items()}
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
     """Problems of one sheet in reading order: row by row, column by column."""
-    match = re.match(r"([A-Z]*)(\d*)$", problem.cell)
-    if not match:
-        return (0, 0)
-    letters, digits = match.groups()
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return (int(digits or 0), col)
+    if problem.cell.isdigit():  # a whole row
+        return (int(problem.cell), 0)
+    return split_ref(problem.cell) or (0, 0)
 
 
 def _is_blank(value: Any) -> bool:
@@ -481,21 +344,6 @@ def _is_plain_mobile(value: str) -> bool:
     )
 
 
-def _frame(sheet: Sheet, columns: dict[str, list[Any]]) -> pd.DataFrame:
-    """Numbers become float columns (NaN when empty); everything else stays Python objects with
-    None for empty, so `if name:` means what it says (pandas 3 would make text NaN otherwise)."""
-    import pandas as pd
-
-    kinds = {c.key: c.kind for c in sheet.columns}
-    data = {
-        key: pd.Series(values, dtype="float64" if kinds.get(key) in _NUMERIC else object)
-        for key, values in columns.items()
-        if key != "row"
-    }
-    data["row"] = pd.Series(columns["row"], dtype="int64")
-    return pd.DataFrame(data)
-
-
 def _expected(col: Column) -> str:
     return {
         Kind.DATE: "应为日期，如 2026-11-20",
@@ -506,82 +354,6 @@ def _expected(col: Column) -> str:
         Kind.PHONE: "应为11位手机号",
         Kind.CHOICE: "可选：" + "、".join(col.choices),
     }.get(col.kind, "")
-
-
-def _read_settings(name: str, rows: RawSheet, problems: list[Problem]) -> Settings:
-    by_label: dict[str, schema.Setting] = {}
-    for setting in schema.SETTING_ITEMS:
-        for label in _labels(setting.label, setting.aliases):
-            by_label[label] = setting
-    header_at, found = _find_header(schema.SETTINGS, rows)
-    key_pos = next((p for p, c in found.items() if c.key == "key"), 0)
-    value_pos = next((p for p, c in found.items() if c.key == "value"), 1)
-    typed: dict[str, Any] = {}
-    for offset, row in enumerate(rows[header_at + 1 :]):
-        excel_row = header_at + offset + 2
-        key_text = parse.clean_text(row[key_pos]) if key_pos < len(row) else ""
-        item = by_label.get(normalize_label(key_text)) if key_text else None
-        if item is None:
-            continue
-        raw_value = row[value_pos] if value_pos < len(row) else None
-        cell = cell_ref(excel_row, value_pos + 1)
-        if parse.is_blank(raw_value):
-            continue
-        value = _setting_value(item.key, raw_value)
-        if isinstance(value, Bad):
-            problems.append(
-                Problem(
-                    name,
-                    cell,
-                    _display(raw_value),
-                    value.reason,
-                    WARNING,
-                    f"“{item.label}”已按默认值 {item.default or '空'} 处理",
-                )
-            )
-            continue
-        typed[item.key] = value
-    return Settings(**typed)
-
-
-def _setting_value(key: str, value: Any) -> Any:
-    text = parse.clean_text(value)
-    if key in ("share", "tolerance"):
-        number = parse.parse_number(value)
-        if isinstance(number, float) and 0 <= number <= 1:
-            return number
-        return Bad("应为 0 到 1 之间的比例")
-    if key in ("stale_days", "backups", "smtp_port"):
-        count = parse.parse_count(value)
-        return count if isinstance(count, int) else Bad("应为整数")
-    if key == "mask":
-        flag = parse.parse_yesno(value)
-        return flag if isinstance(flag, bool) else Bad("应为 是 或 否")
-    if key == "month":
-        if isinstance(value, (dt.date, int, float)):
-            day = parse.parse_date(value)
-        else:
-            match = re.match(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$", text)
-            day = (
-                _month_start(int(match.group(1)), int(match.group(2))) if match else Bad("应为年月")
-            )
-        return day.replace(day=1) if isinstance(day, dt.date) else Bad("应为年月，如 2026-11")
-    if key == "credit_mode":
-        return text if text in ("分润", "双计") else Bad("应为 分润 或 双计")
-    if key == "progress_basis":
-        return text if text in ("自然日", "工作日") else Bad("应为 自然日 或 工作日")
-    if key == "mail_to":
-        return tuple(a for a in re.split(r"[,;，；\s]+", text) if a)
-    if key in ("host",):
-        return parse.clean_name(value)
-    return text
-
-
-def _month_start(year: int, month: int) -> dt.date | Bad:
-    try:
-        return dt.date(year, month, 1)
-    except ValueError:
-        return Bad("应为年月")
 
 
 _FILE_MONTH = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})")
@@ -596,123 +368,45 @@ def _month_from_name(source: str) -> dt.date | None:
 
 def load_book(raw: RawBook, source: str = "") -> Book:
     """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
+    from .crosscheck import cross_check
+
     problems: list[Problem] = []
-    names = _resolve_sheets(raw, problems)
+    names = resolve_sheets(raw, problems)
     if "settings" in names:
-        settings = _read_settings(names["settings"], raw[names["settings"]], problems)
+        settings = read_settings(names["settings"], raw[names["settings"]], problems)
     else:
         settings = Settings()
     month = settings.month or _month_from_name(source)
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, Table] = {}
     positions: dict[str, dict[str, int]] = {}
+    catalogue = Catalogue({}, {})
     for sheet in schema.INPUT_SHEETS:
         if sheet.key == "settings":
             continue
         name = names.get(sheet.key)
-        units = None
-        if sheet.key in ("tracking", "targets"):
-            units = _units(sheet.key, tables["products"])
         if name is None:  # absent: a missing required sheet was already reported by name
-            tables[sheet.key] = _frame(sheet, {c.key: [] for c in sheet.columns} | {"row": []})
+            tables[sheet.key] = Table.empty(c.key for c in sheet.columns)
             positions[sheet.key] = {}
-            continue
-        tables[sheet.key], positions[sheet.key] = _read_table(
-            sheet, name, raw[name], month, problems, units
-        )
-    book = Book(source, settings, tables, problems, names, positions)
-    _cross_check(book)
+        else:
+            tables[sheet.key], positions[sheet.key] = _read_table(
+                sheet, name, raw[name], month, problems, _units(sheet.key, catalogue)
+            )
+        if sheet.key == "products":
+            catalogue = Catalogue.from_table(tables["products"])
+    book = Book(source, settings, tables, problems, names, positions, catalogue)
+    cross_check(book)
     return book
 
 
-def _units(key: str, products: pd.DataFrame) -> tuple[str, dict[str, str]]:
+def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, str]] | None:
     """Which column decides a row's unit, and its unit per value: '50万' of 理财 is 50 万元."""
     if key == "tracking":
-        return "product", dict(zip(products["product"], products["unit"], strict=True))
-    by_indicator: dict[str, str] = {}
-    for indicator, unit in zip(products["indicator"], products["unit"], strict=True):
-        by_indicator.setdefault(indicator, unit)
-    return "indicator", by_indicator
+        return "product", {name: p.unit for name, p in catalogue.products.items()}
+    if key == "targets":
+        return "indicator", catalogue.indicator_units
+    return None
 
 
 def read_book(path: str | Path) -> Book:
     path = Path(path)
     return load_book(read_raw(path), str(path))
-
-
-# ---------------------------------------------------------------- checks across sheets
-
-
-def _cross_check(book: Book) -> None:
-    """Warnings that need more than one sheet: unknown people and products, odd amounts.
-
-    Each test runs over a column's distinct values first; only rows that fail are visited."""
-    import numpy as np  # loaded with pandas by now
-
-    people = set(book.roster["name"].dropna())
-    products = dict(zip(book.products["product"], book.products["unit"], strict=True))
-    problems = book.problems
-
-    def check_people(key: str, columns: tuple[str, ...]) -> None:
-        table = book.tables[key]
-        sheet = schema.SHEETS_BY_KEY[key]
-        for col_key in columns:
-            names = table[col_key].tolist()
-            unknown = {n for n in set(names) if n and people and n not in people}
-            if not unknown:
-                continue
-            rows = table["row"].tolist()
-            for i in [i for i, name in enumerate(names) if name in unknown]:
-                problems.append(
-                    Problem(
-                        book.sheet_name(key),
-                        book.cell(key, col_key, rows[i]),
-                        names[i],
-                        "人员表中没有此人",
-                        WARNING,
-                        f"请在“人员”表添加，或核对{sheet.column(col_key).header}",
-                    )
-                )
-
-    check_people("referrals", ("referrer", "receiver"))
-    check_people("tracking", ("referrer", "receiver"))
-    check_people("daily", ("name",))
-    tracking = book.tracking
-    sheet_name = book.sheet_name("tracking")
-    sold = tracking["product"].tolist()
-    unit_of = {p: products.get(p or "", "") for p in set(sold)}
-    limit_of = {p: _AMOUNT_LIMITS.get(unit, 1_000) for p, unit in unit_of.items()}
-    amounts = tracking["amount"].to_numpy(dtype="float64")
-    limits = np.fromiter(map(limit_of.__getitem__, sold), dtype="float64", count=len(sold))
-    odd = (amounts < 0) | (amounts > limits)  # NaN (no amount) is neither
-    unknown = {p for p in unit_of if p and p not in products}
-    rows = tracking["row"].tolist()
-    for i in [i for i, product in enumerate(sold) if odd[i] or product in unknown]:
-        row, product, amount = rows[i], sold[i], float(amounts[i])
-        if product in unknown:
-            problems.append(
-                Problem(
-                    sheet_name,
-                    book.cell("tracking", "product", row),
-                    product,
-                    "产品表中没有此产品",
-                    WARNING,
-                    "这笔不计入任何指标；请在“产品”表添加",
-                )
-            )
-        if odd[i]:
-            unit = unit_of[product]
-            problems.append(
-                Problem(
-                    sheet_name,
-                    book.cell("tracking", "amount", row),
-                    _display(amount),
-                    "金额或数量不合理",
-                    WARNING,
-                    f"单位是{unit or '未知'}，请核对："
-                    + ("20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"),
-                )
-            )
-
-
-# The largest believable amount of one sale, by the product's unit (anything else: 1,000).
-_AMOUNT_LIMITS = {"万元": 10_000, "元": 100_000_000}

@@ -7,7 +7,7 @@ Chinese strings live here (and in the templates), not in the logic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -533,60 +533,6 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    label: str
-    default: str
-    help: str
-    aliases: tuple[str, ...] = field(default_factory=tuple)
-
-
-SETTING_ITEMS: tuple[Setting, ...] = (
-    Setting("branch", "网点名称", "", "例如 火车站支行", ("branch", "网点")),
-    Setting("parent", "所属分行", "", "", ("parent branch", "分行")),
-    Setting("month", "统计月份", "", "例如 2026-11；写日期时用来补全“7月1日”这类写法", ("month",)),
-    Setting("host", "夕会主持人", "", "厅堂主管；不在岗时由行长指定的主持人", ("host", "主持人")),
-    Setting(
-        "share", "分润比例", "0.3", "转介成交后记给推荐人的份额，0 到 1 之间", ("share ratio",)
-    ),
-    Setting(
-        "credit_mode",
-        "业绩口径",
-        "分润",
-        "分润：推荐人与接收人按比例分；双计：双方都记全额",
-        ("credit mode",),
-    ),
-    Setting(
-        "tolerance", "进度容差", "0.05", "完成率与时间进度相差不超过此值算正常进度", ("tolerance",)
-    ),
-    Setting("progress_basis", "时间进度口径", "自然日", "自然日 或 工作日", ("progress basis",)),
-    Setting(
-        "stale_days",
-        "未跟进天数",
-        "2",
-        "推荐卡登记后超过这些天仍无追踪记录，列为未跟进",
-        ("stale days",),
-    ),
-    Setting("mask", "脱敏", "是", "是：生成的表格里客户电话、证件号码打码", ("mask", "masking")),
-    Setting(
-        "training",
-        "培训主题",
-        "",
-        "填写后夕会培训环节使用此主题，否则自动选择",
-        ("training topic",),
-    ),
-    Setting(
-        "mail_to", "邮件收件人", "", "周报收件人，多个地址用逗号或分号分开", ("mail to", "收件人")
-    ),
-    Setting(
-        "smtp_host", "邮件服务器", "", "SMTP 服务器地址（密码不要写在工作簿里）", ("smtp host",)
-    ),
-    Setting("smtp_port", "邮件端口", "", "例如 465（SSL）或 587（STARTTLS）", ("smtp port",)),
-    Setting("smtp_user", "邮件账号", "", "发件邮箱账号", ("smtp user",)),
-    Setting("backups", "保留备份数", "5", "每次写入前保留的旧版本个数", ("backups",)),
-)
-
 # Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
 GENERATED_SHEETS = ("排行榜", "转介质量", "分润明细", "跟进提醒", "夕会议程", "数据问题")
 GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"
@@ -596,7 +542,6 @@ CONTROL_SHEET = "控制台"
 CONTROL_DATE_CELL = "C4"  # 统计日期 (blank: today)
 CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会
 CONTROL_STATUS_CELL = "C7"  # what the last click did
-MEETING_KINDS = {"日例会": "daily", "周例会": "weekly", "月例会": "monthly"}
 
 # Sheets that hold no input: the guide, the buttons' control sheet, xlwings' settings, and ours.
 HELPER_SHEETS = ("说明", CONTROL_SHEET, "xlwings.conf")

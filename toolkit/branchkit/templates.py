@@ -15,6 +15,7 @@ from typing import Any
 from . import schema
 from .a1 import column_letter
 from .schema import Column, Kind, Sheet
+from .settings import SETTING_ITEMS
 
 VALIDATED_ROWS = 2000  # dropdowns and formats reach this far below the header
 TEMPLATE_NAME = "网点营销管理.xlsx"
@@ -27,9 +28,7 @@ FIXED_CREATED = dt.datetime(2026, 1, 1)
 
 def _settings_rows(branch: str, month: str, overrides: Mapping[str, str]) -> list[list[Any]]:
     values = {"branch": branch, "month": month, **overrides}
-    return [
-        [item.label, values.get(item.key, item.default), item.help] for item in schema.SETTING_ITEMS
-    ]
+    return [[item.label, values.get(item.key, item.shown), item.help] for item in SETTING_ITEMS]
 
 
 def _validation(col: Column) -> dict[str, Any] | None:

@@ -1,36 +1,23 @@
 """Agenda -> text (Markdown, HTML, plain) and the 夕会议程 tab, all through Jinja2 templates.
 
-`agenda.lines.j2` (per language) writes the content as "style|text" lines; a layout per format
-decides how each style looks. A branch copies the templates to a folder, edits wording or order,
-and passes `--template DIR`: its files are looked up first, the shipped ones fill the gaps.
+`agenda.lines.j2` (per language) words the agenda's numbers and keys as "style|text" lines; a
+layout per format decides how each style looks. A branch copies the templates to a folder, edits
+wording or order, and passes `--template DIR`: its files are looked up first, the shipped ones
+fill the gaps.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
 from ..agenda import Agenda
 from ..schema import GENERATED_MARK
 from .spec import SheetSpec, Style, Text
+from .text import PACKAGE_TEMPLATES as PACKAGE_TEMPLATES
+from .text import environment
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
 FORMATS = ("md", "html", "txt")
 STYLES = ("title", "h1", "h2", "body", "strong", "note")
-
-
-def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jinja2.Environment:
-    folders = [str(template_dir)] if template_dir else []
-    folders += [str(PACKAGE_TEMPLATES / lang), str(PACKAGE_TEMPLATES / "layout")]
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html.j2",), default_for_string=False
-        ),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
 
 
 def agenda_lines(

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..figures import Figures
 from ..privacy import mask_name
+from ..vocab import PERIOD_LETTERS, STAR_TITLES, pace_label
 
 DIGITS = 4
 
@@ -17,9 +18,10 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, DIGITS)
 
 
-def figures_json(figures: Figures) -> dict[str, Any]:
+def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
+    period = figures.period(kind)
     people = []
-    for p in sorted(figures.people, key=lambda p: (p.rank is None, p.rank or 0, p.name)):
+    for p in sorted(period.people, key=lambda p: (p.rank is None, p.rank or 0, p.name)):
         people.append(
             {
                 "姓名": p.name,
@@ -31,38 +33,38 @@ def figures_json(figures: Figures) -> dict[str, Any]:
                 "业绩": {k: _r(v) for k, v in sorted(p.credited.items())},
                 "目标": {k: _r(v) for k, v in p.targets.items()},
                 "完成率": {k: _r(v) for k, v in p.completion.items()},
-                "进度": dict(p.status),
+                "进度": {k: pace_label(v) for k, v in p.status.items()},
                 "综合完成率": _r(p.overall),
                 "排名": p.rank,
             }
         )
     return {
         "网点": figures.branch,
-        "日期": figures.day.isoformat(),
-        "期间": figures.period.kind,
-        "时间进度": _r(figures.time_progress),
+        "日期": figures.date.isoformat(),
+        "期间": PERIOD_LETTERS[kind],
+        "时间进度": _r(period.time_progress),
         "人员": people,
-        "之星": figures.stars,
+        "之星": {STAR_TITLES[k]: names for k, names in figures.stars.items()},
         "跟进提醒": [
             {
-                "接收人": f["接收人"],
-                "客户": mask_name(f["客户"]),
-                "建议下次联系时间": f["建议下次联系时间"].isoformat(),
-                "逾期": f["逾期"],
+                "接收人": f.receiver,
+                "客户": mask_name(f.customer),
+                "建议下次联系时间": f.due.isoformat(),
+                "逾期": f.overdue,
             }
             for f in figures.follow_ups
         ],
         "未跟进": [
             {
-                "转介编号": n["转介编号"],
-                "推荐人": n["推荐人"],
-                "接收人": n["接收人"],
-                "日期": n["日期"].isoformat(),
+                "转介编号": n.referral_id,
+                "推荐人": n.referrer,
+                "接收人": n.receiver,
+                "日期": n.date.isoformat(),
             }
             for n in figures.not_followed
         ],
         "无卡转介": [
-            {"表": u["表"], "行": u["行"], "推荐人": u["推荐人"], "接收人": u["接收人"]}
+            {"表": u.sheet, "行": u.row, "推荐人": u.referrer, "接收人": u.receiver}
             for u in figures.unverified
         ],
         "数据问题": [p.as_json() for p in figures.problems],

@@ -1,24 +1,65 @@
 """Figures -> the generated tabs of SPEC §2 (排行榜, 转介质量, 分润明细, 跟进提醒, 数据问题).
 
-Pure: figures in, SheetSpecs out. Phones are masked unless 脱敏 = 否; ID numbers never appear.
+Pure: figures in, SheetSpecs out. Each table is declared as (header, format, width, field): the
+Chinese header and the record field it shows sit side by side, so a column cannot drift from its
+value. Phones are masked unless 脱敏 = 否; ID numbers never appear. The weekly workbook reuses the
+tables marked shared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
-from ..figures import ROLE_GROUPS, Figures, status_of
-from ..privacy import mask_phone
-from ..problems import ERROR
+from ..figures import Figures, PeriodFigures, PersonFigures
+from ..privacy import mask_name, mask_phone
+from ..problems import ERROR, count_levels
 from ..schema import GENERATED_MARK
+from ..vocab import (
+    MONTH,
+    PERIOD_TITLES,
+    ROLE_GROUP_MEASURES,
+    ROLE_GROUP_TITLES,
+    ROLE_GROUPS,
+    SALE_KINDS,
+    STAR_TITLES,
+    WEALTH,
+    pace_label,
+)
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
 
-PERIOD_NAMES = {"日": "当日", "周": "本周至今", "月": "本月至今"}
+Field = tuple[str, Fmt, float, str]  # header, format, width, record attribute
+
+
+def record_table(
+    fields: Sequence[Field],
+    records: Iterable[Any],
+    caption: str = "",
+    empty_note: str = "（无）",
+    shown: dict[str, Callable[[Any], Any]] | None = None,
+) -> Table:
+    """A table of records: one row per record, one column per field. `shown` turns a field's
+    value into what the cell holds (a pace key into its words, a phone into its mask)."""
+    get = attrgetter(*(f[3] for f in fields))
+    rows = [list(get(r)) if len(fields) > 1 else [get(r)] for r in records]
+    for c, (_, fmt, _, name) in enumerate(fields):
+        convert = (shown or {}).get(name) or (_amount if fmt in ("amount", "number") else None)
+        if convert is not None:
+            for row in rows:
+                row[c] = convert(row[c])
+    return Table([Col(h, fmt, w) for h, fmt, w, _ in fields], rows, caption, empty_note)
+
+
+def _amount(value: Any) -> Any:
+    """Amounts as the cell keeps them: 4 decimals of their unit (0.7 × 20 is 14, not
+    14.000000000000002); the number format decides what is shown."""
+    return round(value, 4) if isinstance(value, float) else value
 
 
 def subtitle(figures: Figures, extra: str = "") -> str:
-    day = figures.day
+    day = figures.date
     week = day.isocalendar()[1]
     parts = [
         f"统计日期 {day.isoformat()}（第{week}周）",
@@ -34,87 +75,78 @@ def _title(figures: Figures, name: str) -> str:
     return f"{figures.branch or '网点'} {name}"
 
 
-def _phone(figures: Figures, phone: str) -> str:
-    mask = getattr(figures.settings, "mask", True)
-    return mask_phone(phone) if mask else phone
+def phone_shown(figures: Figures) -> Callable[[str], str]:
+    """Phones as the branch's own tabs show them: masked unless 脱敏 = 否 (SPEC §5)."""
+    return mask_phone if figures.settings.mask else str
 
 
-def overall_table(figures: Figures, caption: str) -> Table:
+# ---------------------------------------------------------------- 排行榜
+
+OVERALL_FIELDS: tuple[Field, ...] = (
+    ("排名", "rank", 6, "rank"),
+    ("姓名", "text", 10, "name"),
+    ("岗位", "text", 10, "role"),
+    ("综合完成率", "pct_bar", 12, "overall"),
+    ("进度", "status", 10, "overall_status"),
+    ("转介数", "int", 8, "referrals"),
+    ("转介成功数", "int", 10, "successes"),
+    ("转介成功率", "pct", 10, "success_rate"),
+    ("记分业绩(万元)", "amount", 13, "money"),
+)
+
+
+def overall_table(figures: PeriodFigures, caption: str) -> Table:
     """Ranking by mean completion (shared by 排行榜 and the weekly workbook)."""
     ranked = sorted(
         (p for p in figures.people if p.rank is not None), key=lambda p: (p.rank, p.name)
     )
-    rows = []
-    for p in ranked:
-        status = status_of(p.overall, figures.time_progress, figures.settings.tolerance) or ""
-        rows.append(
-            [
-                p.rank,
-                p.name,
-                p.role,
-                p.overall,
-                status,
-                p.referrals,
-                p.successes,
-                p.success_rate,
-                round(p.money, 4),
-            ]
-        )
-    columns = [
-        Col("排名", "rank", 6),
-        Col("姓名", "text", 10),
-        Col("岗位", "text", 10),
-        Col("综合完成率", "pct_bar", 12),
-        Col("进度", "status", 10),
-        Col("转介数", "int", 8),
-        Col("转介成功数", "int", 10),
-        Col("转介成功率", "pct", 10),
-        Col("记分业绩(万元)", "amount", 13),
-    ]
-    return Table(columns, rows, caption=caption, empty_note="（没有设定目标的人员，无法排名）")
+    return record_table(
+        OVERALL_FIELDS,
+        ranked,
+        caption,
+        "（没有设定目标的人员，无法排名）",
+        {"overall_status": pace_label},
+    )
 
 
-def _group_tables(figures: Figures) -> list[Table]:
+def _group_tables(figures: PeriodFigures) -> list[Table]:
     tables = []
-    for group, (_, label) in ROLE_GROUPS.items():
+    for group in ROLE_GROUPS:
         members = sorted(
             (p for p in figures.people if p.group == group),
             key=lambda p: (p.group_rank or 999, p.name),
         )
         if not members:
             continue
-        fmt: Fmt = "amount" if "业绩" in label else "int"
-        rows = [[p.group_rank, p.name, p.role, p.primary] for p in members]
+        measure = ROLE_GROUP_MEASURES[group]
+        fields: tuple[Field, ...] = (
+            ("排名", "rank", 6, "group_rank"),
+            ("姓名", "text", 10, "name"),
+            ("岗位", "text", 10, "role"),
+            (measure, "amount" if group == WEALTH else "int", 12, "primary"),
+        )
         tables.append(
-            Table(
-                [
-                    Col("排名", "rank", 6),
-                    Col("姓名", "text", 10),
-                    Col("岗位", "text", 10),
-                    Col(label, fmt, 12),
-                ],
-                rows,
-                caption=f"岗位排名 · {group}（{label}）",
-            )
+            record_table(fields, members, f"岗位排名 · {ROLE_GROUP_TITLES[group]}（{measure}）")
         )
     return tables
 
 
-def _progress_table(figures: Figures) -> Table:
+def _progress_table(figures: PeriodFigures) -> Table:
     rows: list[list[Any]] = []
-    for p in [
-        figures.branch_figures,
+    people: list[PersonFigures] = [
+        figures.branch,
         *sorted(figures.people, key=lambda p: (p.rank or 999, p.name)),
-    ]:
+    ]
+    for p in people:
         for indicator, target in p.targets.items():
             rows.append(
                 [
                     p.name,
                     indicator,
                     target,
-                    round(p.actual(indicator), 4),
+                    _amount(p.actual(indicator)),
                     p.completion.get(indicator),
-                    p.status.get(indicator, ""),
+                    pace_label(p.status.get(indicator)),
                 ]
             )
     return Table(
@@ -127,74 +159,81 @@ def _progress_table(figures: Figures) -> Table:
             Col("进度", "status", 10),
         ],
         rows,
-        caption=f"{PERIOD_NAMES[figures.period.kind]} 指标进度（时间进度 {figures.time_progress:.1%}）",
+        caption=f"{PERIOD_TITLES[figures.kind]} 指标进度（时间进度 {figures.time_progress:.1%}）",
     )
 
 
-def rankings_sheet(month: Figures, week: Figures, day: Figures) -> SheetSpec:
-    stars = Table(
+def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Table:
+    return Table(
         [Col("称号", "text", 10), Col("姓名", "text", 10)],
-        [[label, "、".join(names) or "（暂无）"] for label, names in month.stars.items()],
-        caption="之星（按完成质量评选：完成率与转化，不看转介张数）",
+        [[STAR_TITLES[k], "、".join(figures.stars[k]) or "（暂无）"] for k in kinds],
+        caption=caption,
     )
+
+
+def rankings_sheet(figures: Figures) -> SheetSpec:
+    month = figures.month
     blocks: list[Table | Text] = [
-        stars,
+        stars_table(figures, STAR_TITLES, "之星（按完成质量评选：完成率与转化，不看转介张数）"),
         overall_table(month, "本月至今 · 综合排名（按各指标平均完成率）"),
         *_group_tables(month),
         _progress_table(month),
-        overall_table(week, "本周至今 · 综合排名（目标按天数折算）"),
-        overall_table(day, "当日 · 综合排名（目标按天数折算）"),
+        overall_table(figures.week, "本周至今 · 综合排名（目标按天数折算）"),
+        overall_table(figures.today, "当日 · 综合排名（目标按天数折算）"),
     ]
     return SheetSpec(
         "排行榜",
-        _title(month, "排行榜"),
-        subtitle(month),
+        _title(figures, "排行榜"),
+        subtitle(figures),
         blocks,
         charts=[Chart(1, 1, (3,), "本月综合完成率")],
     )
 
 
-def referrer_table(figures: Figures, caption: str) -> Table:
+# ---------------------------------------------------------------- 转介质量
+
+REFERRER_FIELDS: tuple[Field, ...] = (
+    ("推荐人", "text", 10, "name"),
+    ("岗位", "text", 10, "role"),
+    ("转介数", "int", 8, "referrals"),
+    ("跟进数", "int", 8, "followed"),
+    ("跟进率", "pct", 9, "follow_rate"),
+    ("转介成功数", "int", 10, "successes"),
+    ("转介成功率", "pct_bar", 12, "success_rate"),
+    ("现场推荐率", "pct", 10, "on_site_rate"),
+    ("现场达成率", "pct", 10, "closed_on_site_rate"),
+    ("达成金额(万元)", "amount", 13, "amount"),
+)
+RECEIVER_FIELDS: tuple[Field, ...] = (
+    ("接收人", "text", 10, "name"),
+    ("接收数", "int", 8, "received"),
+    ("跟进数", "int", 8, "followed"),
+    ("成交数", "int", 8, "closed"),
+    ("转化率", "pct_bar", 12, "conversion"),
+    ("平均首次跟进天数", "number", 14, "first_contact_days"),
+)
+UNVERIFIED_FIELDS: tuple[Field, ...] = (
+    ("表", "text", 10, "sheet"),
+    ("行", "int", 6, "row"),
+    ("推荐人", "text", 10, "referrer"),
+    ("接收人", "text", 10, "receiver"),
+    ("客户", "text", 10, "customer"),
+    ("推荐时间", "date", 11, "referred_on"),
+)
+
+
+def referrer_table(figures: PeriodFigures, caption: str) -> Table:
     """Referral quantity and quality per referrer (转介质量 and the weekly workbook)."""
-    return Table(
-        [
-            Col("推荐人", "text", 10),
-            Col("岗位", "text", 10),
-            Col("转介数", "int", 8),
-            Col("跟进数", "int", 8),
-            Col("跟进率", "pct", 9),
-            Col("转介成功数", "int", 10),
-            Col("转介成功率", "pct_bar", 12),
-            Col("现场推荐率", "pct", 10),
-            Col("现场达成率", "pct", 10),
-            Col("达成金额(万元)", "amount", 13),
-        ],
-        [list(r.values()) for r in figures.referrer_quality],
-        caption=caption,
-    )
+    return record_table(REFERRER_FIELDS, figures.referrers, caption)
 
 
-def receiver_table(figures: Figures, caption: str = "接收人") -> Table:
-    return Table(
-        [
-            Col("接收人", "text", 10),
-            Col("接收数", "int", 8),
-            Col("跟进数", "int", 8),
-            Col("成交数", "int", 8),
-            Col("转化率", "pct_bar", 12),
-            Col("平均首次跟进天数", "number", 14),
-        ],
-        [list(r.values()) for r in figures.receiver_quality],
-        caption=caption,
-    )
+def receiver_table(figures: PeriodFigures, caption: str = "接收人") -> Table:
+    return record_table(RECEIVER_FIELDS, figures.receivers, caption)
 
 
 def quality_sheet(figures: Figures) -> SheetSpec:
-    referrers = referrer_table(
-        figures, f"推荐人 · {PERIOD_NAMES[figures.period.kind]}登记的推荐卡及其结果"
-    )
-    receivers = receiver_table(figures)
-    share = figures.collaboration_share
+    month = figures.month
+    share = month.collaboration_share
     summary = Text(
         [
             (
@@ -205,98 +244,91 @@ def quality_sheet(figures: Figures) -> SheetSpec:
             )
         ]
     )
-    unverified = Table(
-        [
-            Col("表", "text", 10),
-            Col("行", "int", 6),
-            Col("推荐人", "text", 10),
-            Col("接收人", "text", 10),
-            Col("客户", "text", 10),
-            Col("推荐时间", "date", 11),
-        ],
-        [list(r.values()) for r in figures.unverified],
-        caption="无卡转介（追踪表写了推荐人，但找不到对应的推荐卡；照常记分，请核实）",
-    )
     return SheetSpec(
         "转介质量",
         _title(figures, "转介质量"),
         subtitle(figures),
-        [summary, referrers, receivers, unverified],
+        [
+            summary,
+            referrer_table(month, f"推荐人 · {PERIOD_TITLES[MONTH]}登记的推荐卡及其结果"),
+            receiver_table(month),
+            record_table(
+                UNVERIFIED_FIELDS,
+                figures.unverified,
+                "无卡转介（追踪表写了推荐人，但找不到对应的推荐卡；照常记分，请核实）",
+            ),
+        ],
         charts=[Chart(0, 0, (6,), "转介成功率")],
     )
 
 
-LEDGER_COLUMNS = (
-    "日期",
-    "客户",
-    "联系方式",
-    "产品",
-    "指标",
-    "金额或数量",
-    "单位",
-    "类型",
-    "推荐人",
-    "推荐人记",
-    "接收人",
-    "接收人记",
-    "来源",
+# ---------------------------------------------------------------- 分润明细
+
+LEDGER_FIELDS: tuple[Field, ...] = (
+    ("日期", "date", 11, "date"),
+    ("客户", "text", 9, "customer"),
+    ("联系方式", "text", 13, "phone"),
+    ("产品", "text", 16, "product"),
+    ("指标", "text", 8, "indicator"),
+    ("金额或数量", "amount", 11, "amount"),
+    ("单位", "text", 6, "unit"),
+    ("类型", "text", 8, "kind"),
+    ("推荐人", "text", 9, "referrer"),
+    ("推荐人记分", "amount", 10, "referrer_credit"),
+    ("接收人", "text", 9, "receiver"),
+    ("接收人记分", "amount", 10, "receiver_credit"),
+    ("来源", "text", 11, "row"),
 )
 
 
 def ledger_sheet(figures: Figures) -> SheetSpec:
-    ledger = figures.ledger
-    columns = [ledger[c].tolist() for c in LEDGER_COLUMNS] if not ledger.empty else []
-    if columns:  # one mask per distinct phone, then rows by zip (a parent branch has 100,000)
-        phones = columns[LEDGER_COLUMNS.index("联系方式")]
-        shown = {p: _phone(figures, p) for p in set(phones)}
-        columns[LEDGER_COLUMNS.index("联系方式")] = list(map(shown.__getitem__, phones))
-    rows = list(map(list, zip(*columns, strict=True)))
-    total = float(ledger["金额或数量"].sum()) if not ledger.empty else 0.0
-    credited = float(ledger[["推荐人记", "接收人记"]].sum().sum()) if not ledger.empty else 0.0
-    mode = figures.settings.credit_mode
+    ledger = figures.month.ledger
+    phone = phone_shown(figures)
+    masked = {p: phone(p) for p in {s.phone for s in ledger}}  # a parent branch has 100,000 rows
+    table = record_table(
+        LEDGER_FIELDS,
+        ledger,
+        "每笔销售的推荐人、接收人及各自记分",
+        shown={
+            "phone": masked.__getitem__,
+            "kind": SALE_KINDS.__getitem__,
+            "row": lambda row: f"追踪表!{row}",
+        },
+    )
+    total = sum(s.amount for s in ledger)
+    credited = sum((s.referrer_credit or 0.0) + (s.receiver_credit or 0.0) for s in ledger)
+    settings = figures.settings
+    mode = settings.credit_mode
     note = Text(
         [
             (
                 "note",
-                f"口径：{mode}（分润比例 {figures.settings.share:.0%}）。本月至 {figures.day} 共 {len(rows)} 笔销售，"
+                f"口径：{mode}（分润比例 {settings.share:.0%}）。本月至 {figures.date} 共 {len(ledger)} 笔销售，"
                 f"金额或数量合计 {total:,.2f}，记分合计 {credited:,.2f}"
                 + ("（分润口径下两者相等）" if mode == "分润" else "")
                 + "。",
             )
         ]
     )
-    table = Table(
-        [
-            Col("日期", "date", 11),
-            Col("客户", "text", 9),
-            Col("联系方式", "text", 13),
-            Col("产品", "text", 16),
-            Col("指标", "text", 8),
-            Col("金额或数量", "amount", 11),
-            Col("单位", "text", 6),
-            Col("类型", "text", 8),
-            Col("推荐人", "text", 9),
-            Col("推荐人记分", "amount", 10),
-            Col("接收人", "text", 9),
-            Col("接收人记分", "amount", 10),
-            Col("来源", "text", 11),
-        ],
-        rows,
-        caption="每笔销售的推荐人、接收人及各自记分",
-    )
     return SheetSpec(
         "分润明细", _title(figures, "分润明细"), subtitle(figures), [note, table], text_width=13
     )
 
 
-def _due_label(row: dict[str, Any], day: dt.date) -> str:
-    if row["逾期"]:
-        return f"逾期 {row['逾期天数']} 天"
-    return "今天" if row["建议下次联系时间"] == day else "下个工作日"
+# ---------------------------------------------------------------- 跟进提醒
 
 
-def follow_up_sheet(figures: Figures) -> SheetSpec:
-    due = Table(
+def _due_label(due: dt.date, overdue: bool, days_overdue: int, day: dt.date) -> str:
+    if overdue:
+        return f"逾期 {days_overdue} 天"
+    return "今天" if due == day else "下个工作日"
+
+
+def follow_up_table(
+    figures: Figures, phone: Callable[[str], str], customer: Callable[[str], str] = str
+) -> Table:
+    """Follow-ups due and overdue, by receiver (跟进提醒 and the weekly workbook)."""
+    return Table(
         [
             Col("接收人", "text", 10),
             Col("客户", "text", 10),
@@ -309,20 +341,26 @@ def follow_up_sheet(figures: Figures) -> SheetSpec:
         ],
         [
             [
-                r["接收人"],
-                r["客户"],
-                _phone(figures, r["联系方式"]),
-                r["建议下次联系时间"],
-                _due_label(r, figures.day),
-                r["产品"],
-                r["备注"],
-                f"追踪表!{r['行']}",
+                f.receiver,
+                customer(f.customer),
+                phone(f.phone),
+                f.due,
+                _due_label(f.due, f.overdue, f.days_overdue, figures.date),
+                f.product,
+                f.note,
+                f"追踪表!{f.row}",
             ]
-            for r in figures.follow_ups
+            for f in figures.follow_ups
         ],
         caption="到期和逾期的客户跟进（联系后在追踪表改日期或清空即可消除）",
     )
-    stale = Table(
+
+
+def not_followed_table(
+    figures: Figures, phone: Callable[[str], str], customer: Callable[[str], str] = str
+) -> Table:
+    """Cards nobody followed up (跟进提醒 and the weekly workbook)."""
+    return Table(
         [
             Col("转介编号", "text", 10),
             Col("推荐人", "text", 10),
@@ -335,31 +373,51 @@ def follow_up_sheet(figures: Figures) -> SheetSpec:
         ],
         [
             [
-                r["转介编号"],
-                r["推荐人"],
-                r["接收人"],
-                r["日期"],
-                r["客户"],
-                _phone(figures, r["联系方式"]),
-                r["客户需求"],
-                r["已过天数"],
+                n.referral_id,
+                n.referrer,
+                n.receiver,
+                n.date,
+                customer(n.customer),
+                phone(n.phone),
+                n.need,
+                n.days_waited,
             ]
-            for r in figures.not_followed
+            for n in figures.not_followed
         ],
         caption=f"未跟进的推荐卡（登记超过 {figures.settings.stale_days} 天仍无追踪记录）",
     )
-    return SheetSpec("跟进提醒", _title(figures, "跟进提醒"), subtitle(figures), [due, stale])
+
+
+def follow_up_sheet(figures: Figures) -> SheetSpec:
+    phone = phone_shown(figures)
+    return SheetSpec(
+        "跟进提醒",
+        _title(figures, "跟进提醒"),
+        subtitle(figures),
+        [follow_up_table(figures, phone), not_followed_table(figures, phone)],
+    )
+
+
+def masked_for_mail(figures: Figures) -> tuple[Table, Table]:
+    """The follow-up tables as they may leave the branch: names as 张*, phones masked."""
+    return (
+        follow_up_table(figures, mask_phone, mask_name),
+        not_followed_table(figures, mask_phone, mask_name),
+    )
+
+
+# ---------------------------------------------------------------- 数据问题
 
 
 def problems_sheet(figures: Figures) -> SheetSpec:
     problems = sorted(figures.problems, key=lambda p: (p.level != ERROR,))
     rows = [[p.level, p.where, p.shown_value, p.problem, p.detail] for p in problems]
-    errors = sum(p.level == ERROR for p in problems)
+    errors, warnings = count_levels(problems)
     summary = Text(
         [
             (
                 "strong",
-                f"共 {errors} 个错误、{len(problems) - errors} 个警告。"
+                f"共 {errors} 个错误、{warnings} 个警告。"
                 "错误的行不计入相关数字；警告的行照常计算。改好后再刷新即可。",
             )
         ]
@@ -381,11 +439,11 @@ def problems_sheet(figures: Figures) -> SheetSpec:
     )
 
 
-def refresh_sheets(month: Figures, week: Figures, day: Figures) -> list[SheetSpec]:
+def refresh_sheets(figures: Figures) -> list[SheetSpec]:
     return [
-        rankings_sheet(month, week, day),
-        quality_sheet(month),
-        ledger_sheet(month),
-        follow_up_sheet(month),
-        problems_sheet(month),
+        rankings_sheet(figures),
+        quality_sheet(figures),
+        ledger_sheet(figures),
+        follow_up_sheet(figures),
+        problems_sheet(figures),
     ]

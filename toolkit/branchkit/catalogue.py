@@ -1,0 +1,69 @@
+"""The branch's product catalogue (产品): each product's indicator and unit, and each indicator's
+unit, built once per workbook. Everything that needs a unit asks here, so a product listed twice
+or an indicator sold in two units is settled the same way everywhere (the first row wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .schema import REFERRAL_INDICATORS
+from .table import Table
+
+MONEY_UNITS = ("万元", "元")
+COUNT_UNITS = ("张", "户", "笔")
+# The referral indicators count cards (SPEC §3); they have no product row.
+REFERRAL_UNITS = dict.fromkeys(REFERRAL_INDICATORS, "张")
+# The largest believable amount of one sale, by unit (SPEC §8); any other unit: 1,000.
+DEFAULT_CAPS = {"万元": 10_000.0, "元": 100_000_000.0}
+OTHER_CAP = 1_000.0
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    indicator: str
+    unit: str
+
+    @property
+    def cap(self) -> float:
+        return DEFAULT_CAPS.get(self.unit, OTHER_CAP)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    products: Mapping[str, Product]
+    indicator_units: Mapping[str, str]
+
+    @classmethod
+    def from_table(cls, products: Table) -> Catalogue:
+        by_name: dict[str, Product] = {}
+        units: dict[str, str] = {}
+        for name, indicator, unit in products.zip("product", "indicator", "unit"):
+            if name and name not in by_name:
+                by_name[name] = Product(name, indicator or "", unit or "")
+            if indicator and indicator not in units:
+                units[indicator] = unit or ""
+        return cls(by_name, units)
+
+    def product(self, name: str | None) -> Product | None:
+        return self.products.get(name) if name else None
+
+    def indicator_of(self, product: str | None) -> str:
+        found = self.product(product)
+        return found.indicator if found else ""
+
+    def unit_of_product(self, product: str | None) -> str:
+        found = self.product(product)
+        return found.unit if found else ""
+
+    def unit_of(self, indicator: str) -> str:
+        """An indicator's unit: the referral counts are cards; others as 产品 lists them."""
+        return REFERRAL_UNITS.get(indicator) or self.indicator_units.get(indicator, "")
+
+    def is_money(self, indicator: str) -> bool:
+        return self.unit_of(indicator) in MONEY_UNITS
+
+    def products_of(self, indicator: str) -> list[str]:
+        return [p.name for p in self.products.values() if p.indicator == indicator]

@@ -1,0 +1,111 @@
+"""Sales and who is credited for them (SPEC §3, Attribution and profit sharing).
+
+A tracking row with a product and an amount > 0 is a sale, counted on its 达成日期 (else its
+推荐时间). In 分润 mode the referrer gets r × A and the receiver (1 − r) × A; in 双计 mode both get
+A; a self-sourced sale (no referrer, or referrer = receiver) credits A to the receiver alone. A
+sale of a product not in 产品 counts toward no indicator and credits nobody (SPEC §8).
+Each sale is one record, built once; the ledger tab, the day totals and the agenda read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from .catalogue import Catalogue
+from .matching import Matches
+from .table import Table
+from .vocab import OWN, REFERRED, UNVERIFIED
+
+
+class Sale(NamedTuple):
+    """One sale and what each party was credited (None: not credited)."""
+
+    date: dt.date
+    row: int  # the tracking row (追踪表!row)
+    customer: str
+    phone: str
+    product: str
+    indicator: str  # '' when the product is not in 产品
+    unit: str
+    amount: float
+    kind: str  # vocab.REFERRED / UNVERIFIED / OWN
+    referrer: str  # '' for a self-sourced sale
+    referrer_credit: float | None
+    receiver: str
+    receiver_credit: float | None
+    closed_on_site: bool
+
+
+def sales_of(
+    tracking: Table,
+    catalogue: Catalogue,
+    matches: Matches,
+    day: dt.date,
+    share: float,
+    mode: str,
+) -> list[Sale]:
+    """The sales dated on or before D, in date then row order, with their credits."""
+    split = mode == "分润"
+    products = catalogue.products
+    sales: list[Sale] = []
+    for (
+        row,
+        product,
+        amount,
+        closed_on,
+        referred_on,
+        customer,
+        phone,
+        referrer,
+        receiver,
+        on_site,
+    ) in tracking.zip(
+        "row",
+        "product",
+        "amount",
+        "closed_on",
+        "referred_on",
+        "customer",
+        "phone",
+        "referrer",
+        "receiver",
+        "closed_on_site",
+    ):
+        if not product or amount is None or amount <= 0:
+            continue
+        date = closed_on if isinstance(closed_on, dt.date) else referred_on
+        if not isinstance(date, dt.date) or date > day:
+            continue
+        listed = products.get(product)
+        indicator = listed.indicator if listed else ""
+        referred = bool(referrer) and referrer != receiver
+        if not indicator:
+            to_referrer = to_receiver = None
+        elif not referred:
+            to_referrer, to_receiver = None, amount
+        elif split:
+            to_referrer, to_receiver = amount * share, amount * (1 - share)
+        else:
+            to_referrer = to_receiver = amount
+        kind = (REFERRED if row in matches.row_to_card else UNVERIFIED) if referred else OWN
+        sales.append(
+            Sale(
+                date,
+                row,
+                customer or "",
+                phone or "",
+                product,
+                indicator,
+                listed.unit if listed else "",
+                float(amount),
+                kind,
+                referrer if referred else "",
+                to_referrer,
+                receiver or "",
+                to_receiver if receiver else None,
+                on_site is True,
+            )
+        )
+    sales.sort(key=lambda s: (s.date, s.row))
+    return sales

@@ -1,0 +1,123 @@
+"""Which sheet is which, and which column is which: headers and sheet names as staff write them.
+
+Staff rename sheets, reorder and respell columns, and write Traditional Chinese or English; all
+of it is compared after `normalize_label`, and a renamed sheet is recognised by its headers.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
+from typing import Any
+
+from . import parse, schema
+from .problems import ERROR, WARNING, Problem
+from .schema import Column, Sheet
+
+HEADER_SEARCH_ROWS = 5
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+_PARENS = re.compile(r"[（(][^）)]*[）)]")
+_PUNCT = re.compile(r"[\s*＊:：_\-—]+")
+
+
+@lru_cache(maxsize=2048)
+def normalize_label(text: str) -> str:
+    """'  達成金額或數量（萬元）* ' -> '达成金额或数量': how headers and sheet names are compared."""
+    text = _PARENS.sub("", str(text))
+    text = _PUNCT.sub("", text).lower()
+    if any(ord(ch) > 0x2E7F for ch in text):
+        text = _t2s()(text)
+    return text
+
+
+def labels(header: str, aliases: tuple[str, ...]) -> set[str]:
+    return {normalize_label(x) for x in (header, *aliases)}
+
+
+@cache
+def column_index(sheet: Sheet) -> dict[str, Column]:
+    index: dict[str, Column] = {}
+    for col in sheet.columns:
+        for label in labels(col.header, col.aliases):
+            index.setdefault(label, col)
+    return index
+
+
+def match_headers(sheet: Sheet, row: list[Any]) -> dict[int, Column]:
+    index = column_index(sheet)
+    found: dict[int, Column] = {}
+    seen: set[str] = set()
+    for pos, value in enumerate(row):
+        if parse.is_blank(value):
+            continue
+        col = index.get(normalize_label(parse.clean_text(value)))
+        if col and col.key not in seen:
+            found[pos] = col
+            seen.add(col.key)
+    return found
+
+
+def find_header(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, dict[int, Column]]:
+    best_row, best = -1, {}  # type: tuple[int, dict[int, Column]]
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = match_headers(sheet, row)
+        if len(found) > len(best):
+            best_row, best = i, found
+    return best_row, best
+
+
+def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) -> dict[str, str]:
+    """Schema key -> workbook sheet name, accepting aliases, Traditional names and renamed sheets."""
+    by_label = {normalize_label(name): name for name in raw}
+    resolved: dict[str, str] = {}
+    for sheet in schema.INPUT_SHEETS:
+        for label in labels(sheet.name, sheet.aliases):
+            if label in by_label and by_label[label] not in resolved.values():
+                resolved[sheet.key] = by_label[label]
+                break
+    ignored = {normalize_label(n) for n in schema.NOT_INPUT_SHEETS}
+    spare = [n for n in raw if n not in resolved.values() and normalize_label(n) not in ignored]
+    for sheet in schema.INPUT_SHEETS:
+        if sheet.key in resolved:
+            continue
+        # A renamed sheet is recognised by its headers: most required columns present.
+        required = [c for c in sheet.columns if c.required]
+        for name in spare:
+            _, found = find_header(sheet, raw[name])
+            hits = {c.key for c in found.values()}
+            if len(hits) >= 2 and sum(c.key in hits for c in required) >= max(
+                2, len(required) * 0.6
+            ):
+                resolved[sheet.key] = name
+                spare.remove(name)
+                problems.append(
+                    Problem(
+                        name,
+                        "",
+                        name,
+                        f"工作表名不是标准名称，已按“{sheet.name}”读取",
+                        WARNING,
+                        f"建议改名为“{sheet.name}”",
+                    )
+                )
+                break
+        else:
+            if sheet.required:
+                close = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.3)
+                hint = (
+                    f"是不是“{close[0]}”？请改名为“{sheet.name}”"
+                    if close
+                    else "请从模板复制该工作表"
+                )
+                problems.append(Problem(sheet.name, "", "", "缺少工作表", ERROR, hint))
+    return resolved

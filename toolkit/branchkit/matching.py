@@ -1,0 +1,160 @@
+"""The two forms reconciled (SPEC §3): which tracking rows answer which referral card.
+
+A card is matched by 转介编号 when both rows carry one; otherwise by the same customer (name and
+phone digits) and the same referrer, the tracking row's 推荐时间 0–7 days after the card's 日期
+(the nearest card wins). Pure: tables and a date in, matches and lists out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .parse import phone_key
+from .table import Table
+
+MATCH_WINDOW_DAYS = 7  # SPEC §3: the tracking row's 推荐时间 0–7 days after the card's 日期
+
+
+def dated_on_or_before(table: Table, column: str, last: dt.date) -> Table:
+    """The rows whose `column` holds a date on or before `last` (rows dated after D, or with no
+    date, do not count for D's figures: SPEC §8)."""
+    dates = table[column]
+    return table.take(i for i, d in enumerate(dates) if isinstance(d, dt.date) and d <= last)
+
+
+def card_ids(cards: Table) -> list[str]:
+    """A card's 转介编号, or R-<row> when staff left it empty (shown, never written back)."""
+    return [rid or f"R-{row:04d}" for rid, row in cards.zip("referral_id", "row")]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Card row -> its tracking rows, and tracking row -> its card row, as known on D."""
+
+    card_to_rows: Mapping[int, list[int]]
+    row_to_card: Mapping[int, int]
+
+
+def match_cards(cards: Table, tracking: Table, day: dt.date) -> Matches:
+    tracking = dated_on_or_before(tracking, "referred_on", day)
+    by_id: dict[str, int] = {}
+    by_person: dict[tuple[str, str], list[tuple[dt.date, int, str]]] = defaultdict(list)
+    for row, rid, date, customer, phone, referrer in cards.zip(
+        "row", "referral_id", "date", "customer", "phone", "referrer"
+    ):
+        if rid:
+            by_id.setdefault(rid, row)
+        if isinstance(date, dt.date) and customer and referrer:
+            by_person[(customer, referrer)].append((date, row, phone_key(phone)))
+    found = list(map(by_id.get, tracking["referral_id"]))  # None: no id, or unknown
+    unmatched = [i for i, card in enumerate(found) if card is None]
+    if unmatched:
+        customers, referrers, dates, phones = (
+            tracking[c] for c in ("customer", "referrer", "referred_on", "phone")
+        )
+        for i in unmatched:
+            found[i] = _card_by_person(by_person, customers[i], referrers[i], dates[i], phones[i])
+    card_to_rows: dict[int, list[int]] = defaultdict(list)
+    row_to_card: dict[int, int] = {}
+    for row, card in zip(tracking["row"], found, strict=True):
+        if card is not None:
+            card_to_rows[card].append(row)
+            row_to_card[row] = card
+    return Matches(dict(card_to_rows), row_to_card)
+
+
+def _card_by_person(
+    by_person: Mapping[tuple[str, str], list[tuple[dt.date, int, str]]],
+    customer: str | None,
+    referrer: str | None,
+    referred_on: dt.date,
+    phone: str | None,
+) -> int | None:
+    """The nearest earlier card of the same customer and referrer, within the window."""
+    if not customer or not referrer:
+        return None
+    key = phone_key(phone)
+    # Phone digits must agree when both forms have them; one left blank still matches.
+    candidates = [
+        ((referred_on - date).days, card_row)
+        for date, card_row, card_key in by_person.get((customer, referrer), [])
+        if 0 <= (referred_on - date).days <= MATCH_WINDOW_DAYS
+        and (not key or not card_key or key == card_key)
+    ]
+    return min(candidates)[1] if candidates else None
+
+
+# ---------------------------------------------------------------- what the supervisor is shown
+
+
+@dataclass(frozen=True)
+class NotFollowed:
+    """A card nobody has answered in the tracking sheet after 未跟进天数 days (未跟进)."""
+
+    referral_id: str
+    referrer: str
+    receiver: str
+    date: dt.date
+    customer: str
+    phone: str
+    need: str
+    days_waited: int
+    row: int
+
+
+@dataclass(frozen=True)
+class Unverified:
+    """A tracking row naming a referrer with no matching card (无卡转介): credited, but listed."""
+
+    sheet: str
+    row: int
+    referrer: str
+    receiver: str
+    customer: str
+    referred_on: dt.date
+
+
+def not_followed(
+    cards: Table, matches: Matches, day: dt.date, stale_days: int
+) -> list[NotFollowed]:
+    """Cards with no tracking row more than 未跟进天数 days after their date (SPEC §3)."""
+    waited = dt.timedelta(days=min(stale_days, 36_500) + 1)  # a typo of 9999999 days: no crash
+    stale = dated_on_or_before(cards, "date", day - waited)
+    answered = matches.card_to_rows
+    result = [
+        NotFollowed(
+            rid,
+            referrer or "",
+            receiver or "",
+            date,
+            customer or "",
+            phone or "",
+            need or "",
+            (day - date).days,
+            row,
+        )
+        for rid, row, date, customer, phone, referrer, receiver, need in zip(
+            card_ids(stale),
+            *(
+                stale[c]
+                for c in ("row", "date", "customer", "phone", "referrer", "receiver", "need")
+            ),
+            strict=True,
+        )
+        if row not in answered
+    ]
+    return sorted(result, key=lambda r: (r.date, r.row))
+
+
+def unverified(tracking: Table, sheet: str, matches: Matches, day: dt.date) -> list[Unverified]:
+    rows = dated_on_or_before(tracking, "referred_on", day)
+    return [
+        Unverified(sheet, row, referrer, receiver or "", customer or "", date)
+        for row, date, referrer, receiver, customer in rows.zip(
+            "row", "referred_on", "referrer", "receiver", "customer"
+        )
+        if row not in matches.row_to_card and referrer and referrer != receiver
+    ]

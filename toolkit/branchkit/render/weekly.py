@@ -1,0 +1,169 @@
+"""Weekly -> the sheets of the weekly workbook, and the headline lines its e-mail repeats.
+
+The ranking, quality and follow-up tables are the same ones the branch's own tabs show
+(render/tabs.py), with customers masked because this workbook leaves the branch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
+from ..weekly import WEEKLY_MARK, Weekly
+from .spec import Chart, Col, SheetSpec, Table, Text
+from .tabs import masked_for_mail, overall_table, receiver_table, referrer_table
+from .text import percent
+
+WEEKDAYS = "一二三四五六日"
+
+
+def headlines(weekly: Weekly) -> list[tuple[str, str]]:
+    """The week in four lines (the cover and the e-mail body say the same)."""
+    stars = weekly.figures.stars[WEEK]
+    return [
+        ("本周销售", f"{weekly.sales} 笔，{weekly.money:,.2f} 万元"),
+        (
+            "本周转介",
+            f"{weekly.referrals} 张，成功 {weekly.successes} 张（{percent(weekly.success_rate)}）",
+        ),
+        ("本月时间进度", percent(weekly.figures.month_progress)),
+        (STAR_TITLES[WEEK].replace("每周", "本周"), "、".join(stars) or "暂无"),
+    ]
+
+
+def pace_lines(weekly: Weekly) -> list[tuple[str, str, str]]:
+    """(indicator, month completion, status words) for the cover and the e-mail."""
+    return [(p.indicator, percent(p.completion), pace_label(p.pace)) for p in weekly.pace]
+
+
+def _subtitle(weekly: Weekly) -> str:
+    return f"{weekly.week}（{weekly.monday:%m-%d} 至 {weekly.day:%m-%d}） · {WEEKLY_MARK}"
+
+
+def _cover(weekly: Weekly) -> SheetSpec:
+    lines: list[tuple[Any, str]] = [("h1", "本周要点")]
+    lines += [("strong", f"{label}：{value}") for label, value in headlines(weekly)]
+    lines.append(("h1", "本月进度（截至本周末）"))
+    lines += [
+        ("body", f"{indicator}：完成 {pct}，{state}")
+        for indicator, pct, state in pace_lines(weekly)
+    ] or [("note", "网点未设目标")]
+    errors, warnings = weekly.problem_count
+    lines.append(("h1", "数据质量"))
+    lines.append(
+        (
+            "body",
+            f"工作簿中有 {errors} 个数据错误、{warnings} 个警告（详见网点工作簿的“数据问题”表）",
+        )
+    )
+    title = f"{weekly.branch or '网点'} 周报 {weekly.week}"
+    if weekly.parent:
+        title += f"（{weekly.parent}）"
+    return SheetSpec(
+        "封面", title, _subtitle(weekly), [Text(lines)], landscape=False, one_page=True
+    )
+
+
+def _rankings(weekly: Weekly) -> SheetSpec:
+    figures = weekly.figures
+    stars = Table(
+        [Col("称号", "text", 10), Col("姓名", "text", 10)],
+        [
+            ["本周之星", "、".join(figures.stars[WEEK]) or "暂无"],
+            ["本月之星（至今）", "、".join(figures.stars[MONTH]) or "暂无"],
+        ],
+    )
+    return SheetSpec(
+        "排行榜",
+        f"{weekly.branch} 排行榜 {weekly.week}",
+        _subtitle(weekly),
+        [
+            stars,
+            overall_table(figures.week, "本周 · 综合排名（目标按天数折算）"),
+            overall_table(figures.month, f"{PERIOD_TITLES[MONTH]} · 综合排名"),
+        ],
+        charts=[Chart(1, 1, (3,), "本周综合完成率")],
+    )
+
+
+def _trend(weekly: Weekly) -> SheetSpec:
+    """Day by day: sales per indicator and referral cards, with native Excel charts."""
+    daily = weekly.daily
+    catalogue = weekly.figures.catalogue
+    labels = [f"{start:%m-%d} {WEEKDAYS[start.weekday()]}" for start, _ in daily.spans]
+    indicators = list(daily.sales)
+    sales = Table(
+        [
+            Col("日期", "text", 10),
+            *(Col(f"{i}({catalogue.unit_of(i)})", "number", 11) for i in indicators),
+        ],
+        [
+            [label, *(round(daily.sales[i][n], 4) for i in indicators)]
+            for n, label in enumerate(labels)
+        ],
+        caption="每日销售（按指标）",
+    )
+    referrals = Table(
+        [Col("日期", "text", 10), Col("转介卡", "int", 8)],
+        [
+            [f"{start:%m-%d}", cards]
+            for (start, _), cards in zip(daily.spans, daily.cards, strict=True)
+        ],
+        caption="每日转介",
+    )
+    charts = [Chart(1, 0, (1,), "每日转介", "int", "column")]
+    if indicators:
+        charts.insert(
+            0, Chart(0, 0, tuple(range(1, len(indicators) + 1)), "每日销售", "number", "line")
+        )
+    return SheetSpec(
+        "趋势",
+        f"{weekly.branch} 每日趋势 {weekly.week}",
+        _subtitle(weekly),
+        [sales, referrals],
+        charts=charts,
+    )
+
+
+def _quality(weekly: Weekly) -> SheetSpec:
+    week = weekly.figures.week
+    return SheetSpec(
+        "转介质量",
+        f"{weekly.branch} 转介质量 {weekly.week}",
+        _subtitle(weekly),
+        [referrer_table(week, "推荐人（本周登记的推荐卡）"), receiver_table(week)],
+    )
+
+
+def _open_items(weekly: Weekly) -> SheetSpec:
+    follow, stale = masked_for_mail(weekly.figures)
+    actions = Table(
+        [
+            Col("提出日期", "date", 11),
+            Col("事项", "text", 34),
+            Col("责任人", "text", 10),
+            Col("截止日期", "date", 11),
+            Col("状态", "text", 8),
+        ],
+        [
+            [a.raised_on, a.item, a.owner, a.due, "已逾期" if a.overdue else "未完成"]
+            for a in weekly.actions
+        ],
+        caption="未完成的行动计划",
+    )
+    return SheetSpec(
+        "跟进与行动",
+        f"{weekly.branch} 跟进与行动计划 {weekly.week}",
+        _subtitle(weekly),
+        [follow, stale, actions],
+    )
+
+
+def weekly_sheets(weekly: Weekly) -> list[SheetSpec]:
+    return [
+        _cover(weekly),
+        _rankings(weekly),
+        _trend(weekly),
+        _quality(weekly),
+        _open_items(weekly),
+    ]

@@ -1,0 +1,229 @@
+"""The 设置 sheet, declared once (SPEC §2): each item is a field of `Settings` whose metadata
+holds its Chinese label, help line, aliases and parser. The reader, the blank template's 设置 rows
+and the figures all read this one declaration, so an item added here appears everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from . import parse
+from .a1 import cell_ref
+from .headers import find_header, labels, normalize_label
+from .parse import Bad
+from .problems import WARNING, Problem
+from .schema import SETTINGS
+
+Parser = Callable[[Any], Any]  # a cell's value -> the setting's value, or Bad
+
+
+def _ratio(value: Any) -> float | Bad:
+    number = parse.parse_number(value)
+    if isinstance(number, float) and 0 <= number <= 1:
+        return number
+    return Bad("应为 0 到 1 之间的比例")
+
+
+def _positive(value: Any) -> float | Bad:
+    number = parse.parse_number(value)
+    if isinstance(number, float) and number > 0:
+        return number
+    return Bad("应为大于 0 的数")
+
+
+def _count(value: Any) -> int | Bad:
+    count = parse.parse_count(value)
+    return count if isinstance(count, int) else Bad("应为整数")
+
+
+def _yes_no(value: Any) -> bool | Bad:
+    flag = parse.parse_yesno(value)
+    return flag if isinstance(flag, bool) else Bad("应为 是 或 否")
+
+
+def _text(value: Any) -> str:
+    return parse.clean_text(value)
+
+
+def _name(value: Any) -> str:
+    return parse.clean_name(value)
+
+
+def _addresses(value: Any) -> tuple[str, ...]:
+    return tuple(a for a in re.split(r"[,;，；\s]+", parse.clean_text(value)) if a)
+
+
+def _month(value: Any) -> dt.date | Bad:
+    if isinstance(value, (dt.date, int, float)):
+        day = parse.parse_date(value)
+    else:
+        match = re.match(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$", parse.clean_text(value))
+        day = _month_start(int(match.group(1)), int(match.group(2))) if match else Bad("应为年月")
+    return day.replace(day=1) if isinstance(day, dt.date) else Bad("应为年月，如 2026-11")
+
+
+def _month_start(year: int, month: int) -> dt.date | Bad:
+    try:
+        return dt.date(year, month, 1)
+    except ValueError:
+        return Bad("应为年月")
+
+
+def _one_of(*choices: str) -> Parser:
+    def pick(value: Any) -> str | Bad:
+        text = parse.clean_text(value)
+        return text if text in choices else Bad("应为 " + " 或 ".join(choices))
+
+    return pick
+
+
+def _item(
+    label: str,
+    default: Any,
+    help: str = "",
+    aliases: tuple[str, ...] = (),
+    parser: Parser = _text,
+    shown: str | None = None,
+) -> Any:
+    """One 设置 row: `shown` is the text the blank template puts in 值 (the default, written the
+    way a person would type it)."""
+    if shown is None:
+        shown = "" if default is None or isinstance(default, tuple) else str(default)
+    return field(
+        default=default,
+        metadata={
+            "label": label,
+            "help": help,
+            "aliases": aliases,
+            "parse": parser,
+            "shown": shown,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    branch: str = _item("网点名称", "", "例如 火车站支行", ("branch", "网点"))
+    parent: str = _item("所属分行", "", "", ("parent branch", "分行"))
+    month: dt.date | None = _item(
+        "统计月份", None, "例如 2026-11；写日期时用来补全“7月1日”这类写法", ("month",), _month
+    )
+    host: str = _item(
+        "夕会主持人", "", "厅堂主管；不在岗时由行长指定的主持人", ("host", "主持人"), _name
+    )
+    share: float = _item(
+        "分润比例", 0.3, "转介成交后记给推荐人的份额，0 到 1 之间", ("share ratio",), _ratio
+    )
+    credit_mode: str = _item(
+        "业绩口径",
+        "分润",
+        "分润：推荐人与接收人按比例分；双计：双方都记全额",
+        ("credit mode",),
+        _one_of("分润", "双计"),
+    )
+    tolerance: float = _item(
+        "进度容差", 0.05, "完成率与时间进度相差不超过此值算正常进度", ("tolerance",), _ratio
+    )
+    progress_basis: str = _item(
+        "时间进度口径",
+        "自然日",
+        "自然日 或 工作日",
+        ("progress basis",),
+        _one_of("自然日", "工作日"),
+    )
+    stale_days: int = _item(
+        "未跟进天数",
+        2,
+        "推荐卡登记后超过这些天仍无追踪记录，列为未跟进",
+        ("stale days",),
+        _count,
+    )
+    mask: bool = _item(
+        "脱敏", True, "是：生成的表格里客户电话、证件号码打码", ("mask", "masking"), _yes_no, "是"
+    )
+    training: str = _item(
+        "培训主题", "", "填写后夕会培训环节使用此主题，否则自动选择", ("training topic",)
+    )
+    mail_to: tuple[str, ...] = _item(
+        "邮件收件人",
+        (),
+        "周报收件人，多个地址用逗号或分号分开",
+        ("mail to", "收件人"),
+        _addresses,
+    )
+    smtp_host: str = _item(
+        "邮件服务器", "", "SMTP 服务器地址（密码不要写在工作簿里）", ("smtp host",)
+    )
+    smtp_port: int = _item(
+        "邮件端口", 0, "例如 465（SSL）或 587（STARTTLS）", ("smtp port",), _count, ""
+    )
+    smtp_user: str = _item("邮件账号", "", "发件邮箱账号", ("smtp user",))
+    backups: int = _item("保留备份数", 5, "每次写入前保留的旧版本个数", ("backups",), _count)
+
+
+@dataclass(frozen=True)
+class SettingItem:
+    """A 设置 row as the template and the reader see it."""
+
+    key: str
+    label: str
+    shown: str
+    help: str
+    aliases: tuple[str, ...]
+    parse: Parser
+
+
+SETTING_ITEMS: tuple[SettingItem, ...] = tuple(
+    SettingItem(
+        f.name,
+        f.metadata["label"],
+        f.metadata["shown"],
+        f.metadata["help"],
+        f.metadata["aliases"],
+        f.metadata["parse"],
+    )
+    for f in fields(Settings)
+)
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) -> Settings:
+    """The 设置 sheet's 值 column by 项目; a value that does not parse is a warning and the
+    default holds, so a typo in 设置 never stops the day's figures."""
+    by_label = {label: item for item in SETTING_ITEMS for label in labels(item.label, item.aliases)}
+    header_at, found = find_header(SETTINGS, rows)
+    key_pos = next((p for p, c in found.items() if c.key == "key"), 0)
+    value_pos = next((p for p, c in found.items() if c.key == "value"), 1)
+    typed: dict[str, Any] = {}
+    for offset, row in enumerate(rows[header_at + 1 :]):
+        key_text = parse.clean_text(row[key_pos]) if key_pos < len(row) else ""
+        item = by_label.get(normalize_label(key_text)) if key_text else None
+        if item is None:
+            continue
+        raw_value = row[value_pos] if value_pos < len(row) else None
+        if parse.is_blank(raw_value):
+            continue
+        value = item.parse(raw_value)
+        if isinstance(value, Bad):
+            problems.append(
+                Problem(
+                    name,
+                    cell_ref(header_at + offset + 2, value_pos + 1),
+                    _display(raw_value),
+                    value.reason,
+                    WARNING,
+                    f"“{item.label}”已按默认值 {item.shown or '空'} 处理",
+                )
+            )
+            continue
+        typed[item.key] = value
+    return Settings(**typed)
