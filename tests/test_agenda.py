@@ -14,7 +14,7 @@ from branchkit.figures import compute
 from branchkit.jobs import build_agenda
 from branchkit.read import Book, load_book, read_book
 from branchkit.render.agenda import PACKAGE_TEMPLATES, agenda_sheet, render_agenda
-from branchkit.render.text import number
+from branchkit.render.numbers import number
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
@@ -34,10 +34,19 @@ def _raw(**changes: list[list[object]]) -> dict[str, list[list[object]]]:
     return raw
 
 
-def test_branch_behind_pace_gets_the_marketing_focus_with_a_coaching_pair() -> None:
-    # 网点 理财 is 73 of 150 (49%) at 67% of the month: behind. 王五 gets a 理财 target of 10 so
-    # there are two people to pair: 王五 5.9/10 = 59% coaches 赵六 56.6/100 = 57%.
+def test_a_coach_behind_pace_too_is_never_chosen() -> None:
+    # 王五 5.9 of a 理财 target of 10 is 59%: behind pace (67% − 5%) like 赵六's 57%, so
+    # neither can coach the other.
     targets = [*golden.TARGETS, ["王五", "理财", 10]]
+    agenda = build(load_book(_raw(目标=targets), "t-2026-11.xlsx"), D)
+    assert agenda.plan.focus == "marketing" and agenda.plan.pairings == []
+
+
+def test_branch_behind_pace_gets_the_marketing_focus_with_a_coaching_pair() -> None:
+    # 网点 理财 is 73 of 150 (49%) at 67% of the month: behind. 王五 gets a 理财 target of 8 so
+    # there are two people to pair: 王五 5.9/8 = 74% (ahead of 67% + 5%) coaches 赵六 56.6/100
+    # = 57% (behind).
+    targets = [*golden.TARGETS, ["王五", "理财", 8]]
     agenda = build(load_book(_raw(目标=targets), "t-2026-11.xlsx"), D)
     assert agenda.plan.focus == "marketing"
     assert [(i.indicator, round(i.completion, 2)) for i in agenda.plan.behind_indicators] == [
@@ -75,7 +84,7 @@ def test_branch_on_pace_gets_the_service_focus_with_cases_and_rules() -> None:
         ["2026-11-19", "服务", "投诉", "李四", "昨天的投诉", "", "", ""],
     ]
     agenda = build(load_book(_raw(目标=targets, 案例=cases), "t-2026-11.xlsx"), D)
-    assert agenda.plan.focus == "service"
+    assert agenda.plan.focus == "service_operations"
     cases = agenda.plan.cases
     assert [c.description for c in cases] == ["大额取现未二次核实"]  # only the day's cases
     assert cases[0].remedy == "5万元以上二次核实" and cases[0].owner == "何平"
@@ -88,7 +97,7 @@ def test_branch_on_pace_gets_the_service_focus_with_cases_and_rules() -> None:
 def test_a_day_with_no_cases_says_so() -> None:
     targets = [["对象", "指标", "目标值"], ["网点", "理财", 100]]
     agenda = build(load_book(_raw(目标=targets), "t-2026-11.xlsx"), D)
-    assert agenda.plan.focus == "service" and agenda.plan.cases == []
+    assert agenda.plan.focus == "service_operations" and agenda.plan.cases == []
     assert "本期没有登记服务、运营案例" in render_agenda(agenda, "txt")
 
 

@@ -101,6 +101,7 @@ def test_rankings_json_follows_spec_7(sample_copy: Path) -> None:
         "完成率",
         "进度",
         "综合完成率",
+        "排名得分",
         "排名",
     }
     assert all(set(p) == keys for p in data["人员"])
@@ -119,8 +120,9 @@ def test_rankings_json_follows_spec_7(sample_copy: Path) -> None:
 
 def test_messy_workbook_refreshes_with_problems_at_their_cells(messy_copy: Path) -> None:
     result = CliRunner().invoke(main, ["refresh", str(messy_copy), "--date", "2026-11-20"])
-    assert result.exit_code == 0, result.output
-    assert "7 个错误" in result.output
+    # The tabs are written, and the exit code says the workbook has 错误 (README: exit 1).
+    assert result.exit_code == 1, result.output
+    assert "9 个错误" in result.output  # the 7 planted plus 2 amounts beyond 单笔上限
     rows = CalamineWorkbook.from_path(str(messy_copy)).get_sheet_by_name("数据问题").to_python()
     located = {(r[1], r[3]) for r in rows}
     assert ("跟踪记录!L3", "不是金额") in located

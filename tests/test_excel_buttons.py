@@ -120,7 +120,7 @@ def test_a_second_click_rebuilds_the_tab_in_place() -> None:
 def test_messy_data_gives_a_message_not_a_traceback() -> None:
     book = _open_book(MESSY)
     message = _click(book, excel.refresh)
-    assert "7 个错误" in message
+    assert "9 个错误" in message
     problems = book.sheets["数据问题"].used_range.options(ndim=2).value
     assert any(row[1] == "跟踪记录!L3" for row in problems)
     # The formula-looking customer name went in as text (Excel drops the protective apostrophe).

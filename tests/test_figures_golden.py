@@ -243,12 +243,13 @@ def test_time_progress(month: dict) -> None:
 
 
 def test_credited_sales_in_split_mode(month: dict) -> None:
-    # 李四 refers rows 2 (20), 3 (10), 5 (5) of 理财 and row 4 (1 张): 0.3 of each.
-    assert person(month, "李四")["业绩"] == {"理财": 10.5, "信用卡": 0.3}
+    # 李四 refers rows 2 (20), 3 (10), 5 (5) of 理财: 0.3 of each; and row 4, one credit card
+    # (张): a count is never split, so the whole card.
+    assert person(month, "李四")["业绩"] == {"理财": 10.5, "信用卡": 1.0}
     # 赵六 receives 0.7 of 20 and 10, all of his own 30, and 0.7 of the card-less 8: 14 + 7 + 30 + 5.6.
     assert person(month, "赵六")["业绩"] == {"理财": 56.6}
-    # 王五 receives 0.7 of the card and of 5, and refers the card-less 8 (0.3 × 8 = 2.4).
-    assert person(month, "王五")["业绩"] == {"信用卡": 0.7, "理财": 5.9}
+    # 王五 receives the whole card and 0.7 of 5, and refers the card-less 8 (0.3 × 8 = 2.4).
+    assert person(month, "王五")["业绩"] == {"信用卡": 1.0, "理财": 5.9}
 
 
 def test_referral_quantity_and_quality(month: dict) -> None:
@@ -269,20 +270,17 @@ def test_completion_and_status(month: dict) -> None:
     assert li["综合完成率"] == 0.625
     zhao = person(month, "赵六")
     assert (zhao["完成率"], zhao["进度"]) == ({"理财": 0.566}, {"理财": "低于进度"})
-    assert person(month, "王五")["完成率"] == {"信用卡": 0.1167}  # 0.7 / 6
+    assert person(month, "王五")["完成率"] == {"信用卡": 0.1667}  # 1 / 6
 
 
 def test_ranking_and_stars(month: dict) -> None:
     ranks = {p["姓名"]: p["排名"] for p in month["人员"]}
-    assert ranks == {
-        "李四": 1,
-        "赵六": 2,
-        "王五": 3,
-        "周敏": None,
-    }  # 0.625 > 0.566 > 0.1167; no target
-    # Month: star scores leave out 转介数: 李四 0.75, 赵六 0.566, 王五 0.1167.
-    # Week 11-16..11-20 (targets × 5/30): only 赵六 (5.6 of 16.67) and 王五 (0 of 1 张, but a credit) have
-    # results; 赵六 leads. Day 11-20: nobody closed anything, so no star.
+    # 排名得分 leaves out 转介数: 李四 0.75 (转介成功数 only), 赵六 0.566, 王五 0.1667; 周敏 no target.
+    assert ranks == {"李四": 1, "赵六": 2, "王五": 3, "周敏": None}
+    scores = {p["姓名"]: p["排名得分"] for p in month["人员"]}
+    assert scores == {"李四": 0.75, "赵六": 0.566, "王五": 0.1667, "周敏": None}
+    # Week 11-16..11-20 (targets × 5/30): only 赵六 (5.6 of 16.67) and 王五 (0 of 1 张, but a
+    # credit of 2.4 理财) have results; 赵六 leads. Day 11-20: nobody closed anything, so no star.
     assert month["之星"] == {"每日之星": [], "每周之星": ["赵六"], "每月之星": ["李四"]}
 
 
@@ -306,19 +304,20 @@ def test_ledger_and_tomorrow_and_quality() -> None:
     ledger = figures.month.ledger
     assert [s.row for s in ledger] == [2, 3, 4, 5, 6, 7]  # row 9 is after D
     assert [s.kind for s in ledger] == [REFERRED, REFERRED, REFERRED, REFERRED, OWN, UNVERIFIED]
-    assert sum(s.amount for s in ledger) == pytest.approx(74.0)
-    assert sum((s.referrer_credit or 0) + (s.receiver_credit or 0) for s in ledger) == (
-        pytest.approx(74.0)
-    )
-    # Work days left after 11-20 in November: 23–27 and 30 = 6.
+    # 万元: 20 + 10 + 5 + 30 + 8 = 73 sold, 73 credited (split 0.3 / 0.7); 张: the one card sold,
+    # credited whole to both 李四 and 王五. Units are never added together.
+    assert figures.month.totals_by_unit() == {"万元": (73.0, 73.0), "张": (1.0, 2.0)}
+    # 时间进度 is counted in calendar days here, so are the days left after 11-20: 21–30 = 10.
+    # Counts are whole and rounded up: 转介数 5 left → 0.5 → 1; 转介成功数 1 → 1; 信用卡 5 → 1.
     tomorrow = {(t.subject, t.indicator): round(t.tomorrow, 4) for t in figures.tomorrow}
     assert tomorrow == {
-        ("网点", "理财"): 12.8333,
-        ("李四", "转介数"): 0.8333,
-        ("李四", "转介成功数"): 0.1667,
-        ("王五", "信用卡"): 0.8833,
-        ("赵六", "理财"): 7.2333,
+        ("网点", "理财"): 7.7,  # (150 − 73) / 10
+        ("李四", "转介数"): 1,
+        ("李四", "转介成功数"): 1,
+        ("王五", "信用卡"): 1,
+        ("赵六", "理财"): 4.34,  # (100 − 56.6) / 10
     }
+    assert {t.days_left for t in figures.tomorrow} == {10}
     assert figures.month.collaboration_share == pytest.approx(43 / 73)  # 20 + 10 + 5 + 8 of 73 万元
     receivers = {r.name: r for r in figures.month.receivers}
     zhao = receivers["赵六"]

@@ -96,14 +96,23 @@ common = settings(max_examples=60, deadline=None, suppress_health_check=[HealthC
     st.lists(target, max_size=8),
     st.floats(0, 1),
 )
-def test_split_mode_credits_sum_to_sales(sales, cards, targets, share) -> None:
+def test_split_mode_money_credits_sum_to_sales_and_counts_stay_whole(
+    sales, cards, targets, share
+) -> None:
     figures = compute(_book(sales, cards, targets, share), D).month
     ledger = figures.ledger
     if not ledger:
         return
-    counted = [s for s in ledger if s.indicator]
-    credited = sum((s.referrer_credit or 0) + (s.receiver_credit or 0) for s in counted)
-    assert credited == pytest.approx(sum(s.amount for s in counted))
+    money = [s for s in ledger if s.indicator and s.unit == "万元"]
+    credited = sum((s.referrer_credit or 0) + (s.receiver_credit or 0) for s in money)
+    assert credited == pytest.approx(sum(s.amount for s in money))
+    for sale in ledger:  # a count is whole for each party credited (SPEC §3), never a fraction
+        if sale.unit == "张":
+            assert sale.receiver_credit in (None, sale.amount)
+            assert sale.referrer_credit in (None, sale.amount)
+    credited += sum(
+        (s.referrer_credit or 0) + (s.receiver_credit or 0) for s in ledger if s.unit == "张"
+    )
     total_by_people = sum(sum(p.credited.values()) for p in figures.people)
     assert total_by_people == pytest.approx(
         credited
@@ -124,11 +133,11 @@ def test_ranks_follow_the_figures_and_nothing_divides_by_zero(
     figures = every.period(period)
     ranked = [p for p in figures.people if p.rank is not None]
     for a in ranked:
-        assert a.overall is not None
+        assert a.score is not None
         for b in ranked:
-            assert (a.rank < b.rank) == (round(a.overall, 9) > round(b.overall, 9))
+            assert (a.rank < b.rank) == (round(a.score, 9) > round(b.score, 9))
     for p in figures.people:
-        assert (p.rank is None) == (p.overall is None)
+        assert (p.rank is None) == (p.overall is None) == (p.score is None)
         assert set(p.completion) <= set(p.targets)
         if p.referrals == 0:
             assert p.success_rate is None

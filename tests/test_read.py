@@ -60,7 +60,7 @@ def test_missing_required_column_names_the_header_row_and_suggests() -> None:
     book = load_book(_book([["客户姓名", "推荐日", "接收人"], ["张三", "2026-11-02", "赵六"]]))
     missing = [p for p in book.problems if p.problem == "缺少必填列“推荐时间”"]
     assert len(missing) == 1
-    assert (missing[0].sheet, missing[0].cell, missing[0].level) == ("追踪表", "1", ERROR)
+    assert (missing[0].sheet, missing[0].cell, missing[0].level) == ("追踪表", "A1", ERROR)
     assert "推荐日" in missing[0].detail
 
 

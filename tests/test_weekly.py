@@ -124,7 +124,7 @@ def test_weekly_is_sent_and_its_figures_match_the_rankings(
         .output
     )
     expected = [
-        (p["排名"], p["姓名"], p["综合完成率"]) for p in ranked["人员"] if p["排名"] is not None
+        (p["排名"], p["姓名"], p["排名得分"]) for p in ranked["人员"] if p["排名"] is not None
     ]
     assert week_rows == expected
     stars = {r[0]: r[1] for r in rows[4:6]}
@@ -261,6 +261,8 @@ def test_the_weekly_button_saves_beside_the_workbook_and_sends(
 
 
 def test_weekly_lists_the_actions_open_at_the_end_of_the_week() -> None:
+    import datetime as dt
+
     from branchkit.figures import compute
     from branchkit.read import load_book
     from branchkit.render.weekly import weekly_sheets
@@ -276,6 +278,8 @@ def test_weekly_lists_the_actions_open_at_the_end_of_the_week() -> None:
         ["2026-11-25", "下周才提出", "赵六", "2026-11-30", "未完成"],
     ]
     book = load_book(raw, "测试支行-2026-11.xlsx")
-    sheet = weekly_sheets(build(book, compute(book, as_of("2026-W47")), "2026-W47"))[-1]
+    sheet = weekly_sheets(
+        build(book, compute(book, as_of("2026-W47", dt.date(2026, 11, 30))), "2026-W47")
+    )[-1]
     actions = sheet.blocks[-1]
     assert [row[1] for row in actions.rows] == ["本周提出，未完成"]  # week ends 11-22

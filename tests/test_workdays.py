@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from branchkit.workdays import Period, is_workday, next_workday, remaining_workdays, time_progress
+from branchkit.workdays import Period, days_left, is_workday, next_workday, time_progress
 
 
 def test_calendar_day_progress() -> None:
@@ -32,8 +32,8 @@ def test_statutory_holiday_and_fallback_year() -> None:
 
 
 def test_remaining_work_days() -> None:
-    assert remaining_workdays(dt.date(2026, 11, 20)) == 6  # 23–27 and 30
-    assert remaining_workdays(dt.date(2026, 11, 30)) == 0
+    assert days_left(dt.date(2026, 11, 20)) == 6  # 23–27 and 30
+    assert days_left(dt.date(2026, 11, 30)) == 0
 
 
 def test_periods() -> None:

@@ -12,15 +12,32 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .figures import REFERRALS, Figures, PersonFigures, status_of, trend
+from .figures import REFERRALS, Figures, PersonFigures, TomorrowTarget, status_of, trend
 from .phrases import CAUSES, PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .privacy import mask_name
+from .problems import count_levels
 from .read import Book
 from .schema import BRANCH_TARGET
-from .vocab import BEHIND, DAILY, DAY, MEETING_NAMES, MEETING_PERIODS, SUPERVISOR, WEEKLY
+from .vocab import AHEAD, BEHIND, DAILY, DAY, MEETING_NAMES, MEETING_PERIODS, SUPERVISOR, WEEKLY
 from .workdays import Period
 
 FOLLOW_UP_NAMES = 6  # customers named per receiver; the rest are on 跟进提醒
+LINES_PER_MINUTE = 3  # SPEC §4: at most about one line per 20 seconds
+PAIRS_AT_MOST = 3  # coaching pairs one meeting can follow up on
+
+
+def _room(minutes: int, used: int) -> int:
+    """Lines left in a section of `minutes` once `used` lines are spoken for (never below 1:
+    a section always names at least one thing)."""
+    return max(1, minutes * LINES_PER_MINUTE - used)
+
+
+def _fit(items: list[Any], room: int) -> tuple[list[Any], int]:
+    """The first items that fit in `room` lines, keeping one line to say how many were left out."""
+    if len(items) <= room:
+        return items, 0
+    kept = items[: max(0, room - 1)]
+    return kept, len(items) - len(kept)
 
 
 # ---------------------------------------------------------------- records
@@ -97,8 +114,10 @@ class ActionLine:
 @dataclass(frozen=True)
 class TargetLine:
     indicator: str
-    amount: float
+    amount: float  # tomorrow's share (whole for counts)
     unit: str
+    gap: float = 0.0  # what the month still needs
+    days_left: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,16 @@ class FollowUpLine:
     more: bool
 
 
+@dataclass(frozen=True)
+class FloorSummary:
+    """Service and operations on the floor (SPEC §4: always in section 1, whatever the focus)."""
+
+    traffic: float
+    complaints: int
+    service_cases: list[CaseLine]  # 服务 category, and complaints of any category
+    risk_cases: list[CaseLine]  # 运营 category, and risks of any category
+
+
 @dataclass
 class Summary:
     """Section 1: the period's results."""
@@ -117,6 +146,8 @@ class Summary:
     totals: BranchTotals
     no_activity: bool
     people: list[PersonLine]
+    people_left_out: int  # more than the section's minutes hold: on 排行榜
+    floor: FloorSummary
     branch_progress: list[IndicatorPace]
     stars: dict[str, list[str]]  # period kind -> names
     trends: list[TrendLine]
@@ -126,7 +157,8 @@ class Summary:
 class Plan:
     """Section 2: the focus, and what to do about it."""
 
-    focus: str  # marketing / service / none (no targets to judge the pace by)
+    focus: str  # vocab focus key: marketing / service_operations / service / operations / none
+    chosen: bool  # set by 设置 or 控制台 夕会重点 rather than by the pace
     behind_indicators: list[IndicatorPace]
     behind_people: list[tuple[str, list[IndicatorPace]]]
     causes: tuple[str, ...]
@@ -134,6 +166,7 @@ class Plan:
     cases: list[CaseLine]
     highlights: list[CaseLine]
     actions_due: list[ActionLine]
+    left_out: int = 0  # people or cases beyond the section's minutes
 
 
 @dataclass
@@ -156,6 +189,9 @@ class Tomorrow:
     key_products: list[str]
     follow_ups: list[FollowUpLine]
     open_actions: list[ActionLine]
+    people_left_out: int = 0  # beyond the section's minutes: on 排行榜
+    follow_ups_left_out: int = 0  # receivers beyond the section's minutes: on 跟进提醒
+    actions_left_out: int = 0
 
 
 @dataclass
@@ -168,6 +204,7 @@ class Agenda:
     attendees: list[str]
     minutes: tuple[int, int, int, int]
     month_progress: float
+    errors: int  # 错误 still open in the workbook: said first, so nobody praises a typo
     summary: Summary
     plan: Plan
     training: Training
@@ -306,45 +343,69 @@ def _trends(figures: Figures, meeting: str, period: Period) -> list[TrendLine]:
     return lines
 
 
-def summary(
-    book: Book, figures: Figures, meeting: str, period: Period, present: set[str]
-) -> Summary:
-    figures_now = figures.period(MEETING_PERIODS[meeting])
-    month = figures.month
+def floor_summary(book: Book, period: Period) -> FloorSummary:
     traffic = float(
         sum(t for d, t in book.checklist.zip("date", "traffic") if d in period and t is not None)
     )
+    service = _case_lines(book, period, {"问题", "投诉"}, {"服务"})
+    risks = _case_lines(book, period, {"风险"}, {"运营"})
+    complaints = sum(c.nature == "投诉" for c in _case_lines(book, period, None, None))
+    return FloorSummary(traffic, complaints, service, risks)
+
+
+def summary(
+    book: Book,
+    figures: Figures,
+    meeting: str,
+    period: Period,
+    present: set[str],
+    minutes: int,
+    errors: int,
+) -> Summary:
+    figures_now = figures.period(MEETING_PERIODS[meeting])
+    month = figures.month
+    floor = floor_summary(book, period)
     daily_rows = _daily_by_person(book, period)
     transactions = sum(v.get("transactions", 0) for v in daily_rows.values())
     ledger = figures_now.ledger
     money = sum(s.amount for s in ledger if s.unit == "万元")
     branch = figures_now.branch
     totals = BranchTotals(
-        traffic, transactions, branch.referrals, branch.successes, len(ledger), money
+        floor.traffic, transactions, branch.referrals, branch.successes, len(ledger), money
     )
     referred_by_receiver: dict[str, int] = {}
     for sale in ledger:
         if sale.referrer:
             referred_by_receiver[sale.receiver] = referred_by_receiver.get(sale.receiver, 0) + 1
     month_people = {p.name: p for p in month.people}
-    people = [
+    lines = [
         _person_line(
             p, month_people[p.name], daily_rows.get(p.name, {}), referred_by_receiver.get(p.name, 0)
         )
         for p in figures_now.people
         if p.name in present and (p.targets or p.name in daily_rows or p.referrals or p.credited)
     ]
+    # Those behind pace first (they are what the meeting is for), then by the month's ranking.
+    rank = {p.name: p.rank or 999 for p in month.people}
+    lines.sort(key=lambda line: (not line.behind, rank.get(line.name, 999), line.name))
     stars = figures.stars if meeting != DAILY else {DAY: figures.stars[DAY]}
+    progress = [
+        IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i, ""))
+        for i in month.branch.targets
+    ]
+    trends = _trends(figures, meeting, period)[: LINES_PER_MINUTE + 1]
+    # Spoken for: errors, totals, service, operations, progress, the stars, the trends.
+    used = (errors > 0) + 3 + bool(progress) + len(stars) + len(trends)
+    people, left_out = _fit(lines, _room(minutes, used))
     return Summary(
         totals,
-        traffic == 0 and transactions == 0 and branch.referrals == 0 and not ledger,
+        floor.traffic == 0 and transactions == 0 and branch.referrals == 0 and not ledger,
         people,
-        [
-            IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i, ""))
-            for i in month.branch.targets
-        ],
+        left_out,
+        floor,
+        progress,
         stars,
-        _trends(figures, meeting, period),
+        trends,
     )
 
 
@@ -352,17 +413,24 @@ def summary(
 
 
 def _pairings(people: list[PersonFigures], indicators: list[str]) -> list[Pairing]:
-    """Someone strong on a lagging indicator coaches someone weak on it (SPEC §4)."""
-    pairs = []
+    """Someone ahead of pace on a lagging indicator coaches someone behind on it (SPEC §4): never
+    a coach who is behind too, nobody coached by two people on one thing, at most what a meeting
+    can follow up on."""
+    pairs: list[Pairing] = []
     for indicator in indicators:
-        scored = [(p.completion[indicator], p.name) for p in people if indicator in p.completion]
-        if len(scored) < 2:
-            continue
-        scored.sort()
-        (low, learner), (high, coach) = scored[0], scored[-1]
-        if high > low:
-            pairs.append(Pairing(indicator, coach, learner))
-    return pairs
+        ahead = sorted(
+            (p for p in people if p.status.get(indicator) == AHEAD),
+            key=lambda p: (-p.completion[indicator], p.name),
+        )
+        behind = sorted(
+            (p for p in people if p.status.get(indicator) == BEHIND),
+            key=lambda p: (p.completion[indicator], p.name),
+        )
+        pairs += [
+            Pairing(indicator, coach.name, learner.name)
+            for coach, learner in zip(ahead, behind, strict=False)
+        ]
+    return pairs[:PAIRS_AT_MOST]
 
 
 def _case_lines(
@@ -411,26 +479,60 @@ def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
     return sorted(lines, key=lambda a: (a.due or dt.date.max, a.item))
 
 
-def plan(book: Book, figures: Figures, period: Period) -> Plan:
+FOCUS_CHOSEN = {"营销": "marketing", "服务": "service", "运营": "operations"}
+
+
+def focus_of(figures: Figures, chosen: str | None) -> tuple[str, bool]:
+    """The meeting's focus (SPEC §4), and whether a person chose it.
+
+    设置 / 控制台 夕会重点 = 营销 / 服务 / 运营 decides; otherwise the pace does: marketing when the
+    branch is 低于进度 on any indicator that has a branch target (one indicator far ahead must
+    not hide two far behind), else service and operations. A branch without branch targets is
+    judged by its people's average; without any target there is no pace to judge."""
+    if chosen in FOCUS_CHOSEN:
+        return FOCUS_CHOSEN[chosen], True
     month = figures.month
-    month_branch = month.branch
-    overall = month_branch.overall
-    if overall is None:
-        scored = [p.overall for p in month.people if p.overall is not None]
-        overall = sum(scored) / len(scored) if scored else None
-    pace = status_of(overall, figures.month_progress, book.settings.tolerance)
-    focus = "none" if pace is None else "marketing" if pace == BEHIND else "service"
+    if month.branch.status:
+        behind = any(s == BEHIND for s in month.branch.status.values())
+        return ("marketing" if behind else "service_operations"), False
+    scored = [p.overall for p in month.people if p.overall is not None]
+    if not scored:
+        return "none", False
+    pace = status_of(sum(scored) / len(scored), figures.month_progress, figures.settings.tolerance)
+    return ("marketing" if pace == BEHIND else "service_operations"), False
+
+
+def _behind_indicators(figures: Figures) -> list[str]:
+    """The branch's indicators behind pace, weakest first; without branch targets, its people's."""
+    branch = figures.month.branch
     behind = sorted(
-        (i for i, s in month_branch.status.items() if s == BEHIND),
-        key=lambda i: month_branch.completion.get(i, 0),
+        (i for i, s in branch.status.items() if s == BEHIND), key=lambda i: branch.completion[i]
     )
-    if focus == "marketing" and not behind:
-        behind = list(
-            dict.fromkeys(
-                sorted(i for p in month.people for i, s in p.status.items() if s == BEHIND)
-            )
+    if not branch.status:
+        behind = sorted(
+            {i for p in figures.month.people for i, s in p.status.items() if s == BEHIND}
         )
-    behind_people = []
+    return behind
+
+
+def plan(
+    book: Book, figures: Figures, period: Period, minutes: int, chosen: str | None = None
+) -> Plan:
+    month = figures.month
+    focus, was_chosen = focus_of(figures, chosen)
+    behind = _behind_indicators(figures) if focus == "marketing" else []
+    horizon = figures.next_workday
+    due = [a for a in open_actions(book, figures.date) if a.due is None or a.due <= horizon]
+    highlights = _case_lines(book, period, {"亮点"}, None)
+    cases = {
+        "service_operations": _case_lines(book, period, {"问题", "风险", "投诉"}, {"服务", "运营"}),
+        "service": _case_lines(book, period, {"问题", "投诉"}, {"服务"}),
+        "operations": _case_lines(book, period, {"风险"}, {"运营"}),
+    }.get(focus, [])
+    pairings = _pairings(month.people, behind)
+    # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due.
+    used = 3 + len(pairings) + len(highlights) + len(due)
+    behind_people: list[tuple[str, list[IndicatorPace]]] = []
     for p in sorted(month.people, key=lambda p: p.name):
         lagging = [
             IndicatorPace(i, p.completion.get(i), BEHIND)
@@ -439,16 +541,21 @@ def plan(book: Book, figures: Figures, period: Period) -> Plan:
         ]
         if lagging:
             behind_people.append((p.name, lagging))
-    horizon = figures.next_workday
+    behind_people, people_out = _fit(behind_people, _room(minutes, used))
+    cases, cases_out = _fit(cases, _room(minutes, used))
     return Plan(
         focus,
-        [IndicatorPace(i, month_branch.completion.get(i), BEHIND) for i in behind],
+        was_chosen,
+        [IndicatorPace(i, month.branch.completion.get(i), BEHIND) for i in behind]
+        if month.branch.status
+        else [IndicatorPace(i, None, BEHIND) for i in behind],
         behind_people,
         CAUSES,
-        _pairings(month.people, behind),
-        _case_lines(book, period, {"问题", "风险", "投诉"}, {"服务", "运营"}),
-        _case_lines(book, period, {"亮点"}, None),
-        [a for a in open_actions(book, figures.date) if a.due is None or a.due <= horizon],
+        pairings,
+        cases,
+        highlights,
+        due,
+        people_out + cases_out,
     )
 
 
@@ -487,20 +594,21 @@ def tomorrow(
     behind: list[str],
     invited: set[str],
     plan_actions: list[ActionLine],
+    minutes: int,
 ) -> Tomorrow:
     catalogue = figures.catalogue
+
+    def line(t: TomorrowTarget) -> TargetLine:
+        return TargetLine(
+            t.indicator, t.tomorrow, catalogue.unit_of(t.indicator), t.gap, t.days_left
+        )
+
     due = [t for t in figures.tomorrow if t.tomorrow > 0]
-    branch = [
-        TargetLine(t.indicator, t.tomorrow, catalogue.unit_of(t.indicator))
-        for t in due
-        if t.subject == BRANCH_TARGET
-    ]
+    branch = [line(t) for t in due if t.subject == BRANCH_TARGET]
     people: dict[str, list[TargetLine]] = {}
     for t in due:
         if t.subject != BRANCH_TARGET and t.subject in invited:
-            people.setdefault(t.subject, []).append(
-                TargetLine(t.indicator, t.tomorrow, catalogue.unit_of(t.indicator))
-            )
+            people.setdefault(t.subject, []).append(line(t))
     grouped: dict[str, list[Any]] = {}
     for f in figures.follow_ups:
         grouped.setdefault(f.receiver, []).append(f)
@@ -512,25 +620,30 @@ def tomorrow(
             [mask_name(r.customer) for r in rows[:FOLLOW_UP_NAMES]],
             len(rows) > FOLLOW_UP_NAMES,
         )
-        for name, rows in grouped.items()
+        for name, rows in sorted(grouped.items(), key=lambda kv: -sum(r.overdue for r in kv[1]))
     ]
     key_products = [
         name for name, product in catalogue.products.items() if product.indicator in behind
     ][:4]
+    actions = [a for a in open_actions(book, figures.date) if a not in plan_actions]
+    # Spoken for: the branch's targets and key products; then people, follow-ups, actions share
+    # what is left, a third each at least.
+    room = _room(minutes, bool(branch) + bool(key_products))
+    share = max(1, room // 3)
+    targets, people_out = _fit(list(people.items()), share)
+    follow_ups, follow_out = _fit(follow_ups, share)
+    actions, actions_out = _fit(actions, max(1, room - len(targets) - len(follow_ups) - 2))
     return Tomorrow(
-        branch,
-        list(people.items()),
-        key_products,
-        follow_ups,
-        [a for a in open_actions(book, figures.date) if a not in plan_actions],
+        branch, targets, key_products, follow_ups, actions, people_out, follow_out, actions_out
     )
 
 
 # ---------------------------------------------------------------- the agenda
 
 
-def build(book: Book, figures: Figures, meeting: str = DAILY) -> Agenda:
-    """The agenda for D. Daily: the day's figures; weekly/monthly: the week/month to date."""
+def build(book: Book, figures: Figures, meeting: str = DAILY, focus: str | None = None) -> Agenda:
+    """The agenda for D. Daily: the day's figures; weekly/monthly: the week/month to date.
+    `focus` is 控制台's 夕会重点 (营销 / 服务 / 运营 / 自动); else 设置's decides."""
     if meeting not in MEETING_PERIODS:
         raise ValueError(meeting)
     day = figures.date
@@ -538,7 +651,10 @@ def build(book: Book, figures: Figures, meeting: str = DAILY) -> Agenda:
     present = on_duty(book, day)
     active = [p.name for p in figures.month.people]
     attendees = list(present or active) if meeting == DAILY else active
-    section_2 = plan(book, figures, period)
+    minutes = SECTION_MINUTES[meeting]
+    errors = count_levels(figures.problems)[0]
+    chosen = focus if focus and focus != "自动" else book.settings.meeting_focus
+    section_2 = plan(book, figures, period, minutes[1], chosen)
     behind = [i.indicator for i in section_2.behind_indicators]
     return Agenda(
         branch=book.settings.branch or figures.branch,
@@ -547,12 +663,18 @@ def build(book: Book, figures: Figures, meeting: str = DAILY) -> Agenda:
         period=period,
         host=_host(book, present),
         attendees=attendees,
-        minutes=SECTION_MINUTES[meeting],
+        minutes=minutes,
         month_progress=figures.month_progress,
-        summary=summary(book, figures, meeting, period, set(attendees)),
+        errors=errors,
+        summary=summary(book, figures, meeting, period, set(attendees), minutes[0], errors),
         plan=section_2,
         training=training(book, figures, period, behind),
         tomorrow=tomorrow(
-            book, figures, behind, set(attendees) | set(active), section_2.actions_due
+            book,
+            figures,
+            behind,
+            set(attendees) | set(active),
+            section_2.actions_due,
+            minutes[3],
         ),
     )

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from .schema import REFERRAL_INDICATORS
 from .table import Table
 
-MONEY_UNITS = ("万元", "元")
 COUNT_UNITS = ("张", "户", "笔")
 # The referral indicators count cards (SPEC §3); they have no product row.
-REFERRAL_UNITS = dict.fromkeys(REFERRAL_INDICATORS, "张")
+REFERRAL_UNITS = dict(zip(REFERRAL_INDICATORS, ("张", "个"), strict=True))  # cards; closed ones
 # The largest believable amount of one sale, by unit (SPEC §8); any other unit: 1,000.
 DEFAULT_CAPS = {"万元": 10_000.0, "元": 100_000_000.0}
 OTHER_CAP = 1_000.0
@@ -25,10 +24,12 @@ class Product:
     name: str
     indicator: str
     unit: str
+    limit: float | None = None  # 产品 单笔上限, in the product's unit
 
     @property
     def cap(self) -> float:
-        return DEFAULT_CAPS.get(self.unit, OTHER_CAP)
+        """The largest amount one sale can be (SPEC §8): 单笔上限, else the unit's default."""
+        return self.limit if self.limit else DEFAULT_CAPS.get(self.unit, OTHER_CAP)
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,11 @@ class Catalogue:
     def from_table(cls, products: Table) -> Catalogue:
         by_name: dict[str, Product] = {}
         units: dict[str, str] = {}
-        for name, indicator, unit in products.zip("product", "indicator", "unit"):
+        for name, indicator, unit, limit in products.zip("product", "indicator", "unit", "cap"):
             if name and name not in by_name:
-                by_name[name] = Product(name, indicator or "", unit or "")
+                by_name[name] = Product(
+                    name, indicator or "", unit or "", limit if limit and limit > 0 else None
+                )
             if indicator and indicator not in units:
                 units[indicator] = unit or ""
         return cls(by_name, units)
@@ -62,8 +65,9 @@ class Catalogue:
         """An indicator's unit: the referral counts are cards; others as 产品 lists them."""
         return REFERRAL_UNITS.get(indicator) or self.indicator_units.get(indicator, "")
 
-    def is_money(self, indicator: str) -> bool:
-        return self.unit_of(indicator) in MONEY_UNITS
+    def is_count(self, indicator: str) -> bool:
+        """Whole things (张 / 户 / 笔, and the referral counts): never fractions (SPEC §3)."""
+        return self.unit_of(indicator) in (*COUNT_UNITS, *REFERRAL_UNITS.values())
 
     def products_of(self, indicator: str) -> list[str]:
         return [p.name for p in self.products.values() if p.indicator == indicator]

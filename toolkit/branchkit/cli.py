@@ -202,12 +202,18 @@ def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool
                 "警告": result.warnings,
             }
         )
-        return
+        _exit_for_errors(result.errors)
     click.echo(f"已刷新 {result.path}（统计日期 {_day(day)}）：")
     for name in result.sheets:
         click.echo(f"  · {name}")
     if result.errors or result.warnings:
         click.echo(f"数据问题：{result.errors} 个错误，{result.warnings} 个警告，详见“数据问题”表")
+    _exit_for_errors(result.errors)
+
+
+def _exit_for_errors(errors: int) -> None:
+    """Exit 1 when the workbook has 错误 (README's exit codes); the output is written first."""
+    sys.exit(EXIT_PROBLEMS if errors else EXIT_OK)
 
 
 @main.command()
@@ -217,14 +223,17 @@ def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool
 @json_option
 def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
     """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。"""
-    from .figures import compute
+    from . import jobs
+    from .problems import count_levels
     from .read import read_book
     from .render.report import figures_json
 
-    data = figures_json(compute(read_book(book), _day(day)), period)
+    figures = jobs.figures(read_book(book), _day(day))
+    data = figures_json(figures, period)
+    errors = count_levels(figures.problems)[0]
     if as_json:
         _json_out(data)
-        return
+        _exit_for_errors(errors)
     click.echo(
         f"{data['网点']} {data['日期']} 期间：{data['期间']}  时间进度 {data['时间进度']:.1%}"
     )
@@ -232,10 +241,14 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
         if person["排名"] is None:
             continue
         click.echo(
-            f"{person['排名']:>3}  {person['姓名']:<6} {person['岗位']:<6} 综合完成率 {person['综合完成率']:.1%}"
+            f"{person['排名']:>3}  {person['姓名']:<6} {person['岗位']:<6} "
+            f"排名得分 {person['排名得分']:.1%}  综合完成率 {person['综合完成率']:.1%}"
         )
     for label, names in data["之星"].items():
         click.echo(f"{label}：{'、'.join(names) or '暂无'}")
+    if errors:
+        click.echo(f"注意：工作簿有 {errors} 个数据错误，相关数字未计入（branchkit validate 查看）")
+    _exit_for_errors(errors)
 
 
 @main.command("build-agenda")
@@ -280,19 +293,21 @@ def build_agenda(
     if template_dir is not None and not template_dir.is_dir():
         raise BookError(template_dir, "模板文件夹不存在")
     if fmt == "xlsx":
-        written = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
+        written, agenda = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
         click.echo(f"夕会议程已写入 {written} 的“夕会议程”表（{_day(day)}）")
-        return
+        _exit_for_errors(agenda.errors)
     from .render.agenda import render_agenda
 
-    text = render_agenda(jobs.build_agenda(book, _day(day), meeting), fmt, lang, template_dir)
+    agenda = jobs.build_agenda(book, _day(day), meeting)
+    text = render_agenda(agenda, fmt, lang, template_dir)
     if out is None:
         click.echo(text, nl=False)
-        return
-    from .writeback import write_bytes
+    else:
+        from .writeback import write_bytes
 
-    write_bytes(out, text.encode("utf-8"))
-    click.echo(f"夕会议程已写入 {out}")
+        write_bytes(out, text.encode("utf-8"))
+        click.echo(f"夕会议程已写入 {out}")
+    _exit_for_errors(agenda.errors)
 
 
 @main.command()
@@ -353,11 +368,17 @@ def weekly(
     from .weekly import week_label
 
     loaded = read_book(book)
-    data, written = jobs.weekly(loaded, week or week_label(dt.date.today()), out)
-    click.echo(f"周报已生成：{written}")
+    today = dt.date.today()
+    data, written = jobs.weekly(loaded, week or week_label(today), out, today)
+    click.echo(f"周报已生成：{written}（数据截至 {data.day}）")
     if not (send_mail or eml):
         return
     to = list(recipients) or list(loaded.settings.mail_to)
+    if eml and not send_mail and not to:
+        # An .eml is opened in Outlook, where the recipients can still be filled in.
+        message = mail.weekly_message(data, written, [], mail.sender(loaded.settings), template_dir)
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}（没有收件人：请在 Outlook 中填写）")
+        return
     message = mail.weekly_message(data, written, to, mail.sender(loaded.settings), template_dir)
     if eml:
         click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")

@@ -1,9 +1,10 @@
 """Sales and who is credited for them (SPEC §3, Attribution and profit sharing).
 
 A tracking row with a product and an amount > 0 is a sale, counted on its 达成日期 (else its
-推荐时间). In 分润 mode the referrer gets r × A and the receiver (1 − r) × A; in 双计 mode both get
-A; a self-sourced sale (no referrer, or referrer = receiver) credits A to the receiver alone. A
-sale of a product not in 产品 counts toward no indicator and credits nobody (SPEC §8).
+推荐时间). In 分润 mode the referrer gets r × A of money and the receiver (1 − r) × A; in 双计
+mode both get A; counts are never split; a self-sourced sale (no referrer, or referrer =
+receiver) credits A to the receiver alone. A sale of a product not in 产品 counts toward no
+indicator and credits nobody (SPEC §8).
 Each sale is one record, built once; the ledger tab, the day totals and the agenda read it.
 """
 
@@ -12,10 +13,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from .catalogue import Catalogue
+from .catalogue import COUNT_UNITS, Catalogue
 from .matching import Matches
+from .settings import Settings
 from .table import Table
 from .vocab import OWN, REFERRED, UNVERIFIED
+
+
+def credit_split(
+    amount: float, referred: bool, unit: str, settings: Settings
+) -> tuple[float | None, float | None]:
+    """(referrer's credit, receiver's credit) for one sale; None: not credited (SPEC §3).
+
+    Money (万元 / 元) splits r : 1 − r in 分润 mode; a count (张 / 户 / 笔: a credit card, a
+    mobile-banking sign-up) is one thing and is never split: by 计数归属 both parties get the whole
+    count, or one of them does."""
+    if not referred:
+        return None, amount
+    if unit in COUNT_UNITS:
+        if settings.count_credit == "接收人":
+            return None, amount
+        if settings.count_credit == "推荐人":
+            return amount, None
+        return amount, amount
+    if settings.credit_mode == "分润":
+        return amount * settings.share, amount * (1 - settings.share)
+    return amount, amount
 
 
 class Sale(NamedTuple):
@@ -42,11 +65,9 @@ def sales_of(
     catalogue: Catalogue,
     matches: Matches,
     day: dt.date,
-    share: float,
-    mode: str,
+    settings: Settings,
 ) -> list[Sale]:
     """The sales dated on or before D, in date then row order, with their credits."""
-    split = mode == "分润"
     products = catalogue.products
     sales: list[Sale] = []
     for (
@@ -82,12 +103,8 @@ def sales_of(
         referred = bool(referrer) and referrer != receiver
         if not indicator:
             to_referrer = to_receiver = None
-        elif not referred:
-            to_referrer, to_receiver = None, amount
-        elif split:
-            to_referrer, to_receiver = amount * share, amount * (1 - share)
         else:
-            to_referrer = to_receiver = amount
+            to_referrer, to_receiver = credit_split(amount, referred, listed.unit, settings)  # type: ignore[union-attr]
         kind = (REFERRED if row in matches.row_to_card else UNVERIFIED) if referred else OWN
         sales.append(
             Sale(

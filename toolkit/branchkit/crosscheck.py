@@ -1,5 +1,5 @@
 """Checks that need more than one sheet (SPEC §8): people not on the roster, products not in the
-catalogue, amounts no single sale can be. Each is a warning: the row still counts.
+catalogue, amounts no single sale can be (an error) or unusually large for the branch.
 
 Each test runs over a column's distinct values first; only the rows that fail are visited, so a
 parent branch's 100,000 tracking rows cost a few set operations.
@@ -7,11 +7,15 @@ parent branch's 100,000 tracking rows cost a few set operations.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import statistics
 from typing import TYPE_CHECKING
 
 from . import schema
 from .catalogue import OTHER_CAP
-from .problems import WARNING, Problem
+from .problems import ERROR, WARNING, Problem
+from .vocab import role_group
 
 if TYPE_CHECKING:
     from .read import Book
@@ -54,17 +58,23 @@ def _display(amount: float) -> str:
 
 
 def _check_sales(book: Book) -> None:
+    """Products not in 产品 (a warning: the sale counts toward no indicator); amounts no single sale
+    can be — negative, or beyond 单笔上限 (an error: the amount is left out of every figure, so
+    nobody is praised for a typo); amounts far above the branch's usual sale of that product (a
+    warning: the row still counts)."""
     catalogue = book.catalogue
     tracking = book.tracking
     sheet_name = book.sheet_name("tracking")
     sold = tracking["product"]
     amounts = tracking["amount"]
     limit_of = {p: _cap(book, p) for p in set(sold)}
+    usual = _usual_amounts(sold, amounts)
     unknown = {p for p in limit_of if p and catalogue.product(p) is None}
     rows = tracking["row"]
     for i, (product, amount) in enumerate(zip(sold, amounts, strict=True)):
         odd = amount is not None and (amount < 0 or amount > limit_of[product])
-        if not odd and product not in unknown:
+        large = amount is not None and not odd and amount > usual.get(product, math.inf)
+        if not odd and not large and product not in unknown:
             continue
         row = rows[i]
         if product in unknown:
@@ -78,21 +88,98 @@ def _check_sales(book: Book) -> None:
                     "这笔不计入任何指标；请在“产品”表添加",
                 )
             )
+        if not (odd or large):
+            continue
+        unit = catalogue.unit_of_product(product)
+        hint = "20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"
+        cell = book.cell("tracking", "amount", row)
         if odd:
-            unit = catalogue.unit_of_product(product)
+            amounts[i] = None  # out of the figures that need it (SPEC §8)
+            problem = "不能为负数" if amount < 0 else f"超过单笔上限 {_display(limit_of[product])}"
             book.problems.append(
                 Problem(
                     sheet_name,
-                    book.cell("tracking", "amount", row),
+                    cell,
                     _display(float(amount)),
-                    "金额或数量不合理",
-                    WARNING,
-                    f"单位是{unit or '未知'}，请核对："
-                    + ("20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"),
+                    problem,
+                    ERROR,
+                    f"单位是{unit or '未知'}，{hint}；这一笔暂不计入业绩，改好后再刷新",
                 )
             )
+        else:
+            book.problems.append(
+                Problem(
+                    sheet_name,
+                    cell,
+                    _display(float(amount)),
+                    "金额比本网点平时大得多",
+                    WARNING,
+                    f"单位是{unit or '未知'}，请核对：{hint}",
+                )
+            )
+
+
+# A sale more than this many times the product's usual (median) sale is flagged, once the
+# product has enough sales to know what usual is.
+UNUSUAL_FACTOR, UNUSUAL_MIN_SALES = 20, 5
+
+
+def _usual_amounts(products: list[str | None], amounts: list[float | None]) -> dict[str, float]:
+    """Per product, the amount above which a sale is unusually large for this branch."""
+    by_product: dict[str, list[float]] = {}
+    for product, amount in zip(products, amounts, strict=True):
+        if product and amount is not None and amount > 0:
+            by_product.setdefault(product, []).append(amount)
+    return {
+        product: UNUSUAL_FACTOR * statistics.median(values)
+        for product, values in by_product.items()
+        if len(values) >= UNUSUAL_MIN_SALES
+    }
 
 
 def _cap(book: Book, product: str | None) -> float:
     found = book.catalogue.product(product)
     return found.cap if found else OTHER_CAP
+
+
+def day_problems(book: Book, day: dt.date) -> list[Problem]:
+    """Warnings about D itself (SPEC §8): someone on duty with no 每日数据 row for D (their day
+    would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees with the
+    cards logged that day."""
+    problems: list[Problem] = []
+    daily = book.daily
+    has_row = {n for d, n in daily.zip("date", "name") if d == day}
+    # Only the front-line roles keep 每日数据 (SPEC §2); a branch head on duty has no row.
+    keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
+    for date, names, row in book.checklist.zip("date", "on_duty", "row"):
+        if date != day or not names:
+            continue
+        for name in names:
+            if name in keeps_daily and name not in has_row:
+                problems.append(
+                    Problem(
+                        book.sheet_name("checklist"),
+                        book.cell("checklist", "on_duty", row),
+                        name,
+                        f"当班但“每日数据”没有 {day:%m-%d} 的记录",
+                        WARNING,
+                        "这一天会按 0 计算；请在“每日数据”补上这一行",
+                    )
+                )
+    cards: dict[str, int] = {}
+    for date, referrer in book.referrals.zip("date", "referrer"):
+        if date == day and referrer:
+            cards[referrer] = cards.get(referrer, 0) + 1
+    for date, name, reported, row in daily.zip("date", "name", "referrals", "row"):
+        if date == day and name and reported is not None and reported != cards.get(name, 0):
+            problems.append(
+                Problem(
+                    book.sheet_name("daily"),
+                    book.cell("daily", "referrals", row),
+                    str(reported),
+                    f"与转介登记不符（{day:%m-%d} 登记了 {cards.get(name, 0)} 张推荐卡）",
+                    WARNING,
+                    "排名按转介登记计算；请核对两处",
+                )
+            )
+    return problems

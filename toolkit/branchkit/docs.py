@@ -1,6 +1,7 @@
 """README sections generated from the code, so the docs cannot drift: `python -m branchkit.docs`.
 
-The column table comes from the schema, the command table from each command's --help.
+The column table comes from the schema, the command table from each command's --help, the
+口径说明 from the same notes the 说明 sheet shows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from . import schema
 from .templates import describe_column
 
-MARKERS = ("columns", "commands")
+MARKERS = ("columns", "commands", "rules")
 
 
 def columns_table() -> str:
@@ -39,9 +40,15 @@ def commands_table() -> str:
     return "\n".join(lines)
 
 
+def rules_list() -> str:
+    from .phrases import FIGURE_NOTES
+
+    return "\n".join(f"- **{name}**：{note}" for name, note in FIGURE_NOTES)
+
+
 def render(readme: str) -> str:
     for marker in MARKERS:
-        body = columns_table() if marker == "columns" else commands_table()
+        body = {"columns": columns_table, "commands": commands_table, "rules": rules_list}[marker]()
         pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.S)
         readme = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), readme)  # noqa: B023
     return readme

@@ -155,7 +155,11 @@ def _format_table(sheet: Any, placed: Placed) -> None:
     first, last = placed.first_row + 1, placed.last_row + 1
     for c, col in enumerate(placed.columns):
         column = sheet.range((first, c + 1), (last, c + 1))
-        if col.fmt in NUM_FORMATS:
+        if col.fmt == "qty":  # counts without decimals, amounts with two: cell by cell
+            for offset, row in enumerate(placed.rows()):
+                kind = "int" if isinstance(row[c], int) else "amount"
+                sheet.range((first + offset, c + 1)).number_format = NUM_FORMATS[kind]
+        elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
         elif col.fmt == "text":
             column.number_format = "@"
@@ -238,7 +242,8 @@ def _weekly_job(book: Any) -> str:
     from .weekly import week_label
 
     loaded = load_book(raw_book(book), book.fullname)
-    data, out = weekly(loaded, week_label(control_date(book)))
+    day = control_date(book)
+    data, out = weekly(loaded, week_label(day), today=day)
     recipients = list(loaded.settings.mail_to)
     if not recipients:
         return f"周报已保存：{out.name}；设置中没有“邮件收件人”，未发送"

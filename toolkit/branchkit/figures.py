@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from .catalogue import Catalogue
 from .credit import Sale, sales_of
+from .crosscheck import day_problems
 from .matching import (
     Matches,
     NotFollowed,
@@ -45,14 +46,14 @@ from .vocab import (
 from .workdays import (
     Period,
     days_between,
+    days_left,
     month_bounds,
     next_workday,
-    remaining_workdays,
+    opening_days,
     time_progress,
 )
 
 REFERRALS, SUCCESSES = REFERRAL_INDICATORS
-STAR_CAP = 2.0  # one indicator far over target cannot carry a star on its own
 
 
 def status_of(completion: float | None, progress: float, tolerance: float) -> str | None:
@@ -75,6 +76,15 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
     for place, value in enumerate(keyed, start=1):
         first_place.setdefault(value, place)
     return [None if v is None else first_place[round(v, 9)] for v in values]
+
+
+def ranking_score(completion: Mapping[str, float], cap: float) -> float | None:
+    """排名得分 (SPEC §3): the mean of each completion capped at 完成率上限, leaving out 转介数 — a
+    raw count says nothing of quality — unless it is the only indicator with a target."""
+    counted = [min(v, cap) for k, v in completion.items() if k != REFERRALS] or [
+        min(v, cap) for v in completion.values()
+    ]
+    return sum(counted) / len(counted) if counted else None
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -103,8 +113,8 @@ class PersonFigures:
     status: dict[str, str] = field(default_factory=dict)  # indicator -> ahead/on_pace/behind
     overall: float | None = None  # 综合完成率: the plain mean of completion
     overall_status: str | None = None
+    score: float | None = None  # 排名得分: ranks people and picks the stars (see ranking_score)
     rank: int | None = None
-    star_score: float | None = None
     group: str = ""  # vocab.ROLE_GROUPS key
     primary: float | None = None  # the group's ranking figure
     group_rank: int | None = None
@@ -167,7 +177,9 @@ class TomorrowTarget:
     indicator: str
     target: float  # monthly
     actual: float  # month to date
-    tomorrow: float  # (target − actual) ÷ remaining days, never negative
+    gap: float  # what the month still needs (whole for counts)
+    days_left: int  # after D, counted like 时间进度
+    tomorrow: float  # gap ÷ days left, never negative (whole, rounded up, for counts)
 
 
 @dataclass
@@ -183,6 +195,18 @@ class PeriodFigures:
     referrers: list[ReferrerQuality]
     receivers: list[ReceiverQuality]
     collaboration_share: float | None  # share of sales amount (万元) that came through referrals
+
+    def totals_by_unit(self) -> dict[str, tuple[float, float]]:
+        """unit -> (sold, credited) over the period's sales: 万元 are never added to 张 or 户.
+        Sales of products not in 产品 (unit '') are credited to nobody."""
+        totals: dict[str, tuple[float, float]] = {}
+        for s in self.ledger:
+            sold, credited = totals.get(s.unit, (0.0, 0.0))
+            totals[s.unit] = (
+                sold + s.amount,
+                credited + (s.referrer_credit or 0.0) + (s.receiver_credit or 0.0),
+            )
+        return totals
 
 
 @dataclass
@@ -207,6 +231,15 @@ class Figures:
 
     def period(self, kind: str) -> PeriodFigures:
         return self.periods[kind]
+
+    def leaders_without_result(self, kind: str) -> list[str]:
+        """Those ranked #1 for the period who are not its star: no sale credited and no referral
+        closed in it, so nothing to praise yet (SPEC §3)."""
+        return sorted(
+            p.name
+            for p in self.periods[kind].people
+            if p.rank == 1 and not has_result(p) and p.name not in self.stars[kind]
+        )
 
     @property
     def month(self) -> PeriodFigures:
@@ -402,14 +435,12 @@ def _person_figures(
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
             person.overall_status = status_of(person.overall, progress, settings.tolerance)
-            quality = [min(v, STAR_CAP) for k, v in person.completion.items() if k != REFERRALS]
-            has_result = person.successes > 0 or any(v > 0 for v in person.credited.values())
-            person.star_score = sum(quality) / len(quality) if quality and has_result else None
+            person.score = ranking_score(person.completion, settings.rank_cap)
         person.money = sum(
             v for k, v in person.credited.items() if context.catalogue.unit_of(k) == "万元"
         )
-    ranked = [p for p in people.values() if p.overall is not None]
-    for person, rank in zip(ranked, competition_ranks(p.overall for p in ranked), strict=True):
+    ranked = [p for p in people.values() if p.score is not None]
+    for person, rank in zip(ranked, competition_ranks(p.score for p in ranked), strict=True):
         person.rank = rank
     for group in ROLE_GROUPS:
         members = [p for p in people.values() if role_group(p.role) == group]
@@ -440,9 +471,7 @@ def compute(book: Book, day: dt.date) -> Figures:
     settings = book.settings
     overrides = workday_overrides(book)
     matches = match_cards(book.referrals, book.tracking, day)
-    sales = sales_of(
-        book.tracking, book.catalogue, matches, day, settings.share, settings.credit_mode
-    )
+    sales = sales_of(book.tracking, book.catalogue, matches, day, settings)
     totals = _day_totals(book, sales, matches)
     month_progress = time_progress(day, settings.progress_basis, overrides)
     context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
@@ -462,7 +491,7 @@ def compute(book: Book, day: dt.date) -> Figures:
             collaboration_share=_collaboration_share(totals, period),
         )
     month = periods[MONTH]
-    horizon = next_workday(day, overrides)
+    horizon = next_workday(day, opening_days(overrides, _staffing(book), day + dt.timedelta(40)))
     return Figures(
         branch=settings.branch,
         date=day,
@@ -474,12 +503,21 @@ def compute(book: Book, day: dt.date) -> Figures:
         follow_ups=_follow_ups(book, day, horizon),
         not_followed=not_followed(book.referrals, matches, day, settings.stale_days),
         unverified=unverified(book.tracking, book.sheet_name("tracking"), matches, day),
-        tomorrow=_tomorrow(month.people, month.branch, day, overrides),
-        problems=list(book.problems),
+        tomorrow=_tomorrow(month.people, month.branch, day, settings, overrides, book.catalogue),
+        problems=[*book.problems, *day_problems(book, day)],
         next_workday=horizon,
         sold_by_day=totals.sold,
         cards_by_day=_cards_by_day(book),
     )
+
+
+def _staffing(book: Book) -> dict[dt.date, bool]:
+    """The days the day overview shows: staffed (someone on duty, or traffic), or not."""
+    return {
+        date: bool(names) or bool(traffic)
+        for date, names, traffic in book.checklist.zip("date", "on_duty", "traffic")
+        if isinstance(date, dt.date)
+    }
 
 
 def _cards_by_day(book: Book) -> dict[dt.date, int]:
@@ -518,13 +556,18 @@ def trend(figures: Figures, spans: list[tuple[dt.date, dt.date]]) -> Trend:
     return Trend(spans, dict(ranked), cards)
 
 
+def has_result(person: PersonFigures) -> bool:
+    """A sale credited or a referral that closed in the period: what a star needs (SPEC §3)."""
+    return person.successes > 0 or any(v > 0 for v in person.credited.values())
+
+
 def _stars(people: list[PersonFigures]) -> list[str]:
-    """The top star score: completion of quality indicators, never raw referral counts."""
-    scored = [p for p in people if p.star_score is not None]
+    """The best 排名得分 among people with a result: quality, never a pile of raw referrals."""
+    scored = [p for p in people if p.score is not None and has_result(p)]
     if not scored:
         return []
-    best = max(round(p.star_score or 0, 9) for p in scored)
-    return sorted(p.name for p in scored if round(p.star_score or 0, 9) == best)
+    best = max(round(p.score or 0, 9) for p in scored)
+    return sorted(p.name for p in scored if round(p.score or 0, 9) == best)
 
 
 def _referrer_quality(people: list[PersonFigures]) -> list[ReferrerQuality]:
@@ -605,20 +648,26 @@ def _tomorrow(
     people: list[PersonFigures],
     branch: PersonFigures,
     day: dt.date,
+    settings: Settings,
     overrides: Mapping[dt.date, bool],
+    catalogue: Catalogue,
 ) -> list[TomorrowTarget]:
-    """(monthly target − month-to-date actual) ÷ remaining work days, never negative (SPEC §3).
+    """(monthly target − month-to-date actual) ÷ the days left, never negative (SPEC §3).
 
-    On the month's last work day the whole gap is tomorrow's (there is no later day to spread it)."""
-    remaining = max(1, remaining_workdays(day, overrides))
-    return [
-        TomorrowTarget(
-            person.name,
-            indicator,
-            target,
-            person.actual(indicator),
-            max(0.0, target - person.actual(indicator)) / remaining,
-        )
-        for person in [branch, *people]
-        for indicator, target in person.targets.items()
-    ]
+    The days left are counted like 时间进度 (calendar days on 自然日, work days on 工作日), so a
+    branch that opens every weekend is not handed targets inflated by 10/6. Counts are whole and
+    rounded up ("信用卡 1张", never "0.23张"). On the month's last day the whole gap is tomorrow's."""
+    remaining = max(1, days_left(day, settings.progress_basis, overrides))
+    targets = []
+    for person in [branch, *people]:
+        for indicator, target in person.targets.items():
+            gap = max(0.0, target - person.actual(indicator))
+            share = gap / remaining
+            if catalogue.is_count(indicator):
+                gap, share = float(math.ceil(gap - 1e-9)), float(math.ceil(share - 1e-9))
+            targets.append(
+                TomorrowTarget(
+                    person.name, indicator, target, person.actual(indicator), gap, remaining, share
+                )
+            )
+    return targets

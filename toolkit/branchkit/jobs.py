@@ -31,8 +31,10 @@ class Refreshed:
 
 
 def figures(book: Book, day: dt.date) -> Figures:
+    """The figures for D; a D outside the workbook's month is refused with one line."""
     from .figures import compute
 
+    book.check_day(day)
     return compute(book, day)
 
 
@@ -74,24 +76,29 @@ def write_agenda(
     out: str | Path | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
-) -> Path:
+) -> tuple[Path, Agenda]:
     """Writes the 夕会议程 tab into the workbook (or a copy), like refresh does."""
     from .render.agenda import agenda_sheet
 
     path = Path(path)
     book = read_book(path)
-    sheet = agenda_sheet(build_agenda(book, day, meeting), lang, template_dir)
-    return write_specs(path, [sheet], Path(out) if out else None, book.settings.backups)
+    agenda = build_agenda(book, day, meeting)
+    sheet = agenda_sheet(agenda, lang, template_dir)
+    return write_specs(path, [sheet], Path(out) if out else None, book.settings.backups), agenda
 
 
-def weekly(book: Book, week: str, out: Path | None = None) -> tuple[Weekly, Path]:
-    """The weekly workbook of `week`, written to `out` (default: beside the branch workbook)."""
+def weekly(
+    book: Book, week: str, out: Path | None = None, today: dt.date | None = None
+) -> tuple[Weekly, Path]:
+    """The weekly workbook of `week` as of `today` (see weekly.as_of), written to `out` (default:
+    beside the branch workbook)."""
     from . import weekly as weekly_data
     from .render.weekly import weekly_sheets
     from .render.xlsx import build as build_xlsx
     from .writeback import verify_workbook, write_bytes
 
-    data = weekly_data.build(book, figures(book, weekly_data.as_of(week)), week)
+    day = weekly_data.as_of(week, today or dt.date.today(), book.month)
+    data = weekly_data.build(book, figures(book, day), week)
     specs = weekly_sheets(data)
     path = out or weekly_data.default_output(Path(book.source), data)
     written = write_bytes(path, build_xlsx(specs), verify_workbook([s.name for s in specs]))

@@ -120,7 +120,8 @@ def weekly_message(
     message = EmailMessage()
     message["Subject"] = f"{weekly.branch or '网点'} 周报 {weekly.week}"
     message["From"] = from_address
-    message["To"] = ", ".join(check_addresses(recipients))
+    if recipients:  # none: an .eml whose recipients are filled in by hand in Outlook
+        message["To"] = ", ".join(check_addresses(recipients))
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="branchkit.local")
     message.set_content(env.get_template("weekly_mail.txt.j2").render(**context))

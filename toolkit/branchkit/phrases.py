@@ -1,4 +1,5 @@
-"""The agenda's stock wording (SPEC §4), kept in one place so branches can see and change it.
+"""Stock wording, kept in one place so branches can see and change it: the agenda's (SPEC §4),
+and how each figure is computed, in a branch head's words (the 说明 sheet and the README).
 
 Templates decide wording and layout; these are the facts of the meeting method: each section's
 minutes, the causes to discuss when sales lag, and a one-sentence script per indicator for the
@@ -23,3 +24,47 @@ SCRIPTS = {
     "转介成功数": "交接时把客户需求说清楚：“这位是X先生，他的理财下周到期，想了解稳健型产品。”",
 }
 PHONE_SCRIPT = "电话邀约：“您好，我是XX银行的理财经理X，您的理财X日到期，我们新到一款稳健产品，您方便这周来网点聊聊吗？”"
+
+# 口径说明: how each figure is computed (SPEC §3), one line each, as a branch head would say it.
+FIGURE_NOTES = (
+    ("时间进度", "到统计日为止已过的天数 ÷ 本月天数；按“设置”的时间进度口径数自然日或工作日。"),
+    ("完成率", "本月至今完成 ÷ 月目标；本周、当日的目标按天数折算。"),
+    (
+        "进度",
+        "完成率比时间进度高出超过进度容差（默认 5%）为超出进度，低出超过容差为低于进度，"
+        "其余为正常进度；没有目标就不判断进度。",
+    ),
+    (
+        "业绩记分",
+        "转介成交的金额类产品（万元、元），推荐人记分润比例（默认 30%），接收人记其余；"
+        "“双计”口径下两人都记全额。张、户、笔类（信用卡、手机银行……）不拆成小数："
+        "默认推荐人和接收人各记一整件，“计数归属”可只记一方。自己开发的客户全记给接收人。"
+        "网点合计每笔只算一次；不同单位从不相加。",
+    ),
+    ("转介成功", "推荐卡在追踪表里有成交（有产品、金额大于 0）。转介成功率＝转介成功数 ÷ 转介数。"),
+    (
+        "排名得分",
+        "各项有目标的指标完成率的平均，每项最多按完成率上限（默认 150%）计，不含转介数"
+        "（只有这一项时才计）。综合排名、岗位外的总排名和之星都按它；综合完成率是不封顶的平均。",
+    ),
+    (
+        "之星",
+        "当期排名得分最高、且当期有成交或转介成功的人；第 1 名没有成果时不评，排行榜上写明原因。",
+    ),
+    (
+        "明日目标",
+        "（月目标 − 本月已完成）÷ 本月剩下的天数（与时间进度同一口径）；张、户、笔和转介数"
+        "取整数并向上取，金额保留两位小数。",
+    ),
+    (
+        "跟进提醒",
+        "追踪表“建议下次联系时间”在下一个营业日及以前的客户，早于统计日的为逾期；"
+        "推荐卡登记超过未跟进天数（默认 2 天）仍没有追踪记录，列为未跟进。",
+    ),
+    ("协作营销占比", "经转介达成的万元类销售额 ÷ 全部万元类销售额。"),
+    (
+        "数据错误",
+        "有错误的行不计入用到出错那一格的数字；一笔超过单笔上限（万元 10000、元 1 亿、张户笔 1000，"
+        "产品表可自定）算错误。夕会议程第一部分会先说还有几个错误没改。",
+    ),
+)

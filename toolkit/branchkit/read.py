@@ -22,7 +22,7 @@ from .a1 import cell_ref, split_ref
 from .catalogue import Catalogue
 from .headers import column_index, find_header, normalize_label, resolve_sheets
 from .parse import Bad
-from .problems import ERROR, WARNING, Problem
+from .problems import ERROR, WARNING, BookError, Problem
 from .schema import Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
@@ -42,6 +42,17 @@ class Book:
     sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
     catalogue: Catalogue = field(default_factory=lambda: Catalogue({}, {}))
+    month: dt.date | None = None  # 统计月份, else the month in the file name
+
+    def check_day(self, day: dt.date) -> None:
+        """A date D outside the workbook's month is refused (SPEC §8): its figures would all be
+        zero against the month's targets, which is wrong, not merely empty."""
+        if self.month and (day.year, day.month) != (self.month.year, self.month.month):
+            raise BookError(
+                self.source or "工作簿",
+                f"统计日期 {day} 不在本工作簿的统计月份 {self.month:%Y-%m} 内：请换日期，"
+                "或打开那个月的工作簿",
+            )
 
     def __getattr__(self, key: str) -> Table:
         tables = self.__dict__.get("tables", {})
@@ -114,7 +125,7 @@ def _read_table(
         problems.append(
             Problem(
                 name,
-                "1",
+                "A1",
                 "",
                 "找不到表头",
                 ERROR,
@@ -130,7 +141,14 @@ def _read_table(
             close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.4)
             hint = f"是不是“{close[0]}”？请改为“{col.header}”" if close else "请补上这一列"
             problems.append(
-                Problem(name, str(header_at + 1), "", f"缺少必填列“{col.header}”", ERROR, hint)
+                Problem(
+                    name,
+                    cell_ref(header_at + 1, None),
+                    "",
+                    f"缺少必填列“{col.header}”",
+                    ERROR,
+                    hint,
+                )
             )
     sheet_problems: list[Problem] = []
     kept, excel_rows = _kept_rows(name, rows, header_at, list(found), sheet_problems)
@@ -178,8 +196,6 @@ def _read_table(
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
     """Problems of one sheet in reading order: row by row, column by column."""
-    if problem.cell.isdigit():  # a whole row
-        return (int(problem.cell), 0)
     return split_ref(problem.cell) or (0, 0)
 
 
@@ -251,7 +267,12 @@ def _drop_repeats(
         if first != excel_row:
             problems.append(
                 Problem(
-                    name, str(excel_row), "", "重复", WARNING, f"与第 {first} 行完全相同，只计一次"
+                    name,
+                    cell_ref(excel_row, None),
+                    "",
+                    "重复",
+                    WARNING,
+                    f"与第 {first} 行完全相同，只计一次",
                 )
             )
             continue
@@ -393,7 +414,7 @@ def load_book(raw: RawBook, source: str = "") -> Book:
             )
         if sheet.key == "products":
             catalogue = Catalogue.from_table(tables["products"])
-    book = Book(source, settings, tables, problems, names, positions, catalogue)
+    book = Book(source, settings, tables, problems, names, positions, catalogue, month)
     cross_check(book)
     return book
 

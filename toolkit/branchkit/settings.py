@@ -109,6 +109,12 @@ def _item(
 class Settings:
     branch: str = _item("网点名称", "", "例如 火车站支行", ("branch", "网点"))
     parent: str = _item("所属分行", "", "", ("parent branch", "分行"))
+    short_code: str = _item(
+        "简称",
+        "",
+        "网点简称（字母），用于转介编号，如 HCZ；不填则取网点名称的拼音首字母",
+        ("short code", "code", "网点简称"),
+    )
     month: dt.date | None = _item(
         "统计月份", None, "例如 2026-11；写日期时用来补全“7月1日”这类写法", ("month",), _month
     )
@@ -135,6 +141,21 @@ class Settings:
         ("progress basis",),
         _one_of("自然日", "工作日"),
     )
+    count_credit: str = _item(
+        "计数归属",
+        "双计",
+        "张、户、笔类指标（信用卡、手机银行……）不拆分：双计＝推荐人和接收人各记一整件；"
+        "接收人或推荐人＝只记给这一方",
+        ("count credit",),
+        _one_of("双计", "接收人", "推荐人"),
+    )
+    rank_cap: float = _item(
+        "完成率上限",
+        1.5,
+        "排名得分里每项完成率最多按此计，一项超额太多也盖不住其他指标",
+        ("rank cap", "completion cap"),
+        _positive,
+    )
     stale_days: int = _item(
         "未跟进天数",
         2,
@@ -144,6 +165,13 @@ class Settings:
     )
     mask: bool = _item(
         "脱敏", True, "是：生成的表格里客户电话、证件号码打码", ("mask", "masking"), _yes_no, "是"
+    )
+    meeting_focus: str = _item(
+        "夕会重点",
+        "自动",
+        "自动：网点有指标低于进度时开营销类夕会，否则服务和运营类；也可指定 营销 / 服务 / 运营",
+        ("meeting focus", "focus"),
+        _one_of("自动", "营销", "服务", "运营"),
     )
     training: str = _item(
         "培训主题", "", "填写后夕会培训环节使用此主题，否则自动选择", ("training topic",)

@@ -14,6 +14,7 @@ from typing import Any
 
 from . import schema
 from .a1 import column_letter
+from .phrases import FIGURE_NOTES
 from .schema import Column, Kind, Sheet
 from .settings import SETTING_ITEMS
 
@@ -147,6 +148,14 @@ def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
             ws.write_string(row, 2, "是" if col.required else "")
             ws.write_string(row, 3, describe_column(col), formats["wrap"])
             row += 1
+    row += 1
+    ws.write_string(row, 0, "口径说明（各项数字怎么算）", formats["bold"])
+    row += 1
+    for name, note in FIGURE_NOTES:
+        ws.write_string(row, 0, name, formats["bold"])
+        ws.merge_range(row, 1, row, 3, note, formats["wrap"])
+        ws.set_row(row, 15 * (1 + len(note) // 60))
+        row += 1
     ws.freeze_panes(5, 0)
 
 

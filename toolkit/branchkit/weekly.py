@@ -17,6 +17,7 @@ from .agenda import ActionLine, IndicatorPace, open_actions
 from .figures import Figures, Trend, trend
 from .problems import BookError, count_levels
 from .read import Book
+from .workdays import month_bounds
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 WEEKLY_MARK = "branchkit 周报 — 客户信息已脱敏"
@@ -39,9 +40,17 @@ def week_label(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def as_of(week: str) -> dt.date:
-    """The day the week's figures are computed for: its last day."""
-    return parse_week(week)[1]
+def as_of(week: str, today: dt.date, month: dt.date | None = None) -> dt.date:
+    """The day the week's figures are computed for (SPEC §3): the day it is made when that day
+    is inside the week — a Friday 18:30 run reports Monday to Friday and agrees with that
+    evening's agenda — else the week's last day. Kept inside the workbook's month, which is all
+    the workbook holds."""
+    monday, sunday = parse_week(week)
+    day = today if monday <= today <= sunday else sunday
+    if month is not None:
+        first, last = month_bounds(month)
+        day = min(max(day, first), last)
+    return day
 
 
 @dataclass

@@ -66,10 +66,35 @@ def next_workday(day: dt.date, overrides: Overrides | None = None) -> dt.date:
     return day + dt.timedelta(days=1)
 
 
-def remaining_workdays(day: dt.date, overrides: Overrides | None = None) -> int:
-    """Work days left in the month after `day`."""
+def days_left(day: dt.date, basis: str = "工作日", overrides: Overrides | None = None) -> int:
+    """Days of the month after `day`, counted as calendar days or work days."""
     _, last = month_bounds(day)
-    return days_between(day + dt.timedelta(days=1), last, "工作日", overrides)
+    return days_between(day + dt.timedelta(days=1), last, basis, overrides)
+
+
+def opening_days(
+    overrides: Overrides, staffing: Mapping[dt.date, bool], horizon: dt.date
+) -> dict[dt.date, bool]:
+    """When the branch opens (SPEC §3 Next work day): the 工作日历 first; then the days the
+    day overview shows (staffed: open; a row with nobody on duty and no traffic: closed); then, for
+    the days up to `horizon` it does not show, the weekly habit it reveals — a statutory rest day
+    of the week the branch was staffed on at least twice is an opening day. The rest follows the
+    statutory calendar."""
+    habit: dict[int, int] = {}
+    for day, staffed in staffing.items():
+        if staffed and not _statutory_workday(day):
+            habit[day.weekday()] = habit.get(day.weekday(), 0) + 1
+    open_weekdays = {weekday for weekday, count in habit.items() if count >= 2}
+    days: dict[dt.date, bool] = {}
+    if open_weekdays and staffing:
+        cursor = min(staffing)
+        while cursor <= horizon:
+            if cursor.weekday() in open_weekdays:
+                days[cursor] = True
+            cursor += dt.timedelta(days=1)
+    days.update(staffing)
+    days.update(overrides)
+    return days
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
                 "完成率": {k: _r(v) for k, v in p.completion.items()},
                 "进度": {k: pace_label(v) for k, v in p.status.items()},
                 "综合完成率": _r(p.overall),
+                "排名得分": _r(p.score),
                 "排名": p.rank,
             }
         )

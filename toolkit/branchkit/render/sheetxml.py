@@ -111,6 +111,17 @@ def _column_field(letter: str, style: str, values: list[Any], arg: int) -> tuple
     return f"{ref}{{{arg}}}", tails
 
 
+def _quantity_field(
+    letter: str, xf_of: Mapping[str, int], values: list[Any], arg: int
+) -> tuple[str, list[Any]]:
+    """A column of counts and amounts: each cell styled by its own value's type."""
+    style = {
+        t: f' s="{xf_of.get(f"cell:{fmt}", 0)}"' for t, fmt in ((int, "int"), (float, "amount"))
+    }
+    tails = [_tail(v, style.get(type(v), style[float])) for v in values]
+    return f'<c r="{letter}{{0}}{{{arg}}}', tails
+
+
 def _table_rows(
     placed: Placed, letters: list[str], xf_of: Mapping[str, int], heights: Mapping[int, float]
 ) -> list[str]:
@@ -124,6 +135,11 @@ def _table_rows(
     numbers = list(map(str, range(first + 1, first + 1 + count)))
     pieces, fills = [], []
     for c, (col, values) in enumerate(zip(placed.columns, columns, strict=True)):
+        if col.fmt == "qty":
+            piece, fill = _quantity_field(letters[c], xf_of, values, c + 2)
+            pieces.append(piece)
+            fills.append(fill)
+            continue
         xf = xf_of.get(f"cell:{col.fmt}", 0)
         piece, fill = _column_field(letters[c], f' s="{xf}"' if xf else "", values, c + 2)
         pieces.append(piece)

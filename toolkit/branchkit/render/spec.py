@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Fmt = Literal["text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "rank"]
+# "qty": a quantity of mixed units in one column — whole counts (int values) without decimals,
+# amounts (float values) with two.
+Fmt = Literal["text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "rank", "qty"]
 Style = Literal["h1", "h2", "body", "note", "strong"]
 
 

@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
+from ..catalogue import Catalogue
 from ..figures import Figures, PeriodFigures, PersonFigures
 from ..privacy import mask_name, mask_phone
 from ..problems import ERROR, count_levels
 from ..schema import GENERATED_MARK
+from ..settings import Settings
 from ..vocab import (
     MONTH,
     PERIOD_TITLES,
@@ -28,6 +30,7 @@ from ..vocab import (
     WEALTH,
     pace_label,
 )
+from .numbers import number
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
 
 Field = tuple[str, Fmt, float, str]  # header, format, width, record attribute
@@ -86,7 +89,8 @@ OVERALL_FIELDS: tuple[Field, ...] = (
     ("排名", "rank", 6, "rank"),
     ("姓名", "text", 10, "name"),
     ("岗位", "text", 10, "role"),
-    ("综合完成率", "pct_bar", 12, "overall"),
+    ("排名得分", "pct_bar", 11, "score"),
+    ("综合完成率", "pct", 11, "overall"),
     ("进度", "status", 10, "overall_status"),
     ("转介数", "int", 8, "referrals"),
     ("转介成功数", "int", 10, "successes"),
@@ -95,8 +99,16 @@ OVERALL_FIELDS: tuple[Field, ...] = (
 )
 
 
+def score_rule(cap: float) -> str:
+    """The one line that says how the overall ranking and the stars are decided (SPEC §3)."""
+    return (
+        f"排名得分＝各项指标完成率的平均（每项最多按 {cap:.0%} 计；不含转介数，除非只有这一项）；"
+        "综合完成率为不封顶的平均。之星取排名得分最高、且本期有成交或转介成功的人。"
+    )
+
+
 def overall_table(figures: PeriodFigures, caption: str) -> Table:
-    """Ranking by mean completion (shared by 排行榜 and the weekly workbook)."""
+    """Ranking by 排名得分 (shared by 排行榜 and the weekly workbook)."""
     ranked = sorted(
         (p for p in figures.people if p.rank is not None), key=lambda p: (p.rank, p.name)
     )
@@ -131,7 +143,12 @@ def _group_tables(figures: PeriodFigures) -> list[Table]:
     return tables
 
 
-def _progress_table(figures: PeriodFigures) -> Table:
+def quantity(value: float, is_count: bool) -> int | float:
+    """A figure as its cell holds it: counts whole, amounts to 4 decimals of their unit."""
+    return round(value) if is_count else round(value, 4)
+
+
+def _progress_table(figures: PeriodFigures, catalogue: Catalogue) -> Table:
     rows: list[list[Any]] = []
     people: list[PersonFigures] = [
         figures.branch,
@@ -139,12 +156,14 @@ def _progress_table(figures: PeriodFigures) -> Table:
     ]
     for p in people:
         for indicator, target in p.targets.items():
+            whole = catalogue.is_count(indicator)
             rows.append(
                 [
                     p.name,
                     indicator,
-                    target,
-                    _amount(p.actual(indicator)),
+                    catalogue.unit_of(indicator),
+                    quantity(target, whole),
+                    quantity(p.actual(indicator), whole),
                     p.completion.get(indicator),
                     pace_label(p.status.get(indicator)),
                 ]
@@ -153,8 +172,9 @@ def _progress_table(figures: PeriodFigures) -> Table:
         [
             Col("对象", "text", 10),
             Col("指标", "text", 10),
-            Col("月目标", "number", 10),
-            Col("已完成", "number", 10),
+            Col("单位", "text", 6),
+            Col("月目标", "qty", 10),
+            Col("已完成", "qty", 10),
             Col("完成率", "pct_bar", 12),
             Col("进度", "status", 10),
         ],
@@ -163,10 +183,21 @@ def _progress_table(figures: PeriodFigures) -> Table:
     )
 
 
+def _star_note(figures: Figures, kind: str) -> str:
+    """Why a star is not #1 of the ranking beside it (SPEC §3), or ''."""
+    passed = figures.leaders_without_result(kind)
+    if not passed:
+        return ""
+    return f"第1名 {'、'.join(passed)} 本期没有成交或转介成功，不评之星"
+
+
 def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Table:
     return Table(
-        [Col("称号", "text", 10), Col("姓名", "text", 10)],
-        [[STAR_TITLES[k], "、".join(figures.stars[k]) or "（暂无）"] for k in kinds],
+        [Col("称号", "text", 10), Col("姓名", "text", 10), Col("说明", "text", 40)],
+        [
+            [STAR_TITLES[k], "、".join(figures.stars[k]) or "（暂无）", _star_note(figures, k)]
+            for k in kinds
+        ],
         caption=caption,
     )
 
@@ -175,9 +206,10 @@ def rankings_sheet(figures: Figures) -> SheetSpec:
     month = figures.month
     blocks: list[Table | Text] = [
         stars_table(figures, STAR_TITLES, "之星（按完成质量评选：完成率与转化，不看转介张数）"),
-        overall_table(month, "本月至今 · 综合排名（按各指标平均完成率）"),
+        Text([("note", score_rule(figures.settings.rank_cap))]),
+        overall_table(month, "本月至今 · 综合排名（按排名得分）"),
         *_group_tables(month),
-        _progress_table(month),
+        _progress_table(month, figures.catalogue),
         overall_table(figures.week, "本周至今 · 综合排名（目标按天数折算）"),
         overall_table(figures.today, "当日 · 综合排名（目标按天数折算）"),
     ]
@@ -186,7 +218,7 @@ def rankings_sheet(figures: Figures) -> SheetSpec:
         _title(figures, "排行榜"),
         subtitle(figures),
         blocks,
-        charts=[Chart(1, 1, (3,), "本月综合完成率")],
+        charts=[Chart(1, 1, (3,), "本月排名得分")],
     )
 
 
@@ -281,6 +313,21 @@ LEDGER_FIELDS: tuple[Field, ...] = (
 )
 
 
+def credit_rule(settings: Settings) -> str:
+    """How credit was given, in one line (分润明细 and 说明)."""
+    money = (
+        f"金额类按分润比例 {settings.share:.0%} 记给推荐人、其余记给接收人（两者之和等于销售额）"
+        if settings.credit_mode == "分润"
+        else "金额类推荐人和接收人都记全额"
+    )
+    counts = {
+        "双计": "推荐人和接收人各记一整件",
+        "接收人": "只记给接收人",
+        "推荐人": "只记给推荐人",
+    }[settings.count_credit]
+    return f"口径：{settings.credit_mode}。{money}；张、户、笔类不拆分，{counts}；自己开发的客户全部记给接收人。"
+
+
 def ledger_sheet(figures: Figures) -> SheetSpec:
     ledger = figures.month.ledger
     phone = phone_shown(figures)
@@ -295,19 +342,18 @@ def ledger_sheet(figures: Figures) -> SheetSpec:
             "row": lambda row: f"追踪表!{row}",
         },
     )
-    total = sum(s.amount for s in ledger)
-    credited = sum((s.referrer_credit or 0.0) + (s.receiver_credit or 0.0) for s in ledger)
     settings = figures.settings
-    mode = settings.credit_mode
+    totals = "；".join(
+        f"{unit or '未计入指标'} {number(sold)}（记分 {number(credited)}）"
+        for unit, (sold, credited) in figures.month.totals_by_unit().items()
+    )
     note = Text(
         [
+            ("note", credit_rule(settings)),
             (
                 "note",
-                f"口径：{mode}（分润比例 {settings.share:.0%}）。本月至 {figures.date} 共 {len(ledger)} 笔销售，"
-                f"金额或数量合计 {total:,.2f}，记分合计 {credited:,.2f}"
-                + ("（分润口径下两者相等）" if mode == "分润" else "")
-                + "。",
-            )
+                f"本月至 {figures.date} 共 {len(ledger)} 笔销售，按单位合计：{totals or '无'}。",
+            ),
         ]
     )
     return SheetSpec(

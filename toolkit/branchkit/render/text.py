@@ -8,33 +8,14 @@ filters are the one way they are written.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from .. import vocab
+from .numbers import month_day, number, percent
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
-
-
-def number(value: Any, decimals: int = 2) -> str:
-    """12 -> '12', 1234.5 -> '1,234.5', 0.333 -> '0.33': at most two decimals, none trailing."""
-    if value is None:
-        return "—"
-    value = float(value)
-    if value.is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def month_day(value: dt.date | None) -> str:
-    return "" if value is None else f"{value:%m-%d}"
 
 
 def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jinja2.Environment:

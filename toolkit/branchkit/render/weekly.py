@@ -10,9 +10,9 @@ from typing import Any
 
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
+from .numbers import percent
 from .spec import Chart, Col, SheetSpec, Table, Text
 from .tabs import masked_for_mail, overall_table, receiver_table, referrer_table
-from .text import percent
 
 WEEKDAYS = "一二三四五六日"
 
@@ -43,7 +43,7 @@ def _subtitle(weekly: Weekly) -> str:
 def _cover(weekly: Weekly) -> SheetSpec:
     lines: list[tuple[Any, str]] = [("h1", "本周要点")]
     lines += [("strong", f"{label}：{value}") for label, value in headlines(weekly)]
-    lines.append(("h1", "本月进度（截至本周末）"))
+    lines.append(("h1", f"本月进度（截至 {weekly.day:%m-%d}）"))
     lines += [
         ("body", f"{indicator}：完成 {pct}，{state}")
         for indicator, pct, state in pace_lines(weekly)

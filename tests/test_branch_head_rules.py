@@ -1,0 +1,362 @@
+"""Figures a branch head can say out loud (SPEC §3, §4, §8): one test per rule, each worked out by
+hand on the small branch of test_figures_golden (D = Friday 2026-11-20, calendar time progress
+20/30, 分润比例 0.3, 进度容差 0.05) unless it says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from branchkit.agenda import build
+from branchkit.cli import main
+from branchkit.figures import compute, ranking_score
+from branchkit.read import load_book
+from branchkit.render.agenda import agenda_lines, render_agenda
+from branchkit.render.tabs import rankings_sheet
+from click.testing import CliRunner
+
+from . import test_figures_golden as golden
+from .conftest import SAMPLE
+
+D = golden.D
+
+
+def _book(**changes: list[list[object]]):  # type: ignore[no-untyped-def]
+    raw = golden._raw()
+    raw.update(changes)
+    return load_book(raw, "测试支行-2026-11.xlsx")
+
+
+def _setting(key: str, value: object) -> list[list[object]]:
+    return [*golden.SETTINGS, [key, value]]
+
+
+def _person(figures, name: str):  # type: ignore[no-untyped-def]
+    return next(p for p in figures.month.people if p.name == name)
+
+
+# ---------------------------------------------------------------- units and rounding
+
+
+def test_a_count_is_credited_whole_to_one_party_when_count_credit_says_so() -> None:
+    # Row 4: 李四 refers one credit card (张) that 王五 receives.
+    to_receiver = compute(_book(设置=_setting("计数归属", "接收人")), D)
+    assert "信用卡" not in _person(to_receiver, "李四").credited
+    assert _person(to_receiver, "王五").credited["信用卡"] == 1.0
+    to_referrer = compute(_book(设置=_setting("计数归属", "推荐人")), D)
+    assert _person(to_referrer, "李四").credited["信用卡"] == 1.0
+    assert "信用卡" not in _person(to_referrer, "王五").credited
+    # The branch's own total counts the sale once, whoever is credited.
+    assert to_referrer.month.branch.credited["信用卡"] == 1.0
+
+
+def test_referral_successes_are_counted_in_ge_not_in_cards() -> None:
+    figures = compute(_book(), D)
+    assert figures.catalogue.unit_of("转介数") == "张"  # cards
+    assert figures.catalogue.unit_of("转介成功数") == "个"  # referrals that closed
+
+
+def test_the_progress_table_shows_units_and_counts_without_decimals() -> None:
+    sheet = rankings_sheet(compute(_book(), D))
+    progress = next(
+        b
+        for b in sheet.blocks
+        if getattr(b, "caption", "").endswith("）") and "指标进度" in b.caption
+    )
+    rows = {(r[0], r[1]): r for r in progress.rows}
+    assert rows[("王五", "信用卡")][2:5] == ["张", 6, 1]  # whole numbers, written as integers
+    assert rows[("网点", "理财")][2:5] == ["万元", 150.0, 73.0]
+    assert [c.fmt for c in progress.columns][3:5] == ["qty", "qty"]
+
+
+def test_tomorrow_divides_by_the_days_left_counted_like_time_progress() -> None:
+    # On 工作日, time progress and the days left are work days: 23–27 and 30 = 6.
+    figures = compute(_book(设置=_setting("时间进度口径", "工作日")), D)
+    tomorrow = {(t.subject, t.indicator): t for t in figures.tomorrow}
+    assert tomorrow[("网点", "理财")].days_left == 6
+    assert tomorrow[("网点", "理财")].tomorrow == pytest.approx(77 / 6)
+    # Counts stay whole and are rounded up: 5 cards still to refer over 6 days is 1 a day.
+    assert tomorrow[("李四", "转介数")].tomorrow == 1
+
+
+def test_the_agenda_says_what_the_month_still_needs_and_how_many_days_are_left() -> None:
+    text = render_agenda(build(_book(), compute(_book(), D)), "txt")
+    assert "网点明日目标（本月还剩 10 天）：理财 7.7万元（还差 77）" in text
+    assert "转介成功数 1个" in text and "0.1" not in text.split("四、")[1]
+
+
+# ---------------------------------------------------------------- rankings and stars
+
+
+def test_ranking_score_caps_each_completion_and_leaves_out_referral_counts() -> None:
+    # 理财 500% is capped at 150%; 转介数 is left out: (1.5 + 0.1) / 2.
+    assert ranking_score({"理财": 5.0, "基金": 0.1, "转介数": 9.0}, 1.5) == pytest.approx(0.8)
+    assert ranking_score({"转介数": 2.0}, 1.5) == 1.5  # the only indicator: it counts, capped
+    assert ranking_score({}, 1.5) is None
+
+
+def test_one_runaway_indicator_cannot_carry_the_ranking() -> None:
+    # 赵六 gets a 基金 target of 100 he has not touched: 理财 56.6% and 基金 0%. 王五 gets a
+    # 理财 target of 1: 590%, capped at 150% (his 信用卡 is 1/6). Plain means would put 王五
+    # far ahead (3.08 vs 0.28); capped: 王五 (1.5 + 0.1667) / 2 = 0.8333, 赵六 0.283.
+    targets = [*golden.TARGETS, ["赵六", "基金", 100], ["王五", "理财", 1]]
+    figures = compute(_book(目标=targets), D)
+    wang, zhao = _person(figures, "王五"), _person(figures, "赵六")
+    assert wang.overall == pytest.approx((5.9 + 1 / 6) / 2)  # 综合完成率 stays the plain mean
+    assert wang.score == pytest.approx((1.5 + 1 / 6) / 2)
+    assert zhao.score == pytest.approx(0.566 / 2)
+
+
+def test_a_star_that_is_not_first_on_the_ranking_is_explained() -> None:
+    # On 11-20 nobody closed anything: all three tie at #1 with 排名得分 0, and there is no star.
+    figures = compute(_book(), D)
+    assert figures.stars["day"] == []
+    assert figures.leaders_without_result("day") == ["李四", "王五", "赵六"]
+    stars = rankings_sheet(figures).blocks[0]
+    day_row = next(r for r in stars.rows if r[0] == "每日之星")
+    assert day_row[2] == "第1名 李四、王五、赵六 本期没有成交或转介成功，不评之星"
+    assert "排名得分＝" in rankings_sheet(figures).blocks[1].lines[0][1]
+
+
+# ---------------------------------------------------------------- pace and focus
+
+
+def test_marketing_focus_when_any_branch_indicator_is_behind() -> None:
+    # 网点 理财 73 of 60 is 122% (far ahead), 网点 信用卡 1 of 10 is 10% (behind): an average
+    # would call the branch on pace; one indicator behind makes it a marketing meeting.
+    targets = [["对象", "指标", "目标值"], ["网点", "理财", 60], ["网点", "信用卡", 10]]
+    agenda = build(_book(目标=targets), compute(_book(目标=targets), D))
+    assert agenda.plan.focus == "marketing"
+    assert [i.indicator for i in agenda.plan.behind_indicators] == ["信用卡"]
+
+
+def test_section_one_always_covers_service_and_operations() -> None:
+    cases = [
+        ["日期", "类别", "性质", "相关人员", "描述", "原因", "改进措施", "责任人"],
+        ["2026-11-20", "运营", "风险", "王五", "大额取现未二次核实", "", "5万元以上二次核实", ""],
+        ["2026-11-20", "服务", "投诉", "李四", "等候太久", "", "", ""],
+    ]
+    book = _book(案例=cases)  # 网点 理财 49%: a marketing meeting
+    agenda = build(book, compute(book, D))
+    assert agenda.plan.focus == "marketing"
+    first = render_agenda(agenda, "txt").split("二、")[0]
+    assert "服务：客流量 0；服务问题 1 起；投诉 1 起（等候太久）" in first
+    assert "运营：风险案例 1 起（大额取现未二次核实）" in first
+
+
+@pytest.mark.parametrize(
+    ("chosen", "focus", "headline"),
+    [
+        ("运营", "operations", "运营类夕会（按设置指定）"),
+        ("服务", "service", "服务类夕会（按设置指定）"),
+    ],
+)
+def test_the_focus_can_be_chosen_in_settings(chosen: str, focus: str, headline: str) -> None:
+    book = _book(设置=_setting("夕会重点", chosen))
+    agenda = build(book, compute(book, D))
+    assert (agenda.plan.focus, agenda.plan.chosen) == (focus, True)
+    assert headline in render_agenda(agenda, "txt")
+
+
+def test_the_control_sheet_focus_overrides_the_settings() -> None:
+    book = _book(设置=_setting("夕会重点", "服务"))
+    agenda = build(book, compute(book, D), focus="营销")
+    assert agenda.plan.focus == "marketing"
+
+
+def test_each_section_holds_what_fits_its_minutes() -> None:
+    from branchkit.read import read_book
+
+    book = read_book(SAMPLE)
+    for meeting in ("daily", "weekly", "monthly"):
+        agenda = build(book, compute(book, D), meeting)
+        sections: list[list[str]] = []
+        for style, text in agenda_lines(agenda):
+            if style == "h1":
+                sections.append([])
+            elif sections:
+                sections[-1].append(text)
+        for minutes, lines in zip(agenda.minutes, sections, strict=True):
+            assert len(lines) <= minutes * 3, (meeting, lines)
+
+
+# ---------------------------------------------------------------- the next day the branch opens
+
+
+def test_follow_ups_are_due_by_the_next_day_the_branch_opens() -> None:
+    # The branch was staffed on Saturdays 11-07 and 11-14, so it opens Saturday 11-21: a follow-up
+    # for 11-21 is due now, not on Monday.
+    overview = [
+        ["日期", "客流量", "当班人员"],
+        ["2026-11-07", 40, "李四"],
+        ["2026-11-14", 35, "王五"],
+    ]
+    tracking = [*golden.TRACKING]
+    tracking.append(
+        [
+            None,
+            "丁五",
+            "13900000009",
+            "2026-11-19",
+            None,
+            "赵六",
+            "否",
+            None,
+            None,
+            None,
+            "2026-11-21",
+        ]
+    )
+    tracking.append(
+        [
+            None,
+            "戊六",
+            "13900000008",
+            "2026-11-19",
+            None,
+            "赵六",
+            "否",
+            None,
+            None,
+            None,
+            "2026-11-23",
+        ]
+    )
+    figures = compute(_book(每日清单=overview, 追踪表=tracking), D)
+    assert figures.next_workday == dt.date(2026, 11, 21)
+    due = {f.customer for f in figures.follow_ups}
+    assert "丁五" in due and "戊六" not in due
+
+
+def test_a_make_up_saturday_the_branch_does_not_open_is_skipped() -> None:
+    # 2026-10-10 is a statutory make-up work day (Saturday); the day overview shows the branch
+    # closed that day (nobody on duty), so after Friday 10-09 the next day it opens is Monday.
+    settings = [r if r[0] != "统计月份" else ["统计月份", "2026-10"] for r in golden.SETTINGS]
+    overview = [["日期", "客流量", "当班人员"], ["2026-10-10", 0, None]]
+    book = load_book({**golden._raw(), "设置": settings, "每日清单": overview}, "t-2026-10.xlsx")
+    assert compute(book, dt.date(2026, 10, 9)).next_workday == dt.date(2026, 10, 12)
+
+
+# ---------------------------------------------------------------- dates and data
+
+
+def test_an_amount_beyond_the_single_sale_cap_is_an_error_and_left_out() -> None:
+    # 200000 typed into a 万元 product (meant 20 万元): beyond 10,000 万元, so an 错误 and no credit.
+    tracking = [*golden.TRACKING]
+    tracking.append(
+        [None, "卫七", "13900000007", "2026-11-19", None, "赵六", "是", "日鑫月溢", 200000]
+    )
+    book = _book(追踪表=tracking)
+    errors = [p for p in book.problems if p.level == "错误"]
+    assert [(p.cell, p.problem) for p in errors] == [(f"I{len(tracking)}", "超过单笔上限 10000")]
+    figures = compute(book, D)
+    assert _person(figures, "赵六").credited["理财"] == pytest.approx(56.6)  # unchanged
+    agenda = build(book, figures)
+    assert agenda.errors == 1
+    assert "工作簿还有 1 个数据错误没改" in render_agenda(agenda, "txt")
+
+
+def test_a_product_can_set_its_own_single_sale_cap() -> None:
+    products = [
+        ["产品名称", "指标", "单位", "单笔上限"],
+        ["日鑫月溢", "理财", "万元", 25],
+        ["龙卡", "信用卡", "张", None],
+    ]
+    book = _book(产品=products)
+    # Row 6 sold 30 万元 and row 9 50 万元: both beyond this product's own cap of 25.
+    assert [(p.cell, p.problem) for p in book.problems if p.level == "错误"] == [
+        ("I6", "超过单笔上限 25"),
+        ("I9", "超过单笔上限 25"),
+    ]
+
+
+def test_a_date_outside_the_workbook_month_is_refused(tmp_path: Path) -> None:
+    for command in ("refresh", "rankings", "build-agenda"):
+        result = CliRunner().invoke(main, [command, str(SAMPLE), "--date", "2026-12-01"])
+        assert result.exit_code == 2, (command, result.output)
+        assert "统计日期 2026-12-01 不在本工作簿的统计月份 2026-11 内" in result.output
+
+
+def test_someone_on_duty_without_daily_data_is_warned() -> None:
+    overview = [["日期", "客流量", "当班人员"], ["2026-11-20", 100, "李四、赵六、周敏"]]
+    daily = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", 3]]
+    figures = compute(_book(每日清单=overview, 每日数据=daily), D)
+    found = {(p.cell, p.value, p.problem) for p in figures.problems}
+    # 赵六 (理财经理) has no row; 周敏 (厅堂主管) keeps none; 李四 says 3 cards but logged 1.
+    assert ("C2", "赵六", "当班但“每日数据”没有 11-20 的记录") in found
+    assert not any(v == "周敏" for _, v, _ in found)
+    assert ("C2", "3", "与转介登记不符（11-20 登记了 1 张推荐卡）") in found
+
+
+def test_commands_exit_1_when_the_workbook_has_errors(messy_copy: Path) -> None:
+    for args in (["rankings", "--json"], ["build-agenda", "--format", "md"]):
+        result = CliRunner().invoke(
+            main, [args[0], str(messy_copy), "--date", "2026-11-20", *args[1:]]
+        )
+        assert result.exit_code == 1, result.output
+    data = json.loads(
+        CliRunner()
+        .invoke(main, ["rankings", str(messy_copy), "--date", "2026-11-20", "--json"])
+        .output
+    )
+    assert sum(p["级别"] == "错误" for p in data["数据问题"]) == 9
+
+
+def test_the_weekly_workbook_is_as_of_the_day_it_is_made_inside_the_week() -> None:
+    from branchkit.weekly import as_of
+
+    assert as_of("2026-W47", dt.date(2026, 11, 20)) == dt.date(2026, 11, 20)  # Friday evening
+    assert as_of("2026-W47", dt.date(2026, 11, 25)) == dt.date(2026, 11, 22)  # made later
+    # A week running into December is as of the November workbook's last day.
+    assert as_of("2026-W49", dt.date(2026, 12, 4), dt.date(2026, 11, 1)) == dt.date(2026, 11, 30)
+
+
+def test_weekly_figures_agree_with_that_evenings_agenda(tmp_path: Path) -> None:
+    from branchkit import jobs
+    from branchkit.read import read_book
+
+    book = read_book(SAMPLE)
+    data, _ = jobs.weekly(book, "2026-W47", tmp_path / "w.xlsx", today=dt.date(2026, 11, 20))
+    agenda = jobs.build_agenda(book, dt.date(2026, 11, 20), "weekly")
+    assert data.day == dt.date(2026, 11, 20)
+    assert {p.indicator: p.pace for p in data.pace} == {
+        p.indicator: p.pace for p in agenda.summary.branch_progress
+    }
+    assert data.figures.follow_ups == jobs.figures(book, dt.date(2026, 11, 20)).follow_ups
+
+
+def test_an_eml_without_recipients_is_still_written(tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    from openpyxl import load_workbook
+
+    book = tmp_path / "b-2026-11.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+    wb = load_workbook(book)  # a test fixture of our own making, not a user's workbook
+    ws = wb["设置"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "邮件收件人":
+            row[1].value = None
+    wb.save(book)
+    eml = tmp_path / "周报.eml"
+    result = CliRunner().invoke(
+        main,
+        [
+            "weekly",
+            str(book),
+            "--week",
+            "2026-W47",
+            "--out",
+            str(tmp_path / "w.xlsx"),
+            "--eml",
+            str(eml),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "没有收件人：请在 Outlook 中填写" in result.output
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] is None and message["Subject"]
