@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from .batch import batch_mode
+from .cli_text import ChineseGroup, version_option
 from .problems import BookError, Problem, count_levels
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-class BranchkitGroup(click.Group):
+class BranchkitGroup(ChineseGroup):
     """Turns known failures into one clear line, and unknown ones into a short apology."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -112,7 +113,7 @@ def _day(value: dt.datetime | None) -> dt.date:
 
 @click.group(cls=BranchkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="出错时显示完整的技术信息")
-@click.version_option(package_name="branchkit")
+@version_option("branchkit")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """branchkit：网点营销管理——转介、排行、跟进、夕会，都在 Excel 里。"""
