@@ -322,7 +322,8 @@ def test_ledger_and_tomorrow_and_quality() -> None:
     receivers = {r.name: r for r in figures.month.receivers}
     zhao = receivers["赵六"]
     assert (zhao.received, zhao.followed, zhao.closed, zhao.conversion) == (5, 3, 2, 0.4)
-    assert zhao.first_contact_days == pytest.approx(1 / 3)  # 0, 1 and 0 days
+    # This 追踪表 has no 首次联系日期 column: the average is left blank, never a fake 0.
+    assert zhao.first_contact_days is None
     quality = {r.name: r for r in figures.month.referrers}
     assert quality["李四"].on_site_rate == 0.8 and quality["李四"].closed_on_site_rate == 0.4
     assert quality["李四"].amount == 35.0  # cards 2, 3, 4 (the 5 万元 row; the card is 张)
@@ -357,3 +358,18 @@ def test_a_self_sourced_sale_stays_self_sourced_when_it_carries_a_card_number() 
     sale = next(s for s in ledger if s.row == row)
     assert (sale.kind, sale.referrer, sale.receiver) == (OWN, "", "赵六")
     assert sale.receiver_credit == 2 and sale.referrer_credit is None  # no referrer credit
+
+
+def test_average_days_to_first_contact_come_from_the_first_contact_column() -> None:
+    """SPEC §3: per receiver, the average days from the card to 首次联系日期, over the cards
+    whose rows have that date; a card whose row has none is left out, not counted as 0."""
+    raw = _raw()
+    header = [*TRACKING[0], "首次联系日期"]
+    first_contact = {2: "2026-11-03", 3: "2026-11-08", 8: None}  # rows 2 and 3 of 赵六's cards
+    raw["追踪表"] = [header] + [
+        [*row, first_contact.get(n)] for n, row in enumerate(TRACKING[1:], start=2)
+    ]
+    figures = compute(load_book(raw, "测试支行-2026-11.xlsx"), D)
+    zhao = next(r for r in figures.month.receivers if r.name == "赵六")
+    # Card row 2 (11-02) first reached 11-03: 1 day; card row 3 (11-05) on 11-08: 3 days.
+    assert zhao.first_contact_days == 2.0

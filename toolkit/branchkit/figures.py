@@ -280,14 +280,19 @@ class _DayTotals:
     # (date, indicator) -> the branch's sales
     sold: dict[tuple[dt.date, str], float] = field(default_factory=dict)
     own_sales: dict[tuple[dt.date, str], int] = field(default_factory=dict)  # 每日数据 自主销售
-    # (date, receiver) -> [cards received, followed, closed, first-follow-up days summed]
+    # (date, receiver) -> [cards received, followed, closed, first-contact days summed, cards
+    # with a first-contact date]
     received: dict[tuple[dt.date, str], list[int]] = field(default_factory=dict)
     money: dict[dt.date, list[float]] = field(default_factory=dict)  # [万元 sold, of it referred]
 
 
 def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
     totals = _DayTotals()
-    first_contact = dict(book.tracking.zip("row", "referred_on"))
+    first_contact = {
+        row: date
+        for row, date in book.tracking.zip("row", "first_contact")
+        if isinstance(date, dt.date)
+    }
     # What each sale row brings its card: 万元 achieved, and whether it closed on site.
     sale_money = {s.row: (s.amount if s.unit == "万元" else 0.0, s.closed_on_site) for s in sales}
     card_to_rows = matches.card_to_rows
@@ -298,25 +303,27 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
             continue
         rows = card_to_rows.get(row)
         won = [sale_money[r] for r in rows if r in sale_money] if rows else None
+        followed = matches.contacted(row)
         if referrer:
             made = totals.cards.get((date, referrer))
             if made is None:
                 made = totals.cards[(date, referrer)] = _CardsOfDay()
             made.made += 1
             made.on_site += bool(on_site)
-            if rows:
-                made.followed += 1
+            made.followed += followed
             if won:
                 made.won += 1
                 made.won_on_site += any(closed for _, closed in won)
                 made.amount += sum(money for money, _ in won)
         if receiver:
-            got = totals.received.setdefault((date, receiver), [0, 0, 0, 0])
+            got = totals.received.setdefault((date, receiver), [0, 0, 0, 0, 0])
             got[0] += 1
-            if rows:
-                got[1] += 1
-                got[3] += (min(first_contact[r] for r in rows) - date).days
-                got[2] += bool(won)
+            got[1] += followed
+            got[2] += bool(won)
+            reached = [first_contact[r] for r in rows or () if r in first_contact]
+            if reached:
+                got[3] += (min(reached) - date).days
+                got[4] += 1
     credited = totals.credited
     for sale in sales:
         indicator, date = sale.indicator, sale.date
@@ -591,10 +598,10 @@ def _referrer_quality(people: list[PersonFigures]) -> list[ReferrerQuality]:
 
 def _receiver_quality(totals: _DayTotals, period: Period) -> list[ReceiverQuality]:
     days = period.days
-    stats: dict[str, list[int]] = {}  # receiver -> [received, followed, closed, days summed]
+    stats: dict[str, list[int]] = {}  # receiver -> the day totals' five counts, summed
     for (date, receiver), counts in totals.received.items():
         if date in days:
-            total = stats.setdefault(receiver, [0, 0, 0, 0])
+            total = stats.setdefault(receiver, [0, 0, 0, 0, 0])
             for i, count in enumerate(counts):
                 total[i] += count
     return [
@@ -604,9 +611,9 @@ def _receiver_quality(totals: _DayTotals, period: Period) -> list[ReceiverQualit
             followed,
             closed,
             _ratio(closed, received),
-            waited / followed if followed else None,
+            waited / dated if dated else None,  # never a fake 0 where no row has the date
         )
-        for name, (received, followed, closed, waited) in sorted(
+        for name, (received, followed, closed, waited, dated) in sorted(
             stats.items(), key=lambda kv: (-(_ratio(kv[1][2], kv[1][0]) or 0), kv[0])
         )
     ]

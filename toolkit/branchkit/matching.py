@@ -32,10 +32,33 @@ def card_ids(cards: Table) -> list[str]:
 
 @dataclass(frozen=True)
 class Matches:
-    """Card row -> its tracking rows, and tracking row -> its card row, as known on D."""
+    """Card row -> its tracking rows, and tracking row -> its card row, as known on D; and which
+    tracking rows record a contact with the customer."""
 
     card_to_rows: Mapping[int, list[int]]
     row_to_card: Mapping[int, int]
+    contacts: frozenset[int] = frozenset()
+
+    def contacted(self, card_row: int) -> bool:
+        """The card's customer was reached: some matching row records a contact (SPEC §3)."""
+        return any(r in self.contacts for r in self.card_to_rows.get(card_row, ()))
+
+
+def contact_rows(tracking: Table) -> frozenset[int]:
+    """Tracking rows that record the receiver reaching the customer (SPEC §3): a 首次联系日期, a
+    sale, a 建议下次联系时间, an on-site outcome or a note. A bare row — what `fill` creates for
+    each new card — is not a contact until the receiver writes one of these."""
+    return frozenset(
+        row
+        for row, first, product, amount, next_contact, on_site, note in tracking.zip(
+            "row", "first_contact", "product", "amount", "next_contact", "closed_on_site", "note"
+        )
+        if isinstance(first, dt.date)
+        or (product and amount is not None and amount > 0)
+        or isinstance(next_contact, dt.date)
+        or on_site is not None
+        or note
+    )
 
 
 def match_cards(cards: Table, tracking: Table, day: dt.date) -> Matches:
@@ -63,7 +86,7 @@ def match_cards(cards: Table, tracking: Table, day: dt.date) -> Matches:
         if card is not None:
             card_to_rows[card].append(row)
             row_to_card[row] = card
-    return Matches(dict(card_to_rows), row_to_card)
+    return Matches(dict(card_to_rows), row_to_card, contact_rows(tracking))
 
 
 def _card_by_person(
@@ -120,10 +143,10 @@ class Unverified:
 def not_followed(
     cards: Table, matches: Matches, day: dt.date, stale_days: int
 ) -> list[NotFollowed]:
-    """Cards with no tracking row more than 未跟进天数 days after their date (SPEC §3)."""
+    """Cards whose customer nobody has contacted more than 未跟进天数 days after their date
+    (SPEC §3); a bare tracking row made by `fill` does not count as a contact."""
     waited = dt.timedelta(days=min(stale_days, 36_500) + 1)  # a typo of 9999999 days: no crash
     stale = dated_on_or_before(cards, "date", day - waited)
-    answered = matches.card_to_rows
     result = [
         NotFollowed(
             rid,
@@ -144,7 +167,7 @@ def not_followed(
             ),
             strict=True,
         )
-        if row not in answered
+        if not matches.contacted(row)
     ]
     return sorted(result, key=lambda r: (r.date, r.row))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .parse import id_check_digit
 from .templates import write_branch_workbook
 
@@ -155,7 +156,6 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
     daily: list[list[Any]] = []
     checklist: list[list[Any]] = []
     referrers = [p for p in STAFF if p.refer_rate and p.active]
-    card_no = 0
     for day in days:
         weekend = day.weekday() >= 5
         traffic = rng.randint(60, 90) if weekend else rng.randint(110, 180)
@@ -169,13 +169,12 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
             count = sum(rng.random() < min(1.0, person.refer_rate / 3) for _ in range(draws))
             referred_today[person.name] = count
             for _ in range(count):
-                card_no += 1
                 need = rng.choices(list(NEED_WEIGHTS), weights=list(NEED_WEIGHTS.values()))[0]
                 receivers = [r for r in RECEIVER_BY_NEED[need] if r != person.name and r in on_duty]
                 receiver = rng.choice(receivers or list(RECEIVER_BY_NEED[need]))
                 name, phone = _customer(rng)
                 on_site = rng.random() < 0.7
-                ref_id = f"HCZ-{card_no:04d}"
+                ref_id = f"HCZ-{day:%Y%m%d}-{sum(c[0] == day for c in cards) + 1:02d}"
                 cards.append(
                     [
                         day,
@@ -222,6 +221,7 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
                             "是" if on_site else "否",
                             person.name,
                             receiver,
+                            contact_day,
                             "是" if (sold and contact_day == day) else "否",
                             product if sold else None,
                             _amount(rng, product) if sold else None,
@@ -252,6 +252,7 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
                         "否",
                         None,
                         name,
+                        day,
                         "是",
                         product,
                         _amount(rng, product),
@@ -296,6 +297,7 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
                 "是",
                 referrer,
                 receiver,
+                when,
                 "是",
                 "乾元—日鑫月溢",
                 20.0,
@@ -304,7 +306,7 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
                 "推荐人说忘了填卡",
             ]
         )
-    tracking.sort(key=lambda r: (r[12] or r[5], r[8]))
+    tracking.sort(key=lambda r: (r[13] or r[5], r[8]))  # by 达成日期 (else 推荐时间), 接收人
     for i, row in enumerate(tracking, start=1):
         row[0] = i
     return {
@@ -652,6 +654,8 @@ def messy_data() -> dict[str, list[list[Any]]]:
 MESSY_HEADERS = {
     "products": [("product", "產品名稱"), ("indicator", "指標"), ("unit", "單位")],
     "checklist": [("on_duty", "当班人员"), ("date", "日期"), ("traffic", "客流量")],
+    # A 追踪表 from before 首次联系日期 existed: old workbooks keep reading.
+    "tracking": [(c.key, c.header) for c in schema.TRACKING.columns if c.key != "first_contact"],
 }
 
 

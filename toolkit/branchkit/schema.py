@@ -221,7 +221,7 @@ REFERRALS = Sheet(
             "referral_id",
             "转介编号",
             aliases=("referral id", "编号", "卡号"),
-            help="可不填，刷新时自动编号",
+            help="可不填，点“填写”（branchkit fill）时自动编号",
             width=10,
         ),
         _c(
@@ -324,6 +324,14 @@ TRACKING = Sheet(
             width=10,
         ),
         _c("receiver", "接收人", Kind.NAME, required=True, aliases=("receiver",), width=10),
+        _c(
+            "first_contact",
+            "首次联系日期",
+            Kind.DATE,
+            aliases=("first contact", "首次联系", "首次联系时间"),
+            help="接收人第一次联系上客户的日期",
+            width=11,
+        ),
         _c(
             "closed_on_site",
             "是否现场达成",

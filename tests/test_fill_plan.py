@@ -1,0 +1,227 @@
+"""What `branchkit fill` plans to write (SPEC §2a), worked out by hand on the small branch of
+test_figures_golden (D = 2026-11-20, 网点名称 测试支行 so the short code is CS).
+
+Cards (转介登记 rows): 2 R-1 张三 → 赵六; 3 (no number) 钱七 → 赵六; 4 R-3 孙八 → 王五;
+5 R-4 周九 → 赵六 (never followed); 6 R-5 吴十 → 赵六 (no row yet); 7 R-6 郑一 → 赵六.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from branchkit import fill
+from branchkit.figures import compute
+from branchkit.read import load_book
+from branchkit.schema import SHEETS_BY_KEY
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from . import test_figures_golden as golden
+
+D = golden.D
+
+
+def _plan(raw: dict[str, list[list[Any]]], day: dt.date = D) -> fill.FillPlan:
+    book = load_book(raw, "测试支行-2026-11.xlsx")
+    return fill.plan(book, compute(book, day))
+
+
+def _cells(plan: fill.FillPlan, sheet: str, column: str) -> dict[int, Any]:
+    return {c.row: c.value for c in plan.cells if (c.sheet, c.column) == (sheet, column)}
+
+
+def test_cards_without_a_number_get_a_stable_branch_prefixed_one() -> None:
+    plan = _plan(golden._raw())
+    assert _cells(plan, "referrals", "referral_id") == {3: "CS-20261105-01"}
+
+
+def test_the_short_code_setting_wins_and_numbers_count_on_after_those_taken() -> None:
+    raw = golden._raw()
+    raw["设置"] = [*golden.SETTINGS, ["简称", "hcz"]]
+    cards = [list(r) for r in golden.CARDS]
+    cards[1][1] = "HCZ-20261102-01"  # row 2, dated 11-02, already numbered
+    cards.append(["2026-11-02", None, "卫七", "13800000007", "李四", "是", "理财", "赵六"])
+    raw["转介登记"] = cards
+    numbers = _cells(_plan(raw), "referrals", "referral_id")
+    assert numbers == {3: "HCZ-20261105-01", 8: "HCZ-20261102-02"}
+
+
+def test_each_card_without_a_tracking_row_gets_one_for_its_receiver() -> None:
+    plan = _plan(golden._raw())
+    added = [r.values for r in plan.rows if r.sheet == "tracking"]
+    assert [(v["referral_id"], v["customer"], v["receiver"]) for v in added] == [
+        ("R-4", "周九", "赵六"),
+        ("R-5", "吴十", "赵六"),
+    ]
+    assert added[0] | {"seq": None} == {
+        "seq": None,
+        "referral_id": "R-4",
+        "customer": "周九",
+        "phone": "13800000004",
+        "referred_on": dt.date(2026, 11, 16),  # the card's 日期
+        "on_site": True,
+        "referrer": "李四",
+        "receiver": "赵六",
+    }
+
+
+def test_matched_tracking_rows_get_the_card_number() -> None:
+    # Row 3 matches card 3 by name, phone and referrer (its new number); row 5 matches card R-3.
+    plan = _plan(golden._raw())
+    assert _cells(plan, "tracking", "referral_id") == {3: "CS-20261105-01", 5: "R-3"}
+
+
+def test_the_referrer_hears_back_on_the_card() -> None:
+    plan = _plan(golden._raw())
+    assert _cells(plan, "referrals", "feedback") == {
+        2: "〔自动〕11-02 已达成 理财 20万元",
+        3: "〔自动〕11-08 已达成 理财 10万元",
+        4: "〔自动〕11-10 已达成 信用卡 1张；11-10 已达成 理财 5万元",
+        5: "〔自动〕未联系",
+        6: "〔自动〕未联系",
+        7: "〔自动〕已联系，未成交",  # row 8 set a next contact date
+    }
+
+
+def test_a_persons_feedback_is_never_touched_and_fills_own_is_brought_up_to_date() -> None:
+    raw = golden._raw()
+    cards = [[*r, *([None] * (11 - len(r)))] for r in golden.CARDS]
+    cards[0][10] = "结果反馈"
+    cards[0][8] = "身份证号"
+    cards[0][9] = "推荐原因"
+    cards[1][10] = "客户说再考虑"  # row 2: a person's words
+    cards[6][10] = "〔自动〕未联系"  # row 7: fill's own, now out of date
+    raw["转介登记"] = cards
+    plan = _plan(raw)
+    feedback = {c.row: c for c in plan.cells if c.column == "feedback"}
+    assert 2 not in feedback
+    assert (feedback[7].value, feedback[7].replaces) == ("〔自动〕已联系，未成交", "〔自动〕未联系")
+
+
+def test_on_duty_staff_get_their_daily_row_with_the_cards_counted() -> None:
+    # Nobody's duty is recorded for 11-20, so everyone active counts; 周敏 (厅堂主管) keeps no
+    # 每日数据 and 王五 already has his row. 李四 logged card 7 on 11-20.
+    plan = _plan(golden._raw())
+    added = [r.values for r in plan.rows if r.sheet == "daily"]
+    assert added == [
+        {"date": D, "name": "李四", "referrals": 1},
+        {"date": D, "name": "赵六", "referrals": 0},
+    ]
+
+
+def test_coaching_pairs_become_open_action_items_once() -> None:
+    raw = golden._raw()
+    raw["目标"] = [*golden.TARGETS, ["王五", "理财", 8]]  # 王五 ahead, 赵六 behind on 理财
+    added = [r.values for r in _plan(raw).rows if r.sheet == "actions"]
+    assert added == [
+        {
+            "raised_on": D,
+            "item": "赵六跟王五学习理财（结对辅导）",
+            "owner": "赵六",
+            "due": dt.date(2026, 11, 27),
+            "state": "未完成",
+        }
+    ]
+    raw["行动计划"] = [
+        ["提出日期", "事项", "责任人", "截止日期", "状态"],
+        ["2026-11-20", "赵六跟王五学习理财（结对辅导）", "赵六", "2026-11-27", "未完成"],
+    ]
+    assert [r for r in _plan(raw).rows if r.sheet == "actions"] == []
+
+
+def test_a_card_missing_its_receiver_or_customer_is_skipped_with_its_cell() -> None:
+    raw = golden._raw()
+    raw["转介登记"] = [
+        *golden.CARDS,
+        ["2026-11-18", "R-9", "卫七", "13800000007", "李四", "是", "理财", None],
+        ["2026-11-18", "R-10", None, "13800000008", "李四", "是", "理财", "赵六"],
+    ]
+    skipped = {(s.row, s.column, s.reason) for s in _plan(raw).skipped}
+    assert (8, "receiver", "没有接收人，未转入追踪表") in skipped
+    assert (9, "customer", "没有客户姓名，未转入追踪表") in skipped
+
+
+def test_short_code_from_the_branch_name() -> None:
+    assert _book_code("火车站支行") == "HCZ"
+    assert _book_code("人民路营业部") == "RML"
+    assert _book_code("") == "R"
+
+
+def _book_code(branch: str) -> str:
+    settings = [r if r[0] != "网点名称" else ["网点名称", branch] for r in golden.SETTINGS]
+    return fill.short_code(load_book({**golden._raw(), "设置": settings}, "x-2026-11.xlsx"))
+
+
+# ---------------------------------------------------------------- idempotence
+
+
+def _apply(raw: dict[str, list[list[Any]]], plan: fill.FillPlan) -> dict[str, list[list[Any]]]:
+    """The plan written into the raw rows, as the writer would (headers by name)."""
+    keys = {
+        "referrals": "转介登记",
+        "tracking": "追踪表",
+        "daily": "每日数据",
+        "actions": "行动计划",
+    }
+    out = {name: [list(r) for r in rows] for name, rows in raw.items()}
+    out.setdefault("行动计划", [["提出日期", "事项", "责任人", "截止日期", "状态"]])
+    out.setdefault("每日数据", [["日期", "姓名", "转介数量"]])
+
+    def position(sheet_key: str, column: str) -> int:
+        rows = out[keys[sheet_key]]
+        header = SHEETS_BY_KEY[sheet_key].column(column).header
+        if header not in rows[0]:
+            for r in rows:
+                r.append(None)
+            rows[0][-1] = header
+        return rows[0].index(header)
+
+    for cell in plan.cells:
+        rows = out[keys[cell.sheet]]
+        col = position(cell.sheet, cell.column)
+        row = rows[cell.row - 1]
+        row.extend([None] * (col + 1 - len(row)))
+        row[col] = cell.value
+    for new in plan.rows:
+        rows = out[keys[new.sheet]]
+        cols = {position(new.sheet, k): v for k, v in new.values.items()}
+        line: list[Any] = [None] * len(rows[0])
+        for col, value in cols.items():
+            line[col] = "是" if value is True else "否" if value is False else value
+        rows.append(line)
+    return out
+
+
+def test_filling_twice_plans_nothing_the_second_time() -> None:
+    raw = golden._raw()
+    raw["目标"] = [*golden.TARGETS, ["王五", "理财", 8]]
+    first = _plan(raw)
+    assert first
+    second = _plan(_apply(raw, first))
+    assert (second.cells, second.rows) == ([], [])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.dates(min_value=dt.date(2026, 11, 1), max_value=dt.date(2026, 11, 30)))
+def test_fill_is_idempotent_on_any_day(day: dt.date) -> None:
+    raw = golden._raw()
+    second = _plan(_apply(raw, _plan(raw, day)), day)
+    assert (second.cells, second.rows) == ([], [])
+
+
+def test_figures_after_fill_are_the_figures_before() -> None:
+    """A bare row fill makes is not a contact (SPEC §3): 未跟进, 跟进率 and the rankings agree."""
+    raw = golden._raw()
+    before = compute(load_book(raw, "测试支行-2026-11.xlsx"), D)
+    after = compute(load_book(_apply(raw, _plan(raw)), "测试支行-2026-11.xlsx"), D)
+    assert [n.row for n in after.not_followed] == [n.row for n in before.not_followed] == [5]
+    for b, a in zip(before.month.people, after.month.people, strict=True):
+        assert (a.name, a.referrals, a.followed, a.successes, a.score, a.credited) == (
+            b.name,
+            b.referrals,
+            b.followed,
+            b.successes,
+            b.score,
+            b.credited,
+        )

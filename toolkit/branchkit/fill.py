@@ -1,0 +1,274 @@
+"""What `branchkit fill` writes into the staff's own sheets (SPEC §2a), as a plan. Pure.
+
+Filling saves staff typing and closes the loop between the forms: card numbers, a tracking row
+for each card's receiver, the outcome back on the card for its referrer, the day's 每日数据 rows,
+and the agenda's coaching pairs as action items. It only ever writes into empty cells or new rows
+at the end of a table — with one exception it owns: a 结果反馈 that starts with 〔自动〕 is fill's
+own text and is brought up to date as the outcome changes (`CellFill.replaces` says what the
+cell must still hold). Running it twice plans nothing the second time.
+
+The plan names sheets and columns by schema key; `jobs.fill` turns it into cells of the workbook
+as it is (columns may be reordered, sheets renamed) and writes it with the package-level writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .credit import Sale
+from .figures import Figures
+from .matching import Matches, match_cards
+from .read import Book
+from .vocab import role_group
+
+AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
+BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
+COACHING_DAYS = 7  # a coaching pair is followed up a week later
+
+
+@dataclass(frozen=True)
+class CellFill:
+    """Write `value` into an existing row's cell, which must be empty — or, when `replaces` is
+    set, must still hold exactly that text (fill's own earlier 〔自动〕 feedback)."""
+
+    sheet: str  # schema key
+    row: int  # Excel row
+    column: str  # schema column key
+    value: Any
+    replaces: str | None = None
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """A row appended at the end of a table; the columns not named stay empty for a person."""
+
+    sheet: str  # schema key
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Something fill would have written but cannot, and why (shown to the user with its cell)."""
+
+    sheet: str
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class FillPlan:
+    cells: list[CellFill] = field(default_factory=list)
+    rows: list[NewRow] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.rows)
+
+
+# ---------------------------------------------------------------- 转介编号
+
+
+def short_code(book: Book) -> str:
+    """设置 简称 (letters and digits, upper case), else the pinyin initials of 网点名称 without
+    its 支行/分行… suffix (火车站支行 -> HCZ), else R."""
+    typed = re.sub(r"[^0-9A-Za-z]", "", book.settings.short_code).upper()
+    if typed:
+        return typed
+    name = book.settings.branch
+    for suffix in BRANCH_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    if not name:
+        return "R"
+    from pypinyin import Style, lazy_pinyin  # only when a number is to be made
+
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+    return re.sub(r"[^0-9A-Za-z]", "", initials).upper() or "R"
+
+
+def card_numbers(book: Book, day: dt.date, plan: FillPlan) -> dict[int, str]:
+    """Numbers for the cards (on or before D) that have none: CODE-YYYYMMDD-NN, NN counting on
+    after the numbers that day already has, so a number never changes once written. Returns
+    every card's number by card row (those it has and those planned)."""
+    code = short_code(book)
+    cards = book.referrals
+    numbers = {row: rid for row, rid in cards.zip("row", "referral_id") if rid}
+    taken = set(numbers.values())
+    pattern = re.compile(rf"^{re.escape(code)}-(\d{{8}})-(\d+)$")
+    last_seq: dict[str, int] = {}
+    for rid in taken:
+        match = pattern.match(rid)
+        if match:
+            last_seq[match.group(1)] = max(last_seq.get(match.group(1), 0), int(match.group(2)))
+    for row, rid, date in cards.zip("row", "referral_id", "date"):
+        if rid:
+            continue
+        if not isinstance(date, dt.date):
+            plan.skipped.append(Skip("referrals", row, "date", "没有日期，无法编号"))
+            continue
+        if date > day:
+            continue
+        stamp = f"{date:%Y%m%d}"
+        seq = last_seq.get(stamp, 0)
+        while True:
+            seq += 1
+            number = f"{code}-{stamp}-{seq:02d}"
+            if number not in taken:
+                break
+        last_seq[stamp] = seq
+        taken.add(number)
+        numbers[row] = number
+        plan.cells.append(CellFill("referrals", row, "referral_id", number))
+    return numbers
+
+
+# ---------------------------------------------------------------- 追踪表
+
+
+def tracking_rows(
+    book: Book, day: dt.date, matches: Matches, numbers: dict[int, str], plan: FillPlan
+) -> None:
+    """A new tracking row for the receiver of each card (on or before D) that has none, and the
+    card's number on matched rows that lack it."""
+    tracking = book.tracking
+    next_seq = max((s for s in tracking["seq"] if isinstance(s, int)), default=0) + 1
+    for row, date, customer, phone, referrer, on_site, receiver in book.referrals.zip(
+        "row", "date", "customer", "phone", "referrer", "on_site", "receiver"
+    ):
+        if not isinstance(date, dt.date) or date > day or row in matches.card_to_rows:
+            continue
+        if not receiver:
+            plan.skipped.append(Skip("referrals", row, "receiver", "没有接收人，未转入追踪表"))
+            continue
+        if not customer:
+            plan.skipped.append(Skip("referrals", row, "customer", "没有客户姓名，未转入追踪表"))
+            continue
+        plan.rows.append(
+            NewRow(
+                "tracking",
+                {
+                    "seq": next_seq,
+                    "referral_id": numbers.get(row),
+                    "customer": customer,
+                    "phone": phone,
+                    "referred_on": date,
+                    "on_site": on_site,
+                    "referrer": referrer,
+                    "receiver": receiver,
+                },
+            )
+        )
+        next_seq += 1
+    for row, rid in tracking.zip("row", "referral_id"):
+        card = matches.row_to_card.get(row)
+        if not rid and card is not None and card in numbers:
+            plan.cells.append(CellFill("tracking", row, "referral_id", numbers[card]))
+
+
+# ---------------------------------------------------------------- 结果反馈
+
+
+def _sale_text(sale: Sale) -> str:
+    amount = f"{sale.amount:g}"
+    return f"{sale.date:%m-%d} 已达成 {sale.indicator or sale.product} {amount}{sale.unit}"
+
+
+def outcome(card_row: int, matches: Matches, sales: dict[int, Sale]) -> str:
+    """The referrer's news of a card, as the tracking sheet knows it on D."""
+    rows = matches.card_to_rows.get(card_row, [])
+    won = [sales[r] for r in rows if r in sales]
+    if won:
+        return AUTO + "；".join(_sale_text(s) for s in won)
+    if matches.contacted(card_row):
+        return AUTO + "已联系，未成交"
+    return AUTO + "未联系"
+
+
+def feedback(book: Book, day: dt.date, figures: Figures, matches: Matches, plan: FillPlan) -> None:
+    """结果反馈 for cards (on or before D) whose feedback is empty or fill's own."""
+    sales = {s.row: s for s in figures.month.ledger}
+    sales.update({s.row: s for s in figures.week.ledger})  # a week may reach back a month
+    for row, date, written in book.referrals.zip("row", "date", "feedback"):
+        if not isinstance(date, dt.date) or date > day:
+            continue
+        if written and not written.startswith(AUTO):
+            continue  # a person's words: never touched
+        news = outcome(row, matches, sales)
+        if news != written:
+            plan.cells.append(CellFill("referrals", row, "feedback", news, written or None))
+
+
+# ---------------------------------------------------------------- 每日数据
+
+
+def on_duty_today(book: Book, day: dt.date) -> list[str]:
+    """D's 当班人员 from the day overview, else everyone 在岗 (SPEC §2a)."""
+    for date, names in book.checklist.zip("date", "on_duty"):
+        if date == day and names:
+            return list(names)
+    return [n for n, active in book.roster.zip("name", "active") if n and active is not False]
+
+
+def daily_rows(book: Book, day: dt.date, plan: FillPlan) -> None:
+    """One 每日数据 row for D per front-line person on duty without one, 转介数量 from the cards;
+    the other numbers are theirs to type."""
+    keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
+    has_row = {n for d, n in book.daily.zip("date", "name") if d == day}
+    cards: dict[str, int] = {}
+    for date, referrer in book.referrals.zip("date", "referrer"):
+        if date == day and referrer:
+            cards[referrer] = cards.get(referrer, 0) + 1
+    for name in on_duty_today(book, day):
+        if name in keeps_daily and name not in has_row:
+            plan.rows.append(
+                NewRow("daily", {"date": day, "name": name, "referrals": cards.get(name, 0)})
+            )
+
+
+# ---------------------------------------------------------------- 行动计划
+
+
+def coaching_actions(
+    book: Book, day: dt.date, pairs: list[tuple[str, str, str]], plan: FillPlan
+) -> None:
+    """The agenda's coaching pairs (indicator, coach, learner) as open action items, once."""
+    listed = {item for item in book.actions["item"] if item}
+    due = day + dt.timedelta(days=COACHING_DAYS)
+    for indicator, coach, learner in pairs:
+        item = f"{learner}跟{coach}学习{indicator}（结对辅导）"
+        if item in listed:
+            continue
+        listed.add(item)
+        plan.rows.append(
+            NewRow(
+                "actions",
+                {"raised_on": day, "item": item, "owner": learner, "due": due, "state": "未完成"},
+            )
+        )
+
+
+# ---------------------------------------------------------------- the whole plan
+
+
+def plan(book: Book, figures: Figures) -> FillPlan:
+    """Everything fill writes for D = figures.date, in the order it is listed to the user."""
+    from .agenda import plan as agenda_plan
+    from .phrases import SECTION_MINUTES
+
+    day = figures.date
+    result = FillPlan()
+    matches = match_cards(book.referrals, book.tracking, day)
+    numbers = card_numbers(book, day, result)
+    tracking_rows(book, day, matches, numbers, result)
+    feedback(book, day, figures, matches, result)
+    daily_rows(book, day, result)
+    section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES["daily"][1])
+    coaching_actions(
+        book, day, [(p.indicator, p.coach, p.learner) for p in section_2.pairings], result
+    )
+    return result
