@@ -30,10 +30,6 @@ FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # zip timestamps of parts we write: same inp
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_WORKSHEET = REL_NS + "/worksheet"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-CT_BY_FOLDER = {
-    "drawings": "application/vnd.openxmlformats-officedocument.drawing+xml",
-    "charts": "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
-}
 
 
 class PackageError(Exception):
@@ -493,6 +489,8 @@ def _drop_part_tree(pkg: Package, part: str, content_types: list[str]) -> None:
                 "image",
                 "chartStyle",
                 "chartColorStyle",
+                "vmlDrawing",
+                "ctrlProp",
             ):
                 _drop_part_tree(pkg, resolve(part, rel.target), content_types)
         pkg.delete(rp)
@@ -513,10 +511,12 @@ def _copy_part_tree(
                 continue
             child = resolve(gen_part, rel.target)
             folder = posixpath.basename(posixpath.dirname(child))
-            stem = re.sub(r"\d+\.xml$", "", posixpath.basename(child))
+            stem, ext = posixpath.splitext(posixpath.basename(child))  # vmlDrawing1.vml too
             new_child = pkg.unique(
                 posixpath.join(
-                    posixpath.dirname(new_part).rsplit("/", 1)[0], folder, stem + "{}.xml"
+                    posixpath.dirname(new_part).rsplit("/", 1)[0],
+                    folder,
+                    stem.rstrip("0123456789") + "{}" + ext,
                 )
             )
             pkg.put(new_child, b"")  # reserve the name before recursing
@@ -525,10 +525,24 @@ def _copy_part_tree(
         pkg.put(rels_path(new_part), rels_xml(rels))
     if not new_part.startswith("xl/worksheets/"):
         pkg.put(new_part, gen.get(gen_part) or b"")
-        folder = posixpath.basename(posixpath.dirname(new_part))
-        content_types[0] = _content_type_override(
-            content_types[0], new_part, CT_BY_FOLDER.get(folder)
-        )
+        content_type = _content_type_of(gen.text("[Content_Types].xml"), gen_part)
+        if content_type == _content_type_of(content_types[0], new_part):
+            content_type = None  # the target's Default for the extension already says it
+        content_types[0] = _content_type_override(content_types[0], new_part, content_type)
+
+
+def _content_type_of(types_xml: str, part: str) -> str | None:
+    """A part's content type by OPC's rule: its Override, else the Default for its extension."""
+    for tag in re.findall(r"<(?:\w+:)?(?:Override|Default)\b[^>]*>", types_xml):
+        a = attrs(tag)
+        if a.get("PartName", "").lower() == "/" + part.lower():
+            return a.get("ContentType")
+    extension = posixpath.splitext(part)[1].lstrip(".").lower()
+    for tag in re.findall(r"<(?:\w+:)?Default\b[^>]*>", types_xml):
+        a = attrs(tag)
+        if a.get("Extension", "").lower() == extension:
+            return a.get("ContentType")
+    return None
 
 
 def _defined_names(xml: str) -> list[str]:
