@@ -13,8 +13,9 @@ from unittest import mock
 import pytest
 from branchkit import excel, jobs, schema
 from branchkit.doctor import vba_modules
-from branchkit.macros import BUTTONS, MACRO_TEMPLATE, build_macro_template, xlwings_version
+from branchkit.macros import BUTTONS, MACRO_TEMPLATE, build_macro_template
 from branchkit.source import read_raw
+from branchkit.vbaproject import xlwings_version
 from python_calamine import CalamineWorkbook
 
 from .conftest import MESSY, ROOT, SAMPLE

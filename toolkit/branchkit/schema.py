@@ -559,7 +559,8 @@ CONTROL_SHEET = "控制台"
 CONTROL_DATE_CELL = "C4"  # 统计日期 (blank: today)
 CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会
 CONTROL_STATUS_CELL = "C7"  # what the last click did
+XLWINGS_CONF_SHEET = "xlwings.conf"  # xlwings' RunPython reads its settings from this sheet
 
 # Sheets that hold no input: the guide, the buttons' control sheet, xlwings' settings, and ours.
-HELPER_SHEETS = ("说明", CONTROL_SHEET, "xlwings.conf")
+HELPER_SHEETS = ("说明", CONTROL_SHEET, XLWINGS_CONF_SHEET)
 NOT_INPUT_SHEETS = (*GENERATED_SHEETS, *HELPER_SHEETS)

@@ -180,25 +180,9 @@ def describe_column(col: Column) -> str:
     return "；".join(parts)
 
 
-def write_branch_workbook(
-    path: str | Path,
-    branch: str = "",
-    month: str = "",
-    data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
-    settings: Mapping[str, str] | None = None,
-    vba_project: str | Path | None = None,
-    rename: Mapping[str, str] | None = None,
-    headers: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-    first_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
-    last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
-) -> Path:
-    """A branch workbook: 说明 + every input sheet, with `data` rows (by schema key) filled in."""
-    import xlsxwriter
-
-    path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": f"{branch} 网点营销管理 {month}".strip(), "created": FIXED_CREATED})
-    formats = {
+def workbook_formats(wb: Any) -> dict[str, Any]:
+    """The cell formats every branchkit-made sheet draws from, registered on an XlsxWriter book."""
+    return {
         "header": wb.add_format(
             {"bold": True, "font_color": "white", "bg_color": HEADER_COLOR, "border": 1}
         ),
@@ -214,6 +198,26 @@ def write_branch_workbook(
         "input": wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFF2CC", "border": 1}),
         "input_text": wb.add_format({"bg_color": "#FFF2CC", "border": 1}),
     }
+
+
+def write_branch_workbook(
+    path: str | Path,
+    branch: str = "",
+    month: str = "",
+    data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+    settings: Mapping[str, str] | None = None,
+    rename: Mapping[str, str] | None = None,
+    headers: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    first_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
+    last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
+) -> Path:
+    """A branch workbook: 说明 + every input sheet, with `data` rows (by schema key) filled in."""
+    import xlsxwriter
+
+    path = Path(path)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": f"{branch} 网点营销管理 {month}".strip(), "created": FIXED_CREATED})
+    formats = workbook_formats(wb)
     data = dict(data or {})
     data.setdefault("settings", _settings_rows(branch, month, settings or {}))
     if first_sheets:
@@ -228,8 +232,6 @@ def write_branch_workbook(
         last_sheets(wb, formats)
     if not first_sheets:
         wb.worksheets()[1].activate()
-    if vba_project:
-        wb.add_vba_project(str(vba_project))
     wb.close()
     return path
 
