@@ -147,6 +147,23 @@ def init(book: Path, branch: str, month: str, force: bool, macros: bool) -> None
     click.echo(f"已新建：{book}")
 
 
+@main.command("add-buttons")
+@book_argument
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="写到这个 .xlsm（默认：原工作簿旁的同名 .xlsm）",
+)
+@click.option("--force", is_flag=True, help="输出文件已存在时覆盖（旧版本留在“备份”文件夹）")
+def add_buttons(book: Path, out: Path | None, force: bool) -> None:
+    """给现有工作簿加上按钮：另存为 .xlsm，加入“控制台”、xlwings.conf 和宏，原有内容不变。"""
+    from .buttons import add_buttons as add
+
+    written = add(book, out, force)
+    click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written.name} 检查设置）")
+
+
 def format_problems(problems: list[Problem]) -> str:
     """The problem list as an aligned plain-text table (CJK characters count double)."""
     from .render.grid import display_width as width

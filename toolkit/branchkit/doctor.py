@@ -114,21 +114,16 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
             "从模板复制缺少的工作表，或用 branchkit init 新建",
         )
     )
+    has_control = schema.CONTROL_SHEET in raw
     result.append(
         Check(
-            schema.CONTROL_SHEET in raw,
+            has_control,
             f"“{schema.CONTROL_SHEET}”工作表（按钮和日期）",
-            "用 branchkit init --macros 新建带按钮的工作簿，再把数据复制过去",
+            add_buttons_fix(book),
         )
     )
     if book.suffix.lower() != ".xlsm":
-        result.append(
-            Check(
-                False,
-                "工作簿是 .xlsm（可以带按钮）",
-                "按钮需要 .xlsm：用 branchkit init --macros 新建",
-            )
-        )
+        result.append(Check(False, "工作簿是 .xlsm（可以带按钮）", add_buttons_fix(book)))
         return result
     modules = vba_modules(book)
     ours = modules.get("branchkit", "")
@@ -136,7 +131,10 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
         Check(
             all(m in ours for m in MACROS),
             "branchkit 宏（刷新排行、生成夕会议程、发送周报）",
-            "用 branchkit init --macros 重新生成工作簿",
+            f"删除“{schema.CONTROL_SHEET}”和 {schema.XLWINGS_CONF_SHEET} 两张表后，"
+            + add_buttons_fix(book)
+            if has_control
+            else add_buttons_fix(book),
         )
     )
     match = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', modules.get("xlwings", ""))
@@ -147,16 +145,17 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
             f"工作簿里的 xlwings 模块 {vba_version or '缺失'}，本机 xlwings {xlwings_version or '未安装'}",
             f"版本要一致：python -m pip install xlwings=={vba_version}"
             if vba_version
-            else "用 branchkit init --macros 重新生成工作簿",
+            else add_buttons_fix(book),
         )
     )
+    # xlwings upper-cases the keys of its settings sheet, so a key counts however it is spelt.
     conf = {
-        str(r[0]).strip(): str(r[1] or "").strip()
-        for r in raw.get("xlwings.conf", [])
+        str(r[0]).strip().upper(): str(r[1] if len(r) > 1 and r[1] is not None else "").strip()
+        for r in raw.get(schema.XLWINGS_CONF_SHEET, [])
         if r and r[0]
     }
     key = "Interpreter_Mac" if system == "Darwin" else "Interpreter_Win"
-    interpreter = conf.get(key, "")
+    interpreter = conf.get(key.upper(), "")
     if system in ("Windows", "Darwin"):
         command = interpreter or shutil.which("pythonw") or shutil.which("python") or ""
         ok, said = _python_imports_branchkit(command) if command else (False, "找不到 python")
@@ -172,6 +171,13 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
             Check(True, f"xlwings.conf 的 {key}：{interpreter or '留空（使用 PATH 里的 python）'}")
         )
     return result
+
+
+def add_buttons_fix(book: Path) -> str:
+    """What a branch runs to get the buttons into the workbook it has (no copying of data)."""
+    if book.suffix.lower() == ".xlsm":
+        return f"运行 branchkit add-buttons {book.name} --force（原有内容不变，旧版本留在“备份”文件夹）"
+    return f"运行 branchkit add-buttons {book.name}：生成带按钮的 {book.stem}.xlsm，原有内容不变"
 
 
 def report(found: list[Check]) -> str:

@@ -3,19 +3,22 @@
 XlsxWriter draws the sheets (the buttons are form controls in the sheet's VML drawing, each
 naming the macro it runs); vbaproject.py then makes the workbook macro-enabled and puts our VBA
 into it with pyOpenVBA. No xlwings add-in is needed on Windows: the xlwings.conf sheet holds the
-settings RunPython looks up. `python -m branchkit.macros DIR` rebuilds the committed template.
+settings RunPython looks up. The same two sheets go into a branch's own workbook through
+`branchkit add-buttons` (buttons.py). `python -m branchkit.macros DIR` rebuilds the committed
+template.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import schema
-from .templates import write_branch_workbook
+from .templates import FIXED_CREATED, workbook_formats, write_branch_workbook
 from .vbaproject import make_macro_enabled
 from .vocab import MEETING_NAMES
 
@@ -90,6 +93,23 @@ def _conf_sheet(wb: Any, formats: dict[str, Any]) -> None:
         if value:
             ws.write_string(row, 1, value)
         ws.write_string(row, 2, note, formats["note"])
+
+
+def button_sheets() -> bytes:
+    """A workbook of the 控制台 and xlwings.conf sheets alone: what add-buttons puts into a
+    branch's workbook (the same drawing code as the template, so the two cannot differ)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    wb.set_properties({"created": FIXED_CREATED})
+    formats = workbook_formats(wb)
+    _control_sheet(wb, formats)
+    _conf_sheet(wb, formats)
+    wb.close()
+    return buffer.getvalue()
 
 
 def write_macro_workbook(path: str | Path, branch: str = "", month: str = "") -> Path:

@@ -1,0 +1,118 @@
+"""`branchkit add-buttons`: the workbook a branch already has, with the buttons put into it.
+
+A branch that has kept its month in an .xlsx should not have to start a new workbook and copy its
+data over to get the buttons. Here the 控制台 and xlwings.conf sheets (drawn by the same code as
+the `init --macros` template) are transplanted into the branch's own workbook at the zip-part
+level, as refresh transplants its tabs; the workbook is made macro-enabled and our two modules go
+into its VBA project (vbaproject.py). Every part of the branch's workbook stays byte for byte as
+it was, except:
+
+- the registry parts, which name the new sheets, their styles, the VBA project and the
+  macro-enabled content type: [Content_Types].xml, the workbook part, its relationships and
+  styles.xml;
+- when the workbook had no VBA project yet: each sheet part gains the code name that Excel
+  itself writes into every sheet when it creates a project (`codeName` on <sheetPr>), and
+  nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import IO
+
+from . import schema
+from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
+from .problems import BookError
+from .source import check_readable
+from .vbaproject import make_macro_enabled
+
+ADDED_SHEETS = (schema.CONTROL_SHEET, schema.XLWINGS_CONF_SHEET)
+
+_IDMAP = re.compile(r'(<o:idmap\b[^>]*\bdata=")([\d,\s]*)(")')
+_SHAPE_ID = re.compile(r"_x0000_s(\d+)")
+
+
+def default_output(book: Path) -> Path:
+    return book.with_suffix(".xlsm")
+
+
+def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Path:
+    """Writes BOOK with the buttons as `out` (default: BOOK.xlsm beside it), atomically; an
+    existing file is replaced only with `force`, and its old version kept in 备份/."""
+    from .writeback import atomic_write, ensure_not_open, verify_workbook
+
+    book = Path(book)
+    dest = Path(out) if out is not None else default_output(book)
+    if check_readable(book) != "xlsx":
+        raise BookError(book, "这是旧版 .xls 工作簿：请在 Excel 中“另存为” .xlsx 后再加按钮")
+    if dest.suffix.lower() != ".xlsm":
+        raise BookError(dest, "带按钮的工作簿要用 .xlsm 扩展名")
+    if dest.exists() and not force:
+        raise BookError(dest, "文件已存在；要覆盖请加 --force")
+    if dest.exists():
+        ensure_not_open(dest)
+    data = with_buttons(book.read_bytes(), book)
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    try:
+        return atomic_write(dest, write, verify_workbook(ADDED_SHEETS))
+    except zipfile.BadZipFile as exc:
+        raise BookError(dest, f"写入校验失败（{exc}），未写入") from exc
+
+
+def with_buttons(data: bytes, book: Path | str) -> bytes:
+    """The workbook package `data` with the two sheets and the macro project added."""
+    try:
+        pkg = Package.read(data)
+        present = {e.name for e in sheet_entries(pkg, workbook_part(pkg))}
+        for name in ADDED_SHEETS:
+            if name in present:
+                raise BookError(
+                    book,
+                    f"工作簿里已有“{name}”工作表，按钮可能已经加过；"
+                    "要重新加，请先把这张表改名或删除",
+                )
+        before = set(pkg.names())
+        pkg = replace_sheets(pkg, _button_sheets(), owned=())
+        for part in sorted(pkg.names() - before):
+            if part.endswith(".vml"):
+                pkg.put(part, _renumber_shapes(pkg.text(part), _free_shape_block(pkg, before)))
+        result = make_macro_enabled(pkg, book)
+    except PackageError as exc:
+        raise BookError(book, str(exc)) from exc
+    return result
+
+
+def _button_sheets() -> bytes:
+    from .macros import button_sheets
+
+    return button_sheets()
+
+
+def _free_shape_block(pkg: Package, parts: set[str]) -> int:
+    """The first VML shape block (o:idmap) no legacy drawing of the workbook uses yet.
+
+    Excel gives each sheet's legacy drawing its own block of 1024 shape ids; the transplanted
+    drawing comes from a one-sheet workbook (block 1), so it is moved past the branch's own
+    comments and buttons rather than sharing their ids."""
+    used = {0}
+    for part in parts:
+        if part.lower().endswith(".vml"):
+            text = (pkg.get(part) or b"").decode("utf-8", "replace")
+            for match in _IDMAP.finditer(text):
+                used.update(int(n) for n in re.findall(r"\d+", match.group(2)))
+    return max(used) + 1
+
+
+def _renumber_shapes(vml: str, block: int) -> str:
+    old = _IDMAP.search(vml)
+    if old is None:
+        return vml
+    first = int(re.findall(r"\d+", old.group(2))[0])
+    shift = (block - first) * 1024
+    vml = _IDMAP.sub(lambda m: f"{m.group(1)}{block}{m.group(3)}", vml, count=1)
+    return _SHAPE_ID.sub(lambda m: f"_x0000_s{int(m.group(1)) + shift}", vml)
