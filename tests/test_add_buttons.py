@@ -15,7 +15,7 @@ from branchkit import schema
 from branchkit.buttons import with_buttons
 from branchkit.cli import main
 from branchkit.doctor import checks, vba_modules
-from branchkit.macros import BUTTONS, MACRO_TEMPLATE
+from branchkit.macros import BUTTONS, MACRO_TEMPLATE, UDF_SERVER_KEY
 from branchkit.package import Package, parse_rels, rels_path, resolve, workbook_part
 from branchkit.problems import BookError
 from branchkit.vbaproject import MACRO_WORKBOOK_TYPE, module_sources
@@ -252,3 +252,31 @@ def test_doctor_points_an_xlsx_at_add_buttons(sample_copy: Path) -> None:
     fixes = [c.fix for c in checks(sample_copy) if not c.ok]
     assert fixes and all(f"branchkit add-buttons {sample_copy.name}" in f for f in fixes)
     assert not any("复制" in f for f in fixes)
+
+
+def test_the_conf_sheet_offers_the_udf_server_switched_off() -> None:
+    conf = {row[0]: row[1] for row in _values(TEMPLATE, schema.XLWINGS_CONF_SHEET)}
+    assert conf[UDF_SERVER_KEY] == "False"
+    keys = [row[0] for row in _values(TEMPLATE, schema.XLWINGS_CONF_SHEET)]
+    assert "" not in keys  # xlwings reads column A down to the first empty cell
+
+
+@pytest.mark.parametrize("system", ["Windows", "Linux"])
+def test_doctor_says_what_the_udf_server_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: str
+) -> None:
+    from branchkit import macros
+
+    switched_on = [(k, "True" if k == UDF_SERVER_KEY else v, n) for k, v, n in macros.XLWINGS_CONF]
+    monkeypatch.setattr(macros, "XLWINGS_CONF", tuple(switched_on))
+    book = macros.write_macro_workbook(tmp_path / "按钮.xlsm")
+    monkeypatch.setattr("platform.system", lambda: system)
+    monkeypatch.setattr("branchkit.doctor._python_imports_branchkit", lambda _: (True, ""))
+    found = {c.label: c for c in checks(book)}
+    udf = next(c for label, c in found.items() if UDF_SERVER_KEY in label)
+    assert "第二次起点击更快" in udf.label and "重启 Excel" in udf.label
+    dll = [c for label, c in found.items() if "DLL" in label]
+    if system == "Windows":  # this machine has no xlwings DLL beside its Python
+        assert len(dll) == 1 and not dll[0].ok and UDF_SERVER_KEY in dll[0].fix
+    else:
+        assert dll == [] and "只在 Windows 上有效" in udf.label

@@ -156,6 +156,7 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
     }
     key = "Interpreter_Mac" if system == "Darwin" else "Interpreter_Win"
     interpreter = conf.get(key.upper(), "")
+    command = ""
     if system in ("Windows", "Darwin"):
         command = interpreter or shutil.which("pythonw") or shutil.which("python") or ""
         ok, said = _python_imports_branchkit(command) if command else (False, "找不到 python")
@@ -170,6 +171,7 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
         result.append(
             Check(True, f"xlwings.conf 的 {key}：{interpreter or '留空（使用 PATH 里的 python）'}")
         )
+    result += _udf_server_checks(conf, system, command, vba_version)
     return result
 
 
@@ -178,6 +180,57 @@ def add_buttons_fix(book: Path) -> str:
     if book.suffix.lower() == ".xlsm":
         return f"运行 branchkit add-buttons {book.name} --force（原有内容不变，旧版本留在“备份”文件夹）"
     return f"运行 branchkit add-buttons {book.name}：生成带按钮的 {book.stem}.xlsm，原有内容不变"
+
+
+def _udf_server_checks(
+    conf: dict[str, str], system: str, interpreter: str, vba_version: str | None
+) -> list[Check]:
+    """xlwings' "Use UDF Server" (Windows only): one Python stays alive in Excel between clicks,
+    so only the first click pays for starting Python and importing branchkit; the price is that
+    Excel keeps running the code it loaded until Excel is restarted."""
+    from .macros import UDF_SERVER_KEY
+
+    value = conf.get(UDF_SERVER_KEY.upper(), "") or "False"
+    if value.lower() != "true":
+        return [
+            Check(
+                True,
+                f"xlwings.conf 的 {UDF_SERVER_KEY}：{value}（每次点击都启动一个新的 Python；"
+                "在 Windows 上改为 True 可让第二次起的点击更快）",
+            )
+        ]
+    label = (
+        f"xlwings.conf 的 {UDF_SERVER_KEY}：True（按钮共用一个常驻的 Python，第二次起点击更快；"
+        "更新 branchkit 后须重启 Excel 才用上新代码）"
+    )
+    if system != "Windows":
+        return [Check(True, label + "——此设置只在 Windows 上有效")]
+    found = _udf_dll(interpreter, vba_version)
+    return [
+        Check(True, label),
+        Check(
+            found,
+            f"xlwings 的 DLL（常驻 Python 需要）：{'已找到' if found else '未找到'}",
+            "在 xlwings.conf 的 Interpreter_Win 填入 python.exe 的完整路径（pip 把 xlwings 的 DLL "
+            f"装在它旁边），或把 {UDF_SERVER_KEY} 改回 False",
+        ),
+    ]
+
+
+def _udf_dll(interpreter: str, version: str | None) -> bool:
+    """xlwings' VBA loads xlwings64-VERSION.dll (32 in 32-bit Excel) from the interpreter's folder
+    or the one above it (a virtualenv's Scripts folder)."""
+    if not interpreter or not version:
+        return False
+    found = interpreter if Path(interpreter).is_absolute() else shutil.which(interpreter)
+    if not found:
+        return False
+    exe = Path(found)
+    return any(
+        (folder / f"xlwings{bits}-{version}.dll").exists()
+        for folder in (exe.parent, exe.parent.parent)
+        for bits in (64, 32)
+    )
 
 
 def report(found: list[Check]) -> str:

@@ -28,6 +28,7 @@ BUTTONS = (
     ("BranchkitAgenda", "生成夕会议程"),
     ("BranchkitWeekly", "发送周报"),
 )
+UDF_SERVER_KEY = "Use UDF Server"
 # Keys the xlwings standalone module reads from the xlwings.conf sheet (it upper-cases column A
 # and stops at the first empty cell, so the keys stand in one unbroken column).
 XLWINGS_CONF = (
@@ -39,6 +40,12 @@ XLWINGS_CONF = (
     ("Interpreter_Mac", "", "macOS：python 的完整路径"),
     ("PYTHONPATH", "", "一般留空（branchkit 已用 pip 安装）"),
     ("Show Console", "False", ""),
+    (
+        UDF_SERVER_KEY,
+        "False",
+        "仅 Windows：改为 True 时按钮共用一个常驻的 Python，第二次起点击更快；"
+        "更新 branchkit 后须重启 Excel 才用上新代码（Interpreter_Win 须填完整路径）",
+    ),
 )
 
 
