@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from . import schema
+from .macros import button_sheets
 from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
 from .problems import BookError
 from .source import check_readable
@@ -77,7 +78,7 @@ def with_buttons(data: bytes, book: Path | str) -> bytes:
                     "要重新加，请先把这张表改名或删除",
                 )
         before = set(pkg.names())
-        pkg = replace_sheets(pkg, _button_sheets(), owned=())
+        pkg = replace_sheets(pkg, button_sheets(), owned=())
         for part in sorted(pkg.names() - before):
             if part.endswith(".vml"):
                 pkg.put(part, _renumber_shapes(pkg.text(part), _free_shape_block(pkg, before)))
@@ -85,12 +86,6 @@ def with_buttons(data: bytes, book: Path | str) -> bytes:
     except PackageError as exc:
         raise BookError(book, str(exc)) from exc
     return result
-
-
-def _button_sheets() -> bytes:
-    from .macros import button_sheets
-
-    return button_sheets()
 
 
 def _free_shape_block(pkg: Package, parts: set[str]) -> int:
