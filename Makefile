@@ -7,7 +7,7 @@ SAMPLE  := samples/火车站支行-2026-11.xlsx
 OUTDIR  := build/demo
 DEMODAY := 2026-11-20
 
-.PHONY: demo test lint bench samples templates clean
+.PHONY: demo test lint bench bench-rollup samples templates clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/branchkit refresh $(SAMPLE) --date $(DEMODAY) --out $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx
 	$(BIN)/branchkit build-agenda $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --date $(DEMODAY)
 	$(BIN)/branchkit build-agenda $(SAMPLE) --date $(DEMODAY) --format md --out $(OUTDIR)/夕会议程-$(DEMODAY).md
+	$(BIN)/branchkit rollup samples/城东分行 --date $(DEMODAY) --out $(OUTDIR)/分行汇总-2026-11.xlsx
 	@echo "演示完成：结果在 $(OUTDIR)/"
 
 lint: $(STAMP)
@@ -33,6 +34,12 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/rollup.py
+
+# Only the parent-branch rollup part of the benchmarks (a few minutes; the first run also
+# generates its 500 branch workbooks into benchmarks/data/).
+bench-rollup: $(STAMP)
+	$(BIN)/python benchmarks/rollup.py
 
 samples: $(STAMP)
 	$(BIN)/python -m branchkit.samples samples

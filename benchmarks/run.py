@@ -15,6 +15,7 @@ import io
 import os
 import platform
 import pstats
+import re
 import statistics
 import subprocess
 import sys
@@ -301,7 +302,11 @@ def main() -> None:
     profile = profile_summary(largest)
     report = render(rows, readers, phases, profile, max(books))
     print(report)
-    (HERE / "RESULTS.md").write_text(report, encoding="utf-8")
+    results = HERE / "RESULTS.md"
+    # The rollup section is benchmarks/rollup.py's own (`make bench-rollup`): kept as it is.
+    old = results.read_text(encoding="utf-8") if results.exists() else ""
+    kept = re.search(r"<!-- rollup:start -->.*?<!-- rollup:end -->", old, re.S)
+    results.write_text(report + (f"\n{kept.group()}\n" if kept else ""), encoding="utf-8")
 
 
 def render(

@@ -72,12 +72,25 @@ def render_control_sheet(resolution: int = 80) -> Path:
         return _first_page_png(copy, "控制台", resolution, (760, 300))
 
 
+def render_rollup() -> Path:
+    """网点排行 of the three sample branches of samples/城东分行 (`branchkit rollup`)."""
+    from branchkit.render.rollup import league_sheet
+    from branchkit.rollup.job import compute
+
+    rollup = compute([ROOT / "samples" / "城东分行"], DAY, jobs=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "网点排行.xlsx"
+        book.write_bytes(build([league_sheet(rollup)]))
+        return _first_page_png(book, "网点排行", 80, (935, 490))  # the page without its blank foot
+
+
 def main() -> None:
     book = read_book(SAMPLE)
     specs = {s.name: s for s in refresh_specs(book, DAY)}
     print(render([specs["排行榜"]], "排行榜"))
     print(render([agenda_sheet(build_agenda(book, DAY, "daily"))], "夕会议程"))
     print(render_control_sheet())
+    print(render_rollup())
 
 
 if __name__ == "__main__":

@@ -269,6 +269,78 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
     _exit_for_errors(errors)
 
 
+def _progress_bar(label: str, total: int) -> Any:
+    """A progress bar on a terminal only: piped or captured output stays one clean summary line."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, desc=label, unit="个", file=sys.stderr, disable=not sys.stderr.isatty()
+    )
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@date_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="汇总工作簿（默认 分行汇总-年-月.xlsx；历史库 分行汇总.duckdb 存在它旁边）",
+)
+@json_option
+@click.option("--write-back", is_flag=True, help="把每人的分行同岗位排名写回各网点的“排行榜”")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认用全部 CPU 核）"
+)
+@click.option(
+    "--scheduler", default=None, help="Dask 调度器地址，如 tcp://host:8786（需 branchkit[cluster]）"
+)
+@click.option(
+    "--export-parquet",
+    "parquet",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="把历史库的各表导出为 Parquet 文件到这个文件夹",
+)
+def rollup(
+    inputs: tuple[Path, ...],
+    day: dt.datetime | None,
+    out: Path | None,
+    as_json: bool,
+    write_back: bool,
+    jobs: int | None,
+    scheduler: str | None,
+    parquet: Path | None,
+) -> None:
+    """分行汇总：网点排行、同岗位排名、分行之星、趋势（有文件未计入时退出码 1）。
+
+    路径：网点工作簿所在的文件夹，或工作簿文件（可多个）；汇总工作簿旁边的 分行汇总.duckdb
+    记录每次汇总的数字，供趋势使用。"""
+    from .render.rollup import rollup_json, summary_line
+    from .rollup.job import run
+
+    result = run(list(inputs), _day(day), out, jobs, scheduler, write_back, parquet, _progress_bar)
+    if as_json:
+        data = rollup_json(result.rollup)
+        if write_back:
+            data["写回"] = {
+                "已写入": result.written_back,
+                "未写入": [{"文件": s.file, "原因": s.reason} for s in result.not_written],
+            }
+        _json_out(data)
+    else:
+        for skipped in result.rollup.left_out:
+            click.echo(f"未计入：{skipped.file}：{skipped.reason}", err=True)
+        if write_back:
+            click.echo(f"已写回 {len(result.written_back)} 个网点的排行榜")
+            for skipped in result.not_written:
+                click.echo(f"未写回：{skipped.file}：{skipped.reason}", err=True)
+        for path in result.parquet:
+            click.echo(f"已导出 {path}")
+        click.echo(summary_line(result.rollup, result.seconds, result.out))
+    sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
+
+
 @main.command("build-agenda")
 @book_argument
 @date_option
@@ -340,7 +412,14 @@ def doctor(book: Path | None) -> None:
 
 
 @main.command()
-@book_argument
+@click.argument("book", type=click.Path(path_type=Path), required=False)
+@click.option(
+    "--rollup",
+    "rollup_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="分行周报：汇总这个文件夹里各网点的工作簿（不用再给网点工作簿）",
+)
 @click.option("--week", default=None, help="周次，如 2026-W47（默认本周）")
 @out_option
 @click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
@@ -368,7 +447,8 @@ def doctor(book: Path | None) -> None:
 )
 @template_option
 def weekly(
-    book: Path,
+    book: Path | None,
+    rollup_dir: Path | None,
     week: str | None,
     out: Path | None,
     send_mail: bool,
@@ -380,11 +460,25 @@ def weekly(
     security: str | None,
     template_dir: Path | None,
 ) -> None:
-    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml。"""
+    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。"""
     from . import jobs, mail
     from .read import read_book
     from .weekly import week_label
 
+    if rollup_dir is not None:
+        _parent_weekly(
+            [rollup_dir, *([book] if book else [])],
+            week,
+            out,
+            send_mail,
+            list(recipients),
+            eml,
+            (smtp_host, smtp_port, smtp_user, security),
+            template_dir,
+        )
+        return
+    if book is None:
+        raise click.BadParameter("请给出网点工作簿，或用 --rollup 指定各网点工作簿所在的文件夹")
     loaded = read_book(book)
     today = dt.date.today()
     data, written = jobs.weekly(loaded, week or week_label(today), out, today)
@@ -404,6 +498,42 @@ def weekly(
         config = mail.smtp_config(loaded.settings, smtp_host, smtp_port, smtp_user, security)
         mail.send(message, config)
         click.echo(f"已发送给 {len(mail.check_addresses(to))} 位收件人（{config.where}）")
+
+
+def _parent_weekly(
+    inputs: list[Path],
+    week: str | None,
+    out: Path | None,
+    send_mail: bool,
+    recipients: list[str],
+    eml: Path | None,
+    smtp: tuple[str | None, int | None, str | None, str | None],
+    template_dir: Path | None,
+) -> None:
+    """`weekly --rollup DIR`: the parent branch's weekly workbook and mail."""
+    from . import mail
+    from .rollup import weekly as parent
+    from .settings import Settings
+    from .weekly import week_label
+
+    today = dt.date.today()
+    data = parent.build(inputs, week or week_label(today), today, out, progress=_progress_bar)
+    click.echo(
+        f"分行周报已生成：{data.path}（{len(data.rollup.branches)} 个网点，数据截至 {data.day}）"
+    )
+    for skipped in data.rollup.left_out:
+        click.echo(f"未计入：{skipped.file}：{skipped.reason}", err=True)
+    if not (send_mail or eml):
+        return
+    settings = Settings()
+    message = parent.message(data, recipients, mail.sender(settings), template_dir)
+    if eml:
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+    if send_mail:
+        mail.check_addresses(recipients)
+        config = mail.smtp_config(settings, *smtp)
+        mail.send(message, config)
+        click.echo(f"已发送给 {len(recipients)} 位收件人（{config.where}）")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .problems import BookError
 from .settings import Settings
@@ -112,21 +112,40 @@ def weekly_message(
     template_dir: str | Path | None = None,
     lang: str = "zh",
 ) -> EmailMessage:
-    from .render.text import environment
     from .render.weekly import headlines, pace_lines
 
-    env = environment(lang, template_dir)
     context = {"weekly": weekly, "headlines": headlines(weekly), "pace": pace_lines(weekly)}
+    subject = f"{weekly.branch or '网点'} 周报 {weekly.week}"
+    return compose(
+        subject, "weekly_mail", context, attachment, recipients, from_address, template_dir, lang
+    )
+
+
+def compose(
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    attachment: Path,
+    recipients: list[str],
+    from_address: str,
+    template_dir: str | Path | None = None,
+    lang: str = "zh",
+) -> EmailMessage:
+    """A message from `template`.txt.j2 and .html.j2 with the workbook attached (the branch's
+    weekly and the parent branch's share it)."""
+    from .render.text import environment
+
+    env = environment(lang, template_dir)
     message = EmailMessage()
-    message["Subject"] = f"{weekly.branch or '网点'} 周报 {weekly.week}"
+    message["Subject"] = subject
     message["From"] = from_address
     if recipients:  # none: an .eml whose recipients are filled in by hand in Outlook
         message["To"] = ", ".join(check_addresses(recipients))
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="branchkit.local")
-    message.set_content(env.get_template("weekly_mail.txt.j2").render(**context))
+    message.set_content(env.get_template(f"{template}.txt.j2").render(**context))
     message.add_alternative(
-        env.get_template("weekly_mail.html.j2").render(**context), subtype="html"
+        env.get_template(f"{template}.html.j2").render(**context), subtype="html"
     )
     maintype, subtype = (mimetypes.guess_type(attachment.name)[0] or XLSX_TYPE).split("/", 1)
     message.add_attachment(

@@ -678,6 +678,124 @@ def write_samples(folder: str | Path) -> list[Path]:
     return [write_month(folder), write_messy(folder)]
 
 
+# ---------------------------------------------------------------- a parent branch's three branches
+
+NETWORK_FOLDER = PARENT  # samples/城东分行/: the branches `branchkit rollup` is shown on
+# (branch, short code, seed, target scale, the demo staff's names as this branch's people)
+NETWORK: tuple[tuple[str, str, int, float, dict[str, str]], ...] = (
+    (BRANCH, "HCZ", 20261120, 1.0, {}),
+    (
+        "人民路支行",
+        "RML",
+        20261121,
+        0.9,
+        dict(
+            zip(
+                [p.name for p in STAFF],
+                [
+                    "许静",
+                    "高峰",
+                    "马丽",
+                    "罗军",
+                    "宋涛",
+                    "唐娟",
+                    "韩磊",
+                    "冯超",
+                    "邓艳",
+                    "曹明",
+                    "彭华",
+                    "曾勇",
+                    "肖平",
+                    "田宁",
+                ],
+                strict=True,
+            )
+        ),
+    ),
+    (
+        "滨江支行",
+        "BJ",
+        20261122,
+        1.15,
+        dict(
+            zip(
+                [p.name for p in STAFF],
+                [
+                    "董梅",
+                    "袁建",
+                    "潘玉",
+                    "蒋洋",
+                    "蔡杰",
+                    "余霞",
+                    "杜波",
+                    "叶鹏",
+                    "程飞",
+                    "钱伟",
+                    "胡燕",
+                    "郭东",
+                    "梁志",
+                    "谢春",
+                ],
+                strict=True,
+            )
+        ),
+    ),
+)
+# 滨江支行 typed one amount in words: the rollup must mark the branch, not rank it silently.
+NETWORK_TYPO = ("滨江支行", "大概二十万")  # on the branch's first sale's 达成金额或数量
+
+
+def _renamed(value: Any, names: dict[str, str]) -> Any:
+    if not isinstance(value, str):
+        return value
+    for old, new in names.items():
+        value = value.replace(old, new)
+    return value
+
+
+def network_month(
+    branch: str, code: str, seed: int, scale: float, names: dict[str, str]
+) -> dict[str, list[list[Any]]]:
+    """The demo simulation under another seed, with this branch's people and targets."""
+    names = {**names, "HCZ-": f"{code}-"} if code != "HCZ" else names
+    data = {
+        key: [[_renamed(v, names) for v in row] for row in rows]
+        for key, rows in build_month(seed).items()
+    }
+    data["targets"] = [
+        [subject, indicator, round(value * scale)] for subject, indicator, value in data["targets"]
+    ]
+    if branch == NETWORK_TYPO[0]:
+        keys = [c.key for c in schema.SHEETS_BY_KEY["tracking"].columns]
+        first_sale = next(row for row in data["tracking"] if row[keys.index("product")])
+        first_sale[keys.index("amount")] = NETWORK_TYPO[1]
+    return data
+
+
+def write_network(folder: str | Path) -> list[Path]:
+    """samples/城东分行/: three branches of one parent branch, for `branchkit rollup`."""
+    target = Path(folder) / NETWORK_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for branch, code, seed, scale, names in NETWORK:
+        written.append(
+            write_branch_workbook(
+                target / f"{branch}-2026-11.xlsx",
+                branch,
+                "2026-11",
+                network_month(branch, code, seed, scale, names),
+                {
+                    "parent": PARENT,
+                    "short_code": code,
+                    "host": names.get("周敏", "周敏"),
+                    "mail_to": "branch-head@example.com",
+                },
+            )
+        )
+    return written
+
+
 if __name__ == "__main__":
-    for built in write_samples(sys.argv[1] if len(sys.argv) > 1 else "samples"):
+    folder = sys.argv[1] if len(sys.argv) > 1 else "samples"
+    for built in [*write_samples(folder), *write_network(folder)]:
         print(built)

@@ -9,7 +9,8 @@ tables marked shared.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
@@ -202,12 +203,57 @@ def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Ta
     )
 
 
-def rankings_sheet(figures: Figures) -> SheetSpec:
+@dataclass(frozen=True)
+class NetworkRanks:
+    """Where a branch's people stand across the parent branch (SPEC §9), from a rollup."""
+
+    places: Mapping[str, tuple[str, int, int]]  # name -> (role group, rank, people ranked)
+    branch_place: tuple[int, int] | None  # the branch's place in the league, of how many
+    parent: str
+    day: dt.date
+
+
+def network_table(figures: PeriodFigures, network: NetworkRanks) -> Table:
+    """The optional 排行榜 block a rollup's --write-back adds: "分行同岗位 3 / 58" per person."""
+    people = sorted(
+        (p for p in figures.people if p.name in network.places),
+        key=lambda p: (network.places[p.name][0], network.places[p.name][1], p.name),
+    )
+    where = network.parent or "分行"
+    league = (
+        f"；本网点在网点排行第 {network.branch_place[0]} / {network.branch_place[1]} 名"
+        if network.branch_place
+        else ""
+    )
+    return Table(
+        [
+            Col("姓名", "text", 10),
+            Col("岗位", "text", 10),
+            Col("排名得分", "pct", 11),
+            Col("分行同岗位排名", "text", 18),
+            Col("岗位组", "text", 18),
+        ],
+        [
+            [
+                p.name,
+                p.role,
+                p.score,
+                f"分行同岗位 {network.places[p.name][1]} / {network.places[p.name][2]}",
+                network.places[p.name][0],
+            ]
+            for p in people
+        ],
+        caption=f"{where}同岗位排名（{network.day.isoformat()} 分行汇总，本月至今{league}）",
+    )
+
+
+def rankings_sheet(figures: Figures, network: NetworkRanks | None = None) -> SheetSpec:
     month = figures.month
     blocks: list[Table | Text] = [
         stars_table(figures, STAR_TITLES, "之星（按完成质量评选：完成率与转化，不看转介张数）"),
         Text([("note", score_rule(figures.settings.rank_cap))]),
         overall_table(month, "本月至今 · 综合排名（按排名得分）"),
+        *([network_table(month, network)] if network else []),
         *_group_tables(month),
         _progress_table(month, figures.catalogue),
         overall_table(figures.week, "本周至今 · 综合排名（目标按天数折算）"),

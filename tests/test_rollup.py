@@ -1,0 +1,447 @@
+"""`branchkit rollup` (SPEC §9) on the three sample branches of samples/城东分行/.
+
+Expected leagues and ranks are worked out here from each branch's own outputs (`rankings
+--json` and its refreshed 排行榜), never copied from the rollup's output.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from branchkit.cli import main
+from branchkit.samples import write_network
+from branchkit.templates import write_branch_workbook
+from branchkit.vocab import ROLE_GROUPS
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from .conftest import SAMPLES
+
+NETWORK = SAMPLES / "城东分行"
+DAY = "2026-11-20"
+BRANCHES = ["火车站支行", "人民路支行", "滨江支行"]
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+RANK_CAP = 1.5  # 设置 完成率上限 of the samples (the default)
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> Path:
+    folder = tmp_path / "城东分行"
+    shutil.copytree(NETWORK, folder)
+    return folder
+
+
+def _invoke(*args: str) -> tuple[int, str, str]:
+    """The CLI in a scratch folder: a rollup without --out writes 分行汇总-YYYY-MM.xlsx (and its
+    store) in the current folder, which must never be the project's."""
+    runner = CliRunner()
+    with runner.isolated_filesystem():
+        result = runner.invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _rollup_json(folder: Path, *extra: str) -> dict:
+    code, out, err = _invoke("rollup", str(folder), "--date", DAY, "--json", *extra)
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+def _competition(scores: dict[str, float]) -> dict[str, int]:
+    """1, 2, 2, 4 — written out here, not borrowed from branchkit."""
+    return {
+        key: 1 + sum(other > value for other in scores.values()) for key, value in scores.items()
+    }
+
+
+def _group_of(role: str) -> str:
+    return next((g for g, roles in ROLE_GROUPS.items() if role in roles), role)
+
+
+def _branch_own_rankings(path: Path) -> dict:
+    code, out, err = _invoke("rankings", str(path), "--date", DAY, "--json")
+    assert code in (0, 1), err
+    return json.loads(out)
+
+
+def _branch_score_from_its_tab(path: Path, tmp: Path) -> float:
+    """The branch's 排名得分 from its own refreshed 排行榜: the 网点 rows of the progress table."""
+    out = tmp / f"refreshed-{path.name}"
+    code, _, err = _invoke("refresh", str(path), "--date", DAY, "--out", str(out))
+    assert code in (0, 1), err
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("排行榜").to_python()
+    header = next(i for i, r in enumerate(rows) if r[:2] == ["对象", "指标"])
+    completion = {}
+    for row in rows[header + 1 :]:
+        if not row or row[0] == "":
+            break
+        if row[0] == "网点":
+            completion[row[1]] = row[5]
+    counted = [min(v, RANK_CAP) for k, v in completion.items() if k != "转介数"]
+    return sum(counted) / len(counted)
+
+
+def test_committed_network_samples_equal_the_build(tmp_path: Path) -> None:
+    for path in write_network(tmp_path):
+        assert path.read_bytes() == (NETWORK / path.name).read_bytes(), path.name
+
+
+def test_golden_league_of_the_three_sample_branches(network: Path, tmp_path: Path) -> None:
+    data = _rollup_json(network)
+    scores = {
+        branch: _branch_score_from_its_tab(network / f"{branch}-2026-11.xlsx", tmp_path)
+        for branch in BRANCHES
+    }
+    expected = _competition(scores)
+    league = {b["网点"]: b for b in data["网点"]}
+    assert set(league) == set(BRANCHES)
+    for branch in BRANCHES:
+        assert league[branch]["排名"] == expected[branch], branch
+        assert league[branch]["排名得分"] == pytest.approx(scores[branch], abs=1e-4)
+    assert [b["网点"] for b in data["网点"]] == sorted(BRANCHES, key=expected.__getitem__)
+    # 滨江支行 has one amount typed in words: counted, marked, never silently ranked.
+    assert league["滨江支行"]["错误数"] == 1
+    assert "数据错误" in league["滨江支行"]["标记"]
+    assert all(
+        league[b]["错误数"] == 0 and not league[b]["标记"] for b in ("火车站支行", "人民路支行")
+    )
+    assert data["无法读取"] == []
+
+
+def test_person_ranks_agree_with_each_branch_own_rankings(network: Path) -> None:
+    data = _rollup_json(network)
+    scores: dict[str, dict[tuple[str, str], float]] = {}
+    for branch in BRANCHES:
+        own = _branch_own_rankings(network / f"{branch}-2026-11.xlsx")
+        assert own["网点"] == branch
+        for person in own["人员"]:
+            if person["排名得分"] is not None:
+                group = _group_of(person["岗位"])
+                scores.setdefault(group, {})[(branch, person["姓名"])] = person["排名得分"]
+    got = {(p["网点"], p["姓名"]): p for p in data["人员"] if p["岗位排名"] is not None}
+    assert len(got) == sum(len(g) for g in scores.values())
+    for group in scores.values():
+        expected = _competition(group)
+        for key, rank in expected.items():
+            assert got[key]["岗位排名"] == rank, key
+            assert got[key]["岗位人数"] == len(group), key
+            assert got[key]["排名得分"] == pytest.approx(group[key], abs=1e-4)
+
+
+def test_rollup_workbook_has_every_sheet_charts_a4_and_no_personal_data(
+    network: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总.xlsx"
+    code, stdout, err = _invoke("rollup", str(network), "--date", DAY, "--out", str(out))
+    assert code == 0, err
+    assert stdout.strip().count("\n") == 0  # one summary line
+    assert "汇总 3 个网点" in stdout and str(out) in stdout
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names == [
+        "网点排行",
+        "同岗位排名",
+        "分行之星",
+        "转介质量",
+        "数据问题",
+        "趋势",
+    ]
+    text = "\n".join(
+        str(v)
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python()
+        for v in row
+    )
+    assert not MOBILE.search(text) and not ID_NUMBER.search(text)
+    assert "罗军" in text and "人民路支行" in text  # staff names in full: an internal workbook
+    with zipfile.ZipFile(out) as zf:
+        charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
+        sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(charts) == 3  # 网点排行, 转介质量, 趋势
+    assert all(b'paperSize="9"' in xml for xml in sheets)
+    assert (tmp_path / "分行汇总.duckdb").exists()
+
+
+def test_rollup_json_names_people_with_role_and_rank(network: Path) -> None:
+    data = _rollup_json(network)
+    assert data["日期"] == DAY
+    person = data["人员"][0]
+    assert set(person) >= {"网点", "姓名", "岗位", "综合完成率", "排名得分", "岗位排名", "岗位人数"}
+    assert set(data["网点"][0]) >= {"网点", "综合完成率", "排名", "错误数"}
+
+
+# ---------------------------------------------------------------- write-back
+
+UNCHANGED_EXCEPT = {
+    "[Content_Types].xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+}
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def test_write_back_adds_network_ranks_and_keeps_every_other_part(
+    network: Path, tmp_path: Path
+) -> None:
+    before = {p.name: _parts(p) for p in network.glob("*.xlsx")}
+    owner = network / "~$人民路支行-2026-11.xlsx"  # 人民路支行 is open in Excel
+    owner.write_bytes(b"owner")
+    out = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(
+        main, ["rollup", str(network), "--date", DAY, "--out", str(out), "--write-back"]
+    )
+    assert result.exit_code == 1, result.stderr  # one branch could not be written
+    assert "已写回 2 个网点的排行榜" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("未写回")]
+    assert len(skipped) == 1 and "人民路支行-2026-11.xlsx" in skipped[0] and "Excel" in skipped[0]
+    assert _parts(network / "人民路支行-2026-11.xlsx") == before["人民路支行-2026-11.xlsx"]
+    owner.unlink()
+    data = _rollup_json(network)
+    places = {
+        (p["网点"], p["姓名"]): f"分行同岗位 {p['岗位排名']} / {p['岗位人数']}"
+        for p in data["人员"]
+        if p["岗位排名"]
+    }
+    for branch in ("火车站支行", "滨江支行"):
+        path = network / f"{branch}-2026-11.xlsx"
+        after = _parts(path)
+        old = before[path.name]
+        for name, content in old.items():
+            if name not in UNCHANGED_EXCEPT:
+                assert after[name] == content, (branch, name)
+        assert set(after) - set(old)  # the new 排行榜 sheet part
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("排行榜").to_python()
+        shown = {(r[0], r[3]) for r in rows if len(r) > 3 and str(r[3]).startswith("分行同岗位 ")}
+        expected = {(name, place) for (b, name), place in places.items() if b == branch}
+        assert shown == expected, branch
+    backups = sorted(p.name.split(".")[0] for p in (network / "备份").iterdir())
+    assert backups == ["滨江支行-2026-11", "火车站支行-2026-11"]  # the old versions, kept
+
+
+# ---------------------------------------------------------------- the history store
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("branch_figures", "indicator_figures", "person_figures")
+        }
+
+
+def test_store_replaces_a_date_on_rerun_and_keeps_other_dates(
+    network: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总.xlsx"
+    db = tmp_path / "分行汇总.duckdb"
+    args = ["rollup", str(network), "--out", str(out), "--jobs", "1", "--date"]
+    assert CliRunner().invoke(main, [*args, DAY]).exit_code == 0
+    once = _counts(db)
+    assert once["branch_figures"] == 3 * 3  # three branches, day / week / month
+    assert CliRunner().invoke(main, [*args, DAY]).exit_code == 0
+    assert _counts(db) == once
+    assert CliRunner().invoke(main, [*args, "2026-11-13"]).exit_code == 0
+    assert _counts(db)["branch_figures"] == 2 * once["branch_figures"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        dates = con.execute("SELECT DISTINCT rollup_date FROM person_figures ORDER BY 1").fetchall()
+    assert [d[0].isoformat() for d in dates] == ["2026-11-13", DAY]
+    # The 趋势 sheet of a rollup for the 20th shows both rollups, from the store.
+    assert CliRunner().invoke(main, [*args, DAY]).exit_code == 0
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
+    assert {"2026-11-13", DAY} <= {r[0] for r in rows}
+
+
+def test_parquet_export_is_readable(network: Path, tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    folder = tmp_path / "parquet"
+    result = CliRunner().invoke(
+        main,
+        ["rollup", str(network), "--date", DAY, "--out", str(out), "--export-parquet", str(folder)],
+    )
+    assert result.exit_code == 0, result.stderr
+    counts = _counts(tmp_path / "分行汇总.duckdb")
+    for table, count in counts.items():
+        path = folder / f"{table}.parquet"
+        assert path.read_bytes()[:4] == b"PAR1"
+        with duckdb.connect() as con:
+            found = con.execute(
+                "SELECT count(*), count(DISTINCT branch) FROM read_parquet(?)", [str(path)]
+            ).fetchone()
+        assert found == (count, 3), table
+
+
+# ---------------------------------------------------------------- Dask
+
+
+@pytest.mark.slow
+def test_dask_scheduler_gives_the_same_rollup(network: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    expected = _rollup_json(network, "--out", str(tmp_path / "a.xlsx"), "--jobs", "1")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+    ) as cluster:
+        got = _rollup_json(
+            network, "--out", str(tmp_path / "b.xlsx"), "--scheduler", cluster.scheduler_address
+        )
+    assert got == expected
+
+
+def test_unreachable_scheduler_is_one_line(network: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    code, _, err = _invoke(
+        "rollup",
+        str(network),
+        "--date",
+        DAY,
+        "--out",
+        str(tmp_path / "x.xlsx"),
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    )
+    assert code == 2
+    assert err.count("\n") == 1 and "Dask" in err
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _left_out(stderr: str) -> dict[str, str]:
+    lines = [line for line in stderr.splitlines() if line.startswith("未计入：")]
+    return {Path(line.split("：")[1]).name: line for line in lines}
+
+
+def test_every_bad_input_is_listed_and_the_rest_still_counts(network: Path, tmp_path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    sample = network / "火车站支行-2026-11.xlsx"
+    (network / "名单.xlsx").write_text("姓名,电话\n", encoding="utf-8")  # a CSV renamed .xlsx
+    (network / "损坏-2026-11.xlsx").write_bytes(sample.read_bytes()[:3000])
+    encrypted = io.BytesIO()
+    with sample.open("rb") as plain:
+        OOXMLFile(plain).encrypt("secret", encrypted)
+    (network / "加密-2026-11.xlsx").write_bytes(encrypted.getvalue())
+    write_branch_workbook(network / "东门支行-2026-10.xlsx", "东门支行", "2026-10")
+    write_branch_workbook(
+        network / "西门支行-2026-11.xlsx",
+        "西门支行",
+        "2026-11",
+        {"roster": [["甲", "1", "柜员", "是"]], "products": [["理财A", "理财", "万元"]]},
+    )
+    older = network / "火车站支行-旧-2026-11.xlsx"
+    shutil.copy2(sample, older)
+    stamp = sample.stat().st_mtime
+    os.utime(older, (stamp - 86400, stamp - 86400))
+    notes = tmp_path / "说明.txt"
+    notes.write_text("不是工作簿", encoding="utf-8")
+
+    out = tmp_path / "汇总.xlsx"
+    code, stdout, err = _invoke(
+        "rollup", str(network), str(notes), "--date", DAY, "--out", str(out)
+    )
+    assert code == 1
+    listed = _left_out(err)
+    assert set(listed) == {
+        "名单.xlsx",
+        "损坏-2026-11.xlsx",
+        "加密-2026-11.xlsx",
+        "东门支行-2026-10.xlsx",
+        "西门支行-2026-11.xlsx",
+        "火车站支行-旧-2026-11.xlsx",
+        "说明.txt",
+    }
+    assert "不是 Excel 工作簿" in listed["名单.xlsx"] and "不是 Excel 工作簿" in listed["说明.txt"]
+    assert "损坏" in listed["损坏-2026-11.xlsx"]
+    assert "密码" in listed["加密-2026-11.xlsx"]
+    assert "2026-10" in listed["东门支行-2026-10.xlsx"]
+    assert "没有任何目标" in listed["西门支行-2026-11.xlsx"]
+    assert "修改时间较新" in listed["火车站支行-旧-2026-11.xlsx"]
+    assert "汇总 3 个网点" in stdout  # the rollup still completes
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("数据问题").to_python()
+    assert {r[0] for r in rows} >= set(listed)
+
+
+def test_a_branch_without_branch_targets_is_listed_and_its_people_still_ranked(
+    network: Path, tmp_path: Path
+) -> None:
+    write_branch_workbook(
+        network / "北门支行-2026-11.xlsx",
+        "北门支行",
+        "2026-11",
+        {
+            "roster": [["甲一", "1", "柜员", "是"]],
+            "products": [["理财A", "理财", "万元"]],
+            "targets": [["甲一", "转介数", 10]],
+        },
+    )
+    data = _rollup_json(network, "--out", str(tmp_path / "x.xlsx"))
+    assert [s["文件"] for s in data["无法读取"]] == [str(network / "北门支行-2026-11.xlsx")]
+    row = next(b for b in data["网点"] if b["网点"] == "北门支行")
+    assert row["排名"] is None and row["标记"]
+    assert any(p["姓名"] == "甲一" and p["岗位排名"] for p in data["人员"])
+
+
+def test_nothing_to_roll_up_is_one_line(tmp_path: Path) -> None:
+    code, _, err = _invoke("rollup", str(tmp_path), "--date", DAY)
+    assert code == 2 and err.count("\n") == 1 and "没有找到网点工作簿" in err
+
+
+def test_bad_jobs_value_is_told_in_chinese(network: Path) -> None:
+    code, _, err = _invoke("rollup", str(network), "--jobs", "0")
+    assert code == 2 and "--jobs" in err
+
+
+# ---------------------------------------------------------------- weekly --rollup
+
+
+def test_parent_weekly_workbook_and_mail(network: Path, tmp_path: Path) -> None:
+    import email
+    import email.policy
+
+    out, eml = tmp_path / "分行周报.xlsx", tmp_path / "周报.eml"
+    result = CliRunner().invoke(
+        main,
+        [
+            "weekly",
+            "--rollup",
+            str(network),
+            "--week",
+            "2026-W47",
+            "--out",
+            str(out),
+            "--eml",
+            str(eml),
+            "--to",
+            "head@example.com",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "3 个网点" in result.stdout and "2026-11-22" in result.stdout  # the week's Sunday
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names == ["封面", "网点排行", "同岗位排名", "分行之星", "转介质量"]
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "城东分行 周报 2026-W47"
+    body = message.get_body(("plain",)).get_content()
+    league = _rollup_json(network, "--out", str(tmp_path / "x.xlsx"), "--date", "2026-11-22")[
+        "网点"
+    ]
+    for row in league:
+        assert f"{row['排名']}. {row['网点']}" in body
+    attached = [part.get_filename() for part in message.iter_attachments()]
+    assert attached == [out.name]
+
+
+def test_weekly_needs_a_workbook_or_a_rollup_folder() -> None:
+    code, _, err = _invoke("weekly")
+    assert code == 2 and "--rollup" in err

@@ -1,0 +1,126 @@
+"""Running the per-workbook step over a parent branch's folder: on all cores, or on Dask.
+
+Only each workbook's summary travels back from a worker (a few kilobytes), never its rows, so
+memory stays bounded by the number of workers, not of branches. The step itself
+(`summary.summarize`) is the same function on one core, in the process pool and on a cluster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..problems import BookError
+from .summary import Outcome, Skipped, summarize
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+OUTPUT_PREFIX = "分行汇总"  # the rollup's own workbook, if it sits among the branches
+NOT_INPUTS = ("~$", ".~branchkit-", OUTPUT_PREFIX)  # Excel owner files, our temp files, outputs
+
+T = TypeVar("T")
+
+
+def collect(
+    inputs: Sequence[Path], exclude: Iterable[Path] = ()
+) -> tuple[list[Path], list[Skipped]]:
+    """The files to roll up: each Excel file in a folder given (not its subfolders, such as the
+    备份 of older versions; not weekly workbooks or the rollup's own output), and every file
+    named, whatever it is — a named file that is not a workbook is listed, not dropped."""
+    excluded = {p.resolve() for p in exclude}
+    found: dict[Path, None] = {}
+    missing: list[Skipped] = []
+    for item in inputs:
+        if item.is_dir():
+            for path in sorted(item.iterdir()):
+                if (
+                    path.is_file()
+                    and path.suffix.lower() in EXCEL_SUFFIXES
+                    and not path.name.startswith(NOT_INPUTS)
+                    and not path.stem.endswith("-周报")
+                    and path.resolve() not in excluded
+                ):
+                    found.setdefault(path)
+        elif item.exists():
+            found.setdefault(item)
+        else:
+            missing.append(Skipped(str(item), "找不到这个文件或文件夹"))
+    return list(found), missing
+
+
+def worker_count(jobs: int | None) -> int:
+    return max(1, jobs or os.cpu_count() or 1)
+
+
+def run_each(
+    step: Callable[..., T],
+    items: Sequence[Any],
+    args: tuple[Any, ...],
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    done: Callable[[T], None] | None = None,
+) -> list[T]:
+    """step(item, *args) for every item, results in the items' order. In this process for one
+    worker, in a process pool for several, or on the Dask cluster at `scheduler`."""
+    if scheduler:
+        return _on_dask(step, items, args, scheduler, done)
+    workers = min(worker_count(jobs), len(items))
+    results: list[T] = []
+    if workers <= 1:
+        for item in items:
+            results.append(step(item, *args))
+            if done:
+                done(results[-1])
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: dict[Future[T], int] = {
+            pool.submit(step, item, *args): i for i, item in enumerate(items)
+        }
+        slots: list[Any] = [None] * len(items)
+        for future in as_completed(futures):
+            slots[futures[future]] = future.result()
+            if done:
+                done(slots[futures[future]])
+    return slots
+
+
+def _on_dask(
+    step: Callable[..., T],
+    items: Sequence[Any],
+    args: tuple[Any, ...],
+    scheduler: str,
+    done: Callable[[T], None] | None,
+) -> list[T]:
+    """The same step on a Dask distributed cluster (`pip install branchkit[cluster]`; the workers
+    need branchkit installed and the workbooks' folder at the same path)."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError as exc:
+        raise BookError(
+            "--scheduler", "用 Dask 集群需要先安装：pip install branchkit[cluster]"
+        ) from exc
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise BookError(scheduler, f"无法连接 Dask 调度器（{exc}）：请检查地址和端口") from exc
+    with client:
+        futures = [client.submit(step, item, *args, pure=False) for item in items]
+        if done:
+            for future in dask_completed(futures):
+                done(future.result())
+        return list(client.gather(futures))
+
+
+def summarize_all(
+    paths: Sequence[Path],
+    day: dt.date,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    done: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Every workbook summarized for D (or listed with its reason), in the order given."""
+    return run_each(summarize, [str(p) for p in paths], (day,), jobs, scheduler, done)

@@ -1,0 +1,124 @@
+"""The rollup as a user asks for it, shared by the CLI and any script: collect the workbooks,
+summarize them in parallel, rank, keep the history, write the workbook, write ranks back.
+
+Only this module and the CLI touch files; `league` and `render.rollup` stay pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..problems import BookError
+from . import league, store
+from .engine import OUTPUT_PREFIX, collect, summarize_all
+from .summary import Skipped
+
+
+class Progress(Protocol):
+    def update(self, n: int = 1) -> Any: ...
+    def close(self) -> Any: ...
+
+
+ProgressFactory = Callable[[str, int], Progress]
+
+
+class _Silent:
+    def update(self, n: int = 1) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def _silent(label: str, total: int) -> Progress:
+    return _Silent()
+
+
+@dataclass
+class RollupRun:
+    rollup: league.Rollup
+    out: Path | None  # the rollup workbook
+    store: Path | None
+    seconds: float
+    written_back: list[str] = field(default_factory=list)
+    not_written: list[Skipped] = field(default_factory=list)
+    parquet: list[Path] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Nothing left out: every workbook counted, ranked and (with --write-back) written."""
+        return not self.rollup.left_out and not self.not_written
+
+
+def default_out(day: dt.date) -> Path:
+    return Path(f"{OUTPUT_PREFIX}-{day:%Y-%m}.xlsx")
+
+
+def compute(
+    inputs: Sequence[Path],
+    day: dt.date,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressFactory = _silent,
+    exclude: Sequence[Path] = (),
+) -> league.Rollup:
+    """Every workbook summarized for D and ranked (no file written)."""
+    paths, missing = collect(inputs, exclude)
+    if not paths and not missing:
+        raise BookError(
+            " ".join(map(str, inputs)) or ".", "没有找到网点工作簿（.xlsx / .xlsm / .xls）"
+        )
+    bar = progress("读取网点工作簿", len(paths))
+    try:
+        outcomes = summarize_all(paths, day, jobs, scheduler, lambda _: bar.update(1))
+    finally:
+        bar.close()
+    return league.build(day, [*outcomes, *missing])
+
+
+def run(
+    inputs: Sequence[Path],
+    day: dt.date,
+    out: Path | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    write_back: bool = False,
+    parquet: Path | None = None,
+    progress: ProgressFactory = _silent,
+) -> RollupRun:
+    """The whole rollup of SPEC §9: the workbook (with the history store beside it), and with
+    `write_back` each branch's 排行榜 given its people's network ranks."""
+    from ..render.rollup import rollup_sheets
+    from ..render.xlsx import build
+    from ..writeback import verify_workbook, write_bytes
+
+    started = time.perf_counter()
+    out = out or default_out(day)
+    if out.suffix.lower() != ".xlsx":
+        raise BookError(out, "汇总工作簿请用 .xlsx 扩展名")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    db = out.parent / store.STORE_NAME
+    rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[out])
+    store.save(db, rollup)
+    specs = rollup_sheets(rollup, store.history(db, day))
+    write_bytes(out, build(specs), verify_workbook([s.name for s in specs]))
+    result = RollupRun(rollup, out, db, 0.0)
+    if write_back:
+        from .backfill import write_back as write_ranks
+
+        bar = progress("写回网点排行榜", len(rollup.branches))
+        try:
+            result.written_back, result.not_written = write_ranks(
+                rollup, jobs, scheduler, lambda _: bar.update(1)
+            )
+        finally:
+            bar.close()
+    if parquet is not None:
+        result.parquet = store.export_parquet(db, parquet)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,238 @@
+"""The per-workbook step of a rollup: one branch workbook -> a small summary, or why not.
+
+It runs in a worker process (or on a Dask worker), so what it returns is all that travels back:
+a few hundred numbers per branch, never the workbook's rows. Everything a parent branch compares
+is taken here from the branch's own `Figures`, so a person's score in the rollup is by
+construction the score on their branch's 排行榜.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..figures import Figures, PeriodFigures, PersonFigures, has_result
+from ..problems import ERROR, BookError, Problem, count_levels
+from ..vocab import PERIOD_KINDS
+
+# At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
+PROBLEM_LINES = 20
+
+
+@dataclass(frozen=True)
+class IndicatorFigure:
+    """The branch's own target on one indicator, for one period."""
+
+    indicator: str
+    unit: str
+    target: float  # monthly
+    actual: float
+    completion: float | None
+    status: str | None  # vocab pace key
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    name: str
+    role: str
+    group: str  # vocab.ROLE_GROUPS key, or '' for roles ranked only overall
+    overall: float | None  # 综合完成率
+    score: float | None  # 排名得分: ranks people across the network
+    status: str | None
+    referrals: int
+    successes: int
+    money: float  # credited 万元
+    branch_rank: int | None  # the person's overall rank inside their branch
+    has_result: bool  # a sale credited or a referral closed: what a star needs
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.successes / self.referrals if self.referrals else None
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """The branch as a whole and its people, for the day, the week or the month to date."""
+
+    kind: str  # vocab.DAY / WEEK / MONTH
+    start: dt.date
+    end: dt.date
+    time_progress: float
+    overall: float | None  # the branch's 综合完成率 against its 网点 targets
+    score: float | None  # its 排名得分: ranks the branch in the league
+    status: str | None
+    referrals: int
+    followed: int
+    successes: int
+    on_site: int
+    referred_amount: float  # 万元 achieved through referrals
+    collaboration_share: float | None
+    checklist_rate: float | None  # 清单完成率, once the branch's figures carry the checklist
+    indicators: tuple[IndicatorFigure, ...]
+    people: tuple[PersonSummary, ...]
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.successes / self.referrals if self.referrals else None
+
+    @property
+    def follow_rate(self) -> float | None:
+        return self.followed / self.referrals if self.referrals else None
+
+    @property
+    def on_site_rate(self) -> float | None:
+        return self.on_site / self.referrals if self.referrals else None
+
+
+@dataclass(frozen=True)
+class BranchSummary:
+    """What one branch workbook contributes to the rollup."""
+
+    file: str
+    modified: float  # the file's modification time: of two files of one branch, the newer wins
+    branch: str
+    parent: str
+    month: dt.date | None
+    day: dt.date
+    errors: int
+    warnings: int
+    error_lines: tuple[tuple[str, str], ...]  # (sheet!cell, what is wrong), digits masked
+    has_targets: bool  # any target at all (a person's or the branch's)
+    periods: dict[str, PeriodSummary] = field(default_factory=dict)
+
+    @property
+    def month_figures(self) -> PeriodSummary:
+        return self.periods["month"]
+
+    @property
+    def has_branch_targets(self) -> bool:
+        return bool(self.month_figures.indicators)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A workbook left out of the rollup, and why (one Chinese line)."""
+
+    file: str
+    reason: str
+
+
+Outcome = BranchSummary | Skipped
+
+
+def checklist_rate(figures: Figures, kind: str) -> float | None:
+    """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist).
+
+    The extension point for the daily management checklist: once `Figures` carries the
+    checklist's figures (a `checklist` attribute per period with a completion `rate`), this reads
+    them and the rollup's 清单完成 sheet and column appear by themselves. Until then None."""
+    period = figures.periods.get(kind)
+    checklist = getattr(period, "checklist", None)
+    rate = getattr(checklist, "rate", None)
+    return float(rate) if isinstance(rate, (int, float)) else None
+
+
+def _person(p: PersonFigures) -> PersonSummary:
+    return PersonSummary(
+        p.name,
+        p.role,
+        p.group,
+        p.overall,
+        p.score,
+        p.overall_status,
+        p.referrals,
+        p.successes,
+        round(p.money, 6),
+        p.rank,
+        has_result(p),
+    )
+
+
+def _period(figures: Figures, period: PeriodFigures) -> PeriodSummary:
+    branch = period.branch
+    catalogue = figures.catalogue
+    return PeriodSummary(
+        kind=period.kind,
+        start=period.period.start,
+        end=period.period.end,
+        time_progress=period.time_progress,
+        overall=branch.overall,
+        score=branch.score,
+        status=branch.overall_status,
+        referrals=branch.referrals,
+        followed=branch.followed,
+        successes=branch.successes,
+        on_site=branch.on_site,
+        referred_amount=round(branch.referred_amount, 6),
+        collaboration_share=period.collaboration_share,
+        checklist_rate=checklist_rate(figures, period.kind),
+        indicators=tuple(
+            IndicatorFigure(
+                indicator,
+                catalogue.unit_of(indicator),
+                target,
+                round(branch.actual(indicator), 6),
+                branch.completion.get(indicator),
+                branch.status.get(indicator),
+            )
+            for indicator, target in branch.targets.items()
+        ),
+        people=tuple(_person(p) for p in period.people),
+    )
+
+
+def _what(problem: Problem) -> str:
+    """What is wrong, as 数据问题 says it, with phone and ID digits masked."""
+    value = f'"{problem.shown_value}" ' if problem.value else ""
+    detail = f"（{problem.detail}）" if problem.detail else ""
+    return f"{value}{problem.problem}{detail}"
+
+
+def summary_of(
+    figures: Figures, source: str, modified: float, month: dt.date | None
+) -> BranchSummary:
+    """The branch's figures as the rollup keeps them (pure)."""
+    errors, warnings = count_levels(figures.problems)
+    has_targets = any(p.targets for p in figures.month.people) or bool(figures.month.branch.targets)
+    return BranchSummary(
+        file=source,
+        modified=modified,
+        branch=figures.branch or Path(source).stem,
+        parent=figures.settings.parent,
+        month=month,
+        day=figures.date,
+        errors=errors,
+        warnings=warnings,
+        error_lines=tuple((p.where, _what(p)) for p in figures.problems if p.level == ERROR)[
+            :PROBLEM_LINES
+        ],
+        has_targets=has_targets,
+        periods={kind: _period(figures, figures.periods[kind]) for kind in PERIOD_KINDS},
+    )
+
+
+def summarize(path: str, day: dt.date) -> Outcome:
+    """Read one branch workbook and summarize it for D, or say in one line why it is left out.
+
+    Never raises for a bad file: a parent branch's folder always holds one, and the other
+    branches must still count (SPEC §9)."""
+    from ..batch import batch_mode
+    from ..figures import compute
+    from ..read import read_book
+
+    try:
+        modified = os.stat(path).st_mtime
+        with batch_mode():
+            book = read_book(path)
+            if book.month and (book.month.year, book.month.month) != (day.year, day.month):
+                return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
+            summary = summary_of(compute(book, day), path, modified, book.month)
+    except BookError as exc:
+        return Skipped(path, exc.message)
+    except Exception as exc:  # a workbook no reader expected: listed, the others still count
+        return Skipped(path, f"无法读取（{type(exc).__name__}: {exc}）")
+    if not summary.has_targets:
+        return Skipped(path, "目标表里没有任何目标，无法计算完成率和排名")
+    return summary

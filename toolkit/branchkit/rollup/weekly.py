@@ -1,0 +1,92 @@
+"""The parent branch's weekly workbook and e-mail (`branchkit weekly --rollup DIR`).
+
+The branch's own weekly path (`weekly.py`, `jobs.weekly`) stays as it is; this one rolls the
+folder up as of the week's report day (the same rule, SPEC §3 Weekly workbook date) and sends
+the league, the week's network ranks and stars. It carries no customer data at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from ..weekly import as_of, parse_week, week_label
+from .engine import collect
+from .job import ProgressFactory, _silent, compute
+from .league import Rollup
+
+OUTPUT_NAME = "分行周报-{week}.xlsx"
+
+
+@dataclass
+class ParentWeekly:
+    rollup: Rollup
+    week: str
+    monday: dt.date
+    path: Path
+
+    @property
+    def day(self) -> dt.date:
+        return self.rollup.day
+
+
+def network_month(inputs: Sequence[Path]) -> dt.date | None:
+    """The month the branches' workbooks are of: the first one that reads says."""
+    from ..problems import BookError
+    from ..read import read_book
+
+    for path in collect(inputs)[0]:
+        try:
+            return read_book(path).month
+        except BookError:
+            continue
+    return None
+
+
+def build(
+    inputs: Sequence[Path],
+    week: str,
+    today: dt.date,
+    out: Path | None = None,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressFactory = _silent,
+) -> ParentWeekly:
+    from ..render.rollup import weekly_sheets
+    from ..render.xlsx import build as build_xlsx
+    from ..writeback import verify_workbook, write_bytes
+
+    monday = parse_week(week)[0]
+    label = week_label(monday)
+    day = as_of(label, today, network_month(inputs))
+    target = out or Path(OUTPUT_NAME.format(week=label))
+    rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[target])
+    specs = weekly_sheets(rollup, label, monday)
+    written = write_bytes(target, build_xlsx(specs), verify_workbook([s.name for s in specs]))
+    return ParentWeekly(rollup, label, monday, written)
+
+
+def message(
+    weekly: ParentWeekly,
+    recipients: list[str],
+    from_address: str,
+    template_dir: str | Path | None = None,
+) -> EmailMessage:
+    from ..mail import compose
+    from ..render.rollup import headline_pairs
+
+    context = {
+        "parent": weekly.rollup.parent,
+        "week": weekly.week,
+        "monday": weekly.monday,
+        "day": weekly.day,
+        "headlines": headline_pairs(weekly.rollup),
+        "league": weekly.rollup.league,
+    }
+    subject = f"{weekly.rollup.parent or '分行'} 周报 {weekly.week}"
+    return compose(
+        subject, "rollup_mail", context, weekly.path, recipients, from_address, template_dir
+    )
