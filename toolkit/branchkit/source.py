@@ -1,19 +1,30 @@
 """The file edge: a workbook file -> rows of plain cell values, or one clear reason why not.
 
 python-calamine (Rust's calamine) reads .xlsx, .xlsm and legacy .xls, several times faster than
-openpyxl, and never writes. Everything that can be wrong with the *file* (missing, a folder, not
-Excel, encrypted, open elsewhere) is settled here, before any cell is typed.
+openpyxl, and never writes. Everything that can be wrong with the *file* is settled here, before
+any cell is typed: missing, a folder or a pipe, not Excel, an old .xls under a new name,
+encrypted, damaged (a part missing, a checksum wrong), too large to read safely (a part that
+inflates past the limits below, a stray value far from the table), or holding a sheet kind the
+reader does not know. Each is one `BookError` line; a crash of the reader never reaches the user.
 """
 
 from __future__ import annotations
 
+import io
+import stat
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import schema
 from .problems import BookError
+
+if TYPE_CHECKING:
+    from .package import Package
 
 RawSheet = list[list[Any]]
 RawBook = Mapping[str, RawSheet]  # a dict, or SheetsInFlight while a large sheet is being read
@@ -21,22 +32,62 @@ RawBook = Mapping[str, RawSheet]  # a dict, or SheetsInFlight while a large shee
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
+# ---------------------------------------------------------------- limits (README: 读取的限制)
+# A branch's month workbook is a few MB; a parent branch's 100,000-row month (benchmarks W2) is
+# about 8 MB zipped, its largest part 41 MB inflated, no part compressed more than 10 to 1.
+# Parts that inflate past these are refused before anything is read: a zip bomb would otherwise
+# take tens of seconds and gigabytes.
+MAX_PART_BYTES = 256 * 2**20  # one part, inflated
+MAX_PACKAGE_BYTES = 1024 * 2**20  # every part together, inflated
+MAX_RATIO = 100  # inflated ÷ compressed, for a part of RATIO_FROM_BYTES or more
+RATIO_FROM_BYTES = 2**20
+# The reader holds a sheet's used range as one block of cells (about 32 bytes each); W2's
+# tracking sheet spans 1.5 million. Past this a sheet is read without the far-away cells.
+MAX_SHEET_CELLS = 10_000_000
+FAR_ROWS, FAR_COLUMNS = 10_000, 1_000  # empty rows / columns that set a cell apart from the table
 
-# ---------------------------------------------------------------- the file edge
+# Relationship types of the sheets in workbook.xml, by what they hold.
+_SHEET_KINDS = {
+    "worksheet": "worksheet",
+    "chartsheet": "chart",
+    "dialogsheet": "dialog",
+    "xlMacrosheet": "macro",
+    "xlIntlMacrosheet": "macro",
+}
+_NO_INPUT = {"chart", "dialog", "macro"}  # kinds that hold no input rows
+_DAMAGED = "文件已损坏"
+_REPAIR = "请用备份文件，或在 Excel 中打开后另存一份再试"
+
+
+# ---------------------------------------------------------------- the file itself
 
 
 def check_readable(path: Path) -> str:
     """Returns 'xlsx' or 'xls', or raises BookError with what the user should do."""
-    if not path.exists():
-        raise BookError(path, "找不到这个文件，请检查路径")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise BookError(path, "找不到这个文件，请检查路径") from exc
+    except PermissionError as exc:
+        raise BookError(path, "没有权限访问这个文件或它所在的文件夹") from exc
+    except OSError as exc:
+        raise BookError(path, f"无法访问这个文件（{exc.strerror or exc}）") from exc
+    if stat.S_ISDIR(info.st_mode):
         raise BookError(path, "这是一个文件夹，不是工作簿")
+    if not stat.S_ISREG(info.st_mode):  # a named pipe would block the reader forever
+        raise BookError(path, "这不是普通文件（可能是管道或设备），不是工作簿")
+    if info.st_size == 0:
+        raise BookError(path, "文件是空的（0 字节），不是工作簿")
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
     except PermissionError as exc:
-        raise BookError(path, "文件被占用（可能正在 Excel 中打开），请关闭后重试") from exc
+        raise BookError(
+            path, "无法读取：没有读取权限，或文件被其他程序锁定（如正在 Excel 中打开）"
+        ) from exc
     if head.startswith(ZIP_MAGIC):
+        if path.suffix.lower() == ".xls":
+            raise BookError(path, "这是 .xlsx 格式的文件，扩展名却是 .xls：请把扩展名改为 .xlsx")
         return "xlsx"
     if head == OLE_MAGIC:
         if _is_encrypted(path):
@@ -45,6 +96,8 @@ def check_readable(path: Path) -> str:
                 "工作簿设置了打开密码，branchkit 无法读取；请在 Excel 中取消密码"
                 "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后重试",
             )
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            raise BookError(path, "这是 .xls 文件，请在 Excel 中另存为 .xlsx")
         return "xls"
     raise BookError(path, "不是 Excel 工作簿（.xlsx / .xlsm / .xls），请确认文件")
 
@@ -57,6 +110,104 @@ def _is_encrypted(path: Path) -> bool:
             return bool(msoffcrypto.OfficeFile(handle).is_encrypted())
     except Exception:  # an OLE file msoffcrypto cannot classify: treat as a legacy workbook
         return False
+
+
+# ---------------------------------------------------------------- the package: parts and sheets
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    name: str
+    part: str  # the zip entry ('' when workbook.xml points nowhere)
+    kind: str  # worksheet / chart / dialog / macro / other
+    size: int  # inflated bytes
+    tag: str = ""  # its <sheet .../> element in workbook.xml
+
+
+@dataclass
+class Layout:
+    """What the zip directory and workbook.xml say, read before any sheet is inflated."""
+
+    package: Package
+    workbook: str
+    sheets: list[SheetPart] = field(default_factory=list)
+
+    @property
+    def unsupported(self) -> list[SheetPart]:
+        """Sheets the reader refuses the whole workbook for (Excel 4 macro sheets)."""
+        return [s for s in self.sheets if s.kind == "macro"]
+
+
+def _inflated_by_us(name: str) -> bool:
+    """Parts branchkit or its reader inflate; pictures and embedded files are only copied."""
+    return not name.startswith(("xl/media/", "xl/embeddings/"))
+
+
+def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo]) -> None:
+    """Refuses a package whose parts inflate past the limits, from the zip directory alone."""
+    total = 0
+    for info in infos:
+        if not _inflated_by_us(info.filename):
+            continue
+        size = info.file_size
+        total += size
+        ratio = size / max(info.compress_size, 1)
+        if size > MAX_PART_BYTES or (size >= RATIO_FROM_BYTES and ratio > MAX_RATIO):
+            raise BookError(
+                path,
+                f"文件过大，无法安全读取：部件 {info.filename} 解压后有 {_mb(size)}"
+                f"（压缩比 {ratio:.0f} 倍），上限为 {_mb(MAX_PART_BYTES)}、{MAX_RATIO} 倍；"
+                "文件可能已损坏或被恶意构造",
+            )
+    if total > MAX_PACKAGE_BYTES:
+        raise BookError(
+            path,
+            f"文件过大，无法安全读取：解压后共 {_mb(total)}，上限为 {_mb(MAX_PACKAGE_BYTES)}",
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 1024:,.0f} KB"
+
+
+def layout(path: Path) -> Layout:
+    """The sheets of an .xlsx/.xlsm and their parts, after the size limits are checked."""
+    from .package import Package, PackageError, parse_rels, rels_path, resolve, sheet_entries
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_sizes(path, zf.infolist())
+        package = Package.read(path)
+    except zipfile.BadZipFile as exc:
+        raise BookError(path, f"{_DAMAGED}（不是完整的 zip 压缩包）：{_REPAIR}") from exc
+    except PackageError as exc:
+        raise BookError(path, f"{_DAMAGED}（{exc}）：{_REPAIR}") from exc
+    workbook = "xl/workbook.xml"
+    try:
+        if "_rels/.rels" in package.by_name:
+            for rel in parse_rels(package.text("_rels/.rels")):
+                if rel.type.endswith("/officeDocument"):
+                    workbook = resolve("", rel.target)
+        if workbook not in package.by_name:
+            raise BookError(path, f"{_DAMAGED}（缺少 {workbook}）：{_REPAIR}")
+        kinds = {}
+        if rels_path(workbook) in package.by_name:
+            for rel in parse_rels(package.text(rels_path(workbook))):
+                kinds[rel.id] = _SHEET_KINDS.get(rel.type.rsplit("/", 1)[-1], "other")
+        entries = sheet_entries(package, workbook)
+    except (PackageError, KeyError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
+        raise BookError(path, f"{_DAMAGED}（{workbook}）：{_REPAIR}") from exc
+    sheets = []
+    for entry in entries:
+        info = package.by_name.get(entry.part)
+        size = info.file_size if info else 0
+        sheets.append(
+            SheetPart(entry.name, entry.part, kinds.get(entry.rid, "other"), size, entry.tag)
+        )
+    return Layout(package, workbook, sheets)
+
+
+# ---------------------------------------------------------------- reading
 
 
 # A worksheet part this large (uncompressed XML) is read on a second thread.
@@ -74,20 +225,22 @@ class SheetsInFlight(Mapping[str, RawSheet]):
         names: list[str],
         ready: dict[str, RawSheet],
         pending: dict[str, Future[dict[str, RawSheet]]],
-        book: Any,
+        reader: _Reader,
     ) -> None:
         self._names = names
         self._ready = ready
         self._pending = pending
-        self._book = book
+        self._reader = reader
 
     def __getitem__(self, name: str) -> RawSheet:
         pending = self._pending.pop(name, None)
         if pending is not None:
             try:
                 self._ready.update(pending.result())
+            except BookError:
+                raise
             except Exception:  # the second reader failed: read it here, as a small book would
-                self._ready.update(_sheet_rows(self._book, [name]))
+                self._ready[name] = self._reader.rows(self._reader.sheet(name))
         return self._ready[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -105,52 +258,227 @@ def read_raw(path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS) ->
 
     In a big workbook the largest sheet is read on a second thread with its own workbook object
     (calamine parses without holding the GIL, but one object cannot serve two threads)."""
+    path = Path(path)
+    if check_readable(path) == "xls":
+        return _read_legacy(path, skip)
+    reader = _Reader(path, layout(path))
+    skipped = set(skip)
+    wanted = [s for s in reader.layout.sheets if s.name not in skipped]
+    largest = max(wanted, key=lambda s: s.size if s.kind == "worksheet" else 0, default=None)
+    pending: dict[str, Future[dict[str, RawSheet]]] = {}
+    if largest is not None and largest.kind == "worksheet" and largest.size >= PARALLEL_SHEET_BYTES:
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="branchkit-read")
+        pending[largest.name] = pool.submit(_sheet_rows_of_file, path, largest.name)
+        pool.shutdown(wait=False)  # the thread ends when its one sheet is read
+    ready = {s.name: reader.rows(s) for s in wanted if s.name not in pending}
+    names = [s.name for s in wanted]
+    if not pending:
+        return {name: ready[name] for name in names}
+    return SheetsInFlight(names, ready, pending, reader)
+
+
+def readable_sheets(path: Path) -> list[str]:
+    """The sheets of an .xlsx/.xlsm, opened as `read_raw` opens it: the check that a file just
+    written reads back (whatever its name; the temporary file's does not say it is Excel)."""
+    reader = _Reader(path, layout(path))
+    reader.book()
+    return [s.name for s in reader.layout.sheets]
+
+
+def _sheet_rows_of_file(path: Path, name: str) -> dict[str, RawSheet]:
+    """One sheet read with a workbook object of its own (for the second thread)."""
+    reader = _Reader(path, layout(path))
+    return {name: reader.rows(reader.sheet(name))}
+
+
+class _Reader:
+    """One workbook opened for reading: its zip, its layout, and calamine made on first use."""
+
+    def __init__(self, path: Path, found: Layout) -> None:
+        self.path = path
+        self.layout = found
+        self._book: Any = None
+        self._index: dict[str, int] = {}
+
+    def sheet(self, name: str) -> SheetPart:
+        return next(s for s in self.layout.sheets if s.name == name)
+
+    def book(self) -> tuple[Any, dict[str, int]]:
+        """calamine's workbook and each sheet's index in it. Excel 4 macro sheets make calamine
+        refuse the whole file, so it is then given a copy whose workbook.xml leaves them out."""
+        if self._book is None:
+            from python_calamine import CalamineWorkbook
+
+            readable = [s for s in self.layout.sheets if s.kind != "macro"]
+            try:
+                if self.layout.unsupported:
+                    self._book = CalamineWorkbook.from_filelike(self._view())
+                else:
+                    self._book = CalamineWorkbook.from_path(str(self.path))
+            except Exception as exc:
+                raise self._unreadable(exc) from exc
+            self._index = {s.name: i for i, s in enumerate(readable)}
+        return self._book, self._index
+
+    def _view(self, parts: Mapping[str, bytes] | None = None) -> io.BytesIO:
+        """The package as calamine should see it: macro sheets left out of workbook.xml, and
+        `parts` replaced. The file on disk is not touched; unchanged parts are copied as they are."""
+        from .package import Package
+
+        package = Package.read(self.layout.package.source)
+        if self.layout.unsupported:
+            text = package.text(self.layout.workbook)
+            for sheet in self.layout.unsupported:
+                text = text.replace(sheet.tag, "", 1)
+            package.put(self.layout.workbook, text)
+        for name, content in (parts or {}).items():
+            package.put(name, content)
+        buffer = io.BytesIO()
+        package.write(buffer)
+        buffer.seek(0)
+        return buffer
+
+    def _unreadable(self, exc: BaseException) -> BookError:
+        """Why calamine could not open the package: damaged when a part fails its checksum,
+        otherwise something in it that the reader does not support (which is not damage)."""
+        zf = self.layout.package.zip
+        for info in zf.infolist():
+            if not _inflated_by_us(info.filename):
+                continue
+            try:
+                with zf.open(info) as part:
+                    while part.read(1 << 20):
+                        pass
+            except (zipfile.BadZipFile, zlib.error, EOFError):
+                return BookError(
+                    self.path, f"{_DAMAGED}（部件 {info.filename} 校验失败）：{_REPAIR}"
+                )
+        return BookError(
+            self.path,
+            f"工作簿里有 branchkit 的读取器不支持的内容（{_short(exc)}）："
+            "请在 Excel 中另存为 .xlsx 后重试",
+        )
+
+    def rows(self, sheet: SheetPart) -> RawSheet:
+        if sheet.kind in _NO_INPUT:
+            return []  # charts, dialogs and macros hold no input rows
+        scan = self._scan(sheet)
+        if scan.needs_care(MAX_SHEET_CELLS):
+            return self._careful(sheet)
+        book, index = self.book()
+        try:
+            return book.get_sheet_by_index(index[sheet.name]).to_python(skip_empty_area=False)  # type: ignore[no-any-return]
+        except Exception as exc:
+            raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
+        except BaseException as exc:  # a panic inside the reader (pyo3's PanicException)
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            return self._careful(sheet)
+
+    def _scan(self, sheet: SheetPart) -> Any:
+        from .sheetscan import scan
+
+        if not sheet.part or sheet.part not in self.layout.package.by_name:
+            raise BookError(
+                self.path,
+                f"{_DAMAGED}（{sheet.name}：缺少 {sheet.part or '工作表部件'}）：{_REPAIR}",
+            )
+        try:
+            with self.layout.package.zip.open(sheet.part) as stream:
+                return scan(stream)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
+
+    def _careful(self, sheet: SheetPart) -> RawSheet:
+        """A sheet the reader must not see as it is: far-away cells set aside and placed back
+        sparsely, odd numbers in date cells read as plain numbers (then reported at their cell)."""
+        from python_calamine import CalamineWorkbook
+
+        from .a1 import cell_ref
+        from .sheetscan import clean, sheet_xml
+
+        original = self.layout.package.original(sheet.part) or b""
+        cleaned = clean(original, MAX_SHEET_CELLS, FAR_ROWS, FAR_COLUMNS)
+        if cleaned.rows * cleaned.cols > MAX_SHEET_CELLS:
+            raise BookError(
+                self.path,
+                f"{sheet.name}!{cell_ref(cleaned.rows, cleaned.cols)}：表格太大"
+                f"（{cleaned.rows} 行 × {cleaned.cols} 列），branchkit 无法安全读取",
+            )
+        index = [s.name for s in self.layout.sheets if s.kind != "macro"].index(sheet.name)
+        try:
+            table = CalamineWorkbook.from_filelike(self._view({sheet.part: cleaned.xml}))
+            rows: RawSheet = table.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            far: list[Any] = []
+            if cleaned.far:
+                aside = CalamineWorkbook.from_filelike(
+                    self._view({sheet.part: sheet_xml(cleaned.xml, cleaned.far_xml)})
+                )
+                far = [
+                    row[0]
+                    for row in aside.get_sheet_by_index(index).to_python(skip_empty_area=False)
+                ]
+        except Exception as exc:
+            raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            raise BookError(
+                self.path, f"无法读取工作表“{sheet.name}”（读取器内部错误：{_short(exc)}）"
+            ) from exc
+        return _place(rows, [(c.row, c.col) for c in cleaned.far], far, self.path, sheet.name)
+
+
+def _place(
+    rows: RawSheet, where: list[tuple[int, int]], values: list[Any], path: Path, sheet: str
+) -> RawSheet:
+    """The set-aside cells put back where they stand, without filling the space between:
+    rows in between are one shared empty row, and only a far cell's own row grows."""
+    placed = sum(col for _, col in where)
+    if placed > MAX_SHEET_CELLS:
+        raise BookError(path, f"{sheet}：远离表格的单元格太多，branchkit 无法安全读取")
+    empty: list[Any] = []
+    for (row, col), value in zip(where, values, strict=False):
+        while len(rows) < row:
+            rows.append(empty)
+        cells = rows[row - 1]
+        if cells is empty:
+            cells = rows[row - 1] = []
+        if len(cells) < col:
+            cells.extend([""] * (col - len(cells)))
+        cells[col - 1] = value
+    return rows
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text[:80]}" if text else type(exc).__name__
+
+
+def _read_legacy(path: Path, skip: Iterable[str]) -> RawBook:
+    """A legacy .xls: no zip to look into, so calamine reads it as it is; a panic on a sheet is
+    one line naming the sheet."""
     from python_calamine import CalamineWorkbook
 
-    path = Path(path)
-    check_readable(path)
-    skipped = set(skip)
-    sizes = {name: size for name, size in _sheet_sizes(path).items() if name not in skipped}
-    largest = max(sizes, key=sizes.__getitem__, default="")
-    pending: dict[str, Future[dict[str, RawSheet]]] = {}
-    if sizes.get(largest, 0) >= PARALLEL_SHEET_BYTES:
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="branchkit-read")
-        pending[largest] = pool.submit(_sheet_rows_of_file, path, largest)
-        pool.shutdown(wait=False)  # the thread ends when its one sheet is read
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
         raise BookError(path, f"无法打开工作簿，文件可能已损坏（{type(exc).__name__}）") from exc
-    wanted = [name for name in book.sheet_names if name not in skipped]
-    ready = _sheet_rows(book, [name for name in wanted if name not in pending])
-    if not pending:
-        return ready
-    return SheetsInFlight(wanted, ready, pending, book)
-
-
-def _sheet_rows(book: Any, names: list[str]) -> dict[str, RawSheet]:
+    skipped = set(skip)
     raw: dict[str, RawSheet] = {}
-    for name in names:
+    for name in book.sheet_names:
+        if name in skipped:
+            continue
         try:
             raw[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception:  # a chart sheet or an unreadable sheet holds no input rows
             raw[name] = []
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            raise BookError(
+                path,
+                f"无法读取工作表“{name}”（其中有无法识别的值，如超出范围的日期）："
+                "请在 Excel 中另存为 .xlsx 后重试",
+            ) from exc
     return raw
-
-
-def _sheet_rows_of_file(path: Path, name: str) -> dict[str, RawSheet]:
-    from python_calamine import CalamineWorkbook
-
-    return _sheet_rows(CalamineWorkbook.from_path(str(path)), [name])
-
-
-def _sheet_sizes(path: Path) -> dict[str, int]:
-    """Each worksheet's uncompressed size by sheet name, from the zip directory (no inflating)."""
-    from .package import Package, PackageError, sheet_entries, workbook_part
-
-    try:
-        package = Package.read(path)
-        entries = sheet_entries(package, workbook_part(package))
-    except (PackageError, OSError, ValueError, KeyError):
-        return {}
-    return {e.name: package.by_name[e.part].file_size for e in entries if e.part in package.by_name}

@@ -162,9 +162,9 @@ def verify_workbook(
                 with zf.open(name) as part:
                     while part.read(1 << 20):  # reading to the end checks the CRC
                         pass
-        from python_calamine import CalamineWorkbook
+        from .source import readable_sheets
 
-        sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+        sheets = readable_sheets(path)
         missing = [n for n in expected if n not in sheets]
         if missing:
             raise BookError(path, f"写入校验失败（缺少 {'、'.join(missing)}），原文件未改动")

@@ -1,0 +1,184 @@
+"""Generators of broken, odd and hostile workbooks (issue 12).
+
+Each builds its file in the test's own folder, mostly by changing one part of the bundled sample
+at the zip level (the way a careless program or a hostile sender would), so nothing large is
+committed and every test says exactly what is wrong with its input.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .conftest import SAMPLE
+
+Change = Callable[[bytes], bytes]
+
+
+def part_of(book: Path, sheet: str) -> str:
+    """The zip entry holding `sheet` ('追踪表' -> 'xl/worksheets/sheet7.xml')."""
+    with zipfile.ZipFile(book) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet name="{sheet}"[^>]*r:id="(\w+)"', workbook)
+    assert rid, sheet
+    target = re.search(rf'Id="{rid.group(1)}"[^>]*Target="([^"]+)"', rels) or re.search(
+        rf'Target="([^"]+)"[^>]*Id="{rid.group(1)}"', rels
+    )
+    assert target
+    return "xl/" + target.group(1).lstrip("/").removeprefix("xl/")
+
+
+def rebuild(
+    dest: Path,
+    changes: Mapping[str, Change | None] = {},
+    extra: Mapping[str, bytes] = {},
+    source: Path = SAMPLE,
+) -> Path:
+    """`source` with parts changed (None: left out) and `extra` parts added."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename in changes:
+                change = changes[info.filename]
+                if change is None:
+                    continue
+                data = change(data)
+            out.writestr(info.filename, data)
+        for name, data in extra.items():
+            out.writestr(name, data)
+    return dest
+
+
+def in_sheet(dest: Path, sheet: str, change: Change, source: Path = SAMPLE) -> Path:
+    return rebuild(dest, {part_of(source, sheet): change}, source=source)
+
+
+def append_rows(rows_xml: bytes) -> Change:
+    """Adds rows at the end of a sheet's <sheetData>."""
+    return lambda xml: xml.replace(b"</sheetData>", rows_xml + b"</sheetData>")
+
+
+def replace_value(ref: str, value: bytes) -> Change:
+    """Sets the <v> of the cell at `ref`, keeping its style (a date cell stays date-formatted)."""
+
+    def change(xml: bytes) -> bytes:
+        pattern = re.compile(rb'(<c r="' + ref.encode() + rb'"[^>]*>)<v>[^<]*</v>')
+        assert pattern.search(xml), ref
+        return pattern.sub(lambda m: m.group(1) + b"<v>" + value + b"</v>", xml, count=1)
+
+    return change
+
+
+def inline_text(ref: str, text: str) -> bytes:
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escaped}</t></is></c>'.encode()
+
+
+def flip_byte(dest: Path, part: str, at: float = 0.5, source: Path = SAMPLE) -> Path:
+    """`source` with one byte of `part`'s compressed data changed, as a bad disk or a broken
+    download would leave it (the zip directory still says the part is fine)."""
+    data = bytearray(source.read_bytes())
+    info = zipfile.ZipFile(source).getinfo(part)
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    data[start + int(info.compress_size * at)] ^= 0x55
+    dest.write_bytes(bytes(data))
+    return dest
+
+
+def bomb(dest: Path, part: str, size: int, wrap: tuple[bytes, bytes] = (b"", b"")) -> Path:
+    """The sample with `part` replaced by `size` bytes of one repeated letter between `wrap`:
+    a real part that inflates to `size` from a few kilobytes (streamed, never held whole)."""
+    head, tail = wrap
+    with (
+        zipfile.ZipFile(SAMPLE) as zin,
+        zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+    ):
+        for info in zin.infolist():
+            if info.filename != part:
+                out.writestr(info.filename, zin.read(info.filename))
+                continue
+            with out.open(part, "w", force_zip64=True) as stream:
+                stream.write(head)
+                block = b"a" * (1 << 20)
+                left = size - len(head) - len(tail)
+                while left > 0:
+                    stream.write(block[: min(left, len(block))])
+                    left -= len(block)
+                stream.write(tail)
+    return dest
+
+
+def shared_string_bomb(dest: Path, size: int) -> Path:
+    """One shared string of `size` bytes (the sample's other strings stay after it)."""
+    return bomb(
+        dest,
+        "xl/sharedStrings.xml",
+        size,
+        (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns='
+            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>',
+            b"</t></si></sst>",
+        ),
+    )
+
+
+MACRO_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1">'
+    b'<c r="A1" t="str"><f>HALT()</f><v>TRUE</v></c></row></sheetData></xm:macrosheet>'
+)
+
+
+def with_macro_sheet(dest: Path) -> Path:
+    """The sample plus an Excel 4 macro sheet (宏1), the way Excel stores one in an .xlsm."""
+    return rebuild(
+        dest,
+        {
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/macrosheets/sheet1.xml" '
+                b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>',
+            ),
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/'
+                b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+            ),
+            "xl/workbook.xml": lambda x: x.replace(
+                b"</sheets>", '<sheet name="宏1" sheetId="99" r:id="rId99"/></sheets>'.encode()
+            ),
+        },
+        {"xl/macrosheets/sheet1.xml": MACRO_SHEET},
+    )
+
+
+def legacy_xls(dest: Path) -> Path:
+    """A real BIFF8 .xls (Excel 97-2003) with a 设置 sheet, written by xlwt."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("设置")
+    sheet.write(0, 0, "项目")
+    sheet.write(0, 1, "值")
+    sheet.write(1, 0, "网点名称")
+    sheet.write(1, 1, "火车站支行")
+    book.save(str(dest))
+    return dest
+
+
+def set_cell(ref: str, cell_xml: bytes) -> Change:
+    """Replaces the whole cell element at `ref` (say, with `inline_text`)."""
+
+    def change(xml: bytes) -> bytes:
+        pattern = re.compile(rb'<c r="' + ref.encode() + rb'"[^>]*?(?:/>|>.*?</c>)', re.S)
+        assert pattern.search(xml), ref
+        return pattern.sub(lambda _: cell_xml, xml, count=1)
+
+    return change

@@ -1,0 +1,236 @@
+"""Hostile and odd workbook files (issue 12): each one reads, or is refused in one Chinese line
+with exit 2 — never a crash, a hang, a traceback or a file half-written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from branchkit.cli import main
+from branchkit.problems import BookError
+from branchkit.source import MAX_PART_BYTES, MAX_RATIO, check_sizes, read_raw
+from click.testing import CliRunner, Result
+
+from . import hostile
+from .conftest import SAMPLE
+
+DAY = ["--date", "2026-11-20"]
+TRACKING = hostile.part_of(SAMPLE, "追踪表")
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _one_line_exit_2(result: Result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert "\n" not in line and "Traceback" not in line, line
+    for word in words:
+        assert word in line, line
+
+
+def _every_command(book: Path, *words: str) -> None:
+    """validate, rankings, build-agenda and refresh all refuse `book` the same way, and refresh
+    leaves it as it was: same bytes, no backup, no temporary file."""
+    before = book.read_bytes()
+    for args in (
+        ["validate", str(book)],
+        ["rankings", str(book), *DAY],
+        ["build-agenda", str(book), *DAY, "--format", "txt"],
+        ["refresh", str(book), *DAY],
+    ):
+        _one_line_exit_2(_run(*args), *words)
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
+
+
+# ---------------------------------------------------------------- crashes of the cell reader
+
+
+def test_a_stray_value_in_the_last_cell_of_a_sheet_is_read_where_it_stands(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """XFD1048576 would make the reader ask for 17 billion cells and abort the process; the
+    sheet is read as usual and the stray value stays at its own cell."""
+    book = hostile.in_sheet(
+        tmp_path / "stray.xlsx",
+        "说明",
+        hostile.append_rows(
+            b'<row r="1048576">' + hostile.inline_text("XFD1048576", "x") + b"</row>"
+        ),
+    )
+    stray = read_raw(book)["说明"]
+    plain = read_raw(SAMPLE)["说明"]
+    assert stray[: len(plain)] == plain
+    assert (len(stray), len(stray[-1]), stray[-1][-1]) == (1048576, 16384, "x")
+    assert _run("validate", str(book)).exit_code == 0
+    refreshed = _run("refresh", str(book), *DAY)
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "memory allocation" not in capfd.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_stray_value_far_below_the_table_is_reported_at_its_row(tmp_path: Path) -> None:
+    """In 追踪表 the same kind of cell is input: its row is read and its gaps reported."""
+    book = hostile.in_sheet(
+        tmp_path / "far.xlsx",
+        "追踪表",
+        hostile.append_rows(
+            b'<row r="1048576">' + hostile.inline_text("C1048576", "张三") + b"</row>"
+        ),
+    )
+    result = _run("validate", str(book))
+    assert result.exit_code == 1
+    assert "追踪表!F1048576" in result.output and "缺少必填项" in result.output
+
+
+def test_cells_without_references_far_out_are_read_where_the_reader_puts_them(
+    tmp_path: Path,
+) -> None:
+    """A writer may leave out r="..." and let position count; 16,383 empty cells then push a
+    value to the last column just the same."""
+    row = b'<row r="1048576">' + b"<c/>" * 16383 + b'<c t="inlineStr"><is><t>y</t></is></c></row>'
+    book = hostile.in_sheet(tmp_path / "norefs.xlsx", "追踪表", hostile.append_rows(row))
+    sheet = read_raw(book)["追踪表"]
+    assert sheet[1048575][16383] == "y"
+    assert sheet[: len(read_raw(SAMPLE)["追踪表"])] == read_raw(SAMPLE)["追踪表"]
+
+
+@pytest.mark.parametrize("value", [b"-1.2e11", b"-1e308", b"-INF", b"NaN"])
+def test_a_huge_negative_number_in_a_date_cell_is_an_error_at_that_cell(
+    tmp_path: Path, value: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """F3 (推荐时间) is date-formatted; the reader would panic converting these to a date."""
+    book = hostile.in_sheet(tmp_path / "neg.xlsx", "追踪表", hostile.replace_value("F3", value))
+    result = _run("validate", str(book))
+    assert "panicked" not in capfd.readouterr().err
+    assert result.exit_code == 1, result.output
+    problem = next(line for line in result.output.splitlines() if "追踪表!F3" in line)
+    assert "错误" in problem and "推荐时间" in problem
+    ranked = _run("rankings", str(book), *DAY)  # the rest still counts; the error is mentioned
+    assert ranked.exit_code == 1 and "1 个数据错误" in ranked.output
+
+
+# ---------------------------------------------------------------- damaged files say so
+
+
+def test_a_zip_without_workbook_xml_is_damaged(tmp_path: Path) -> None:
+    book = hostile.rebuild(tmp_path / "无目录.xlsx", {"xl/workbook.xml": None})
+    _every_command(book, "文件已损坏", "xl/workbook.xml")
+
+
+def test_one_flipped_byte_in_a_sheet_is_damage_named_by_sheet(tmp_path: Path) -> None:
+    for at in (0.1, 0.5, 0.9):
+        book = hostile.flip_byte(tmp_path / "坏.xlsx", TRACKING, at)
+        _every_command(book, "文件已损坏（追踪表）")
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"])
+def test_one_flipped_byte_in_a_shared_part_is_damage(tmp_path: Path, part: str) -> None:
+    book = hostile.flip_byte(tmp_path / "坏.xlsx", part, 0.5)
+    result = _run("validate", str(book))
+    _one_line_exit_2(result, "文件已损坏")
+
+
+def test_an_empty_file_and_a_truncated_zip_are_refused(tmp_path: Path) -> None:
+    empty = tmp_path / "空.xlsx"
+    empty.write_bytes(b"")
+    _one_line_exit_2(_run("validate", str(empty)), "空的")
+    cut = tmp_path / "半截.xlsx"
+    cut.write_bytes(SAMPLE.read_bytes()[:30_000])
+    _one_line_exit_2(_run("validate", str(cut)), "文件已损坏")
+
+
+def test_a_real_xls_renamed_xlsx_says_so(tmp_path: Path) -> None:
+    pytest.importorskip("xlwt")
+    renamed = tmp_path / "旧格式.xlsx"
+    hostile.legacy_xls(tmp_path / "旧格式.xls")
+    shutil.copy(tmp_path / "旧格式.xls", renamed)
+    _one_line_exit_2(_run("validate", str(renamed)), "这是 .xls 文件，请在 Excel 中另存为 .xlsx")
+    kept = _run("validate", str(tmp_path / "旧格式.xls"))  # under its own name it is read
+    assert kept.exit_code == 1 and "缺少工作表" in kept.output
+
+
+def test_an_excel4_macro_sheet_is_left_aside_and_the_rest_is_read(tmp_path: Path) -> None:
+    """The reader refuses a whole workbook holding an Excel 4 macro sheet; it holds no input,
+    so branchkit reads the rest and leaves the macro sheet in the file untouched."""
+    book = hostile.with_macro_sheet(tmp_path / "宏.xlsm")
+    assert "宏1" in read_raw(book) and read_raw(book)["宏1"] == []
+    assert _run("validate", str(book)).exit_code == 0
+    same = _run("rankings", str(book), *DAY, "--json").output
+    assert same == _run("rankings", str(SAMPLE), *DAY, "--json").output
+    assert _run("refresh", str(book), *DAY).exit_code == 0
+    with zipfile.ZipFile(book) as zf:
+        assert zf.read("xl/macrosheets/sheet1.xml") == hostile.MACRO_SHEET
+
+
+# ---------------------------------------------------------------- hangs and memory
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: hostile.bomb(p, TRACKING, 3 << 20),
+        lambda p: hostile.bomb(p, "xl/workbook.xml", 3 << 20),
+        lambda p: hostile.bomb(p, "xl/styles.xml", 3 << 20),
+        lambda p: hostile.shared_string_bomb(p, 3 << 20),
+    ],
+    ids=["sheet", "workbook.xml", "styles.xml", "one shared string"],
+)
+def test_a_part_that_inflates_like_a_bomb_is_refused_before_reading(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    book = make(tmp_path / "炸弹.xlsx")
+    _every_command(book, "文件过大", f"{MAX_RATIO} 倍")
+
+
+def _info(name: str, size: int, packed: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.file_size, info.compress_size = size, packed
+    return info
+
+
+def test_the_size_limits_refuse_huge_parts_and_let_a_parent_branch_month_through() -> None:
+    # benchmarks/workloads.py W2 (100,000 tracking rows): 41 MB sheet at 8.7 : 1, 7 MB strings
+    w2 = [
+        _info("xl/worksheets/sheet7.xml", 41_428_801, 4_757_626),
+        _info("xl/worksheets/sheet6.xml", 19_618_236, 2_008_307),
+        _info("xl/sharedStrings.xml", 7_142_083, 1_137_572),
+    ]
+    check_sizes(Path("w2.xlsx"), w2)
+    check_sizes(Path("w2.xlsx"), [*w2, _info("xl/media/film.mp4", 2 * MAX_PART_BYTES, 1)])
+    with pytest.raises(BookError, match="文件过大"):
+        check_sizes(Path("x.xlsx"), [_info("xl/worksheets/sheet1.xml", MAX_PART_BYTES + 1, 10**8)])
+    with pytest.raises(BookError, match="解压后共"):
+        check_sizes(
+            Path("x.xlsx"), [_info(f"xl/p{i}.xml", MAX_PART_BYTES, 10**8) for i in range(5)]
+        )
+
+
+@pytest.mark.slow
+def test_a_real_bomb_past_the_size_limit_is_refused_at_once(tmp_path: Path) -> None:
+    book = hostile.bomb(tmp_path / "bomb.xlsx", TRACKING, MAX_PART_BYTES + (16 << 20))
+    _one_line_exit_2(_run("validate", str(book)), "文件过大")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_called_xlsx_is_refused_without_blocking(tmp_path: Path) -> None:
+    pipe = tmp_path / "管道.xlsx"
+    os.mkfifo(pipe)
+
+    # Should the reader open the pipe after all, a writer shows up later and closes it, so the
+    # test fails instead of hanging.
+    def unblock() -> None:
+        with open(pipe, "wb"):
+            pass
+
+    rescue = threading.Timer(20, unblock)
+    rescue.daemon = True
+    rescue.start()
+    try:
+        _one_line_exit_2(_run("validate", str(pipe)), "不是普通文件")
+    finally:
+        rescue.cancel()

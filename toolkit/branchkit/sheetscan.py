@@ -1,0 +1,374 @@
+"""What a worksheet part holds, learnt from its XML bytes before the cell reader sees them.
+
+calamine builds a sheet as one dense block spanning every cell that has a value, so a single
+stray value in XFD1048576 asks for 17 billion cells and the process aborts; and a huge negative
+number in a date-formatted cell makes it panic. Both are settled here: `scan` measures the used
+range and looks for such numbers with vectorised byte comparisons (a 40 MB sheet in a few tens
+of milliseconds, while the part is inflated anyway to check its CRC), and `clean` — used only
+for the rare sheet `scan` flags — rewrites the XML so the reader gets the table without the
+far-away cells and with those numbers as plain numbers. Nothing here changes the workbook file.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO
+
+import numpy as np
+import numpy.typing as npt
+
+from .a1 import cell_ref
+
+# Excel's date serials run from 0 to 2958465 (9999-12-31); a number far outside that range in a
+# date-formatted cell cannot be a date, and calamine panics on some of them (below about -1.1e11).
+DATE_SERIAL_LIMIT = 2_958_466
+
+CHUNK = 1 << 22  # bytes of inflated XML looked at in one go
+
+
+@dataclass
+class SheetScan:
+    """The used range as `scan` saw it (1-based; 0 when the sheet has no cell reference)."""
+
+    first_row: int = 0
+    last_row: int = 0
+    first_col: int = 0
+    last_col: int = 0
+    references: int = 0  # cells that carry their own r="A1"
+    cell_tags: int = 0  # cells in the XML, with or without a reference
+    odd_numbers: bool = False  # a value that is not a finite number inside the date range
+    far_cell: str = ""  # the reference that reaches furthest (for messages)
+
+    @property
+    def cells(self) -> int:
+        """How many cells the reader would hold for this sheet's used range."""
+        if not self.last_row:
+            return 0
+        return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
+
+    def needs_care(self, limit: int) -> bool:
+        """True when the plain reader must not be given this sheet as it is."""
+        unreferenced = self.cell_tags != self.references
+        return self.cells > limit or unreferenced or self.odd_numbers
+
+
+def _root_prefix(head: bytes) -> bytes:
+    """'x:' when the document writes <x:worksheet>, else b'' (.NET exports use prefixes)."""
+    match = re.search(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)\b", head)
+    return match.group(1) + b":" if match and match.group(1) else b""
+
+
+def scan(stream: IO[bytes]) -> SheetScan:
+    """Reads the part to its end (so the zip's CRC check runs) and measures it."""
+    result = SheetScan()
+    pending = bytearray()
+    prefix: bytes | None = None
+    while True:
+        chunk = stream.read(CHUNK)
+        pending += chunk
+        if chunk:
+            # Attribute values cannot hold '<', so every tag before the last '<' is complete.
+            cut = pending.rfind(b"<")
+            if cut <= 0:
+                end = pending.find(b">")
+                if end < 0:
+                    continue  # one enormous tag: keep reading
+                cut = end + 1
+            block = bytes(pending[:cut])
+            del pending[:cut]
+        else:
+            block = bytes(pending)
+            pending.clear()
+        if prefix is None:
+            prefix = _root_prefix(block[:4096])
+        if block:
+            _scan_block(block, prefix, result)
+        if not chunk:
+            return result
+
+
+_DIGITS = 8  # a row number of 8 digits or more is beyond Excel's 1,048,576 rows anyway
+_HUGE = 10**9
+_PAD = bytes(16)  # lets every look-ahead below index past the end without a bounds check
+_SPACE = b" \t\r\n"
+
+
+def _upper(byte: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    return (byte >= ord("A")) & (byte <= ord("Z"))
+
+
+def _digit(byte: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    return (byte >= ord("0")) & (byte <= ord("9"))
+
+
+def _scan_block(block: bytes, prefix: bytes, result: SheetScan) -> None:
+    """One stretch of complete tags. Positions of '=' and '<' are found once, then narrowed by
+    looking at the bytes around them; nothing visits the XML a byte at a time in Python."""
+    a = np.frombuffer(block + _PAD, dtype=np.uint8)
+    # ---- references: r="A1" (or r='A1') right after white space; a row's r="3" has no letters
+    eq = np.flatnonzero(a == ord("="))
+    eq = eq[a[eq - 1] == ord("r")]
+    eq = eq[a[eq - 2] <= ord(" ")]
+    quote = a[eq + 1]
+    refs = eq[(quote == ord('"')) | (quote == ord("'"))] + 2
+    refs = refs[_upper(a[refs])]
+    result.references += len(refs)
+    if len(refs):
+        _measure(a, refs, result)
+    # ---- cell tags (with or without a reference), and values that start like an odd number
+    lt = np.flatnonzero(a == ord("<"))
+    for k, byte in enumerate(prefix):
+        lt = lt[a[lt + 1 + k] == byte]
+    name = a[lt + 1 + len(prefix)]
+    lt = lt[(name == ord("c")) | (name == ord("v"))]
+    name = a[lt + 1 + len(prefix)]
+    after = a[lt + 2 + len(prefix)]
+    ends = (after <= ord(" ")) | (after == ord(">")) | (after == ord("/"))
+    result.cell_tags += int(np.count_nonzero((name == ord("c")) & ends))
+    values = lt[(name == ord("v")) & (after == ord(">"))] + 3 + len(prefix)
+    head = a[values]
+    odd = (head == ord("-")) | (head == ord("+")) | np.isin(head | 0x20, (ord("n"), ord("i")))
+    for start_at in values[odd].tolist():
+        end = block.find(b"<", start_at)
+        if _odd_number(block[start_at : end if end >= 0 else len(block)]):
+            result.odd_numbers = True
+            break
+
+
+def _measure(a: npt.NDArray[np.uint8], refs: npt.NDArray[np.intp], result: SheetScan) -> None:
+    """Widens the used range by the references starting at `refs` (A1, XFD1048576...).
+
+    Only the extremes matter, so the longest and shortest references are picked out first and
+    only those few are turned into numbers."""
+    second = _upper(a[refs + 1])
+    third = second.copy()
+    third[second] = _upper(a[refs[second] + 2])
+    fourth = third.copy()
+    fourth[third] = _upper(a[refs[third] + 3])
+    width = 1 + second.astype(np.int64) + third + fourth
+    start = refs + width
+    digits = np.zeros(len(refs), dtype=np.int64)
+    going = np.ones(len(refs), dtype=bool)
+    for k in range(_DIGITS):
+        going[going] = _digit(a[start[going] + k])
+        if not going.any():
+            break
+        digits += going
+    whole = digits > 0  # 'A' alone is no cell: the reader refuses it, as damaged
+    if not whole.any():
+        return
+    refs, width, digits = refs[whole], width[whole], digits[whole]
+    starts = refs + width
+    longest, shortest = digits == digits.max(), digits == digits.min()
+    last_row = _number(a, starts[longest], int(digits.max())).max()
+    first_row = _number(a, starts[shortest], int(digits.min())).min()
+    widest, narrowest = width == width.max(), width == width.min()
+    last_col = _column(a, refs[widest], int(width.max())).max()
+    first_col = _column(a, refs[narrowest], int(width.min())).min()
+    _widen(result, int(first_row), int(last_row), int(first_col), int(last_col))
+
+
+def _number(
+    a: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], length: int
+) -> npt.NDArray[np.int64]:
+    """The numbers of `length` digits at `starts` (a number too long for Excel becomes huge)."""
+    if length >= _DIGITS:
+        return np.full(len(starts), _HUGE, dtype=np.int64)
+    value = np.zeros(len(starts), dtype=np.int64)
+    for k in range(length):
+        value = value * 10 + a[starts + k] - ord("0")
+    return value
+
+
+def _column(
+    a: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp], length: int
+) -> npt.NDArray[np.int64]:
+    """The column numbers of the `length`-letter references at `starts` (four letters: huge)."""
+    if length > 3:
+        return np.full(len(starts), _HUGE, dtype=np.int64)
+    value = np.zeros(len(starts), dtype=np.int64)
+    for k in range(length):
+        value = value * 26 + a[starts + k] - 64
+    return value
+
+
+def _widen(result: SheetScan, top: int, bottom: int, left: int, right: int) -> None:
+    if not result.last_row:
+        result.first_row, result.last_row = top, bottom
+        result.first_col, result.last_col = left, right
+    else:
+        result.first_row = min(result.first_row, top)
+        result.last_row = max(result.last_row, bottom)
+        result.first_col = min(result.first_col, left)
+        result.last_col = max(result.last_col, right)
+    result.far_cell = cell_ref(min(result.last_row, 10**7), min(result.last_col, 16384))
+
+
+def _odd_number(text: bytes) -> bool:
+    """A numeric value the reader may choke on in a date-formatted cell."""
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return not math.isfinite(number) or abs(number) >= DATE_SERIAL_LIMIT
+
+
+# ---------------------------------------------------------------- the careful path
+
+_TAG = re.compile(rb"<((?:[\w.-]+:)?)(row|c)\b([^>]*?)(/?)>")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"^([A-Za-z]{1,4})(\d{1,9})$")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)</(?:[\w.-]+:)?v>")
+_INLINE = re.compile(rb"<(?:[\w.-]+:)?is\b")
+_STYLE = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+@dataclass
+class Cell:
+    row: int  # 1-based, as calamine would place it
+    col: int
+    start: int  # the cell element's span in the XML
+    end: int
+    valued: bool
+    odd: bool
+
+
+@dataclass
+class Cleaned:
+    """A sheet's XML made safe to read, and the cells set aside to be placed back sparsely."""
+
+    xml: bytes
+    far: list[Cell] = field(default_factory=list)
+    far_xml: bytes = b""  # the far cells alone, one per row in column A, in `far`'s order
+    rows: int = 0  # the table's size after the far cells are set aside
+    cols: int = 0
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for byte in letters.upper():
+        number = number * 26 + byte - 64
+    return number
+
+
+def cells(xml: bytes) -> list[Cell]:
+    """Every cell with the position the reader gives it (r="..." or the running position)."""
+    found: list[Cell] = []
+    row = 0
+    col = 0
+    for match in _TAG.finditer(xml):
+        prefix, name, attributes, empty = match.groups()
+        values = {m.group(1): m.group(2) or m.group(3) or b"" for m in _ATTR.finditer(attributes)}
+        ref = values.get(b"r")
+        if name == b"row":
+            row = int(ref) if ref and ref.isdigit() else row + 1
+            col = 0
+            continue
+        parsed = _REF.match(ref.strip()) if ref else None
+        if parsed:
+            col = _column_number(parsed.group(1))
+            row = int(parsed.group(2))
+        else:
+            col += 1
+        end = match.end()
+        content = b""
+        if not empty:
+            closing = b"</" + prefix + b"c>"
+            close = xml.find(closing, end)
+            if close >= 0:
+                content = xml[end:close]
+                end = close + len(closing)
+        value = _VALUE.search(content)
+        kind = values.get(b"t", b"n")
+        valued = bool(value and value.group(1).strip()) or bool(_INLINE.search(content))
+        odd = bool(value) and kind == b"n" and _odd_number(value.group(1).strip())  # type: ignore[union-attr]
+        found.append(Cell(row, col, match.start(), end, valued, odd))
+    return found
+
+
+def _table_extent(positions: Iterable[int], gap: int) -> int:
+    """The last position before the first run of more than `gap` empty ones."""
+    last = 0
+    for position in sorted(set(positions)):
+        if last and position - last > gap:
+            break
+        last = position
+    return last
+
+
+def clean(xml: bytes, limit: int, row_gap: int, col_gap: int) -> Cleaned:
+    """The XML with odd numbers unstyled (read as the numbers they are), and — when the used range
+    is over `limit` cells — the cells separated from the table by more than `row_gap` empty rows or
+    `col_gap` empty columns moved into `far` (placed back by the caller, without a dense block)."""
+    found = cells(xml)
+    valued = [c for c in found if c.valued]
+    rows = max((c.row for c in valued), default=0)
+    cols = max((c.col for c in valued), default=0)
+    far: list[Cell] = []
+    if rows * cols > limit:
+        last_row = _table_extent((c.row for c in valued), row_gap)
+        last_col = _table_extent((c.col for c in valued), col_gap)
+        far = [c for c in valued if c.row > last_row or c.col > last_col]
+        rows, cols = last_row, last_col
+    moved = {id(c) for c in far}
+    out: list[bytes] = []
+    far_parts: list[bytes] = []
+    at = 0
+    for cell in found:
+        if id(cell) in moved:
+            out.append(xml[at : cell.start])
+            at = cell.end
+            far_parts.append(_relocated(xml[cell.start : cell.end], len(far_parts) + 1))
+            continue
+        if cell.odd:
+            out.append(xml[at : cell.start])
+            out.append(_unstyled(xml[cell.start : cell.end]))
+            at = cell.end
+    out.append(xml[at:])
+    far_xml = b"".join(
+        b'<row r="%d">%s</row>' % (n, part) for n, part in enumerate(far_parts, start=1)
+    )
+    return Cleaned(b"".join(out), far, far_xml, rows, cols)
+
+
+def _unstyled(element: bytes) -> bytes:
+    head, sep, rest = element.partition(b">")
+    return _STYLE.sub(b"", head) + sep + rest
+
+
+def _relocated(element: bytes, row: int) -> bytes:
+    """The same cell (value, type, style) moved to A{row}, so it can be read on its own."""
+    head, sep, rest = element.partition(b">")
+    head = re.sub(rb"""\sr\s*=\s*(?:"[^"]*"|'[^']*')""", b"", head)
+    name_end = re.match(rb"<[\w.:-]+", head)
+    assert name_end is not None
+    head = head[: name_end.end()] + b' r="A%d"' % row + head[name_end.end() :]
+    return head + sep + rest
+
+
+def sheet_xml(original: bytes, sheet_data: bytes) -> bytes:
+    """`original` with its <sheetData> content replaced (for reading set-aside cells)."""
+    match = re.search(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>", original)
+    if not match:
+        return original
+    prefix = match.group(1)
+    if sheet_data and prefix:
+        sheet_data = re.sub(rb"<(/?)(row|c|v|is|t|f)\b", rb"<\1" + prefix + rb"\2", sheet_data)
+    start = match.end()
+    if match.group(2):  # <sheetData/>
+        return (
+            original[: match.start()]
+            + b"<"
+            + prefix
+            + b"sheetData>"
+            + sheet_data
+            + b"</"
+            + prefix
+            + b"sheetData>"
+            + original[start:]
+        )
+    close = original.find(b"</" + prefix + b"sheetData>", start)
+    return original[:start] + sheet_data + original[close:]
