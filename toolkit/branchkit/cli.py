@@ -61,12 +61,27 @@ def book_argument(func: F) -> F:
     return click.argument("book", type=click.Path(path_type=Path))(func)
 
 
+# The dates branchkit computes for (the template's date cells accept the same range); beyond
+# them a week or a next work day would fall off the calendar.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
+def _check_day(ctx: click.Context, param: click.Parameter, value: dt.datetime | None) -> Any:
+    if value is not None and not FIRST_DAY <= value.date() <= LAST_DAY:
+        raise BookError(
+            "--date",
+            f"统计日期 {value.date().isoformat()} 超出范围，应在 {FIRST_DAY} 到 {LAST_DAY} 之间",
+        )
+    return value
+
+
 def date_option(func: F) -> F:
     return click.option(
         "--date",
         "day",
         type=click.DateTime(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
         default=None,
+        callback=_check_day,
         help="统计日期 D（默认今天），如 2026-11-20",
     )(func)
 
@@ -102,6 +117,19 @@ def template_option(func: F) -> F:
         default=None,
         help="自定义模板文件夹（复制 branchkit 自带的模板后修改）",
     )(func)
+
+
+def _check_week(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is not None:
+        from .weekly import parse_week
+
+        try:
+            monday, sunday = parse_week(value)
+        except OverflowError:  # the week's Sunday is past the last date Python knows
+            monday = sunday = dt.date.max
+        if not FIRST_DAY <= monday <= sunday <= LAST_DAY:
+            raise BookError("--week", f"周次 {value} 超出范围，应在 {FIRST_DAY} 到 {LAST_DAY} 之间")
+    return value
 
 
 def _day(value: dt.datetime | None) -> dt.date:
@@ -420,7 +448,7 @@ def doctor(book: Path | None) -> None:
     default=None,
     help="分行周报：汇总这个文件夹里各网点的工作簿（不用再给网点工作簿）",
 )
-@click.option("--week", default=None, help="周次，如 2026-W47（默认本周）")
+@click.option("--week", default=None, callback=_check_week, help="周次，如 2026-W47（默认本周）")
 @out_option
 @click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
 @click.option(

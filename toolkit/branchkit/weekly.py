@@ -108,4 +108,8 @@ def build(book: Book, figures: Figures, week: str) -> Weekly:
 
 
 def default_output(book_path: Path, weekly: Weekly) -> Path:
-    return book_path.with_name(f"{weekly.branch or book_path.stem}-{weekly.week}-周报.xlsx")
+    from .filenames import safe_stem
+
+    return book_path.with_name(
+        f"{safe_stem(weekly.branch, book_path.stem)}-{weekly.week}-周报.xlsx"
+    )

@@ -2,7 +2,8 @@
 
 The new workbook is written to a temporary file in the same folder, checked, and only then moved
 over the old one in a single rename; the old version is kept in a 备份 folder beside it. A kill
-at any moment leaves either the old file or the new one, never a broken one.
+at any moment leaves either the old file or the new one, never a broken one. Two writers of one
+workbook take turns through a lock file beside it, so neither drops what the other wrote.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import contextlib
 import datetime as dt
 import os
 import shutil
+import stat
+import time
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +26,12 @@ from .schema import GENERATED_MARK
 BACKUP_FOLDER = "备份"
 TEMP_PREFIX = ".~branchkit-"
 OPEN_IN_EXCEL = "工作簿正在 Excel 中打开：请在 Excel 里点按钮刷新，或加 --out 写到另一个文件"
+READ_ONLY = "文件是只读的：请在文件属性中取消“只读”，或加 --out 写到另一个文件"
+NO_WRITE = "没有写入这个文件的权限：请检查文件权限，或加 --out 写到另一个文件"
+# How long a second writer of the same workbook waits for the first (a parent branch's refresh
+# writes for a few seconds), and the age at which a lock is a leftover whatever its process id.
+LOCK_WAIT = 15.0
+LOCK_STALE = 600.0
 
 
 def owner_files(path: Path) -> list[Path]:
@@ -38,11 +47,13 @@ def ensure_not_open(path: Path) -> None:
     if owner_files(path):
         raise BookError(path, OPEN_IN_EXCEL)
     if path.exists():
+        if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise BookError(path, READ_ONLY)  # Windows' read-only attribute shows as no write bit
         try:
             with path.open("r+b"):
                 pass
-        except PermissionError as exc:
-            raise BookError(path, OPEN_IN_EXCEL) from exc
+        except PermissionError as exc:  # Windows: Excel holds it; elsewhere: not ours to write
+            raise BookError(path, OPEN_IN_EXCEL if os.name == "nt" else NO_WRITE) from exc
 
 
 def _temp_name(dest: Path) -> Path:
@@ -60,6 +71,22 @@ def _clean_stale_temps(dest: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether a process is running. On Windows os.kill(pid, 0) would end the process, so
+    there the process is asked for its exit code instead."""
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009  (absent off Windows)
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
+        code = ctypes.c_ulong()
+        try:
+            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and (
+                code.value == 259  # STILL_ACTIVE
+            )
+        finally:
+            kernel32.CloseHandle(handle)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -67,6 +94,75 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True
     return True
+
+
+def lock_path(book: Path) -> Path:
+    return book.with_name(f"{TEMP_PREFIX}{book.name}.lock")
+
+
+def _lock_holder(lock: Path) -> int | None:
+    """The process holding `lock`, or None when the lock is a leftover (its process is gone,
+    or it is older than any write takes)."""
+    try:
+        age = time.time() - lock.stat().st_mtime
+        text = lock.read_text(encoding="ascii", errors="replace").strip()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return -1
+    if age > LOCK_STALE:
+        return None
+    if not text.isdigit():
+        return -1 if age < 2 else None  # being written this instant, or left half-made
+    pid = int(text)
+    return pid if pid == os.getpid() or _alive(pid) else None
+
+
+@contextlib.contextmanager
+def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
+    """Holds the lock file beside `book` while its package is read, changed and replaced.
+
+    A second writer waits up to LOCK_WAIT seconds, then gives up with one line. A lock whose
+    process has died (killed mid-write) is taken over, so a crash never blocks the workbook."""
+    lock = lock_path(book)
+    deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is None:
+                with contextlib.suppress(OSError):
+                    lock.unlink()
+                continue
+            if time.monotonic() >= deadline:
+                who = f"（进程 {holder}）" if holder > 0 else ""
+                raise BookError(
+                    book, f"另一个 branchkit{who}正在写入这个工作簿，请等它完成后再试"
+                ) from None
+            time.sleep(0.1)
+        except OSError as exc:
+            raise _unwritable(book, exc) from exc
+    try:
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        os.close(fd)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            if lock.read_text(encoding="ascii").strip() == str(os.getpid()):
+                lock.unlink()
+
+
+def _unwritable(dest: Path, exc: OSError) -> BookError:
+    """One line for a folder that cannot take a new file (read-only, full, gone)."""
+    if isinstance(exc, PermissionError):
+        return BookError(
+            dest,
+            f"文件夹“{dest.parent}”没有写入权限（只读），文件未改动：请换一个文件夹，"
+            "或加 --out 写到别处",
+        )
+    return BookError(dest, f"无法写入（{exc.strerror or exc}），文件未改动")
 
 
 def backup(path: Path, keep: int, now: dt.datetime | None = None) -> Path | None:
@@ -99,15 +195,22 @@ def atomic_write(
     keep_backups: int = 5,
 ) -> Path:
     dest = Path(dest)
+    _make_folder(dest)
     _clean_stale_temps(dest)
     temp = _temp_name(dest)
     try:
-        with temp.open("wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with temp.open("wb") as handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise _unwritable(dest, exc) from exc
         verify(temp)
-        backup(dest, keep_backups)
+        try:
+            backup(dest, keep_backups)
+        except OSError as exc:
+            raise _unwritable(dest, exc) from exc
         try:
             os.replace(temp, dest)
         except PermissionError as exc:
@@ -117,6 +220,24 @@ def atomic_write(
         with contextlib.suppress(OSError):
             temp.unlink()
     return dest
+
+
+def _make_folder(dest: Path) -> None:
+    """`--out 周报/11月/x.xlsx` creates the folders it names: a supervisor filing the month's
+    output by folder should not have to make them first. A folder marked read-only (no write
+    permission for anyone) is refused before anything is written, also for an administrator
+    whom the system would let through."""
+    folder = dest.parent
+    if folder.is_dir():
+        if os.name == "posix" and not folder.stat().st_mode & 0o222:
+            raise _unwritable(dest, PermissionError())
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise BookError(dest, "无法创建输出文件夹：路径中有同名的文件") from exc
+    except OSError as exc:
+        raise BookError(dest, f"无法创建输出文件夹（{exc.strerror or exc}）") from exc
 
 
 def write_bytes(dest: Path, data: bytes, verify: Callable[[Path], None] | None = None) -> Path:
@@ -199,13 +320,17 @@ def write_generated(
         raise BookError(dest, "输出文件请用 .xlsx 或 .xlsm 扩展名")
     if book.suffix.lower() != dest.suffix.lower():
         raise BookError(dest, f"输出文件的扩展名应与原工作簿相同（{book.suffix}）")
-    try:
-        source = Package.read(book)
-        pkg = replace_sheets(source, generated, owned_sheets(source), remove, cells)
-    except PackageError as exc:
-        raise BookError(book, str(exc)) from exc
-    written = [name for name, content in pkg.changed.items() if content is not None]
-    try:
-        return atomic_write(dest, pkg.write, verify_workbook(sheet_names, written), keep_backups)
-    except zipfile.BadZipFile as exc:  # a CRC error while checking the temporary file
-        raise BookError(book, f"写入校验失败（{exc}），原文件未改动") from exc
+    _make_folder(dest)
+    with book_lock(dest):  # read, change and replace as one step: no other writer in between
+        try:
+            source = Package.read(book)
+            pkg = replace_sheets(source, generated, owned_sheets(source), remove, cells)
+        except PackageError as exc:
+            raise BookError(book, str(exc)) from exc
+        written = [name for name, content in pkg.changed.items() if content is not None]
+        try:
+            return atomic_write(
+                dest, pkg.write, verify_workbook(sheet_names, written), keep_backups
+            )
+        except zipfile.BadZipFile as exc:  # a CRC error while checking the temporary file
+            raise BookError(book, f"写入校验失败（{exc}），原文件未改动") from exc

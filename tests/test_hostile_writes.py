@@ -1,0 +1,222 @@
+"""Ordinary situations that used to end in an internal error (exit 3) when branchkit writes:
+odd dates, odd branch names, read-only files and folders, missing folders, two writers at once
+(issue 12). Each is one Chinese line and exit 2 — or, where it can be, simply works."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from branchkit import writeback
+from branchkit.cli import main
+from branchkit.filenames import MAX_NAME_BYTES, safe_name
+from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from . import hostile
+from .conftest import SAMPLE
+
+DAY = ["--date", "2026-11-20"]
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _one_line_exit_2(result: Result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert "\n" not in line and "Traceback" not in line, line
+    for word in words:
+        assert word in line, line
+
+
+def _untouched(book: Path, before: bytes) -> None:
+    """The workbook as it was, and nothing half-written beside it."""
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"])
+@pytest.mark.parametrize("command", ["rankings", "refresh", "build-agenda"])
+def test_a_date_outside_the_calendar_is_one_line(command: str, day: str) -> None:
+    _one_line_exit_2(_run(command, str(SAMPLE), "--date", day), "--date", day, "超出范围")
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "1999-W52"])
+def test_a_week_outside_the_calendar_is_one_line(week: str) -> None:
+    _one_line_exit_2(_run("weekly", str(SAMPLE), "--week", week), "--week", "超出范围")
+
+
+# ---------------------------------------------------------------- the weekly workbook's name
+
+
+def _named(tmp_path: Path, branch: str) -> Path:
+    """The sample with 设置 网点名称 (B2) set to `branch`, typed as raw XML text."""
+    cell = f'<c r="B2" t="inlineStr"><is><t xml:space="preserve">{branch}</t></is></c>'.encode()
+    folder = tmp_path / "网点"
+    folder.mkdir()
+    return hostile.in_sheet(folder / SAMPLE.name, "设置", hostile.set_cell("B2", cell))
+
+
+@pytest.mark.parametrize(
+    ("branch", "expected"),
+    [
+        ("../x", "_x"),
+        ("a/b", "a_b"),
+        ("/", SAMPLE.stem),
+        ("长" * 120, "长" * 40),
+        ("_x0000_", SAMPLE.stem),  # the reader decodes it to U+0000
+        ("火车站\n支行", "火车站 支行"),
+        ("CON", "_CON"),
+        ("火车站支行 ", "火车站支行"),
+    ],
+)
+def test_the_weekly_workbook_is_named_safely_beside_the_branch_workbook(
+    tmp_path: Path, branch: str, expected: str
+) -> None:
+    book = _named(tmp_path, branch)
+    result = _run("weekly", str(book), "--week", "2026-W47")
+    assert result.exit_code == 0, result.output
+    made = [p for p in book.parent.iterdir() if p != book]
+    assert [p.name for p in made] == [f"{expected}-2026-W47-周报.xlsx"]
+    assert "封面" in CalamineWorkbook.from_path(str(made[0])).sheet_names
+
+
+@given(st.text(max_size=300))
+def test_a_safe_name_is_one_file_name_part_on_every_system(text: str) -> None:
+    name = safe_name(text)
+    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES
+    assert (not any(ch in name for ch in '<>:"/\\|?*') and name.isprintable()) or name == ""
+    assert name == name.strip(" .") and name not in (".", "..")
+    assert safe_name(name) == name  # already safe: left as it is
+
+
+def test_a_name_that_cannot_be_made_safe_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "网点"
+    folder.mkdir()
+    book = folder / "...xlsx"
+    hostile.in_sheet(
+        book,
+        "设置",
+        hostile.set_cell("B2", b'<c r="B2" t="inlineStr"><is><t>/</t></is></c>'),
+    )
+    _one_line_exit_2(_run("weekly", str(book), "--week", "2026-W47"), "--out")
+
+
+# ---------------------------------------------------------------- read-only file and folder
+
+
+def test_a_read_only_workbook_is_called_read_only(sample_copy: Path) -> None:
+    before = sample_copy.read_bytes()
+    sample_copy.chmod(0o444)
+    try:
+        result = _run("refresh", str(sample_copy), *DAY)
+    finally:
+        sample_copy.chmod(0o644)
+    _one_line_exit_2(result, "只读")
+    assert "Excel 中打开" not in result.output
+    _untouched(sample_copy, before)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folder permission bits are POSIX")
+@pytest.mark.parametrize("command", ["refresh", "weekly"])
+def test_a_read_only_folder_is_one_line_and_nothing_is_written(
+    sample_copy: Path, command: str
+) -> None:
+    before = sample_copy.read_bytes()
+    args = [*DAY] if command == "refresh" else ["--week", "2026-W47"]
+    sample_copy.parent.chmod(0o555)
+    try:
+        result = _run(command, str(sample_copy), *args)
+    finally:
+        sample_copy.parent.chmod(0o755)
+    _one_line_exit_2(result, "没有写入权限")
+    _untouched(sample_copy, before)
+
+
+# ---------------------------------------------------------------- --out into a folder not made yet
+
+
+def test_out_into_missing_folders_creates_them(sample_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "11月" / "第3周" / "副本.xlsx"
+    result = _run("refresh", str(sample_copy), *DAY, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "排行榜" in CalamineWorkbook.from_path(str(out)).sheet_names
+    eml = tmp_path / "邮件" / "周报.eml"
+    weekly = _run("weekly", str(sample_copy), "--week", "2026-W47", "--eml", str(eml))
+    assert weekly.exit_code == 0 and eml.stat().st_size > 0, weekly.output
+
+
+def test_out_through_a_file_is_one_line(sample_copy: Path, tmp_path: Path) -> None:
+    (tmp_path / "文件").write_text("不是文件夹")
+    result = _run("refresh", str(sample_copy), *DAY, "--out", str(tmp_path / "文件" / "x.xlsx"))
+    _one_line_exit_2(result, "同名的文件")
+
+
+# ---------------------------------------------------------------- two writers of one workbook
+
+
+def _holder(book: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding the workbook's lock for `seconds` (it says 'held' once it has)."""
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from branchkit.writeback import book_lock\n"
+        "with book_lock(Path(sys.argv[1])):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(float(sys.argv[2]))\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(book), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    return process
+
+
+@pytest.mark.slow
+def test_a_lock_left_by_a_killed_writer_is_taken_over(sample_copy: Path) -> None:
+    holder = _holder(sample_copy, 600)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert writeback.lock_path(sample_copy).exists()
+    result = _run("refresh", str(sample_copy), *DAY)
+    assert result.exit_code == 0, result.output
+    assert not writeback.lock_path(sample_copy).exists()
+
+
+@pytest.mark.slow
+def test_a_second_writer_waits_for_the_first_then_says_so(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = sample_copy.read_bytes()
+    holder = _holder(sample_copy, 600)
+    try:
+        monkeypatch.setattr(writeback, "LOCK_WAIT", 0.5)
+        refused = _run("refresh", str(sample_copy), *DAY)
+        _one_line_exit_2(refused, "另一个 branchkit", str(holder.pid), "正在写入")
+        assert sample_copy.read_bytes() == before
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.slow
+def test_a_second_writer_goes_on_once_the_first_is_done(sample_copy: Path) -> None:
+    holder = _holder(sample_copy, 1.0)
+    started = time.monotonic()
+    result = _run("build-agenda", str(sample_copy), *DAY)
+    holder.wait()
+    assert result.exit_code == 0, result.output
+    assert "夕会议程" in CalamineWorkbook.from_path(str(sample_copy)).sheet_names
+    assert time.monotonic() - started < writeback.LOCK_WAIT + 30  # it did not give up waiting

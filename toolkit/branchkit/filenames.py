@@ -1,0 +1,51 @@
+"""File names made from what people typed (网点名称 names the weekly workbook).
+
+A branch name is text from a cell: it can hold a slash, a line break, characters Windows
+forbids, a control character (Excel stores U+0000 as `_x0000_`, which the reader decodes), or be
+long enough that, at three bytes a Chinese character, the name no longer fits a file system. The
+name is made safe rather than refused: a supervisor wants the weekly workbook, not an error.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .problems import BookError
+
+# Windows forbids these in a file name, and / or \\ would leave the folder.
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]+')
+_SPACES = re.compile(r"\s+")
+# Names Windows reserves for devices, with or without an extension (CON.xlsx opens the console).
+_DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+
+# Bytes of UTF-8 a name part may take: file systems allow 255 per name, and the weekly
+# workbook's name adds its week and suffix ('-2026-W47-周报.xlsx', 23 bytes) to this part.
+MAX_NAME_BYTES = 120
+
+
+def safe_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """`text` as one file-name part: white space (a line break too) becomes one space, forbidden
+    and control characters '_', no dots or spaces at either end (Windows drops them; '..' would climb a folder),
+    device names prefixed with '_', at most `max_bytes` of UTF-8. '' when nothing is left."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn"))
+    text = _FORBIDDEN.sub("_", _SPACES.sub(" ", text)).strip(" .")
+    if not text.strip("_"):
+        return ""
+    if _DEVICES.match(text):
+        text = "_" + text
+    encoded = text.encode("utf-8")
+    if len(encoded) > max_bytes:
+        text = encoded[:max_bytes].decode("utf-8", errors="ignore").rstrip(" .")
+    return text
+
+
+def safe_stem(*candidates: str) -> str:
+    """The first candidate that is still a name once made safe (the branch name, then the
+    workbook's own name); one line when none is."""
+    for candidate in candidates:
+        name = safe_name(candidate or "")
+        if name:
+            return name
+    raise BookError(candidates[0] if candidates else "", "无法用作文件名：请用 --out 指定输出文件")
