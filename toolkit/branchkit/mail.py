@@ -1,18 +1,21 @@
 """The weekly e-mail: message from Jinja2 templates, sending over SMTP, or an .eml for Outlook.
 
 Server, port and account come from 设置 or the environment (BRANCHKIT_SMTP_HOST, _PORT, _USER,
-_SECURITY); the password only from BRANCHKIT_SMTP_PASSWORD or the system keyring — never from the
-workbook, which travels. Every failure is one line naming the server and what to check.
+_SECURITY, and _TIMEOUT for the whole send in seconds); the password only from
+BRANCHKIT_SMTP_PASSWORD or the system keyring — never from the workbook, which travels. Every
+failure is one line naming the server and what to check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import os
 import re
 import smtplib
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -40,7 +43,10 @@ class SmtpConfig:
     port: int
     user: str
     security: str  # ssl / starttls / none
-    timeout: float = 30.0
+    timeout: float = 30.0  # one read or write
+    # The whole conversation. A server that answers one byte at a time never trips the
+    # per-read timeout, so the send as a whole has a deadline too.
+    deadline: float = 120.0
 
     @property
     def where(self) -> str:
@@ -67,9 +73,14 @@ def smtp_config(
     port = port or (465 if security == "ssl" else 587)
     if security not in ("ssl", "starttls", "none"):
         raise MailError(host, "加密方式应为 ssl、starttls 或 none")
-    return SmtpConfig(
-        host, port, user or settings.smtp_user or env.get("BRANCHKIT_SMTP_USER", ""), security
-    )
+    try:
+        deadline = float(env.get("BRANCHKIT_SMTP_TIMEOUT") or SmtpConfig.deadline)
+    except ValueError as exc:
+        raise MailError("BRANCHKIT_SMTP_TIMEOUT", "应为秒数，如 120") from exc
+    if not deadline > 0:
+        raise MailError("BRANCHKIT_SMTP_TIMEOUT", "应为大于 0 的秒数，如 120")
+    user = user or settings.smtp_user or env.get("BRANCHKIT_SMTP_USER", "")
+    return SmtpConfig(host, port, user, security, min(SmtpConfig.timeout, deadline), deadline)
 
 
 def password_for(user: str) -> str | None:
@@ -173,53 +184,103 @@ def _login(client: smtplib.SMTP, user: str, password: str) -> None:
     client.auth(mechanism, handler, initial_response_ok=True)
 
 
+class _Deadline:
+    """Ends an SMTP conversation that outlives its deadline by shutting its socket, which
+    wakes a read blocked in another thread; `fired` tells the failure that follows apart."""
+
+    def __init__(self, client: smtplib.SMTP, seconds: float) -> None:
+        self.client = client
+        self.fired = False
+        self._done = threading.Event()
+        self._timer = threading.Thread(target=self._wait, args=(seconds,), daemon=True)
+
+    def _wait(self, seconds: float) -> None:
+        if self._done.wait(seconds):
+            return
+        self.fired = True
+        while not self._done.is_set():  # still connecting: the socket comes a moment later
+            sock = getattr(self.client, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(
+                        sock, socket.SHUT_RDWR
+                    )  # the plain socket's, also under TLS
+            self._done.wait(0.1)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+
+
 def send(message: EmailMessage, config: SmtpConfig) -> None:
     where = config.where
+    if config.security == "ssl":
+        client: smtplib.SMTP = smtplib.SMTP_SSL(
+            timeout=config.timeout, context=ssl.create_default_context()
+        )
+    else:
+        client = smtplib.SMTP(timeout=config.timeout)
+    deadline = _Deadline(client, config.deadline)
     try:
-        if config.security == "ssl":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                config.host,
-                config.port,
-                timeout=config.timeout,
-                context=ssl.create_default_context(),
-            )
-        else:
-            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
-        with client:
-            if config.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if config.user:
-                password = password_for(config.user)
-                if password is None:
-                    raise MailError(
-                        where,
-                        f"没有账号 {config.user} 的密码：请设置环境变量 BRANCHKIT_SMTP_PASSWORD，"
-                        f"或运行 keyring set {KEYRING_SERVICE} {config.user}",
-                    )
-                _login(client, config.user, password)
-            client.send_message(message)
+        with deadline:
+            _converse(client, message, config)
     except MailError:
         raise
-    except ConnectionRefusedError as exc:
-        raise MailError(where, "无法连接邮件服务器（连接被拒绝）：请检查服务器地址和端口") from exc
-    except (socket.gaierror, TimeoutError) as exc:
-        raise MailError(
-            where, "无法连接邮件服务器（地址不存在或超时）：请检查服务器地址和网络"
-        ) from exc
-    except smtplib.SMTPAuthenticationError as exc:
-        raise MailError(where, "邮件服务器拒绝了账号或密码（认证失败）") from exc
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise MailError(where, "收件人地址被邮件服务器拒绝：" + "、".join(exc.recipients)) from exc
-    except smtplib.SMTPNotSupportedError as exc:
-        raise MailError(
+    except Exception as exc:
+        if deadline.fired:
+            raise MailError(
+                where,
+                f"发送超时：邮件服务器 {config.deadline:g} 秒内没有完成发送（服务器太慢或网络不通），"
+                "周报已保存，未发送",
+            ) from exc
+        failure = _failure(where, exc)
+        if failure is exc:
+            raise
+        raise failure from exc
+
+
+def _converse(client: smtplib.SMTP, message: EmailMessage, config: SmtpConfig) -> None:
+    where = config.where
+    with client:  # QUIT and close on the way out, after a failure too
+        client.connect(config.host, config.port)
+        if config.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if config.user:
+            password = password_for(config.user)
+            if password is None:
+                raise MailError(
+                    where,
+                    f"没有账号 {config.user} 的密码：请设置环境变量 BRANCHKIT_SMTP_PASSWORD，"
+                    f"或运行 keyring set {KEYRING_SERVICE} {config.user}",
+                )
+            _login(client, config.user, password)
+        client.send_message(message)
+
+
+def _failure(where: str, exc: Exception) -> Exception:
+    """One line for a failed send, saying what to check."""
+    if isinstance(exc, ConnectionRefusedError):
+        return MailError(where, "无法连接邮件服务器（连接被拒绝）：请检查服务器地址和端口")
+    if isinstance(exc, (socket.gaierror, TimeoutError)):
+        return MailError(where, "无法连接邮件服务器（地址不存在或超时）：请检查服务器地址和网络")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return MailError(where, "邮件服务器拒绝了账号或密码（认证失败）")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return MailError(where, "收件人地址被邮件服务器拒绝：" + "、".join(exc.recipients))
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return MailError(
             where,
             f"邮件服务器不支持 {exc.args[0] if exc.args else 'STARTTLS'}：请检查加密方式（--security）"
             "和是否需要账号",
-        ) from exc
-    except ssl.SSLError as exc:
-        raise MailError(
+        )
+    if isinstance(exc, ssl.SSLError):
+        return MailError(
             where,
             f"加密连接失败（{exc.reason}）：请检查端口和加密方式（465 用 ssl，587 用 starttls）",
-        ) from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise MailError(where, f"发送失败（{type(exc).__name__}: {exc}）") from exc
+        )
+    if isinstance(exc, (smtplib.SMTPException, OSError)):
+        return MailError(where, f"发送失败（{type(exc).__name__}: {exc}）")
+    return exc
