@@ -307,6 +307,10 @@ def _parse_column(
             types.discard(type(None))
         distinct = [*unique, *empty]
         results = [*_parse_distinct(col, list(unique), types, month), *empty]
+    if col.free_text:  # SPEC §5: a phone or ID typed into a note leaves the sheet masked
+        from .privacy import mask_text
+
+        results = [mask_text(r) if r.__class__ is str else r for r in results]
     memo = dict(zip(distinct, results, strict=True))
     parsed = list(map(memo.__getitem__, keys))
     required = col.required

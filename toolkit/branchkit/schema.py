@@ -40,6 +40,9 @@ class Column:
     help: str = ""  # one plain-Chinese line for the 说明 sheet
     width: float = 12
     choices_from: str = ""  # "sheet.column" whose values feed a dropdown (e.g. products)
+    # Prose a person types (notes, case descriptions): a phone or ID number in it is masked
+    # when read, so it leaves the input sheets masked wherever it is shown (SPEC §5).
+    free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,8 +278,8 @@ REFERRALS = Sheet(
             help="可不填；生成的表格里不会出现",
             width=20,
         ),
-        _c("reason", "推荐原因", aliases=("reason",), width=18),
-        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=18),
+        _c("reason", "推荐原因", aliases=("reason",), width=18, free_text=True),
+        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=18, free_text=True),
     ),
     aliases=("referral log", "referrals", "转介卡", "客户推荐卡", "转介登记表", "推荐登记"),
     help="客户推荐卡的登记：四个填写（客户姓名、联系方式、推荐人、是否现场推荐），一个挑选（客户需求）。",
@@ -373,7 +376,7 @@ TRACKING = Sheet(
             help="联系后改成新日期或清空，提醒即消除",
             width=12,
         ),
-        _c("note", "备注", aliases=("note", "notes"), width=18),
+        _c("note", "备注", aliases=("note", "notes"), width=18, free_text=True),
     ),
     aliases=("tracking", "tracking sheet", "岗位联动推荐客户追踪表", "客户追踪表", "追踪"),
     help="接收人填写：每接待一位被推荐客户记一行，无论是否成功；买两个产品记两行。",
@@ -404,6 +407,7 @@ DAILY = Sheet(
             "主要业务类型",
             aliases=("business types", "主要办理业务类型"),
             width=16,
+            free_text=True,
         ),
         _c(
             "referrals",
@@ -482,9 +486,16 @@ CASES = Sheet(
             width=8,
         ),
         _c("people", "相关人员", Kind.NAMES, aliases=("people", "相关员工"), width=12),
-        _c("description", "描述", required=True, aliases=("description", "案例描述"), width=30),
-        _c("cause", "原因", aliases=("cause",), width=20),
-        _c("remedy", "改进措施", aliases=("remedy", "措施"), width=24),
+        _c(
+            "description",
+            "描述",
+            required=True,
+            aliases=("description", "案例描述"),
+            width=30,
+            free_text=True,
+        ),
+        _c("cause", "原因", aliases=("cause",), width=20, free_text=True),
+        _c("remedy", "改进措施", aliases=("remedy", "措施"), width=24, free_text=True),
         _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
     ),
     aliases=("cases", "案例记录"),
@@ -497,7 +508,7 @@ ACTIONS = Sheet(
     "行动计划",
     (
         _c("raised_on", "提出日期", Kind.DATE, required=True, aliases=("raised", "日期"), width=11),
-        _c("item", "事项", required=True, aliases=("item", "行动事项"), width=34),
+        _c("item", "事项", required=True, aliases=("item", "行动事项"), width=34, free_text=True),
         _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
         _c("due", "截止日期", Kind.DATE, aliases=("due", "完成期限"), width=11),
         _c(
@@ -527,7 +538,7 @@ WORK_CALENDAR = Sheet(
             aliases=("workday", "工作日"),
             width=10,
         ),
-        _c("note", "说明", aliases=("note", "备注"), width=20),
+        _c("note", "说明", aliases=("note", "备注"), width=20, free_text=True),
     ),
     aliases=("work calendar", "calendar", "日历"),
     required=False,
