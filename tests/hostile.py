@@ -136,26 +136,49 @@ MACRO_SHEET = (
 )
 
 
-def with_macro_sheet(dest: Path) -> Path:
-    """The sample plus an Excel 4 macro sheet (宏1), the way Excel stores one in an .xlsm."""
+DIALOG_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<dialogsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetViews><sheetView workbookViewId="0"/></sheetViews></dialogsheet>'
+)
+_KINDS = {
+    "macro": (
+        "macrosheets",
+        "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet",
+        "application/vnd.ms-excel.macrosheet+xml",
+        MACRO_SHEET,
+    ),
+    "dialog": (
+        "dialogsheets",
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.dialogsheet+xml",
+        DIALOG_SHEET,
+    ),
+}
+
+
+def with_sheet(dest: Path, kind: str, name: str) -> Path:
+    """The sample plus an Excel 4 macro sheet or an Excel 5 dialog sheet, stored the way Excel
+    stores them in an .xlsm."""
+    folder, rel_type, content_type, body = _KINDS[kind]
+    part = f"{folder}/sheet1.xml"
     return rebuild(
         dest,
         {
             "[Content_Types].xml": lambda x: x.replace(
                 b"</Types>",
-                b'<Override PartName="/xl/macrosheets/sheet1.xml" '
-                b'ContentType="application/vnd.ms-excel.macrosheet+xml"/></Types>',
+                f'<Override PartName="/xl/{part}" ContentType="{content_type}"/></Types>'.encode(),
             ),
             "xl/_rels/workbook.xml.rels": lambda x: x.replace(
                 b"</Relationships>",
-                b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/'
-                b'relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>',
+                f'<Relationship Id="rId99" Type="{rel_type}" Target="{part}"/>'
+                "</Relationships>".encode(),
             ),
             "xl/workbook.xml": lambda x: x.replace(
-                b"</sheets>", '<sheet name="宏1" sheetId="99" r:id="rId99"/></sheets>'.encode()
+                b"</sheets>", f'<sheet name="{name}" sheetId="99" r:id="rId99"/></sheets>'.encode()
             ),
         },
-        {"xl/macrosheets/sheet1.xml": MACRO_SHEET},
+        {f"xl/{part}": body},
     )
 
 

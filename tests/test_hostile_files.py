@@ -159,7 +159,7 @@ def test_a_real_xls_renamed_xlsx_says_so(tmp_path: Path) -> None:
 def test_an_excel4_macro_sheet_is_left_aside_and_the_rest_is_read(tmp_path: Path) -> None:
     """The reader refuses a whole workbook holding an Excel 4 macro sheet; it holds no input,
     so branchkit reads the rest and leaves the macro sheet in the file untouched."""
-    book = hostile.with_macro_sheet(tmp_path / "宏.xlsm")
+    book = hostile.with_sheet(tmp_path / "宏.xlsm", "macro", "宏1")
     assert "宏1" in read_raw(book) and read_raw(book)["宏1"] == []
     assert _run("validate", str(book)).exit_code == 0
     same = _run("rankings", str(book), *DAY, "--json").output
@@ -167,6 +167,12 @@ def test_an_excel4_macro_sheet_is_left_aside_and_the_rest_is_read(tmp_path: Path
     assert _run("refresh", str(book), *DAY).exit_code == 0
     with zipfile.ZipFile(book) as zf:
         assert zf.read("xl/macrosheets/sheet1.xml") == hostile.MACRO_SHEET
+
+
+def test_an_excel5_dialog_sheet_holds_no_input(tmp_path: Path) -> None:
+    book = hostile.with_sheet(tmp_path / "对话框.xlsm", "dialog", "对话框1")
+    assert read_raw(book)["对话框1"] == []
+    assert _run("validate", str(book)).exit_code == 0
 
 
 # ---------------------------------------------------------------- hangs and memory
