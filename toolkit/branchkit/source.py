@@ -317,7 +317,9 @@ class _Reader:
                     self._book = CalamineWorkbook.from_path(str(self.path))
             except Exception as exc:
                 raise self._unreadable(exc) from exc
-            self._index = {s.name: i for i, s in enumerate(readable)}
+            # By name as calamine lists them; by position where a name reads differently.
+            named = {name: i for i, name in enumerate(self._book.sheet_names)}
+            self._index = {s.name: named.get(s.name, i) for i, s in enumerate(readable)}
         return self._book, self._index
 
     def _view(self, parts: Mapping[str, bytes] | None = None) -> io.BytesIO:
@@ -405,7 +407,7 @@ class _Reader:
                 f"{sheet.name}!{cell_ref(cleaned.rows, cleaned.cols)}：表格太大"
                 f"（{cleaned.rows} 行 × {cleaned.cols} 列），branchkit 无法安全读取",
             )
-        index = [s.name for s in self.layout.sheets if s.kind != "macro"].index(sheet.name)
+        index = self.book()[1][sheet.name]  # the view lists the same sheets in the same order
         try:
             table = CalamineWorkbook.from_filelike(self._view({sheet.part: cleaned.xml}))
             rows: RawSheet = table.get_sheet_by_index(index).to_python(skip_empty_area=False)
