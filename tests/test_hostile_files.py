@@ -240,3 +240,49 @@ def test_a_named_pipe_called_xlsx_is_refused_without_blocking(tmp_path: Path) ->
         _one_line_exit_2(_run("validate", str(pipe)), "不是普通文件")
     finally:
         rescue.cancel()
+
+
+# ---------------------------------------------------------------- and nothing changes for real files
+
+CORPORA = [
+    SAMPLE.parents[1].parent / "shared" / name for name in ("excel-corpus", "realworld-corpus")
+]
+corpus_books = sorted(p for folder in CORPORA if folder.is_dir() for p in folder.glob("*.xls[xm]"))
+
+
+def _plain(book: Path) -> dict[str, list[list[object]]] | None:
+    """What the reader gives without branchkit's file edge (None: it refuses the file)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(book))
+    except Exception:
+        return None
+    return {n: wb.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in wb.sheet_names}
+
+
+def _same(left: object, right: object) -> bool:
+    return left == right or (left != left and right != right)  # NaN is NaN
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.skipif(not corpus_books, reason="../shared corpora are absent")
+def test_workbooks_made_by_excel_and_others_read_exactly_as_the_plain_reader_reads_them() -> None:
+    differ = []
+    for book in corpus_books:
+        plain = _plain(book)
+        if plain is None:
+            continue
+        read = dict(read_raw(book, skip=()))
+        same = list(read) == list(plain) and all(
+            len(read[n]) == len(plain[n])
+            and all(
+                len(a) == len(b) and all(map(_same, a, b))
+                for a, b in zip(read[n], plain[n], strict=True)
+            )
+            for n in plain
+        )
+        if not same:
+            differ.append(book.name)
+    assert differ == [], differ

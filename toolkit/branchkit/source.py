@@ -407,9 +407,13 @@ class _Reader:
                 f"{sheet.name}!{cell_ref(cleaned.rows, cleaned.cols)}：表格太大"
                 f"（{cleaned.rows} 行 × {cleaned.cols} 列），branchkit 无法安全读取",
             )
-        index = self.book()[1][sheet.name]  # the view lists the same sheets in the same order
+        book, indexes = self.book()
+        index = indexes[sheet.name]  # a view lists the same sheets in the same order
         try:
-            table = CalamineWorkbook.from_filelike(self._view({sheet.part: cleaned.xml}))
+            if cleaned.xml == original:  # only empty cells reached far (a formatted range)
+                table = book
+            else:
+                table = CalamineWorkbook.from_filelike(self._view({sheet.part: cleaned.xml}))
             rows: RawSheet = table.get_sheet_by_index(index).to_python(skip_empty_area=False)
             far: list[Any] = []
             if cleaned.far:
