@@ -3,10 +3,11 @@
 calamine builds a sheet as one dense block spanning every cell that has a value, so a single
 stray value in XFD1048576 asks for 17 billion cells and the process aborts; and a huge negative
 number in a date-formatted cell makes it panic. Both are settled here: `scan` measures the used
-range and looks for such numbers with vectorised byte comparisons (a 40 MB sheet in a few tens
-of milliseconds, while the part is inflated anyway to check its CRC), and `clean` — used only
-for the rare sheet `scan` flags — rewrites the XML so the reader gets the table without the
-far-away cells and with those numbers as plain numbers. Nothing here changes the workbook file.
+range and looks for such numbers with vectorised byte comparisons while the part is inflated to
+check its CRC (about 0.2 s of CPU for the 41 MB tracking sheet of a 100,000-row parent month,
+against calamine's 1.1 s for reading it), and `clean` — used only for the rare sheet `scan`
+flags — rewrites the XML so the reader gets the table without the far-away cells and with those
+numbers as plain numbers. Nothing here changes the workbook file.
 """
 
 from __future__ import annotations
@@ -68,14 +69,17 @@ def scan(stream: IO[bytes]) -> SheetScan:
     prefix: bytes | None = None
     while True:
         chunk = stream.read(CHUNK)
+        fresh = max(0, len(pending) - 1)  # what is kept from before holds '<' at most first
         pending += chunk
         if chunk:
             # Attribute values cannot hold '<', so every tag before the last '<' is complete.
-            cut = pending.rfind(b"<")
+            cut = pending.rfind(b"<", fresh)
+            if cut < 0 and pending.startswith(b"<"):
+                cut = 0
             if cut <= 0:
                 end = pending.find(b">")
                 if end < 0:
-                    continue  # one enormous tag: keep reading
+                    continue  # one enormous tag or text node: keep reading
                 cut = end + 1
             block = bytes(pending[:cut])
             del pending[:cut]
