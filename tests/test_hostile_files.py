@@ -3,6 +3,7 @@ with exit 2 — never a crash, a hang, a traceback or a file half-written."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import threading
@@ -14,6 +15,8 @@ from branchkit.cli import main
 from branchkit.problems import BookError
 from branchkit.source import MAX_PART_BYTES, MAX_RATIO, check_sizes, read_raw
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from . import hostile
 from .conftest import SAMPLE
@@ -286,3 +289,52 @@ def test_workbooks_made_by_excel_and_others_read_exactly_as_the_plain_reader_rea
         if not same:
             differ.append(book.name)
     assert differ == [], differ
+
+
+# ---------------------------------------------------------------- the scan itself
+
+cells = st.lists(
+    st.tuples(
+        st.integers(1, 1_100_000), st.integers(1, 16_384), st.sampled_from(["1", "-1e300", "x"])
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+class _Pieces:
+    """A part that comes out of the zip `size` bytes at a time, cutting tags anywhere."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.stream, self.size = io.BytesIO(data), size
+
+    def read(self, n: int) -> bytes:
+        return self.stream.read(min(n, self.size))
+
+
+@settings(deadline=None)  # tiny pieces make a slow first run on a loaded machine
+@given(cells, st.sampled_from([b"", b"x:"]), st.integers(5, 200))
+def test_the_scan_finds_the_used_range_however_the_xml_is_cut(
+    found: list[tuple[int, int, str]], prefix: bytes, chunk: int
+) -> None:
+    from branchkit import sheetscan
+    from branchkit.a1 import cell_ref
+
+    p = prefix
+    xml = b'<?xml version="1.0"?><' + p + b'worksheet xmlns:x="m"><' + p + b"sheetData>"
+    for row, col, value in found:
+        ref = cell_ref(row, col).encode()
+        if value == "x":
+            body = b' t="inlineStr"><' + p + b"is><" + p + b"t>x</" + p + b"t></" + p + b"is>"
+        else:
+            body = b' s="1"><' + p + b"v>" + value.encode() + b"</" + p + b"v>"
+        xml += b"<" + p + b'row r="%d"><' % row + p + b'c r="' + ref + b'"' + body
+        xml += b"</" + p + b"c></" + p + b"row>"
+    xml += b"</" + p + b"sheetData></" + p + b"worksheet>"
+    rows, cols = [r for r, _, _ in found], [c for _, c, _ in found]
+    for size in (chunk, sheetscan.CHUNK):
+        scanned = sheetscan.scan(_Pieces(xml, size))  # type: ignore[arg-type]
+        assert (scanned.first_row, scanned.last_row) == (min(rows), max(rows))
+        assert (scanned.first_col, scanned.last_col) == (min(cols), max(cols))
+        assert scanned.references == scanned.cell_tags == len(found)
+        assert scanned.odd_numbers == any(v == "-1e300" for _, _, v in found)

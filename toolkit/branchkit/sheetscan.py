@@ -56,42 +56,44 @@ class SheetScan:
         return self.cells > limit or unreferenced or self.odd_numbers
 
 
-def _root_prefix(head: bytes) -> bytes:
-    """'x:' when the document writes <x:worksheet>, else b'' (.NET exports use prefixes)."""
-    match = re.search(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)\b", head)
-    return match.group(1) + b":" if match and match.group(1) else b""
+_ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)[\s>/]")
 
 
 def scan(stream: IO[bytes]) -> SheetScan:
     """Reads the part to its end (so the zip's CRC check runs) and measures it."""
     result = SheetScan()
+    # The root element says whether the document writes its tags with a prefix (<x:c>, as
+    # .NET exports do); it comes first, within a few hundred bytes.
     pending = bytearray()
-    prefix: bytes | None = None
-    while True:
+    root = None
+    while root is None and len(pending) < 65536:
         chunk = stream.read(CHUNK)
-        fresh = max(0, len(pending) - 1)  # what is kept from before holds '<' at most first
+        if not chunk:
+            break
+        pending += chunk
+        root = _ROOT.search(pending)
+    prefix = root.group(1) + b":" if root and root.group(1) else b""
+    chunk = b"-"  # what is read so far still has to be looked at
+    while chunk:
+        chunk = stream.read(CHUNK)
+        fresh = max(0, len(pending) - 1)  # what is kept from before holds '<' only first
         pending += chunk
         if chunk:
-            # Attribute values cannot hold '<', so every tag before the last '<' is complete.
+            # Attribute values cannot hold '<', so a stretch that ends before a '<' holds whole
+            # tags, each with the text after it (a value is looked at with its <v>).
             cut = pending.rfind(b"<", fresh)
-            if cut < 0 and pending.startswith(b"<"):
-                cut = 0
             if cut <= 0:
-                end = pending.find(b">")
-                if end < 0:
-                    continue  # one enormous tag or text node: keep reading
-                cut = end + 1
+                if len(pending) < 2 * CHUNK:
+                    continue
+                cut = len(pending) - 64  # an enormous text or tag: looked at in pieces
             block = bytes(pending[:cut])
             del pending[:cut]
         else:
             block = bytes(pending)
             pending.clear()
-        if prefix is None:
-            prefix = _root_prefix(block[:4096])
         if block:
             _scan_block(block, prefix, result)
-        if not chunk:
-            return result
+    return result
 
 
 _DIGITS = 8  # a row number of 8 digits or more is beyond Excel's 1,048,576 rows anyway
