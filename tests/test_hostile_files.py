@@ -312,7 +312,7 @@ class _Pieces:
         return self.stream.read(min(n, self.size))
 
 
-@settings(deadline=None)  # tiny pieces make a slow first run on a loaded machine
+@settings(max_examples=50, deadline=None)  # tiny pieces make slow runs on a busy machine
 @given(cells, st.sampled_from([b"", b"x:"]), st.integers(5, 200))
 def test_the_scan_finds_the_used_range_however_the_xml_is_cut(
     found: list[tuple[int, int, str]], prefix: bytes, chunk: int
