@@ -24,6 +24,8 @@ from branchkit.writeback import BACKUP_FOLDER, write_generated
 from defusedxml import ElementTree
 
 from .conftest import CORPUS, ROOT
+from .partdiff import part_differences
+from .partdiff import parts as _parts
 
 # The only parts that may change: they register the new sheets and their styles.
 REGISTRY_PARTS = {
@@ -44,18 +46,12 @@ def _spec(name: str = "排行榜", rows: int = 3, label: str = "") -> SheetSpec:
     )
 
 
-def _parts(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {n: zf.read(n) for n in zf.namelist()}
-
-
 def _check_preserved(original: bytes, written: bytes) -> None:
-    before, after = _parts(original), _parts(written)
-    for name, content in before.items():
-        assert name in after, f"part lost: {name}"
-        if name not in REGISTRY_PARTS:
-            assert after[name] == content, f"part changed: {name}"
-    for name, content in after.items():
+    """Every part kept, byte for byte outside the registry; a failure names the part and the
+    first element that differs."""
+    differences = part_differences(original, written, REGISTRY_PARTS)
+    assert not differences, "; ".join(differences)
+    for name, content in _parts(written).items():
         if name.endswith((".xml", ".rels")):
             ElementTree.fromstring(content)  # every part we touched is well-formed XML
 

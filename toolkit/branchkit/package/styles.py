@@ -1,0 +1,153 @@
+"""styles.xml: the generated tabs' styles appended to the workbook's, reusing identical ones."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from html import escape
+
+from .xmltext import attrs, insert_before_close
+
+# The order of styleSheet's children (ECMA-376 §18.8.39): a missing list is inserted in its place.
+STYLE_ORDER = (
+    "numFmts",
+    "fonts",
+    "fills",
+    "borders",
+    "cellStyleXfs",
+    "cellXfs",
+    "cellStyles",
+    "dxfs",
+    "tableStyles",
+    "colors",
+    "extLst",
+)
+_STYLE_CHILD = {
+    "numFmts": "numFmt",
+    "fonts": "font",
+    "fills": "fill",
+    "borders": "border",
+    "cellXfs": "xf",
+    "dxfs": "dxf",
+}
+
+
+def style_items(xml: str, element: str) -> list[str]:
+    """The children of one of styleSheet's lists (fonts, cellXfs...), as text, in order."""
+    match = re.search(rf"<(\w+:)?{element}\b[^>]*?(?:/>|>(.*?)</(\w+:)?{element}>)", xml, re.S)
+    if not match or match.group(2) is None:
+        return []
+    child = _STYLE_CHILD[element]
+    return re.findall(
+        rf"<(?:\w+:)?{child}\b(?:[^>]*/>|.*?</(?:\w+:)?{child}>)", match.group(2), re.S
+    )
+
+
+def _remap_attr(item: str, attr: str, table: Mapping[int, int]) -> str:
+    def swap(match: re.Match[str]) -> str:
+        old = int(match.group(1))
+        return f'{attr}="{table.get(old, old)}"'
+
+    return re.sub(rf'\b{attr}="(\d+)"', swap, item)
+
+
+def style_prefix(xml: str) -> str:
+    """The prefix styleSheet is written with ('x:' in .NET exports, '' from Excel)."""
+    found = re.match(r"<\?xml[^>]*\?>\s*<(\w+:)?styleSheet", xml)
+    return found.group(1) or "" if found else ""
+
+
+def prefixed(item: str, prefix: str) -> str:
+    """An unprefixed fragment with every element put under `prefix`."""
+    if not prefix:
+        return item
+    return re.sub(r"<(/?)(?!\w+:)(\w+)", rf"<\1{prefix}\2", item)
+
+
+def normalize(item: str) -> str:
+    """An item with its element prefixes dropped, to compare items of differently written files."""
+    return re.sub(r"<(/?)\w+:", r"<\1", item)
+
+
+def append_item(xml: str, element: str, item: str, prefix: str) -> str:
+    """styles.xml with one item appended to a list (created in its place if missing), its count
+    attribute kept right."""
+    if not re.search(rf"<(\w+:)?{element}\b", xml):
+        later = STYLE_ORDER[STYLE_ORDER.index(element) + 1 :]
+        anchor = next((m for e in later if (m := re.search(rf"<(\w+:)?{e}\b", xml))), None)
+        empty = f'<{prefix}{element} count="0"></{prefix}{element}>'
+        if anchor:
+            xml = xml[: anchor.start()] + empty + xml[anchor.start() :]
+        else:
+            xml = insert_before_close(xml, "styleSheet", empty)
+    xml = insert_before_close(xml, element, item)
+    count = len(style_items(xml, element))
+    return re.sub(
+        rf'(<(?:\w+:)?{element}\b[^>]*?\bcount=")\d+(")', rf"\g<1>{count}\2", xml, count=1
+    )
+
+
+class StyleMerger:
+    """Appends the generated workbook's styles to the target's styles.xml, reusing identical ones.
+
+    Reuse matters: the second refresh then finds every style it needs already there, so refreshing
+    twice gives the same styles.xml (and the same workbook).
+    """
+
+    def __init__(self, target_xml: str, source_xml: str) -> None:
+        self.xml = target_xml
+        self.ns = style_prefix(target_xml)
+        self.source = source_xml
+        self.num_fmts = self._map_num_fmts()
+        self.fonts = self._append_list("fonts", {})
+        self.fills = self._append_list("fills", {})
+        self.borders = self._append_list("borders", {})
+        self.xfs = self._append_list(
+            "cellXfs",
+            {
+                "numFmtId": self.num_fmts,
+                "fontId": self.fonts,
+                "fillId": self.fills,
+                "borderId": self.borders,
+            },
+        )
+        self.dxfs = self._append_list("dxfs", {})
+
+    def _map_num_fmts(self) -> dict[int, int]:
+        existing = {
+            attrs(t).get("formatCode"): int(attrs(t)["numFmtId"])
+            for t in style_items(self.xml, "numFmts")
+        }
+        mapping: dict[int, int] = {}
+        next_id = max([163, *existing.values()]) + 1
+        for tag in style_items(self.source, "numFmts"):
+            a = attrs(tag)
+            code, old = a["formatCode"], int(a["numFmtId"])
+            if code in existing:
+                mapping[old] = existing[code]
+                continue
+            mapping[old] = next_id
+            existing[code] = next_id
+            self.xml = append_item(
+                self.xml,
+                "numFmts",
+                f'<numFmt numFmtId="{next_id}" formatCode="{escape(code)}"/>',
+                self.ns,
+            )
+            next_id += 1
+        return mapping
+
+    def _append_list(self, element: str, remap: Mapping[str, Mapping[int, int]]) -> dict[int, int]:
+        existing = [normalize(i) for i in style_items(self.xml, element)]
+        mapping: dict[int, int] = {}
+        for old, item in enumerate(style_items(self.source, element)):
+            for attr, table in remap.items():
+                item = _remap_attr(item, attr, table)
+            key = normalize(item)
+            if key in existing:
+                mapping[old] = existing.index(key)
+                continue
+            mapping[old] = len(existing)
+            existing.append(key)
+            self.xml = append_item(self.xml, element, prefixed(item, self.ns), self.ns)
+        return mapping
