@@ -76,3 +76,24 @@ def part_differences(before: bytes, after: bytes, may_change: Container[str] = (
             )
             found.append(f"{name}: {where}")
     return found
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>.*?</(?:\w+:)?row>)", re.S)
+_ROW_NUMBER = re.compile(rb'^<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+
+
+def row_elements(sheet_xml: bytes) -> dict[int, bytes]:
+    """Each <row> element of a worksheet, as written, by row number."""
+    rows = {}
+    for match in _ROW.finditer(sheet_xml):
+        number = _ROW_NUMBER.match(match.group())
+        if number:
+            rows[int(number.group(1))] = match.group()
+    return rows
+
+
+def changed_rows(before: bytes, after: bytes) -> list[int]:
+    """Rows of a worksheet that are not byte-identical (new rows included), in order."""
+    old, new = row_elements(before), row_elements(after)
+    lost = [n for n in old if n not in new]
+    return sorted({*lost, *(n for n, text in new.items() if old.get(n) != text)})

@@ -151,3 +151,92 @@ class StyleMerger:
             existing.append(key)
             self.xml = append_item(self.xml, element, prefixed(item, self.ns), self.ns)
         return mapping
+
+
+# ---------------------------------------------------------------- the cell writer's date styles
+
+# Built-in number formats that show a date or time (ECMA-376 §18.8.30, with the CJK ones).
+BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+DATE_FORMAT = 14  # built-in short date, shown in the reader's locale (2026/11/20 in China)
+DATETIME_FORMAT = 22  # built-in short date and time
+
+_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?!(?:h+|m+|s+)\])[^\]]*\]|General|E[+-]', re.I)
+
+
+def is_date_format(code: str) -> bool:
+    """A custom number format shows a date or time when, outside quoted text, escapes, colours
+    and locale tags, it has a date or time letter."""
+    section = _LITERALS.sub("", code).split(";")[0]
+    return re.search(r"[ymdhse]|\[(?:h+|m+|s+)\]", section, re.I) is not None
+
+
+MINIMAL_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="{ns}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/>'
+    '<family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/>'
+    '</fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border>'
+    '<left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles '
+    'count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+
+
+class CellStyles:
+    """The workbook's cell formats as the cell writer needs them: which show dates, and a date
+    variant of a format (same font, fill, border) added once and reused after."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+        self.changed = False
+        self.prefix = style_prefix(xml)
+        self.xfs = style_items(xml, "cellXfs")
+        self.codes = {
+            int(a["numFmtId"]): a.get("formatCode", "")
+            for a in map(attrs, style_items(xml, "numFmts"))
+            if a.get("numFmtId", "").isdigit()
+        }
+
+    def number_format(self, xf: int) -> int:
+        if not 0 <= xf < len(self.xfs):
+            return 0
+        found = re.search(r'\bnumFmtId="(\d+)"', self.xfs[xf].split(">", 1)[0])
+        return int(found.group(1)) if found else 0
+
+    def is_date(self, xf: int) -> bool:
+        fmt = self.number_format(xf)
+        if fmt in self.codes:
+            return is_date_format(self.codes[fmt])
+        return fmt in BUILTIN_DATE_FORMATS
+
+    def date_variant(self, xf: int, with_time: bool) -> int:
+        """The index of a format like `xf` that shows a date (and time): an identical one if the
+        workbook has it, else one appended to cellXfs."""
+        if not self.xfs:
+            self._append('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
+        base = self.xfs[xf] if 0 <= xf < len(self.xfs) else self.xfs[0]
+        head, sep, rest = base.partition(">")
+        fmt = DATETIME_FORMAT if with_time else DATE_FORMAT
+        if re.search(r'\bnumFmtId="\d+"', head):
+            head = re.sub(r'\bnumFmtId="\d+"', f'numFmtId="{fmt}"', head, count=1)
+        else:
+            head = re.sub(r"^(<(?:\w+:)?xf)\b", rf'\1 numFmtId="{fmt}"', head)
+        if re.search(r'\bapplyNumberFormat="[^"]*"', head):
+            head = re.sub(r'\bapplyNumberFormat="[^"]*"', 'applyNumberFormat="1"', head, count=1)
+        else:
+            closing = "/" if head.endswith("/") else ""
+            head = head[: len(head) - len(closing)].rstrip() + ' applyNumberFormat="1"' + closing
+        variant = head + sep + rest
+        key = normalize(variant)
+        for index, item in enumerate(self.xfs):
+            if normalize(item) == key:
+                return index
+        return self._append(variant)
+
+    def _append(self, item: str) -> int:
+        self.xml = append_item(
+            self.xml, "cellXfs", prefixed(normalize(item), self.prefix), self.prefix
+        )
+        self.xfs = style_items(self.xml, "cellXfs")
+        self.changed = True
+        return len(self.xfs) - 1

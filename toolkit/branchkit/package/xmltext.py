@@ -42,20 +42,46 @@ def insert_before_close(xml: str, element: str, text: str) -> str:
 
 
 def check_xml(pkg: Package, parts: Iterable[str], stage: str) -> None:
-    """The parts whose text is edited must be plain, well-formed XML: a DTD or entities (XML bombs,
-    external entities) or a broken part is refused before anything is written."""
-    from xml.etree.ElementTree import ParseError
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
-
+    """The parts whose text is edited must be plain, well-formed XML with every prefix declared:
+    a DTD or entities (XML bombs, external entities) or a broken part is refused before anything
+    is written, and anything we broke is caught before it is saved."""
     for part in parts:
         content = pkg.get(part)
         if content is None:
             continue
-        try:
-            fromstring(content, forbid_dtd=True)
-        except (DefusedXmlException, ParseError) as exc:
-            raise PackageError(
-                f"工作簿的 {part} {stage}不是有效的 XML（{type(exc).__name__}），未写入"
-            ) from exc
+        problem = xml_problem(content)
+        if problem:
+            raise PackageError(f"工作簿的 {part} {stage}不是有效的 XML（{problem}），未写入")
+
+
+def xml_problem(content: bytes) -> str | None:
+    """Why a part is not plain, namespace-well-formed XML (None when it is). Expat without a
+    tree: a large sheet is checked in a fraction of the time building its elements would take."""
+    import pyexpat
+
+    from defusedxml import DTDForbidden, EntitiesForbidden
+
+    def doctype(name: str, system_id: str | None, public_id: str | None, _: int) -> None:
+        raise DTDForbidden(name, system_id, public_id)
+
+    def entity(
+        name: str,
+        _p: int,
+        _v: str | None,
+        _b: str | None,
+        system_id: str | None,
+        public_id: str | None,
+        _n: str | None,
+    ) -> None:
+        raise EntitiesForbidden(name, None, None, system_id, public_id, None)
+
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(content, True)
+    except pyexpat.ExpatError:
+        return "ParseError"
+    except (DTDForbidden, EntitiesForbidden) as exc:
+        return type(exc).__name__
+    return None
