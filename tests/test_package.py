@@ -240,3 +240,57 @@ def test_a_workbook_with_xml_entities_is_refused_untouched(sample_copy: Path) ->
     with pytest.raises(BookError, match="不是有效的 XML"):
         write_generated(sample_copy, build([_spec()]), ["排行榜"])
     assert sample_copy.read_bytes() == before
+
+
+def _sheet_with_button_and_comment(name: str = "控制台") -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer)
+    ws = wb.add_worksheet(name)
+    ws.write("A1", GENERATED_MARK)
+    ws.write_comment("A1", "说明")
+    ws.insert_button("C3", {"macro": "refresh", "caption": "刷新"})
+    wb.close()
+    return buffer.getvalue()
+
+
+def test_a_sheet_with_a_button_and_a_comment_brings_its_vml_and_content_types(
+    sample_copy: Path,
+) -> None:
+    """Legacy VML drawings (buttons, comment boxes) and comments travel with their sheet, each
+    under a fresh name of its kind and with the content type the source package gives it."""
+    from branchkit.package import Package, sheet_entries, workbook_part
+    from branchkit.package.contenttypes import content_type_of
+    from branchkit.package.relationships import parse_rels, rels_path, resolve
+
+    original = sample_copy.read_bytes()
+    original_parts = _parts(original)
+    written = io.BytesIO()
+    replace_sheets(original, _sheet_with_button_and_comment(), set()).write(written)
+    after = _parts(written.getvalue())
+    _check_preserved(original, written.getvalue())
+    pkg = Package(written.getvalue())
+    new_sheet = next(e.part for e in sheet_entries(pkg, workbook_part(pkg)) if e.name == "控制台")
+    targets = [
+        resolve(new_sheet, r.target)
+        for r in parse_rels(after[rels_path(new_sheet)].decode())
+        if not r.external
+    ]
+    kinds = {t.rsplit(".", 1)[-1] for t in targets}
+    assert kinds == {"vml", "xml"} and all(t in after and t not in original_parts for t in targets)
+    assert {t.rsplit("/", 1)[0] for t in targets} == {"xl", "xl/drawings"}  # where Excel keeps them
+    types = after["[Content_Types].xml"].decode()
+    for target in targets:
+        expected = "vmlDrawing" if target.endswith(".vml") else "comments"
+        assert expected in (content_type_of(types, target) or ""), target
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(io.BytesIO(written.getvalue()))["控制台"]
+    assert ws["A1"].comment is not None and ws["A1"].comment.text == "说明"
+    # Taking the sheet out again takes its VML and comments with it.
+    again = io.BytesIO()
+    replace_sheets(written.getvalue(), build([_spec()]), {"控制台"}, remove=["控制台"]).write(again)
+    assert not set(targets) & set(_parts(again.getvalue()))

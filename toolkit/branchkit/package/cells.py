@@ -27,13 +27,12 @@ from typing import Union
 
 from ..a1 import cell_ref, range_ref, split_range
 from .container import Package
-from .contenttypes import set_override
 from .errors import PackageError
-from .namespaces import namespace_of, rel_namespace, root_tag
-from .relationships import Rel, insert_rel, parse_rels, relative, rels_path, resolve, unique_rid
+from .namespaces import root_tag
+from .relationships import parse_rels, rels_path, resolve
 from .sharedstrings import item_text, shared_string_texts
 from .sheetdata import Cell, Row, SheetData
-from .styles import MINIMAL_STYLES, CellStyles
+from .styles import CellStyles, ensure_styles_part
 from .workbook import SheetEntry, defined_names, sheet_entries, workbook_part
 from .xmltext import attrs, check_xml
 
@@ -683,32 +682,6 @@ class _Book:
             self.edited.append(self._styles_part)
         check_xml(self.pkg, self.edited, "修改后")
         self.pkg.keep_unchanged()
-
-
-def ensure_styles_part(pkg: Package, wb_part: str) -> str:
-    """The workbook's styles part; a minimal one (Excel's defaults) is added when a workbook
-    written by another program has none."""
-    rels_part = rels_path(wb_part)
-    rels = pkg.text(rels_part)
-    found = next((r for r in parse_rels(rels) if r.type.endswith("/styles")), None)
-    if found is not None:
-        return resolve(wb_part, found.target)
-    wb_xml = pkg.text(wb_part)
-    part = resolve(wb_part, "styles.xml")
-    if part in pkg.names():
-        part = pkg.unique(resolve(wb_part, "styles{}.xml"))
-    pkg.put(part, MINIMAL_STYLES.format(ns=namespace_of(wb_xml)))
-    rel_type = rel_namespace(wb_xml) + "/styles"
-    pkg.put(rels_part, insert_rel(rels, Rel(unique_rid(rels), rel_type, relative(wb_part, part))))
-    pkg.put(
-        "[Content_Types].xml",
-        set_override(
-            pkg.text("[Content_Types].xml"),
-            part,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
-        ),
-    )
-    return part
 
 
 # ---------------------------------------------------------------- the entry point

@@ -13,6 +13,7 @@ from typing import IO
 from .errors import PackageError
 
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # zip timestamps of parts we write: same input, same bytes
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted workbook, or a real .xls
 
 
 class Package:
@@ -27,6 +28,10 @@ class Package:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.infos = self.zip.infolist()
         except zipfile.BadZipFile as exc:
+            if data.startswith(OLE_SIGNATURE):
+                raise PackageError(
+                    "工作簿已加密（设置了打开密码）或是旧版 .xls 格式，无法写入"
+                ) from exc
             raise PackageError("文件不是完整的 Excel 工作簿（zip 损坏）") from exc
         self.by_name = {i.filename: i for i in self.infos}
         self.changed: dict[str, bytes | None] = {}  # None: delete

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .xmltext import attrs, insert_before_close
+from .xmltext import attrs, insert_child
 
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
 
 def set_override(xml: str, part: str, content_type: str | None) -> str:
@@ -15,7 +16,7 @@ def set_override(xml: str, part: str, content_type: str | None) -> str:
     pattern = re.compile(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(part)}"[^>]*/>', re.I)
     xml = pattern.sub("", xml)
     if content_type:
-        xml = insert_before_close(
+        xml = insert_child(
             xml, "Types", f'<Override PartName="/{escape(part)}" ContentType="{content_type}"/>'
         )
     return xml
@@ -40,6 +41,6 @@ def content_type_of(xml: str, part: str) -> str | None:
 
 def register(xml: str, part: str, content_type: str | None) -> str:
     """A part registered with its content type: by an <Override>, unless the <Default> for its
-    extension already says the same (as for .vml drawings in Excel's files)."""
+    extension already says the same (as for .vml drawings and .png images in Excel's files)."""
     default = _declared(xml, "Default", "Extension").get(part.rsplit(".", 1)[-1].lower())
     return set_override(xml, part, None if default == content_type else content_type)

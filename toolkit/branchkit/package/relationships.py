@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from .xmltext import attrs, insert_before_close
+from .namespaces import REL as REL_NS
+from .xmltext import attrs, insert_child
 
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL_WORKSHEET = REL_NS + "/worksheet"
 
 
@@ -68,7 +68,7 @@ def relative(from_part: str, to_part: str) -> str:
 
 def insert_rel(xml: str, rel: Rel) -> str:
     tag = f'<Relationship Id="{escape(rel.id)}" Type="{escape(rel.type)}" Target="{escape(rel.target)}"/>'
-    return insert_before_close(xml, "Relationships", tag)
+    return insert_child(xml, "Relationships", tag)
 
 
 def remove_rel(xml: str, rid: str) -> str:

@@ -6,7 +6,11 @@ import re
 from collections.abc import Mapping
 from html import escape
 
-from .xmltext import attrs, insert_before_close
+from .container import Package
+from .contenttypes import CT_STYLES, set_override
+from .namespaces import namespace_of, rel_namespace
+from .relationships import Rel, insert_rel, parse_rels, relative, rels_path, resolve, unique_rid
+from .xmltext import attrs, insert_before_close, prefixed
 
 # The order of styleSheet's children (ECMA-376 §18.8.39): a missing list is inserted in its place.
 STYLE_ORDER = (
@@ -55,13 +59,6 @@ def style_prefix(xml: str) -> str:
     """The prefix styleSheet is written with ('x:' in .NET exports, '' from Excel)."""
     found = re.match(r"<\?xml[^>]*\?>\s*<(\w+:)?styleSheet", xml)
     return found.group(1) or "" if found else ""
-
-
-def prefixed(item: str, prefix: str) -> str:
-    """An unprefixed fragment with every element put under `prefix`."""
-    if not prefix:
-        return item
-    return re.sub(r"<(/?)(?!\w+:)(\w+)", rf"<\1{prefix}\2", item)
 
 
 def normalize(item: str) -> str:
@@ -131,7 +128,7 @@ class StyleMerger:
             self.xml = append_item(
                 self.xml,
                 "numFmts",
-                f'<numFmt numFmtId="{next_id}" formatCode="{escape(code)}"/>',
+                prefixed(f'<numFmt numFmtId="{next_id}" formatCode="{escape(code)}"/>', self.ns),
                 self.ns,
             )
             next_id += 1
@@ -240,3 +237,23 @@ class CellStyles:
         self.xfs = style_items(self.xml, "cellXfs")
         self.changed = True
         return len(self.xfs) - 1
+
+
+def ensure_styles_part(pkg: Package, wb_part: str) -> str:
+    """The workbook's styles part; a minimal one (Excel's defaults, in the workbook's namespace)
+    is added, with its relationship and content type, when a workbook written by another program
+    has none."""
+    rels_part = rels_path(wb_part)
+    rels = pkg.text(rels_part)
+    found = next((r for r in parse_rels(rels) if r.type.endswith("/styles")), None)
+    if found is not None:
+        return resolve(wb_part, found.target)
+    wb_xml = pkg.text(wb_part)
+    part = resolve(wb_part, "styles.xml")
+    if part in pkg.names():
+        part = pkg.unique(resolve(wb_part, "styles{}.xml"))
+    pkg.put(part, MINIMAL_STYLES.format(ns=namespace_of(wb_xml)))
+    rel = Rel(unique_rid(rels), rel_namespace(wb_xml) + "/styles", relative(wb_part, part))
+    pkg.put(rels_part, insert_rel(rels, rel))
+    pkg.put("[Content_Types].xml", set_override(pkg.text("[Content_Types].xml"), part, CT_STYLES))
+    return part

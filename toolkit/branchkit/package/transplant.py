@@ -10,16 +10,16 @@ parts untouched.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
-from html import escape
 from pathlib import Path
 from typing import IO
 
 from .container import Package
 from .contenttypes import CT_WORKSHEET, content_type_of, register, set_override
 from .errors import PackageError
+from .namespaces import is_strict, rel_namespace, to_strict
 from .relationships import (
-    REL_WORKSHEET,
     Rel,
     insert_rel,
     parse_rels,
@@ -32,7 +32,7 @@ from .relationships import (
     unique_rid,
 )
 from .sharedstrings import shared_string_items
-from .styles import StyleMerger
+from .styles import StyleMerger, ensure_styles_part
 from .workbook import (
     SheetEntry,
     defined_names,
@@ -40,10 +40,10 @@ from .workbook import (
     local_id,
     set_defined_names,
     sheet_entries,
+    sheet_tag,
     shift_views,
     sort_names,
     with_local_id,
-    with_rel_prefix,
     workbook_part,
 )
 from .worksheet import transplant_sheet_xml
@@ -58,6 +58,7 @@ _OWNED_KINDS = (
     "chartStyle",
     "chartColorStyle",
     "vmlDrawing",
+    "comments",
     "ctrlProp",
 )
 
@@ -88,19 +89,24 @@ class _Transplant:
         self.gen = gen
         self.wb_part = workbook_part(pkg)
         self.wb_rels_part = rels_path(self.wb_part)
+        check_xml(pkg, ["[Content_Types].xml", self.wb_part, self.wb_rels_part], "")
+        # A workbook another program wrote without styles.xml gets a minimal one first.
+        styles_part = ensure_styles_part(pkg, self.wb_part)
+        check_xml(pkg, [styles_part], "")
+        self.styles_part = styles_part
+        self.edited = ["[Content_Types].xml", self.wb_part, self.wb_rels_part, styles_part]
         self.content_types = pkg.text("[Content_Types].xml")
         self.wb_xml = pkg.text(self.wb_part)
         self.wb_rels = pkg.text(self.wb_rels_part)
+        self.strict = is_strict(self.wb_xml)
         self.entries = sheet_entries(pkg, self.wb_part)
         self.by_name = {e.name: e for e in self.entries}
         self.names = defined_names(self.wb_xml)
-        styles_part = target_of(self.wb_rels, self.wb_part, "styles")
-        if styles_part is None:
-            raise PackageError("工作簿缺少样式部件 styles.xml")
-        self.styles_part = styles_part
-        self.edited = ["[Content_Types].xml", self.wb_part, self.wb_rels_part, styles_part]
-        check_xml(pkg, self.edited, "")
         self.merger = StyleMerger(pkg.text(styles_part), gen.styles)
+
+    def dialect(self, content: bytes) -> bytes:
+        """Generated parts are Transitional; a Strict workbook gets them in Strict's namespaces."""
+        return to_strict(content.decode("utf-8")).encode("utf-8") if self.strict else content
 
     def refuse_sheets_of_people(self, names: Iterable[str], owned: set[str]) -> None:
         for name in names:
@@ -148,7 +154,7 @@ class _Transplant:
         else:
             part = self.add_sheet_entry(gen_entry.name)
             position = len(self.entries) - 1
-        self.pkg.put(part, sheet_xml)
+        self.pkg.put(part, self.dialect(sheet_xml))
         self.content_types = set_override(self.content_types, part, CT_WORKSHEET)
         self.copy_part_tree(gen_entry.part, part)
         self.take_scoped_names(self.gen.entries.index(gen_entry), position)
@@ -157,12 +163,11 @@ class _Transplant:
         """A new worksheet part, its relationship and its <sheet> entry at the end of the list."""
         part = self.pkg.unique("xl/worksheets/sheet{}.xml")
         rid = unique_rid(self.wb_rels)
-        self.wb_rels = insert_rel(
-            self.wb_rels, Rel(rid, REL_WORKSHEET, relative(self.wb_part, part))
-        )
+        rel_type = rel_namespace(self.wb_xml) + "/worksheet"
+        self.wb_rels = insert_rel(self.wb_rels, Rel(rid, rel_type, relative(self.wb_part, part)))
         sheet_id = max([0, *(e.sheet_id for e in self.entries)]) + 1
-        tag = f'<sheet name="{escape(name)}" sheetId="{sheet_id}" r:id="{rid}"/>'
-        self.wb_xml = insert_before_close(self.wb_xml, "sheets", with_rel_prefix(self.wb_xml, tag))
+        tag = sheet_tag(self.wb_xml, name, sheet_id, rid)
+        self.wb_xml = insert_before_close(self.wb_xml, "sheets", tag)
         entry = SheetEntry(name, sheet_id, rid, part, tag)
         self.entries.append(entry)
         self.by_name[entry.name] = entry
@@ -189,8 +194,9 @@ class _Transplant:
             self.content_types = set_override(self.content_types, part, None)
 
     def copy_part_tree(self, gen_part: str, new_part: str) -> None:
-        """Copy a generated part and what it refers to (drawing -> chart, a sheet's VML drawing)
-        under fresh names of its kind, with the content type the generated package gives it."""
+        """Copy a generated part and what it refers to (drawing -> chart, image; a sheet's VML
+        drawing, comments, control properties) under fresh names of the same kind, each with the
+        content type the generated package gives it."""
         gen, pkg = self.gen.pkg, self.pkg
         rp = rels_path(gen_part)
         if gen.get(rp) is not None:
@@ -199,21 +205,19 @@ class _Transplant:
                 if rel.external:
                     continue
                 child = resolve(gen_part, rel.target)
-                folder = posixpath.basename(posixpath.dirname(child))
-                stem, extension = posixpath.splitext(posixpath.basename(child))  # vmlDrawing1.vml
-                new_child = pkg.unique(
-                    posixpath.join(
-                        posixpath.dirname(new_part).rsplit("/", 1)[0],
-                        folder,
-                        stem.rstrip("0123456789") + "{}" + extension,
-                    )
-                )
+                # The same place relative to the new part as in the generated package.
+                where = posixpath.relpath(posixpath.dirname(child), posixpath.dirname(gen_part))
+                folder = posixpath.normpath(posixpath.join(posixpath.dirname(new_part), where))
+                stem, extension = _name_pattern(posixpath.basename(child))
+                new_child = pkg.unique(posixpath.join(folder, stem + "{}" + extension))
                 pkg.put(new_child, b"")  # reserve the name before recursing
                 self.copy_part_tree(child, new_child)
                 rel.target = relative(new_part, new_child)
-            pkg.put(rels_path(new_part), rels_xml(rels))
+            pkg.put(rels_path(new_part), self.dialect(rels_xml(rels).encode()))
         if not new_part.startswith("xl/worksheets/"):
-            pkg.put(new_part, gen.get(gen_part) or b"")
+            content = gen.get(gen_part) or b""
+            xml = new_part.endswith((".xml", ".rels"))
+            pkg.put(new_part, self.dialect(content) if xml else content)
             content_type = content_type_of(self.gen.content_types, gen_part)
             self.content_types = register(self.content_types, new_part, content_type)
 
@@ -229,6 +233,13 @@ class _Transplant:
         check_xml(self.pkg, self.edited, "修改后")
         self.pkg.keep_unchanged()
         return self.pkg
+
+
+def _name_pattern(name: str) -> tuple[str, str]:
+    """'vmlDrawing1.vml' -> ('vmlDrawing', '.vml'): a part's name without its number."""
+    found = re.fullmatch(r"(.*?)\d*(\.[^.]*)?", name)
+    stem, extension = (found.group(1), found.group(2) or "") if found else (name, "")
+    return stem, extension
 
 
 def replace_sheets(

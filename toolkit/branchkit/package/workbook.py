@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import escape
 
 from .container import Package
 from .contenttypes import set_override
 from .errors import PackageError
-from .relationships import REL_NS, parse_rels, rels_path, remove_rel, resolve
-from .xmltext import attrs
+from .namespaces import declared, rel_namespace, root_tag
+from .relationships import parse_rels, rels_path, remove_rel, resolve
+from .xmltext import attrs, prefixed
 
 
 @dataclass
@@ -73,7 +75,9 @@ def set_defined_names(wb_xml: str, names: list[str]) -> str:
         wb_xml,
         re.S,
     )
-    new_block = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
+    prefix = _prefix_of(wb_xml, "sheets")
+    body = "".join(prefixed(name, prefix) for name in names)
+    new_block = f"<{prefix}definedNames>{body}</{prefix}definedNames>" if names else ""
     if block:
         return wb_xml[: block.start()] + new_block + wb_xml[block.end() :]
     if not names:
@@ -87,14 +91,30 @@ def set_defined_names(wb_xml: str, names: list[str]) -> str:
 # ---------------------------------------------------------------- sheets and views
 
 
-def with_rel_prefix(wb_xml: str, tag: str) -> str:
-    """Use whatever prefix this workbook.xml binds to the relationships namespace."""
-    match = re.search(rf'xmlns:(\w+)="{re.escape(REL_NS)}"', wb_xml)
-    if match and match.group(1) != "r":
-        return tag.replace(" r:id=", f" {match.group(1)}:id=")
-    if not match:
-        return tag.replace(" r:id=", f' xmlns:r="{REL_NS}" r:id=')
-    return tag
+def _prefix_of(xml: str, element: str) -> str:
+    found = re.search(rf"<(\w+:)?{element}\b", xml)
+    return (found.group(1) or "") if found else ""
+
+
+def sheet_tag(wb_xml: str, name: str, sheet_id: int, rid: str) -> str:
+    """A new <sheet> entry as this workbook.xml writes them: its element prefix (.NET exports use
+    <x:sheet>) and the prefix it binds to the relationships namespace (Strict's or Transitional's)
+    on the root or on <sheets>. A binding made only on other <sheet> elements is not in scope for
+    a new one, so then the new entry declares its own."""
+    rel_ns = rel_namespace(wb_xml)
+    root = root_tag(wb_xml)
+    sheets = re.search(r"<(?:\w+:)?sheets\b[^>]*>", wb_xml)
+    scope = {**declared(root.group() if root else ""), **declared(sheets.group() if sheets else "")}
+    bound = sorted(p for p, uri in scope.items() if uri == rel_ns and p)
+    if bound:
+        prefix, declaration = ("r" if "r" in bound else bound[0]), ""
+    else:
+        prefix = (
+            "r" if "r" not in scope else next(f"r{n}" for n in range(1, 99) if f"r{n}" not in scope)
+        )
+        declaration = f' xmlns:{prefix}="{rel_ns}"'
+    tag = f'<sheet name="{escape(name)}" sheetId="{sheet_id}"{declaration} {prefix}:id="{rid}"/>'
+    return prefixed(tag, _prefix_of(wb_xml, "sheets"))
 
 
 def shift_views(wb_xml: str, removed: int, remaining: int) -> str:

@@ -41,6 +41,23 @@ def insert_before_close(xml: str, element: str, text: str) -> str:
     raise PackageError(f"找不到 <{element}>")
 
 
+def prefixed(fragment: str, prefix: str) -> str:
+    """An unprefixed fragment with every element put under `prefix` ('x:'); prefixed ones stay."""
+    if not prefix:
+        return fragment
+    return re.sub(r"<(/?)(?!\w+:)(\w+)", rf"<\1{prefix}\2", fragment)
+
+
+def insert_child(xml: str, element: str, fragment: str) -> str:
+    """Insert a fragment as the last child of <element>, its elements written with the prefix
+    the document gives <element> (a .NET export's <x:sheets> gets an <x:sheet>)."""
+    found = re.search(rf"</(\w+:)?{element}>", xml) or re.search(
+        rf"<(\w+:)?{element}\b[^>]*/>", xml
+    )
+    prefix = (found.group(1) or "") if found else ""
+    return insert_before_close(xml, element, prefixed(fragment, prefix))
+
+
 def check_xml(pkg: Package, parts: Iterable[str], stage: str) -> None:
     """The parts whose text is edited must be plain, well-formed XML with every prefix declared:
     a DTD or entities (XML bombs, external entities) or a broken part is refused before anything
