@@ -60,6 +60,7 @@ corpus_files = sorted(CORPUS.glob("*.xls[xm]")) if CORPUS.is_dir() else []
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.skipif(not corpus_files, reason="../shared/excel-corpus is absent")
 def test_every_excel_made_workbook_keeps_every_part() -> None:
     import openpyxl

@@ -218,6 +218,7 @@ def test_libreoffice_opens_a_sample_of_filled_workbooks(tmp_path: Path) -> None:
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.skipif(not realworld_files, reason="../shared/realworld-corpus is absent")
 def test_every_workbook_of_other_programs_takes_tabs_and_values() -> None:
     from python_calamine import CalamineWorkbook
