@@ -67,6 +67,25 @@ class Range:
     def options(self, ndim: int | None = None) -> Range:
         return Range(self._sheet, self._top, self._left, self._bottom, self._right, ndim)
 
+    @property
+    def formula(self) -> Any:
+        """As Excel reports it: the formula of a formula cell, else the constant."""
+        value = self._sheet.cells.get((self._top, self._left))
+        return "" if value is None else value
+
+    def copy(self, destination: Range) -> None:
+        """Excel copies values and formats; formats are not modelled here."""
+        for r in range(self._top, self._bottom + 1):
+            for c in range(self._left, self._right + 1):
+                value = self._sheet.cells.get((r, c))
+                row, col = destination._top + r - self._top, destination._left + c - self._left
+                destination._sheet.set(row, col, value)
+
+    def clear_contents(self) -> None:
+        for r in range(self._top, self._bottom + 1):
+            for c in range(self._left, self._right + 1):
+                self._sheet.cells.pop((r, c), None)
+
     def merge(self) -> None:
         self._sheet.merged.append((self._top, self._left, self._bottom, self._right))
 

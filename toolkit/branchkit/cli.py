@@ -369,6 +369,52 @@ def rollup(
     sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
 
 
+@main.command()
+@book_argument
+@date_option
+@click.option("--dry-run", is_flag=True, help="只列出将要填写的单元格，不写入")
+@out_option
+@json_option
+def fill(
+    book: Path, day: dt.datetime | None, dry_run: bool, out: Path | None, as_json: bool
+) -> None:
+    """填写员工的表：转介编号、追踪表新行、结果反馈、每日数据等（只写空白格和新行）。"""
+    from . import jobs
+
+    result = jobs.fill(book, _day(day), out, dry_run)
+    if as_json:
+        _json_out(
+            {
+                "已填写": [{"表": s, "单元格": c, "值": v} for s, c, v in result.written],
+                "跳过": [{"表": s, "单元格": c, "原因": r} for s, c, r in result.skipped],
+            }
+        )
+        _exit_for_errors(result.errors)
+    click.echo(_fill_summary(result, dry_run, _day(day)))
+    _exit_for_errors(result.errors)
+
+
+def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
+    """One line per sheet ("追踪表：新增 12 行，填写 3 格"), then what was skipped and why."""
+    if dry_run:
+        head = f"预演（未写入），统计日期 {day}："
+    elif result.path:
+        head = f"已填写 {result.path}（统计日期 {day}）："
+    else:
+        head = f"没有需要填写的内容（统计日期 {day}）"
+    lines = [head]
+    for sheet in dict.fromkeys([*result.rows_added, *result.cells_filled]):
+        parts = []
+        if result.rows_added.get(sheet):
+            parts.append(f"新增 {result.rows_added[sheet]} 行")
+        if result.cells_filled.get(sheet):
+            parts.append(f"填写 {result.cells_filled[sheet]} 格")
+        lines.append(f"  · {sheet}：{'，'.join(parts)}")
+    for sheet, cell, reason in result.skipped:
+        lines.append(f"  跳过 {sheet}!{cell}：{reason}" if cell else f"  跳过 {sheet}：{reason}")
+    return "\n".join(lines)
+
+
 @main.command("build-agenda")
 @book_argument
 @date_option

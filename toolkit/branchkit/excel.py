@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import schema
+from .a1 import cell_ref
 from .batch import batch_mode
 from .problems import BookError, count_levels
 from .read import RawBook, RawSheet, load_book
@@ -43,6 +44,9 @@ XLWINGS_SURFACE = {
         "wrap_text",
         "last_cell",
         "shape",
+        "formula",
+        "copy",
+        "clear_contents",
     ),
     "Font": ("bold", "color", "size", "italic"),
     "App": ("alert", "screen_updating", "status_bar"),
@@ -250,6 +254,130 @@ def _weekly_job(book: Any) -> str:
     message = mail.weekly_message(data, out, recipients, mail.sender(loaded.settings))
     mail.send(message, mail.smtp_config(loaded.settings))
     return f"周报已保存并发送给 {len(recipients)} 位收件人：{out.name}"
+
+
+def _same_value(current: Any, value: Any) -> bool:
+    """What Excel holds equals what fill would write (Excel gives dates back as datetimes and
+    every number as a float)."""
+    if isinstance(current, dt.datetime) and not isinstance(value, dt.datetime):
+        current = current.date()
+    if isinstance(current, (int, float)) and isinstance(value, (int, float)):
+        return float(current) == float(value)
+    return bool(current == value)
+
+
+class _OpenSheet:
+    """One sheet of the open workbook as fill sees it: the values it had when read, and a put
+    that refuses what the file writer refuses."""
+
+    def __init__(self, sheet: Any, name: str, rows: list[list[Any]], refused: list[str]):
+        self.sheet, self.name, self.rows, self.refused = sheet, name, rows, refused
+
+    def current(self, row: int, col: int) -> Any:
+        line = self.rows[row - 1] if row - 1 < len(self.rows) else []
+        value = line[col - 1] if col - 1 < len(line) else None
+        return None if value == "" else value
+
+    def put(self, row: int, col: int, value: Any) -> bool:
+        target = self.sheet.range((row, col))
+        if str(target.formula or "").startswith("="):  # a formula showing ""
+            self.refused.append(f"{self.name}!{cell_ref(row, col)}：是公式单元格，未改动")
+            return False
+        target.value = _excel_value(value)
+        return True
+
+    def refuse(self, row: int, col: int, value: Any) -> None:
+        if not _same_value(self.current(row, col), value):
+            self.refused.append(f"{self.name}!{cell_ref(row, col)}：已有内容，未覆盖")
+
+
+def fill_open_book(book: Any, edits: list[Any], raw: RawBook) -> tuple[int, int, list[str]]:
+    """Writes fill's edits into the open workbook through xlwings, by the file writer's rules:
+    only empty cells (or branchkit's own 〔自动〕 text), never a formula, new rows under the last
+    row of each table with the formats of the row above, a row already there not added again.
+    Returns (cells written, rows added, what was refused)."""
+    written = added = 0
+    refused: list[str] = []
+    for edit in edits:
+        sheet = _OpenSheet(book.sheets[edit.name], edit.name, raw.get(edit.name, []), refused)
+        for (row, col), value in edit.cells.items():
+            if sheet.current(row, col) is None:
+                written += sheet.put(row, col, value)
+            else:
+                sheet.refuse(row, col, value)
+        for (row, col), (old, value) in edit.replace.items():
+            if sheet.current(row, col) in (None, old):
+                written += sheet.put(row, col, value)
+            else:
+                sheet.refuse(row, col, value)
+        if edit.rows:
+            added += _append_rows(sheet.sheet, edit, sheet.rows)
+    return written, added, refused
+
+
+def _append_rows(sheet: Any, edit: Any, rows: list[list[Any]]) -> int:
+    """New rows under the table's last row with data in its columns, formatted like that row."""
+    columns = sorted({c for values in edit.rows for c in values})
+    last = edit.header_row
+    for number in range(len(rows), edit.header_row, -1):
+        line = rows[number - 1]
+        if any(c - 1 < len(line) and line[c - 1] not in (None, "") for c in columns):
+            last = number
+            break
+    existing = {
+        tuple(_key(rows[n - 1][c - 1] if c - 1 < len(rows[n - 1]) else None) for c in columns)
+        for n in range(edit.header_row + 1, last + 1)
+    }
+    number = last
+    for values in edit.rows:
+        key = tuple(_key(values.get(c)) for c in columns)
+        if key in existing:
+            continue
+        existing.add(key)
+        number += 1
+        if last > edit.header_row:
+            first, end = min(columns), max(columns)
+            sheet.range((last, first), (last, end)).copy(
+                sheet.range((number, first), (number, end))
+            )
+            sheet.range((number, first), (number, end)).clear_contents()
+        for col, value in values.items():
+            sheet.range((number, col)).value = _excel_value(value)
+    return number - last
+
+
+def _key(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None if value == "" else value
+
+
+def _fill_job(book: Any) -> str:
+    from .jobs import fill_edits
+
+    raw = raw_book(book)
+    loaded = load_book(raw, book.fullname)
+    day = control_date(book)
+    edits, skipped = fill_edits(loaded, day)
+    app = book.app
+    app.screen_updating = False
+    try:
+        written, added, refused = fill_open_book(book, edits, raw)
+    finally:
+        app.screen_updating = True
+    parts = [f"新增 {added} 行"] if added else []
+    if written:
+        parts.append(f"写入 {written} 格")
+    lines = len(skipped) + len(refused)
+    tail = f"；{lines} 处未填写（如已有内容）" if lines else ""
+    return f"已填写（{day}）：{'，'.join(parts) or '没有需要填写的内容'}{tail}"
+
+
+def fill() -> str:
+    """Button 「填写」."""
+    return _run(_fill_job)
 
 
 def refresh() -> str:

@@ -22,6 +22,7 @@ from .credit import Sale
 from .figures import Figures
 from .matching import Matches, match_cards
 from .read import Book
+from .schema import NO, SHEETS_BY_KEY, YES, Kind
 from .vocab import role_group
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
@@ -272,3 +273,73 @@ def plan(book: Book, figures: Figures) -> FillPlan:
         book, day, [(p.indicator, p.coach, p.learner) for p in section_2.pairings], result
     )
     return result
+
+
+# ---------------------------------------------------------------- onto the workbook as it is
+
+
+@dataclass
+class SheetEdits:
+    """One sheet's part of a plan, in the workbook's own terms: its name, 1-based rows and
+    columns (staff reorder columns and rename sheets)."""
+
+    name: str
+    header_row: int
+    cells: dict[tuple[int, int], Any] = field(default_factory=dict)  # written only if empty
+    replace: dict[tuple[int, int], tuple[str, Any]] = field(default_factory=dict)  # (old, new)
+    rows: list[dict[int, Any]] = field(default_factory=list)  # appended under the table
+
+
+def cell_value(sheet_key: str, column: str, value: Any) -> Any:
+    """A typed value as a person would type it into that column: 是/否, names joined by 、."""
+    kind = SHEETS_BY_KEY[sheet_key].column(column).kind
+    if kind is Kind.YESNO and isinstance(value, bool):
+        return YES if value else NO
+    if kind is Kind.NAMES and isinstance(value, list):
+        return "、".join(value)
+    return value
+
+
+def resolve(plan: FillPlan, book: Book) -> tuple[list[SheetEdits], list[tuple[str, str, str]]]:
+    """The plan as edits per workbook sheet, and what cannot be placed — (sheet, cell, reason):
+    a sheet the workbook lacks, or a column it lacks for a value that must go in one."""
+    edits: dict[str, SheetEdits] = {}
+    skipped = [
+        (book.sheet_name(s.sheet), book.cell(s.sheet, s.column, s.row), s.reason)
+        for s in plan.skipped
+    ]
+
+    def sheet(key: str) -> SheetEdits | None:
+        if key not in book.sheet_names or not book.header_rows.get(key):
+            return None
+        name = book.sheet_name(key)
+        return edits.setdefault(name, SheetEdits(name, book.header_rows[key]))
+
+    for cell in plan.cells:
+        target = sheet(cell.sheet)
+        position = book.positions.get(cell.sheet, {}).get(cell.column)
+        if target is None or position is None:
+            header = SHEETS_BY_KEY[cell.sheet].column(cell.column).header
+            skipped.append(
+                (book.sheet_name(cell.sheet), f"A{cell.row}", f"没有“{header}”列，未填写")
+            )
+            continue
+        value = cell_value(cell.sheet, cell.column, cell.value)
+        if cell.replaces is None:
+            target.cells[(cell.row, position)] = value
+        else:
+            target.replace[(cell.row, position)] = (cell.replaces, value)
+    for new in plan.rows:
+        target = sheet(new.sheet)
+        if target is None:
+            skipped.append((book.sheet_name(new.sheet), "", "工作簿没有这张表，未添加行"))
+            continue
+        positions = book.positions.get(new.sheet, {})
+        target.rows.append(
+            {
+                positions[key]: cell_value(new.sheet, key, value)
+                for key, value in new.values.items()
+                if key in positions and value is not None
+            }
+        )
+    return list(edits.values()), skipped

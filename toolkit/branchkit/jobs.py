@@ -8,6 +8,7 @@ to the agenda, the tabs and the weekly workbook, which only arrange them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from .read import Book, read_book
 if TYPE_CHECKING:
     from .agenda import Agenda
     from .figures import Figures
+    from .fill import SheetEdits
     from .render.spec import SheetSpec
     from .weekly import Weekly
 
@@ -103,3 +105,86 @@ def weekly(
     path = out or weekly_data.default_output(Path(book.source), data)
     written = write_bytes(path, build_xlsx(specs), verify_workbook([s.name for s in specs]))
     return data, written
+
+
+@dataclass
+class Filled:
+    """What `fill` wrote (or, in a dry run, would write) and what it could not."""
+
+    path: Path | None  # None: a dry run, or nothing to write in place
+    written: list[tuple[str, str, object]]  # (sheet, cell, value)
+    skipped: list[tuple[str, str, str]]  # (sheet, cell, reason)
+    rows_added: dict[str, int]  # sheet -> new rows
+    cells_filled: dict[str, int]  # sheet -> cells written in rows that were there
+    errors: int
+
+
+def fill_edits(book: Book, day: dt.date) -> tuple[list[SheetEdits], list[tuple[str, str, str]]]:
+    """What fill writes for D, sheet by sheet in the workbook's own terms (both the file writer
+    and the Excel button write exactly these)."""
+    from . import fill as planner
+
+    return planner.resolve(planner.plan(book, figures(book, day)), book)
+
+
+def fill(
+    path: str | Path, day: dt.date, out: str | Path | None = None, dry_run: bool = False
+) -> Filled:
+    """`branchkit fill` (SPEC §2a): the plan for D written into the staff's own sheets at the
+    package level — empty cells and new rows only — atomically, with a backup."""
+    from .package import Package
+    from .package.cells import NewRows, SheetFill, fill_cells
+    from .writeback import save_package
+
+    path = Path(path)
+    book = read_book(path)
+    edits, skipped = fill_edits(book, day)
+    requests = [
+        SheetFill(e.name, e.cells, [NewRows(e.header_row, e.rows)] if e.rows else (), e.replace)
+        for e in edits
+    ]
+    reports = []
+
+    def edit(pkg: Package) -> Package:
+        reports.append(fill_cells(pkg, requests))
+        return pkg
+
+    written_to = None
+    if dry_run:  # the writer runs in memory and nothing is saved
+        edit(Package.read(path))
+    else:
+        written_to = save_package(
+            path, edit, book.sheet_names.values(), Path(out) if out else None, book.settings.backups
+        )
+    report = reports[-1]
+    return Filled(
+        written_to,
+        [(w.sheet, w.cell, _shown(book, w.sheet, w.cell, w.value)) for w in report.written],
+        [*skipped, *((s.sheet, s.cell, s.reason) for s in report.skipped)],
+        report.rows_added(),
+        _count_by_sheet(w.sheet for w in report.written if not w.appended),
+        count_levels(book.problems)[0],
+    )
+
+
+def _shown(book: Book, sheet: str, cell: str, value: object) -> object:
+    """A written value as it may be shown outside the workbook (the command line, --json):
+    customers as 张*, phone and ID digits masked (SPEC §5)."""
+    from .a1 import split_ref
+    from .privacy import mask_digits, mask_name
+
+    if not isinstance(value, str):
+        return value
+    key = next((k for k, name in book.sheet_names.items() if name == sheet), "")
+    where = split_ref(cell)
+    column = next(
+        (c for c, pos in book.positions.get(key, {}).items() if where and pos == where[1]), ""
+    )
+    return mask_name(value) if column == "customer" else mask_digits(value)
+
+
+def _count_by_sheet(sheets: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for sheet in sheets:
+        counts[sheet] = counts.get(sheet, 0) + 1
+    return counts

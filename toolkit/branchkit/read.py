@@ -41,6 +41,7 @@ class Book:
     problems: list[Problem] = field(default_factory=list)
     sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
+    header_rows: dict[str, int] = field(default_factory=dict)  # key -> the header's Excel row
     catalogue: Catalogue = field(default_factory=lambda: Catalogue({}, {}))
     month: dt.date | None = None  # 统计月份, else the month in the file name
 
@@ -117,7 +118,8 @@ def _read_table(
     month: dt.date | None,
     problems: list[Problem],
     units: tuple[str, Mapping[str, str]] | None = None,
-) -> tuple[Table, dict[str, int]]:
+) -> tuple[Table, dict[str, int], int]:
+    """The sheet's typed table, each column's 1-based position, and the header's Excel row."""
     header_at, found = find_header(sheet, rows)
     columns = {c.key: [] for c in sheet.columns}  # type: dict[str, list[Any]]
     columns["row"] = []
@@ -132,7 +134,7 @@ def _read_table(
                 "第一行应是列名：" + "、".join(c.header for c in sheet.columns),
             )
         )
-        return Table(columns), {}
+        return Table(columns), {}, 0
     present = {c.key for c in found.values()}
     for col in sheet.columns:
         if col.required and col.key not in present:
@@ -191,7 +193,7 @@ def _read_table(
             columns[col.key] = list(blank)
     columns["row"] = excel_rows
     problems.extend(sorted(sheet_problems, key=_problem_order))
-    return Table(columns), {c.key: pos + 1 for pos, c in found.items()}
+    return Table(columns), {c.key: pos + 1 for pos, c in found.items()}, header_at + 1
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
@@ -404,6 +406,7 @@ def load_book(raw: RawBook, source: str = "") -> Book:
     month = settings.month or _month_from_name(source)
     tables: dict[str, Table] = {}
     positions: dict[str, dict[str, int]] = {}
+    header_rows: dict[str, int] = {}
     catalogue = Catalogue({}, {})
     for sheet in schema.INPUT_SHEETS:
         if sheet.key == "settings":
@@ -413,12 +416,12 @@ def load_book(raw: RawBook, source: str = "") -> Book:
             tables[sheet.key] = Table.empty(c.key for c in sheet.columns)
             positions[sheet.key] = {}
         else:
-            tables[sheet.key], positions[sheet.key] = _read_table(
+            tables[sheet.key], positions[sheet.key], header_rows[sheet.key] = _read_table(
                 sheet, name, raw[name], month, problems, _units(sheet.key, catalogue)
             )
         if sheet.key == "products":
             catalogue = Catalogue.from_table(tables["products"])
-    book = Book(source, settings, tables, problems, names, positions, catalogue, month)
+    book = Book(source, settings, tables, problems, names, positions, header_rows, catalogue, month)
     cross_check(book)
     return book
 

@@ -305,6 +305,26 @@ def write_generated(
     """Put the generated sheets into `book` (or a copy at `out`) without touching anything else.
     `cells` writes a sheet's <sheetData> against the workbook's own style indexes (see Built)."""
     book = Path(book)
+
+    def edit(source: Package) -> Package:
+        return replace_sheets(source, generated, owned_sheets(source), remove, cells)
+
+    saved = save_package(book, edit, sheet_names, out, keep_backups)
+    return book if saved is None else saved  # None: the tabs were already as generated
+
+
+def save_package(
+    book: Path,
+    edit: Callable[[Package], Package],
+    sheet_names: Iterable[str],
+    out: Path | None = None,
+    keep_backups: int = 5,
+) -> Path | None:
+    """The one way branchkit changes a staff workbook: read its package, `edit` it part by part,
+    and save the result atomically over `book` (or to `out`), with a backup — refusing a legacy
+    .xls, a workbook open in Excel, and an output that would change the file's kind. Returns
+    None when the edit changed nothing and there is no copy to make."""
+    book = Path(book)
     dest = Path(out) if out else book
     if book.suffix.lower() == ".xls":
         raise BookError(
@@ -323,10 +343,11 @@ def write_generated(
     _make_folder(dest)
     with book_lock(dest):  # read, change and replace as one step: no other writer in between
         try:
-            source = Package.read(book)
-            pkg = replace_sheets(source, generated, owned_sheets(source), remove, cells)
+            pkg = edit(Package.read(book))
         except PackageError as exc:
             raise BookError(book, str(exc)) from exc
+        if not pkg.changed and out is None:
+            return None  # nothing to write: no backup, no new file
         written = [name for name, content in pkg.changed.items() if content is not None]
         try:
             return atomic_write(

@@ -77,6 +77,10 @@ class SheetFill:
     sheet: str
     cells: Mapping[tuple[int, int], Value] = field(default_factory=dict)
     append: Sequence[NewRows] = ()
+    # (row, column) -> (the text the cell must still hold, the new value): how branchkit brings
+    # its own earlier text (a 〔自动〕 feedback) up to date; a cell holding anything else is a
+    # person's, and is left alone.
+    replace: Mapping[tuple[int, int], tuple[str, Value]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- what it did
@@ -449,6 +453,38 @@ class _Sheet:
         result.written.append(Written(self.name, ref, value, appended))
         return True
 
+    def replace_cell(self, row: int, col: int, old: str, value: Value, result: Filled) -> bool:
+        """Rewrite a cell that still holds exactly the text `old` (branchkit's own); any other
+        content is a person's and is reported, not touched. Empty: written like any cell."""
+        current = self._value_at(row, col)
+        if current is None:
+            return self.write_cell(row, col, value, result)
+        ref = cell_ref(row, col)
+        existing = self.data.rows.get(row)
+        cell = existing.cell(col) if existing else None
+        encoded = _encode(value, self.book.date1904)
+        if isinstance(encoded, _Encoded) and _same(current, encoded.compare):
+            return False
+        if current != old or cell is None or cell.has_formula or existing is None:
+            result.skipped.append(
+                Skipped(self.name, ref, FORMULA if cell and cell.has_formula else NOT_EMPTY)
+            )
+            return False
+        if self.protected or self._in_merge(row, col):
+            result.skipped.append(Skipped(self.name, ref, PROTECTED if self.protected else MERGED))
+            return False
+        if not isinstance(encoded, _Encoded):
+            if encoded:
+                result.skipped.append(Skipped(self.name, ref, encoded))
+            return False
+        s = f' s="{cell.style}"' if cell.style else ""
+        t = f' t="{encoded.kind}"' if encoded.kind else ""
+        p = self.prefix
+        existing.changes[col] = f'<{p}c r="{ref}"{s}{t}>{_prefixed(encoded.inner, p)}</{p}c>'
+        self.written.append((row, col))
+        result.written.append(Written(self.name, ref, value))
+        return True
+
     def _style_for(
         self,
         row: int,
@@ -697,6 +733,8 @@ def fill_cells(pkg: Package, edits: Iterable[SheetFill]) -> Filled:
         sheet = book.sheet(edit.sheet)
         for (row, col), value in edit.cells.items():
             sheet.write_cell(row, col, value, result)
+        for (row, col), (old, value) in edit.replace.items():
+            sheet.replace_cell(row, col, old, value, result)
         for block in edit.append:
             sheet.append(block, result)
         xml = sheet.finish()

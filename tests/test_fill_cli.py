@@ -1,0 +1,131 @@
+"""`branchkit fill` and the 「填写」 button (issue 15): what reaches the workbook, twice, safely."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from branchkit import excel
+from branchkit.cli import main
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from .conftest import SAMPLE
+from .test_excel_buttons import _click, _normalize, _open_book
+
+D = "2026-11-20"
+
+
+def _fill(book: Path, *args: str) -> Any:
+    return CliRunner().invoke(main, ["fill", str(book), "--date", D, *args])
+
+
+def _sheet(path: Path, name: str) -> list[list[Any]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def test_fill_writes_numbers_rows_and_feedback_and_says_so_per_sheet(sample_copy: Path) -> None:
+    before = _sheet(sample_copy, "追踪表")
+    result = _fill(sample_copy)
+    assert result.exit_code == 0, result.output
+    # The sample month: 48 cards have no tracking row yet, 68 cards no number.
+    assert "追踪表：新增 48 行" in result.output
+    assert "转介登记：填写" in result.output
+    after = _sheet(sample_copy, "追踪表")
+    assert after[: len(before)][:1] == before[:1]
+    header = after[0]
+    new = after[len(before)]
+    assert new[header.index("转介编号")].startswith("HCZ-2026")
+    assert new[header.index("接收人")] and new[header.index("推荐人")]
+    cards = _sheet(sample_copy, "转介登记")
+    feedback = cards[0].index("结果反馈")
+    assert all(str(r[feedback]).startswith("〔自动〕") for r in cards[1:] if r[0] != "")
+
+
+def test_fill_twice_writes_nothing_the_second_time(sample_copy: Path) -> None:
+    assert _fill(sample_copy).exit_code == 0
+    first = sample_copy.read_bytes()
+    again = _fill(sample_copy)
+    assert again.exit_code == 0 and "没有需要填写的内容" in again.output
+    assert sample_copy.read_bytes() == first
+
+
+def test_fill_never_changes_what_a_person_typed(sample_copy: Path) -> None:
+    """Every cell that held a value before holds the same value after; only empty cells and new
+    rows changed; every part but the two edited sheets is byte for byte the same."""
+    original = sample_copy.read_bytes()
+    assert _fill(sample_copy).exit_code == 0
+    book_before = CalamineWorkbook.from_filelike(io.BytesIO(original))
+    for name in ("转介登记", "追踪表"):
+        old = book_before.get_sheet_by_name(name).to_python()
+        new = _sheet(sample_copy, name)
+        for r, row in enumerate(old):
+            for c, value in enumerate(row):
+                if value != "":
+                    assert new[r][c] == value, (name, r + 1, c + 1)
+    before, after = _parts(original), _parts(sample_copy.read_bytes())
+    changed = {n for n in before if before[n] != after.get(n)}
+    edited = {_part_of(original, name) for name in ("转介登记", "追踪表")}
+    # workbook.xml: the 追踪表 autofilter's hidden name grows with the table.
+    assert changed == edited | {"xl/workbook.xml"}, changed
+
+
+def test_dry_run_lists_without_writing_and_json_masks_customers(sample_copy: Path) -> None:
+    original = sample_copy.read_bytes()
+    result = _fill(sample_copy, "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    assert sample_copy.read_bytes() == original
+    data = json.loads(result.output)
+    assert set(data) == {"已填写", "跳过"}
+    assert any(w["表"] == "追踪表" and w["单元格"].startswith("B") for w in data["已填写"])
+    values = [str(w["值"]) for w in data["已填写"]]
+    assert not any(v.isdigit() and len(v) == 11 for v in values)  # phones masked
+    names = [w["值"] for w in data["已填写"] if w["表"] == "追踪表" and w["单元格"].startswith("C")]
+    assert names and all(n.endswith("*") for n in names)  # customers as 张*
+
+
+def test_out_writes_a_copy_and_the_original_stays(sample_copy: Path, tmp_path: Path) -> None:
+    original = sample_copy.read_bytes()
+    out = tmp_path / "已填写.xlsx"
+    assert _fill(sample_copy, "--out", str(out)).exit_code == 0
+    assert sample_copy.read_bytes() == original and out.exists()
+
+
+def test_an_open_workbook_is_refused_in_one_line(sample_copy: Path) -> None:
+    sample_copy.with_name("~$" + sample_copy.name).write_bytes(b"x")
+    original = sample_copy.read_bytes()
+    result = _fill(sample_copy)
+    assert result.exit_code == 2 and "Excel 中打开" in result.output
+    assert "Traceback" not in result.output and sample_copy.read_bytes() == original
+
+
+def test_the_fill_button_writes_the_same_cells_as_the_command(sample_copy: Path) -> None:
+    book = _open_book(SAMPLE)
+    message = _click(book, excel.fill)
+    assert message.startswith("已填写（2026-11-20）：新增 48 行"), message
+    assert _fill(sample_copy).exit_code == 0
+    for name in ("转介登记", "追踪表", "每日数据"):
+        from_file = _sheet(sample_copy, name)
+        sheet = next(s for s in book.sheets if s.name == name)
+        rows = max(len(from_file), max((r for r, _ in sheet.cells), default=0))
+        for r in range(1, rows + 1):
+            file_row = from_file[r - 1] if r - 1 < len(from_file) else []
+            for c in range(1, max(len(file_row), 20) + 1):
+                expected = _normalize(file_row[c - 1] if c - 1 < len(file_row) else None)
+                assert _normalize(sheet.cells.get((r, c))) == expected, (name, r, c)
+    assert _click(book, excel.fill).endswith("没有需要填写的内容")
+
+
+def _part_of(data: bytes, sheet: str) -> str:
+    from branchkit.package import Package, sheet_entries, workbook_part
+
+    pkg = Package.read(data)
+    return next(e.part for e in sheet_entries(pkg, workbook_part(pkg)) if e.name == sheet)
