@@ -108,6 +108,15 @@ def test_agenda_button_matches_the_cli_and_reads_the_meeting_cell(sample_copy: P
     assert "周例会" in book.sheets["夕会议程"].range("A1").value
 
 
+def test_the_focus_chosen_on_the_control_sheet_reaches_the_agenda() -> None:
+    book = _open_book(SAMPLE)  # the sample month is behind pace on 手机银行: marketing by default
+    control = book.sheets[schema.CONTROL_SHEET]
+    control.range(schema.CONTROL_FOCUS_CELL).value = "运营"
+    _click(book, excel.build_agenda)
+    text = "\n".join(str(v) for v in _standin_values(book, "夕会议程").values())
+    assert "运营类夕会（按设置指定）" in text and "营销类夕会" not in text
+
+
 def test_a_second_click_rebuilds_the_tab_in_place() -> None:
     book = _open_book(SAMPLE)
     _click(book, excel.refresh)

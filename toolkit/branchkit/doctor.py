@@ -17,7 +17,12 @@ from pathlib import Path
 
 from . import __version__, schema
 
-MACROS = ("BranchkitRefresh", "BranchkitAgenda", "BranchkitWeekly")
+
+def _macros() -> tuple[str, ...]:
+    """The VBA subs the buttons call (one list: macros.BUTTONS)."""
+    from .macros import BUTTONS
+
+    return tuple(macro for macro, _ in BUTTONS)
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
     ours = modules.get("branchkit", "")
     result.append(
         Check(
-            all(m in ours for m in MACROS),
+            all(m in ours for m in _macros()),
             "branchkit 宏（刷新排行、生成夕会议程、发送周报）",
             f"删除“{schema.CONTROL_SHEET}”和 {schema.XLWINGS_CONF_SHEET} 两张表后，"
             + add_buttons_fix(book)

@@ -95,6 +95,15 @@ def control_date(book: Any, today: dt.date | None = None) -> dt.date:
     return today or dt.date.today()
 
 
+def control_focus(book: Any) -> str | None:
+    """控制台's 夕会重点 (营销 / 服务 / 运营), or None to let 设置 and the pace decide."""
+    control = _control(book)
+    if control is None:
+        return None
+    value = str(control.range(schema.CONTROL_FOCUS_CELL).value or "").strip()
+    return value if value in ("营销", "服务", "运营") else None
+
+
 def control_meeting(book: Any) -> str:
     from .vocab import DAILY, meeting_kind
 
@@ -235,7 +244,8 @@ def _agenda_job(book: Any) -> str:
 
     loaded = load_book(raw_book(book), book.fullname)
     day = control_date(book)
-    write_specs(book, [agenda_sheet(agenda_data(loaded, day, control_meeting(book)))])
+    agenda = agenda_data(loaded, day, control_meeting(book), control_focus(book))
+    write_specs(book, [agenda_sheet(agenda)])
     return f"夕会议程已生成（{day}），见“夕会议程”表"
 
 

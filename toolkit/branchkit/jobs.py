@@ -63,12 +63,15 @@ def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Re
     return Refreshed(written, [s.name for s in specs], *count_levels(book.problems))
 
 
-def build_agenda(book: Book | str | Path, day: dt.date, meeting: str = "daily") -> Agenda:
-    """The agenda data for D (Python API; the CLI and the Excel button render it)."""
+def build_agenda(
+    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: str | None = None
+) -> Agenda:
+    """The agenda data for D (Python API; the CLI and the Excel button render it). `focus` is
+    控制台's 夕会重点; None leaves it to 设置 and the pace."""
     from .agenda import build
 
     book = book if isinstance(book, Book) else read_book(book)
-    return build(book, figures(book, day), meeting)
+    return build(book, figures(book, day), meeting, focus)
 
 
 def write_agenda(

@@ -24,10 +24,12 @@ from .vocab import MEETING_NAMES
 
 MACRO_TEMPLATE = "网点营销管理.xlsm"
 BUTTONS = (
+    ("BranchkitFill", "填写"),
     ("BranchkitRefresh", "刷新排行"),
     ("BranchkitAgenda", "生成夕会议程"),
     ("BranchkitWeekly", "发送周报"),
 )
+FOCUS_CHOICES = ("自动", "营销", "服务", "运营")  # 夕会重点 (SPEC §4)
 UDF_SERVER_KEY = "Use UDF Server"
 # Keys the xlwings standalone module reads from the xlwings.conf sheet (it upper-cases column A
 # and stops at the first empty cell, so the keys stand in one unbroken column).
@@ -75,6 +77,9 @@ def _control_sheet(wb: Any, formats: dict[str, Any]) -> None:
             "error_message": "请输入日期，例如 2026-11-20",
         },
     )
+    ws.write_string(5, 1, "夕会重点", formats["bold"])
+    ws.write_string(5, 2, FOCUS_CHOICES[0], formats["input_text"])
+    ws.data_validation(5, 2, 5, 2, {"validate": "list", "source": list(FOCUS_CHOICES)})
     ws.write_string(6, 1, "运行结果", formats["bold"])
     ws.write_string(6, 2, "（点击右侧按钮后在这里显示）", formats["note"])
     for i, (macro, caption) in enumerate(BUTTONS):
@@ -82,7 +87,7 @@ def _control_sheet(wb: Any, formats: dict[str, Any]) -> None:
             3 + i * 2, 4, {"macro": macro, "caption": caption, "width": 150, "height": 30}
         )
     ws.write_string(
-        10,
+        12,
         1,
         "使用前：在命令行运行 branchkit doctor 检查 Python 与 xlwings 的设置。",
         formats["note"],

@@ -569,6 +569,7 @@ GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"
 CONTROL_SHEET = "控制台"
 CONTROL_DATE_CELL = "C4"  # 统计日期 (blank: today)
 CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会
+CONTROL_FOCUS_CELL = "C6"  # 夕会重点: 自动 / 营销 / 服务 / 运营
 CONTROL_STATUS_CELL = "C7"  # what the last click did
 XLWINGS_CONF_SHEET = "xlwings.conf"  # xlwings' RunPython reads its settings from this sheet
 

@@ -3,6 +3,10 @@ Attribute VB_Name = "branchkit"
 ' branchkit command line, through xlwings' RunPython (settings: the xlwings.conf sheet).
 Option Explicit
 
+Sub BranchkitFill()
+    RunPython "import branchkit.excel; branchkit.excel.fill()"
+End Sub
+
 Sub BranchkitRefresh()
     RunPython "import branchkit.excel; branchkit.excel.refresh()"
 End Sub
