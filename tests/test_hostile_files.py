@@ -332,9 +332,31 @@ def test_the_scan_finds_the_used_range_however_the_xml_is_cut(
         xml += b"</" + p + b"c></" + p + b"row>"
     xml += b"</" + p + b"sheetData></" + p + b"worksheet>"
     rows, cols = [r for r, _, _ in found], [c for _, c, _ in found]
-    for size in (chunk, sheetscan.CHUNK):
-        scanned = sheetscan.scan(_Pieces(xml, size))  # type: ignore[arg-type]
-        assert (scanned.first_row, scanned.last_row) == (min(rows), max(rows))
-        assert (scanned.first_col, scanned.last_col) == (min(cols), max(cols))
-        assert scanned.references == scanned.cell_tags == len(found)
-        assert scanned.odd_numbers == any(v == "-1e300" for _, _, v in found)
+    # Both scans — regular expressions for small parts, numpy for large ones — find the same.
+    for part_size in (0, sheetscan.VECTOR_SCAN_BYTES):
+        for size in (chunk, sheetscan.CHUNK):
+            scanned = sheetscan.scan(_Pieces(xml, size), part_size)  # type: ignore[arg-type]
+            assert (scanned.first_row, scanned.last_row) == (min(rows), max(rows))
+            assert (scanned.first_col, scanned.last_col) == (min(cols), max(cols))
+            assert scanned.references == scanned.cell_tags == len(found)
+            assert scanned.odd_numbers == any(v == "-1e300" for _, _, v in found)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        b'<c r="A"/><c r="B2"/>',  # a reference without a row: counted, not measured
+        b'<c r="ABCD7"/><c r="C3"/>',  # four letters: beyond Excel's columns
+        b"<c r='XFD123456789'/><c r=\"A1\"/>",  # nine digits: beyond Excel's rows
+        b'<c r="B2"><v>+Inf</v></c><c r="C3"><v>nan</v></c>',
+        b'<c r="B2"><v>-12</v></c><c t="n"><v>1</v></c>',  # a cell without a reference
+        b'<c\tr="AB10"><v>1e6</v></c><cx r="Z9"/>',
+    ],
+)
+def test_both_scans_agree_on_odd_references_and_values(cells: bytes) -> None:
+    from branchkit import sheetscan
+
+    xml = b"<worksheet><sheetData><row>" + cells + b"</row></sheetData></worksheet>"
+    plain = sheetscan.scan(io.BytesIO(xml))
+    vector = sheetscan.scan(io.BytesIO(xml), sheetscan.VECTOR_SCAN_BYTES)
+    assert plain == vector

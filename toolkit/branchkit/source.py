@@ -387,7 +387,7 @@ class _Reader:
             )
         try:
             with self.layout.package.zip.open(sheet.part) as stream:
-                return scan(stream)
+                return scan(stream, self.layout.package.by_name[sheet.part].file_size)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
 
