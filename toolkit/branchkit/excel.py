@@ -18,7 +18,7 @@ from .a1 import cell_ref
 from .batch import batch_mode
 from .problems import BookError, count_levels
 from .read import RawBook, RawSheet, load_book
-from .render.grid import Grid, Placed, layout
+from .render.grid import Grid, Placed, layout, split_style, text_size
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
 
@@ -145,16 +145,19 @@ def write_grid(book: Any, grid: Grid) -> None:
         if cell.span > 1:
             target.merge()
             target.wrap_text = True
-        if cell.style == "title":
+        style, size = split_style(cell.style)
+        if size is not None:
+            target.font.size = text_size(style, size)
+        if style == "title":
             target.font.bold = True
             target.font.size = 15
-        elif cell.style in ("header", "h1"):
+        elif style in ("header", "h1"):
             target.font.bold = True
             target.font.color = (255, 255, 255)
             target.color = HEADER_FILL
-        elif cell.style in ("caption", "h2", "strong"):
+        elif style in ("caption", "h2", "strong"):
             target.font.bold = True
-        elif cell.style in ("subtitle", "note"):
+        elif style in ("subtitle", "note"):
             target.font.italic = True
     for placed in grid.tables:
         _format_table(sheet, placed)

@@ -1,25 +1,47 @@
-"""SheetSpec -> cell positions, computed once for both writers.
+"""SheetSpec -> cell positions and print layout, computed once for both writers.
 
 The file writer (XlsxWriter) and the Excel-button writer (xlwings) draw the same Grid, so the
-two paths put the same value in the same cell by construction.
+two paths put the same value in the same cell by construction. The grid also decides how the
+sheet prints (render/page.py): orientation, the rows repeated on every page, where pages break,
+where each chart sits, and for a one-page sheet (the agenda) the type size.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec import Col, SheetSpec, Table, Text
+from . import page
+from .lines import break_lines, print_width
+from .lines import display_width as display_width
+from .spec import Chart, Col, SheetSpec, Table, Text
 
-TEXT_COLUMN_WIDTH = 11
-FIRST_BLOCK_ROW = 3  # title, subtitle, one blank row
+TEXT_COLUMN_WIDTH = 10.5  # a text-only sheet's columns: eight of them fill a portrait A4 page
+BASE_SIZE = 10.0  # points: the tabs' body text
+TEXT_SIZES = (11.0, 10.5, 10.0, 9.5, 9.0)  # a one-page sheet takes the largest that fits
+TITLE_HEIGHT = 22.0
+HEADING_STEP = 2.0  # an h1 line is this much larger than the body
+CHART_MAX_WIDTH = 640  # pixels
+CHART_MIN_WIDTH = 420  # narrower charts go under each other rather than side by side
+CHART_GAP = 12
+SEPARATOR = " · "
 
 
-def display_width(text: str) -> int:
-    """Half-width character cells: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def styled(style: str, size: float | None) -> str:
+    """A style at a type size other than the tabs' own: 'body@9.5'."""
+    return style if size is None else f"{style}@{size:g}"
+
+
+def split_style(style: str) -> tuple[str, float | None]:
+    """'body@9.5' -> ('body', 9.5); 'body' -> ('body', None)."""
+    base, _, size = style.partition("@")
+    return base, float(size) if size else None
+
+
+def text_size(style: str, size: float) -> float:
+    """The point size a text style prints at, for body text of `size`."""
+    return size + HEADING_STEP if style == "h1" else size
 
 
 @dataclass
@@ -27,7 +49,7 @@ class Cell:
     row: int  # 0-based
     col: int
     value: Any
-    style: str  # title subtitle caption header note h1 h2 body strong, or cell:<fmt>
+    style: str  # title subtitle caption header note h1 h2 body strong, or cell:<fmt>; @size
     span: int = 1  # merged across this many columns
 
 
@@ -66,6 +88,18 @@ class Placed:
 
 
 @dataclass
+class PlacedChart:
+    """A chart drawn over blank rows reserved for it under its table (pixels from column A)."""
+
+    chart: Chart
+    table: Placed
+    row: int
+    x: int
+    width: int
+    height: int
+
+
+@dataclass
 class Grid:
     """Titles, headers and text lines as cells; each table's data rows stay a block (`tables`),
     written row by row by the writers (a parent branch's ledger has a million values)."""
@@ -75,7 +109,14 @@ class Grid:
     widths: dict[int, float] = field(default_factory=dict)
     heights: dict[int, float] = field(default_factory=dict)
     tables: list[Placed] = field(default_factory=list)
+    charts: list[PlacedChart] = field(default_factory=list)
     n_rows: int = 0
+    title_rows: int = 2  # title and subtitle lines, repeated on every page of a long sheet
+    landscape: bool = False
+    size: float | None = None  # a one-page sheet's body type size
+    one_page: bool = False  # fits one page at that size (else it prints one page wide)
+    breaks: list[int] = field(default_factory=list)  # rows that start a printed page
+    keeps: list[page.Keep] = field(default_factory=list)
 
     @property
     def n_cols(self) -> int:
@@ -98,28 +139,65 @@ class Grid:
                 matrix[placed.first_row + offset][: len(values)] = values
         return matrix
 
+    def height(self, row: int) -> float:
+        return self.heights.get(row, page.DEFAULT_ROW)
+
+    @property
+    def width_px(self) -> float:
+        return page.columns_px(self.widths.values())
+
     @property
     def freeze_row(self) -> int | None:
         """Freeze below the header when the sheet is one table."""
         return self.tables[0].header_row + 1 if len(self.tables) == 1 else None
 
     @property
-    def repeat_through(self) -> int:
-        return self.tables[0].header_row if len(self.tables) == 1 else 1
+    def repeat_rows(self) -> tuple[int, int] | None:
+        """Rows printed at the top of every page (first, last; 0-based). A sheet of one table
+        repeats its titles down to the table's header; a sheet of several tables repeats the
+        titles (no single header is right for every page), and its tables start on a fresh page
+        rather than leave a caption or header alone at the bottom of one (`breaks`)."""
+        if self.one_page:
+            return None
+        if len(self.tables) == 1 and not self.charts:
+            return 0, self.tables[0].header_row
+        return 0, self.title_rows - 1
 
 
 def layout(spec: SheetSpec) -> Grid:
-    grid = Grid(spec)
+    """The grid of a sheet; a one-page sheet in the largest of TEXT_SIZES that fits the page."""
+    if not spec.one_page:
+        return _paginate(_layout(spec, None))
+    for size in TEXT_SIZES:
+        grid = _layout(spec, size)
+        if sum(map(grid.height, range(grid.n_rows))) <= _capacity(grid):
+            grid.one_page = True
+            return grid
+    return _paginate(grid)  # too long even in the smallest type: one page wide, several tall
+
+
+def _layout(spec: SheetSpec, size: float | None) -> Grid:
+    grid = Grid(spec, size=size)
     for block in spec.blocks:
         if isinstance(block, Table):
             for c, col in enumerate(block.columns):
                 grid.widths[c] = max(grid.widths.get(c, 0), col.width)
     if not grid.widths:
-        grid.widths = dict.fromkeys(range(spec.text_width), float(TEXT_COLUMN_WIDTH))
+        grid.widths = dict.fromkeys(range(spec.text_width), TEXT_COLUMN_WIDTH)
+    grid.landscape = bool(spec.landscape)
     grid.cells.append(Cell(0, 0, spec.title, "title"))
-    grid.cells.append(Cell(1, 0, spec.subtitle, "subtitle"))
-    grid.heights[0] = 22
-    row = FIRST_BLOCK_ROW
+    grid.heights[0] = TITLE_HEIGHT
+    row = 1
+    # A subtitle (date, host, time progress...) longer than the page is broken rather than left
+    # to run past the page's edge, where it would shrink the whole printout to fit.
+    page_px = page.printable(landscape=False)[0] * page.PX_PER_PT
+    room = _line_capacity(max(grid.width_px, page_px), size or BASE_SIZE)
+    for line in _join_parts(spec.subtitle, room):
+        grid.cells.append(Cell(row, 0, line, styled("subtitle", size)))
+        grid.heights[row] = page.line_height(size or BASE_SIZE)
+        row += 1
+    grid.title_rows = row
+    row += 1  # one blank row
     for block in spec.blocks:
         row = _table(grid, block, row) if isinstance(block, Table) else _text(grid, block, row)
     grid.n_rows = row
@@ -127,32 +205,137 @@ def layout(spec: SheetSpec) -> Grid:
 
 
 def _table(grid: Grid, table: Table, row: int) -> int:
+    start = row
     if table.caption:
         grid.cells.append(Cell(row, 0, table.caption, "caption"))
         row += 1
     header_row = row
     for c, col in enumerate(table.columns):
         grid.cells.append(Cell(row, c, col.header, "header"))
+    grid.heights[row] = _header_height(table.columns)
     row += 1
     first = row
     if not table.rows:
-        grid.cells.append(Cell(row, 0, table.empty_note, "note"))
-        grid.tables.append(Placed(table, header_row, first, first - 1))
+        # The note spans the table, so it reads as one sentence under the header.
+        grid.cells.append(Cell(row, 0, table.empty_note, "note", span=len(table.columns)))
+        placed = Placed(table, header_row, first, first - 1)
+        grid.tables.append(placed)
+        grid.keeps.append(page.Keep(start, row, row - start + 1))
         return row + 2
     row += len(table.rows)
-    grid.tables.append(Placed(table, header_row, first, row - 1))
-    return row + 1
+    placed = Placed(table, header_row, first, row - 1)
+    grid.tables.append(placed)
+    grid.keeps.append(page.Keep(start, row - 1, min(first + 3, row) - start))
+    row += 1
+    return _charts(grid, placed, len(grid.tables) - 1, row)
+
+
+def _join_parts(subtitle: str, width: int) -> list[str]:
+    """The subtitle's parts ("统计日期 …", "本月时间进度 …", the generated mark) as lines, each
+    part whole: the mark is how branchkit knows the tab as its own, so it is never split."""
+    lines: list[str] = []
+    for part in subtitle.split(SEPARATOR):
+        if lines and print_width(lines[-1] + SEPARATOR + part) <= width:
+            lines[-1] += SEPARATOR + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def _header_height(columns: list[Col]) -> float:
+    """Headers wrap (是否现场推荐 in a narrow column takes two lines): the row is as tall as the
+    longest header needs."""
+    per_unit = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a half-width bold character, pixels
+    lines = max(
+        math.ceil(print_width(col.header) * per_unit / (page.column_px(col.width) - 4))
+        for col in columns
+    )
+    return max(page.DEFAULT_ROW, lines * page.line_height(BASE_SIZE) + 2)
+
+
+def _charts(grid: Grid, placed: Placed, index: int, row: int) -> int:
+    """Charts of this table, under it: side by side while they fit the sheet's width."""
+    charts = [c for c in grid.spec.charts if c.table == index]
+    if not charts:
+        return row
+    space = int(grid.width_px)
+    per_band = max(1, min(len(charts), (space + CHART_GAP) // (CHART_MIN_WIDTH + CHART_GAP)))
+    width = max(
+        CHART_MIN_WIDTH, min(CHART_MAX_WIDTH, (space - CHART_GAP * (per_band - 1)) // per_band)
+    )
+    row_px = page.DEFAULT_ROW * page.PX_PER_PT
+    for start in range(0, len(charts), per_band):
+        band = charts[start : start + per_band]
+        height = max(_chart_height(c, placed) for c in band)
+        for n, chart in enumerate(band):
+            grid.charts.append(
+                PlacedChart(chart, placed, row, n * (width + CHART_GAP), width, height)
+            )
+        rows = math.ceil(height / row_px)
+        grid.keeps.append(page.Keep(row, row + rows - 1, rows))
+        row += rows + 1
+    return row
+
+
+def _chart_height(chart: Chart, placed: Placed) -> int:
+    """A bar per person (排行榜) grows with the people; a day-by-day chart is fixed."""
+    if chart.kind == "bar":
+        return max(240, 24 * (placed.last_row - placed.first_row + 1) + 90)
+    return 270
+
+
+def _text_px(grid: Grid) -> float:
+    return page.columns_px(
+        grid.widths.get(c, TEXT_COLUMN_WIDTH) for c in range(grid.spec.text_width)
+    )
+
+
+def _line_capacity(width_px: float, size: float) -> int:
+    """Half-width characters one line of `width_px` holds in type of `size` points, measured
+    with the narrow font's columns so the line fits in every program."""
+    return int((width_px - 6) / page.PX_PER_PT / (size / 2) * page.SAFETY)
 
 
 def _text(grid: Grid, text: Text, row: int) -> int:
-    # Merged cells do not grow with wrapped text, so each row is sized from its text: a 10-point
-    # line holds about 1.15 half-width characters per unit of column width.
-    width = grid.spec.text_width
-    per_line = max(20, int(sum(grid.widths.get(c, TEXT_COLUMN_WIDTH) for c in range(width)) * 1.15))
+    """One row per printed line, merged across the text columns and exactly one line tall."""
+    span = grid.spec.text_width
+    width = _text_px(grid)
+    size = grid.size or BASE_SIZE
     for style, line in text.lines:
-        grid.cells.append(Cell(row, 0, line, style, span=width))
-        lines = sum(max(1, -(-display_width(part) // per_line)) for part in line.split("\n"))
-        if lines > 1:
-            grid.heights[row] = 13.5 * lines
-        row += 1
+        points = text_size(style, size) if grid.size else (12.0 if style == "h1" else BASE_SIZE)
+        broken = break_lines(line, _line_capacity(width, points))
+        if style in ("h1", "h2"):  # a heading stays with the line under it
+            grid.keeps.append(page.Keep(row, row + len(broken), len(broken) + 1))
+        for part in broken:
+            grid.cells.append(Cell(row, 0, part, styled(style, grid.size), span=span))
+            grid.heights[row] = page.line_height(points) + (3 if style == "h1" else 0)
+            row += 1
     return row
+
+
+def _capacity(grid: Grid) -> float:
+    """A page's height in sheet points: the grid's scale when it prints one page wide."""
+    scale = page.fit_scale(grid.width_px, grid.landscape)
+    return page.printable(grid.landscape)[1] / scale * page.SAFETY
+
+
+def _paginate(grid: Grid) -> Grid:
+    """Page breaks for the sheet's orientation. When the spec leaves it open: the orientation
+    that prints legibly on fewer pages; on a tie portrait (more rows a page) unless it would
+    print smaller than comfortable."""
+    repeat = grid.repeat_rows
+    repeated = sum(map(grid.height, range(repeat[1] + 1))) if repeat else 0.0
+    choices = [grid.landscape] if grid.spec.landscape is not None else [False, True]
+    best: tuple[tuple[bool, int, bool], bool, list[int]] | None = None
+    for landscape in choices:
+        grid.landscape = landscape
+        breaks, pages = page.page_breaks(
+            grid.n_rows, grid.height, grid.keeps, _capacity(grid), repeated
+        )
+        scale = page.fit_scale(grid.width_px, landscape)
+        rank = (scale < page.LEGIBLE_SCALE, pages, scale < page.COMFORTABLE_SCALE)
+        if best is None or rank < best[0]:
+            best = (rank, landscape, breaks)
+    assert best is not None
+    _, grid.landscape, grid.breaks = best
+    return grid

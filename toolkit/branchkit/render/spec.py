@@ -36,7 +36,9 @@ class Text:
 
 @dataclass(frozen=True)
 class Chart:
-    """A native Excel chart of one table: one series per value column, labels from label_col."""
+    """A native Excel chart of one table: one series per value column, labels from label_col.
+    It is drawn right under its table (several charts of one table side by side when they fit),
+    so the sheet prints no wider than its tables."""
 
     table: int
     label_col: int
@@ -44,6 +46,7 @@ class Chart:
     title: str
     value_fmt: Fmt = "pct"
     kind: Literal["bar", "column", "line"] = "bar"
+    axis_title: str = ""  # the value axis: its unit (万元, 张) when the values have one
 
 
 @dataclass
@@ -53,6 +56,6 @@ class SheetSpec:
     subtitle: str
     blocks: list[Table | Text] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
-    landscape: bool = True
-    one_page: bool = False  # scale to one printed page (the agenda)
+    landscape: bool | None = None  # None: portrait unless the sheet is too wide for it
+    one_page: bool = False  # one printed page (the agenda), in the largest type that fits
     text_width: int = 8  # columns a Text block spans

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Mapping
@@ -15,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..package import rewrite_entries
-from .grid import Grid, Placed, layout
-from .spec import Chart, SheetSpec
+from . import page
+from .grid import BASE_SIZE, TEXT_SIZES, Grid, Placed, PlacedChart, layout, styled, text_size
+from .spec import SheetSpec
 
 NUM_FORMATS = {
     "int": "0",
@@ -39,10 +41,9 @@ class Formats:
     """The handful of cell formats the tabs use, created once per workbook."""
 
     def __init__(self, wb: Any) -> None:
-        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        base = {"font_name": FONT, "font_size": BASE_SIZE, "valign": "vcenter"}
         self.wb = wb
         self.title = wb.add_format({**base, "bold": True, "font_size": 15, "font_color": "#1F4E79"})
-        self.subtitle = wb.add_format({**base, "font_color": "#7F7F7F", "italic": True})
         self.caption = wb.add_format(
             {**base, "bold": True, "font_size": 11, "font_color": "#1F4E79"}
         )
@@ -80,31 +81,11 @@ class Formats:
                 "rank",
             )
         }
+        # Text lines are broken into rows by the grid, one line each: no wrapping here.
         self.styles = {
-            "h1": wb.add_format(
-                {
-                    **base,
-                    "bold": True,
-                    "font_size": 12,
-                    "font_color": "white",
-                    "bg_color": "#1F4E79",
-                }
-            ),
-            "h2": wb.add_format(
-                {
-                    **base,
-                    "bold": True,
-                    "font_size": 10,
-                    "font_color": "#1F4E79",
-                    "bottom": 1,
-                    "bottom_color": "#9BC2E6",
-                }
-            ),
-            "body": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
-            "strong": wb.add_format({**base, "bold": True, "text_wrap": True, "valign": "top"}),
-            "note": wb.add_format(
-                {**base, "font_color": "#7F7F7F", "italic": True, "text_wrap": True}
-            ),
+            styled(style, size): wb.add_format(_text_format(style, size))
+            for size in (None, *TEXT_SIZES)
+            for style in TEXT_STYLES
         }
         self.status = {
             k: wb.add_format({"bg_color": bg, "font_color": fg})
@@ -113,18 +94,31 @@ class Formats:
 
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
-        named = {
-            "title": self.title,
-            "subtitle": self.subtitle,
-            "caption": self.caption,
-            "header": self.header,
-        }
+        named = {"title": self.title, "caption": self.caption, "header": self.header}
         return named | self.styles | {f"cell:{k}": v for k, v in self.cell.items()}
 
     def xf_indexes(self) -> dict[str, int]:
         """Registers every cell format with the workbook and returns its xf index, so cells written
         outside XlsxWriter (sheetxml) can point at it."""
         return {style: fmt._get_xf_index() for style, fmt in self.by_style().items()}
+
+
+TEXT_STYLES = ("subtitle", "h1", "h2", "body", "strong", "note")
+
+
+def _text_format(style: str, size: float | None) -> dict[str, Any]:
+    """A text style at a body size (None: the tabs' own, with 12-point h1 headings)."""
+    points = text_size(style, size) if size else (12.0 if style == "h1" else BASE_SIZE)
+    base: dict[str, Any] = {"font_name": FONT, "font_size": points, "valign": "vcenter"}
+    looks: dict[str, dict[str, Any]] = {
+        "subtitle": {"font_color": "#7F7F7F", "italic": True},
+        "h1": {"bold": True, "font_color": "white", "bg_color": "#1F4E79"},
+        "h2": {"bold": True, "font_color": "#1F4E79", "bottom": 1, "bottom_color": "#9BC2E6"},
+        "body": {},
+        "strong": {"bold": True},
+        "note": {"font_color": "#7F7F7F", "italic": True},
+    }
+    return base | looks[style]
 
 
 def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
@@ -159,12 +153,16 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
             )
 
 
+FOOTER = "&C&A　第 &P 页 / 共 &N 页"  # the tab's name on every page: a loose sheet finds its tab
+
+
 def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
     """Everything of the sheet but its cells (widths, merges, conditional formats, charts, print
     setup); `build` writes the cells themselves as <sheetData>."""
     grid = layout(spec)
     ws = wb.add_worksheet(spec.name)
     ws.hide_gridlines(2)
+    ws.set_default_row(page.DEFAULT_ROW)
     for c, width in grid.widths.items():
         ws.set_column(c, c, width)
     for cell in grid.cells:
@@ -176,83 +174,140 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
         _conditional_formats(ws, f, placed)
     if grid.freeze_row is not None:
         ws.freeze_panes(grid.freeze_row, 0)
-    ws.repeat_rows(0, grid.repeat_through)
-    anchor_row = None
-    for chart in spec.charts:
-        placed = grid.tables[chart.table]
-        if placed.table.rows:
-            anchor_row = _chart(wb, ws, spec, chart, placed, len(grid.widths), anchor_row)
-    ws.set_paper(9)  # A4
-    if spec.landscape:
-        ws.set_landscape()
-    ws.fit_to_pages(1, 1 if spec.one_page else 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.set_footer("&C第 &P 页 / 共 &N 页")
+    for placed_chart in grid.charts:
+        _chart(wb, ws, spec.name, placed_chart)
+    print_setup(ws, grid)
     return grid
 
 
-def _chart(
-    wb: Any,
-    ws: Any,
-    spec: SheetSpec,
-    chart_spec: Chart,
-    placed: Placed,
-    ncols: int,
-    below: int | None,
-) -> int:
-    """Draws a chart right of the tables (stacked under the previous one); returns its last row."""
-    first, last = placed.first_row, placed.last_row
-    chart = wb.add_chart({"type": chart_spec.kind})
-    sheet = spec.name.replace("'", "''")
-    palette = (
-        "#5B9BD5",
-        "#ED7D31",
-        "#A5A5A5",
-        "#FFC000",
-        "#4472C4",
-        "#70AD47",
-        "#264478",
-        "#9E480E",
+def print_setup(ws: Any, grid: Grid) -> None:
+    """A4, the grid's orientation, one page wide (and one tall for the agenda), the titles on
+    every page, page breaks that keep tables and charts whole, the tab's name in the footer."""
+    ws.set_paper(9)
+    if grid.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 1 if grid.one_page else 0)
+    ws.set_margins(
+        left=page.SIDE_MARGIN,
+        right=page.SIDE_MARGIN,
+        top=page.END_MARGIN,
+        bottom=page.END_MARGIN,
     )
-    for i, col in enumerate(chart_spec.value_cols):
-        color = palette[i % len(palette)]
+    ws.center_horizontally()
+    if grid.repeat_rows is not None:
+        ws.repeat_rows(*grid.repeat_rows)
+    if grid.breaks:
+        ws.set_h_pagebreaks(grid.breaks)
+    ws.set_footer(FOOTER, {"margin": 0.25})
+
+
+PALETTE = ("#5B9BD5", "#ED7D31", "#A5A5A5", "#FFC000", "#4472C4", "#70AD47", "#264478", "#9E480E")
+
+
+def _chart(wb: Any, ws: Any, sheet_name: str, placed_chart: PlacedChart) -> None:
+    """One native chart over the rows the grid reserved for it.
+
+    The series carry their values as well as their cell ranges (the chart caches), so a mail
+    previewer or any viewer that does not recalculate still draws the bars; data labels say
+    whether each part is shown, since programs other than Excel fill in what is left unsaid
+    (a label reading "郑强；综合完成率；180.1%")."""
+    spec, placed = placed_chart.chart, placed_chart.table
+    first, last = placed.first_row, placed.last_row
+    rows = placed.rows()
+    chart = wb.add_chart({"type": spec.kind})
+    _labels_say_only_the_value(chart)
+    sheet = sheet_name.replace("'", "''")
+    number_format = NUM_FORMATS.get(spec.value_fmt, "General")
+    single = len(spec.value_cols) == 1
+    for i, col in enumerate(spec.value_cols):
+        color = PALETTE[i % len(PALETTE)]
         series: dict[str, Any] = {
             "name": [sheet, placed.header_row, col],
-            "categories": [sheet, first, chart_spec.label_col, last, chart_spec.label_col],
+            "name_data": [placed.columns[col].header],
+            "categories": [sheet, first, spec.label_col, last, spec.label_col],
+            "categories_data": [_label(r[spec.label_col]) for r in rows],
             "values": [sheet, first, col, last, col],
+            "values_data": [_number(r[col]) for r in rows],
         }
-        if chart_spec.kind == "line":
+        if spec.kind == "line":
             series |= {
-                "line": {"color": color, "width": 2},
-                "marker": {"type": "circle", "size": 5},
+                "line": {"color": color, "width": 2.25},
+                "marker": {
+                    "type": "circle",
+                    "size": 5,
+                    "fill": {"color": color},
+                    "border": {"color": color},
+                },
             }
         else:
             series["fill"] = {"color": color}
-        if len(chart_spec.value_cols) == 1 and chart_spec.kind == "bar":
+        if single:
             series["data_labels"] = {
                 "value": True,
-                "num_format": NUM_FORMATS.get(chart_spec.value_fmt, "General"),
+                "num_format": number_format,
+                "font": {"name": FONT, "size": 9},
             }
         chart.add_series(series)
-    chart.set_title({"name": chart_spec.title, "name_font": {"size": 11, "name": FONT}})
-    if len(chart_spec.value_cols) == 1:
+    chart.set_title({"name": spec.title, "name_font": {"size": 11, "name": FONT}})
+    if single:
         chart.set_legend({"none": True})
     else:
-        chart.set_legend({"position": "bottom", "font": {"name": FONT}})
-    number_format = NUM_FORMATS.get(chart_spec.value_fmt, "General")
-    if chart_spec.kind == "bar":
-        chart.set_y_axis(
-            {"reverse": True, "num_font": {"name": FONT}}
-        )  # bar charts list bottom-up otherwise
-        chart.set_x_axis({"num_format": number_format, "min": 0})
+        chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
+    value_axis: dict[str, Any] = {
+        "num_format": number_format,
+        "min": 0,
+        "num_font": {"name": FONT, "size": 9},
+        "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+    }
+    if spec.axis_title:
+        value_axis["name"] = spec.axis_title
+        value_axis["name_font"] = {"name": FONT, "size": 9, "bold": False}
+    category_axis: dict[str, Any] = {"num_font": {"name": FONT, "size": 9}}
+    if spec.kind == "bar":  # bars list bottom-up otherwise
+        chart.set_y_axis(category_axis | {"reverse": True})
+        chart.set_x_axis(value_axis)
     else:
-        chart.set_x_axis({"num_font": {"name": FONT}})
-        chart.set_y_axis({"num_format": number_format, "min": 0})
-    height = max(280, 22 * (last - first + 1) + 80) if chart_spec.kind == "bar" else 300
-    chart.set_size({"width": 520, "height": height})
-    row = placed.header_row if below is None else below + 1
-    ws.insert_chart(row, ncols + 1, chart, {"x_offset": 10})
-    return row + int(height / 20) + 1
+        chart.set_x_axis(category_axis)
+        chart.set_y_axis(value_axis)
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": placed_chart.width, "height": placed_chart.height})
+    ws.insert_chart(placed_chart.row, 0, chart, {"x_offset": placed_chart.x, "object_position": 1})
+
+
+def _labels_say_only_the_value(chart: Any) -> None:
+    """XlsxWriter writes only the label parts that are on; LibreOffice and WPS take the missing
+    ones as on when the workbook was not saved by Excel. Writing showVal also writes the rest,
+    off, in the order the schema wants (CT_DLbls: showLegendKey, showVal, showCatName,
+    showSerName, showPercent, showBubbleSize)."""
+    write = chart._xml_empty_tag
+
+    def show_value_only() -> None:
+        for tag, on in (
+            ("c:showLegendKey", 0),
+            ("c:showVal", 1),
+            ("c:showCatName", 0),
+            ("c:showSerName", 0),
+            ("c:showPercent", 0),
+            ("c:showBubbleSize", 0),
+        ):
+            write(tag, [("val", on)])
+
+    chart._write_show_val = show_value_only
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return f"{value:%m-%d}"
+    return "" if value is None else str(value)
+
+
+def _number(value: Any) -> float | None:
+    """A chart point: a number, or a gap (None) for an empty or non-numeric cell."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 _SHEET_DATA = re.compile(r"<sheetData/>|<sheetData>.*?</sheetData>", re.S)

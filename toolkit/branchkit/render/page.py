@@ -1,0 +1,96 @@
+"""The printed page: A4 geometry, how wide a column prints, orientation, page breaks.
+
+Column widths in a workbook are counted in digits of the workbook's default font, so the same
+sheet is 7 pixels a unit wide in a Calibri workbook (what XlsxWriter writes, and LibreOffice's
+Carlito) and about 8 in a 等线 or 宋体 workbook (Chinese Excel and WPS). Whatever must fit the
+page is sized for the wide font; whatever must fit a column (a line of text) for the narrow one.
+Every sheet is also set to fit one page wide, so a wider font only prints a little smaller.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+A4 = (595.3, 841.9)  # points, portrait
+SIDE_MARGIN = 0.4  # inches, left and right, as xlsx.py writes them
+END_MARGIN = 0.5  # inches, top and bottom (the footer sits inside the bottom margin)
+NARROW_DIGIT = 7  # pixels per width unit: Calibri 11
+WIDE_DIGIT = 8  # pixels per width unit: 等线 / 宋体 11
+CELL_PADDING = 5  # pixels Excel adds to every column
+PX_PER_PT = 4 / 3
+DEFAULT_ROW = 15.75  # points (21 pixels): every row of a generated tab without its own height
+COMFORTABLE_SCALE = 0.9  # a page printed at 90 % or more reads as well as at 100 %
+LEGIBLE_SCALE = 0.75  # below this the tabs' 10-point type is too small: turn the page
+SAFETY = 0.96  # page and line capacities are used to this share, for fonts a little wider
+
+
+def column_px(width: float, digit: int = NARROW_DIGIT) -> float:
+    return width * digit + CELL_PADDING
+
+
+def columns_px(widths: Iterable[float], digit: int = NARROW_DIGIT) -> float:
+    return sum(column_px(w, digit) for w in widths)
+
+
+def printable(landscape: bool) -> tuple[float, float]:
+    """Width and height (points) inside the margins."""
+    short, long = A4
+    width, height = (long, short) if landscape else (short, long)
+    return width - 2 * SIDE_MARGIN * 72, height - 2 * END_MARGIN * 72
+
+
+def fit_scale(width_px: float, landscape: bool) -> float:
+    """The scale that fits `width_px` on one page wide (1 when it fits as it is)."""
+    return min(1.0, printable(landscape)[0] * PX_PER_PT / max(width_px, 1.0))
+
+
+def line_height(size: float) -> float:
+    """Row height (points, whole pixels) for one line of text in a font of `size` points."""
+    return math.ceil(size * 1.4 / 0.75) * 0.75
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Rows that print on one page when they can: a table from its caption to its last row, a
+    chart, a heading with the line under it. `lead` rows never end a page (caption, header and
+    the first data rows of a table too long for one page)."""
+
+    first: int
+    last: int
+    lead: int = 1
+
+
+def page_breaks(
+    n_rows: int,
+    height_of: Mapping[int, float] | Callable[[int], float],
+    keeps: list[Keep],
+    capacity: float,
+    repeated: float = 0.0,
+) -> tuple[list[int], int]:
+    """Rows (0-based) that should start a new page, so no block is split that fits on a page and
+    no caption or header is left alone at the bottom, and the number of pages that makes.
+    `capacity` is a page's height in sheet points (after scaling), `repeated` the height of the
+    print-title rows on later pages."""
+    height = height_of if callable(height_of) else (lambda r: height_of.get(r, DEFAULT_ROW))
+    by_first = {k.first: k for k in keeps}
+    breaks: list[int] = []
+    pages = 1
+    used = 0.0
+    for row in range(n_rows):
+        keep = by_first.get(row)
+        if keep is not None and used > repeated:
+            whole = sum(height(r) for r in range(keep.first, keep.last + 1))
+            lead = sum(
+                height(r) for r in range(keep.first, min(keep.last, keep.first + keep.lead - 1) + 1)
+            )
+            if used + whole > capacity and (whole <= capacity - repeated or used + lead > capacity):
+                breaks.append(row)
+                pages += 1
+                used = repeated
+        used += height(row)
+        if used > capacity:  # the program breaks here by itself
+            pages += 1
+            used = repeated + height(row)
+    return breaks, pages
