@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .agenda import ActionLine, IndicatorPace, open_actions
-from .figures import Figures, Trend, trend
+from .figures import Figures, Trend, trend, workday_overrides
 from .problems import BookError, count_levels
 from .read import Book
-from .workdays import month_bounds
+from .workdays import is_workday, month_bounds
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 WEEKLY_MARK = "branchkit 周报 — 客户信息已脱敏"
@@ -66,7 +66,7 @@ class Weekly:
     sales: int  # the week's sales
     money: float  # of them, 万元
     pace: list[IndicatorPace]  # the branch's month to date
-    daily: Trend  # day by day through the week
+    daily: Trend  # day by day through the week: the days the branch was open, up to `day`
     actions: list[ActionLine]
     problem_count: tuple[int, int]  # errors, warnings
 
@@ -101,10 +101,26 @@ def build(book: Book, figures: Figures, week: str) -> Weekly:
             for i in month_branch.targets
             if i in month_branch.completion
         ],
-        trend(figures, [(d, d) for d in (monday + dt.timedelta(n) for n in range(7))]),
+        trend(figures, [(d, d) for d in open_days(book, figures, monday)]),
         open_actions(book, figures.date),
         count_levels(book.problems),
     )
+
+
+def open_days(book: Book, figures: Figures, monday: dt.date) -> list[dt.date]:
+    """The week's days up to the figures' date on which the branch was open: a work day by the
+    calendar (工作日历 first), or any day something was sold or a card was made (a Saturday
+    opening). A closed day is left out of the trend rather than plotted as a day of zero sales,
+    and so is a day still to come, or a day of the month before (another workbook holds it)."""
+    overrides = workday_overrides(book)
+    busy = {day for day, _ in figures.sold_by_day} | {
+        day for day, cards in figures.cards_by_day.items() if cards
+    }
+    first = month_bounds(figures.date)[0]
+    days = (monday + dt.timedelta(n) for n in range(7))
+    return [
+        d for d in days if first <= d <= figures.date and (is_workday(d, overrides) or d in busy)
+    ]
 
 
 def default_output(book_path: Path, weekly: Weekly) -> Path:

@@ -11,10 +11,11 @@ from typing import Any
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
 from .numbers import percent
-from .spec import Chart, Col, SheetSpec, Table, Text
+from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
 from .tabs import masked_for_mail, overall_table, receiver_table, referrer_table
 
 WEEKDAYS = "一二三四五六日"
+COUNT_AXIS = "张/户/笔"
 
 
 def headlines(weekly: Weekly) -> list[tuple[str, str]]:
@@ -87,7 +88,9 @@ def _rankings(weekly: Weekly) -> SheetSpec:
 
 
 def _trend(weekly: Weekly) -> SheetSpec:
-    """Day by day: sales per indicator and referral cards, with native Excel charts."""
+    """Day by day, the days the branch was open: sales per indicator and referral cards, with
+    native Excel charts. Amounts and counts never share an axis: one chart per unit (万元, 元),
+    one for the counts (张 / 户 / 笔), each axis titled with its unit."""
     daily = weekly.daily
     catalogue = weekly.figures.catalogue
     labels = [f"{start:%m-%d} {WEEKDAYS[start.weekday()]}" for start, _ in daily.spans]
@@ -101,21 +104,24 @@ def _trend(weekly: Weekly) -> SheetSpec:
             [label, *(round(daily.sales[i][n], 4) for i in indicators)]
             for n, label in enumerate(labels)
         ],
-        caption="每日销售（按指标）",
+        caption="每日销售（按指标；只列网点营业的日子）",
+        empty_note="（本周尚无营业日）",
     )
     referrals = Table(
         [Col("日期", "text", 10), Col("转介卡", "int", 8)],
-        [
-            [f"{start:%m-%d}", cards]
-            for (start, _), cards in zip(daily.spans, daily.cards, strict=True)
-        ],
+        [[label, cards] for label, cards in zip(labels, daily.cards, strict=True)],
         caption="每日转介",
+        empty_note="（本周尚无营业日）",
     )
-    charts = [Chart(1, 0, (1,), "每日转介", "int", "column")]
-    if indicators:
-        charts.insert(
-            0, Chart(0, 0, tuple(range(1, len(indicators) + 1)), "每日销售", "number", "line")
-        )
+    by_axis: dict[str, list[int]] = {}  # each money unit its own axis, every count one
+    for column, indicator in enumerate(indicators, start=1):
+        unit = COUNT_AXIS if catalogue.is_count(indicator) else catalogue.unit_of(indicator)
+        by_axis.setdefault(unit or "数量", []).append(column)
+    charts = [
+        Chart(0, 0, tuple(columns), f"每日销售（{axis}）", _axis_format(axis), "line", axis)
+        for axis, columns in by_axis.items()
+    ]
+    charts.append(Chart(1, 0, (1,), "每日转介", "int", "column", "张"))
     return SheetSpec(
         "趋势",
         f"{weekly.branch} 每日趋势 {weekly.week}",
@@ -123,6 +129,10 @@ def _trend(weekly: Weekly) -> SheetSpec:
         [sales, referrals],
         charts=charts,
     )
+
+
+def _axis_format(axis: str) -> Fmt:
+    return "int" if axis == COUNT_AXIS else "number"
 
 
 def _quality(weekly: Weekly) -> SheetSpec:

@@ -256,14 +256,15 @@ def _chart(wb: Any, ws: Any, sheet_name: str, placed_chart: PlacedChart) -> None
     else:
         chart.set_legend({"position": "bottom", "font": {"name": FONT, "size": 9}})
     value_axis: dict[str, Any] = {
-        "num_format": number_format,
+        # the axis steps are round numbers: "350", not "350.00"
+        "num_format": "General" if spec.value_fmt in ("number", "amount") else number_format,
         "min": 0,
         "num_font": {"name": FONT, "size": 9},
         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
     }
-    if spec.axis_title:
+    if spec.axis_title:  # level: a turned "万元" reads sideways, and not every program can stack
         value_axis["name"] = spec.axis_title
-        value_axis["name_font"] = {"name": FONT, "size": 9, "bold": False}
+        value_axis["name_font"] = {"name": FONT, "size": 9, "bold": False, "rotation": 0}
     category_axis: dict[str, Any] = {"num_font": {"name": FONT, "size": 9}}
     if spec.kind == "bar":  # bars list bottom-up otherwise
         chart.set_y_axis(category_axis | {"reverse": True})
