@@ -7,6 +7,7 @@ Run as `python -m branchkit.templates DIR` to rebuild the committed templates.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,10 +16,14 @@ from typing import Any
 from . import schema
 from .a1 import column_letter
 from .phrases import FIGURE_NOTES
+from .render import page
+from .render.lines import print_width
 from .schema import Column, Kind, Sheet
 from .settings import SETTING_ITEMS
 
 VALIDATED_ROWS = 2000  # dropdowns and formats reach this far below the header
+INPUT_SIZE = 11.0  # points: the input sheets' type (the workbook's default font)
+GUIDE_WIDTHS = (14, 20, 8, 56)  # 说明: sheet, column, required, description — a portrait page
 TEMPLATE_NAME = "网点营销管理.xlsx"
 HEADER_COLOR = "#1F4E79"
 REQUIRED_COLOR = "#C00000"
@@ -90,6 +95,9 @@ def _add_input_sheet(
         if headers
         else [(col, col.header) for col in sheet.columns]
     )
+    widths = [col.width for col, _ in columns]
+    ws.set_row(0, _header_height(list(zip(widths, (text for _, text in columns), strict=True))))
+    print_setup(ws, widths, repeat_header=True)
     for i, (col, text) in enumerate(columns):
         ws.write_string(0, i, text, formats["required" if col.required else "header"])
         col_format = {
@@ -119,44 +127,83 @@ def _add_input_sheet(
 
 def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
     ws = wb.add_worksheet("说明")
-    ws.set_column(0, 0, 14)
-    ws.set_column(1, 1, 20)
-    ws.set_column(2, 2, 10)
-    ws.set_column(3, 3, 70)
+    top = wb.add_format({"valign": "top"})
+    bold_top = wb.add_format({"bold": True, "valign": "top"})
+    for c, width in enumerate(GUIDE_WIDTHS):
+        ws.set_column(c, c, width, top)
+    print_setup(ws, GUIDE_WIDTHS, repeat_header=False)
+    ws.repeat_rows(4)  # the 工作表 / 列名 / 必填 / 说明 header
     ws.write_string(0, 0, "branchkit 网点营销管理工作簿", formats["title"])
-    ws.write_string(
-        1,
-        0,
+    ws.set_row(0, 21)
+    intro = (
         "员工在各输入表里填写；排行榜、转介质量、分润明细、跟进提醒、夕会议程、数据问题由 branchkit 自动生成，请勿手改。",
-    )
-    ws.write_string(
-        2,
-        0,
         "红色列名为必填项。日期写成 2026-11-20、2026.11.20 或 11月20日 都可以；金额写 20、20万、5000元 都可以。",
     )
+    for row, text in enumerate(intro, start=1):  # merged across the page, so it wraps there
+        ws.merge_range(row, 0, row, len(GUIDE_WIDTHS) - 1, text, formats["wrap"])
+        ws.set_row(row, _wrapped_height(text, page.columns_px(GUIDE_WIDTHS)))
     row = 4
+    described_px = page.column_px(GUIDE_WIDTHS[3])
     ws.write_row(row, 0, ["工作表", "列名", "必填", "说明"], formats["header"])
     row += 1
+    # A wrapped cell's row is sized here: not every program grows it when opening the file.
     for sheet in schema.INPUT_SHEETS:
         if sheet.help:
-            ws.write_string(row, 0, sheet.name, formats["bold"])
+            ws.write_string(row, 0, sheet.name, bold_top)
             ws.write_string(row, 3, sheet.help, formats["wrap"])
+            ws.set_row(row, _wrapped_height(sheet.help, described_px))
             row += 1
         for col in sheet.columns:
-            ws.write_string(row, 0, sheet.name)
-            ws.write_string(row, 1, col.header)
-            ws.write_string(row, 2, "是" if col.required else "")
+            ws.write_string(row, 0, sheet.name, top)
+            ws.write_string(row, 1, col.header, top)
+            ws.write_string(row, 2, "是" if col.required else "", top)
             ws.write_string(row, 3, describe_column(col), formats["wrap"])
+            ws.set_row(row, _wrapped_height(describe_column(col), described_px))
             row += 1
     row += 1
     ws.write_string(row, 0, "口径说明（各项数字怎么算）", formats["bold"])
     row += 1
+    notes_px = page.columns_px(GUIDE_WIDTHS[1:])
     for name, note in FIGURE_NOTES:
-        ws.write_string(row, 0, name, formats["bold"])
+        ws.write_string(row, 0, name, bold_top)
         ws.merge_range(row, 1, row, 3, note, formats["wrap"])
-        ws.set_row(row, 15 * (1 + len(note) // 60))
+        ws.set_row(row, _wrapped_height(note, notes_px))
         row += 1
     ws.freeze_panes(5, 0)
+
+
+def print_setup(ws: Any, widths: Sequence[float], repeat_header: bool) -> None:
+    """An input sheet on paper: A4, portrait unless that would print it smaller than 90 %, one
+    page wide, the header row on every page, gridlines printed (the rows have no borders), the
+    sheet's name and the page in the footer."""
+    width_px = page.columns_px(widths)
+    landscape = page.fit_scale(width_px, landscape=False) < page.COMFORTABLE_SCALE
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(
+        left=page.SIDE_MARGIN, right=page.SIDE_MARGIN, top=page.END_MARGIN, bottom=page.END_MARGIN
+    )
+    ws.hide_gridlines(0)
+    if repeat_header:
+        ws.repeat_rows(0)
+    ws.set_footer("&C&A　第 &P 页 / 共 &N 页", {"margin": 0.25})
+
+
+def _header_height(columns: Sequence[tuple[float, str]]) -> float:
+    """Header texts wrap in their column (是否现场推荐 in a column 8 wide takes two lines)."""
+    return max(_wrapped_height(text, page.column_px(width)) for width, text in columns)
+
+
+def _wrapped_height(text: str, width_px: float) -> float:
+    """Row height (points) for `text` wrapped in `width_px`, in the input sheets' 11-point type
+    (bold headers included), measured as the narrowest program lays it out."""
+    per_unit = INPUT_SIZE / 2 * page.PX_PER_PT * 1.05
+    lines = max(1, math.ceil(print_width(text) * per_unit / (width_px - 6)))
+    return max(15.0, lines * page.line_height(INPUT_SIZE) + 1.5)
 
 
 def describe_column(col: Column) -> str:
@@ -182,13 +229,18 @@ def describe_column(col: Column) -> str:
 
 def workbook_formats(wb: Any) -> dict[str, Any]:
     """The cell formats every branchkit-made sheet draws from, registered on an XlsxWriter book."""
+    # Header texts wrap, centred, in rows as tall as they need (_header_height).
+    header = {
+        "bold": True,
+        "font_color": "white",
+        "border": 1,
+        "text_wrap": True,
+        "valign": "vcenter",
+        "align": "center",
+    }
     return {
-        "header": wb.add_format(
-            {"bold": True, "font_color": "white", "bg_color": HEADER_COLOR, "border": 1}
-        ),
-        "required": wb.add_format(
-            {"bold": True, "font_color": "white", "bg_color": REQUIRED_COLOR, "border": 1}
-        ),
+        "header": wb.add_format({**header, "bg_color": HEADER_COLOR}),
+        "required": wb.add_format({**header, "bg_color": REQUIRED_COLOR}),
         "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
         "text": wb.add_format({"num_format": "@"}),
         "title": wb.add_format({"bold": True, "font_size": 14}),
