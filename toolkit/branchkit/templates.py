@@ -190,7 +190,8 @@ def print_setup(ws: Any, widths: Sequence[float], repeat_header: bool) -> None:
     ws.hide_gridlines(0)
     if repeat_header:
         ws.repeat_rows(0)
-    ws.set_footer("&C&A　第 &P 页 / 共 &N 页", {"margin": 0.25})
+    ws.set_start_page(1)
+    ws.set_footer(page.FOOTER, {"margin": page.FOOTER_MARGIN})
 
 
 def _header_height(columns: Sequence[tuple[float, str]]) -> float:

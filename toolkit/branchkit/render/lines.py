@@ -69,6 +69,10 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
         head, tail = _split(line, width, atom)
         lines.append(head.rstrip())
         line = indent + tail.lstrip() + atom
+        while print_width(line) > width:  # what moved down, with a long word, may not fit
+            head, line = _cut(line, width)
+            lines.append(head)
+            line = indent + line
     if line.strip() or not lines:
         lines.append(line.rstrip())
     return lines

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 A4 = (595.3, 841.9)  # points, portrait
 SIDE_MARGIN = 0.4  # inches, left and right, as xlsx.py writes them
 END_MARGIN = 0.5  # inches, top and bottom (the footer sits inside the bottom margin)
+FOOTER_MARGIN = 0.25  # inches: the footer, inside the bottom margin
+# The sheet's name and its own page number on every page: a loose sheet finds its tab. (No "of
+# N": LibreOffice counts N over the whole workbook.)
+FOOTER = "&C&A　第 &P 页"
 NARROW_DIGIT = 7  # pixels per width unit: Calibri 11
 WIDE_DIGIT = 8  # pixels per width unit: 等线 / 宋体 11
 CELL_PADDING = 5  # pixels Excel adds to every column

@@ -153,9 +153,6 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
             )
 
 
-FOOTER = "&C&A　第 &P 页 / 共 &N 页"  # the tab's name on every page: a loose sheet finds its tab
-
-
 def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
     """Everything of the sheet but its cells (widths, merges, conditional formats, charts, print
     setup); `build` writes the cells themselves as <sheetData>."""
@@ -200,7 +197,8 @@ def print_setup(ws: Any, grid: Grid) -> None:
         ws.repeat_rows(*grid.repeat_rows)
     if grid.breaks:
         ws.set_h_pagebreaks(grid.breaks)
-    ws.set_footer(FOOTER, {"margin": 0.25})
+    ws.set_start_page(1)  # each tab counts its own pages, also when the workbook prints whole
+    ws.set_footer(page.FOOTER, {"margin": page.FOOTER_MARGIN})
 
 
 PALETTE = ("#5B9BD5", "#ED7D31", "#A5A5A5", "#FFC000", "#4472C4", "#70AD47", "#264478", "#9E480E")
