@@ -7,7 +7,7 @@ SAMPLE  := samples/火车站支行-2026-11.xlsx
 OUTDIR  := build/demo
 DEMODAY := 2026-11-20
 
-.PHONY: demo test lint bench bench-rollup samples templates clean
+.PHONY: demo test lint bench bench-rollup samples templates screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,11 @@ samples: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python -m branchkit.templates templates/xlsx
 	$(BIN)/python -m branchkit.macros templates/xlsx
+
+# The README's pictures, from the same LibreOffice and Chromium renderings the render tests check
+# (needs soffice, poppler-utils and chromium on PATH; see tests/rendering.py).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.rendering docs
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

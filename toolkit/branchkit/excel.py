@@ -183,6 +183,9 @@ def _format_table(sheet: Any, placed: Placed) -> None:
             for offset, row in enumerate(placed.rows()):
                 if row[c] in STATUS_COLORS:
                     sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[row[c]][0])
+    for c, span in placed.spans.items():  # a last column stretched over the columns right
+        for r in range(first, last + 1):
+            sheet.range((r, c + 1), (r, c + span)).merge()
 
 
 def _excel_value(value: Any) -> Any:

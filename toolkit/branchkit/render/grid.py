@@ -25,6 +25,9 @@ HEADING_STEP = 2.0  # an h1 line is this much larger than the body
 CHART_MAX_WIDTH = 640  # pixels
 CHART_MIN_WIDTH = 420  # narrower charts go under each other rather than side by side
 CHART_GAP = 12
+MEASURED_ROWS = 500  # text columns of tables up to this long widen to fit their text
+WIDEST_TEXT = 2.0  # ... up to this many times the width the table asked for
+STRETCH_FROM = 1.5  # a table's last column this much wider than the sheet's column stretches
 SEPARATOR = " · "
 
 
@@ -61,6 +64,12 @@ class Placed:
     header_row: int
     first_row: int
     last_row: int  # < first_row when the table is empty
+    spans: dict[int, int] = field(default_factory=dict)  # a column merged over this many
+
+    @property
+    def width(self) -> int:
+        """Sheet columns the table covers."""
+        return len(self.table.columns) + sum(span - 1 for span in self.spans.values())
 
     @property
     def columns(self) -> list[Col]:
@@ -178,20 +187,21 @@ def layout(spec: SheetSpec) -> Grid:
 
 def _layout(spec: SheetSpec, size: float | None) -> Grid:
     grid = Grid(spec, size=size)
-    for block in spec.blocks:
-        if isinstance(block, Table):
-            for c, col in enumerate(block.columns):
-                grid.widths[c] = max(grid.widths.get(c, 0), col.width)
+    grid.widths = _shared_widths([b for b in spec.blocks if isinstance(b, Table)])
     if not grid.widths:
         grid.widths = dict.fromkeys(range(spec.text_width), TEXT_COLUMN_WIDTH)
     grid.landscape = bool(spec.landscape)
     grid.cells.append(Cell(0, 0, spec.title, "title"))
     grid.heights[0] = TITLE_HEIGHT
     row = 1
-    # A subtitle (date, host, time progress...) longer than the page is broken rather than left
-    # to run past the page's edge, where it would shrink the whole printout to fit.
+    # A subtitle (date, host, time progress...) is broken rather than left to run past the
+    # sheet's edge, where it would shrink the whole printout to fit: a text sheet's at its text
+    # columns, a sheet of tables' at the page (a narrow table may have its title run on).
     page_px = page.printable(landscape=False)[0] * page.PX_PER_PT
-    room = _line_capacity(max(grid.width_px, page_px), size or BASE_SIZE)
+    tables = any(isinstance(b, Table) for b in spec.blocks)
+    room = _line_capacity(
+        max(grid.width_px, page_px) if tables else grid.width_px, size or BASE_SIZE
+    )
     for line in _join_parts(spec.subtitle, room):
         grid.cells.append(Cell(row, 0, line, styled("subtitle", size)))
         grid.heights[row] = page.line_height(size or BASE_SIZE)
@@ -204,26 +214,81 @@ def _layout(spec: SheetSpec, size: float | None) -> Grid:
     return grid
 
 
+def _shared_widths(tables: list[Table]) -> dict[int, float]:
+    """The sheet's column widths: at each position, the widest column any table has there —
+    except a table's last column when the table is narrower than the sheet: that one stretches
+    over the columns to its right (`_stretch`) rather than widen a column every other table
+    shares (排行榜's 说明 of the stars would make every 岗位 column 40 wide)."""
+    widths: dict[int, float] = {}
+    sheet = max((len(t.columns) for t in tables), default=0)
+    wanted = [_wanted_widths(t) for t in tables]
+    for table, want in zip(tables, wanted, strict=True):
+        for c in range(len(table.columns)):
+            if c < len(table.columns) - 1 or c == sheet - 1:
+                widths[c] = max(widths.get(c, 0), want[c])
+    for table, want in zip(tables, wanted, strict=True):
+        c = len(table.columns) - 1
+        width = want[c]
+        if c == sheet - 1 or width <= STRETCH_FROM * widths.get(c, 0):
+            widths[c] = max(widths.get(c, 0), width)  # a little wider: the column widens
+            continue
+        missing = width - sum(widths.get(i, 0) for i in range(c, sheet))
+        if missing > 0:
+            widths[sheet - 1] += missing
+    return widths
+
+
+def _wanted_widths(table: Table) -> list[float]:
+    """Each column's width: as the table asks, a text column wider when its text needs it (the
+    stars' 张丽、李四、杨帆、王芳), up to WIDEST_TEXT times. Long tables (a parent branch's
+    ledger) are not measured."""
+    widths = [col.width for col in table.columns]
+    if not table.rows or len(table.rows) > MEASURED_ROWS:
+        return widths
+    per_unit = BASE_SIZE / 2 * page.PX_PER_PT / page.NARROW_DIGIT  # width units a half-width
+    for c, col in enumerate(table.columns):
+        if col.fmt != "text":
+            continue
+        longest = max(
+            (print_width(row[c]) for row in table.rows if len(row) > c and isinstance(row[c], str)),
+            default=0.0,
+        )
+        need = math.ceil(longest * per_unit + 1)
+        widths[c] = min(max(col.width, need), col.width * WIDEST_TEXT)
+    return widths
+
+
+def _stretch(grid: Grid, table: Table) -> dict[int, int]:
+    """The last column over as many sheet columns as its width needs."""
+    c = len(table.columns) - 1
+    need, covered, span = _wanted_widths(table)[c], 0.0, 0
+    while covered < need and c + span < len(grid.widths):
+        covered += grid.widths[c + span]
+        span += 1
+    return {c: span} if span > 1 else {}
+
+
 def _table(grid: Grid, table: Table, row: int) -> int:
     start = row
     if table.caption:
         grid.cells.append(Cell(row, 0, table.caption, "caption"))
         row += 1
     header_row = row
+    spans = _stretch(grid, table)
     for c, col in enumerate(table.columns):
-        grid.cells.append(Cell(row, c, col.header, "header"))
-    grid.heights[row] = _header_height(table.columns)
+        grid.cells.append(Cell(row, c, col.header, "header", span=spans.get(c, 1)))
+    grid.heights[row] = _header_height(grid, table.columns, spans)
     row += 1
     first = row
     if not table.rows:
+        placed = Placed(table, header_row, first, first - 1, spans)
         # The note spans the table, so it reads as one sentence under the header.
-        grid.cells.append(Cell(row, 0, table.empty_note, "note", span=len(table.columns)))
-        placed = Placed(table, header_row, first, first - 1)
+        grid.cells.append(Cell(row, 0, table.empty_note, "note", span=placed.width))
         grid.tables.append(placed)
         grid.keeps.append(page.Keep(start, row, row - start + 1))
         return row + 2
     row += len(table.rows)
-    placed = Placed(table, header_row, first, row - 1)
+    placed = Placed(table, header_row, first, row - 1, spans)
     grid.tables.append(placed)
     grid.keeps.append(page.Keep(start, row - 1, min(first + 3, row) - start))
     row += 1
@@ -242,15 +307,26 @@ def _join_parts(subtitle: str, width: int) -> list[str]:
     return lines
 
 
-def _header_height(columns: list[Col]) -> float:
+def _cell_px(grid: Grid, c: int, span: int = 1) -> float:
+    return page.columns_px(grid.widths.get(i, 0) for i in range(c, c + span))
+
+
+def _lines(text: str, width_px: float) -> int:
+    """Lines a cell's text wraps to in its column (bold or not, as the narrow font lays out)."""
+    per_unit = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a half-width character, pixels
+    return max(1, math.ceil(print_width(text) * per_unit / (width_px - 6)))
+
+
+def _row_height(lines: int) -> float:
+    return max(page.DEFAULT_ROW, lines * page.line_height(BASE_SIZE) + 2)
+
+
+def _header_height(grid: Grid, columns: list[Col], spans: dict[int, int]) -> float:
     """Headers wrap (是否现场推荐 in a narrow column takes two lines): the row is as tall as the
     longest header needs."""
-    per_unit = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a half-width bold character, pixels
-    lines = max(
-        math.ceil(print_width(col.header) * per_unit / (page.column_px(col.width) - 4))
-        for col in columns
+    return _row_height(
+        max(_lines(col.header, _cell_px(grid, c, spans.get(c, 1))) for c, col in enumerate(columns))
     )
-    return max(page.DEFAULT_ROW, lines * page.line_height(BASE_SIZE) + 2)
 
 
 def _charts(grid: Grid, placed: Placed, index: int, row: int) -> int:

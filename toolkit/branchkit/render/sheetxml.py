@@ -144,6 +144,12 @@ def _table_rows(
         piece, fill = _column_field(letters[c], f' s="{xf}"' if xf else "", values, c + 2)
         pieces.append(piece)
         fills.append(fill)
+    for c, span in placed.spans.items():  # a stretched column: its merged cells keep the border
+        xf = xf_of.get(f"cell:{placed.columns[c].fmt}", 0)
+        style = f' s="{xf}"' if xf else ""
+        pieces.insert(
+            c + 1, "".join(f'<c r="{letters[c + j]}{{0}}"{style}/>' for j in range(1, span))
+        )
     sized = any(first <= r < first + count for r in heights)
     attrs = [_row_attrs(heights.get(first + i)) for i in range(count)] if sized else None
     template = '<row r="{0}"{1}>' + "".join(pieces) + "</row>"

@@ -162,11 +162,15 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
     ws.set_default_row(page.DEFAULT_ROW)
     for c, width in grid.widths.items():
         ws.set_column(c, c, width)
-    for cell in grid.cells:
-        if cell.span > 1:
-            ws.merge_range(
-                cell.row, cell.col, cell.row, cell.col + cell.span - 1, "", f.by_style()[cell.style]
-            )
+    # Merged ranges in row order: XlsxWriter's constant-memory mode drops a row behind it.
+    styles = f.by_style()
+    merges = [(c.row, c.col, c.span, styles[c.style]) for c in grid.cells if c.span > 1]
+    for placed in grid.tables:  # a last column stretched over the columns to its right
+        for c, span in placed.spans.items():
+            fmt = styles.get(f"cell:{placed.columns[c].fmt}", f.cell["text"])
+            merges += [(r, c, span, fmt) for r in range(placed.first_row, placed.last_row + 1)]
+    for row, col, span, fmt in sorted(merges, key=lambda m: (m[0], m[1])):
+        ws.merge_range(row, col, row, col + span - 1, "", fmt)
     for placed in grid.tables:
         _conditional_formats(ws, f, placed)
     if grid.freeze_row is not None:

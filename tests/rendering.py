@@ -1,0 +1,391 @@
+"""What the sample month looks like on paper and on the meeting-room screen.
+
+LibreOffice prints the workbooks to PDF, poppler reads the pages back (size, text, the tab named
+in each page's footer) and draws them as PNG; headless Chromium shows the HTML agenda at
+1920×1080. The render tests assert on these pages, and `make screenshots` draws the README's
+pictures from the very same files:
+
+    .venv/bin/python -m tests.rendering docs
+
+Each program is optional: `available()` says what is missing, and the tests skip without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "火车站支行-2026-11.xlsx"
+TEMPLATE = ROOT / "templates" / "xlsx" / "网点营销管理.xlsx"
+DAY = dt.date(2026, 11, 20)
+WEEK = "2026-W47"
+SCREEN = (1920, 1080)
+POPPLER = ("pdfinfo", "pdftotext", "pdftoppm")
+FOOTER = re.compile(r"(\S+)\s+第\s*\d+\s*页\s*$", re.M)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def chromium() -> str | None:
+    return next(
+        filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+    )
+
+
+def missing_for_pdf() -> str | None:
+    """Why workbooks cannot be printed here, or None."""
+    if soffice() is None:
+        return "LibreOffice (soffice) is not installed"
+    absent = [tool for tool in POPPLER if shutil.which(tool) is None]
+    return f"poppler-utils ({', '.join(absent)}) is not installed" if absent else None
+
+
+# ---------------------------------------------------------------- the sample's outputs
+
+
+@dataclass
+class Outputs:
+    """The sample month as staff get it: the refreshed workbook with its agenda tab, the weekly
+    workbook, and the HTML agendas."""
+
+    workbook: Path
+    weekly: Path
+    daily_html: Path
+    weekly_html: Path
+
+
+def build_outputs(folder: Path, host_application: str | None = None) -> Outputs:
+    """Refreshes a copy of the sample (optionally first saying another program saved it, as
+    docProps/app.xml tells), writes its 夕会议程 tab, the weekly workbook and the HTML agendas."""
+    from branchkit import jobs
+    from branchkit.read import read_book
+    from branchkit.render.agenda import render_agenda
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / SAMPLE.name
+    shutil.copy2(SAMPLE, copy)
+    if host_application is not None:
+        _say_saved_by(copy, host_application)
+    workbook = folder / "火车站支行-2026-11-已刷新.xlsx"
+    jobs.refresh(copy, DAY, workbook)
+    jobs.write_agenda(workbook, DAY)
+    book = read_book(copy)
+    _, weekly = jobs.weekly(book, WEEK, folder / "火车站支行-2026-W47-周报.xlsx")
+    htmls = []
+    for meeting in ("daily", "weekly"):
+        html = folder / f"夕会议程-{meeting}.html"
+        html.write_text(
+            render_agenda(jobs.build_agenda(book, DAY, meeting), "html"), encoding="utf-8"
+        )
+        htmls.append(html)
+    return Outputs(workbook, weekly, *htmls)
+
+
+def _say_saved_by(path: Path, application: str) -> None:
+    """Rewrites docProps/app.xml's <Application> (a test fixture's copy, never a user's file)."""
+    with zipfile.ZipFile(path) as src:
+        parts = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in parts:
+            if info.filename == "docProps/app.xml":
+                data = re.sub(
+                    rb"<Application>[^<]*</Application>",
+                    f"<Application>{application}</Application>".encode(),
+                    data,
+                )
+            dst.writestr(info, data)
+
+
+# ---------------------------------------------------------------- PDF pages
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    sheet: str  # the tab, as the footer names it
+    width: float  # points
+    height: float
+    text: str
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    @property
+    def a4(self) -> bool:
+        return sorted((round(self.width), round(self.height))) == [595, 842]
+
+
+def to_pdf(workbooks: list[Path], folder: Path) -> list[Path]:
+    """Prints the workbooks with LibreOffice, one run for all, in a throwaway profile."""
+    office = soffice()
+    assert office is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="branchkit-lo-") as profile:
+        subprocess.run(
+            [
+                office,
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *map(str, workbooks),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    pdfs = [folder / f"{book.stem}.pdf" for book in workbooks]
+    for pdf in pdfs:
+        assert pdf.exists(), f"LibreOffice did not print {pdf.name}"
+    return pdfs
+
+
+def pages(pdf: Path) -> list[Page]:
+    """Every page with its size and text, and the tab its footer names."""
+    info = _run("pdfinfo", "-f", "1", "-l", "100000", str(pdf))
+    sizes = [
+        (float(w), float(h))
+        for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info, re.M)
+    ]
+    texts = _run("pdftotext", "-layout", str(pdf), "-").split("\f")
+    found = []
+    for n, (width, height) in enumerate(sizes, start=1):
+        text = texts[n - 1] if n <= len(texts) else ""
+        # The footer is the page's last line, though pdftotext may put a chart label after it.
+        footers = FOOTER.findall(text)
+        found.append(Page(n, footers[-1] if footers else "", width, height, text))
+    return found
+
+
+def by_sheet(all_pages: list[Page]) -> dict[str, list[Page]]:
+    sheets: dict[str, list[Page]] = {}
+    for page in all_pages:
+        sheets.setdefault(page.sheet, []).append(page)
+    return sheets
+
+
+def glyph_size(pdf: Path, page: int) -> float:
+    """The median printed size (points) of the page's CJK characters: in a CJK font every
+    character is one em wide, so a word of n characters n em."""
+    bbox = _run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
+    sizes = []
+    for x0, x1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', bbox
+    ):
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,}", word):
+            sizes.append((float(x1) - float(x0)) / len(word))
+    sizes.sort()
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def png(pdf: Path, page: int, target: Path, resolution: int = 80) -> Path:
+    stem = target.with_suffix("")
+    _run(
+        "pdftoppm",
+        "-png",
+        "-r",
+        str(resolution),
+        "-f",
+        str(page),
+        "-l",
+        str(page),
+        "-singlefile",
+        str(pdf),
+        str(stem),
+    )
+    return stem.with_suffix(".png")
+
+
+def _run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True, timeout=120).stdout
+
+
+# ---------------------------------------------------------------- the screen
+
+PROBE = """<script>
+window.addEventListener("load", function () {
+  var root = document.documentElement, body = document.body;
+  var screens = Array.prototype.slice.call(document.querySelectorAll(".screen"));
+  root.setAttribute("data-probe", JSON.stringify({
+    width: window.innerWidth, height: window.innerHeight,
+    scrollWidth: root.scrollWidth, scrollHeight: root.scrollHeight,
+    fontPx: parseFloat(getComputedStyle(body).fontSize),
+    screens: screens.map(function (s) {
+      return {top: s.getBoundingClientRect().top + window.scrollY, height: s.offsetHeight,
+              overflow: s.scrollWidth - s.clientWidth,
+              sections: s.querySelectorAll("section").length};
+    }),
+    minutes: Array.prototype.map.call(document.querySelectorAll("h2 .minutes"),
+                                      function (m) { return m.textContent; })
+  }));
+});
+</script>"""
+
+
+def _browser(*args: str, window: tuple[int, int]) -> str:
+    browser = chromium()
+    assert browser is not None
+    with tempfile.TemporaryDirectory(prefix="branchkit-chromium-") as profile:
+        return subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--window-size={window[0]},{window[1]}",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+
+
+def measure(html: Path, viewport: tuple[int, int] = SCREEN) -> dict:
+    """The page as the browser laid it out in a viewport of `viewport`: a probe script added to a
+    copy reports sizes after the page's own scripts ran. Headless Chromium's window includes a
+    strip of browser chrome, so a first run finds its height and the second asks for that much
+    more."""
+    with tempfile.TemporaryDirectory(prefix="branchkit-probe-") as tmp:
+        probed = Path(tmp) / html.name
+        probed.write_text(
+            html.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
+            encoding="utf-8",
+        )
+        window = viewport
+        for _ in range(2):
+            dom = _browser(
+                "--virtual-time-budget=5000", "--dump-dom", probed.as_uri(), window=window
+            )
+            found = re.search(r'data-probe="([^"]*)"', dom)
+            assert found, "the probe did not run"
+            result = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+            if (result["width"], result["height"]) == viewport:
+                return result
+            window = (
+                window[0] + viewport[0] - result["width"],
+                window[1] + viewport[1] - result["height"],
+            )
+        return result
+
+
+def screenshot(
+    html: Path, target: Path, viewport: tuple[int, int] = SCREEN, scale: float = 1.0
+) -> Path:
+    """The page as a `viewport` screen shows it; `scale` < 1 draws the same layout in fewer
+    pixels (the README's copy)."""
+    _browser(
+        f"--force-device-scale-factor={scale}",
+        f"--screenshot={target}",
+        html.as_uri(),
+        window=viewport,
+    )
+    return target
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+# ---------------------------------------------------------------- the README's pictures
+
+
+def first_page_of(pdf: Path, sheet: str) -> int:
+    return next(p.number for p in pages(pdf) if p.sheet == sheet)
+
+
+def control_sheet_png(folder: Path, target: Path) -> Path:
+    """The macro template's 控制台 with its buttons. Excel marks buttons as non-printing; a
+    throwaway copy marks them printable so the picture shows them."""
+    template = ROOT / "templates" / "xlsx" / "网点营销管理.xlsm"
+    copy = folder / "控制台.xlsm"
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(".vml"):
+                data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"")
+            dst.writestr(info, data)
+    (pdf,) = to_pdf([copy], folder)
+    stem = target.with_suffix("")
+    _run(
+        "pdftoppm",
+        "-png",
+        "-r",
+        "80",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-W",
+        "760",
+        "-H",
+        "300",
+        "-singlefile",
+        str(pdf),
+        str(stem),
+    )
+    return target
+
+
+def rollup_png(folder: Path, target: Path) -> Path:
+    """网点排行 of the three sample branches of samples/城东分行 (`branchkit rollup`)."""
+    from branchkit.render.rollup import league_sheet
+    from branchkit.render.xlsx import build
+    from branchkit.rollup.job import compute
+
+    rollup = compute([ROOT / "samples" / "城东分行"], DAY, jobs=1)
+    book = folder / "网点排行.xlsx"
+    book.write_bytes(build([league_sheet(rollup)]))
+    (pdf,) = to_pdf([book], folder / "rollup")
+    return png(pdf, 1, target, 80)
+
+
+def screenshots(docs: Path) -> list[Path]:
+    """Draws every README picture into `docs`."""
+    reason = missing_for_pdf() or (None if chromium() else "Chromium is not installed")
+    if reason:
+        raise SystemExit(
+            f"make screenshots needs LibreOffice, poppler-utils and Chromium: {reason}"
+        )
+    docs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="branchkit-shots-") as tmp:
+        folder = Path(tmp)
+        outputs = build_outputs(folder)
+        workbook, weekly = to_pdf([outputs.workbook, outputs.weekly], folder / "pdf")
+        made = [
+            png(workbook, first_page_of(workbook, "排行榜"), docs / "排行榜.png", 70),
+            png(workbook, first_page_of(workbook, "夕会议程"), docs / "夕会议程.png", 80),
+            png(weekly, first_page_of(weekly, "趋势"), docs / "周报-趋势.png", 70),
+            screenshot(outputs.daily_html, docs / "夕会议程-屏幕.png", scale=0.5),
+            control_sheet_png(folder, docs / "控制台.png"),
+            rollup_png(folder, docs / "网点排行.png"),
+        ]
+    return made
+
+
+if __name__ == "__main__":
+    for made in screenshots(Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "docs")):
+        print(made)

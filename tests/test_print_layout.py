@@ -1,0 +1,241 @@
+"""How a generated tab prints, decided by the grid before any program sees it (render/page.py,
+render/lines.py): lines that fit, one row each; the agenda on one page; titles repeated; tables
+kept whole; charts under their tables; headers as tall as their text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from branchkit.jobs import build_agenda, refresh_specs
+from branchkit.read import read_book
+from branchkit.render import page
+from branchkit.render.agenda import agenda_sheet
+from branchkit.render.grid import TEXT_SIZES, Grid, layout, split_style, text_size
+from branchkit.render.lines import _NO_LINE_START, break_lines, print_width
+from branchkit.render.spec import Col, SheetSpec, Table, Text
+from branchkit.render.xlsx import build
+from branchkit.schema import GENERATED_MARK
+from hypothesis import given
+from hypothesis import strategies as st
+
+from .conftest import SAMPLE
+
+DAY = dt.date(2026, 11, 20)
+TEXT_STYLES = ("h1", "h2", "body", "strong", "note", "subtitle")
+
+
+@pytest.fixture(scope="module")
+def tabs() -> dict[str, Grid]:
+    return {spec.name: layout(spec) for spec in refresh_specs(read_book(SAMPLE), DAY)}
+
+
+@pytest.fixture(scope="module")
+def agendas() -> dict[str, Grid]:
+    book = read_book(SAMPLE)
+    return {
+        meeting: layout(agenda_sheet(build_agenda(book, DAY, meeting)))
+        for meeting in ("daily", "weekly", "monthly")
+    }
+
+
+# ---------------------------------------------------------------- lines
+
+agenda_like = st.lists(
+    st.one_of(
+        st.sampled_from(
+            ["进度正常", "低于进度：", "转介成功数", "理财", "（李四）", "、", "；", "，"]
+        ),
+        st.sampled_from(["38.5万元", "2026-11-20", "HCZ-0096", "61%", " ", "· ", "　"]),
+        st.text(alphabet="客户接待业务笔数主要开户转账存取款挂失", min_size=1, max_size=6),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(agenda_like, st.integers(min_value=12, max_value=120))
+def test_every_line_fits_and_nothing_is_lost(text: str, width: int) -> None:
+    lines = break_lines(text, width)
+    assert all(print_width(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+@given(agenda_like, st.integers(min_value=24, max_value=120))
+def test_no_line_starts_with_a_closing_mark_and_numbers_stay_whole(text: str, width: int) -> None:
+    lines = break_lines(text, width)
+    for line in lines[1:]:
+        assert line.strip()[:1] not in _NO_LINE_START or not line.strip()
+    for number in re.findall(r"\d[\d.%-]*\d%?", text):
+        assert any(number in line for line in lines), number
+
+
+def test_a_bulleted_line_continues_under_its_text() -> None:
+    text = (
+        "· 孙悦（服务经理）：接待客户 16，转介 3，自主销售 0　低于进度：转介成功数 61%、信用卡 59%"
+    )
+    first, *rest = break_lines(text, 60)
+    assert first.startswith("· ") and rest and all(line.startswith("  ") for line in rest)
+    # broken at a space or after punctuation, not inside a word
+    assert text[len(first)].isspace() or first[-1] in "，：、；"
+
+
+# ---------------------------------------------------------------- the agenda
+
+
+def test_a_daily_agenda_is_one_page_in_9_points_or_more(agendas: dict[str, Grid]) -> None:
+    grid = agendas["daily"]
+    assert grid.one_page and grid.size is not None and grid.size >= 9
+    height = sum(map(grid.height, range(grid.n_rows)))
+    assert height <= page.printable(landscape=False)[1]
+    assert page.columns_px(grid.widths.values(), page.WIDE_DIGIT) <= (
+        page.printable(landscape=False)[0] * page.PX_PER_PT
+    )  # fits the width even in a 等线 workbook, so nothing scales it down
+
+
+def test_every_agenda_row_is_one_line_tall_and_holds_one_line(agendas: dict[str, Grid]) -> None:
+    for grid in agendas.values():
+        size = grid.size or 10.0
+        width_pt = page.columns_px(grid.widths.values()) / page.PX_PER_PT
+        for cell in grid.cells:
+            style, cell_size = split_style(cell.style)
+            if style not in TEXT_STYLES:
+                continue
+            points = text_size(style, cell_size or size)
+            assert grid.heights[cell.row] >= page.line_height(points)
+            assert grid.heights[cell.row] < 2 * page.line_height(points)  # no blank gap
+            assert print_width(cell.value) * points / 2 <= width_pt
+
+
+def test_a_meeting_too_long_for_one_page_prints_one_page_wide_not_smaller(
+    agendas: dict[str, Grid],
+) -> None:
+    for grid in agendas.values():
+        assert grid.size is not None and grid.size >= min(TEXT_SIZES)
+        if not grid.one_page:  # the smallest type did not fit: more pages, not smaller type
+            assert grid.size == min(TEXT_SIZES) and grid.repeat_rows == (0, grid.title_rows - 1)
+
+
+def test_a_long_subtitle_wraps_and_keeps_the_generated_mark_whole() -> None:
+    subtitle = " · ".join(["2026-11-20（第47周）", "主持人：周敏", "共 20 分钟"] * 5)
+    spec = SheetSpec("t", "t", f"{subtitle} · {GENERATED_MARK}", [Text([("body", "x")])])
+    grid = layout(spec)
+    rows = [c for c in grid.cells if c.style.startswith("subtitle")]
+    assert len(rows) > 1 and grid.title_rows == 1 + len(rows)
+    assert any(GENERATED_MARK in c.value for c in rows)
+    page_px = page.printable(landscape=False)[0] * page.PX_PER_PT
+    for row in rows:
+        assert print_width(row.value) * 5 * page.PX_PER_PT <= page_px
+
+
+# ---------------------------------------------------------------- the tabs
+
+
+def test_a_sheet_of_one_table_repeats_its_titles_down_to_the_header(
+    tabs: dict[str, Grid],
+) -> None:
+    ledger = tabs["分润明细"]
+    assert ledger.repeat_rows == (0, ledger.tables[0].header_row)
+
+
+def test_a_sheet_of_several_tables_repeats_its_titles_and_starts_a_table_on_a_fresh_page(
+    tabs: dict[str, Grid],
+) -> None:
+    follow = tabs["跟进提醒"]
+    assert follow.repeat_rows == (0, follow.title_rows - 1)
+    second = follow.tables[1]
+    assert second.header_row - 1 in follow.breaks  # its caption starts a page
+
+
+def test_tables_that_fit_a_page_are_not_split(tabs: dict[str, Grid]) -> None:
+    """Walk the pages as the grid computed them: a kept block that fits one page is on one."""
+    for name, grid in tabs.items():
+        scale = page.fit_scale(grid.width_px, grid.landscape)
+        capacity = page.printable(grid.landscape)[1] / scale * page.SAFETY
+        repeat = grid.repeat_rows
+        repeated = sum(map(grid.height, range(repeat[1] + 1))) if repeat else 0.0
+        page_of, current, used = {}, 0, 0.0
+        for row in range(grid.n_rows):
+            if row in grid.breaks or used + grid.height(row) > capacity:
+                current, used = current + 1, repeated
+            used += grid.height(row)
+            page_of[row] = current
+        for keep in grid.keeps:
+            whole = sum(map(grid.height, range(keep.first, keep.last + 1)))
+            if whole <= capacity - repeated:
+                assert page_of[keep.first] == page_of[keep.last], (name, keep)
+
+
+def test_orientation_follows_the_width(tabs: dict[str, Grid]) -> None:
+    assert tabs["分润明细"].landscape  # 13 columns: portrait would print it too small
+    assert not tabs["跟进提醒"].landscape  # a portrait page holds more of its long tables
+    for grid in tabs.values():
+        assert page.fit_scale(grid.width_px, grid.landscape) >= page.LEGIBLE_SCALE
+
+
+def test_a_narrow_tables_wide_last_column_stretches_instead_of_widening_the_sheet(
+    tabs: dict[str, Grid],
+) -> None:
+    grid = tabs["排行榜"]
+    stars, overall = grid.tables[0], grid.tables[1]
+    assert stars.columns[-1].header == "说明" and stars.spans == {2: stars.width - 2}
+    assert grid.widths[2] < stars.columns[-1].width  # 岗位 keeps its own width
+    assert overall.spans == {}
+
+
+def test_a_text_column_widens_to_its_longest_text_within_limits() -> None:
+    names = "张丽、李四、杨帆"
+    table = Table([Col("姓名", "text", 10), Col("人数", "int", 6)], [[names, 3], ["李四", 1]])
+    grid = layout(SheetSpec("t", "t", "s", [table]))
+    assert 10 < grid.widths[0] < 20 and grid.widths[1] == 6
+    assert page.column_px(grid.widths[0]) >= print_width(names) * 5 * page.PX_PER_PT
+    table.rows.append(["、".join(["张丽"] * 20), 20])
+    assert layout(SheetSpec("t", "t", "s", [table])).widths[0] == 20  # twice asked, no more
+
+
+def test_no_problems_is_one_sentence_across_the_table(tabs: dict[str, Grid]) -> None:
+    grid = tabs["数据问题"]
+    (note,) = [c for c in grid.cells if c.value == "没有发现数据问题"]
+    assert note.span == len(grid.tables[0].columns) and note.row == grid.tables[0].first_row
+
+
+def test_a_header_in_a_narrow_column_gets_the_lines_it_needs() -> None:
+    table = Table([Col("平均首次跟进天数", "number", 8), Col("人", "text", 6)], [[1.0, "李四"]])
+    grid = layout(SheetSpec("t", "t", "s", [table]))
+    assert grid.heights[grid.tables[0].header_row] >= 2 * page.line_height(10)
+
+
+def test_charts_sit_under_their_table_on_rows_kept_free(tabs: dict[str, Grid]) -> None:
+    for name in ("排行榜", "转介质量"):
+        grid = tabs[name]
+        assert grid.charts, name
+        for placed in grid.charts:
+            assert placed.row > placed.table.last_row
+            assert placed.x + placed.width <= grid.width_px
+            row_px = page.DEFAULT_ROW * page.PX_PER_PT
+            rows = range(placed.row, placed.row + math.ceil(placed.height / row_px))
+            assert not [c for c in grid.cells if c.row in rows]
+            assert not [t for t in grid.tables if set(rows) & {t.first_row, t.last_row}]
+
+
+def test_the_workbook_carries_the_print_setup(tmp_path: Path) -> None:
+    specs = refresh_specs(read_book(SAMPLE), DAY)
+    path = tmp_path / "tabs.xlsx"
+    path.write_bytes(build(specs))
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+        sheets = [zf.read(f"xl/worksheets/sheet{n}.xml").decode() for n in range(1, 6)]
+    titles = re.findall(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d)">', workbook)
+    assert sorted(titles) == ["0", "1", "2", "3", "4"]
+    for spec, xml in zip(specs, sheets, strict=True):
+        grid = layout(spec)
+        assert 'paperSize="9"' in xml and '<pageSetUpPr fitToPage="1"/>' in xml, spec.name
+        assert 'fitToHeight="0"' in xml  # one page wide, as many tall as it takes
+        assert f'orientation="{"landscape" if grid.landscape else "portrait"}"' in xml
+        assert "&amp;A" in xml  # the tab's name in the footer
+        for row in grid.breaks:
+            assert f'<brk id="{row}"' in xml, (spec.name, row)
