@@ -25,6 +25,7 @@ class Range:
         "_right",
         "_sheet",
         "_top",
+        "address_text",
         "color",
         "column_width",
         "font",
@@ -47,6 +48,15 @@ class Range:
         self.font = Font()
         self.color = self.column_width = self.row_height = self.number_format = None
         self.wrap_text = False
+        self.address_text = ""
+
+    @property
+    def top(self) -> float:  # points, as if every row were 15 high and every column 48 wide
+        return (self._top - 1) * 15.0
+
+    @property
+    def left(self) -> float:
+        return (self._left - 1) * 48.0
 
     @property
     def row(self) -> int:
@@ -109,13 +119,46 @@ class Range:
                 self._sheet.set(self._top + i, self._left + j, v)
 
 
+class Chart:
+    __slots__ = ("_charts", "chart_type", "position", "source")
+
+    def __init__(self, charts: Charts, position: tuple[float, float, float, float]) -> None:
+        self._charts, self.position = charts, position
+        self.chart_type: str | None = None
+        self.source: str | None = None
+
+    def set_source_data(self, source: Range) -> None:
+        self.source = source.address_text
+
+    def delete(self) -> None:
+        self._charts.items.remove(self)
+
+
+class Charts:
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[Chart] = []
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(list(self.items))
+
+    def add(
+        self, left: float = 0, top: float = 0, width: float = 355, height: float = 211
+    ) -> Chart:
+        chart = Chart(self, (left, top, width, height))
+        self.items.append(chart)
+        return chart
+
+
 class Sheet:
-    __slots__ = ("book", "cells", "merged", "name")
+    __slots__ = ("book", "cells", "charts", "merged", "name")
 
     def __init__(self, book: Book, name: str) -> None:
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], Any] = {}
         self.merged: list[tuple[int, int, int, int]] = []
+        self.charts = Charts()  # Excel keeps charts when a sheet's cells are cleared
 
     def set(self, row: int, col: int, value: Any) -> None:
         # Excel's own rule: a leading apostrophe marks text and is not part of the value.
@@ -135,6 +178,12 @@ class Sheet:
         return Range(self, min(rows), min(cols), max(rows), max(cols))
 
     def range(self, first: Any, last: Any = None) -> Range:
+        if isinstance(first, str) and (":" in first or "," in first):  # "$B$11:$B$21,$D$11:…"
+            area = first.split(",")[0].replace("$", "").split(":")
+            (top, left), (bottom, right) = _address(area[0]), _address(area[-1])
+            found = Range(self, top, left, bottom, right)
+            found.address_text = first
+            return found
         top, left = _address(first)
         bottom, right = _address(last) if last is not None else (top, left)
         return Range(self, top, left, bottom, right)
@@ -235,6 +284,8 @@ STANDIN_CLASSES = {
     "Book": Book,
     "Sheets": Sheets,
     "Sheet": Sheet,
+    "Charts": Charts,
+    "Chart": Chart,
     "Range": Range,
     "Font": Font,
     "App": App,

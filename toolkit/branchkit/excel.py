@@ -10,14 +10,16 @@ and a message box.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from typing import Any
 
 from . import schema
-from .a1 import cell_ref
+from .a1 import cell_ref, column_letter
 from .batch import batch_mode
 from .problems import BookError, count_levels
 from .read import RawBook, RawSheet, load_book
+from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
@@ -29,7 +31,9 @@ HEADER_FILL = (31, 78, 121)
 XLWINGS_SURFACE = {
     "Book": ("caller", "sheets", "app", "fullname", "name"),
     "Sheets": ("add", "__iter__", "__getitem__"),
-    "Sheet": ("name", "used_range", "range", "clear", "activate"),
+    "Sheet": ("name", "used_range", "range", "clear", "activate", "charts"),
+    "Charts": ("add", "__iter__"),
+    "Chart": ("chart_type", "set_source_data", "delete"),
     "Range": (
         "value",
         "row",
@@ -47,6 +51,8 @@ XLWINGS_SURFACE = {
         "formula",
         "copy",
         "clear_contents",
+        "top",
+        "left",
     ),
     "Font": ("bold", "color", "size", "italic"),
     "App": ("alert", "screen_updating", "status_bar"),
@@ -161,6 +167,37 @@ def write_grid(book: Any, grid: Grid) -> None:
             target.font.italic = True
     for placed in grid.tables:
         _format_table(sheet, placed)
+    _draw_charts(sheet, grid)
+
+
+CHART_TYPES = {"bar": "bar_clustered", "column": "column_clustered", "line": "line_markers"}
+
+
+def _draw_charts(sheet: Any, grid: Grid) -> None:
+    """The grid's charts on the rows it keeps free for them, from the same cells as the file
+    path's (labels and values with their header); the earlier refresh's charts go first."""
+    for old in list(sheet.charts):
+        old.delete()
+    for placed in grid.charts:
+        table = placed.table
+        reserved = math.ceil(placed.height / (page.DEFAULT_ROW * page.PX_PER_PT))
+        for r in range(placed.row, placed.row + reserved):
+            sheet.range((r + 1, 1)).row_height = page.DEFAULT_ROW
+        columns = [placed.chart.label_col, *placed.chart.value_cols]
+        source = ",".join(
+            f"${column_letter(c + 1)}${table.header_row + 1}:"
+            f"${column_letter(c + 1)}${table.last_row + 1}"
+            for c in columns
+        )
+        anchor = sheet.range((placed.row + 1, 1))
+        chart = sheet.charts.add(
+            anchor.left + placed.x / page.PX_PER_PT,
+            anchor.top,
+            placed.width / page.PX_PER_PT,
+            placed.height / page.PX_PER_PT,
+        )
+        chart.chart_type = CHART_TYPES[placed.chart.kind]
+        chart.set_source_data(sheet.range(source))
 
 
 def _format_table(sheet: Any, placed: Placed) -> None:
