@@ -63,6 +63,7 @@ class Outputs:
     weekly: Path
     daily_html: Path
     weekly_html: Path
+    monthly_html: Path
 
 
 def build_outputs(folder: Path, host_application: str | None = None) -> Outputs:
@@ -83,7 +84,7 @@ def build_outputs(folder: Path, host_application: str | None = None) -> Outputs:
     book = read_book(copy)
     _, weekly = jobs.weekly(book, WEEK, folder / "火车站支行-2026-W47-周报.xlsx")
     htmls = []
-    for meeting in ("daily", "weekly"):
+    for meeting in ("daily", "weekly", "monthly"):
         html = folder / f"夕会议程-{meeting}.html"
         html.write_text(
             render_agenda(jobs.build_agenda(book, DAY, meeting), "html"), encoding="utf-8"

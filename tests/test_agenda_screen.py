@@ -42,10 +42,11 @@ def test_a_daily_agenda_fits_one_screen_without_scrolling(outputs: rendering.Out
     assert seen["fontPx"] >= READABLE_PX
 
 
-def test_a_weekly_agenda_may_take_a_second_screen_each_of_which_fits(
-    outputs: rendering.Outputs,
+@pytest.mark.parametrize("meeting", ["weekly", "monthly"])
+def test_a_longer_meeting_may_take_a_second_screen_each_of_which_fits(
+    outputs: rendering.Outputs, meeting: str
 ) -> None:
-    seen = rendering.measure(outputs.weekly_html)
+    seen = rendering.measure(getattr(outputs, f"{meeting}_html"))
     screens = seen["screens"]
     assert 1 <= len(screens) <= 2 and sum(s["sections"] for s in screens) == 4
     assert all(map(_fits, screens)) and seen["fontPx"] >= READABLE_PX
