@@ -110,6 +110,15 @@ def test_one_runaway_indicator_cannot_carry_the_ranking() -> None:
     assert zhao.score == pytest.approx(0.566 / 2)
 
 
+def test_a_pile_of_referrals_does_not_put_someone_ahead_of_pace() -> None:
+    # 李四: 5 cards against a target of 2 (250%), 3 closed against 20 (15%). The plain mean is
+    # 132.5% — "ahead" — but the pace shown beside the ranking follows 排名得分: 15%, behind.
+    targets = [["对象", "指标", "目标值"], ["李四", "转介数", 2], ["李四", "转介成功数", 20]]
+    li = _person(compute(_book(目标=targets), D), "李四")
+    assert li.overall == pytest.approx(1.325) and li.score == pytest.approx(0.15)
+    assert li.overall_status == "behind"
+
+
 def test_a_star_that_is_not_first_on_the_ranking_is_explained() -> None:
     # On 11-20 nobody closed anything: all three tie at #1 with 排名得分 0, and there is no star.
     figures = compute(_book(), D)

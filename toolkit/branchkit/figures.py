@@ -112,7 +112,7 @@ class PersonFigures:
     completion: dict[str, float] = field(default_factory=dict)
     status: dict[str, str] = field(default_factory=dict)  # indicator -> ahead/on_pace/behind
     overall: float | None = None  # 综合完成率: the plain mean of completion
-    overall_status: str | None = None
+    overall_status: str | None = None  # the pace of the ranking score
     score: float | None = None  # 排名得分: ranks people and picks the stars (see ranking_score)
     rank: int | None = None
     group: str = ""  # vocab.ROLE_GROUPS key
@@ -441,8 +441,10 @@ def _person_figures(
             person.status[indicator] = status_of(completion, progress, settings.tolerance) or ""
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
-            person.overall_status = status_of(person.overall, progress, settings.tolerance)
             person.score = ranking_score(person.completion, settings.rank_cap)
+            # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
+            # (转介数) must not make someone look ahead of pace while what they close lags.
+            person.overall_status = status_of(person.score, progress, settings.tolerance)
         person.money = sum(
             v for k, v in person.credited.items() if context.catalogue.unit_of(k) == "万元"
         )
