@@ -147,7 +147,7 @@ def parent_branch_month(tracking_rows: int = 100_000, seed: int = 47) -> dict[st
         "referrals": cards,
         "tracking": tracking,
         "daily": daily,
-        "checklist": [[day, 5000, ""] for day in days],
+        "overview": [[day, 5000, ""] for day in days],
     }
 
 

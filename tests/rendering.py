@@ -68,7 +68,8 @@ class Outputs:
 
 def build_outputs(folder: Path, host_application: str | None = None) -> Outputs:
     """Refreshes a copy of the sample (optionally first saying another program saved it, as
-    docProps/app.xml tells), writes its 夕会议程 tab, the weekly workbook and the HTML agendas."""
+    docProps/app.xml tells), writes its 夕会议程 and 晨会议程 tabs, the weekly workbook and the
+    HTML agendas."""
     from branchkit import jobs
     from branchkit.read import read_book
     from branchkit.render.agenda import render_agenda
@@ -81,6 +82,7 @@ def build_outputs(folder: Path, host_application: str | None = None) -> Outputs:
     workbook = folder / "火车站支行-2026-11-已刷新.xlsx"
     jobs.refresh(copy, DAY, workbook)
     jobs.write_agenda(workbook, DAY)
+    jobs.write_agenda(workbook, DAY, "morning")
     book = read_book(copy)
     _, weekly = jobs.weekly(book, WEEK, folder / "火车站支行-2026-W47-周报.xlsx")
     htmls = []
@@ -379,6 +381,8 @@ def screenshots(docs: Path) -> list[Path]:
         made = [
             png(workbook, first_page_of(workbook, "排行榜"), docs / "排行榜.png", 70),
             png(workbook, first_page_of(workbook, "夕会议程"), docs / "夕会议程.png", 80),
+            png(workbook, first_page_of(workbook, "管理清单"), docs / "管理清单.png", 80),
+            png(workbook, first_page_of(workbook, "晨会议程"), docs / "晨会议程.png", 80),
             png(weekly, first_page_of(weekly, "趋势"), docs / "周报-趋势.png", 70),
             screenshot(outputs.daily_html, docs / "夕会议程-屏幕.png", scale=0.5),
             control_sheet_png(folder, docs / "控制台.png"),

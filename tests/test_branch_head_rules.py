@@ -311,7 +311,7 @@ def test_commands_exit_1_when_the_workbook_has_errors(messy_copy: Path) -> None:
         .invoke(main, ["rankings", str(messy_copy), "--date", "2026-11-20", "--json"])
         .output
     )
-    assert sum(p["级别"] == "错误" for p in data["数据问题"]) == 9
+    assert sum(p["级别"] == "错误" for p in data["数据问题"]) == 10
 
 
 def test_the_weekly_workbook_is_as_of_the_day_it_is_made_inside_the_week() -> None:

@@ -12,7 +12,7 @@ from branchkit.cli import main
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-GENERATED = ["排行榜", "转介质量", "分润明细", "跟进提醒", "数据问题"]
+GENERATED = ["排行榜", "转介质量", "分润明细", "跟进提醒", "管理清单", "数据问题"]
 
 
 def _load(path: Path) -> openpyxl.Workbook:
@@ -81,6 +81,7 @@ def test_rankings_json_follows_spec_7(sample_copy: Path) -> None:
         "跟进提醒",
         "未跟进",
         "无卡转介",
+        "清单",
         "数据问题",
     }
     assert (data["网点"], data["日期"], data["期间"], data["时间进度"]) == (
@@ -122,7 +123,7 @@ def test_messy_workbook_refreshes_with_problems_at_their_cells(messy_copy: Path)
     result = CliRunner().invoke(main, ["refresh", str(messy_copy), "--date", "2026-11-20"])
     # The tabs are written, and the exit code says the workbook has 错误 (README: exit 1).
     assert result.exit_code == 1, result.output
-    assert "9 个错误" in result.output  # the 7 planted plus 2 amounts beyond 单笔上限
+    assert "10 个错误" in result.output  # the 8 planted plus 2 amounts beyond 单笔上限
     rows = CalamineWorkbook.from_path(str(messy_copy)).get_sheet_by_name("数据问题").to_python()
     located = {(r[1], r[3]) for r in rows}
     assert ("跟踪记录!L3", "不是金额") in located

@@ -22,7 +22,7 @@ from .conftest import MESSY, ROOT, SAMPLE
 from .xlwings_standin import STANDIN_CLASSES, Book
 
 DAY = dt.date(2026, 11, 20)
-GENERATED = ["排行榜", "转介质量", "分润明细", "跟进提醒", "数据问题"]
+GENERATED = ["排行榜", "转介质量", "分润明细", "跟进提醒", "管理清单", "数据问题"]
 
 
 def test_every_xlwings_attribute_the_adapter_uses_exists_on_real_xlwings() -> None:
@@ -130,7 +130,7 @@ def test_a_second_click_rebuilds_the_tab_in_place() -> None:
 def test_messy_data_gives_a_message_not_a_traceback() -> None:
     book = _open_book(MESSY)
     message = _click(book, excel.refresh)
-    assert "9 个错误" in message
+    assert "10 个错误" in message
     problems = book.sheets["数据问题"].used_range.options(ndim=2).value
     assert any(row[1] == "跟踪记录!L3" for row in problems)
     # The formula-looking customer name went in as text (Excel drops the protective apostrophe).

@@ -60,7 +60,7 @@ def test_fill_twice_writes_nothing_the_second_time(sample_copy: Path) -> None:
 
 def test_fill_never_changes_what_a_person_typed(sample_copy: Path) -> None:
     """Every cell that held a value before holds the same value after; only empty cells and new
-    rows changed; every part but the two edited sheets is byte for byte the same."""
+    rows changed; every part but the edited sheets is byte for byte the same."""
     original = sample_copy.read_bytes()
     assert _fill(sample_copy).exit_code == 0
     book_before = CalamineWorkbook.from_filelike(io.BytesIO(original))
@@ -73,7 +73,8 @@ def test_fill_never_changes_what_a_person_typed(sample_copy: Path) -> None:
                     assert new[r][c] == value, (name, r + 1, c + 1)
     before, after = _parts(original), _parts(sample_copy.read_bytes())
     changed = {n for n in before if before[n] != after.get(n)}
-    edited = {_part_of(original, name) for name in ("转介登记", "追踪表")}
+    # 行动计划: the 整改 of the problem the checklist found on 11-20 (SPEC §2a).
+    edited = {_part_of(original, name) for name in ("转介登记", "追踪表", "行动计划")}
     # workbook.xml: the 追踪表 autofilter's hidden name grows with the table.
     assert changed == edited | {"xl/workbook.xml"}, changed
 
@@ -110,7 +111,8 @@ def test_an_open_workbook_is_refused_in_one_line(sample_copy: Path) -> None:
 def test_the_fill_button_writes_the_same_cells_as_the_command(sample_copy: Path) -> None:
     book = _open_book(SAMPLE)
     message = _click(book, excel.fill)
-    assert message.startswith("已填写（2026-11-20）：新增 48 行"), message
+    # 48 tracking rows and the 整改 action of the problem found on 11-20.
+    assert message.startswith("已填写（2026-11-20）：新增 49 行"), message
     assert _fill(sample_copy).exit_code == 0
     for name in ("转介登记", "追踪表", "每日数据"):
         from_file = _sheet(sample_copy, name)

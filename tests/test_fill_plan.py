@@ -163,6 +163,7 @@ def _apply(raw: dict[str, list[list[Any]]], plan: fill.FillPlan) -> dict[str, li
         "tracking": "追踪表",
         "daily": "每日数据",
         "actions": "行动计划",
+        "checklist": "每日清单",
     }
     out = {name: [list(r) for r in rows] for name, rows in raw.items()}
     out.setdefault("行动计划", [["提出日期", "事项", "责任人", "截止日期", "状态"]])

@@ -31,6 +31,9 @@ PLANTED = {
     ("每日数据", "I3", "不是非负整数", ERROR),  # -1
     ("案例", "C2", "不在可选范围内", WARNING),  # 吐槽
     ("行动计划", "E2", "不在可选范围内", WARNING),  # 进行中
+    ("每日清单", "C3", "清单项目中没有此事项", WARNING),  # 擦玻璃: still counted, as itself
+    ("每日清单", "E4", "不在可选范围内", ERROR),  # 完成情况 做了一半: the row cannot count
+    ("每日清单", "J5", "整改期限早于发现问题的日期（11-02）", WARNING),  # 11-01
 }
 
 
@@ -55,13 +58,13 @@ def test_messy_values_that_are_only_untidy_are_read() -> None:
     assert str(tracking.at_row(7)["referred_on"]) == "2026-11-06"  # Excel serial 46332
     assert book.targets.at_row(3)["target"] == 50.0  # 50万 of 理财 (万元)
     assert book.daily.at_row(3)["served"] == 12  # 十二
-    assert book.checklist["on_duty"][0] == ["李四", "王五", "赵六"]
+    assert book.overview["on_duty"][0] == ["李四", "王五", "赵六"]
     assert book.settings.share == 0.3  # 三成 is not understood, so the default holds
     assert referrals["row"] == [2, 3, 4, 5, 7, 9]  # row 6 repeats row 2, row 8 is empty
     assert referrals.at_row(9)["need"] == "基金"
-    # 产品 has Traditional headers (產品名稱, 指標, 單位); 每日清单's columns are reordered.
+    # 产品 has Traditional headers (產品名稱, 指標, 單位); 每日概况's columns are reordered.
     assert list(book.products["product"]) == ["乾元—日鑫月溢", "龙卡信用卡"]
-    assert (book.checklist["traffic"][0], str(book.checklist["date"][0])) == (
+    assert (book.overview["traffic"][0], str(book.overview["date"][0])) == (
         120,
         "2026-11-02",
     )

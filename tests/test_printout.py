@@ -26,8 +26,17 @@ pytestmark = [
     ),
 ]
 
-GENERATED = ("排行榜", "转介质量", "分润明细", "跟进提醒", "数据问题", "夕会议程")
-WEEKLY = ("封面", "排行榜", "趋势", "转介质量", "跟进与行动")
+GENERATED = (
+    "排行榜",
+    "转介质量",
+    "分润明细",
+    "跟进提醒",
+    "管理清单",
+    "数据问题",
+    "夕会议程",
+    "晨会议程",
+)
+WEEKLY = ("封面", "排行榜", "趋势", "转介质量", "基础管理", "跟进与行动")
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +98,7 @@ def test_generated_tabs_print_one_page_wide_with_their_titles_on_every_page(
     strip of columns cut off the right of the sheet."""
     sheets = _sheets(printed, "workbook")
     for name in GENERATED:
-        title = f"火车站支行 {name}" if name != "夕会议程" else "火车站支行 日例会议程"
+        title = {"夕会议程": "火车站支行 日例会议程"}.get(name, f"火车站支行 {name}")
         assert sheets[name], name
         for page in sheets[name]:
             assert title in page.text, f"{name} page {page.number} has no title"

@@ -18,6 +18,7 @@ import duckdb
 import pytest
 from branchkit.cli import main
 from branchkit.samples import write_network
+from branchkit.schema import DEFAULT_MEASURES
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import ROLE_GROUPS
 from click.testing import CliRunner
@@ -85,7 +86,9 @@ def _branch_score_from_its_tab(path: Path, tmp: Path) -> float:
             break
         if row[0] == "网点":
             completion[row[1]] = row[5]
-    counted = [min(v, RANK_CAP) for k, v in completion.items() if k != "转介数"]
+    # Raw counts stay out of the score: 转介数 and the checklist's quantities (外呼户数 …).
+    raw = {"转介数", *DEFAULT_MEASURES}
+    counted = [min(v, RANK_CAP) for k, v in completion.items() if k not in raw]
     return sum(counted) / len(counted)
 
 
@@ -150,6 +153,7 @@ def test_rollup_workbook_has_every_sheet_charts_a4_and_no_personal_data(
         "同岗位排名",
         "分行之星",
         "转介质量",
+        "清单完成",  # the branches keep the checklist
         "数据问题",
         "趋势",
     ]
@@ -164,7 +168,7 @@ def test_rollup_workbook_has_every_sheet_charts_a4_and_no_personal_data(
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
         sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
-    assert len(charts) == 3  # 网点排行, 转介质量, 趋势
+    assert len(charts) == 4  # 网点排行, 转介质量, 清单完成, 趋势
     assert all(b'paperSize="9"' in xml for xml in sheets)
     assert (tmp_path / "分行汇总.duckdb").exists()
 

@@ -107,7 +107,7 @@ def test_weekly_is_sent_and_its_figures_match_the_rankings(
     assert message["Subject"] == "火车站支行 周报 2026-W47"
     assert message["To"] == "branch-head@example.com"  # from 设置's 邮件收件人
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(_attachment(message)))
-    assert workbook.sheet_names == ["封面", "排行榜", "趋势", "转介质量", "跟进与行动"]
+    assert workbook.sheet_names == ["封面", "排行榜", "趋势", "转介质量", "基础管理", "跟进与行动"]
     rows = workbook.get_sheet_by_name("排行榜").to_python()
     header = next(i for i, r in enumerate(rows) if r[0] == "排名")
     week_rows = []

@@ -12,13 +12,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .checklist import Found, Missed, OpenFix, fix_key, same_item
 from .figures import REFERRALS, Figures, PersonFigures, TomorrowTarget, status_of, trend
 from .phrases import CAUSES, PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .privacy import mask_name
 from .problems import count_levels
 from .read import Book
 from .schema import BRANCH_TARGET
-from .vocab import AHEAD, BEHIND, DAILY, DAY, MEETING_NAMES, MEETING_PERIODS, SUPERVISOR, WEEKLY
+from .vocab import (
+    AHEAD,
+    BEHIND,
+    DAILY,
+    DAY,
+    EVENING_MEETINGS,
+    MEETING_NAMES,
+    MEETING_PERIODS,
+    SUPERVISOR,
+    WEEKLY,
+)
 from .workdays import Period
 
 FOLLOW_UP_NAMES = 6  # customers named per receiver; the rest are on 跟进提醒
@@ -134,9 +145,40 @@ class FloorSummary:
     """Service and operations on the floor (SPEC §4: always in section 1, whatever the focus)."""
 
     traffic: float
-    complaints: int
+    complaints: int  # per day the larger of 每日概况 投诉数 and the 投诉 cases, summed
     service_cases: list[CaseLine]  # 服务 category, and complaints of any category
     risk_cases: list[CaseLine]  # 运营 category, and risks of any category
+    peak_waiting: int | None = None  # 每日概况: the most customers waiting at once
+    longest_wait: float | None = None  # minutes, the longest anyone waited
+    windows: float | None = None  # windows open (the period's average)
+    comments: list[str] = field(default_factory=list)  # 客户意见, the first few
+
+
+@dataclass(frozen=True)
+class MissedLine:
+    """An item due and not done: one a day, or how often in a week or month."""
+
+    item: str
+    owners: list[str]
+    count: int
+
+
+@dataclass
+class ChecklistSummary:
+    """The period's checklist in section 1 (SPEC §4): how much was done, what was not, and the
+    problems found. Empty (due 0, nothing found) for a branch that does not keep it."""
+
+    due: int
+    done: int
+    rate: float | None
+    missed: list[MissedLine]
+    missed_left_out: int
+    found: list[Found]
+    found_left_out: int
+
+    @property
+    def kept(self) -> bool:
+        return bool(self.due or self.found)
 
 
 @dataclass
@@ -151,6 +193,7 @@ class Summary:
     branch_progress: list[IndicatorPace]
     stars: dict[str, list[str]]  # period kind -> names
     trends: list[TrendLine]
+    checklist: ChecklistSummary | None = None
 
 
 @dataclass
@@ -167,6 +210,8 @@ class Plan:
     highlights: list[CaseLine]
     actions_due: list[ActionLine]
     left_out: int = 0  # people or cases beyond the section's minutes
+    fixes: list[OpenFix] = field(default_factory=list)  # 整改 still open, whatever the focus
+    fixes_left_out: int = 0
 
 
 @dataclass
@@ -223,8 +268,8 @@ class Agenda:
 
 
 def on_duty(book: Book, day: dt.date) -> list[str] | None:
-    """The 当班人员 of D, or None when the checklist does not say."""
-    for date, names in book.checklist.zip("date", "on_duty"):
+    """The 当班人员 of D, or None when the day overview does not say."""
+    for date, names in book.overview.zip("date", "on_duty"):
         if date == day and names:
             return list(names)
     return None
@@ -343,14 +388,71 @@ def _trends(figures: Figures, meeting: str, period: Period) -> list[TrendLine]:
     return lines
 
 
+COMMENTS_SHOWN = 2  # 客户意见 quoted in section 1; the rest are on 每日概况
+
+
 def floor_summary(book: Book, period: Period) -> FloorSummary:
-    traffic = float(
-        sum(t for d, t in book.checklist.zip("date", "traffic") if d in period and t is not None)
-    )
+    """Traffic, queues and complaints from 每日概况, with the period's service and risk cases.
+
+    A complaint is often both counted on 每日概况 and written up as a case; per day the larger
+    of the two counts, so it is never counted twice and never lost."""
+    dates = book.overview["date"]
+    days = book.overview.where(d in period for d in dates)
+    traffic = float(sum(t for t in days["traffic"] if t is not None))
     service = _case_lines(book, period, {"问题", "投诉"}, {"服务"})
     risks = _case_lines(book, period, {"风险"}, {"运营"})
-    complaints = sum(c.nature == "投诉" for c in _case_lines(book, period, None, None))
-    return FloorSummary(traffic, complaints, service, risks)
+    complaints: dict[dt.date, int] = {}
+    for date, nature in book.cases.zip("date", "nature"):
+        if date in period and nature == "投诉":
+            complaints[date] = complaints.get(date, 0) + 1
+    for date, count in days.zip("date", "complaints"):
+        if count is not None:
+            complaints[date] = max(complaints.get(date, 0), count)
+    waiting = [n for n in days["peak_waiting"] if n is not None]
+    waits = [n for n in days["longest_wait"] if n is not None]
+    windows = [n for n in days["windows"] if n is not None]
+    return FloorSummary(
+        traffic,
+        sum(complaints.values()),
+        service,
+        risks,
+        max(waiting) if waiting else None,
+        max(waits) if waits else None,
+        sum(windows) / len(windows) if windows else None,
+        [text for text in days["comments"] if text][:COMMENTS_SHOWN],
+    )
+
+
+MISSED_SHOWN = 6  # items named on the checklist line; the rest are on 管理清单
+FOUND_SHOWN = 3  # problems named on the 发现问题 line; section 2 follows up the open ones
+
+
+def checklist_summary(figures: Figures, meeting: str) -> ChecklistSummary:
+    """The period's checklist: the items not done (each one a day; by item, most missed first,
+    over a week or month) and the problems found — newly found ones only: one seen again is
+    already open, and section 2 follows it up."""
+    tally = figures.period(MEETING_PERIODS[meeting]).checklist
+    by_item: dict[str, list[Missed]] = {}
+    for m in tally.missed:
+        by_item.setdefault(m.item, []).append(m)
+    missed = [
+        MissedLine(item, list(dict.fromkeys(m.owner for m in rows if m.owner)), len(rows))
+        for item, rows in by_item.items()
+    ]
+    if meeting != DAILY:
+        missed.sort(key=lambda line: -line.count)
+    shown, missed_out = _fit(missed, MISSED_SHOWN + 1)
+
+    def key(item: str, problem: str) -> str:
+        return same_item(fix_key(item, problem))
+
+    first_seen = {key(f.found.item, f.found.problem): f.first_found for f in figures.open_fixes}
+    start = figures.period(MEETING_PERIODS[meeting]).period.start
+    new = {key(f.item, f.problem): f for f in tally.found}
+    found, found_out = _fit(
+        [f for k, f in new.items() if first_seen.get(k, f.date) >= start], FOUND_SHOWN + 1
+    )
+    return ChecklistSummary(tally.due, tally.done, tally.rate, shown, missed_out, found, found_out)
 
 
 def summary(
@@ -394,8 +496,11 @@ def summary(
         for i in month.branch.targets
     ]
     trends = _trends(figures, meeting, period)[: LINES_PER_MINUTE + 1]
-    # Spoken for: errors, totals, service, operations, progress, the stars, the trends.
-    used = (errors > 0) + 3 + bool(progress) + len(stars) + len(trends)
+    checklist = checklist_summary(figures, meeting)
+    # Spoken for: errors, totals, service (and the comment book), operations, progress, the
+    # stars, the trends, the checklist line and the problems it found.
+    used = (errors > 0) + 3 + bool(floor.comments) + bool(progress) + len(stars) + len(trends)
+    used += checklist.kept + bool(checklist.found)
     people, left_out = _fit(lines, _room(minutes, used))
     return Summary(
         totals,
@@ -406,6 +511,7 @@ def summary(
         progress,
         stars,
         trends,
+        checklist,
     )
 
 
@@ -458,6 +564,12 @@ def _case_lines(
             )
         )
     return lines
+
+
+def _fix_action(action: ActionLine, fixes: list[OpenFix]) -> bool:
+    """An action item that is one of these fixes' 整改 rows (said with the fix, not twice)."""
+    item = same_item(action.item)
+    return any(item.startswith(same_item(fix_key(f.found.item, f.found.problem))) for f in fixes)
 
 
 def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
@@ -522,7 +634,12 @@ def plan(
     focus, was_chosen = focus_of(figures, chosen)
     behind = _behind_indicators(figures) if focus == "marketing" else []
     horizon = figures.next_workday
-    due = [a for a in open_actions(book, figures.date) if a.due is None or a.due <= horizon]
+    fixes = figures.still_open
+    due = [
+        a
+        for a in open_actions(book, figures.date)
+        if (a.due is None or a.due <= horizon) and not _fix_action(a, fixes)
+    ]
     highlights = _case_lines(book, period, {"亮点"}, None)
     cases = {
         "service_operations": _case_lines(book, period, {"问题", "风险", "投诉"}, {"服务", "运营"}),
@@ -530,8 +647,11 @@ def plan(
         "operations": _case_lines(book, period, {"风险"}, {"运营"}),
     }.get(focus, [])
     pairings = _pairings(month.people, behind)
-    # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due.
-    used = 3 + len(pairings) + len(highlights) + len(due)
+    # 整改 still open are always followed up (SPEC §4), before the focus's own lists.
+    fixes, fixes_out = _fit(fixes, _room(minutes, 3 + len(pairings)))
+    # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due, and
+    # the fixes.
+    used = 3 + len(pairings) + len(highlights) + len(due) + len(fixes) + bool(fixes_out)
     behind_people: list[tuple[str, list[IndicatorPace]]] = []
     for p in sorted(month.people, key=lambda p: p.name):
         lagging = [
@@ -556,6 +676,8 @@ def plan(
         highlights,
         due,
         people_out + cases_out,
+        fixes,
+        fixes_out,
     )
 
 
@@ -625,7 +747,12 @@ def tomorrow(
     key_products = [
         name for name, product in catalogue.products.items() if product.indicator in behind
     ][:4]
-    actions = [a for a in open_actions(book, figures.date) if a not in plan_actions]
+    fixes = figures.still_open
+    actions = [
+        a
+        for a in open_actions(book, figures.date)
+        if a not in plan_actions and not _fix_action(a, fixes)
+    ]
     # Spoken for: the branch's targets and key products; then people, follow-ups, actions share
     # what is left, a third each at least.
     room = _room(minutes, bool(branch) + bool(key_products))
@@ -644,8 +771,8 @@ def tomorrow(
 def build(book: Book, figures: Figures, meeting: str = DAILY, focus: str | None = None) -> Agenda:
     """The agenda for D. Daily: the day's figures; weekly/monthly: the week/month to date.
     `focus` is 控制台's 夕会重点 (营销 / 服务 / 运营 / 自动); else 设置's decides."""
-    if meeting not in MEETING_PERIODS:
-        raise ValueError(meeting)
+    if meeting not in EVENING_MEETINGS:
+        raise ValueError(meeting)  # the 晨会 is built by morning.build
     day = figures.date
     period = figures.period(MEETING_PERIODS[meeting]).period
     present = on_duty(book, day)

@@ -154,8 +154,22 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--month", default="", help="统计月份，如 2026-11")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
 @click.option("--macros", is_flag=True, help="带“控制台”按钮的 .xlsm（在 Excel 里点按钮刷新）")
-def init(book: Path, branch: str, month: str, force: bool, macros: bool) -> None:
-    """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮）。"""
+@click.option(
+    "--upgrade",
+    is_flag=True,
+    help="给已有的工作簿补上缺少的输入表（如 清单项目、每日清单），原有内容不动",
+)
+def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade: bool) -> None:
+    """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮；--upgrade 补齐旧工作簿）。"""
+    if upgrade:
+        from .upgrade import upgrade as upgrade_book
+
+        done = upgrade_book(book)
+        if done.added:
+            click.echo(f"已升级 {book}：新增 {'、'.join(done.added)}（原有工作表未改动）")
+        else:
+            click.echo(f"{book} 已有全部输入表，无需升级")
+        return
     if book.exists() and not force:
         raise BookError(book, "文件已存在；要覆盖请加 --force")
     wanted = ".xlsm" if macros else ".xlsx"
@@ -420,10 +434,12 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
 @date_option
 @click.option(
     "--meeting",
-    type=click.Choice(["daily", "weekly", "monthly"]),
+    type=click.Choice(
+        ["daily", "weekly", "monthly", "morning", "日例会", "周例会", "月例会", "晨会"]
+    ),
     default="daily",
     show_default=True,
-    help="日例会 / 周例会 / 月例会",
+    help="日例会 / 周例会 / 月例会（夕会），或 晨会（morning）",
 )
 @click.option(
     "--format",
@@ -451,14 +467,17 @@ def build_agenda(
     template_dir: Path | None,
     lang: str,
 ) -> None:
-    """生成夕会议程：写入“夕会议程”表，或输出 Markdown / HTML / 纯文本。"""
+    """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。"""
     from . import jobs
+    from .vocab import agenda_sheet_name, meeting_kind
 
     if template_dir is not None and not template_dir.is_dir():
         raise BookError(template_dir, "模板文件夹不存在")
+    meeting = meeting_kind(meeting) or meeting
+    tab = agenda_sheet_name(meeting)
     if fmt == "xlsx":
         written, agenda = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
-        click.echo(f"夕会议程已写入 {written} 的“夕会议程”表（{_day(day)}）")
+        click.echo(f"{tab}已写入 {written} 的“{tab}”表（{_day(day)}）")
         _exit_for_errors(agenda.errors)
     from .render.agenda import render_agenda
 
@@ -470,7 +489,7 @@ def build_agenda(
         from .writeback import write_bytes
 
         write_bytes(out, text.encode("utf-8"))
-        click.echo(f"夕会议程已写入 {out}")
+        click.echo(f"{tab}已写入 {out}")
     _exit_for_errors(agenda.errors)
 
 

@@ -25,7 +25,9 @@ def cross_check(book: Book) -> None:
     _check_people(book, "referrals", ("referrer", "receiver"))
     _check_people(book, "tracking", ("referrer", "receiver"))
     _check_people(book, "daily", ("name",))
+    _check_people(book, "checklist", ("owner", "fix_owner", "checker"))
     _check_sales(book)
+    _check_checklist(book)
 
 
 def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
@@ -49,6 +51,47 @@ def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
                     "人员表中没有此人",
                     WARNING,
                     f"请在“人员”表添加，或核对{sheet.column(col_key).header}",
+                )
+            )
+
+
+def _check_checklist(book: Book) -> None:
+    """每日清单 (SPEC §8): an item 清单项目 does not list is a warning (the row still counts, as
+    itself); a 整改期限 before the day the problem was found is a warning — the day it was first
+    found, as a problem seen again after its deadline keeps that deadline. A 完成情况 outside
+    the list is an error already, at its cell (a strict choice)."""
+    from .checklist import fix_key, same_item
+
+    table = book.checklist
+    listed = {same_item(name) for name in book.checklist_items["item"] if name}
+    name = book.sheet_name("checklist")
+    first_found: dict[str, dt.date] = {}
+    for date, item, problem in table.zip("date", "item", "problem"):
+        if isinstance(date, dt.date) and item and problem:
+            key = same_item(fix_key(item, problem))
+            first_found[key] = min(date, first_found.get(key, date))
+    for item, problem, fix_due, row in table.zip("item", "problem", "fix_due", "row"):
+        date = first_found.get(same_item(fix_key(item or "", problem or "")))
+        if listed and item and same_item(item) not in listed:
+            book.problems.append(
+                Problem(
+                    name,
+                    book.cell("checklist", "item", row),
+                    item,
+                    "清单项目中没有此事项",
+                    WARNING,
+                    "仍按这个事项计入；请核对名称，或在“清单项目”添加",
+                )
+            )
+        if date is not None and isinstance(fix_due, dt.date) and fix_due < date:
+            book.problems.append(
+                Problem(
+                    name,
+                    book.cell("checklist", "fix_due", row),
+                    f"{fix_due:%Y-%m-%d}",
+                    f"整改期限早于发现问题的日期（{date:%m-%d}）",
+                    WARNING,
+                    "请核对整改期限",
                 )
             )
 
@@ -151,15 +194,15 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
     has_row = {n for d, n in daily.zip("date", "name") if d == day}
     # Only the front-line roles keep 每日数据 (SPEC §2); a branch head on duty has no row.
     keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
-    for date, names, row in book.checklist.zip("date", "on_duty", "row"):
+    for date, names, row in book.overview.zip("date", "on_duty", "row"):
         if date != day or not names:
             continue
         for name in names:
             if name in keeps_daily and name not in has_row:
                 problems.append(
                     Problem(
-                        book.sheet_name("checklist"),
-                        book.cell("checklist", "on_duty", row),
+                        book.sheet_name("overview"),
+                        book.cell("overview", "on_duty", row),
                         name,
                         f"当班但“每日数据”没有 {day:%m-%d} 的记录",
                         WARNING,

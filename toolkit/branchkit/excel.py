@@ -287,9 +287,9 @@ def _agenda_job(book: Any) -> str:
 
     loaded = load_book(raw_book(book), book.fullname)
     day = control_date(book)
-    agenda = agenda_data(loaded, day, control_meeting(book), control_focus(book))
-    write_specs(book, [agenda_sheet(agenda)])
-    return f"夕会议程已生成（{day}），见“夕会议程”表"
+    sheet = agenda_sheet(agenda_data(loaded, day, control_meeting(book), control_focus(book)))
+    write_specs(book, [sheet])
+    return f"{sheet.name}已生成（{day}），见“{sheet.name}”表"
 
 
 def _weekly_job(book: Any) -> str:

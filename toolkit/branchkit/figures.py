@@ -14,7 +14,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from . import checklist
 from .catalogue import Catalogue
+from .checklist import ChecklistFigures, OpenFix
 from .credit import Sale, sales_of
 from .crosscheck import day_problems
 from .matching import (
@@ -47,6 +49,7 @@ from .workdays import (
     Period,
     days_between,
     days_left,
+    is_workday,
     month_bounds,
     next_workday,
     opening_days,
@@ -78,10 +81,14 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
     return [None if v is None else first_place[round(v, 9)] for v in values]
 
 
-def ranking_score(completion: Mapping[str, float], cap: float) -> float | None:
-    """排名得分 (SPEC §3): the mean of each completion capped at 完成率上限, leaving out 转介数 — a
-    raw count says nothing of quality — unless it is the only indicator with a target."""
-    counted = [min(v, cap) for k, v in completion.items() if k != REFERRALS] or [
+def ranking_score(
+    completion: Mapping[str, float], cap: float, raw: Iterable[str] = (REFERRALS,)
+) -> float | None:
+    """排名得分 (SPEC §3): the mean of each completion capped at 完成率上限, leaving out the raw
+    counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing of quality
+    — unless they are all the indicators with a target."""
+    raw = set(raw)
+    counted = [min(v, cap) for k, v in completion.items() if k not in raw] or [
         min(v, cap) for v in completion.values()
     ]
     return sum(counted) / len(counted) if counted else None
@@ -119,6 +126,7 @@ class PersonFigures:
     primary: float | None = None  # the group's ranking figure
     group_rank: int | None = None
     money: float = 0.0  # credited amount over indicators counted in 万元 (units never mixed)
+    measured: dict[str, float] = field(default_factory=dict)  # checklist quantities (计量)
 
     @property
     def success_rate(self) -> float | None:
@@ -129,6 +137,8 @@ class PersonFigures:
             return float(self.referrals)
         if indicator == SUCCESSES:
             return float(self.successes)
+        if indicator in self.measured:
+            return self.measured[indicator]
         return self.credited.get(indicator, 0.0)
 
 
@@ -195,6 +205,7 @@ class PeriodFigures:
     referrers: list[ReferrerQuality]
     receivers: list[ReceiverQuality]
     collaboration_share: float | None  # share of sales amount (万元) that came through referrals
+    checklist: ChecklistFigures = field(default_factory=ChecklistFigures)
 
     def totals_by_unit(self) -> dict[str, tuple[float, float]]:
         """unit -> (sold, credited) over the period's sales: 万元 are never added to 张 or 户.
@@ -228,6 +239,22 @@ class Figures:
     next_workday: dt.date
     sold_by_day: dict[tuple[dt.date, str], float]  # (date, indicator) -> the branch's sales
     cards_by_day: dict[dt.date, int]  # referral cards made
+    # The checklist (SPEC §3): its items, and the problems found and not closed on D.
+    checklist_items: list[checklist.Item] = field(default_factory=list)
+    open_fixes: list[OpenFix] = field(default_factory=list)
+    # Days known to be open or closed (工作日历, 每日概况); the statutory calendar for the rest.
+    opening: dict[dt.date, bool] = field(default_factory=dict)
+    # The morning meeting's targets for D itself: what the month still needs over the days
+    # from D to its end, D included (SPEC §4 晨会).
+    targets_today: list[TomorrowTarget] = field(default_factory=list)
+
+    def is_open(self, day: dt.date) -> bool:
+        return is_workday(day, self.opening)
+
+    @property
+    def still_open(self) -> list[OpenFix]:
+        """发现问题 still open on D: no 整改措施, or its 整改期限 passed (SPEC §3)."""
+        return [f for f in self.open_fixes if f.still_open]
 
     def period(self, kind: str) -> PeriodFigures:
         return self.periods[kind]
@@ -284,6 +311,8 @@ class _DayTotals:
     # with a first-contact date]
     received: dict[tuple[dt.date, str], list[int]] = field(default_factory=dict)
     money: dict[dt.date, list[float]] = field(default_factory=dict)  # [万元 sold, of it referred]
+    # (date, 责任人, 计量) -> the checklist quantities each person recorded
+    measured: dict[tuple[dt.date, str, str], float] = field(default_factory=dict)
 
 
 def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
@@ -427,6 +456,12 @@ def _person_figures(
     for (date, name), own in totals.own_sales.items():
         if date in days and name in people:
             people[name].own_sales += own
+    for (date, name, measure), quantity in totals.measured.items():
+        if date in days:
+            for who in (people.get(name), branch):
+                if who is not None:
+                    who.measured[measure] = who.measured.get(measure, 0.0) + quantity
+    raw_counts = (REFERRALS, *context.catalogue.measures)
 
     share = _period_share(period, settings.progress_basis, context.overrides)
     progress = context.month_progress if period.kind == "月" else 1.0
@@ -441,9 +476,9 @@ def _person_figures(
             person.status[indicator] = status_of(completion, progress, settings.tolerance) or ""
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
-            person.score = ranking_score(person.completion, settings.rank_cap)
+            person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
             # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
-            # (转介数) must not make someone look ahead of pace while what they close lags.
+            # (转介数, and the checklist's quantities) must not make someone look ahead of pace while what they close lags.
             person.overall_status = status_of(person.score, progress, settings.tolerance)
         person.money = sum(
             v for k, v in person.credited.items() if context.catalogue.unit_of(k) == "万元"
@@ -482,6 +517,9 @@ def compute(book: Book, day: dt.date) -> Figures:
     matches = match_cards(book.referrals, book.tracking, day)
     sales = sales_of(book.tracking, book.catalogue, matches, day, settings)
     totals = _day_totals(book, sales, matches)
+    items = checklist.items(book.checklist_items)
+    records = checklist.entries(book.checklist, items, day)
+    totals.measured = checklist.quantities_by_day(records, items)
     month_progress = time_progress(day, settings.progress_basis, overrides)
     context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
     periods: dict[str, PeriodFigures] = {}
@@ -498,9 +536,11 @@ def compute(book: Book, day: dt.date) -> Figures:
             referrers=_referrer_quality(people),
             receivers=_receiver_quality(totals, period),
             collaboration_share=_collaboration_share(totals, period),
+            checklist=checklist.tally(records, items, period),
         )
     month = periods[MONTH]
-    horizon = next_workday(day, opening_days(overrides, _staffing(book), day + dt.timedelta(40)))
+    opening = opening_days(overrides, _staffing(book), day + dt.timedelta(40))
+    horizon = next_workday(day, opening)
     return Figures(
         branch=settings.branch,
         date=day,
@@ -513,10 +553,16 @@ def compute(book: Book, day: dt.date) -> Figures:
         not_followed=not_followed(book.referrals, matches, day, settings.stale_days),
         unverified=unverified(book.tracking, book.sheet_name("tracking"), matches, day),
         tomorrow=_tomorrow(month.people, month.branch, day, settings, overrides, book.catalogue),
+        targets_today=_tomorrow(
+            month.people, month.branch, day, settings, overrides, book.catalogue, from_day=True
+        ),
         problems=[*book.problems, *day_problems(book, day)],
         next_workday=horizon,
         sold_by_day=totals.sold,
         cards_by_day=_cards_by_day(book),
+        checklist_items=items,
+        open_fixes=checklist.open_fixes(records, book.actions, day),
+        opening=opening,
     )
 
 
@@ -524,7 +570,7 @@ def _staffing(book: Book) -> dict[dt.date, bool]:
     """The days the day overview shows: staffed (someone on duty, or traffic), or not."""
     return {
         date: bool(names) or bool(traffic)
-        for date, names, traffic in book.checklist.zip("date", "on_duty", "traffic")
+        for date, names, traffic in book.overview.zip("date", "on_duty", "traffic")
         if isinstance(date, dt.date)
     }
 
@@ -660,13 +706,19 @@ def _tomorrow(
     settings: Settings,
     overrides: Mapping[dt.date, bool],
     catalogue: Catalogue,
+    from_day: bool = False,
 ) -> list[TomorrowTarget]:
     """(monthly target − month-to-date actual) ÷ the days left, never negative (SPEC §3).
 
     The days left are counted like 时间进度 (calendar days on 自然日, work days on 工作日), so a
     branch that opens every weekend is not handed targets inflated by 10/6. Counts are whole and
-    rounded up ("信用卡 1张", never "0.23张"). On the month's last day the whole gap is tomorrow's."""
-    remaining = max(1, days_left(day, settings.progress_basis, overrides))
+    rounded up ("信用卡 1张", never "0.23张"). On the month's last day the whole gap is tomorrow's.
+    `from_day`: the days left include D itself — the morning meeting's targets for today, with
+    D's own results (usually none yet at 8 a.m.) already counted."""
+    left = days_left(day, settings.progress_basis, overrides)
+    if from_day:
+        left += days_between(day, day, settings.progress_basis, overrides)
+    remaining = max(1, left)
     targets = []
     for person in [branch, *people]:
         for indicator, target in person.targets.items():

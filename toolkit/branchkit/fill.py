@@ -2,7 +2,7 @@
 
 Filling saves staff typing and closes the loop between the forms: card numbers, a tracking row
 for each card's receiver, the outcome back on the card for its referrer, the day's 每日数据 rows,
-and the agenda's coaching pairs as action items. It only ever writes into empty cells or new rows
+the day's 每日清单 rows, and the agenda's coaching pairs and the checklist's 整改 as action items. It only ever writes into empty cells or new rows
 at the end of a table — with one exception it owns: a 结果反馈 that starts with 〔自动〕 is fill's
 own text and is brought up to date as the outcome changes (`CellFill.replaces` says what the
 cell must still hold). Running it twice plans nothing the second time.
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import checklist
 from .credit import Sale
 from .figures import Figures
 from .matching import Matches, match_cards
@@ -209,7 +210,7 @@ def feedback(book: Book, day: dt.date, figures: Figures, matches: Matches, plan:
 
 def on_duty_today(book: Book, day: dt.date) -> list[str]:
     """D's 当班人员 from the day overview, else everyone 在岗 (SPEC §2a)."""
-    for date, names in book.checklist.zip("date", "on_duty"):
+    for date, names in book.overview.zip("date", "on_duty"):
         if date == day and names:
             return list(names)
     return [n for n, active in book.roster.zip("name", "active") if n and active is not False]
@@ -253,6 +254,60 @@ def coaching_actions(
         )
 
 
+# ---------------------------------------------------------------- 每日清单
+
+
+def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
+    """D's 每日清单 rows (SPEC §2a, §2b): one per item due that day by 频次 that has no row yet,
+    责任人 = the first person on duty (每日概况 当班人员, else everyone 在岗) holding one of the
+    item's 责任岗位. An item nobody on duty can take gets its row with 责任人 empty, and a note
+    pointing at the item's 责任岗位."""
+    if "checklist" not in book.sheet_names:
+        return  # a workbook from before the checklist: `init --upgrade` adds the sheet
+    day = figures.date
+    written = {
+        checklist.same_item(item)
+        for date, item in book.checklist.zip("date", "item")
+        if date == day
+    }
+    present = on_duty_today(book, day)
+    roles = {n: r for n, r in book.roster.zip("name", "role") if n and r}
+    for item in checklist.due_items(figures.checklist_items, day, figures.is_open):
+        if checklist.same_item(item.name) in written:
+            continue
+        owners = checklist.owners_on_duty(item, present, roles)
+        values: dict[str, Any] = {"date": day, "period": item.period, "item": item.name}
+        if owners:
+            values["owner"] = owners[0]
+        else:
+            needed = "、".join(item.roles) or "责任岗位"
+            plan.skipped.append(
+                Skip("checklist_items", item.row, "roles", f"当班人员中没有{needed}，责任人留空")
+            )
+        plan.rows.append(NewRow("checklist", values))
+
+
+def fix_actions(book: Book, figures: Figures, plan: FillPlan) -> None:
+    """Each problem the checklist found (on or before D) as an open action item, once: 事项
+    "整改：<问题>（<事项>）：<措施>", 责任人 the 整改责任人 (else the item's 责任人), 截止日期 the
+    整改期限. The same problem found again is the same action; setting it 已完成 closes it."""
+    listed = [item for item in book.actions["item"] if item]
+    records = checklist.entries(book.checklist, figures.checklist_items, figures.date)
+    for entry in sorted(records, key=lambda e: (e.date, e.row)):
+        if not entry.problem:
+            continue
+        found = checklist.as_found(entry)
+        if checklist.has_action(found, listed):
+            continue
+        listed.append(found.action)
+        values: dict[str, Any] = {"raised_on": entry.date, "item": found.action, "state": "未完成"}
+        if found.owner:
+            values["owner"] = found.owner
+        if found.due:
+            values["due"] = found.due
+        plan.rows.append(NewRow("actions", values))
+
+
 # ---------------------------------------------------------------- the whole plan
 
 
@@ -268,10 +323,12 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     tracking_rows(book, day, matches, numbers, result)
     feedback(book, day, figures, matches, result)
     daily_rows(book, day, result)
+    checklist_rows(book, figures, result)
     section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES["daily"][1])
     coaching_actions(
         book, day, [(p.indicator, p.coach, p.learner) for p in section_2.pairings], result
     )
+    fix_actions(book, figures, result)
     return result
 
 

@@ -76,11 +76,42 @@ def find_header(sheet: Sheet, rows: list[list[Any]]) -> tuple[int, dict[int, Col
     return best_row, best
 
 
+def _former_names(
+    raw: Mapping[str, list[list[Any]]], by_label: Mapping[str, str]
+) -> dict[str, str]:
+    """Sheets still under the name they had before a new sheet took it over: a 每日清单 holding
+    日期, 客流量 and 当班人员 is the day overview of a workbook made before the checklist existed.
+    The headers decide, so a 每日清单 of checklist records stays the checklist."""
+    found: dict[str, str] = {}
+    for sheet in schema.INPUT_SHEETS:
+        if not sheet.formerly or labels(sheet.name, sheet.aliases) & by_label.keys():
+            continue
+        for old in sheet.formerly:
+            name = by_label.get(normalize_label(old))
+            owner = next(
+                (
+                    s
+                    for s in schema.INPUT_SHEETS
+                    if s is not sheet and normalize_label(old) in labels(s.name, s.aliases)
+                ),
+                None,
+            )
+            if name is None or owner is None or name in found.values():
+                continue
+            rows = raw[name]
+            if len(find_header(sheet, rows)[1]) > len(find_header(owner, rows)[1]):
+                found[sheet.key] = name
+                break
+    return found
+
+
 def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) -> dict[str, str]:
     """Schema key -> workbook sheet name, accepting aliases, Traditional names and renamed sheets."""
     by_label = {normalize_label(name): name for name in raw}
-    resolved: dict[str, str] = {}
+    resolved = _former_names(raw, by_label)
     for sheet in schema.INPUT_SHEETS:
+        if sheet.key in resolved:
+            continue
         for label in labels(sheet.name, sheet.aliases):
             if label in by_label and by_label[label] not in resolved.values():
                 resolved[sheet.key] = by_label[label]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .agenda import Agenda
     from .figures import Figures
     from .fill import SheetEdits
+    from .morning import MorningAgenda
     from .render.spec import SheetSpec
     from .weekly import Weekly
 
@@ -65,13 +66,23 @@ def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Re
 
 def build_agenda(
     book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: str | None = None
-) -> Agenda:
-    """The agenda data for D (Python API; the CLI and the Excel button render it). `focus` is
-    控制台's 夕会重点; None leaves it to 设置 and the pace."""
+) -> Agenda | MorningAgenda:
+    """The agenda data for D (Python API; the CLI and the Excel button render it). `meeting` is
+    a vocab meeting key or its Chinese name (日例会, 晨会…); `focus` is 控制台's 夕会重点, None
+    leaves it to 设置 and the pace (the 晨会 has no focus)."""
     from .agenda import build
+    from .vocab import MORNING, meeting_kind
 
     book = book if isinstance(book, Book) else read_book(book)
-    return build(book, figures(book, day), meeting, focus)
+    kind = meeting_kind(meeting) or meeting
+    now = figures(book, day)
+    if kind == MORNING:
+        from . import morning
+        from .figures import compute
+
+        before = morning.yesterday_of(now)
+        return morning.build(book, now, compute(book, before) if before else None)
+    return build(book, now, kind, focus)
 
 
 def write_agenda(
@@ -81,8 +92,9 @@ def write_agenda(
     out: str | Path | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
-) -> tuple[Path, Agenda]:
-    """Writes the 夕会议程 tab into the workbook (or a copy), like refresh does."""
+) -> tuple[Path, Agenda | MorningAgenda]:
+    """Writes the 夕会议程 tab (晨会议程 for the 晨会) into the workbook (or a copy), like
+    refresh does."""
     from .render.agenda import agenda_sheet
 
     path = Path(path)

@@ -13,13 +13,13 @@ import difflib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import parse, schema
 from .a1 import cell_ref, split_ref
-from .catalogue import Catalogue
+from .catalogue import Catalogue, measure_units
 from .headers import column_index, find_header, normalize_label, resolve_sheets
 from .parse import Bad
 from .problems import ERROR, WARNING, BookError, Problem
@@ -166,14 +166,15 @@ def _read_table(
         for n in flagged:
             value = parsed[n]
             if isinstance(value, Bad):
-                level = WARNING if col.kind in _WARNING_KINDS else ERROR
+                level = WARNING if col.kind in _WARNING_KINDS and not col.strict else ERROR
                 where = cell_ref(excel_rows[n], pos + 1)
                 expected = _expected(col)
                 detail = f"“{col.header}”{expected}" if expected else f"“{col.header}”"
                 sheet_problems.append(
                     Problem(name, where, _display(raw_values[n]), value.reason, level, detail)
                 )
-                # A choice outside the list is still a usable label (e.g. a new indicator).
+                # A choice outside the list is still a usable label (e.g. a new indicator); a
+                # strict one stays as typed so the figures can leave its row out (SPEC §8).
                 parsed[n] = parse.clean_name(raw_values[n]) if col.kind is Kind.CHOICE else None
             else:
                 sheet_problems.append(
@@ -408,22 +409,57 @@ def load_book(raw: RawBook, source: str = "") -> Book:
     positions: dict[str, dict[str, int]] = {}
     header_rows: dict[str, int] = {}
     catalogue = Catalogue({}, {})
+    # 清单项目 is read first, its problems kept for its turn: 目标 may name its 计量 as indicators.
+    early: list[Problem] = []
+    items = _read_sheet(schema.CHECKLIST_ITEMS, names, raw, month, early, None)
+    measures = measure_units(items[0]["measure"])
     for sheet in schema.INPUT_SHEETS:
         if sheet.key == "settings":
             continue
-        name = names.get(sheet.key)
-        if name is None:  # absent: a missing required sheet was already reported by name
-            tables[sheet.key] = Table.empty(c.key for c in sheet.columns)
-            positions[sheet.key] = {}
-        else:
-            tables[sheet.key], positions[sheet.key], header_rows[sheet.key] = _read_table(
-                sheet, name, raw[name], month, problems, _units(sheet.key, catalogue)
-            )
+        if sheet.key == "checklist_items":
+            tables[sheet.key], positions[sheet.key], header_rows[sheet.key] = items
+            problems.extend(early)
+            continue
+        tables[sheet.key], positions[sheet.key], header_rows[sheet.key] = _read_sheet(
+            _with_measures(sheet, measures),
+            names,
+            raw,
+            month,
+            problems,
+            _units(sheet.key, catalogue),
+        )
         if sheet.key == "products":
-            catalogue = Catalogue.from_table(tables["products"])
+            catalogue = Catalogue.from_table(tables["products"], measures)
     book = Book(source, settings, tables, problems, names, positions, header_rows, catalogue, month)
     cross_check(book)
     return book
+
+
+def _read_sheet(
+    sheet: Sheet,
+    names: Mapping[str, str],
+    raw: RawBook,
+    month: dt.date | None,
+    problems: list[Problem],
+    units: tuple[str, Mapping[str, str]] | None,
+) -> tuple[Table, dict[str, int], int]:
+    name = names.get(sheet.key)
+    if name is None:  # absent: a missing required sheet was already reported by name
+        return Table.empty(c.key for c in sheet.columns), {}, 0
+    return _read_table(sheet, name, raw[name], month, problems, units)
+
+
+def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
+    """目标 accepts this workbook's checklist quantities (清单项目 计量) as indicators, without a
+    warning, like 转介数 (SPEC §3)."""
+    if sheet.key != "targets" or not measures:
+        return sheet
+    column = sheet.column("indicator")
+    extra = tuple(m for m in measures if m not in column.choices)
+    if not extra:
+        return sheet
+    widened = replace(column, choices=column.choices + extra)
+    return replace(sheet, columns=tuple(widened if c is column else c for c in sheet.columns))
 
 
 def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, str]] | None:

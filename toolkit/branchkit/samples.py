@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
+from .checklist import default_items, due_items, fix_key, owners_on_duty
 from .parse import id_check_digit
 from .templates import write_branch_workbook
 
@@ -118,7 +119,12 @@ BRANCH_TARGETS = {
     "贵金属": 40,
     "转介数": 350,
     "转介成功数": 110,
+    # The checklist's quantities are indicators too (SPEC §3).
+    "外呼户数": 600,
+    "沙龙场次": 4,
+    "外拓户数": 40,
 }
+PERSON_MEASURE_TARGETS = {"赵六": {"外呼户数": 300}, "吴静": {"外呼户数": 300}}
 
 
 def _days() -> list[dt.date]:
@@ -154,13 +160,16 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
     cards: list[list[Any]] = []
     tracking: list[list[Any]] = []
     daily: list[list[Any]] = []
-    checklist: list[list[Any]] = []
-    referrers = [p for p in STAFF if p.refer_rate and p.active]
+    overview: list[list[Any]] = []
+    duty: dict[dt.date, list[str]] = {}
+    floor = random.Random(seed + 1)  # the queue columns: their own draws, the month unchanged
+    referrers = [p for p in STAFF if p.active and p.refer_rate]
     for day in days:
         weekend = day.weekday() >= 5
         traffic = rng.randint(60, 90) if weekend else rng.randint(110, 180)
         on_duty = [p.name for p in STAFF if p.active and (not weekend or rng.random() < 0.5)]
-        checklist.append([day, traffic, "、".join(on_duty)])
+        duty[day] = on_duty
+        overview.append([day, traffic, "、".join(on_duty), *_floor(floor, day, traffic)])
         referred_today: dict[str, int] = {}
         for person in referrers:
             if person.name not in on_duty:
@@ -318,16 +327,160 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
         "referrals": cards,
         "tracking": tracking,
         "daily": daily,
-        "checklist": checklist,
+        "overview": overview,
+        "checklist": _checklist(duty, seed),
         "cases": _cases(),
-        "actions": _actions(),
+        "actions": _actions() + _fix_actions(),
     }
+
+
+# Comments from the customer comment book, and the days a complaint came in (11-03's is also a
+# case; 11-12's came through the 95 hotline only).
+COMMENTS = {
+    dt.date(2026, 11, 3): "中午排队太久，只开了两个窗口",
+    dt.date(2026, 11, 9): "大堂经理王五耐心指导使用自助机，表扬",
+    dt.date(2026, 11, 17): "等候区座椅不够，老人只能站着",
+    dt.date(2026, 11, 19): "希望增加手机银行使用讲解",
+}
+COMPLAINTS = {dt.date(2026, 11, 3): 1, dt.date(2026, 11, 12): 1}
+
+
+def _floor(rng: random.Random, day: dt.date, traffic: int) -> list[Any]:
+    """高峰等候人数, 最长等候分钟, 开放窗口数, 客户意见, 投诉数 of one day: the queue grows with
+    the traffic, and the two complaint days had a long wait."""
+    weekend = day.weekday() >= 5
+    windows = 2 if weekend else rng.choice((3, 3, 4))
+    waiting = max(1, traffic // (12 if weekend else 9) - 2 * windows + rng.randint(-2, 3))
+    longest = 8 + 3 * waiting + rng.randint(0, 6)
+    if day in COMPLAINTS:
+        waiting, longest = waiting + 10, 45
+    return [waiting, longest, windows, COMMENTS.get(day), COMPLAINTS.get(day, 0)]
+
+
+# ---------------------------------------------------------------- the checklist
+
+# Per item, the chance a day's item was not done (the rest: done); 晚课 slips on busy days.
+MISS_CHANCE = {"晚课": 0.2, "柜面服务抽查": 0.15, "电话外呼": 0.1, "到期及闲置资金客户跟进": 0.08}
+# What one done item records (计量): households called, salons held, households visited.
+QUANTITIES = {"外呼户数": (12, 30), "沙龙场次": (1, 1), "外拓户数": (8, 16)}
+# Problems found on the rounds, as the supervisor wrote them: (day found, item, problem, fix,
+# 整改责任人, 整改期限, the later days it was found again, 整改 done by 11-20).
+FOUND: tuple[
+    tuple[str, str, str, str | None, str | None, str | None, tuple[str, ...], bool], ...
+] = (
+    (
+        "11-03",
+        "设备开机检查",
+        "叫号机打印纸卡纸",
+        "更换打印纸，通知厂家检修",
+        "何平",
+        "11-04",
+        (),
+        True,
+    ),
+    (
+        "11-06",
+        "厅堂环境6S",
+        "理财室线路裸露",
+        "联系物业整改线路",
+        "何平",
+        "11-10",
+        ("11-11", "11-12"),
+        True,
+    ),
+    (
+        "11-09",
+        "仪容仪表",
+        "保安鞋子不符合要求",
+        "通知保安公司更换",
+        "周敏",
+        "11-12",
+        ("11-13",),
+        True,
+    ),
+    (
+        "11-16",
+        "公示公告与利率牌",
+        "利率牌未按新挂牌更新",
+        "联系分行更新利率牌",
+        "何平",
+        "11-18",
+        ("11-17", "11-18", "11-19", "11-20"),
+        False,
+    ),
+    ("11-19", "客户意见簿", "等候区座椅不够", "增加两把座椅", "周敏", "11-25", (), False),
+    ("11-20", "设备开机检查", "LED屏右下角不亮", None, None, None, (), False),
+)
+
+
+def _md(text: str) -> dt.date:
+    month, day = text.split("-")
+    return dt.date(MONTH.year, int(month), int(day))
+
+
+def _checklist(duty: dict[dt.date, list[str]], seed: int) -> list[list[Any]]:
+    """每日清单 as a supervisor keeps it: every item due each day with its owner, mostly done,
+    quantities for the outreach, salons and visits, and the problems of FOUND."""
+    rng = random.Random(seed + 2)
+    roles = {p.name: p.role for p in STAFF}
+    found: dict[tuple[dt.date, str], tuple[Any, ...]] = {}
+    for first, name, problem, fix, owner, due, again, _ in FOUND:
+        for when in (first, *again):
+            found[(_md(when), name)] = (problem, fix, owner, _md(due) if due else None)
+    rows: list[list[Any]] = []
+    for day, present in duty.items():
+        wealth = [n for n in present if roles[n] == "理财经理"]
+        # The branch opens every day of the sample month, so 每月末 is the 30th.
+        for item in due_items(default_items(), day, lambda _: True):
+            holders = owners_on_duty(item, present, roles)
+            owner = holders[0] if holders else ("周敏" if "周敏" in present else present[0])
+            if item.name == "电话外呼" and wealth:
+                owner = wealth[day.day % len(wealth)]  # the two wealth managers take turns
+            state = "未完成" if rng.random() < MISS_CHANCE.get(item.name, 0.04) else "已完成"
+            if item.name == "厅堂微沙龙" and day == dt.date(2026, 11, 11):
+                state = "不适用"  # the room was used for the 11-11 training
+            quantity = None
+            if item.measure and state == "已完成":
+                low, high = QUANTITIES[item.measure]
+                quantity = rng.randint(low, high)
+            problem, fix, fix_owner, fix_due = found.get((day, item.name), (None, None, None, None))
+            checker = "周敏" if "周敏" in present else "何平"
+            rows.append(
+                [
+                    day,
+                    item.period,
+                    item.name,
+                    owner,
+                    state,
+                    quantity,
+                    problem,
+                    fix,
+                    fix_owner,
+                    fix_due,
+                    checker,
+                ]
+            )
+    return rows
+
+
+def _fix_actions() -> list[list[Any]]:
+    """The 整改 rows fill wrote in 行动计划 the day each problem was first found; the ones fixed
+    are marked 已完成. The problem found on 11-20 has none yet: fill adds it."""
+    rows = []
+    for first, item, problem, fix, owner, due, _, done in FOUND:
+        if due is None:
+            continue
+        action = fix_key(item, problem) + (f"：{fix}" if fix else "")
+        rows.append([_md(first), action, owner, _md(due), "已完成" if done else "未完成"])
+    return rows
 
 
 def _targets() -> list[list[Any]]:
     rows: list[list[Any]] = [["网点", ind, value] for ind, value in BRANCH_TARGETS.items()]
     for person in STAFF:
         for indicator, value in TARGETS.get(person.role, {}).items():
+            rows.append([person.name, indicator, value])
+        for indicator, value in PERSON_MEASURE_TARGETS.get(person.name, {}).items():
             rows.append([person.name, indicator, value])
     return rows
 
@@ -642,7 +795,26 @@ def messy_data() -> dict[str, list[list[Any]]]:
             [dt.date(2026, 11, 2), "赵六", "十二", None, None, 0, None, "8", "-1"],
         ],
         # columns reordered: 当班人员, 日期, 客流量 (see MESSY_HEADERS)
-        "checklist": [["李四、王五 赵六", dt.date(2026, 11, 2), 120]],
+        "overview": [["李四、王五 赵六", dt.date(2026, 11, 2), 120]],
+        "checklist": [
+            # row 2: clean; row 3: an item 清单项目 does not list; row 4: 完成情况 not in the
+            # list; row 5: 整改期限 before the day the problem was found
+            [dt.date(2026, 11, 2), "营业前", "晨会", "周敏", "已完成"],
+            [dt.date(2026, 11, 2), "营业中", "擦玻璃", "王五", "已完成"],
+            [dt.date(2026, 11, 2), "营业中", "电话外呼", "赵六", "做了一半", 12],
+            [
+                dt.date(2026, 11, 2),
+                "营业前",
+                "设备开机检查",
+                "王五",
+                "已完成",
+                None,
+                "叫号机卡纸",
+                "报修",
+                "王五",
+                dt.date(2026, 11, 1),
+            ],
+        ],
         "cases": [
             [dt.date(2026, 11, 2), "服务", "吐槽", "王五", "客户抱怨排队", None, None, "周敏"]
         ],
@@ -650,10 +822,10 @@ def messy_data() -> dict[str, list[list[Any]]]:
     }
 
 
-# Headers as staff leave them: 产品 typed in Traditional Chinese, 每日清单's columns moved around.
+# Headers as staff leave them: 产品 typed in Traditional Chinese, 每日概况's columns moved around.
 MESSY_HEADERS = {
     "products": [("product", "產品名稱"), ("indicator", "指標"), ("unit", "單位")],
-    "checklist": [("on_duty", "当班人员"), ("date", "日期"), ("traffic", "客流量")],
+    "overview": [("on_duty", "当班人员"), ("date", "日期"), ("traffic", "客流量")],
     # A 追踪表 from before 首次联系日期 existed: old workbooks keep reading.
     "tracking": [(c.key, c.header) for c in schema.TRACKING.columns if c.key != "first_contact"],
 }

@@ -43,6 +43,7 @@ class Column:
     # Prose a person types (notes, case descriptions): a phone or ID number in it is masked
     # when read, so it leaves the input sheets masked wherever it is shown (SPEC §5).
     free_text: bool = False
+    strict: bool = False  # a choice outside the list is an 错误 (the row's figure cannot count)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class Sheet:
     aliases: tuple[str, ...] = ()
     required: bool = True
     help: str = ""
+    # Names this sheet had in workbooks made before it existed: a sheet of that name whose
+    # headers fit this sheet better than the one that now owns the name is read as this one.
+    formerly: tuple[str, ...] = ()
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -84,6 +88,16 @@ NEEDS = INDICATORS
 CASE_CATEGORIES = ("营销", "服务", "运营")
 CASE_NATURES = ("亮点", "问题", "风险", "投诉")
 ACTION_STATES = ("未完成", "已完成")
+# The daily management checklist (SPEC §2, §2b).
+CHECKLIST_PERIODS = ("营业前", "营业中", "营业后")  # 时段
+CHECKLIST_CATEGORIES = ("会议", "环境", "设备", "服务", "营销", "运营", "培训")
+CHECKLIST_STATES = ("已完成", "未完成", "不适用")  # 完成情况
+WEEKDAY_NAMES = "一二三四五六日"
+EVERY_DAY, MONTH_END = "每日", "每月末"
+FREQUENCIES = (EVERY_DAY, *(f"每周{d}" for d in WEEKDAY_NAMES), MONTH_END)  # 频次
+# The quantities the default checklist records (计量); 目标 accepts them as indicators, and any
+# other 计量 a branch adds to 清单项目.
+DEFAULT_MEASURES = ("外呼户数", "沙龙场次", "外拓户数")
 BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
 
 
@@ -190,9 +204,9 @@ TARGETS = Sheet(
             "指标",
             Kind.CHOICE,
             required=True,
-            choices=INDICATORS + REFERRAL_INDICATORS,
+            choices=INDICATORS + REFERRAL_INDICATORS + DEFAULT_MEASURES,
             aliases=("indicator",),
-            help="理财、基金……或 转介数、转介成功数",
+            help="理财、基金……或 转介数、转介成功数，或清单项目的计量（如 外呼户数）",
             width=12,
         ),
         _c(
@@ -438,9 +452,9 @@ DAILY = Sheet(
     "理财经理填接待、跟进、电话邀约。",
 )
 
-CHECKLIST = Sheet(
-    "checklist",
-    "每日清单",
+OVERVIEW = Sheet(
+    "overview",
+    "每日概况",
     (
         _c("date", "日期", Kind.DATE, required=True, aliases=("date",), width=11),
         _c(
@@ -458,8 +472,174 @@ CHECKLIST = Sheet(
             help="姓名之间用顿号或空格分开",
             width=40,
         ),
+        _c(
+            "peak_waiting",
+            "高峰等候人数",
+            Kind.COUNT,
+            aliases=("peak waiting", "最多等候人数", "高峰排队人数"),
+            help="可不填；当天排队最多时的等候人数",
+            width=10,
+        ),
+        _c(
+            "longest_wait",
+            "最长等候分钟",
+            Kind.NUMBER,
+            aliases=("longest wait", "最长等候时间", "最长等候"),
+            help="可不填；客户等得最久的一次，单位分钟",
+            width=10,
+        ),
+        _c(
+            "windows",
+            "开放窗口数",
+            Kind.COUNT,
+            aliases=("windows", "窗口数", "开放窗口"),
+            help="可不填",
+            width=9,
+        ),
+        _c(
+            "comments",
+            "客户意见",
+            aliases=("comments", "意见簿", "客户意见簿"),
+            help="可不填；意见簿上当天的意见",
+            width=30,
+            free_text=True,
+        ),
+        _c(
+            "complaints",
+            "投诉数",
+            Kind.COUNT,
+            aliases=("complaints", "投诉", "投诉笔数"),
+            help="可不填；当天的投诉和95热线工单",
+            width=8,
+        ),
+    ),
+    aliases=("day overview", "overview", "当日概况", "每日概况表"),
+    formerly=("每日清单",),
+    help="每天一行：客流、当班人员，以及排队、窗口、客户意见和投诉。",
+)
+
+CHECKLIST_ITEMS = Sheet(
+    "checklist_items",
+    "清单项目",
+    (
+        _c(
+            "period",
+            "时段",
+            Kind.CHOICE,
+            required=True,
+            choices=CHECKLIST_PERIODS,
+            aliases=("period", "时间段"),
+            width=8,
+        ),
+        _c(
+            "category",
+            "类别",
+            Kind.CHOICE,
+            choices=CHECKLIST_CATEGORIES,
+            aliases=("category", "分类"),
+            width=8,
+        ),
+        _c("item", "事项", required=True, aliases=("item", "检查事项", "项目"), width=20),
+        _c(
+            "standard",
+            "标准",
+            aliases=("standard", "检查标准", "要求"),
+            help="怎样才算完成",
+            width=40,
+        ),
+        _c(
+            "roles",
+            "责任岗位",
+            aliases=("roles", "role", "岗位"),
+            help="人员表里的岗位，几个岗位用顿号分开；填写清单时按当班人员的岗位找责任人",
+            width=14,
+        ),
+        _c(
+            "frequency",
+            "频次",
+            Kind.CHOICE,
+            choices=FREQUENCIES,
+            aliases=("frequency", "检查频次"),
+            help="每周几的事项在那一天列出，每月末的在当月最后一个营业日；不填按每日",
+            width=8,
+        ),
+        _c(
+            "measure",
+            "计量",
+            aliases=("measure", "计量项目", "数量名称"),
+            help="可不填；要记数量的事项写数量的名称，如 外呼户数、沙龙场次，可在“目标”里设目标",
+            width=10,
+        ),
+    ),
+    aliases=("checklist items", "清单事项", "管理清单项目"),
+    required=False,
+    help="网点的每日管理清单：营业前、营业中、营业后各要做什么、做到什么标准、由哪个岗位负责。"
+    "新工作簿带一份常用清单，可按本网点修改。",
+)
+
+CHECKLIST = Sheet(
+    "checklist",
+    "每日清单",
+    (
+        _c("date", "日期", Kind.DATE, required=True, aliases=("date",), width=11),
+        _c(
+            "period",
+            "时段",
+            Kind.CHOICE,
+            choices=CHECKLIST_PERIODS,
+            aliases=("period", "时间段"),
+            width=8,
+        ),
+        _c(
+            "item",
+            "事项",
+            required=True,
+            aliases=("item", "检查事项", "项目"),
+            choices_from="checklist_items.item",
+            help="清单项目里的事项；点“填写”（branchkit fill）自动列出当天要做的事项",
+            width=20,
+        ),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner", "负责人"), width=10),
+        _c(
+            "state",
+            "完成情况",
+            Kind.CHOICE,
+            choices=CHECKLIST_STATES,
+            strict=True,
+            aliases=("state", "status", "完成状态"),
+            help="不适用的不计入完成率；其他写法算错误，这一行不计入",
+            width=9,
+        ),
+        _c(
+            "quantity",
+            "数量",
+            Kind.COUNT,
+            aliases=("quantity", "计量数量"),
+            help="事项有计量时填写，如外呼了多少户",
+            width=7,
+        ),
+        _c(
+            "problem",
+            "发现问题",
+            aliases=("problem", "存在问题", "问题"),
+            width=24,
+            free_text=True,
+        ),
+        _c("fix", "整改措施", aliases=("fix", "整改", "改进措施"), width=24, free_text=True),
+        _c("fix_owner", "整改责任人", Kind.NAME, aliases=("fix owner",), width=10),
+        _c(
+            "fix_due",
+            "整改期限",
+            Kind.DATE,
+            aliases=("fix due", "整改时限", "整改日期"),
+            help="整改完成后，把“行动计划”里对应的“整改：……”一行改为已完成",
+            width=11,
+        ),
+        _c("checker", "检查人", Kind.NAME, aliases=("checker", "检查"), width=10),
     ),
     aliases=("daily checklist", "checklist", "每日管理清单", "厅堂主管每日管理清单"),
+    required=False,
+    help="厅堂主管每天的管理记录：每个事项一行，记完成情况、数量和发现的问题。",
 )
 
 CASES = Sheet(
@@ -553,6 +733,8 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     REFERRALS,
     TRACKING,
     DAILY,
+    OVERVIEW,
+    CHECKLIST_ITEMS,
     CHECKLIST,
     CASES,
     ACTIONS,
@@ -562,13 +744,22 @@ SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
 # Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
-GENERATED_SHEETS = ("排行榜", "转介质量", "分润明细", "跟进提醒", "夕会议程", "数据问题")
+GENERATED_SHEETS = (
+    "排行榜",
+    "转介质量",
+    "分润明细",
+    "跟进提醒",
+    "管理清单",
+    "夕会议程",
+    "晨会议程",
+    "数据问题",
+)
 GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"
 
 # The 控制台 sheet of the macro workbook: where the buttons read the date and report back.
 CONTROL_SHEET = "控制台"
 CONTROL_DATE_CELL = "C4"  # 统计日期 (blank: today)
-CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会
+CONTROL_MEETING_CELL = "C5"  # 日例会 / 周例会 / 月例会 / 晨会
 CONTROL_FOCUS_CELL = "C6"  # 夕会重点: 自动 / 营销 / 服务 / 运营
 CONTROL_STATUS_CELL = "C7"  # what the last click did
 XLWINGS_CONF_SHEET = "xlwings.conf"  # xlwings' RunPython reads its settings from this sheet

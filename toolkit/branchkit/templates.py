@@ -48,7 +48,7 @@ def _validation(col: Column) -> dict[str, Any] | None:
         return {
             "validate": "list",
             "source": list(col.choices),
-            "error_type": "warning" if col.kind is Kind.CHOICE else "stop",
+            "error_type": "warning" if col.kind is Kind.CHOICE and not col.strict else "stop",
             "error_message": "请从下拉列表选择：" + "、".join(col.choices),
         }
     if col.kind is Kind.DATE:
@@ -136,7 +136,7 @@ def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
     ws.write_string(0, 0, "branchkit 网点营销管理工作簿", formats["title"])
     ws.set_row(0, 21)
     intro = (
-        "员工在各输入表里填写；排行榜、转介质量、分润明细、跟进提醒、夕会议程、数据问题由 branchkit 自动生成，请勿手改。",
+        f"员工在各输入表里填写；{'、'.join(schema.GENERATED_SHEETS)}由 branchkit 自动生成，请勿手改。",
         "红色列名为必填项。日期写成 2026-11-20、2026.11.20 或 11月20日 都可以；金额写 20、20万、5000元 都可以。",
     )
     for row, text in enumerate(intro, start=1):  # merged across the page, so it wraps there
@@ -207,6 +207,13 @@ def _wrapped_height(text: str, width_px: float) -> float:
     return max(15.0, lines * page.line_height(INPUT_SIZE) + 1.5)
 
 
+def default_checklist() -> list[list[Any]]:
+    """清单项目 of a new workbook: the default list of SPEC §2b, in the schema's column order."""
+    from .checklist import DEFAULT_ITEMS
+
+    return [list(row) for row in DEFAULT_ITEMS]
+
+
 def describe_column(col: Column) -> str:
     """One plain-Chinese line per column: shared by the 说明 sheet and the README table."""
     kinds = {
@@ -263,8 +270,10 @@ def write_branch_workbook(
     headers: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     first_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
     last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
+    sheets: Sequence[Sheet] = schema.INPUT_SHEETS,
 ) -> Path:
-    """A branch workbook: 说明 + every input sheet, with `data` rows (by schema key) filled in."""
+    """A branch workbook: 说明 + every input sheet (or those in `sheets`), with `data` rows (by
+    schema key) filled in; 清单项目 starts with the default checklist (SPEC §2b)."""
     import xlsxwriter
 
     path = Path(path)
@@ -273,10 +282,11 @@ def write_branch_workbook(
     formats = workbook_formats(wb)
     data = dict(data or {})
     data.setdefault("settings", _settings_rows(branch, month, settings or {}))
+    data.setdefault("checklist_items", default_checklist())
     if first_sheets:
         first_sheets(wb, formats)
     _add_guide(wb, formats)
-    for sheet in schema.INPUT_SHEETS:
+    for sheet in sheets:
         name = (rename or {}).get(sheet.key, sheet.name)
         _add_input_sheet(
             wb, sheet, data.get(sheet.key, []), formats, name, (headers or {}).get(sheet.key)
@@ -287,6 +297,26 @@ def write_branch_workbook(
         wb.worksheets()[1].activate()
     wb.close()
     return path
+
+
+def input_sheets(sheets: Sequence[tuple[Sheet, str]]) -> bytes:
+    """Just these input sheets, each under the name given, as a workbook of their own (what
+    `init --upgrade` transplants into an older workbook): headers, notes, dropdowns, and the
+    rows a new workbook starts with (设置's items, the default checklist)."""
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    wb = xlsxwriter.Workbook(buffer, options)
+    wb.set_properties({"created": FIXED_CREATED})
+    formats = workbook_formats(wb)
+    data = {"settings": _settings_rows("", "", {}), "checklist_items": default_checklist()}
+    for sheet, name in sheets:
+        _add_input_sheet(wb, sheet, data.get(sheet.key, []), formats, name)
+    wb.close()
+    return buffer.getvalue()
 
 
 def build_templates(folder: str | Path) -> list[Path]:

@@ -27,12 +27,20 @@ def period_kind(text: str) -> str:
 # ---------------------------------------------------------------- meetings
 
 DAILY, WEEKLY, MONTHLY = "daily", "weekly", "monthly"
-MEETING_NAMES = {DAILY: "日例会", WEEKLY: "周例会", MONTHLY: "月例会"}
-MEETING_PERIODS = {DAILY: DAY, WEEKLY: WEEK, MONTHLY: MONTH}
+MORNING = "morning"  # 晨会: 10 minutes before opening (SPEC §4)
+MEETING_NAMES = {DAILY: "日例会", WEEKLY: "周例会", MONTHLY: "月例会", MORNING: "晨会"}
+MEETING_PERIODS = {DAILY: DAY, WEEKLY: WEEK, MONTHLY: MONTH, MORNING: DAY}
+EVENING_MEETINGS = (DAILY, WEEKLY, MONTHLY)  # the kinds of 夕会
+AGENDA_SHEETS = {MORNING: "晨会议程"}  # the tab an agenda is written to; 夕会议程 for the rest
+EVENING_AGENDA_SHEET = "夕会议程"
+
+
+def agenda_sheet_name(meeting: str) -> str:
+    return AGENDA_SHEETS.get(meeting, EVENING_AGENDA_SHEET)
 
 
 def meeting_kind(text: str) -> str | None:
-    """'weekly', '周例会' -> 'weekly'; None for anything else."""
+    """'weekly', '周例会' -> 'weekly', '晨会' -> 'morning'; None for anything else."""
     text = text.strip()
     for kind, name in MEETING_NAMES.items():
         if text in (kind, name):
@@ -41,6 +49,10 @@ def meeting_kind(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------- pace (SPEC §3 Status)
+
+# ---------------------------------------------------------------- the checklist (SPEC §3)
+
+FIX_STATES = {"no_fix": "未定整改措施", "overdue": "已过整改期限", "in_progress": "整改中"}
 
 AHEAD, ON_PACE, BEHIND = "ahead", "on_pace", "behind"
 PACE_LABELS = {AHEAD: "超出进度", ON_PACE: "正常进度", BEHIND: "低于进度"}

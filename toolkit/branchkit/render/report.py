@@ -68,5 +68,31 @@ def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
             {"表": u.sheet, "行": u.row, "推荐人": u.referrer, "接收人": u.receiver}
             for u in figures.unverified
         ],
+        "清单": checklist_json(figures, kind),
         "数据问题": [p.as_json() for p in figures.problems],
+    }
+
+
+def checklist_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
+    """The period's checklist (SPEC §3): items due and done, those not done, the problems still
+    open on D, and the quantities recorded (计量)."""
+    tally = figures.period(kind).checklist
+    return {
+        "应完成": tally.due,
+        "已完成": tally.done,
+        "未完成": [
+            {"日期": m.date.isoformat(), "事项": m.item, "时段": m.period, "责任人": m.owner}
+            for m in tally.missed
+        ],
+        "完成率": _r(tally.rate),
+        "未整改": [
+            {
+                "事项": f.found.item,
+                "发现问题": f.found.problem,
+                "整改责任人": f.found.owner,
+                "整改期限": f.found.due.isoformat() if f.found.due else None,
+            }
+            for f in figures.still_open
+        ],
+        "计量": {m: round(v) for m, v in tally.quantities.items()},
     }

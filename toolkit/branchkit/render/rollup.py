@@ -55,7 +55,7 @@ def time_progress(rollup: Rollup) -> float | None:
 
 
 def _is_count(figure: IndicatorFigure) -> bool:
-    return figure.unit in COUNT_UNITS or figure.indicator in REFERRAL_INDICATORS
+    return figure.whole or figure.unit in COUNT_UNITS or figure.indicator in REFERRAL_INDICATORS
 
 
 def _qty(value: float, whole: bool) -> int | float:
@@ -64,7 +64,7 @@ def _qty(value: float, whole: bool) -> int | float:
 
 SCORE_RULE = (
     "网点和人员都按排名得分排名：各项有目标的指标完成率的平均，每项最多按完成率上限（默认 150%）计，"
-    "不含转介数（只有这一项时才计）；综合完成率为不封顶的平均。人员在全分行同岗位组内排名（1、2、2、4）。"
+    "不含转介数和清单计量（只有这些时才计）；综合完成率为不封顶的平均。人员在全分行同岗位组内排名（1、2、2、4）。"
 )
 
 

@@ -1,4 +1,5 @@
-"""Figures -> the generated tabs of SPEC §2 (排行榜, 转介质量, 分润明细, 跟进提醒, 数据问题).
+"""Figures -> the generated tabs of SPEC §2 (排行榜, 转介质量, 分润明细, 跟进提醒, 数据问题; 管理清单
+in render/checklist.py).
 
 Pure: figures in, SheetSpecs out. Each table is declared as (header, format, width, field): the
 Chinese header and the record field it shows sit side by side, so a column cannot drift from its
@@ -103,7 +104,7 @@ OVERALL_FIELDS: tuple[Field, ...] = (
 def score_rule(cap: float) -> str:
     """The one line that says how the overall ranking and the stars are decided (SPEC §3)."""
     return (
-        f"排名得分＝各项指标完成率的平均（每项最多按 {cap:.0%} 计；不含转介数，除非只有这一项）；"
+        f"排名得分＝各项指标完成率的平均（每项最多按 {cap:.0%} 计；不含转介数和清单计量，除非只有这些）；"
         "综合完成率为不封顶的平均。之星取排名得分最高、且本期有成交或转介成功的人。"
     )
 
@@ -532,10 +533,13 @@ def problems_sheet(figures: Figures) -> SheetSpec:
 
 
 def refresh_sheets(figures: Figures) -> list[SheetSpec]:
+    from .checklist import checklist_sheet
+
     return [
         rankings_sheet(figures),
         quality_sheet(figures),
         ledger_sheet(figures),
         follow_up_sheet(figures),
+        checklist_sheet(figures),
         problems_sheet(figures),
     ]

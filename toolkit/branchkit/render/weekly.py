@@ -10,6 +10,7 @@ from typing import Any
 
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
+from .checklist import fixes_table, item_table, measures_table, meetings_table
 from .numbers import percent
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
 from .tabs import masked_for_mail, overall_table, receiver_table, referrer_table
@@ -145,6 +146,31 @@ def _quality(weekly: Weekly) -> SheetSpec:
     )
 
 
+def _basics(weekly: Weekly) -> SheetSpec:
+    """基础管理: the week's checklist by item, the meetings held, the 整改 not closed, and the
+    checklist quantities against their targets."""
+    figures = weekly.figures
+    week = figures.week.checklist
+    done = (
+        f"应完成 {week.due} 项，已完成 {week.done} 项（{percent(week.rate)}）"
+        if week.due
+        else "本周没有清单记录"
+    )
+    return SheetSpec(
+        "基础管理",
+        f"{weekly.branch} 基础管理 {weekly.week}",
+        _subtitle(weekly),
+        [
+            Text([("strong", f"本周管理清单：{done}")]),
+            item_table(week, "本周各事项完成情况"),
+            meetings_table(week),
+            fixes_table(figures.open_fixes, "未完成的整改（整改完成后在“行动计划”改为已完成）"),
+            measures_table(figures),
+        ],
+        charts=[Chart(0, 0, (4,), "本周各事项完成率")] if week.due else [],
+    )
+
+
 def _open_items(weekly: Weekly) -> SheetSpec:
     follow, stale = masked_for_mail(weekly.figures)
     actions = Table(
@@ -175,5 +201,6 @@ def weekly_sheets(weekly: Weekly) -> list[SheetSpec]:
         _rankings(weekly),
         _trend(weekly),
         _quality(weekly),
+        _basics(weekly),
         _open_items(weekly),
     ]

@@ -33,6 +33,9 @@ STATUS_COLORS = {
     "超出进度": ("#C6EFCE", "#006100"),
     "正常进度": ("#DDEBF7", "#1F4E79"),
     "低于进度": ("#FFC7CE", "#9C0006"),
+    # 管理清单's day grid: done, not done
+    "✓": ("#E2EFDA", "#375623"),
+    "✗": ("#FFC7CE", "#9C0006"),
 }
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 

@@ -31,6 +31,7 @@ class IndicatorFigure:
     actual: float
     completion: float | None
     status: str | None  # vocab pace key
+    whole: bool = False  # a count (张, 户, 转介数, 外呼户数 …): shown without decimals
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class PeriodSummary:
     on_site: int
     referred_amount: float  # 万元 achieved through referrals
     collaboration_share: float | None
-    checklist_rate: float | None  # 清单完成率, once the branch's figures carry the checklist
+    checklist_rate: float | None  # 清单完成率; None when the branch keeps no checklist
     indicators: tuple[IndicatorFigure, ...]
     people: tuple[PersonSummary, ...]
 
@@ -123,15 +124,11 @@ Outcome = BranchSummary | Skipped
 
 
 def checklist_rate(figures: Figures, kind: str) -> float | None:
-    """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist).
-
-    The extension point for the daily management checklist: once `Figures` carries the
-    checklist's figures (a `checklist` attribute per period with a completion `rate`), this reads
-    them and the rollup's 清单完成 sheet and column appear by themselves. Until then None."""
+    """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist);
+    None for a branch that keeps no checklist (nothing due), and then the rollup's 清单完成
+    sheet and column leave it out."""
     period = figures.periods.get(kind)
-    checklist = getattr(period, "checklist", None)
-    rate = getattr(checklist, "rate", None)
-    return float(rate) if isinstance(rate, (int, float)) else None
+    return period.checklist.rate if period is not None else None
 
 
 def _person(p: PersonFigures) -> PersonSummary:
@@ -176,6 +173,7 @@ def _period(figures: Figures, period: PeriodFigures) -> PeriodSummary:
                 round(branch.actual(indicator), 6),
                 branch.completion.get(indicator),
                 branch.status.get(indicator),
+                catalogue.is_count(indicator),
             )
             for indicator, target in branch.targets.items()
         ),

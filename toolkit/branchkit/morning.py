@@ -1,0 +1,234 @@
+"""The morning meeting (晨会) agenda, 10 minutes before opening (SPEC §4). Pure.
+
+Yesterday's results and stars in two lines; today's branch and personal targets, the key products
+and one sentence to say today; the follow-ups due today per person and today's checklist items
+with their owners; the open action items. Like the evening agenda it is records, never sentences:
+`morning.lines.j2` words it, and the tab, Markdown, HTML and text come from the same layouts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import checklist
+from .agenda import (
+    FOLLOW_UP_NAMES,
+    ActionLine,
+    BranchTotals,
+    FollowUpLine,
+    Host,
+    TargetLine,
+    _daily_by_person,
+    _fit,
+    _fix_action,
+    _host,
+    _room,
+    floor_summary,
+    on_duty,
+    open_actions,
+)
+from .checklist import OpenFix
+from .figures import Figures, TomorrowTarget
+from .phrases import PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
+from .privacy import mask_name
+from .problems import count_levels
+from .read import Book
+from .schema import BRANCH_TARGET
+from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING
+
+
+@dataclass
+class Yesterday:
+    """The last day the branch opened before D, in this month (None on its first open day)."""
+
+    date: dt.date | None
+    totals: BranchTotals | None = None
+    checklist_due: int = 0
+    checklist_done: int = 0
+    stars: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Today's checklist items of one person (owner '' for items nobody on duty can take)."""
+
+    owner: str
+    items: list[str]
+    roles: list[str]  # for the unowned: the 责任岗位 nobody on duty holds
+
+
+@dataclass
+class MorningAgenda:
+    branch: str
+    date: dt.date
+    host: Host
+    attendees: list[str]
+    minutes: tuple[int, int, int, int]
+    month_progress: float
+    errors: int
+    yesterday: Yesterday
+    branch_targets: list[TargetLine]
+    people_targets: list[tuple[str, list[TargetLine]]]
+    people_left_out: int
+    key_products: list[str]
+    script_topic: str  # the indicator the script is for, '' for the phone script
+    script: str
+    follow_ups: list[FollowUpLine]
+    follow_ups_left_out: int
+    duties: list[Duty]
+    duties_left_out: int
+    open_actions: list[ActionLine]
+    fixes: list[OpenFix]
+    actions_left_out: int
+    meeting: str = MORNING
+
+    @property
+    def meeting_name(self) -> str:
+        return MEETING_NAMES[self.meeting]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(self.minutes)
+
+
+def yesterday_of(figures: Figures) -> dt.date | None:
+    """The last open day before D in D's month."""
+    day = figures.date - dt.timedelta(days=1)
+    while day.month == figures.date.month:
+        if figures.is_open(day):
+            return day
+        day -= dt.timedelta(days=1)
+    return None
+
+
+def _yesterday(book: Book, figures: Figures | None) -> Yesterday:
+    if figures is None:
+        return Yesterday(None)
+    today = figures.today
+    ledger = today.ledger
+    daily = _daily_by_person(book, today.period)
+    totals = BranchTotals(
+        floor_summary(book, today.period).traffic,
+        sum(v.get("transactions", 0) for v in daily.values()),
+        today.branch.referrals,
+        today.branch.successes,
+        len(ledger),
+        sum(s.amount for s in ledger if s.unit == "万元"),
+    )
+    tally = today.checklist
+    return Yesterday(figures.date, totals, tally.due, tally.done, figures.stars[DAY])
+
+
+def duties(book: Book, figures: Figures, present: list[str]) -> list[Duty]:
+    """Today's checklist by person: the rows 每日清单 already has for D (fill wrote them, the
+    supervisor may have moved some), else the items due by 频次 given to whoever on duty holds
+    the 责任岗位 — the same choice `branchkit fill` makes."""
+    day = figures.date
+    rows = [
+        (owner or "", item)
+        for date, item, owner in book.checklist.zip("date", "item", "owner")
+        if date == day and item
+    ]
+    missing_roles: dict[str, list[str]] = {}
+    if not rows:
+        roles = {n: r for n, r in book.roster.zip("name", "role") if n and r}
+        for item in checklist.due_items(figures.checklist_items, day, figures.is_open):
+            owners = checklist.owners_on_duty(item, present, roles)
+            rows.append((owners[0] if owners else "", item.name))
+            if not owners:
+                missing_roles.setdefault(item.name, list(item.roles))
+    by_owner: dict[str, list[str]] = {}
+    for owner, item in rows:
+        by_owner.setdefault(owner, []).append(item)
+    result = [Duty(owner, items, []) for owner, items in by_owner.items() if owner]
+    if "" in by_owner:
+        unowned = by_owner[""]
+        roles_needed = [r for i in unowned for r in missing_roles.get(i, [])]
+        result.append(Duty("", unowned, list(dict.fromkeys(roles_needed))))
+    return result
+
+
+def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> MorningAgenda:
+    """The 晨会 of D = figures.date; `yesterday` is the figures of `yesterday_of(figures)` when
+    there is one (its day's results and stars)."""
+    day = figures.date
+    minutes = SECTION_MINUTES[MORNING]
+    present = on_duty(book, day)
+    active = [p.name for p in figures.month.people]
+    attendees = list(present or active)
+    catalogue = figures.catalogue
+
+    def line(t: TomorrowTarget) -> TargetLine:
+        return TargetLine(
+            t.indicator, t.tomorrow, catalogue.unit_of(t.indicator), t.gap, t.days_left
+        )
+
+    due = [t for t in figures.targets_today if t.tomorrow > 0]
+    branch = [line(t) for t in due if t.subject == BRANCH_TARGET]
+    people: dict[str, list[TargetLine]] = {}
+    for t in due:
+        if t.subject != BRANCH_TARGET and t.subject in attendees:
+            people.setdefault(t.subject, []).append(line(t))
+    month = figures.month.branch
+    behind = sorted(
+        (i for i, s in month.status.items() if s == BEHIND), key=lambda i: month.completion[i]
+    )
+    weakest = next((i for i in behind if i in SCRIPTS), "") or next(
+        (i for i in sorted(month.completion, key=month.completion.__getitem__) if i in SCRIPTS),
+        "",
+    )
+    key_products = [n for n, p in catalogue.products.items() if p.indicator in behind][:4]
+    # Section 2: the branch line, key products and the script are spoken for.
+    people_targets, people_out = _fit(list(people.items()), _room(minutes[1], 3))
+
+    grouped: dict[str, list[Any]] = {}
+    for f in figures.follow_ups:
+        if f.due <= day:
+            grouped.setdefault(f.receiver, []).append(f)
+    follow_ups = [
+        FollowUpLine(
+            name,
+            len(rows),
+            sum(r.overdue for r in rows),
+            [mask_name(r.customer) for r in rows[:FOLLOW_UP_NAMES]],
+            len(rows) > FOLLOW_UP_NAMES,
+        )
+        for name, rows in sorted(grouped.items(), key=lambda kv: -sum(r.overdue for r in kv[1]))
+    ]
+    # Section 3 shares its lines: follow-ups first (customers are waiting), then the checklist.
+    room = _room(minutes[2], 0)
+    follow_ups, follow_out = _fit(follow_ups, max(1, room // 3))
+    todays, duties_out = _fit(
+        duties(book, figures, attendees), max(1, room - len(follow_ups) - bool(follow_out))
+    )
+
+    fixes = figures.still_open
+    actions = [a for a in open_actions(book, day) if not _fix_action(a, fixes)]
+    room = _room(minutes[3], 0)
+    fixes_shown, fixes_out = _fit(fixes, max(1, room // 2))
+    actions, actions_out = _fit(actions, max(1, room - len(fixes_shown)))
+    return MorningAgenda(
+        branch=book.settings.branch or figures.branch,
+        date=day,
+        host=_host(book, present),
+        attendees=attendees,
+        minutes=minutes,
+        month_progress=figures.month_progress,
+        errors=count_levels(figures.problems)[0],
+        yesterday=_yesterday(book, yesterday),
+        branch_targets=branch,
+        people_targets=people_targets,
+        people_left_out=people_out,
+        key_products=key_products,
+        script_topic=weakest,
+        script=SCRIPTS.get(weakest, PHONE_SCRIPT),
+        follow_ups=follow_ups,
+        follow_ups_left_out=follow_out,
+        duties=todays,
+        duties_left_out=duties_out,
+        open_actions=actions,
+        fixes=fixes_shown,
+        actions_left_out=actions_out + fixes_out,
+    )

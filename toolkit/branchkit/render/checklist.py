@@ -1,0 +1,256 @@
+"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook (SPEC §2, §3).
+
+管理清单 is what a supervisor keeps on paper: one row per item, one column per day of the month,
+✓ done, ✗ not done, — not applicable; then the problems still open and the quantities against
+their targets. The grid's day columns are narrow, so everything below it is lines of text (a
+table there would widen them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..checklist import (
+    DONE,
+    MEETING_ITEMS,
+    NOT_APPLICABLE,
+    NOT_DONE,
+    ChecklistFigures,
+    OpenFix,
+    Tally,
+)
+from ..figures import Figures
+from ..schema import BRANCH_TARGET, CHECKLIST_PERIODS
+from ..vocab import DAY, FIX_STATES, MONTH, PERIOD_TITLES, WEEK, pace_label
+from .numbers import month_day, number, percent
+from .spec import Col, SheetSpec, Table, Text
+from .tabs import subtitle
+
+MARKS = {DONE: "✓", NOT_DONE: "✗", NOT_APPLICABLE: "—"}
+SHEET = "管理清单"
+
+
+def _tally_words(tally: Tally) -> str:
+    if not tally.due:
+        return "没有记录"
+    return f"应完成 {tally.due} 项，已完成 {tally.done} 项（{percent(tally.rate)}）"
+
+
+def _groups(tallies: dict[str, Tally]) -> str:
+    return "；".join(
+        f"{name or '（未填）'} {percent(t.rate)}（{t.done}/{t.due}）" for name, t in tallies.items()
+    )
+
+
+def _grid_items(figures: Figures, month: ChecklistFigures) -> list[tuple[str, str]]:
+    """(item, 时段): the catalogue's items by 时段, then items only the records name."""
+    order = {p: n for n, p in enumerate(CHECKLIST_PERIODS)}
+    items = [
+        (i.name, i.period)
+        for i in sorted(figures.checklist_items, key=lambda i: order.get(i.period, len(order)))
+    ]
+    named = {name for name, _ in items}
+    periods = {m.item: m.period for m in month.missed}
+    for name, _ in month.marks:
+        if name not in named:
+            named.add(name)
+            items.append((name, periods.get(name, "")))
+    return items
+
+
+def grid_table(figures: Figures) -> Table:
+    """This month's items by day: ✓ / ✗ / — , and each item's completion."""
+    month = figures.month.checklist
+    first = figures.date.replace(day=1)
+    days = [first + dt.timedelta(n) for n in range(figures.date.day)]
+    rows: list[list[Any]] = []
+    for name, period in _grid_items(figures, month):
+        marks = [MARKS.get(month.marks.get((name, d), ""), "") for d in days]
+        rows.append([name, period, *marks, month.by_item.get(name, Tally()).rate])
+    return Table(
+        [
+            Col("事项", "text", 21),
+            Col("时段", "text", 7),
+            *(Col(str(d.day), "status", 3.6) for d in days),
+            Col("完成率", "pct", 8),
+        ],
+        rows,
+        caption=f"本月逐日完成情况（{first:%m-%d} 至 {figures.date:%m-%d}；✓ 已完成 ✗ 未完成 — 不适用，"
+        "空白为当天没有这一项）",
+        empty_note="“清单项目”和“每日清单”都还没有内容",
+    )
+
+
+def fix_line(fix: OpenFix) -> str:
+    found = fix.found
+    measure = f"整改：{found.fix}" if found.fix else "还没有整改措施"
+    due = f"，期限 {month_day(found.due)}" if found.due else ""
+    return (
+        f"· {found.problem}（{found.item}，{month_day(fix.first_found)} 发现）：{measure}{due}；"
+        f"责任人 {found.owner or '未指定'}；{FIX_STATES[fix.state]}"
+    )
+
+
+def measure_lines(figures: Figures) -> list[str]:
+    """Each quantity of the month against its targets: the branch's, then each person's."""
+    catalogue = figures.catalogue
+    month = figures.month
+    lines = []
+    for measure in catalogue.measures:
+        unit = catalogue.unit_of(measure)
+        branch = month.branch
+        done = branch.actual(measure)
+        text = f"{measure}：本月 {number(done)}{unit}"
+        if measure in branch.targets:
+            text += (
+                f"，{BRANCH_TARGET}目标 {number(branch.targets[measure])}{unit}，"
+                f"完成 {percent(branch.completion.get(measure))}"
+                f"（{pace_label(branch.status.get(measure))}）"
+            )
+        people = [
+            f"{p.name} {number(p.actual(measure))}/{number(p.targets[measure])}{unit}"
+            f"（{percent(p.completion.get(measure))}）"
+            for p in month.people
+            if measure in p.targets
+        ]
+        if people:
+            text += "；" + "，".join(people)
+        lines.append(text)
+    return lines
+
+
+def _unkept_days(figures: Figures) -> list[dt.date]:
+    """Open days of the month, from the first day with a record to D, that have none."""
+    month = figures.month.checklist
+    if not month.days:
+        return []
+    day, gaps = month.days[0], []
+    kept = set(month.days)
+    while day <= figures.date:
+        if day not in kept and figures.is_open(day):
+            gaps.append(day)
+        day += dt.timedelta(days=1)
+    return gaps
+
+
+def checklist_sheet(figures: Figures) -> SheetSpec:
+    tallies = {kind: figures.period(kind).checklist for kind in (MONTH, WEEK, DAY)}
+    month = tallies[MONTH]
+    summary: list[tuple[Any, str]] = [
+        (
+            "strong",
+            "；".join(f"{PERIOD_TITLES[k]}：{_tally_words(t.total)}" for k, t in tallies.items()),
+        ),
+    ]
+    if month.by_period:
+        summary.append(("body", "按时段（本月）：" + _groups(month.by_period)))
+    if month.by_owner:
+        summary.append(("body", "按责任人（本月）：" + _groups(month.by_owner)))
+    gaps = _unkept_days(figures)
+    if gaps:
+        summary.append(("note", "这些营业日没有记录：" + "、".join(month_day(d) for d in gaps)))
+    grid = grid_table(figures)
+    below: list[tuple[Any, str]] = [("h1", "未整改的问题（没有整改措施，或已过整改期限）")]
+    below += [("body", fix_line(f)) for f in figures.still_open] or [("note", "没有")]
+    in_progress = [f for f in figures.open_fixes if not f.still_open]
+    if in_progress:
+        below.append(("h2", "整改中"))
+        below += [("body", fix_line(f)) for f in in_progress]
+    below.append(("note", "整改完成后，把“行动计划”里对应的“整改：……”一行改为已完成。"))
+    below.append(("h1", "计量与目标（本月至今）"))
+    below += [("body", line) for line in measure_lines(figures)] or [("note", "清单项目没有计量")]
+    return SheetSpec(
+        SHEET,
+        f"{figures.branch or '网点'} 管理清单",
+        subtitle(figures),
+        [Text(summary), grid, Text(below)],
+        text_width=len(grid.columns),
+    )
+
+
+# ---------------------------------------------------------------- the weekly workbook
+
+
+def item_table(tally: ChecklistFigures, caption: str) -> Table:
+    return Table(
+        [
+            Col("事项", "text", 20),
+            Col("应完成", "int", 8),
+            Col("已完成", "int", 8),
+            Col("未完成", "int", 8),
+            Col("完成率", "pct_bar", 12),
+        ],
+        [[name, t.due, t.done, t.not_done, t.rate] for name, t in tally.by_item.items()],
+        caption=caption,
+        empty_note="本期没有清单记录",
+    )
+
+
+def meetings_table(tally: ChecklistFigures) -> Table:
+    """晨会 / 夕会 / 晚课: how many were due and held."""
+    rows = [[name, tally.held(name).due, tally.held(name).done] for name in MEETING_ITEMS]
+    return Table(
+        [Col("会议与培训", "text", 20), Col("应开", "int", 8), Col("已开", "int", 8)],
+        rows,
+        caption="晨会、夕会、晚课",
+    )
+
+
+def fixes_table(fixes: list[OpenFix], caption: str) -> Table:
+    return Table(
+        [
+            Col("发现日期", "date", 11),
+            Col("事项", "text", 18),
+            Col("发现问题", "text", 26),
+            Col("整改措施", "text", 24),
+            Col("整改责任人", "text", 10),
+            Col("整改期限", "date", 11),
+            Col("状态", "text", 12),
+        ],
+        [
+            [
+                f.first_found,
+                f.found.item,
+                f.found.problem,
+                f.found.fix,
+                f.found.owner,
+                f.found.due,
+                FIX_STATES[f.state],
+            ]
+            for f in fixes
+        ],
+        caption=caption,
+        empty_note="没有",
+    )
+
+
+def measures_table(figures: Figures) -> Table:
+    """The checklist quantities: this week, the month to date, the branch's target and pace."""
+    catalogue = figures.catalogue
+    branch, week = figures.month.branch, figures.week.branch
+    return Table(
+        [
+            Col("计量", "text", 12),
+            Col("单位", "text", 6),
+            Col("本周", "int", 8),
+            Col("本月至今", "int", 10),
+            Col("月目标", "int", 8),
+            Col("完成率", "pct_bar", 12),
+            Col("进度", "status", 10),
+        ],
+        [
+            [
+                m,
+                catalogue.unit_of(m),
+                round(week.actual(m)),
+                round(branch.actual(m)),
+                round(branch.targets[m]) if m in branch.targets else None,
+                branch.completion.get(m),
+                pace_label(branch.status.get(m)),
+            ]
+            for m in catalogue.measures
+        ],
+        caption="计量与目标（网点）",
+        empty_note="清单项目没有计量",
+    )
