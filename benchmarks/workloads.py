@@ -82,6 +82,7 @@ def parent_branch_month(tracking_rows: int = 100_000, seed: int = 47) -> dict[st
                     cards[-1][5],
                     referrer,
                     receiver,
+                    day,  # 首次联系日期: the receiver met them the day they were referred
                     "是" if sold else "否",
                     product if sold else None,
                     round(rng.uniform(1, 50), 1) if sold else None,
@@ -107,6 +108,7 @@ def parent_branch_month(tracking_rows: int = 100_000, seed: int = 47) -> dict[st
                 "否",
                 None,
                 rng.choice(receivers),
+                day,
                 "是",
                 product,
                 round(rng.uniform(1, 80), 1),
@@ -152,7 +154,15 @@ def parent_branch_month(tracking_rows: int = 100_000, seed: int = 47) -> dict[st
 
 
 def write_parent_branch(folder: Path, tracking_rows: int = 100_000) -> Path:
-    path = folder / f"分行-2026-11-{tracking_rows // 1000}k.xlsx"
+    """The workbook, generated once and kept; its name carries the layout of the input sheets,
+    so a column added to the schema makes a new one instead of reusing a stale file."""
+    import hashlib
+
+    from branchkit.schema import INPUT_SHEETS
+
+    layout = "|".join(f"{s.name}:{','.join(c.header for c in s.columns)}" for s in INPUT_SHEETS)
+    stamp = hashlib.sha1(layout.encode()).hexdigest()[:8]
+    path = folder / f"分行-2026-11-{tracking_rows // 1000}k-{stamp}.xlsx"
     if not path.exists():
         write_branch_workbook(path, "城东分行汇总", "2026-11", parent_branch_month(tracking_rows))
     return path
