@@ -55,6 +55,15 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
     lines: list[str] = []
     line = ""
     for atom in _ATOM.findall(text):
+        if atom in _NO_LINE_START and lines and not line.strip() and len(lines[-1].strip()) > 2:
+            # A closing mark right after a break (at a space): the last characters of the line
+            # before come down with it, so no line starts with "、" and none grows too wide.
+            before = lines[-1]
+            cut = len(before) - 1
+            while cut > 1 and before[cut] in _NO_LINE_START:
+                cut -= 1
+            lines[-1] = before[:cut].rstrip()
+            line = indent + before[cut:].lstrip()
         if print_width(line + atom) <= width or not line.strip():
             line += atom
             while print_width(line) > width:  # one atom longer than the line: cut it
