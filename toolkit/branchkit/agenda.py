@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .checklist import Found, Missed, OpenFix, fix_key, same_item
-from .figures import REFERRALS, Figures, PersonFigures, TomorrowTarget, status_of, trend
+from .figures import REFERRALS, Figures, FollowUp, PersonFigures, TomorrowTarget, status_of, trend
 from .phrases import CAUSES, PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .privacy import mask_name
 from .problems import count_levels
@@ -707,7 +707,49 @@ def training(book: Book, figures: Figures, period: Period, behind: list[str]) ->
     return Training("default", "", PHONE_SCRIPT)
 
 
-# ---------------------------------------------------------------- section 4
+# ---------------------------------------------------------------- section 4 (and the 晨会)
+
+
+def target_lines(
+    figures: Figures, targets: list[TomorrowTarget], invited: set[str]
+) -> tuple[list[TargetLine], dict[str, list[TargetLine]]]:
+    """The branch's targets, and each invited person's, for the next day (nothing for targets
+    already met)."""
+    unit_of = figures.catalogue.unit_of
+    branch: list[TargetLine] = []
+    people: dict[str, list[TargetLine]] = {}
+    for t in targets:
+        if t.tomorrow <= 0:
+            continue
+        line = TargetLine(t.indicator, t.tomorrow, unit_of(t.indicator), t.gap, t.days_left)
+        if t.subject == BRANCH_TARGET:
+            branch.append(line)
+        elif t.subject in invited:
+            people.setdefault(t.subject, []).append(line)
+    return branch, people
+
+
+def follow_up_lines(follow_ups: list[FollowUp]) -> list[FollowUpLine]:
+    """Follow-ups by receiver, the one with most overdue first, customers masked (张*)."""
+    grouped: dict[str, list[FollowUp]] = {}
+    for f in follow_ups:
+        grouped.setdefault(f.receiver, []).append(f)
+    return [
+        FollowUpLine(
+            name,
+            len(rows),
+            sum(r.overdue for r in rows),
+            [mask_name(r.customer) for r in rows[:FOLLOW_UP_NAMES]],
+            len(rows) > FOLLOW_UP_NAMES,
+        )
+        for name, rows in sorted(grouped.items(), key=lambda kv: -sum(r.overdue for r in kv[1]))
+    ]
+
+
+def key_products_of(figures: Figures, behind: list[str]) -> list[str]:
+    """The products of the indicators behind pace: what to put in front of customers."""
+    products = figures.catalogue.products.items()
+    return [name for name, product in products if product.indicator in behind][:4]
 
 
 def tomorrow(
@@ -718,35 +760,9 @@ def tomorrow(
     plan_actions: list[ActionLine],
     minutes: int,
 ) -> Tomorrow:
-    catalogue = figures.catalogue
-
-    def line(t: TomorrowTarget) -> TargetLine:
-        return TargetLine(
-            t.indicator, t.tomorrow, catalogue.unit_of(t.indicator), t.gap, t.days_left
-        )
-
-    due = [t for t in figures.tomorrow if t.tomorrow > 0]
-    branch = [line(t) for t in due if t.subject == BRANCH_TARGET]
-    people: dict[str, list[TargetLine]] = {}
-    for t in due:
-        if t.subject != BRANCH_TARGET and t.subject in invited:
-            people.setdefault(t.subject, []).append(line(t))
-    grouped: dict[str, list[Any]] = {}
-    for f in figures.follow_ups:
-        grouped.setdefault(f.receiver, []).append(f)
-    follow_ups = [
-        FollowUpLine(
-            name,
-            len(rows),
-            sum(r.overdue for r in rows),
-            [mask_name(r.customer) for r in rows[:FOLLOW_UP_NAMES]],
-            len(rows) > FOLLOW_UP_NAMES,
-        )
-        for name, rows in sorted(grouped.items(), key=lambda kv: -sum(r.overdue for r in kv[1]))
-    ]
-    key_products = [
-        name for name, product in catalogue.products.items() if product.indicator in behind
-    ][:4]
+    branch, people = target_lines(figures, figures.tomorrow, invited)
+    follow_ups = follow_up_lines(figures.follow_ups)
+    key_products = key_products_of(figures, behind)
     fixes = figures.still_open
     actions = [
         a

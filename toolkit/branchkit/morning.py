@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import checklist
 from .agenda import (
-    FOLLOW_UP_NAMES,
     ActionLine,
     BranchTotals,
     FollowUpLine,
@@ -26,16 +24,17 @@ from .agenda import (
     _host,
     _room,
     floor_summary,
+    follow_up_lines,
+    key_products_of,
     on_duty,
     open_actions,
+    target_lines,
 )
 from .checklist import OpenFix
-from .figures import Figures, TomorrowTarget
+from .figures import Figures
 from .phrases import PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
-from .privacy import mask_name
 from .problems import count_levels
 from .read import Book
-from .schema import BRANCH_TARGET
 from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING
 
 
@@ -158,19 +157,7 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
     present = on_duty(book, day)
     active = [p.name for p in figures.month.people]
     attendees = list(present or active)
-    catalogue = figures.catalogue
-
-    def line(t: TomorrowTarget) -> TargetLine:
-        return TargetLine(
-            t.indicator, t.tomorrow, catalogue.unit_of(t.indicator), t.gap, t.days_left
-        )
-
-    due = [t for t in figures.targets_today if t.tomorrow > 0]
-    branch = [line(t) for t in due if t.subject == BRANCH_TARGET]
-    people: dict[str, list[TargetLine]] = {}
-    for t in due:
-        if t.subject != BRANCH_TARGET and t.subject in attendees:
-            people.setdefault(t.subject, []).append(line(t))
+    branch, people = target_lines(figures, figures.targets_today, set(attendees))
     month = figures.month.branch
     behind = sorted(
         (i for i, s in month.status.items() if s == BEHIND), key=lambda i: month.completion[i]
@@ -179,24 +166,11 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         (i for i in sorted(month.completion, key=month.completion.__getitem__) if i in SCRIPTS),
         "",
     )
-    key_products = [n for n, p in catalogue.products.items() if p.indicator in behind][:4]
+    key_products = key_products_of(figures, behind)
     # Section 2: the branch line, key products and the script are spoken for.
     people_targets, people_out = _fit(list(people.items()), _room(minutes[1], 3))
 
-    grouped: dict[str, list[Any]] = {}
-    for f in figures.follow_ups:
-        if f.due <= day:
-            grouped.setdefault(f.receiver, []).append(f)
-    follow_ups = [
-        FollowUpLine(
-            name,
-            len(rows),
-            sum(r.overdue for r in rows),
-            [mask_name(r.customer) for r in rows[:FOLLOW_UP_NAMES]],
-            len(rows) > FOLLOW_UP_NAMES,
-        )
-        for name, rows in sorted(grouped.items(), key=lambda kv: -sum(r.overdue for r in kv[1]))
-    ]
+    follow_ups = follow_up_lines([f for f in figures.follow_ups if f.due <= day])
     # Section 3 shares its lines: follow-ups first (customers are waiting), then the checklist.
     room = _room(minutes[2], 0)
     follow_ups, follow_out = _fit(follow_ups, max(1, room // 3))
