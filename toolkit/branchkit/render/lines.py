@@ -52,57 +52,85 @@ def break_lines(text: str, width: int) -> list[str]:
 
 
 def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
-    lines: list[str] = []
-    line = ""
+    """Greedy over atoms (a word, a number, a space, one character): a line ends where the next
+    atom would not fit — after the last punctuation or space past EARLIEST_BREAK if there is one —
+    and whole atoms move down until the next line starts with no closing mark and the line before
+    ends with no opening mark. Only an atom wider than a whole line is cut."""
+    done: list[list[str]] = []  # finished lines, as atoms
+    line: list[str] = []
+    lead = 0  # atoms at the start of `line` that are only the hanging indent
+
+    def start(atoms: list[str]) -> None:
+        nonlocal line, lead
+        while atoms and atoms[0].isspace():
+            atoms.pop(0)
+        line = ([indent] if indent else []) + atoms
+        lead = 1 if indent else 0
+
+    def width_of(atoms: list[str]) -> float:
+        return print_width("".join(atoms))
+
+    def settle(head: list[str], moved: list[str]) -> list[str]:
+        """Move whole atoms from the end of `head` to `moved` until neither breaks a rule."""
+        floor = 1 if head[:1] == [indent] and indent else 0
+        while len(head) > floor + 1 and (
+            "".join(moved).lstrip()[:1] in _NO_LINE_START
+            or "".join(head).rstrip()[-1:] in _NO_LINE_END
+        ):
+            moved.insert(0, head.pop())
+        return moved
+
     for atom in _ATOM.findall(text):
-        if atom in _NO_LINE_START and lines and not line.strip() and len(lines[-1].strip()) > 2:
-            # A closing mark right after a break (at a space): the last characters of the line
-            # before come down with it, so no line starts with "、" and none grows too wide.
-            before = lines[-1]
-            cut = len(before) - 1
-            while cut > 1 and before[cut] in _NO_LINE_START:
-                cut -= 1
-            lines[-1] = before[:cut].rstrip()
-            line = indent + before[cut:].lstrip()
-        if print_width(line + atom) <= width or not line.strip():
-            line += atom
-            while print_width(line) > width:  # one atom longer than the line: cut it
-                head, line = _cut(line, width)
-                lines.append(head)
-                line = indent + line
+        if len(line) <= lead and atom in _NO_LINE_START and done:
+            # A closing mark right after a break: the atoms before it come down with it.
+            moved = settle(done[-1], [atom])
+            start(moved)
             continue
-        if atom.isspace():
-            lines.append(line.rstrip())
-            line = indent
+        if width_of([*line, atom]) <= width or len(line) <= lead:
+            line.append(atom)
+            while width_of(line) > width:  # one atom longer than the line: cut it
+                piece, rest = _cut("".join(line), width)
+                done.append([piece])
+                start([rest])
             continue
-        head, tail = _split(line, width, atom)
-        lines.append(head.rstrip())
-        line = indent + tail.lstrip() + atom
-        while print_width(line) > width:  # what moved down, with a long word, may not fit
-            head, line = _cut(line, width)
-            lines.append(head)
-            line = indent + line
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
+        if atom.isspace():  # a break at a space: the space goes
+            done.append(line)
+            start([])
+            continue
+        cut = _break_at(line, lead, width)
+        head = line[:cut]
+        moved = settle(head, [*line[cut:], atom])
+        if moved == [atom] and atom in _NO_LINE_START and cut == len(line):
+            # One word fills the line and nothing can come down with the mark: it hangs at the
+            # end, as Chinese typesetting lets punctuation do (悬挂标点).
+            line.append(atom)
+            continue
+        done.append(head)
+        start(moved)
+        while width_of(line) > width and len(line) > lead + 1:
+            # what moved down, with the new atom, may still not fit: break before its last atom
+            done.append(line[:-1])
+            start([line[-1]])
+        while width_of(line) > width:
+            piece, rest = _cut("".join(line), width)
+            done.append([piece])
+            start([rest])
+    lines = ["".join(atoms).rstrip() for atoms in done]
+    if "".join(line).strip() or not lines:
+        lines.append("".join(line).rstrip())
     return lines
 
 
-def _split(line: str, width: int, following: str) -> tuple[str, str]:
-    """Where to end `line` when `following` does not fit: after the last punctuation or space
-    past EARLIEST_BREAK of the line, else right here — unless that would start the next line
-    with a closing mark or end this one with an opening mark, when one character moves down."""
-    for i in range(len(line) - 1, 0, -1):
-        if print_width(line[:i]) < width * EARLIEST_BREAK:
-            break
-        if line[i - 1] in _BREAK_AFTER and line[i] not in _NO_LINE_START:
-            return line[:i], line[i:]
-    cut = len(line)
-    while cut > 1 and (
-        (following[:1] in _NO_LINE_START if cut == len(line) else line[cut] in _NO_LINE_START)
-        or line[cut - 1] in _NO_LINE_END
-    ):
-        cut -= 1
-    return line[:cut], line[cut:]
+def _break_at(line: list[str], lead: int, width: int) -> int:
+    """Where to end `line` (an atom index): after the last punctuation or space past
+    EARLIEST_BREAK of the width, else at its end."""
+    used = 0.0
+    positions = []
+    for i, atom in enumerate(line):
+        used += print_width(atom)
+        if i >= lead and used >= width * EARLIEST_BREAK and atom[-1:] in _BREAK_AFTER:
+            positions.append(i + 1)
+    return positions[-1] if positions else len(line)
 
 
 def _cut(text: str, width: float) -> tuple[str, str]:
