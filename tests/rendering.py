@@ -366,6 +366,23 @@ def rollup_png(folder: Path, target: Path) -> Path:
     return png(pdf, 1, target, 80)
 
 
+def fill_pngs(folder: Path, before: Path, after: Path) -> list[Path]:
+    """追踪表's last printed page before and after `branchkit fill` on the sample month: the rows
+    fill adds for the receivers, under the last rows the staff typed."""
+    from branchkit import jobs
+
+    original = folder / "追踪表-填写前.xlsx"
+    original.write_bytes(SAMPLE.read_bytes())
+    filled = folder / "追踪表-填写后.xlsx"
+    jobs.fill(original, DAY, filled)
+    made = []
+    for book, target in ((original, before), (filled, after)):
+        (pdf,) = to_pdf([book], folder / book.stem)
+        last = by_sheet(pages(pdf))["追踪表"][-1].number
+        made.append(png(pdf, last, target, 70))
+    return made
+
+
 def screenshots(docs: Path) -> list[Path]:
     """Draws every README picture into `docs`."""
     reason = missing_for_pdf() or (None if chromium() else "Chromium is not installed")
@@ -387,6 +404,7 @@ def screenshots(docs: Path) -> list[Path]:
             screenshot(outputs.daily_html, docs / "夕会议程-屏幕.png", scale=0.5),
             control_sheet_png(folder, docs / "控制台.png"),
             rollup_png(folder, docs / "网点排行.png"),
+            *fill_pngs(folder, docs / "追踪表-填写前.png", docs / "追踪表-填写后.png"),
         ]
     return made
 

@@ -239,7 +239,7 @@ REFERRALS = Sheet(
             "转介编号",
             aliases=("referral id", "编号", "卡号"),
             help="可不填，点“填写”（branchkit fill）时自动编号",
-            width=10,
+            width=16,  # HCZ-20261120-03
         ),
         _c(
             "customer",
@@ -304,7 +304,7 @@ TRACKING = Sheet(
     "追踪表",
     (
         _c("seq", "序号", Kind.COUNT, aliases=("no", "no.", "编号"), width=6),
-        _c("referral_id", "转介编号", aliases=("referral id",), width=10),
+        _c("referral_id", "转介编号", aliases=("referral id",), width=16),
         _c(
             "customer", "客户姓名", Kind.NAME, required=True, aliases=("customer", "客户"), width=10
         ),
