@@ -100,7 +100,9 @@ EXPECT_USABLE_PATH = "这个文件或文件夹不能使用（检查权限）"
 EXPECT_VALUE = "请检查这个值"
 EXAMPLE_DAY = dt.date(2026, 11, 20)
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Compiled on first use: a class spanning the CJK blocks takes milliseconds to compile, and
+# only a message from click needs it, never a command that runs.
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
 # A Python repr of a string: how click quotes the value the user typed in its messages.
 _REPR = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _LEADING_TOKEN = re.compile(r"^\s*(\S+)\s")
@@ -110,7 +112,7 @@ def is_chinese(message: str) -> bool:
     """Whether a message is already in Chinese, as an author's own message is. The values it
     quotes do not count: a Chinese value the user typed inside click's English is still
     click's English."""
-    return bool(_CJK.search(_REPR.sub("", message)))
+    return bool(re.search(_CJK, _REPR.sub("", message)))
 
 
 class ChineseHelpFormatter(click.HelpFormatter):

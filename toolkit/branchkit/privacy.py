@@ -4,6 +4,7 @@ information. Everything that leaves the input sheets goes through here."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 
 def mask_phone(phone: str | None) -> str:
@@ -33,7 +34,7 @@ _NOT_DIGIT_AFTER = "(?![0-9\uff10-\uff19])"
 # Between the groups of a number: nothing, spaces, or a dash with spaces around it.
 _GAP = "[ \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d]{0,3}"
 _COUNTRY = f"(?:(?:[+\uff0b]|00|\uff10\uff10){_GAP})?(?:86|\uff18\uff16){_GAP}"
-_NUMBERS = re.compile(
+_NUMBERS = (
     # a run of 11 or more digits (phone, ID, bank card), taken whole
     f"{_NOT_DIGIT_BEFORE}(?P<run>{_DIGIT}{{11,}}[Xx\uff38\uff58]?){_NOT_DIGIT_AFTER}"
     # an ID in groups: 6-8-4 or 6-4-4-4
@@ -43,6 +44,16 @@ _NUMBERS = re.compile(
     # a landline with its area code: 010-12345678, 0755 1234567
     f"|{_NOT_DIGIT_BEFORE}(?P<landline>[0\uff10]{_DIGIT}{{2,3}}{_GAP}{_DIGIT}{{7,8}}){_NOT_DIGIT_AFTER}"
 )
+# Every kind of number above holds a digit: text without one is left as it is, and the pattern
+# (milliseconds to compile, for a click that may never meet a number) is compiled on first use.
+_ANY_DIGIT = re.compile(_DIGIT)
+
+
+@cache
+def _numbers() -> re.Pattern[str]:
+    return re.compile(_NUMBERS)
+
+
 _KEEP_FIRST, _KEEP_LAST = 3, 4  # 138****6241: what SPEC §5 lets a phone show
 
 
@@ -63,9 +74,9 @@ def _mask_match(match: re.Match[str]) -> str:
 def mask_text(text: str) -> str:
     """Free text with every phone, ID or other long number in it masked (SPEC §5), however it
     was typed; everything else — dates like 2026-11-20, amounts like 20万 — left as it is."""
-    if not text:
+    if not text or not _ANY_DIGIT.search(text):
         return text
-    return _NUMBERS.sub(_mask_match, text)
+    return _numbers().sub(_mask_match, text)
 
 
 def mask_digits(text: str) -> str:

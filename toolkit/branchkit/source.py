@@ -15,7 +15,6 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,8 @@ from . import schema
 from .problems import BookError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .package import Package
 
 RawSheet = list[list[Any]]
@@ -267,6 +268,8 @@ def read_raw(path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS) ->
     largest = max(wanted, key=lambda s: s.size if s.kind == "worksheet" else 0, default=None)
     pending: dict[str, Future[dict[str, RawSheet]]] = {}
     if largest is not None and largest.kind == "worksheet" and largest.size >= PARALLEL_SHEET_BYTES:
+        from concurrent.futures import ThreadPoolExecutor  # only a parent branch's size needs it
+
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="branchkit-read")
         pending[largest.name] = pool.submit(_sheet_rows_of_file, path, largest.name)
         pool.shutdown(wait=False)  # the thread ends when its one sheet is read
