@@ -67,8 +67,8 @@ def normalize(item: str) -> str:
 
 
 def append_item(xml: str, element: str, item: str, prefix: str) -> str:
-    """styles.xml with one item appended to a list (created in its place if missing), its count
-    attribute kept right."""
+    """styles.xml with items (one, or several written one after another) appended to a list
+    (created in its place if missing), its count attribute kept right."""
     if not re.search(rf"<(\w+:)?{element}\b", xml):
         later = STYLE_ORDER[STYLE_ORDER.index(element) + 1 :]
         anchor = next((m for e in later if (m := re.search(rf"<(\w+:)?{e}\b", xml))), None)
@@ -136,17 +136,20 @@ class StyleMerger:
 
     def _append_list(self, element: str, remap: Mapping[str, Mapping[int, int]]) -> dict[int, int]:
         existing = [normalize(i) for i in style_items(self.xml, element)]
+        position = {key: i for i, key in reversed(list(enumerate(existing)))}  # first of equals
         mapping: dict[int, int] = {}
+        added: list[str] = []
         for old, item in enumerate(style_items(self.source, element)):
             for attr, table in remap.items():
                 item = _remap_attr(item, attr, table)
             key = normalize(item)
-            if key in existing:
-                mapping[old] = existing.index(key)
-                continue
-            mapping[old] = len(existing)
-            existing.append(key)
-            self.xml = append_item(self.xml, element, prefixed(item, self.ns), self.ns)
+            if key not in position:
+                position[key] = len(existing)
+                existing.append(key)
+                added.append(prefixed(item, self.ns))
+            mapping[old] = position[key]
+        if added:  # appended in one go: the list and its count are edited once
+            self.xml = append_item(self.xml, element, "".join(added), self.ns)
         return mapping
 
 
