@@ -102,24 +102,30 @@ def scan(stream: IO[bytes], size: int = 0) -> SheetScan:
     return result
 
 
-_PLAIN_REF = re.compile(rb"[\x00-\x20]r=[\"']([A-Z]+)([0-9]*)")
+# r="A1" right after white space. The pattern starts with the literal 'r' (the white space is
+# looked behind at), so the regex engine skips to each 'r' instead of trying every byte.
+_PLAIN_REF = re.compile(rb"r(?<=[\x00-\x20]r)=[\"']([A-Z]+)[0-9]*")
+# The same references when whole: one to four letters (the whole run), then digits.
+_WHOLE_REF = re.compile(rb"r(?<=[\x00-\x20]r)=[\"']([A-Z]{1,4})([0-9]+)")
 _PLAIN_VALUE = re.compile(rb"<v>([-+nNiI][^<]*)")
 
 
 def _scan_block_plain(block: bytes, prefix: bytes, result: SheetScan) -> None:
     """`vectorscan.scan_block` with regular expressions (the same results, property-tested): references
     r="A1" right after white space, cell tags, and values that start like an odd number."""
-    refs = _PLAIN_REF.findall(block)
-    result.references += len(refs)
+    result.references += len(_PLAIN_REF.findall(block))
     # No whole reference: 'A' alone, or letters running on — the reader refuses those itself.
-    whole = [(letters, digits) for letters, digits in refs if digits and len(letters) <= 4]
+    whole = _WHOLE_REF.findall(block)
     if whole:
-        rows = [_HUGE if len(d) >= _DIGITS else int(d) for _, d in whole]
+        letter_runs, digit_runs = zip(*whole, strict=True)
+        short = [int(d) for d in digit_runs if len(d) < _DIGITS]
+        top = min(short) if short else _HUGE
+        bottom = _HUGE if max(map(len, digit_runs)) >= _DIGITS else max(short)
         columns = [
             _HUGE if len(letters) > 3 else _letters_to_column(letters)
-            for letters in {letters for letters, _ in whole}  # a sheet has few columns
+            for letters in set(letter_runs)  # a sheet has few columns
         ]
-        _widen(result, min(rows), max(rows), min(columns), max(columns))
+        _widen(result, top, bottom, min(columns), max(columns))
     tag = re.escape(b"<" + prefix)
     result.cell_tags += len(re.findall(tag + rb"c[\x00-\x20>/]", block))
     values = _PLAIN_VALUE if not prefix else re.compile(tag + rb"v>([-+nNiI][^<]*)")
