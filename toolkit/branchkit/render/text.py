@@ -4,10 +4,18 @@ text) and the weekly e-mail.
 Templates are looked up in a branch's own folder first (`--template DIR`), then in the shipped
 language folder, then in the shared layouts. Numbers reach the templates as numbers; these
 filters are the one way they are written.
+
+Compiling a template costs more than rendering it (the agenda's lines and macros: about 60 ms of
+a click), so compiled templates are kept between runs in Jinja2's bytecode cache, as Python
+keeps compiled modules: each entry is checked against its template's source, and the cache's
+name carries what else the compiled code depends on (this module, Jinja2's version).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -19,6 +27,19 @@ PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
 
 
 def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jinja2.Environment:
+    """The environment for `lang`; without a branch's folder, one per process (its templates
+    stay compiled in it, and Jinja2 reloads any whose file changes)."""
+    if template_dir is None:
+        return _shipped_environment(lang)
+    return _environment(lang, template_dir)
+
+
+@cache
+def _shipped_environment(lang: str) -> jinja2.Environment:
+    return _environment(lang, None)
+
+
+def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environment:
     folders = [str(template_dir)] if template_dir else []
     folders += [str(PACKAGE_TEMPLATES / lang), str(PACKAGE_TEMPLATES / "layout")]
     env = jinja2.Environment(
@@ -28,6 +49,7 @@ def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jin
         ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(num=number, pct=percent, md=month_day)
     # The workbook's own words for branchkit's keys, for the Chinese templates.
@@ -37,3 +59,26 @@ def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jin
         "meetings": vocab.MEETING_NAMES,
     }
     return env
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A cache that cannot be written (a full disk, a read-only temporary folder) only means
+    compiling again next time; it never stops the agenda."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja2's file cache in its own per-user folder (on Unix a private folder in the temporary
+    directory, which Jinja2 checks is the user's alone; on Windows the user's temporary folder).
+    None when there is no such folder to be had."""
+    fingerprint = hashlib.sha256(
+        Path(__file__).read_bytes() + jinja2.__version__.encode("ascii")
+    ).hexdigest()[:12]
+    try:
+        return _QuietBytecodeCache(pattern=f"__branchkit_{fingerprint}_%s.jinja2-cache")
+    except (OSError, RuntimeError):
+        return None
