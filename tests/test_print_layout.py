@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from branchkit.render.lines import _NO_LINE_START, break_lines, print_width
 from branchkit.render.spec import Col, SheetSpec, Table, Text
 from branchkit.render.xlsx import build
 from branchkit.schema import GENERATED_MARK
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from .conftest import SAMPLE
@@ -250,3 +251,15 @@ def test_the_workbook_carries_the_print_setup(tmp_path: Path) -> None:
         assert "&amp;A" in xml  # the tab's name in the footer
         for row in grid.breaks:
             assert f'<brk id="{row}"' in xml, (spec.name, row)
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=30))
+def test_print_width_adds_each_characters_width_in_order(text: str) -> None:
+    # The per-character table is a cache of this rule; the sum runs in the same order, so line
+    # breaks decided on it fall where they did.
+    expected = 0.0
+    for ch in text:
+        kind = unicodedata.east_asian_width(ch)
+        expected += 2 if kind in "WF" else 1.5 if kind == "A" else 0.6 if ch == " " else 1.1
+    assert print_width(text) == expected

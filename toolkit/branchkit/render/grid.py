@@ -249,10 +249,8 @@ def _wanted_widths(table: Table) -> list[float]:
     for c, col in enumerate(table.columns):
         if col.fmt != "text":
             continue
-        longest = max(
-            (print_width(row[c]) for row in table.rows if len(row) > c and isinstance(row[c], str)),
-            default=0.0,
-        )
+        texts = {row[c] for row in table.rows if len(row) > c and isinstance(row[c], str)}
+        longest = max(map(print_width, texts), default=0.0)  # each distinct text measured once
         need = math.ceil(longest * per_unit + 1)
         widths[c] = min(max(col.width, need), col.width * WIDEST_TEXT)
     return widths

@@ -33,10 +33,21 @@ def print_width(text: str) -> float:
     `display_width`: digits and Latin letters are about 0.55 em there, not 0.5, and "·" is
     drawn wide; a space is narrow."""
     width = 0.0
+    known = _CHAR_WIDTHS
     for ch in text:
-        kind = unicodedata.east_asian_width(ch)
-        width += 2 if kind in "WF" else 1.5 if kind == "A" else 0.6 if ch == " " else 1.1
+        step = known.get(ch)
+        if step is None:
+            step = known[ch] = _char_width(ch)
+        width += step
     return width
+
+
+_CHAR_WIDTHS: dict[str, float] = {}  # each character's width, looked up once per process
+
+
+def _char_width(ch: str) -> float:
+    kind = unicodedata.east_asian_width(ch)
+    return 2.0 if kind in "WF" else 1.5 if kind == "A" else 0.6 if ch == " " else 1.1
 
 
 def break_lines(text: str, width: int) -> list[str]:
