@@ -27,8 +27,11 @@ DATE_SERIAL_LIMIT = 2_958_466
 CHUNK = 1 << 22  # bytes of inflated XML looked at in one go
 # Parts at least this large are scanned with numpy (vectorised: 0.2 s for a 41 MB sheet); smaller
 # ones with a few regular expressions, which cost nothing to load — a click in Excel starts Python
-# afresh, and importing numpy alone would take longer than scanning a month's workbook.
+# afresh, and importing numpy alone would take longer than scanning a month's workbook. Once a
+# workbook has such a part (numpy is loaded for it anyway), its parts from VECTOR_ALSO_BYTES up
+# are scanned with numpy too: the regular expressions take about 35 ms a MB, numpy under 10.
 VECTOR_SCAN_BYTES = 4_000_000
+VECTOR_ALSO_BYTES = 256_000
 
 
 @dataclass
@@ -60,10 +63,11 @@ class SheetScan:
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)[\s>/]")
 
 
-def scan(stream: IO[bytes], size: int = 0) -> SheetScan:
+def scan(stream: IO[bytes], size: int = 0, vectorised: bool | None = None) -> SheetScan:
     """Reads the part to its end (so the zip's CRC check runs) and measures it. `size` is the
-    part's inflated size when known: it picks the vectorised scan for large parts."""
-    if size >= VECTOR_SCAN_BYTES:
+    part's inflated size when known: it picks the vectorised scan for large parts, unless
+    `vectorised` says which to use (both find the same)."""
+    if size >= VECTOR_SCAN_BYTES if vectorised is None else vectorised:
         from .vectorscan import scan_block
     else:
         scan_block = _scan_block_plain

@@ -302,6 +302,10 @@ class _Reader:
         self.layout = found
         self._book: Any = None
         self._index: dict[str, int] = {}
+        from .sheetscan import VECTOR_ALSO_BYTES, VECTOR_SCAN_BYTES
+
+        large = any(s.size >= VECTOR_SCAN_BYTES for s in found.sheets if s.kind == "worksheet")
+        self._vector_from = VECTOR_ALSO_BYTES if large else VECTOR_SCAN_BYTES
 
     def sheet(self, name: str) -> SheetPart:
         return next(s for s in self.layout.sheets if s.name == name)
@@ -390,7 +394,8 @@ class _Reader:
             )
         try:
             with self.layout.package.zip.open(sheet.part) as stream:
-                return scan(stream, self.layout.package.by_name[sheet.part].file_size)
+                size = self.layout.package.by_name[sheet.part].file_size
+                return scan(stream, size, size >= self._vector_from)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
 
