@@ -11,6 +11,7 @@ Each sale is one record, built once; the ledger tab, the day totals and the agen
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 from typing import NamedTuple
 
 from .catalogue import COUNT_UNITS, Catalogue
@@ -69,6 +70,8 @@ def sales_of(
 ) -> list[Sale]:
     """The sales dated on or before D, in date then row order, with their credits."""
     products = catalogue.products
+    matched = matches.row_to_card
+    date_type = dt.date
     sales: list[Sale] = []
     for (
         row,
@@ -95,8 +98,8 @@ def sales_of(
     ):
         if not product or amount is None or amount <= 0:
             continue
-        date = closed_on if isinstance(closed_on, dt.date) else referred_on
-        if not isinstance(date, dt.date) or date > day:
+        date = closed_on if isinstance(closed_on, date_type) else referred_on
+        if not isinstance(date, date_type) or date > day:
             continue
         listed = products.get(product)
         indicator = listed.indicator if listed else ""
@@ -105,7 +108,7 @@ def sales_of(
             to_referrer = to_receiver = None
         else:
             to_referrer, to_receiver = credit_split(amount, referred, listed.unit, settings)  # type: ignore[union-attr]
-        kind = (REFERRED if row in matches.row_to_card else UNVERIFIED) if referred else OWN
+        kind = (REFERRED if row in matched else UNVERIFIED) if referred else OWN
         sales.append(
             Sale(
                 date,
@@ -124,5 +127,5 @@ def sales_of(
                 on_site is True,
             )
         )
-    sales.sort(key=lambda s: (s.date, s.row))
+    sales.sort(key=attrgetter("date", "row"))
     return sales

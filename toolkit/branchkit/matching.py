@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from .parse import phone_key
 from .table import Table
@@ -20,8 +21,11 @@ MATCH_WINDOW_DAYS = 7  # SPEC §3: the tracking row's 推荐时间 0–7 days af
 
 def dated_on_or_before(table: Table, column: str, last: dt.date) -> Table:
     """The rows whose `column` holds a date on or before `last` (rows dated after D, or with no
-    date, do not count for D's figures: SPEC §8)."""
+    date, do not count for D's figures: SPEC §8). When every row does, the table's own column
+    lists are shared rather than copied (tables are never changed once read)."""
     dates = table[column]
+    if dates and set(map(type, dates)) == {dt.date} and max(dates) <= last:
+        return Table(dict(table.columns))  # every row counts (D at the month's end): no copying
     return table.take(i for i, d in enumerate(dates) if isinstance(d, dt.date) and d <= last)
 
 
@@ -41,7 +45,15 @@ class Matches:
 
     def contacted(self, card_row: int) -> bool:
         """The card's customer was reached: some matching row records a contact (SPEC §3)."""
-        return any(r in self.contacts for r in self.card_to_rows.get(card_row, ()))
+        return card_row in self.contacted_cards
+
+    @cached_property
+    def contacted_cards(self) -> frozenset[int]:
+        """The card rows whose customer was reached, found once for every card."""
+        contacts = self.contacts
+        return frozenset(
+            card for card, rows in self.card_to_rows.items() if not contacts.isdisjoint(rows)
+        )
 
 
 def contact_rows(tracking: Table) -> frozenset[int]:
