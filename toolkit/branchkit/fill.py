@@ -14,6 +14,7 @@ as it is (columns may be reordered, sheets renamed) and writes it with the packa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,10 +88,31 @@ def short_code(book: Book) -> str:
             break
     if not name:
         return "R"
-    from pypinyin import Style, lazy_pinyin  # only when a number is to be made
+    return re.sub(r"[^0-9A-Za-z]", "", _initials(name)).upper() or "R"
 
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
-    return re.sub(r"[^0-9A-Za-z]", "", initials).upper() or "R"
+
+def _initials(name: str) -> str:
+    """pypinyin's first letters of each character of `name`. Loading pypinyin's dictionaries
+    takes a click about 0.2 s for a name that rarely changes, so the answer is kept in the user
+    cache under the installed pypinyin (its file's path, size and time)."""
+    from importlib.util import find_spec
+
+    from . import usercache
+
+    def initials() -> str:
+        from pypinyin import Style, lazy_pinyin  # only when a number is to be made
+
+        return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
+
+    spec = find_spec("pypinyin")
+    try:
+        found = os.stat(spec.origin) if spec and spec.origin else None
+    except OSError:
+        found = None
+    if found is None:
+        return initials()
+    made_by = f"pypinyin {spec.origin} {found.st_size} {found.st_mtime_ns}"  # type: ignore[union-attr]
+    return usercache.remembered("pinyin-initials", made_by, name, initials)
 
 
 def card_numbers(book: Book, day: dt.date, plan: FillPlan) -> dict[int, str]:

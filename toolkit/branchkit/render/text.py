@@ -6,9 +6,10 @@ language folder, then in the shared layouts. Numbers reach the templates as numb
 filters are the one way they are written.
 
 Compiling a template costs more than rendering it (the agenda's lines and macros: about 60 ms of
-a click), so compiled templates are kept between runs in Jinja2's bytecode cache, as Python
-keeps compiled modules: each entry is checked against its template's source, and the cache's
-name carries what else the compiled code depends on (this module, Jinja2's version).
+a click), so compiled templates are kept between runs in Jinja2's bytecode cache in the user
+cache folder (`usercache`), as Python keeps compiled modules: each entry is checked against its
+template's source, and the file names carry what else the compiled code depends on (this
+module, Jinja2's version).
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 @cache
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Jinja2's file cache in its own per-user folder (on Unix a private folder in the temporary
-    directory, which Jinja2 checks is the user's alone; on Windows the user's temporary folder).
-    None when there is no such folder to be had."""
+    """Jinja2's file cache in the user cache folder (usercache); None when there is none."""
+    from .. import usercache
+
+    found = usercache.folder("jinja2")
+    if found is None:
+        return None
     fingerprint = hashlib.sha256(
         Path(__file__).read_bytes() + jinja2.__version__.encode("ascii")
     ).hexdigest()[:12]
-    try:
-        return _QuietBytecodeCache(pattern=f"__branchkit_{fingerprint}_%s.jinja2-cache")
-    except (OSError, RuntimeError):
-        return None
+    return _QuietBytecodeCache(str(found), pattern=f"{fingerprint}-%s.cache")
