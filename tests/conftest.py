@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,16 @@ def messy_copy(tmp_path: Path) -> Path:
     target = tmp_path / MESSY.name
     shutil.copy2(MESSY, target)
     return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """branchkit's user cache (compiled templates, pinyin initials) kept in the session's own
+    temporary folder, not in the home folder of whoever runs the tests."""
+    before = os.environ.get("BRANCHKIT_CACHE_DIR")
+    os.environ["BRANCHKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        os.environ.pop("BRANCHKIT_CACHE_DIR", None)
+    else:
+        os.environ["BRANCHKIT_CACHE_DIR"] = before
