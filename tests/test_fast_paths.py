@@ -7,6 +7,8 @@ import datetime as dt
 import math
 from typing import NamedTuple
 
+import click
+from branchkit.cli import DayType
 from branchkit.matching import dated_on_or_before
 from branchkit.render.tabs import _amount, record_table
 from branchkit.table import Table
@@ -62,3 +64,25 @@ def test_a_record_table_holds_what_each_row_converted_alone_holds(records: list[
     assert [type(v) for row in table.rows for v in row] == [
         type(v) for row in expected for v in row
     ]  # an int stays an int, a bool a bool
+
+
+def _converted(kind: click.ParamType, text: str) -> object:
+    try:
+        return kind.convert(text, None, None)
+    except click.BadParameter as exc:
+        return ("refused", exc.message)
+
+
+@example("2026-02-30")
+@example("2026-11-20")
+@example("２０２６-１１-２０")
+@given(
+    st.one_of(
+        st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True),
+        st.from_regex(r"[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}", fullmatch=True),
+        st.text(max_size=12),
+    )
+)
+def test_the_date_option_reads_what_click_datetime_reads(text: str) -> None:
+    formats = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
+    assert _converted(DayType(formats), text) == _converted(click.DateTime(formats), text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,11 +76,28 @@ def _check_day(ctx: click.Context, param: click.Parameter, value: dt.datetime | 
     return value
 
 
+class DayType(click.DateTime):
+    """click.DateTime that reads the usual spelling, 2026-11-20, without strptime: its first use
+    imports _strptime and compiles a pattern, a few ms of every click. Anything else (another
+    spelling, an impossible date) goes to click.DateTime as before."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            try:
+                return dt.datetime(int(value[:4]), int(value[5:7]), int(value[8:]))
+            except ValueError:
+                pass  # 2026-02-30: click.DateTime says what is wrong
+        return super().convert(value, param, ctx)
+
+
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def date_option(func: F) -> F:
     return click.option(
         "--date",
         "day",
-        type=click.DateTime(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
+        type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
         default=None,
         callback=_check_day,
         help="统计日期 D（默认今天），如 2026-11-20",
