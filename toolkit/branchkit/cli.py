@@ -7,7 +7,6 @@ fix come out as one line naming the file and what to do; a traceback only with -
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -52,6 +51,8 @@ class BranchkitGroup(ChineseGroup):
 
 
 def _json_out(data: Any) -> None:
+    import json  # only --json needs it, not a click
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import difflib
 import enum
 import inspect
 import re
@@ -624,6 +623,8 @@ class ChineseGroup(_ChineseHelp, click.Group):
         if not known and not ctx.resilient_parsing:
             if not name[:1].isalnum():  # as click does: an unknown option is the better message
                 self.parse_args(ctx, args)
+            import difflib  # only for a suggestion when something is missing
+
             close = difflib.get_close_matches(name, self.list_commands(ctx))
             raise ChineseUsageError(NO_SUCH_COMMAND.format(name=name) + _did_you_mean(close), ctx)
         return super().resolve_command(ctx, args)

@@ -6,7 +6,6 @@ of it is compared after `normalize_label`, and a renamed sheet is recognised by 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
@@ -144,6 +143,8 @@ def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) 
                 break
         else:
             if sheet.required:
+                import difflib  # only for a suggestion when something is missing
+
                 close = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.3)
                 hint = (
                     f"是不是“{close[0]}”？请改名为“{sheet.name}”"

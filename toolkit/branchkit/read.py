@@ -9,7 +9,6 @@ its cell.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -140,6 +139,8 @@ def _read_table(
         if col.required and col.key not in present:
             header_cells = [parse.clean_text(v) for v in rows[header_at] if not parse.is_blank(v)]
             unknown = [h for h in header_cells if normalize_label(h) not in column_index(sheet)]
+            import difflib  # only for a suggestion when something is missing
+
             close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.4)
             hint = f"是不是“{close[0]}”？请改为“{col.header}”" if close else "请补上这一列"
             problems.append(
