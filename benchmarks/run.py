@@ -636,9 +636,10 @@ def render(m: Measured) -> str:
     cores = os.cpu_count() or 1
     load = f"{min(m.loads):.1f}–{max(m.loads):.1f}"
     busy = (
-        " The machine was busy with other work (more runnable processes than half its cores):"
-        " read the seconds as upper bounds; the ratios, measured in the same rounds, hold better."
-        if max(m.loads) > cores / 2
+        " The machine was busy with other work (besides the benchmark's own process, more runnable"
+        " processes than half its cores): read the seconds as upper bounds; the ratios, measured"
+        " in the same rounds, hold better."
+        if max(m.loads) - 1 > cores / 2  # the benchmark keeps one process running itself
         else ""
     )
     imports = "\n".join(
