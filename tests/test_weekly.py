@@ -283,3 +283,23 @@ def test_weekly_lists_the_actions_open_at_the_end_of_the_week() -> None:
     )[-1]
     actions = sheet.blocks[-1]
     assert [row[1] for row in actions.rows] == ["本周提出，未完成"]  # week ends 11-22
+
+
+def test_the_mail_body_says_the_weeks_checklist_as_rankings_counts_it(
+    sample_copy: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp_server
+    assert _send(sample_copy, tmp_path, port).exit_code == 0
+    (message,) = inbox.messages
+    plain = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
+    ranked = json.loads(
+        CliRunner()
+        .invoke(
+            main,
+            ["rankings", str(sample_copy), "--date", "2026-11-22", "--period", "week", "--json"],
+        )
+        .output
+    )["清单"]
+    line = next(s for s in plain.splitlines() if s.startswith("本周管理清单："))
+    assert f"应完成 {ranked['应完成']} 项，已完成 {ranked['已完成']} 项" in line
+    assert f"未整改 {len(ranked['未整改'])} 项" in line

@@ -20,8 +20,9 @@ COUNT_AXIS = "张/户/笔"
 
 
 def headlines(weekly: Weekly) -> list[tuple[str, str]]:
-    """The week in four lines (the cover and the e-mail body say the same)."""
+    """The week in five lines (the cover and the e-mail body say the same)."""
     stars = weekly.figures.stars[WEEK]
+    fixes = len(weekly.figures.still_open)  # SPEC §3: no 整改措施 yet, or past its 整改期限
     return [
         ("本周销售", f"{weekly.sales} 笔，{weekly.money:,.2f} 万元"),
         (
@@ -30,7 +31,16 @@ def headlines(weekly: Weekly) -> list[tuple[str, str]]:
         ),
         ("本月时间进度", percent(weekly.figures.month_progress)),
         (STAR_TITLES[WEEK].replace("每周", "本周"), "、".join(stars) or "暂无"),
+        ("本周管理清单", checklist_summary(weekly) + (f"；未整改 {fixes} 项" if fixes else "")),
     ]
+
+
+def checklist_summary(weekly: Weekly) -> str:
+    """The week's checklist in one phrase, as the e-mail and the 基础管理 sheet say it."""
+    week = weekly.figures.week.checklist
+    if not week.due:
+        return "本周没有清单记录"
+    return f"应完成 {week.due} 项，已完成 {week.done} 项（{percent(week.rate)}）"
 
 
 def pace_lines(weekly: Weekly) -> list[tuple[str, str, str]]:
@@ -151,17 +161,12 @@ def _basics(weekly: Weekly) -> SheetSpec:
     checklist quantities against their targets."""
     figures = weekly.figures
     week = figures.week.checklist
-    done = (
-        f"应完成 {week.due} 项，已完成 {week.done} 项（{percent(week.rate)}）"
-        if week.due
-        else "本周没有清单记录"
-    )
     return SheetSpec(
         "基础管理",
         f"{weekly.branch} 基础管理 {weekly.week}",
         _subtitle(weekly),
         [
-            Text([("strong", f"本周管理清单：{done}")]),
+            Text([("strong", f"本周管理清单：{checklist_summary(weekly)}")]),
             item_table(week, "本周各事项完成情况"),
             meetings_table(week),
             fixes_table(figures.open_fixes, "未完成的整改（整改完成后在“行动计划”改为已完成）"),
