@@ -295,3 +295,27 @@ def test_the_fidelity_report_names_the_part_and_the_element() -> None:
     ]
     assert part_differences(before, after, {"xl/worksheets/sheet1.xml"}) == []
     assert "child c added" in xml_difference(b"<a><b/></a>", b"<a><b/><c/></a>")
+
+
+def _vml(block: int, *shapes: int) -> bytes:
+    drawn = "".join(f'<v:shape id="_x0000_s{s}"/>' for s in shapes)
+    return (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+        f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/></o:shapelayout>'
+        f"{drawn}</xml>"
+    ).encode()
+
+
+def test_new_legacy_drawings_each_move_to_a_shape_block_nobody_uses() -> None:
+    from branchkit.package.drawings import move_new_drawings
+
+    old = {"xl/drawings/vmlDrawing1.vml": _vml(1, 1025), "xl/drawings/vmlDrawing2.vml": _vml(2)}
+    pkg = Package.read(_zip(old))
+    before = set(pkg.names())
+    pkg.put("xl/drawings/vmlDrawing3.vml", _vml(1, 1025, 1026))  # drawn in a workbook of its own
+    pkg.put("xl/drawings/vmlDrawing4.vml", _vml(1, 1025))
+    move_new_drawings(pkg, before)
+    assert pkg.text("xl/drawings/vmlDrawing3.vml") == _vml(3, 3073, 3074).decode()
+    assert pkg.text("xl/drawings/vmlDrawing4.vml") == _vml(4, 4097).decode()
+    for name, data in old.items():  # the workbook's own drawings are left as they were
+        assert pkg.get(name) == data

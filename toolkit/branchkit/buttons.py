@@ -17,7 +17,6 @@ it was, except:
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -25,14 +24,12 @@ from typing import IO
 from . import schema
 from .macros import button_sheets
 from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
+from .package.drawings import move_new_drawings
 from .problems import BookError
 from .source import check_readable
 from .vbaproject import make_macro_enabled
 
 ADDED_SHEETS = (schema.CONTROL_SHEET, schema.XLWINGS_CONF_SHEET)
-
-_IDMAP = re.compile(r'(<o:idmap\b[^>]*\bdata=")([\d,\s]*)(")')
-_SHAPE_ID = re.compile(r"_x0000_s(\d+)")
 
 
 def default_output(book: Path) -> Path:
@@ -79,35 +76,8 @@ def with_buttons(data: bytes, book: Path | str) -> bytes:
                 )
         before = set(pkg.names())
         pkg = replace_sheets(pkg, button_sheets(), owned=())
-        for part in sorted(pkg.names() - before):
-            if part.endswith(".vml"):
-                pkg.put(part, _renumber_shapes(pkg.text(part), _free_shape_block(pkg, before)))
+        move_new_drawings(pkg, before)
         result = make_macro_enabled(pkg, book)
     except PackageError as exc:
         raise BookError(book, str(exc)) from exc
     return result
-
-
-def _free_shape_block(pkg: Package, parts: set[str]) -> int:
-    """The first VML shape block (o:idmap) no legacy drawing of the workbook uses yet.
-
-    Excel gives each sheet's legacy drawing its own block of 1024 shape ids; the transplanted
-    drawing comes from a one-sheet workbook (block 1), so it is moved past the branch's own
-    comments and buttons rather than sharing their ids."""
-    used = {0}
-    for part in parts:
-        if part.lower().endswith(".vml"):
-            text = (pkg.get(part) or b"").decode("utf-8", "replace")
-            for match in _IDMAP.finditer(text):
-                used.update(int(n) for n in re.findall(r"\d+", match.group(2)))
-    return max(used) + 1
-
-
-def _renumber_shapes(vml: str, block: int) -> str:
-    old = _IDMAP.search(vml)
-    if old is None:
-        return vml
-    first = int(re.findall(r"\d+", old.group(2))[0])
-    shift = (block - first) * 1024
-    vml = _IDMAP.sub(lambda m: f"{m.group(1)}{block}{m.group(3)}", vml, count=1)
-    return _SHAPE_ID.sub(lambda m: f"_x0000_s{int(m.group(1)) + shift}", vml)

@@ -74,7 +74,7 @@ def _drawn(sheets: tuple[tuple[Sheet, str], ...]) -> bytes:
 
 def upgrade_bytes(data: bytes, book: Path | str) -> tuple[bytes, list[str]]:
     """The workbook package `data` with the missing input sheets added, and their names."""
-    from .buttons import _free_shape_block, _renumber_shapes
+    from .package.drawings import move_new_drawings
 
     missing = missing_sheets(_heads(data))
     if not missing:
@@ -83,13 +83,7 @@ def upgrade_bytes(data: bytes, book: Path | str) -> tuple[bytes, list[str]]:
         pkg = Package.read(data)
         before = set(pkg.names())
         pkg = replace_sheets(pkg, _drawn(tuple(missing)), owned=())
-        # Each new sheet's header notes live in a legacy drawing numbered from 1 in the workbook
-        # they were drawn in; each moves to a block of shape ids the workbook does not use yet.
-        seen = set(before)
-        for part in sorted(pkg.names() - before):
-            if part.endswith(".vml"):
-                pkg.put(part, _renumber_shapes(pkg.text(part), _free_shape_block(pkg, seen)))
-                seen.add(part)
+        move_new_drawings(pkg, before)  # the new sheets' header notes
         buffer = io.BytesIO()
         pkg.write(buffer)
     except PackageError as exc:

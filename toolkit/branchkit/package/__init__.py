@@ -8,7 +8,8 @@ by insertions that leave the rest of each part as the other program wrote it:
 - `container`: the zip (`Package`), raw copying of unchanged entries, `rewrite_entries`;
 - `xmltext`: finding insertion points whatever the prefix, the well-formedness check;
 - `relationships`, `contenttypes`, `styles`, `sharedstrings`, `workbook`, `worksheet`: one each;
-- `transplant`: generated tabs put into the workbook (`replace_sheets`).
+- `transplant`: generated tabs put into the workbook (`replace_sheets`); `drawings`: their legacy
+  drawings moved to shape ids the workbook does not use.
 
 Nothing here imports pandas: the kill test starts this package in a fresh process many times.
 """
