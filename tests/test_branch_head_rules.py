@@ -152,7 +152,7 @@ def test_section_one_always_covers_service_and_operations() -> None:
     agenda = build(book, compute(book, D))
     assert agenda.plan.focus == "marketing"
     first = render_agenda(agenda, "txt").split("二、")[0]
-    assert "服务：客流量 0；服务问题 1 起；投诉 1 起（等候太久）" in first
+    assert "服务：客流量 0；服务案例 1 起（投诉：等候太久）；投诉 1 起" in first
     assert "运营：风险案例 1 起（大额取现未二次核实）" in first
 
 

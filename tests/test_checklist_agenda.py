@@ -84,7 +84,7 @@ def test_section_1_has_the_queue_the_complaints_and_the_days_checklist() -> None
     assert [f.problem for f in summary.found] == ["LED屏不亮"]
     first = _sections(agenda_lines(agenda))[0]
     assert (
-        "服务：客流量 150；高峰等候 14 人；最长等候 42 分钟；开放窗口 3 个；服务问题 1 起；投诉 2 起（客户投诉排队太久）"
+        "服务：客流量 150；高峰等候 14 人；最长等候 42 分钟；开放窗口 3 个；服务案例 1 起（投诉：客户投诉排队太久）；投诉 2 起"
         in first
     )
     assert "客户意见：等候区座椅不够" in first
