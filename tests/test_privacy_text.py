@@ -35,17 +35,13 @@ def _grouped(number: str, sizes: tuple[int, ...], gap: str) -> str:
 
 
 def spellings(number: str) -> list[str]:
-    """The ways staff type a number into a note (issue 12's six)."""
+    """The ways staff type a number into a note (issue 12's six), each also in full-width
+    digits as a Chinese input method types them (１３８-１２３４-６２４１)."""
     sizes = (3, 4, 4) if len(number) == 11 else (6, 8, 4)
-    spelled = [
-        number,
-        _grouped(number, sizes, "-"),
-        _grouped(number, sizes, " "),
-        number.translate(FULL_WIDTH),
-    ]
+    spelled = [number, _grouped(number, sizes, "-"), _grouped(number, sizes, " ")]
     if len(number) == 11:
         spelled += ["+86 " + _grouped(number, sizes, " "), "+86" + number]
-    return spelled
+    return spelled + [s.translate(FULL_WIDTH) for s in spelled]
 
 
 phones = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)

@@ -76,3 +76,38 @@ def test_the_process_wide_environment_renders_as_a_fresh_uncached_one(
 
     monkeypatch.setattr(agenda_module, "environment", fresh)
     assert render_agenda(agenda, fmt) == shared
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b"\x80\x04\x95"])
+def test_a_damaged_cache_entry_is_compiled_afresh_and_written_over(
+    tmp_path: Path, damage: bytes
+) -> None:
+    # A crash while writing, or a damaged disk, leaves an entry whose header is right and whose
+    # body is not: Jinja2 would raise on it at every run.
+    cache = text._QuietBytecodeCache(str(tmp_path))
+    context = _agenda_context()
+    env = text._environment("zh", None)
+    env.bytecode_cache = cache
+    expected = env.get_template(LINES).render(**context)
+    entries = list(tmp_path.iterdir())  # the lines and the macros they import
+    for entry in entries:
+        entry.write_bytes(jinja2.bccache.bc_magic + damage)
+    again = text._environment("zh", None)
+    again.bytecode_cache = cache
+    assert again.get_template(LINES).render(**context) == expected
+    for entry in entries:
+        assert entry.read_bytes() != jinja2.bccache.bc_magic + damage  # written over
+
+
+def test_entries_of_another_version_go_once_a_month_old(tmp_path: Path) -> None:
+    import os
+    import time
+
+    ours, theirs, old = (tmp_path / n for n in ("aaaa-1.cache", "bbbb-1.cache", "cccc-1.cache"))
+    for entry in (ours, theirs, old):
+        entry.write_bytes(b"x")
+    month_ago = time.time() - text.STALE_CACHE_SECONDS - 60
+    os.utime(old, (month_ago, month_ago))
+    os.utime(ours, (month_ago, month_ago))
+    text._forget_other_versions(tmp_path, "aaaa")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aaaa-1.cache", "bbbb-1.cache"]

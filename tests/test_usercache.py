@@ -85,3 +85,17 @@ def test_the_short_code_is_the_same_from_the_cache(
 
     monkeypatch.setattr(pypinyin, "lazy_pinyin", not_again)
     assert fill.short_code(book) == code  # read back
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # XDG: a relative path is invalid and ignored; it would put compiled code in the folder
+    # branchkit runs in.
+    monkeypatch.delenv("BRANCHKIT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(usercache.sys, "platform", "linux")
+    assert usercache.folder() == tmp_path / "home" / ".cache" / "branchkit"
+    assert not (tmp_path / "relative").exists()

@@ -40,7 +40,7 @@ _NUMBERS = (
     # an ID in groups: 6-8-4 or 6-4-4-4
     f"|(?P<id>{_DIGIT}{{6}}{_GAP}{_DIGIT}{{4}}{_GAP}{_DIGIT}{{4}}{_GAP}{_DIGIT}{{3}}{_CHECK})"
     # a mobile number in groups (3-4-4), maybe after +86
-    f"|(?P<country>{_COUNTRY})?(?P<mobile>1[3-9\uff13-\uff19]{_DIGIT}{_GAP}{_DIGIT}{{4}}{_GAP}{_DIGIT}{{4}})"
+    f"|(?P<country>{_COUNTRY})?(?P<mobile>[1\uff11][3-9\uff13-\uff19]{_DIGIT}{_GAP}{_DIGIT}{{4}}{_GAP}{_DIGIT}{{4}})"
     # a landline with its area code: 010-12345678, 0755 1234567
     f"|{_NOT_DIGIT_BEFORE}(?P<landline>[0\uff10]{_DIGIT}{{2,3}}{_GAP}{_DIGIT}{{7,8}}){_NOT_DIGIT_AFTER}"
 )

@@ -51,7 +51,9 @@ def _base() -> Path | None:
     if sys.platform == "darwin":
         return home / "Library" / "Caches" / "branchkit"
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else home / ".cache") / "branchkit"
+    # A relative XDG_CACHE_HOME is to be ignored (XDG base directory spec): it would put the
+    # cache, compiled code included, in whatever folder branchkit happens to run in.
+    return (Path(xdg) if xdg and os.path.isabs(xdg) else home / ".cache") / "branchkit"
 
 
 def remembered(kind: str, made_by: str, key: str, compute: Callable[[], str]) -> str:

@@ -63,12 +63,36 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
 
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
-    """A cache that cannot be written (a full disk, a read-only temporary folder) only means
-    compiling again next time; it never stops the agenda."""
+    """A cache that cannot be written (a full disk, a read-only temporary folder) or read (a file
+    cut short by a crash, or damaged) only means compiling again; it never stops the agenda. A
+    damaged entry is compiled afresh and written over."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # Jinja2 unpickles the entry's header unguarded: any error is possible
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+
+
+STALE_CACHE_SECONDS = 30 * 24 * 3600  # another version's entries, unused for a month, go
+
+
+def _forget_other_versions(folder: Path, fingerprint: str) -> None:
+    """Entries compiled by another branchkit or Jinja2 version are never read again; they are
+    removed once old (not at once: two installed versions may take turns on one computer)."""
+    import time
+
+    cutoff = time.time() - STALE_CACHE_SECONDS
+    for entry in folder.glob("*.cache"):
+        if entry.name.startswith(fingerprint + "-"):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
 
 
 @cache
@@ -82,4 +106,5 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     fingerprint = hashlib.sha256(
         Path(__file__).read_bytes() + jinja2.__version__.encode("ascii")
     ).hexdigest()[:12]
+    _forget_other_versions(found, fingerprint)
     return _QuietBytecodeCache(str(found), pattern=f"{fingerprint}-%s.cache")
