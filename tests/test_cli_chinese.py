@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -354,3 +355,22 @@ def test_closing_punctuation_never_starts_a_line() -> None:
     assert wrap("甲乙丙丁，戊己", 8) == ["甲乙丙", "丁，戊己"]
     assert wrap("甲乙丙（丁）", 8) == ["甲乙丙", "（丁）"]
     assert wrap("用 Excel 打开", 9) == ["用 Excel", "打开"]
+
+
+def test_a_failure_inside_a_command_is_never_reported_as_cancelled(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Python raises EOFError for a stream cut short (a damaged cache file, a truncated part):
+    # that is an internal error with --debug to see it, not the user pressing Ctrl+D.
+    from branchkit import jobs
+    from branchkit.cli import main
+
+    def cut_short(*args: object, **kwargs: object) -> None:
+        raise EOFError("Ran out of input")
+
+    monkeypatch.setattr(jobs, "refresh", cut_short)
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(b"")
+    result = CliRunner().invoke(main, ["refresh", str(book)])
+    assert result.exit_code == 3, result.output
+    assert result.output.startswith("内部错误：EOFError") and ABORTED not in result.output

@@ -636,9 +636,11 @@ class ChineseGroup(_ChineseHelp, click.Group):
             return click.Group.invoke(self, ctx)
         except click.ClickException as exc:
             raise translated(exc, ctx) from exc
-        except (click.Abort, KeyboardInterrupt, EOFError) as exc:
+        except (click.Abort, KeyboardInterrupt) as exc:
+            # Not EOFError, which click counts as a prompt's end of input: there are no prompts
+            # here, so an EOFError is a real failure (a file cut short) and must not read 已取消.
             if not isinstance(exc, click.Abort):
-                click.echo(err=True)  # end the line the interrupted prompt left open, as click does
+                click.echo(err=True)  # end the line the interrupted key press left open
             click.echo(ABORTED, err=True)
             raise click.exceptions.Exit(1) from exc
 
