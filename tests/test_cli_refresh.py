@@ -154,3 +154,26 @@ def test_refresh_refuses_an_open_workbook_and_out_writes_a_copy(
     assert copied.exit_code == 0, copied.output
     assert sample_copy.read_bytes() == before
     assert "排行榜" in CalamineWorkbook.from_path(str(out)).sheet_names
+
+
+def test_rankings_on_a_terminal_line_up_and_say_what_json_says(sample_copy: Path) -> None:
+    from branchkit.termtext import display_width
+
+    args = ["rankings", str(sample_copy), "--date", "2026-11-20"]
+    lines = CliRunner().invoke(main, args).output.splitlines()
+    data = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)
+    ranked = [p for p in data["人员"] if p["排名"] is not None]
+    table = lines[1 : 2 + len(ranked)]
+    assert table[0].split() == ["排名", "姓名", "岗位", "排名得分", "综合完成率"]
+    # Counted in terminal columns (a Chinese character takes two), the 岗位 column starts at the
+    # same place on every line and the right-aligned percentages end at the same place.
+    starts = {display_width(line[: line.rindex(line.split()[2])]) for line in table}
+    assert len(starts) == 1 and len({display_width(line) for line in table}) == 1, table
+    for line, person in zip(table[1:], ranked, strict=True):
+        assert line.split() == [
+            str(person["排名"]),
+            person["姓名"],
+            person["岗位"],
+            f"{person['排名得分']:.1%}",
+            f"{person['综合完成率']:.1%}",
+        ]

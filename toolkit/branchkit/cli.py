@@ -227,19 +227,13 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
 def format_problems(problems: list[Problem]) -> str:
     """The problem list as an aligned plain-text table (CJK characters count double)."""
-    from .render.grid import display_width as width
-
-    def pad(text: str, size: int) -> str:
-        return text + " " * max(0, size - width(text))
+    from .termtext import aligned, display_width
 
     rows = [("级别", "位置", "值", "问题")]
     for p in problems:
-        value = p.shown_value if width(p.shown_value) <= 24 else p.shown_value[:20] + "…"
+        value = p.shown_value if display_width(p.shown_value) <= 24 else p.shown_value[:20] + "…"
         rows.append((p.level, p.where, value, p.problem + (f"（{p.detail}）" if p.detail else "")))
-    sizes = [max(width(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(
-        "  ".join(pad(cell, sizes[i]) if i < 3 else cell for i, cell in enumerate(r)) for r in rows
-    )
+    return "\n".join(aligned(rows))
 
 
 @main.command()
@@ -316,13 +310,21 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
     click.echo(
         f"{data['网点']} {data['日期']} 期间：{data['期间']}  时间进度 {data['时间进度']:.1%}"
     )
-    for person in data["人员"]:
-        if person["排名"] is None:
-            continue
-        click.echo(
-            f"{person['排名']:>3}  {person['姓名']:<6} {person['岗位']:<6} "
-            f"排名得分 {person['排名得分']:.1%}  综合完成率 {person['综合完成率']:.1%}"
+    from .termtext import aligned
+
+    rows = [("排名", "姓名", "岗位", "排名得分", "综合完成率")] + [
+        (
+            str(person["排名"]),
+            person["姓名"],
+            person["岗位"],
+            f"{person['排名得分']:.1%}",
+            f"{person['综合完成率']:.1%}",
         )
+        for person in data["人员"]
+        if person["排名"] is not None
+    ]
+    if len(rows) > 1:
+        click.echo("\n".join(aligned(rows, right=frozenset({0, 3, 4}))))
     for label, names in data["之星"].items():
         click.echo(f"{label}：{'、'.join(names) or '暂无'}")
     if errors:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .render.grid import display_width
 
-__all__ = ["clip", "display_width", "paragraphs", "wrap", "wrap_paragraphs"]
+__all__ = ["aligned", "clip", "display_width", "paragraphs", "wrap", "wrap_paragraphs"]
 
 # A line never starts with closing punctuation nor ends with opening punctuation (禁则).
 _CLOSING = set("，。、；：？！）》」』】〕〉”’…—%,.;:!?)]}")
@@ -119,3 +119,22 @@ def clip(text: str, width: int) -> str:
     if display_width(text) <= width:
         return text
     return next(_cut(text, width - 1)) + "…"
+
+
+def aligned(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    """Rows as lines whose columns line up on a terminal: each column padded to its widest cell
+    in columns (a Chinese name takes two per character), the columns in `right` aligned right
+    (ranks, percentages), two spaces between columns; a last column aligned left is left as it
+    is (free text)."""
+    if not rows:
+        return []
+    count = len(rows[0])
+    sizes = [max(display_width(r[i]) for r in rows) for i in range(count)]
+
+    def padded(cell: str, i: int) -> str:
+        room = " " * max(0, sizes[i] - display_width(cell))
+        if i in right:
+            return room + cell
+        return cell if i == count - 1 else cell + room
+
+    return ["  ".join(padded(cell, i) for i, cell in enumerate(r)).rstrip() for r in rows]
