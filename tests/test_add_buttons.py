@@ -280,3 +280,22 @@ def test_doctor_says_what_the_udf_server_changes(
         assert len(dll) == 1 and not dll[0].ok and UDF_SERVER_KEY in dll[0].fix
     else:
         assert dll == [] and "只在 Windows 上有效" in udf.label
+
+
+@pytest.mark.parametrize("system", ["Windows", "Linux"])
+def test_doctor_names_every_button_and_promises_only_what_it_checked(
+    added: Path, monkeypatch: pytest.MonkeyPatch, system: str
+) -> None:
+    from branchkit.doctor import report
+    from branchkit.macros import BUTTONS
+
+    monkeypatch.setattr("platform.system", lambda: system)
+    monkeypatch.setattr("branchkit.doctor._python_imports_branchkit", lambda _: (True, ""))
+    found = [c for c in checks(added) if "DLL" not in c.label]  # no xlwings DLL on this machine
+    macros = next(c for c in found if c.label.startswith("branchkit 宏"))
+    assert macros.ok and all(caption in macros.label for _, caption in BUTTONS)
+    last = report(found).splitlines()[-1]
+    if system == "Windows":
+        assert last == "一切就绪。"
+    else:  # nothing about Excel could be tried here: the line says so rather than 一切就绪
+        assert last.startswith("命令行一切就绪") and "装有 Excel 的电脑" in last

@@ -13,7 +13,7 @@ import pytest
 from branchkit.agenda import build
 from branchkit.cli import main
 from branchkit.figures import compute, ranking_score
-from branchkit.read import load_book
+from branchkit.read import load_book, read_book
 from branchkit.render.agenda import agenda_lines, render_agenda
 from branchkit.render.tabs import rankings_sheet
 from click.testing import CliRunner
@@ -84,7 +84,7 @@ def test_tomorrow_divides_by_the_days_left_counted_like_time_progress() -> None:
 
 def test_the_agenda_says_what_the_month_still_needs_and_how_many_days_are_left() -> None:
     text = render_agenda(build(_book(), compute(_book(), D)), "txt")
-    assert "网点明日目标（本月还剩 10 天）：理财 7.7万元（还差 77）" in text
+    assert "网点明日目标（本月还剩 10 天）：理财 7.7万元（还差 77万元）" in text
     assert "转介成功数 1个" in text and "0.1" not in text.split("四、")[1]
 
 
@@ -369,3 +369,50 @@ def test_an_eml_without_recipients_is_still_written(tmp_path: Path) -> None:
     assert "没有收件人：请在 Outlook 中填写" in result.output
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["To"] is None and message["Subject"]
+
+
+def test_everyone_the_agenda_leaves_out_has_tomorrows_targets_on_the_rankings_tab() -> None:
+    # SPEC §4: what a section cannot hold goes to 排行榜. The agenda names some people's targets
+    # and points to 排行榜 for the rest: there, everyone with a target still to reach has it,
+    # and those the agenda names read the same.
+    book = read_book(SAMPLE)
+    figures = compute(book, D)
+    table = next(
+        b
+        for b in rankings_sheet(figures).blocks
+        if getattr(b, "caption", "").startswith("明日目标")
+    )
+    assert f"剩余 {figures.tomorrow[0].days_left} 天" in table.caption
+    shown = {(r[0], r[1]): r[3] for r in table.rows}
+    due = {(t.subject, t.indicator): t.tomorrow for t in figures.tomorrow if t.tomorrow > 0}
+    assert shown.keys() == due.keys() and shown == pytest.approx(due)
+    assert table.rows[0][0] == "网点"
+    agenda = build(book, figures)
+    assert agenda.tomorrow.people_left_out > 0  # the pointer is there, so the table must be
+    for name, targets in agenda.tomorrow.people:
+        for t in targets:
+            assert shown[(name, t.indicator)] == pytest.approx(t.amount)
+    text = render_agenda(agenda, "txt")
+    assert f"其余 {agenda.tomorrow.people_left_out} 人的明日目标见“排行榜”表的“明日目标”" in text
+
+
+def test_a_weeks_average_window_count_says_average_and_its_risk_case_is_the_weeks() -> None:
+    overview = [
+        ["日期", "客流量", "当班人员", "开放窗口数"],
+        ["2026-11-18", 100, "李四、王五", 3],
+        ["2026-11-19", 120, "李四、王五", 4],
+    ]
+    cases = [
+        ["日期", "类别", "性质", "相关人员", "描述", "原因", "改进措施", "责任人"],
+        ["2026-11-18", "运营", "风险", "王五", "大额取现未二次核实", "", "5万元以上二次核实", ""],
+    ]
+    book = _book(每日概况=overview, 案例=cases)
+    figures = compute(book, D)
+    weekly = render_agenda(build(book, figures, "weekly"), "txt")
+    assert "；平均开放窗口 3.5 个" in weekly  # (3 + 4) / 2: no branch opens half a window
+    assert "选题依据：来自本周风险案例" in weekly  # the case is from Wednesday, not today
+    one_day = [overview[0], ["2026-11-20", 100, "李四、王五", 3]]
+    daily = render_agenda(
+        build(_book(每日概况=one_day), compute(_book(每日概况=one_day), D)), "txt"
+    )
+    assert "；开放窗口 3 个" in daily and "平均" not in daily

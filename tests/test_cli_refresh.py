@@ -177,3 +177,31 @@ def test_rankings_on_a_terminal_line_up_and_say_what_json_says(sample_copy: Path
             f"{person['排名得分']:.1%}",
             f"{person['综合完成率']:.1%}",
         ]
+
+
+def test_the_evening_meeting_can_be_asked_for_by_its_everyday_name(sample_copy: Path) -> None:
+    def agenda(meeting: str) -> str:
+        args = ["build-agenda", str(sample_copy), "--date", "2026-11-20", "--format", "txt"]
+        result = CliRunner().invoke(main, [*args, "--meeting", meeting])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert agenda("夕会") == agenda("daily") == agenda("日例会")
+    assert agenda("夕会").startswith("火车站支行 日例会议程")
+
+
+def test_every_printed_tab_but_the_problem_list_warns_of_errors_not_counted(
+    tmp_path: Path,
+) -> None:
+    from .conftest import ROOT
+
+    book = tmp_path / "messy.xlsx"
+    book.write_bytes((ROOT / "samples" / "messy-branch.xlsx").read_bytes())
+    result = CliRunner().invoke(main, ["refresh", str(book), "--date", "2026-11-20", "--json"])
+    errors = json.loads(result.output)["错误"]
+    assert errors > 0
+    workbook = CalamineWorkbook.from_path(str(book))
+    warning = f"注意：有 {errors} 个数据错误，相关数字未计入（见“数据问题”表）"
+    for name in ("排行榜", "转介质量", "分润明细", "跟进提醒", "管理清单"):
+        assert warning in workbook.get_sheet_by_name(name).to_python()[1][0], name
+    assert "注意" not in workbook.get_sheet_by_name("数据问题").to_python()[1][0]

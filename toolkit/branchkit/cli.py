@@ -222,7 +222,7 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
     from .buttons import add_buttons as add
 
     written = add(book, out, force)
-    click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written.name} 检查设置）")
+    click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written} 检查设置）")
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -262,7 +262,7 @@ def validate(book: Path, as_json: bool) -> None:
 @out_option
 @json_option
 def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool) -> None:
-    """刷新排行榜、转介质量、分润明细、跟进提醒、数据问题（写回工作簿，原数据不动）。"""
+    """刷新排行榜、转介质量、分润明细、跟进提醒、管理清单、数据问题（写回工作簿，原数据不动）。"""
     from . import jobs
 
     result = jobs.refresh(book, _day(day), out)
@@ -407,7 +407,11 @@ def rollup(
 @main.command()
 @book_argument
 @date_option
-@click.option("--dry-run", is_flag=True, help="只列出将要填写的单元格，不写入")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="预演，不写入：按表列出将新增的行数和填写的格数（加 --json 列出每个单元格）",
+)
 @out_option
 @json_option
 def fill(
@@ -456,11 +460,11 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
 @click.option(
     "--meeting",
     type=click.Choice(
-        ["daily", "weekly", "monthly", "morning", "日例会", "周例会", "月例会", "晨会"]
+        ["daily", "weekly", "monthly", "morning", "夕会", "日例会", "周例会", "月例会", "晨会"]
     ),
     default="daily",
     show_default=True,
-    help="日例会 / 周例会 / 月例会（夕会），或 晨会（morning）",
+    help="夕会：日例会（即“夕会”）/ 周例会 / 月例会；或 晨会（morning）",
 )
 @click.option(
     "--format",
@@ -535,7 +539,12 @@ def doctor(book: Path | None) -> None:
     help="分行周报：汇总这个文件夹里各网点的工作簿（不用再给网点工作簿）",
 )
 @click.option("--week", default=None, callback=_check_week, help="周次，如 2026-W47（默认本周）")
-@out_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="周报工作簿写到这里（默认：网点工作簿旁边的“网点-周次-周报.xlsx”）",
+)
 @click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
 @click.option(
     "--to", "recipients", multiple=True, help="收件人（可多次使用；默认用“设置”里的邮件收件人）"

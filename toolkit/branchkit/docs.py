@@ -36,7 +36,9 @@ def commands_table() -> str:
     for name in main.list_commands(ctx):
         command = main.get_command(ctx, name)
         if command is not None and not command.hidden:
-            lines.append(f"| `branchkit {name}` | {command.get_short_help_str(limit=80)} |")
+            # The help's first paragraph whole: a table cell wraps, click's short help would cut it.
+            first = (command.help or "").strip().split("\n\n")[0]
+            lines.append(f"| `branchkit {name}` | {' '.join(first.split())} |")
     return "\n".join(lines)
 
 

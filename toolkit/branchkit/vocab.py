@@ -39,9 +39,15 @@ def agenda_sheet_name(meeting: str) -> str:
     return AGENDA_SHEETS.get(meeting, EVENING_AGENDA_SHEET)
 
 
+# 夕会 is what the branch calls its evening meeting; on a plain day that is the 日例会.
+MEETING_ALIASES = {"夕会": DAILY}
+
+
 def meeting_kind(text: str) -> str | None:
-    """'weekly', '周例会' -> 'weekly', '晨会' -> 'morning'; None for anything else."""
+    """'weekly', '周例会' -> 'weekly', '晨会' -> 'morning', '夕会' -> 'daily'; None otherwise."""
     text = text.strip()
+    if text in MEETING_ALIASES:
+        return MEETING_ALIASES[text]
     for kind, name in MEETING_NAMES.items():
         if text in (kind, name):
             return kind

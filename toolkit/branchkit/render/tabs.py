@@ -20,7 +20,7 @@ from ..catalogue import Catalogue
 from ..figures import Figures, PeriodFigures, PersonFigures
 from ..privacy import mask_name, mask_phone
 from ..problems import ERROR, count_levels
-from ..schema import GENERATED_MARK
+from ..schema import BRANCH_TARGET, GENERATED_MARK, WEEKDAY_NAMES
 from ..settings import Settings
 from ..vocab import (
     MONTH,
@@ -77,7 +77,9 @@ def _amounts(column: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(map(_amount, column))
 
 
-def subtitle(figures: Figures, extra: str = "") -> str:
+def subtitle(figures: Figures, extra: str = "", warn_errors: bool = True) -> str:
+    """The line under every tab's title: the date, time progress and, while the workbook has
+    错误, that their figures are not counted yet — a printed page must say so too."""
     day = figures.date
     week = day.isocalendar()[1]
     parts = [
@@ -86,6 +88,9 @@ def subtitle(figures: Figures, extra: str = "") -> str:
     ]
     if extra:
         parts.append(extra)
+    errors = count_levels(figures.problems)[0] if warn_errors else 0
+    if errors:
+        parts.append(f"注意：有 {errors} 个数据错误，相关数字未计入（见“数据问题”表）")
     parts.append(GENERATED_MARK)
     return " · ".join(parts)
 
@@ -199,6 +204,45 @@ def _progress_table(figures: PeriodFigures, catalogue: Catalogue) -> Table:
     )
 
 
+def tomorrow_table(figures: Figures) -> Table:
+    """明日目标 for the branch and every person: what the agendas' 次日目标 lines say for those
+    they name, for everyone (the agendas point here for the rest, SPEC §4)."""
+    rank = {p.name: (p.rank or 999, p.name) for p in figures.month.people}
+    shown = sorted(
+        (t for t in figures.tomorrow if t.tomorrow > 0),
+        key=lambda t: (t.subject != BRANCH_TARGET, rank.get(t.subject, (999, t.subject))),
+    )  # the branch first, then people by their month rank; indicators in the catalogue's order
+    rows = []
+    for t in shown:
+        whole = figures.catalogue.is_count(t.indicator)
+        rows.append(
+            [
+                t.subject,
+                t.indicator,
+                figures.catalogue.unit_of(t.indicator),
+                quantity(t.tomorrow, whole),
+                quantity(t.gap, whole),
+            ]
+        )
+    day = figures.next_workday
+    left = shown[0].days_left if shown else 0
+    return Table(
+        [
+            Col("对象", "text", 10),
+            Col("指标", "text", 10),
+            Col("单位", "text", 6),
+            Col("明日目标", "qty", 10),
+            Col("本月还差", "qty", 10),
+        ],
+        rows,
+        caption=(
+            f"明日目标（{day:%m-%d} 周{WEEKDAY_NAMES[day.weekday()]}）："
+            f"本月还差 ÷ 剩余 {left} 天，已完成的指标不列"
+        ),
+        empty_note="（未设目标，或各项目标都已完成）",
+    )
+
+
 def _star_note(figures: Figures, kind: str) -> str:
     """Why a star is not #1 of the ranking beside it (SPEC §3), or ''."""
     passed = figures.leaders_without_result(kind)
@@ -271,6 +315,7 @@ def rankings_sheet(figures: Figures, network: NetworkRanks | None = None) -> She
         *([network_table(month, network)] if network else []),
         *_group_tables(month),
         _progress_table(month, figures.catalogue),
+        tomorrow_table(figures),
         overall_table(figures.week, "本周至今 · 综合排名（目标按天数折算）"),
         overall_table(figures.today, "当日 · 综合排名（目标按天数折算）"),
     ]
@@ -491,7 +536,7 @@ def not_followed_table(
             ]
             for n in figures.not_followed
         ],
-        caption=f"未跟进的推荐卡（登记超过 {figures.settings.stale_days} 天仍无追踪记录）",
+        caption=f"未跟进的推荐卡（登记超过 {figures.settings.stale_days} 天，追踪表仍没有联系客户的记录）",
     )
 
 
@@ -542,7 +587,11 @@ def problems_sheet(figures: Figures) -> SheetSpec:
         empty_note="没有发现数据问题",
     )
     return SheetSpec(
-        "数据问题", _title(figures, "数据问题"), subtitle(figures), [summary, table], text_width=5
+        "数据问题",
+        _title(figures, "数据问题"),
+        subtitle(figures, warn_errors=False),
+        [summary, table],
+        text_width=5,
     )
 
 

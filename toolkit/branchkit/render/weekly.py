@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..figures import Figures
+from ..schema import WEEKDAY_NAMES
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
 from .checklist import fixes_table, item_table, measures_table, meetings_table
@@ -15,14 +17,13 @@ from .numbers import percent
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
 from .tabs import masked_for_mail, overall_table, receiver_table, referrer_table
 
-WEEKDAYS = "一二三四五六日"
 COUNT_AXIS = "张/户/笔"
 
 
 def headlines(weekly: Weekly) -> list[tuple[str, str]]:
     """The week in five lines (the cover and the e-mail body say the same)."""
     stars = weekly.figures.stars[WEEK]
-    fixes = len(weekly.figures.still_open)  # SPEC §3: no 整改措施 yet, or past its 整改期限
+    fixes = _fixes_phrase(weekly.figures)
     return [
         ("本周销售", f"{weekly.sales} 笔，{weekly.money:,.2f} 万元"),
         (
@@ -31,8 +32,19 @@ def headlines(weekly: Weekly) -> list[tuple[str, str]]:
         ),
         ("本月时间进度", percent(weekly.figures.month_progress)),
         (STAR_TITLES[WEEK].replace("每周", "本周"), "、".join(stars) or "暂无"),
-        ("本周管理清单", checklist_summary(weekly) + (f"；未整改 {fixes} 项" if fixes else "")),
+        ("本周管理清单", checklist_summary(weekly) + (f"；{fixes}" if fixes else "")),
     ]
+
+
+def _fixes_phrase(figures: Figures) -> str:
+    """The 整改 not closed, as 基础管理 lists them, and of those the ones SPEC §3 counts as
+    未整改 (no 整改措施 yet, or past its 整改期限: `rankings --json`'s 未整改)."""
+    if not figures.open_fixes:
+        return ""
+    return (
+        f"未完成的整改 {len(figures.open_fixes)} 项"
+        f"（其中 {len(figures.still_open)} 项还没有措施或已过期限）"
+    )
 
 
 def checklist_summary(weekly: Weekly) -> str:
@@ -104,7 +116,7 @@ def _trend(weekly: Weekly) -> SheetSpec:
     one for the counts (张 / 户 / 笔), each axis titled with its unit."""
     daily = weekly.daily
     catalogue = weekly.figures.catalogue
-    labels = [f"{start:%m-%d} {WEEKDAYS[start.weekday()]}" for start, _ in daily.spans]
+    labels = [f"{start:%m-%d} {WEEKDAY_NAMES[start.weekday()]}" for start, _ in daily.spans]
     indicators = list(daily.sales)
     sales = Table(
         [
