@@ -315,3 +315,16 @@ def test_the_mail_body_says_the_weeks_checklist_as_rankings_counts_it(
     assert (
         f"未完成的整改 {listed} 项（其中 {len(ranked['未整改'])} 项还没有措施或已过期限）" in line
     )
+
+
+def test_a_week_outside_the_workbooks_month_is_refused_before_anything_is_written(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "周报.xlsx"
+    args = ["weekly", str(sample_copy), "--out", str(out), "--week"]
+    refused = CliRunner().invoke(main, [*args, "2026-W50"])
+    assert refused.exit_code == 2
+    assert "2026-W50（12-07 至 12-13）不在本工作簿的统计月份 2026-11 内" in refused.output
+    assert not out.exists()
+    # A week that only touches the month (Monday 11-30) is still the month's week.
+    assert CliRunner().invoke(main, [*args, "2026-W49"]).exit_code == 0 and out.exists()

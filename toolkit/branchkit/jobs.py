@@ -114,6 +114,7 @@ def weekly(
     from .render.xlsx import build as build_xlsx
     from .writeback import verify_workbook, write_bytes
 
+    book.check_week(*weekly_data.parse_week(week), week)
     day = weekly_data.as_of(week, today or dt.date.today(), book.month)
     data = weekly_data.build(book, figures(book, day), week)
     specs = weekly_sheets(data)

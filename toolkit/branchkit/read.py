@@ -54,6 +54,20 @@ class Book:
                 "或打开那个月的工作簿",
             )
 
+    def check_week(self, monday: dt.date, sunday: dt.date, label: str) -> None:
+        """A week with no day in the workbook's month is refused like a date outside it: its
+        report would be all zeros, and mailed to the branch head as if it were the week's."""
+        if self.month is None:
+            return
+        first = self.month.replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        if sunday < first or monday >= following:
+            raise BookError(
+                self.source or "工作簿",
+                f"周次 {label}（{monday:%m-%d} 至 {sunday:%m-%d}）不在本工作簿的统计月份 "
+                f"{self.month:%Y-%m} 内：请换周次，或用那个月的工作簿",
+            )
+
     def __getattr__(self, key: str) -> Table:
         tables = self.__dict__.get("tables", {})
         if key in tables:
