@@ -205,3 +205,24 @@ def test_every_printed_tab_but_the_problem_list_warns_of_errors_not_counted(
     for name in ("排行榜", "转介质量", "分润明细", "跟进提醒", "管理清单"):
         assert warning in workbook.get_sheet_by_name(name).to_python()[1][0], name
     assert "注意" not in workbook.get_sheet_by_name("数据问题").to_python()[1][0]
+
+
+def test_a_card_without_a_number_is_shown_by_where_it_is_never_by_a_made_up_number(
+    sample_copy: Path,
+) -> None:
+    from branchkit.read import read_book
+
+    cards = read_book(sample_copy).referrals
+    unnumbered = {row for rid, row in cards.zip("referral_id", "row") if not rid}
+    numbered = {rid for rid in cards["referral_id"] if rid}
+    data = json.loads(
+        CliRunner()
+        .invoke(main, ["rankings", str(sample_copy), "--date", "2026-11-20", "--json"])
+        .output
+    )
+    shown = [card["转介编号"] for card in data["未跟进"]]
+    assert any(s.startswith("未编号") for s in shown)  # the sample leaves some cards unnumbered
+    for label in shown:
+        if label not in numbered:
+            row = int(label.removeprefix("未编号·第").removesuffix("行"))
+            assert row in unnumbered, label

@@ -30,8 +30,9 @@ def dated_on_or_before(table: Table, column: str, last: dt.date) -> Table:
 
 
 def card_ids(cards: Table) -> list[str]:
-    """A card's 转介编号, or R-<row> when staff left it empty (shown, never written back)."""
-    return [rid or f"R-{row:04d}" for rid, row in cards.zip("referral_id", "row")]
+    """A card's 转介编号, or where to find it when staff left it empty ("未编号·第12行": shown,
+    never written back; `fill` gives such cards real numbers)."""
+    return [rid or f"未编号·第{row}行" for rid, row in cards.zip("referral_id", "row")]
 
 
 @dataclass(frozen=True)
