@@ -172,3 +172,16 @@ def test_the_fill_button_writes_the_same_checklist_rows(sample_copy: Path) -> No
         for r, row in enumerate(from_file, start=1):
             for c, value in enumerate(row, start=1):
                 assert _normalize(sheet.cells.get((r, c))) == _normalize(value), (name, r, c)
+
+
+def test_a_day_with_nobody_on_duty_or_on_the_roster_is_said_once_not_per_item() -> None:
+    # A workbook just made by `init`: no 人员, no 每日概况. The rows still come (the list of what
+    # must happen does not depend on who is in), and one note says why none has an owner.
+    raw = checklist.raw(人员=[["姓名", "岗位", "在岗"]])
+    day = dt.date(2026, 11, 30)
+    plan = _plan(raw, day)
+    rows = _rows(plan, "checklist")
+    assert [r["item"] for r in rows] == ["晨会", "电话外呼", "厅堂巡查", "月检"]
+    assert all("owner" not in r for r in rows)
+    assert [(s.sheet, s.row, s.column) for s in plan.skipped] == [("overview", 0, "on_duty")]
+    assert plan.skipped[0].reason.startswith("11-30 没有当班人员")

@@ -57,7 +57,7 @@ class Skip:
     """Something fill would have written but cannot, and why (shown to the user with its cell)."""
 
     sheet: str
-    row: int
+    row: int  # 0: the sheet as a whole (nothing on D to point at)
     column: str
     reason: str
 
@@ -293,6 +293,15 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
         if date == day
     }
     present = on_duty_today(book, day)
+    if not present:  # one line for the day, not one per item (a new, still empty workbook)
+        plan.skipped.append(
+            Skip(
+                "overview",
+                0,
+                "on_duty",
+                f"{day:%m-%d} 没有当班人员（每日概况、人员都未登记），每日清单新行的责任人留空",
+            )
+        )
     roles = {n: r for n, r in book.roster.zip("name", "role") if n and r}
     for item in checklist.due_items(figures.checklist_items, day, figures.is_open):
         if checklist.same_item(item.name) in written:
@@ -301,7 +310,7 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
         values: dict[str, Any] = {"date": day, "period": item.period, "item": item.name}
         if owners:
             values["owner"] = owners[0]
-        else:
+        elif present:
             needed = "、".join(item.roles) or "责任岗位"
             plan.skipped.append(
                 Skip("checklist_items", item.row, "roles", f"当班人员中没有{needed}，责任人留空")
@@ -384,7 +393,7 @@ def resolve(plan: FillPlan, book: Book) -> tuple[list[SheetEdits], list[tuple[st
     a sheet the workbook lacks, or a column it lacks for a value that must go in one."""
     edits: dict[str, SheetEdits] = {}
     skipped = [
-        (book.sheet_name(s.sheet), book.cell(s.sheet, s.column, s.row), s.reason)
+        (book.sheet_name(s.sheet), book.cell(s.sheet, s.column, s.row) if s.row else "", s.reason)
         for s in plan.skipped
     ]
 
