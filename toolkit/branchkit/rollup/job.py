@@ -120,13 +120,14 @@ def run(
     out = out or default_out(day)
     if out.suffix.lower() != ".xlsx":
         raise BookError(out, "汇总工作簿请用 .xlsx 扩展名")
-    rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[out])
-    # Every destination checked before the first is written: a refusal leaves no store
-    # without its workbook, and no workbook without its Parquet files.
+    # Every destination checked before the first is written, and before the workbooks are
+    # read (minutes for a large network): a refusal leaves no store without its workbook, and
+    # no workbook without its Parquet files.
     check_writable(out)
-    db = out.parent / store.STORE_NAME
     if parquet is not None:
         store.check_export_folder(parquet)
+    rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[out])
+    db = out.parent / store.STORE_NAME
     make_folder(out)
     store.save(db, rollup)
     specs = rollup_sheets(rollup, store.history(db, day))
