@@ -167,10 +167,51 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.meta["debug"] = debug
 
 
+def _check_month(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """--month read the way 设置 reads 统计月份 (2026-11, 2026.11, 2026/11, 2026年11月) and
+    written the usual way; anything else would land in 设置 only to be read back as blank."""
+    if not value:
+        return value
+    from .settings import SETTING_ITEMS
+
+    month = next(item.parse for item in SETTING_ITEMS if item.key == "month")(value)
+    if not isinstance(month, dt.date) or not FIRST_DAY <= month <= LAST_DAY:
+        raise click.BadParameter(
+            f"应为 {FIRST_DAY.year} 到 {LAST_DAY.year} 年间的年月，"
+            f"如 2026-11、2026.11、2026/11 或 2026年11月（收到“{value}”）"
+        )
+    return f"{month:%Y-%m}"
+
+
+def _blank_settings_note(branch: str, month: str) -> str | None:
+    """What a new workbook's 设置 leaves blank, said once at creation rather than discovered
+    later as a nameless ranking."""
+    blank = [
+        (label, option)
+        for label, option, value in (
+            ("网点名称", "--branch", branch),
+            ("统计月份", "--month", month),
+        )
+        if not value
+    ]
+    if not blank:
+        return None
+    note = (
+        f"注意：{'、'.join(label for label, _ in blank)}未填，请在“设置”表填写"
+        f"（或新建时加 {' '.join(option for _, option in blank)}）"
+    )
+    return note + ("；填好之前排行榜和周报不显示网点名称" if not branch else "")
+
+
 @main.command()
 @click.argument("book", type=click.Path(path_type=Path))
 @click.option("--branch", default="", help="网点名称，如 火车站支行")
-@click.option("--month", default="", help="统计月份，如 2026-11")
+@click.option(
+    "--month",
+    default="",
+    callback=_check_month,
+    help="统计月份，如 2026-11（也可写 2026.11、2026/11、2026年11月）",
+)
 @click.option("--force", is_flag=True, help="文件已存在时覆盖")
 @click.option("--macros", is_flag=True, help="带“控制台”按钮的 .xlsm（在 Excel 里点按钮刷新）")
 @click.option(
@@ -201,11 +242,16 @@ def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade
 
         write_macro_workbook(book, branch, month)
         click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
-        return
-    from .templates import write_branch_workbook
+    else:
+        from .settings import Settings
+        from .templates import write_branch_workbook
 
-    write_branch_workbook(book, branch, month)
-    click.echo(f"已新建：{book}")
+        # --force keeps the workbook it replaces in 备份, as every other write does
+        write_branch_workbook(book, branch, month, keep_backups=Settings().backups)
+        click.echo(f"已新建：{book}")
+    note = _blank_settings_note(branch, month)
+    if note:
+        click.echo(note)
 
 
 @main.command("add-buttons")

@@ -271,13 +271,22 @@ def write_branch_workbook(
     first_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
     last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
     sheets: Sequence[Sheet] = schema.INPUT_SHEETS,
+    keep_backups: int = 0,
 ) -> Path:
     """A branch workbook: 说明 + every input sheet (or those in `sheets`), with `data` rows (by
-    schema key) filled in; 清单项目 starts with the default checklist (SPEC §2b)."""
+    schema key) filled in; 清单项目 starts with the default checklist (SPEC §2b).
+
+    Built in memory and saved like every other write (writeback): the folders it names are made,
+    a folder that cannot take it is one line, and a file it replaces is never left half-written
+    (nor lost, with `keep_backups`)."""
+    import io
+
     import xlsxwriter
 
-    path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    from .writeback import write_bytes
+
+    buffer = io.BytesIO()  # not in_memory: that mode stamps other zip dates than a file gets
+    wb = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": f"{branch} 网点营销管理 {month}".strip(), "created": FIXED_CREATED})
     formats = workbook_formats(wb)
     data = dict(data or {})
@@ -296,7 +305,7 @@ def write_branch_workbook(
     if not first_sheets:
         wb.worksheets()[1].activate()
     wb.close()
-    return path
+    return write_bytes(Path(path), buffer.getvalue(), keep_backups=keep_backups)
 
 
 def input_sheets(sheets: Sequence[tuple[Sheet, str]]) -> bytes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import shutil
 import stat
@@ -28,6 +29,13 @@ TEMP_PREFIX = ".~branchkit-"
 OPEN_IN_EXCEL = "工作簿正在 Excel 中打开：请在 Excel 里点按钮刷新，或加 --out 写到另一个文件"
 READ_ONLY = "文件是只读的：请在文件属性中取消“只读”，或加 --out 写到另一个文件"
 NO_WRITE = "没有写入这个文件的权限：请检查文件权限，或加 --out 写到另一个文件"
+READ_ONLY_DISK = (
+    "文件所在的磁盘或共享文件夹是只读的：请把它复制到可以写入的文件夹，或加 --out 写到别处"
+)
+# What the system says when a folder cannot take a file: no permission, or a read-only mount
+# (a CD, a share mounted read-only, a locked USB stick). Both are the user's to fix, not ours.
+DENIED = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 # How long a second writer of the same workbook waits for the first (a parent branch's refresh
 # writes for a few seconds), and the age at which a lock is a leftover whatever its process id.
 LOCK_WAIT = 15.0
@@ -52,8 +60,13 @@ def ensure_not_open(path: Path) -> None:
         try:
             with path.open("r+b"):
                 pass
-        except PermissionError as exc:  # Windows: Excel holds it; elsewhere: not ours to write
-            raise BookError(path, OPEN_IN_EXCEL if os.name == "nt" else NO_WRITE) from exc
+        except OSError as exc:
+            if exc.errno == errno.EROFS:
+                raise BookError(path, READ_ONLY_DISK) from exc
+            if isinstance(exc, PermissionError) or exc.errno in DENIED:
+                # Windows: Excel holds it; elsewhere: not ours to write
+                raise BookError(path, OPEN_IN_EXCEL if os.name == "nt" else NO_WRITE) from exc
+            raise unwritable(path, exc) from exc
 
 
 def _temp_name(dest: Path) -> Path:
@@ -143,7 +156,7 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
                 ) from None
             time.sleep(0.1)
         except OSError as exc:
-            raise _unwritable(book, exc) from exc
+            raise unwritable(book, exc) from exc
     try:
         os.write(fd, str(os.getpid()).encode("ascii"))
         os.close(fd)
@@ -154,14 +167,26 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
                 lock.unlink()
 
 
-def _unwritable(dest: Path, exc: OSError) -> BookError:
-    """One line for a folder that cannot take a new file (read-only, full, gone)."""
-    if isinstance(exc, PermissionError):
+def unwritable(dest: Path, exc: OSError, folder: Path | None = None) -> BookError:
+    """The one line for a folder that cannot take a new file (no permission, a read-only disk,
+    a full disk, gone): every write of branchkit, whatever it writes, says it the same way.
+    `folder` is the one at fault when it is not the file's own (new folders not made)."""
+    where = folder or dest.parent
+    if str(where) in ("", "."):
+        where = Path.cwd()
+    if exc.errno == errno.EROFS:
         return BookError(
             dest,
-            f"文件夹“{dest.parent}”没有写入权限（只读），文件未改动：请换一个文件夹，"
+            f"文件夹“{where}”在只读的磁盘或共享文件夹上，文件未改动：请换一个可以写入的文件夹，"
             "或加 --out 写到别处",
         )
+    if isinstance(exc, PermissionError) or exc.errno in DENIED:
+        return BookError(
+            dest,
+            f"文件夹“{where}”没有写入权限（只读），文件未改动：请换一个文件夹，或加 --out 写到别处",
+        )
+    if exc.errno in FULL:
+        return BookError(dest, "磁盘空间不足，文件未改动：请清理磁盘后重试，或加 --out 写到别处")
     return BookError(dest, f"无法写入（{exc.strerror or exc}），文件未改动")
 
 
@@ -195,26 +220,28 @@ def atomic_write(
     keep_backups: int = 5,
 ) -> Path:
     dest = Path(dest)
-    _make_folder(dest)
+    make_folder(dest)
     _clean_stale_temps(dest)
     temp = _temp_name(dest)
     try:
         try:
-            with temp.open("wb") as handle:
+            with _open_temp(temp) as handle:
                 write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
-            raise _unwritable(dest, exc) from exc
+            raise unwritable(dest, exc) from exc
         verify(temp)
         try:
             backup(dest, keep_backups)
         except OSError as exc:
-            raise _unwritable(dest, exc) from exc
+            raise unwritable(dest, exc) from exc
         try:
             os.replace(temp, dest)
-        except PermissionError as exc:
-            raise BookError(dest, OPEN_IN_EXCEL) from exc
+        except OSError as exc:
+            if os.name == "nt" and isinstance(exc, PermissionError):
+                raise BookError(dest, OPEN_IN_EXCEL) from exc  # Excel holds the old file
+            raise unwritable(dest, exc) from exc
         _sync_folder(dest.parent)
     finally:
         with contextlib.suppress(OSError):
@@ -222,31 +249,75 @@ def atomic_write(
     return dest
 
 
-def _make_folder(dest: Path) -> None:
+def _open_temp(temp: Path) -> IO[bytes]:
+    """Where every save first touches the disk: the temporary file beside the destination."""
+    return temp.open("wb")
+
+
+def check_writable(dest: Path) -> None:
+    """Refuses, before anything is written, a destination that cannot take a file: for a
+    command that writes more than one file (the rollup's store, workbook and Parquet files), so
+    a refusal leaves none of them half-done. Writes and makes nothing itself: the folder that
+    exists nearest to `dest` is tried with a temporary file, removed at once."""
+    dest = Path(dest)
+    folder = _nearest_existing(dest.parent)
+    if not folder.is_dir():
+        raise BookError(dest, "无法创建输出文件夹：路径中有同名的文件")
+    _refuse_marked_read_only(dest, folder)
+    if folder == dest.parent and dest.exists():
+        ensure_not_open(dest)
+    probe = folder / _temp_name(dest).name
+    try:
+        _open_temp(probe).close()
+    except OSError as exc:
+        raise unwritable(dest, exc, folder) from exc
+    with contextlib.suppress(OSError):
+        probe.unlink()
+
+
+def _refuse_marked_read_only(dest: Path, folder: Path) -> None:
+    """A folder marked read-only (no write permission for anyone) takes nothing, also from an
+    administrator whom the system would let through."""
+    if os.name == "posix" and folder.is_dir() and not folder.stat().st_mode & 0o222:
+        raise unwritable(dest, PermissionError(errno.EACCES, "read-only folder"), folder)
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def make_folder(dest: Path) -> None:
     """`--out 周报/11月/x.xlsx` creates the folders it names: a supervisor filing the month's
-    output by folder should not have to make them first. A folder marked read-only (no write
-    permission for anyone) is refused before anything is written, also for an administrator
-    whom the system would let through."""
+    output by folder should not have to make them first; not inside a folder marked read-only."""
     folder = dest.parent
+    _refuse_marked_read_only(dest, _nearest_existing(folder))
     if folder.is_dir():
-        if os.name == "posix" and not folder.stat().st_mode & 0o222:
-            raise _unwritable(dest, PermissionError())
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
         raise BookError(dest, "无法创建输出文件夹：路径中有同名的文件") from exc
     except OSError as exc:
+        if exc.errno in DENIED or exc.errno in FULL:
+            raise unwritable(dest, exc, _nearest_existing(folder)) from exc
         raise BookError(dest, f"无法创建输出文件夹（{exc.strerror or exc}）") from exc
 
 
-def write_bytes(dest: Path, data: bytes, verify: Callable[[Path], None] | None = None) -> Path:
-    """A new file (an agenda, an e-mail, the weekly workbook) written atomically, no backup."""
+def write_bytes(
+    dest: Path,
+    data: bytes,
+    verify: Callable[[Path], None] | None = None,
+    keep_backups: int = 0,
+) -> Path:
+    """A file made whole (an agenda, an e-mail, a workbook) written atomically; the version it
+    replaces goes to 备份 when `keep_backups` asks for it."""
 
     def write(handle: IO[bytes]) -> None:
         handle.write(data)
 
-    return atomic_write(Path(dest), write, verify or (lambda _: None), keep_backups=0)
+    return atomic_write(Path(dest), write, verify or (lambda _: None), keep_backups)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -340,7 +411,7 @@ def save_package(
         raise BookError(dest, "输出文件请用 .xlsx 或 .xlsm 扩展名")
     if book.suffix.lower() != dest.suffix.lower():
         raise BookError(dest, f"输出文件的扩展名应与原工作簿相同（{book.suffix}）")
-    _make_folder(dest)
+    make_folder(dest)
     with book_lock(dest):  # read, change and replace as one step: no other writer in between
         try:
             pkg = edit(Package.read(book))

@@ -67,18 +67,36 @@ def compute(
     progress: ProgressFactory = _silent,
     exclude: Sequence[Path] = (),
 ) -> league.Rollup:
-    """Every workbook summarized for D and ranked (no file written)."""
+    """Every workbook summarized for D and ranked (no file written).
+
+    Refuses, before anything is written, a rollup with nothing in it: a path that does not
+    exist (a mistyped folder), a folder without workbooks, or workbooks none of which is of
+    D's month (a wrong --date). Written, such a rollup would replace the last good one with
+    an empty league."""
     paths, missing = collect(inputs, exclude)
-    if not paths and not missing:
-        raise BookError(
-            " ".join(map(str, inputs)) or ".", "没有找到网点工作簿（.xlsx / .xlsm / .xls）"
-        )
+    if missing:
+        raise BookError(missing[0].file, f"{missing[0].reason}：请检查路径，汇总未进行")
+    where = " ".join(map(str, inputs)) or "."
+    if not paths:
+        raise BookError(where, "没有找到网点工作簿（.xlsx / .xlsm / .xls）")
     bar = progress("读取网点工作簿", len(paths))
     try:
         outcomes = summarize_all(paths, day, jobs, scheduler, lambda _: bar.update(1))
     finally:
         bar.close()
-    return league.build(day, [*outcomes, *missing])
+    rollup = league.build(day, outcomes)
+    if not rollup.branches:
+        raise BookError(where, nothing_counted(day, rollup.left_out))
+    return rollup
+
+
+def nothing_counted(day: dt.date, left_out: Sequence[Skipped]) -> str:
+    """Why a rollup found workbooks but could count none of them, naming the first."""
+    first = left_out[0]
+    return (
+        f"没有可以汇总的 {day:%Y-%m} 网点工作簿：{len(left_out)} 个文件都未计入"
+        f"（如 {Path(first.file).name}：{first.reason}），汇总未进行：请检查文件夹和 --date"
+    )
 
 
 def run(
@@ -95,18 +113,27 @@ def run(
     `write_back` each branch's 排行榜 given its people's network ranks."""
     from ..render.rollup import rollup_sheets
     from ..render.xlsx import build
-    from ..writeback import verify_workbook, write_bytes
+    from ..settings import Settings
+    from ..writeback import check_writable, make_folder, verify_workbook, write_bytes
 
     started = time.perf_counter()
     out = out or default_out(day)
     if out.suffix.lower() != ".xlsx":
         raise BookError(out, "汇总工作簿请用 .xlsx 扩展名")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    db = out.parent / store.STORE_NAME
+    # Every destination checked before the first is written, and before the workbooks are
+    # read (minutes for a large network): a refusal leaves no store without its workbook, and
+    # no workbook without its Parquet files.
+    check_writable(out)
+    if parquet is not None:
+        store.check_export_folder(parquet)
     rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[out])
+    db = out.parent / store.STORE_NAME
+    make_folder(out)
     store.save(db, rollup)
     specs = rollup_sheets(rollup, store.history(db, day))
-    write_bytes(out, build(specs), verify_workbook([s.name for s in specs]))
+    # The workbook replaced is kept in 备份 like any other; a rollup has no 设置, so the default
+    # number of versions stays.
+    write_bytes(out, build(specs), verify_workbook([s.name for s in specs]), Settings().backups)
     result = RollupRun(rollup, out, db, 0.0)
     if write_back:
         from .backfill import write_back as write_ranks

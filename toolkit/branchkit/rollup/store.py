@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..problems import BookError
 from .league import Rollup
 
 STORE_NAME = "分行汇总.duckdb"
@@ -160,17 +162,49 @@ def rows_of(rollup: Rollup) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
+# What DuckDB says (its errors carry no errno) -> the errno writeback words the line from.
+_IO_REASONS = (
+    ("read-only file system", errno.EROFS),
+    ("permission denied", errno.EACCES),
+    ("no space left", errno.ENOSPC),
+)
+
+
+def store_error(path: Path, exc: Exception) -> BookError:
+    """One line for a store DuckDB cannot open or write: a folder that cannot take it is said
+    as every other write says it; a store in use or damaged, with what to do."""
+    from ..writeback import unwritable
+
+    text = str(exc)
+    for words, code in _IO_REASONS:
+        if words in text.lower():
+            return unwritable(path, OSError(code, os.strerror(code)))
+    if "lock" in text.lower():
+        return BookError(path, "汇总历史库正在被另一个程序使用：请等它用完（或关闭它）后再汇总")
+    if "not a valid duckdb" in text.lower():
+        return BookError(
+            path, "这不是 branchkit 的汇总历史库（文件已损坏或不是 DuckDB）：请把它移走后再汇总"
+        )
+    return BookError(path, f"无法使用汇总历史库（{text}）")
+
+
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[Any]:
+    """The store, open; a file it cannot be opened or written as is one line (store_error)."""
     import duckdb
 
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise store_error(path, exc) from exc
     try:
         if not read_only:
             for name, columns in TABLES.items():
                 spec = ", ".join(f"{c} {t}" for c, t in columns)
                 con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({spec})")
         yield con
+    except duckdb.IOException as exc:  # the disk refused a write midway
+        raise store_error(path, exc) from exc
     finally:
         con.close()
 
@@ -227,20 +261,44 @@ def history(path: Path, until: dt.date) -> list[BranchPoint]:
     return [BranchPoint(*row) for row in found]
 
 
+def check_export_folder(folder: Path) -> None:
+    """Refuses, before the rollup writes anything, a Parquet folder that cannot take files."""
+    from ..writeback import check_writable
+
+    check_writable(_first_file(folder))
+
+
+def _first_file(folder: Path) -> Path:
+    return folder / f"{next(iter(TABLES))}.parquet"
+
+
 def export_parquet(path: Path, folder: Path, tables: Sequence[str] = tuple(TABLES)) -> list[Path]:
     """Each table as folder/<table>.parquet, written to a temporary name and renamed into place."""
-    folder.mkdir(parents=True, exist_ok=True)
+    import duckdb
+
+    from ..writeback import make_folder, unwritable
+
+    check_export_folder(folder)
+    make_folder(_first_file(folder))
     written = []
     with connect(path) as con:
         for name in tables:
             target = folder / f"{name}.parquet"
             temp = folder / f".~{name}.{os.getpid()}.parquet"
             order = "rollup_date, period" + (", branch" if name != "left_out" else ", file")
-            con.execute(
-                f"COPY (SELECT * FROM {name} ORDER BY {order}) TO '{_quoted(temp)}' "
-                "(FORMAT PARQUET)"
-            )
-            os.replace(temp, target)
+            try:
+                con.execute(
+                    f"COPY (SELECT * FROM {name} ORDER BY {order}) TO '{_quoted(temp)}' "
+                    "(FORMAT PARQUET)"
+                )
+                os.replace(temp, target)
+            except OSError as exc:
+                raise unwritable(target, exc) from exc
+            except duckdb.IOException as exc:
+                raise store_error(target, exc) from exc
+            finally:
+                with contextlib.suppress(OSError):
+                    temp.unlink()
             written.append(target)
     return written
 
