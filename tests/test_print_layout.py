@@ -17,7 +17,7 @@ from branchkit.jobs import build_agenda, refresh_specs
 from branchkit.read import read_book
 from branchkit.render import page
 from branchkit.render.agenda import agenda_sheet
-from branchkit.render.grid import TEXT_SIZES, Grid, layout, split_style, text_size
+from branchkit.render.grid import BASE_SIZE, TEXT_SIZES, Grid, layout, split_style, text_size
 from branchkit.render.lines import _NO_LINE_START, break_lines, print_width
 from branchkit.render.spec import Chart, Col, SheetSpec, Table, Text
 from branchkit.render.xlsx import build
@@ -226,6 +226,41 @@ def test_a_narrow_tables_wide_last_column_stretches_instead_of_widening_the_shee
     assert stars.columns[-1].header == "说明" and stars.spans == {2: stars.width - 2}
     assert grid.widths[2] < stars.columns[-1].width  # 岗位 keeps its own width
     assert overall.spans == {}
+
+
+def test_the_stars_say_what_they_stand_on_in_the_ranking_beside_them() -> None:
+    """排行榜's 之星 table: no blank 说明 — each star's 排名得分 and place in the period's ranking
+    on the tab (SPEC §3: and why, where the #1 there is not the star)."""
+    from branchkit.jobs import figures
+    from branchkit.render.tabs import rankings_sheet
+    from branchkit.vocab import PERIOD_KINDS, STAR_TITLES
+
+    month = figures(read_book(SAMPLE), DAY)
+    stars = rankings_sheet(month).blocks[0]
+    assert isinstance(stars, Table) and stars.columns[-1].header == "说明"
+    for kind in PERIOD_KINDS:
+        (row,) = [r for r in stars.rows if r[0] == STAR_TITLES[kind]]
+        named = row[1].split("、")
+        people = {p.name: p for p in month.periods[kind].people}
+        assert named and all(people[n].score == people[named[0]].score for n in named)
+        star = people[named[0]]
+        assert f"{star.score:.1%}" in row[2] and f"第{star.rank}名" in row[2], row
+
+
+def test_a_header_with_a_unit_in_brackets_prints_on_one_line() -> None:
+    """ "记分业绩(万元)" in a column of 12 broke inside the brackets, ")" alone on a line."""
+    table = Table(
+        [
+            Col("排名", "rank", 6),
+            Col("记分业绩(万元)", "amount", 12),
+            Col("平均首次跟进天数", "number", 8),
+        ],
+        [[1, 909.2, 1.5]],
+    )
+    grid = layout(SheetSpec("t", "t", "s", [table]))
+    per_half = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a bold half-width character, pixels
+    assert page.column_px(grid.widths[1]) - 6 >= print_width("记分业绩(万元)") * per_half
+    assert grid.widths[2] == 8  # a header without brackets may wrap, as before
 
 
 def test_a_text_column_widens_to_its_longest_text_within_limits() -> None:

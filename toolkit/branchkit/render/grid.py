@@ -252,9 +252,10 @@ def _shared_widths(tables: list[Table]) -> dict[int, float]:
 
 def _wanted_widths(table: Table) -> list[float]:
     """Each column's width: as the table asks, a text column wider when its text needs it (the
-    stars' 张丽、李四、杨帆、王芳), up to WIDEST_TEXT times. Long tables (a parent branch's
-    ledger) are not measured."""
-    widths = [col.width for col in table.columns]
+    stars' 张丽、李四、杨帆、王芳), up to WIDEST_TEXT times, and a column whose header carries a
+    unit in brackets wide enough for the header on one line (`_unit_header_width`). Long tables
+    (a parent branch's ledger) are not measured."""
+    widths = [max(col.width, _unit_header_width(col)) for col in table.columns]
     if not table.rows or len(table.rows) > MEASURED_ROWS:
         return widths
     per_unit = BASE_SIZE / 2 * page.PX_PER_PT / page.NARROW_DIGIT  # width units a half-width
@@ -264,8 +265,19 @@ def _wanted_widths(table: Table) -> list[float]:
         texts = {row[c] for row in table.rows if len(row) > c and isinstance(row[c], str)}
         longest = max(map(print_width, texts), default=0.0)  # each distinct text measured once
         need = math.ceil(longest * per_unit + 1)
-        widths[c] = min(max(col.width, need), col.width * WIDEST_TEXT)
+        widths[c] = max(widths[c], min(max(col.width, need), col.width * WIDEST_TEXT))
     return widths
+
+
+def _unit_header_width(col: Col) -> float:
+    """ "记分业绩(万元)" wrapped in a column a little too narrow breaks inside the brackets and
+    leaves ")" alone on a line: a header with a bracketed unit gets the width that holds it on
+    one line (in bold, measured as `_lines` measures), up to WIDEST_TEXT times the width asked."""
+    if not any(mark in col.header for mark in "(（"):
+        return 0.0
+    px = print_width(col.header) * BASE_SIZE / 2 * page.PX_PER_PT * 1.05 + 6
+    need = math.ceil((px - page.CELL_PADDING) / page.NARROW_DIGIT)
+    return min(need, col.width * WIDEST_TEXT)
 
 
 def _stretch(grid: Grid, table: Table) -> dict[int, int]:
