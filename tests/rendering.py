@@ -30,7 +30,7 @@ DAY = dt.date(2026, 11, 20)
 WEEK = "2026-W47"
 SCREEN = (1920, 1080)
 POPPLER = ("pdfinfo", "pdftotext", "pdftoppm")
-FOOTER = re.compile(r"(\S+)\s+第\s*\d+\s*页\s*$", re.M)
+FOOTER = re.compile(r"(\S+)\s+(第\s*\d+\s*页)\s*$", re.M)
 
 
 def soffice() -> str | None:
@@ -95,6 +95,21 @@ def build_outputs(folder: Path, host_application: str | None = None) -> Outputs:
     return Outputs(workbook, weekly, *htmls)
 
 
+def build_rollup(folder: Path) -> Path:
+    """The parent-branch workbook of samples/城东分行 on the sample day (`branchkit rollup`'s
+    tabs, without the history a first run does not have)."""
+    from branchkit.render.rollup import rollup_sheets
+    from branchkit.render.xlsx import build
+    from branchkit.rollup.job import compute
+
+    folder.mkdir(parents=True, exist_ok=True)
+    book = folder / "城东分行-汇总.xlsx"
+    book.write_bytes(
+        build(rollup_sheets(compute([ROOT / "samples" / "城东分行"], DAY, jobs=1), []))
+    )
+    return book
+
+
 def _say_saved_by(path: Path, application: str) -> None:
     """Rewrites docProps/app.xml's <Application> (a test fixture's copy, never a user's file)."""
     with zipfile.ZipFile(path) as src:
@@ -120,6 +135,7 @@ class Page:
     width: float  # points
     height: float
     text: str
+    label: str = ""  # the page number as the footer spells it: 第2页
 
     @property
     def landscape(self) -> bool:
@@ -170,7 +186,8 @@ def pages(pdf: Path) -> list[Page]:
         text = texts[n - 1] if n <= len(texts) else ""
         # The footer is the page's last line, though pdftotext may put a chart label after it.
         footers = FOOTER.findall(text)
-        found.append(Page(n, footers[-1] if footers else "", width, height, text))
+        sheet, label = footers[-1] if footers else ("", "")
+        found.append(Page(n, sheet, width, height, text, label))
     return found
 
 

@@ -17,9 +17,9 @@ from branchkit.jobs import build_agenda, refresh_specs
 from branchkit.read import read_book
 from branchkit.render import page
 from branchkit.render.agenda import agenda_sheet
-from branchkit.render.grid import TEXT_SIZES, Grid, layout, split_style, text_size
+from branchkit.render.grid import BASE_SIZE, TEXT_SIZES, Grid, layout, split_style, text_size
 from branchkit.render.lines import _NO_LINE_START, break_lines, print_width
-from branchkit.render.spec import Col, SheetSpec, Table, Text
+from branchkit.render.spec import Chart, Col, SheetSpec, Table, Text
 from branchkit.render.xlsx import build
 from branchkit.schema import GENERATED_MARK
 from hypothesis import example, given, settings
@@ -166,20 +166,49 @@ def test_a_sheet_of_several_tables_repeats_its_titles_and_starts_a_table_on_a_fr
 def test_tables_that_fit_a_page_are_not_split(tabs: dict[str, Grid]) -> None:
     """Walk the pages as the grid computed them: a kept block that fits one page is on one."""
     for name, grid in tabs.items():
+        page_of = _page_of(grid)
         scale = page.fit_scale(grid.width_px, grid.landscape)
         capacity = page.printable(grid.landscape)[1] / scale * page.SAFETY
         repeat = grid.repeat_rows
-        repeated = sum(map(grid.height, range(repeat[1] + 1))) if repeat else 0.0
-        page_of, current, used = {}, 0, 0.0
-        for row in range(grid.n_rows):
-            if row in grid.breaks or used + grid.height(row) > capacity:
-                current, used = current + 1, repeated
-            used += grid.height(row)
-            page_of[row] = current
+        repeated = sum(map(grid.height, range(repeat[0], repeat[1] + 1))) if repeat else 0.0
         for keep in grid.keeps:
             whole = sum(map(grid.height, range(keep.first, keep.last + 1)))
             if whole <= capacity - repeated:
                 assert page_of[keep.first] == page_of[keep.last], (name, keep)
+
+
+def _two_tables(first: int, second: int) -> Grid:
+    def table(caption: str, rows: int) -> Table:
+        return Table(
+            [Col("网点", "text", 12), Col("数", "int", 8)],
+            [["甲", n] for n in range(rows)],
+            caption,
+        )
+
+    return layout(SheetSpec("t", "t", "s", [table("排行", first), table("指标进度", second)]))
+
+
+def test_the_last_table_running_on_over_pages_repeats_its_caption_and_header() -> None:
+    """网点排行: the league, then 各网点指标进度 running on over two pages; its second page
+    starts with the table's caption and header, not with bare rows."""
+    grid = _two_tables(5, 120)
+    running = grid.tables[1]
+    assert grid.repeat_rows == (running.header_row - 1, running.header_row)
+    pages = _page_of(grid)
+    assert pages[running.first_row] < pages[running.last_row]
+    # a table that runs on but is followed by another: the titles repeat, as before
+    assert _two_tables(120, 5).repeat_rows == (0, grid.title_rows - 1)
+    assert _two_tables(5, 5).repeat_rows == (0, grid.title_rows - 1)  # nothing runs on
+
+
+def test_the_rollup_league_repeats_the_indicator_tables_header() -> None:
+    from branchkit.render.rollup import league_sheet
+    from branchkit.rollup.job import compute
+
+    grid = layout(league_sheet(compute([SAMPLE.parent / "城东分行"], DAY, jobs=1)))
+    indicators = grid.tables[-1]
+    assert indicators.columns[0].header == "网点" and grid.repeat_rows is not None
+    assert grid.repeat_rows[1] == indicators.header_row
 
 
 def test_orientation_follows_the_width(tabs: dict[str, Grid]) -> None:
@@ -197,6 +226,41 @@ def test_a_narrow_tables_wide_last_column_stretches_instead_of_widening_the_shee
     assert stars.columns[-1].header == "说明" and stars.spans == {2: stars.width - 2}
     assert grid.widths[2] < stars.columns[-1].width  # 岗位 keeps its own width
     assert overall.spans == {}
+
+
+def test_the_stars_say_what_they_stand_on_in_the_ranking_beside_them() -> None:
+    """排行榜's 之星 table: no blank 说明 — each star's 排名得分 and place in the period's ranking
+    on the tab (SPEC §3: and why, where the #1 there is not the star)."""
+    from branchkit.jobs import figures
+    from branchkit.render.tabs import rankings_sheet
+    from branchkit.vocab import PERIOD_KINDS, STAR_TITLES
+
+    month = figures(read_book(SAMPLE), DAY)
+    stars = rankings_sheet(month).blocks[0]
+    assert isinstance(stars, Table) and stars.columns[-1].header == "说明"
+    for kind in PERIOD_KINDS:
+        (row,) = [r for r in stars.rows if r[0] == STAR_TITLES[kind]]
+        named = row[1].split("、")
+        people = {p.name: p for p in month.periods[kind].people}
+        assert named and all(people[n].score == people[named[0]].score for n in named)
+        star = people[named[0]]
+        assert f"{star.score:.1%}" in row[2] and f"第{star.rank}名" in row[2], row
+
+
+def test_a_header_with_a_unit_in_brackets_prints_on_one_line() -> None:
+    """ "记分业绩(万元)" in a column of 12 broke inside the brackets, ")" alone on a line."""
+    table = Table(
+        [
+            Col("排名", "rank", 6),
+            Col("记分业绩(万元)", "amount", 12),
+            Col("平均首次跟进天数", "number", 8),
+        ],
+        [[1, 909.2, 1.5]],
+    )
+    grid = layout(SheetSpec("t", "t", "s", [table]))
+    per_half = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a bold half-width character, pixels
+    assert page.column_px(grid.widths[1]) - 6 >= print_width("记分业绩(万元)") * per_half
+    assert grid.widths[2] == 8  # a header without brackets may wrap, as before
 
 
 def test_a_text_column_widens_to_its_longest_text_within_limits() -> None:
@@ -232,6 +296,76 @@ def test_charts_sit_under_their_table_on_rows_kept_free(tabs: dict[str, Grid]) -
             rows = range(placed.row, placed.row + math.ceil(placed.height / row_px))
             assert not [c for c in grid.cells if c.row in rows]
             assert not [t for t in grid.tables if set(rows) & {t.first_row, t.last_row}]
+
+
+def _chart_sheet(items: int) -> SheetSpec:
+    """A sheet of one table of `items` rows with a bar chart of them."""
+    table = Table(
+        [Col("事项", "text", 20), Col("完成率", "pct", 10)],
+        [[f"事项{n}", 0.5] for n in range(items)],
+        caption="各事项完成情况",
+    )
+    return SheetSpec("t", "t", "s", [table], charts=[Chart(0, 0, (1,), "完成率")])
+
+
+def _page_of(grid: Grid) -> list[int]:
+    """Each row's printed page, as the grid estimates the pages."""
+    scale = page.fit_scale(grid.width_px, grid.landscape)
+    capacity = page.printable(grid.landscape)[1] / scale * page.SAFETY
+    repeat = grid.repeat_rows
+    repeated = sum(map(grid.height, range(repeat[0], repeat[1] + 1))) if repeat else 0.0
+    return page.page_of_rows(grid.n_rows, grid.height, grid.breaks, capacity, repeated)
+
+
+def test_a_chart_that_starts_a_page_breaks_it_a_blank_row_above_its_frame() -> None:
+    grid = layout(_chart_sheet(items=40))
+    (placed,) = grid.charts
+    assert placed.row - 1 in grid.breaks  # the blank row, not the chart's own top edge
+    assert not [c for c in grid.cells if c.row == placed.row - 1]
+
+
+def test_a_bar_chart_tightens_its_bars_to_stay_on_its_tables_page() -> None:
+    """基础管理's chart of 23 items went to a page of its own and left the table's page more
+    than half empty: with tighter bars it fits under the table."""
+    grids = [layout(_chart_sheet(items=n)) for n in range(5, 40)]
+    tightened = [g for g in grids if g.charts[0].height < 24 * len(g.spec.blocks[0].rows) + 90]
+    assert tightened, "no table length where tighter bars keep the chart on the page"
+    for grid in tightened:
+        (placed,) = grid.charts
+        rows = math.ceil(placed.height / (page.DEFAULT_ROW * page.PX_PER_PT))
+        page_of = _page_of(grid)
+        assert page_of[placed.table.first_row] == page_of[placed.row + rows - 1]
+        assert grid.pages <= layout_pages_with_roomy_bars(grid.spec)
+    roomy = grids[0]  # a short table: the chart fits as it is and keeps its roomy bars
+    assert roomy.charts[0].height == max(240, 24 * 5 + 90) and not roomy.breaks
+
+
+def layout_pages_with_roomy_bars(spec: SheetSpec) -> int:
+    from branchkit.render.grid import _layout, _paginate
+
+    return _paginate(_layout(spec, None)).pages
+
+
+def test_the_weekly_checklist_chart_prints_under_its_table() -> None:
+    from branchkit.jobs import figures
+    from branchkit.render.weekly import weekly_sheets
+    from branchkit.weekly import as_of
+    from branchkit.weekly import build as build_weekly
+
+    book = read_book(SAMPLE)
+    day = as_of("2026-W47", DAY, book.month)
+    (basics,) = [
+        s
+        for s in weekly_sheets(build_weekly(book, figures(book, day), "2026-W47"))
+        if s.name == "基础管理"
+    ]
+    grid = layout(basics)
+    (placed,) = grid.charts
+    rows = math.ceil(placed.height / (page.DEFAULT_ROW * page.PX_PER_PT))
+    page_of = _page_of(grid)
+    assert page_of[placed.table.header_row] == page_of[placed.row + rows - 1] == 0
+    # its summary line spans the sheet's columns, not one more that would print it smaller
+    assert all(c.col + c.span <= len(grid.widths) for c in grid.cells)
 
 
 def test_the_workbook_carries_the_print_setup(tmp_path: Path) -> None:

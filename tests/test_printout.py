@@ -51,11 +51,14 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
     shutil.copy2(rendering.TEMPLATE, template)
     foreign_book = folder / "foreign" / "外来工作簿.xlsx"
     shutil.copy2(foreign.workbook, foreign_book)
-    books = [outputs.workbook, outputs.weekly, template, foreign_book]
+    rollup = rendering.build_rollup(folder / "rollup")
+    books = [outputs.workbook, outputs.weekly, template, foreign_book, rollup]
     pdfs = rendering.to_pdf(books, folder / "pdf")
     return {
         name: (pdf, rendering.pages(pdf))
-        for name, pdf in zip(("workbook", "weekly", "template", "foreign"), pdfs, strict=True)
+        for name, pdf in zip(
+            ("workbook", "weekly", "template", "foreign", "rollup"), pdfs, strict=True
+        )
     }
 
 
@@ -68,6 +71,48 @@ def test_every_page_is_a4_and_names_its_tab(printed: dict) -> None:
         for page in all_pages:
             assert page.a4, f"{which} page {page.number}: {page.width} x {page.height}"
             assert page.sheet, f"{which} page {page.number} has no footer naming its tab"
+
+
+def test_every_footer_spells_the_page_number_the_same_way(printed: dict) -> None:
+    """ "第1页" on every page of every workbook, counted per tab — never "第 1 页" on some."""
+    for which in printed:
+        for sheet, pages in _sheets(printed, which).items():
+            labels = [page.label for page in pages]
+            assert labels == [f"第{n}页" for n in range(1, len(pages) + 1)], (which, sheet)
+
+
+def test_the_weekly_checklist_chart_prints_whole_under_its_table(printed: dict) -> None:
+    """基础管理: the chart of the items shares the first page with their table, instead of
+    going to the next page and leaving a sliver of its frame at the foot of this one. (A chart
+    that straddles a break is drawn on both pages, clipped: its text is on both.)"""
+    pages = _sheets(printed, "weekly")["基础管理"]
+    texts = ["".join(page.text.split()) for page in pages]
+    charted = [n for n, text in enumerate(texts) if "本周各事项完成率" in text]
+    assert charted == [0] and "本周各事项完成情况" in texts[0]
+    assert "周例会" in texts[0].split("本周各事项完成率", 1)[1]  # down to its last bar's label
+
+
+def test_a_table_running_on_over_pages_repeats_its_header(printed: dict) -> None:
+    """网点排行: 各网点指标进度 runs on to the next page; that page starts with its header."""
+    pages = _sheets(printed, "rollup")["网点排行"]
+    assert len(pages) > 1
+    for page in pages[1:]:
+        text = page.text.replace(" ", "")
+        assert "各网点指标进度" in text and "月目标" in text and "完成率" in text, page.number
+
+
+def test_a_header_never_breaks_inside_its_brackets(printed: dict) -> None:
+    """ "记分业绩(万元)" prints on one line, no ")" left alone under it."""
+    for which in ("workbook", "weekly", "rollup"):
+        lines = [
+            "".join(line.split())
+            for _, pages in [printed[which]]
+            for page in pages
+            for line in page.text.splitlines()
+        ]
+        opened = [line for line in lines if "记分业绩(" in line]
+        assert opened, which
+        assert all("记分业绩(万元)" in line for line in opened), which
 
 
 def test_the_agenda_is_one_portrait_page_in_type_of_9_points_or_more(printed: dict) -> None:

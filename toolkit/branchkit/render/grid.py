@@ -25,6 +25,8 @@ HEADING_STEP = 2.0  # an h1 line is this much larger than the body
 CHART_MAX_WIDTH = 640  # pixels
 CHART_MIN_WIDTH = 420  # narrower charts go under each other rather than side by side
 CHART_GAP = 12
+BAR_PITCH = 24  # pixels a bar (a person, an item) of a bar chart takes
+TIGHT_BAR_PITCH = 18  # ... when that keeps the chart on the page of its table
 MEASURED_ROWS = 500  # text columns of tables up to this long widen to fit their text
 WIDEST_TEXT = 2.0  # ... up to this many times the width the table asked for
 STRETCH_FROM = 1.5  # a table's last column this much wider than the sheet's column stretches
@@ -125,7 +127,10 @@ class Grid:
     size: float | None = None  # a one-page sheet's body type size
     one_page: bool = False  # fits one page at that size (else it prints one page wide)
     breaks: list[int] = field(default_factory=list)  # rows that start a printed page
+    pages: int = 1
     keeps: list[page.Keep] = field(default_factory=list)
+    tight: frozenset[int] = frozenset()  # charts (index in spec.charts) drawn with tight bars
+    running: int | None = None  # the table (index in tables) whose header repeats, see below
 
     @property
     def n_cols(self) -> int:
@@ -163,11 +168,18 @@ class Grid:
     @property
     def repeat_rows(self) -> tuple[int, int] | None:
         """Rows printed at the top of every page (first, last; 0-based). A sheet of one table
-        repeats its titles down to the table's header; a sheet of several tables repeats the
+        repeats its titles down to the table's header. A sheet of several tables repeats the
         titles (no single header is right for every page), and its tables start on a fresh page
-        rather than leave a caption or header alone at the bottom of one (`breaks`)."""
+        rather than leave a caption or header alone at the bottom of one (`breaks`) — unless
+        its last table runs on over pages (网点排行's 各网点指标进度): then that table's caption and
+        header repeat instead. Print titles are one band of rows; rows below the top print at
+        the top of the pages after the one they are on (Excel and LibreOffice alike), so the
+        pages before that table print as they are, and the footer names the tab on every page."""
         if self.one_page:
             return None
+        if self.running is not None:
+            running = self.tables[self.running]
+            return _caption_row(running), running.header_row
         if len(self.tables) == 1 and not self.charts:
             return 0, self.tables[0].header_row
         return 0, self.title_rows - 1
@@ -176,7 +188,7 @@ class Grid:
 def layout(spec: SheetSpec) -> Grid:
     """The grid of a sheet; a one-page sheet in the largest of TEXT_SIZES that fits the page."""
     if not spec.one_page:
-        return _paginate(_layout(spec, None))
+        return _keep_charts_up(spec, _paginate(_layout(spec, None)))
     for size in TEXT_SIZES:
         grid = _layout(spec, size)
         if sum(map(grid.height, range(grid.n_rows))) <= _capacity(grid):
@@ -185,8 +197,8 @@ def layout(spec: SheetSpec) -> Grid:
     return _paginate(grid)  # too long even in the smallest type: one page wide, several tall
 
 
-def _layout(spec: SheetSpec, size: float | None) -> Grid:
-    grid = Grid(spec, size=size)
+def _layout(spec: SheetSpec, size: float | None, tight: frozenset[int] = frozenset()) -> Grid:
+    grid = Grid(spec, size=size, tight=tight)
     grid.widths = _shared_widths([b for b in spec.blocks if isinstance(b, Table)])
     if not grid.widths:
         grid.widths = dict.fromkeys(range(spec.text_width), TEXT_COLUMN_WIDTH)
@@ -240,9 +252,10 @@ def _shared_widths(tables: list[Table]) -> dict[int, float]:
 
 def _wanted_widths(table: Table) -> list[float]:
     """Each column's width: as the table asks, a text column wider when its text needs it (the
-    stars' 张丽、李四、杨帆、王芳), up to WIDEST_TEXT times. Long tables (a parent branch's
-    ledger) are not measured."""
-    widths = [col.width for col in table.columns]
+    stars' 张丽、李四、杨帆、王芳), up to WIDEST_TEXT times, and a column whose header carries a
+    unit in brackets wide enough for the header on one line (`_unit_header_width`). Long tables
+    (a parent branch's ledger) are not measured."""
+    widths = [max(col.width, _unit_header_width(col)) for col in table.columns]
     if not table.rows or len(table.rows) > MEASURED_ROWS:
         return widths
     per_unit = BASE_SIZE / 2 * page.PX_PER_PT / page.NARROW_DIGIT  # width units a half-width
@@ -252,8 +265,19 @@ def _wanted_widths(table: Table) -> list[float]:
         texts = {row[c] for row in table.rows if len(row) > c and isinstance(row[c], str)}
         longest = max(map(print_width, texts), default=0.0)  # each distinct text measured once
         need = math.ceil(longest * per_unit + 1)
-        widths[c] = min(max(col.width, need), col.width * WIDEST_TEXT)
+        widths[c] = max(widths[c], min(max(col.width, need), col.width * WIDEST_TEXT))
     return widths
+
+
+def _unit_header_width(col: Col) -> float:
+    """ "记分业绩(万元)" wrapped in a column a little too narrow breaks inside the brackets and
+    leaves ")" alone on a line: a header with a bracketed unit gets the width that holds it on
+    one line (in bold, measured as `_lines` measures), up to WIDEST_TEXT times the width asked."""
+    if not any(mark in col.header for mark in "(（"):
+        return 0.0
+    px = print_width(col.header) * BASE_SIZE / 2 * page.PX_PER_PT * 1.05 + 6
+    need = math.ceil((px - page.CELL_PADDING) / page.NARROW_DIGIT)
+    return min(need, col.width * WIDEST_TEXT)
 
 
 def _stretch(grid: Grid, table: Table) -> dict[int, int]:
@@ -340,27 +364,56 @@ def _charts(grid: Grid, placed: Placed, index: int, row: int) -> int:
     row_px = page.DEFAULT_ROW * page.PX_PER_PT
     for start in range(0, len(charts), per_band):
         band = charts[start : start + per_band]
-        height = max(_chart_height(c, placed) for c in band)
+        height = max(
+            _chart_height(c, placed, grid.spec.charts.index(c) in grid.tight) for c in band
+        )
         for n, chart in enumerate(band):
             grid.charts.append(
                 PlacedChart(chart, placed, row, n * (width + CHART_GAP), width, height)
             )
         rows = math.ceil(height / row_px)
-        grid.keeps.append(page.Keep(row, row + rows - 1, rows))
+        # The blank row above goes with the chart: a page that breaks before a chart breaks a
+        # row above its frame, so no sliver of the frame prints at the foot of the page before.
+        grid.keeps.append(page.Keep(row - 1, row + rows - 1, rows + 1))
         row += rows + 1
     return row
 
 
-def _chart_height(chart: Chart, placed: Placed) -> int:
+def _chart_height(chart: Chart, placed: Placed, tight: bool = False) -> int:
     """A bar per person (排行榜) grows with the people; a day-by-day chart is fixed."""
     if chart.kind == "bar":
-        return max(240, 24 * (placed.last_row - placed.first_row + 1) + 90)
+        pitch = TIGHT_BAR_PITCH if tight else BAR_PITCH
+        return max(240, pitch * (placed.last_row - placed.first_row + 1) + 90)
     return 270
+
+
+def _keep_charts_up(spec: SheetSpec, grid: Grid) -> Grid:
+    """A chart too tall for what is left of its table's page starts a page of its own, which can
+    leave most of the page before empty (基础管理's chart of 23 items). Drawn with tighter bars it
+    may fit under its table: then it is, when that costs no page."""
+    for placed in list(grid.charts):
+        index = spec.charts.index(placed.chart)
+        if placed.chart.kind != "bar" or index in grid.tight or placed.row - 1 not in grid.breaks:
+            continue
+        tighter = _paginate(_layout(spec, None, grid.tight | {index}))
+        moved = next(p for p in tighter.charts if p.chart is placed.chart)
+        if moved.row - 1 not in tighter.breaks and tighter.pages <= grid.pages:
+            grid = tighter
+    return grid
+
+
+def _text_columns(grid: Grid) -> int:
+    """Columns a Text block spans: the spec's text_width, but never past the sheet's tables. A
+    line merged into a column no table has makes the printout that column wider, so every page
+    prints smaller (基础管理's summary line over 8 columns of a sheet of 7)."""
+    if any(isinstance(b, Table) for b in grid.spec.blocks):
+        return min(grid.spec.text_width, len(grid.widths))
+    return grid.spec.text_width
 
 
 def _text_px(grid: Grid) -> float:
     return page.columns_px(
-        grid.widths.get(c, TEXT_COLUMN_WIDTH) for c in range(grid.spec.text_width)
+        grid.widths.get(c, TEXT_COLUMN_WIDTH) for c in range(_text_columns(grid))
     )
 
 
@@ -372,7 +425,7 @@ def _line_capacity(width_px: float, size: float) -> int:
 
 def _text(grid: Grid, text: Text, row: int) -> int:
     """One row per printed line, merged across the text columns and exactly one line tall."""
-    span = grid.spec.text_width
+    span = _text_columns(grid)
     width = _text_px(grid)
     size = grid.size or BASE_SIZE
     for style, line in text.lines:
@@ -411,5 +464,32 @@ def _paginate(grid: Grid) -> Grid:
         if best is None or rank < best[0]:
             best = (rank, landscape, breaks)
     assert best is not None
-    _, grid.landscape, grid.breaks = best
+    (_, grid.pages, _), grid.landscape, grid.breaks = best
+    running = _running_table(grid, repeated)
+    if running is not None:
+        grid.running = running
+        repeat = grid.repeat_rows
+        assert repeat is not None
+        repeated = sum(map(grid.height, range(repeat[0], repeat[1] + 1)))
+        grid.breaks, grid.pages = page.page_breaks(
+            grid.n_rows, grid.height, grid.keeps, _capacity(grid), repeated
+        )
     return grid
+
+
+def _caption_row(placed: Placed) -> int:
+    return placed.header_row - 1 if placed.table.caption else placed.header_row
+
+
+def _running_table(grid: Grid, repeated: float) -> int | None:
+    """The last table when it is the one table of several whose rows run on over a page."""
+    if len(grid.tables) < 2 or grid.one_page:
+        return None
+    page_of = page.page_of_rows(grid.n_rows, grid.height, grid.breaks, _capacity(grid), repeated)
+    running = [
+        n
+        for n, placed in enumerate(grid.tables)
+        if placed.last_row >= placed.first_row
+        and page_of[placed.first_row] != page_of[placed.last_row]
+    ]
+    return running[0] if running == [len(grid.tables) - 1] else None

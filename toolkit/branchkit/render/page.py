@@ -19,7 +19,7 @@ END_MARGIN = 0.5  # inches, top and bottom (the footer sits inside the bottom ma
 FOOTER_MARGIN = 0.25  # inches: the footer, inside the bottom margin
 # The sheet's name and its own page number on every page: a loose sheet finds its tab. (No "of
 # N": LibreOffice counts N over the whole workbook.)
-FOOTER = "&C&A　第 &P 页"
+FOOTER = "&C&A　第&P页"
 NARROW_DIGIT = 7  # pixels per width unit: Calibri 11
 WIDE_DIGIT = 8  # pixels per width unit: 等线 / 宋体 11
 CELL_PADDING = 5  # pixels Excel adds to every column
@@ -98,3 +98,23 @@ def page_breaks(
             pages += 1
             used = repeated + height(row)
     return breaks, pages
+
+
+def page_of_rows(
+    n_rows: int,
+    height_of: Callable[[int], float],
+    breaks: Iterable[int],
+    capacity: float,
+    repeated: float = 0.0,
+) -> list[int]:
+    """The page (0-based) each row prints on, given the page breaks: where a table ends up, so
+    the print titles can follow the table that runs on over a page."""
+    breaks = set(breaks)
+    pages: list[int] = []
+    current, used = 0, 0.0
+    for row in range(n_rows):
+        if row in breaks or (used > repeated and used + height_of(row) > capacity):
+            current, used = current + 1, repeated
+        used += height_of(row)
+        pages.append(current)
+    return pages

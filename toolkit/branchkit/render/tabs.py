@@ -245,11 +245,23 @@ def tomorrow_table(figures: Figures) -> Table:
 
 
 def _star_note(figures: Figures, kind: str) -> str:
-    """Why a star is not #1 of the ranking beside it (SPEC §3), or ''."""
+    """What a star stands on: their 排名得分 and place in the period's ranking on this tab; where
+    the #1 there is not the star, why (SPEC §3); where there is no star, why not."""
+    period = figures.periods[kind]
+    stars = [p for p in period.people if p.name in figures.stars[kind]]
     passed = figures.leaders_without_result(kind)
-    if not passed:
-        return ""
-    return f"第1名 {'、'.join(passed)} 本期没有成交或转介成功，不评之星"
+    why_not = f"第1名 {'、'.join(passed)} 本期没有成交或转介成功，不评之星" if passed else ""
+    if not stars:
+        if why_not:
+            return why_not
+        if all(p.rank is None for p in period.people):
+            return "没有设定目标的人员，无法排名"
+        return "本期无人有成交或转介成功"
+    star = stars[0]
+    place = f"{'并列' if len(stars) > 1 else ''}第{star.rank}名"
+    score = "—" if star.score is None else f"{star.score:.1%}"
+    stands = f"排名得分 {score}，{PERIOD_TITLES[kind]}综合排名{place}"
+    return f"{stands}；{why_not}" if why_not else stands
 
 
 def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Table:
