@@ -66,6 +66,12 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
         controller.stop()
 
 
+def _week_rankings(book: Path) -> dict:
+    """`rankings --json` for the week the weekly tests send (W47, as of its Sunday)."""
+    args = ["rankings", str(book), "--date", "2026-11-22", "--period", "week", "--json"]
+    return json.loads(CliRunner().invoke(main, args).output)  # type: ignore[no-any-return]
+
+
 def _send(book: Path, tmp_path: Path, port: int, *extra: str, password: str = PASSWORD):
     return CliRunner().invoke(
         main,
@@ -115,14 +121,7 @@ def test_weekly_is_sent_and_its_figures_match_the_rankings(
         if row[0] == "":
             break
         week_rows.append((int(row[0]), row[1], round(row[3], 4)))
-    ranked = json.loads(
-        CliRunner()
-        .invoke(
-            main,
-            ["rankings", str(sample_copy), "--date", "2026-11-22", "--period", "week", "--json"],
-        )
-        .output
-    )
+    ranked = _week_rankings(sample_copy)
     expected = [
         (p["排名"], p["姓名"], p["排名得分"]) for p in ranked["人员"] if p["排名"] is not None
     ]
@@ -292,14 +291,7 @@ def test_the_mail_body_says_the_weeks_checklist_as_rankings_counts_it(
     assert _send(sample_copy, tmp_path, port).exit_code == 0
     (message,) = inbox.messages
     plain = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_content()
-    ranked = json.loads(
-        CliRunner()
-        .invoke(
-            main,
-            ["rankings", str(sample_copy), "--date", "2026-11-22", "--period", "week", "--json"],
-        )
-        .output
-    )["清单"]
+    ranked = _week_rankings(sample_copy)["清单"]
     line = next(s for s in plain.splitlines() if s.startswith("本周管理清单："))
     assert f"应完成 {ranked['应完成']} 项，已完成 {ranked['已完成']} 项" in line
     # The 整改 not closed, as the attachment's 基础管理 lists them, and of those the 未整改
