@@ -59,9 +59,10 @@ class Book:
         report would be all zeros, and mailed to the branch head as if it were the week's."""
         if self.month is None:
             return
-        first = self.month.replace(day=1)
-        following = (first + dt.timedelta(days=32)).replace(day=1)
-        if sunday < first or monday >= following:
+        from .workdays import month_bounds
+
+        first, last = month_bounds(self.month)
+        if sunday < first or monday > last:
             raise BookError(
                 self.source or "工作簿",
                 f"周次 {label}（{monday:%m-%d} 至 {sunday:%m-%d}）不在本工作簿的统计月份 "
