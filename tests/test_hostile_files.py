@@ -11,30 +11,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from branchkit.cli import main
 from branchkit.problems import BookError
 from branchkit.source import MAX_PART_BYTES, MAX_RATIO, check_sizes, read_raw
-from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from . import hostile
 from .conftest import SAMPLE
+from .refusals import one_line_exit_2, run
 
 DAY = ["--date", "2026-11-20"]
 TRACKING = hostile.part_of(SAMPLE, "追踪表")
-
-
-def _run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-def _one_line_exit_2(result: Result, *words: str) -> None:
-    assert result.exit_code == 2, result.output
-    line = result.output.strip()
-    assert "\n" not in line and "Traceback" not in line, line
-    for word in words:
-        assert word in line, line
 
 
 def _every_command(book: Path, *words: str) -> None:
@@ -47,7 +34,7 @@ def _every_command(book: Path, *words: str) -> None:
         ["build-agenda", str(book), *DAY, "--format", "txt"],
         ["refresh", str(book), *DAY],
     ):
-        _one_line_exit_2(_run(*args), *words)
+        one_line_exit_2(run(*args), *words)
     assert book.read_bytes() == before
     assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
 
@@ -71,8 +58,8 @@ def test_a_stray_value_in_the_last_cell_of_a_sheet_is_read_where_it_stands(
     plain = read_raw(SAMPLE)["说明"]
     assert stray[: len(plain)] == plain
     assert (len(stray), len(stray[-1]), stray[-1][-1]) == (1048576, 16384, "x")
-    assert _run("validate", str(book)).exit_code == 0
-    refreshed = _run("refresh", str(book), *DAY)
+    assert run("validate", str(book)).exit_code == 0
+    refreshed = run("refresh", str(book), *DAY)
     assert refreshed.exit_code == 0, refreshed.output
     assert "memory allocation" not in capfd.readouterr().err
 
@@ -87,7 +74,7 @@ def test_a_stray_value_far_below_the_table_is_reported_at_its_row(tmp_path: Path
             b'<row r="1048576">' + hostile.inline_text("C1048576", "张三") + b"</row>"
         ),
     )
-    result = _run("validate", str(book))
+    result = run("validate", str(book))
     assert result.exit_code == 1
     assert "追踪表!F1048576" in result.output and "缺少必填项" in result.output
 
@@ -110,12 +97,12 @@ def test_a_huge_negative_number_in_a_date_cell_is_an_error_at_that_cell(
 ) -> None:
     """F3 (推荐时间) is date-formatted; the reader would panic converting these to a date."""
     book = hostile.in_sheet(tmp_path / "neg.xlsx", "追踪表", hostile.replace_value("F3", value))
-    result = _run("validate", str(book))
+    result = run("validate", str(book))
     assert "panicked" not in capfd.readouterr().err
     assert result.exit_code == 1, result.output
     problem = next(line for line in result.output.splitlines() if "追踪表!F3" in line)
     assert "错误" in problem and "推荐时间" in problem
-    ranked = _run("rankings", str(book), *DAY)  # the rest still counts; the error is mentioned
+    ranked = run("rankings", str(book), *DAY)  # the rest still counts; the error is mentioned
     assert ranked.exit_code == 1 and "1 个数据错误" in ranked.output
 
 
@@ -136,17 +123,17 @@ def test_one_flipped_byte_in_a_sheet_is_damage_named_by_sheet(tmp_path: Path) ->
 @pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"])
 def test_one_flipped_byte_in_a_shared_part_is_damage(tmp_path: Path, part: str) -> None:
     book = hostile.flip_byte(tmp_path / "坏.xlsx", part, 0.5)
-    result = _run("validate", str(book))
-    _one_line_exit_2(result, "文件已损坏")
+    result = run("validate", str(book))
+    one_line_exit_2(result, "文件已损坏")
 
 
 def test_an_empty_file_and_a_truncated_zip_are_refused(tmp_path: Path) -> None:
     empty = tmp_path / "空.xlsx"
     empty.write_bytes(b"")
-    _one_line_exit_2(_run("validate", str(empty)), "空的")
+    one_line_exit_2(run("validate", str(empty)), "空的")
     cut = tmp_path / "半截.xlsx"
     cut.write_bytes(SAMPLE.read_bytes()[:30_000])
-    _one_line_exit_2(_run("validate", str(cut)), "文件已损坏")
+    one_line_exit_2(run("validate", str(cut)), "文件已损坏")
 
 
 def test_a_real_xls_renamed_xlsx_says_so(tmp_path: Path) -> None:
@@ -154,8 +141,8 @@ def test_a_real_xls_renamed_xlsx_says_so(tmp_path: Path) -> None:
     renamed = tmp_path / "旧格式.xlsx"
     hostile.legacy_xls(tmp_path / "旧格式.xls")
     shutil.copy(tmp_path / "旧格式.xls", renamed)
-    _one_line_exit_2(_run("validate", str(renamed)), "这是 .xls 文件，请在 Excel 中另存为 .xlsx")
-    kept = _run("validate", str(tmp_path / "旧格式.xls"))  # under its own name it is read
+    one_line_exit_2(run("validate", str(renamed)), "这是 .xls 文件，请在 Excel 中另存为 .xlsx")
+    kept = run("validate", str(tmp_path / "旧格式.xls"))  # under its own name it is read
     assert kept.exit_code == 1 and "缺少工作表" in kept.output
 
 
@@ -164,10 +151,10 @@ def test_an_excel4_macro_sheet_is_left_aside_and_the_rest_is_read(tmp_path: Path
     so branchkit reads the rest and leaves the macro sheet in the file untouched."""
     book = hostile.with_sheet(tmp_path / "宏.xlsm", "macro", "宏1")
     assert "宏1" in read_raw(book) and read_raw(book)["宏1"] == []
-    assert _run("validate", str(book)).exit_code == 0
-    same = _run("rankings", str(book), *DAY, "--json").output
-    assert same == _run("rankings", str(SAMPLE), *DAY, "--json").output
-    assert _run("refresh", str(book), *DAY).exit_code == 0
+    assert run("validate", str(book)).exit_code == 0
+    same = run("rankings", str(book), *DAY, "--json").output
+    assert same == run("rankings", str(SAMPLE), *DAY, "--json").output
+    assert run("refresh", str(book), *DAY).exit_code == 0
     with zipfile.ZipFile(book) as zf:
         assert zf.read("xl/macrosheets/sheet1.xml") == hostile.MACRO_SHEET
 
@@ -175,7 +162,7 @@ def test_an_excel4_macro_sheet_is_left_aside_and_the_rest_is_read(tmp_path: Path
 def test_an_excel5_dialog_sheet_holds_no_input(tmp_path: Path) -> None:
     book = hostile.with_sheet(tmp_path / "对话框.xlsm", "dialog", "对话框1")
     assert read_raw(book)["对话框1"] == []
-    assert _run("validate", str(book)).exit_code == 0
+    assert run("validate", str(book)).exit_code == 0
 
 
 # ---------------------------------------------------------------- hangs and memory
@@ -222,7 +209,7 @@ def test_the_size_limits_refuse_huge_parts_and_let_a_parent_branch_month_through
 @pytest.mark.slow
 def test_a_real_bomb_past_the_size_limit_is_refused_at_once(tmp_path: Path) -> None:
     book = hostile.bomb(tmp_path / "bomb.xlsx", TRACKING, MAX_PART_BYTES + (16 << 20))
-    _one_line_exit_2(_run("validate", str(book)), "文件过大")
+    one_line_exit_2(run("validate", str(book)), "文件过大")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -240,7 +227,7 @@ def test_a_named_pipe_called_xlsx_is_refused_without_blocking(tmp_path: Path) ->
     rescue.daemon = True
     rescue.start()
     try:
-        _one_line_exit_2(_run("validate", str(pipe)), "不是普通文件")
+        one_line_exit_2(run("validate", str(pipe)), "不是普通文件")
     finally:
         rescue.cancel()
 

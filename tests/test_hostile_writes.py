@@ -13,29 +13,16 @@ from pathlib import Path
 
 import pytest
 from branchkit import writeback
-from branchkit.cli import main
 from branchkit.filenames import MAX_NAME_BYTES, safe_name
-from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from . import hostile
 from .conftest import SAMPLE
+from .refusals import one_line_exit_2, run
 
 DAY = ["--date", "2026-11-20"]
-
-
-def _run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-def _one_line_exit_2(result: Result, *words: str) -> None:
-    assert result.exit_code == 2, result.output
-    line = result.output.strip()
-    assert "\n" not in line and "Traceback" not in line, line
-    for word in words:
-        assert word in line, line
 
 
 def _untouched(book: Path, before: bytes) -> None:
@@ -50,12 +37,12 @@ def _untouched(book: Path, before: bytes) -> None:
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31", "2100-01-01"])
 @pytest.mark.parametrize("command", ["rankings", "refresh", "build-agenda"])
 def test_a_date_outside_the_calendar_is_one_line(command: str, day: str) -> None:
-    _one_line_exit_2(_run(command, str(SAMPLE), "--date", day), "--date", day, "超出范围")
+    one_line_exit_2(run(command, str(SAMPLE), "--date", day), "--date", day, "超出范围")
 
 
 @pytest.mark.parametrize("week", ["9999-W52", "1999-W52"])
 def test_a_week_outside_the_calendar_is_one_line(week: str) -> None:
-    _one_line_exit_2(_run("weekly", str(SAMPLE), "--week", week), "--week", "超出范围")
+    one_line_exit_2(run("weekly", str(SAMPLE), "--week", week), "--week", "超出范围")
 
 
 # ---------------------------------------------------------------- the weekly workbook's name
@@ -86,7 +73,7 @@ def test_the_weekly_workbook_is_named_safely_beside_the_branch_workbook(
     tmp_path: Path, branch: str, expected: str
 ) -> None:
     book = _named(tmp_path, branch)
-    result = _run("weekly", str(book), "--week", "2026-W47")
+    result = run("weekly", str(book), "--week", "2026-W47")
     assert result.exit_code == 0, result.output
     made = [p for p in book.parent.iterdir() if p != book]
     assert [p.name for p in made] == [f"{expected}-2026-W47-周报.xlsx"]
@@ -111,7 +98,7 @@ def test_a_name_that_cannot_be_made_safe_is_one_line(tmp_path: Path) -> None:
         "设置",
         hostile.set_cell("B2", b'<c r="B2" t="inlineStr"><is><t>/</t></is></c>'),
     )
-    _one_line_exit_2(_run("weekly", str(book), "--week", "2026-W47"), "--out")
+    one_line_exit_2(run("weekly", str(book), "--week", "2026-W47"), "--out")
 
 
 # ---------------------------------------------------------------- read-only file and folder
@@ -121,10 +108,10 @@ def test_a_read_only_workbook_is_called_read_only(sample_copy: Path) -> None:
     before = sample_copy.read_bytes()
     sample_copy.chmod(0o444)
     try:
-        result = _run("refresh", str(sample_copy), *DAY)
+        result = run("refresh", str(sample_copy), *DAY)
     finally:
         sample_copy.chmod(0o644)
-    _one_line_exit_2(result, "只读")
+    one_line_exit_2(result, "只读")
     assert "Excel 中打开" not in result.output
     _untouched(sample_copy, before)
 
@@ -138,10 +125,10 @@ def test_a_read_only_folder_is_one_line_and_nothing_is_written(
     args = [*DAY] if command == "refresh" else ["--week", "2026-W47"]
     sample_copy.parent.chmod(0o555)
     try:
-        result = _run(command, str(sample_copy), *args)
+        result = run(command, str(sample_copy), *args)
     finally:
         sample_copy.parent.chmod(0o755)
-    _one_line_exit_2(result, "没有写入权限")
+    one_line_exit_2(result, "没有写入权限")
     _untouched(sample_copy, before)
 
 
@@ -150,18 +137,18 @@ def test_a_read_only_folder_is_one_line_and_nothing_is_written(
 
 def test_out_into_missing_folders_creates_them(sample_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "11月" / "第3周" / "副本.xlsx"
-    result = _run("refresh", str(sample_copy), *DAY, "--out", str(out))
+    result = run("refresh", str(sample_copy), *DAY, "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "排行榜" in CalamineWorkbook.from_path(str(out)).sheet_names
     eml = tmp_path / "邮件" / "周报.eml"
-    weekly = _run("weekly", str(sample_copy), "--week", "2026-W47", "--eml", str(eml))
+    weekly = run("weekly", str(sample_copy), "--week", "2026-W47", "--eml", str(eml))
     assert weekly.exit_code == 0 and eml.stat().st_size > 0, weekly.output
 
 
 def test_out_through_a_file_is_one_line(sample_copy: Path, tmp_path: Path) -> None:
     (tmp_path / "文件").write_text("不是文件夹")
-    result = _run("refresh", str(sample_copy), *DAY, "--out", str(tmp_path / "文件" / "x.xlsx"))
-    _one_line_exit_2(result, "同名的文件")
+    result = run("refresh", str(sample_copy), *DAY, "--out", str(tmp_path / "文件" / "x.xlsx"))
+    one_line_exit_2(result, "同名的文件")
 
 
 # ---------------------------------------------------------------- two writers of one workbook
@@ -190,7 +177,7 @@ def test_a_lock_left_by_a_killed_writer_is_taken_over(sample_copy: Path) -> None
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     assert writeback.lock_path(sample_copy).exists()
-    result = _run("refresh", str(sample_copy), *DAY)
+    result = run("refresh", str(sample_copy), *DAY)
     assert result.exit_code == 0, result.output
     assert not writeback.lock_path(sample_copy).exists()
 
@@ -203,8 +190,8 @@ def test_a_second_writer_waits_for_the_first_then_says_so(
     holder = _holder(sample_copy, 600)
     try:
         monkeypatch.setattr(writeback, "LOCK_WAIT", 0.5)
-        refused = _run("refresh", str(sample_copy), *DAY)
-        _one_line_exit_2(refused, "另一个 branchkit", str(holder.pid), "正在写入")
+        refused = run("refresh", str(sample_copy), *DAY)
+        one_line_exit_2(refused, "另一个 branchkit", str(holder.pid), "正在写入")
         assert sample_copy.read_bytes() == before
     finally:
         holder.kill()
@@ -215,7 +202,7 @@ def test_a_second_writer_waits_for_the_first_then_says_so(
 def test_a_second_writer_goes_on_once_the_first_is_done(sample_copy: Path) -> None:
     holder = _holder(sample_copy, 1.0)
     started = time.monotonic()
-    result = _run("build-agenda", str(sample_copy), *DAY)
+    result = run("build-agenda", str(sample_copy), *DAY)
     holder.wait()
     assert result.exit_code == 0, result.output
     assert "夕会议程" in CalamineWorkbook.from_path(str(sample_copy)).sheet_names

@@ -17,30 +17,16 @@ from typing import Any
 
 import duckdb
 import pytest
-from branchkit.cli import main
 from branchkit.read import read_book
 from branchkit.settings import Settings
 from branchkit.writeback import BACKUP_FOLDER
-from click.testing import CliRunner, Result
 
 from .conftest import SAMPLES
+from .refusals import one_line_exit_2, run
 
 DAY = ["--date", "2026-11-20"]
 NOVEMBER = dt.date(2026, 11, 1)
 NETWORK = SAMPLES / "城东分行"
-
-
-def _run(*args: str | Path) -> Result:
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def _one_line_exit_2(result: Result, *words: str) -> str:
-    assert result.exit_code == 2, result.output
-    line = result.output.strip()
-    assert "\n" not in line and "Traceback" not in line and "内部错误" not in line, line
-    for word in words:
-        assert word in line, line
-    return line
 
 
 def _files(folder: Path) -> list[str]:
@@ -131,7 +117,7 @@ def test_refresh_on_a_read_only_disk_is_one_line(
 ) -> None:
     before = sample_copy.read_bytes()
     read_only_disk(sample_copy.parent)
-    line = _one_line_exit_2(_run("refresh", sample_copy, *DAY), sample_copy.name, "只读", "--out")
+    line = one_line_exit_2(run("refresh", sample_copy, *DAY), sample_copy.name, "只读", "--out")
     assert "Errno" not in line
     assert sample_copy.read_bytes() == before
     assert _files(sample_copy.parent) == [sample_copy.name]
@@ -144,7 +130,7 @@ def test_out_onto_a_read_only_disk_is_one_line(
     disk = tmp_path / "光盘"
     disk.mkdir()
     read_only_disk(disk)
-    _one_line_exit_2(_run(command, sample_copy, *DAY, "--out", disk / "副本.xlsx"), "只读", "光盘")
+    one_line_exit_2(run(command, sample_copy, *DAY, "--out", disk / "副本.xlsx"), "只读", "光盘")
     assert _files(disk) == []
 
 
@@ -153,7 +139,7 @@ def test_init_on_a_read_only_disk_is_one_line(
     tmp_path: Path, read_only_disk: Callable[[Path], None], name: str
 ) -> None:
     read_only_disk(tmp_path)
-    _one_line_exit_2(_run("init", tmp_path / name, "--branch", "火车站支行"), "只读", "新建.xlsx")
+    one_line_exit_2(run("init", tmp_path / name, "--branch", "火车站支行"), "只读", "新建.xlsx")
     assert _files(tmp_path) == []
 
 
@@ -163,8 +149,8 @@ def test_rollup_out_onto_a_read_only_disk_writes_nothing(
     disk = tmp_path / "共享"
     disk.mkdir()
     read_only_disk(disk)
-    result = _run("rollup", network, *DAY, "--jobs", "1", "--out", disk / "分行汇总.xlsx")
-    _one_line_exit_2(result, "分行汇总.xlsx", "只读", "--out")
+    result = run("rollup", network, *DAY, "--jobs", "1", "--out", disk / "分行汇总.xlsx")
+    one_line_exit_2(result, "分行汇总.xlsx", "只读", "--out")
     assert _files(disk) == []
 
 
@@ -176,11 +162,11 @@ def test_export_parquet_onto_a_read_only_disk_writes_nothing_anywhere(
     disk, out = tmp_path / "共享", tmp_path / "汇总"
     disk.mkdir()
     read_only_disk(disk)
-    result = _run(
+    result = run(
         "rollup", network, *DAY, "--jobs", "1", "--out", out / "分行汇总.xlsx",
         "--export-parquet", disk / "parquet",
     )  # fmt: skip
-    _one_line_exit_2(result, "parquet", "只读")
+    one_line_exit_2(result, "parquet", "只读")
     assert not out.exists() and _files(disk) == []
 
 
@@ -195,8 +181,8 @@ def test_a_store_the_disk_refuses_is_one_line_and_no_workbook(
 
     monkeypatch.setattr(duckdb, "connect", refuse)
     out = tmp_path / "汇总" / "分行汇总.xlsx"
-    result = _run("rollup", network, *DAY, "--jobs", "1", "--out", out)
-    _one_line_exit_2(result, "分行汇总.duckdb", "只读", "--out")
+    result = run("rollup", network, *DAY, "--jobs", "1", "--out", out)
+    one_line_exit_2(result, "分行汇总.duckdb", "只读", "--out")
     assert not out.exists()
 
 
@@ -204,8 +190,8 @@ def test_a_damaged_store_is_one_line(network: Path, tmp_path: Path) -> None:
     out = tmp_path / "汇总" / "分行汇总.xlsx"
     out.parent.mkdir()
     (out.parent / "分行汇总.duckdb").write_bytes(b"not a database" * 500)
-    result = _run("rollup", network, *DAY, "--jobs", "1", "--out", out)
-    _one_line_exit_2(result, "分行汇总.duckdb", "移走")
+    result = run("rollup", network, *DAY, "--jobs", "1", "--out", out)
+    one_line_exit_2(result, "分行汇总.duckdb", "移走")
     assert not out.exists()
 
 
@@ -231,7 +217,7 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="folder permission bi
 def test_init_into_a_folder_marked_read_only_writes_nothing(
     marked_read_only: Path, name: str
 ) -> None:
-    _one_line_exit_2(_run("init", marked_read_only / name), "没有写入权限")
+    one_line_exit_2(run("init", marked_read_only / name), "没有写入权限")
     assert _files(marked_read_only) == []
 
 
@@ -239,8 +225,8 @@ def test_init_into_a_folder_marked_read_only_writes_nothing(
 def test_rollup_into_a_folder_marked_read_only_writes_no_store(
     network: Path, marked_read_only: Path
 ) -> None:
-    result = _run("rollup", network, *DAY, "--jobs", "1", "--out", marked_read_only / "汇总.xlsx")
-    _one_line_exit_2(result, "汇总.xlsx", "没有写入权限")
+    result = run("rollup", network, *DAY, "--jobs", "1", "--out", marked_read_only / "汇总.xlsx")
+    one_line_exit_2(result, "汇总.xlsx", "没有写入权限")
     assert _files(marked_read_only) == []
 
 
@@ -249,11 +235,11 @@ def test_export_parquet_into_a_folder_marked_read_only_writes_nothing(
     network: Path, tmp_path: Path, marked_read_only: Path
 ) -> None:
     out = tmp_path / "汇总"
-    result = _run(
+    result = run(
         "rollup", network, *DAY, "--jobs", "1", "--out", out / "分行汇总.xlsx",
         "--export-parquet", marked_read_only,
     )  # fmt: skip
-    _one_line_exit_2(result, "没有写入权限")
+    one_line_exit_2(result, "没有写入权限")
     assert _files(marked_read_only) == [] and not out.exists()
 
 
@@ -262,7 +248,7 @@ def test_export_parquet_into_a_folder_marked_read_only_writes_nothing(
 
 def test_init_creates_the_folders_it_names(tmp_path: Path) -> None:
     book = tmp_path / "新网点" / "11月" / "火车站支行.xlsx"
-    result = _run("init", book, "--branch", "火车站支行", "--month", "2026-11")
+    result = run("init", book, "--branch", "火车站支行", "--month", "2026-11")
     assert result.exit_code == 0, result.output
     settings = read_book(book).settings
     assert (settings.branch, settings.month) == ("火车站支行", NOVEMBER)
@@ -270,12 +256,12 @@ def test_init_creates_the_folders_it_names(tmp_path: Path) -> None:
 
 def test_init_through_a_file_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "新网点").write_text("不是文件夹", encoding="utf-8")
-    _one_line_exit_2(_run("init", tmp_path / "新网点" / "x.xlsx"), "同名的文件")
+    one_line_exit_2(run("init", tmp_path / "新网点" / "x.xlsx"), "同名的文件")
 
 
 def test_init_force_keeps_the_replaced_workbook_in_backup(sample_copy: Path) -> None:
     before = sample_copy.read_bytes()
-    result = _run("init", sample_copy, "--force", "--branch", "火车站支行", "--month", "2026-11")
+    result = run("init", sample_copy, "--force", "--branch", "火车站支行", "--month", "2026-11")
     assert result.exit_code == 0, result.output
     backups = list((sample_copy.parent / BACKUP_FOLDER).iterdir())
     assert [b.read_bytes() for b in backups] == [before]
@@ -288,7 +274,7 @@ def test_init_force_keeps_the_replaced_workbook_in_backup(sample_copy: Path) -> 
 @pytest.fixture
 def good_rollup(network: Path, tmp_path: Path) -> Path:
     out = tmp_path / "rollup" / "分行汇总.xlsx"
-    result = _run("rollup", network, *DAY, "--jobs", "1", "--out", out)
+    result = run("rollup", network, *DAY, "--jobs", "1", "--out", out)
     assert result.exit_code == 0, result.output
     return out
 
@@ -297,8 +283,8 @@ def test_a_mistyped_rollup_folder_leaves_the_last_rollup_alone(
     good_rollup: Path, tmp_path: Path
 ) -> None:
     before = {p: p.read_bytes() for p in good_rollup.parent.iterdir()}
-    result = _run("rollup", tmp_path / "城东分航", *DAY, "--out", good_rollup)
-    _one_line_exit_2(result, "城东分航", "找不到")
+    result = run("rollup", tmp_path / "城东分航", *DAY, "--out", good_rollup)
+    one_line_exit_2(result, "城东分航", "找不到")
     assert {p: p.read_bytes() for p in good_rollup.parent.iterdir()} == before
 
 
@@ -306,22 +292,22 @@ def test_a_month_without_branch_workbooks_leaves_the_last_rollup_alone(
     good_rollup: Path, network: Path
 ) -> None:
     before = {p: p.read_bytes() for p in good_rollup.parent.iterdir()}
-    result = _run("rollup", network, "--date", "2026-12-01", "--jobs", "1", "--out", good_rollup)
-    _one_line_exit_2(result, "2026-12", "--date", "未计入")
+    result = run("rollup", network, "--date", "2026-12-01", "--jobs", "1", "--out", good_rollup)
+    one_line_exit_2(result, "2026-12", "--date", "未计入")
     assert {p: p.read_bytes() for p in good_rollup.parent.iterdir()} == before
 
 
 def test_a_missing_input_among_good_ones_is_refused(network: Path, tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
-    result = _run("rollup", network, tmp_path / "城西分行", *DAY, "--out", out)
-    _one_line_exit_2(result, "城西分行", "找不到")
+    result = run("rollup", network, tmp_path / "城西分行", *DAY, "--out", out)
+    one_line_exit_2(result, "城西分行", "找不到")
     assert not out.exists() and not (tmp_path / "分行汇总.duckdb").exists()
 
 
 def test_the_parent_weekly_of_a_mistyped_folder_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "分行周报.xlsx"
-    result = _run("weekly", "--rollup", tmp_path / "城东分航", "--week", "2026-W47", "--out", out)
-    _one_line_exit_2(result, "城东分航", "找不到")
+    result = run("weekly", "--rollup", tmp_path / "城东分航", "--week", "2026-W47", "--out", out)
+    one_line_exit_2(result, "城东分航", "找不到")
     assert not out.exists()
 
 
@@ -337,7 +323,7 @@ def test_a_replaced_rollup_workbook_is_kept_in_backup(good_rollup: Path, network
         os.utime(old, (1_700_000_000 + n, 1_700_000_000 + n))
     before = good_rollup.read_bytes()
     (network / "火车站支行-2026-11.xlsx").unlink()  # the next rollup differs from the last
-    result = _run("rollup", network, *DAY, "--jobs", "1", "--out", good_rollup)
+    result = run("rollup", network, *DAY, "--jobs", "1", "--out", good_rollup)
     assert result.exit_code == 0, result.output
     kept = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns)
     assert len(kept) == keep
@@ -350,7 +336,7 @@ def test_a_replaced_rollup_workbook_is_kept_in_backup(good_rollup: Path, network
 @pytest.mark.parametrize("month", ["2026-11", "2026.11", "2026/11", "2026年11月", "2026-11 "])
 def test_init_month_is_read_back_as_that_month(tmp_path: Path, month: str) -> None:
     book = tmp_path / "x.xlsx"
-    result = _run("init", book, "--branch", "火车站支行", "--month", month)
+    result = run("init", book, "--branch", "火车站支行", "--month", month)
     assert result.exit_code == 0, result.output
     loaded = read_book(book)
     assert loaded.month == NOVEMBER and loaded.settings.month == NOVEMBER
@@ -360,7 +346,7 @@ def test_init_month_is_read_back_as_that_month(tmp_path: Path, month: str) -> No
 @pytest.mark.parametrize("month", ["2026-13", "十一月", "2026-00", "11-2026", "1999-12", "2026"])
 def test_init_refuses_a_month_that_is_not_one(tmp_path: Path, month: str) -> None:
     book = tmp_path / "x.xlsx"
-    result = _run("init", book, "--branch", "火车站支行", "--month", month)
+    result = run("init", book, "--branch", "火车站支行", "--month", month)
     assert result.exit_code == 2, result.output
     assert "--month" in result.output and "2026-11" in result.output
     assert "Traceback" not in result.output and "Invalid" not in result.output
@@ -368,10 +354,10 @@ def test_init_refuses_a_month_that_is_not_one(tmp_path: Path, month: str) -> Non
 
 
 def test_init_without_branch_says_what_is_blank(tmp_path: Path) -> None:
-    result = _run("init", tmp_path / "x.xlsx", "--month", "2026-11")
+    result = run("init", tmp_path / "x.xlsx", "--month", "2026-11")
     assert result.exit_code == 0, result.output
     note = result.output.splitlines()[-1]
     assert "网点名称" in note and "--branch" in note and "设置" in note
     assert "统计月份" not in note
-    full = _run("init", tmp_path / "y.xlsx", "--branch", "火车站支行", "--month", "2026-11")
+    full = run("init", tmp_path / "y.xlsx", "--branch", "火车站支行", "--month", "2026-11")
     assert full.output.strip().count("\n") == 0  # nothing blank: nothing to say
