@@ -177,8 +177,6 @@ def test_the_control_sheet_focus_overrides_the_settings() -> None:
 
 
 def test_each_section_holds_what_fits_its_minutes() -> None:
-    from branchkit.read import read_book
-
     book = read_book(SAMPLE)
     for meeting in ("daily", "weekly", "monthly"):
         agenda = build(book, compute(book, D), meeting)
@@ -325,7 +323,6 @@ def test_the_weekly_workbook_is_as_of_the_day_it_is_made_inside_the_week() -> No
 
 def test_weekly_figures_agree_with_that_evenings_agenda(tmp_path: Path) -> None:
     from branchkit import jobs
-    from branchkit.read import read_book
 
     book = read_book(SAMPLE)
     data, _ = jobs.weekly(book, "2026-W47", tmp_path / "w.xlsx", today=dt.date(2026, 11, 20))

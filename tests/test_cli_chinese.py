@@ -363,7 +363,6 @@ def test_a_failure_inside_a_command_is_never_reported_as_cancelled(
     # Python raises EOFError for a stream cut short (a damaged cache file, a truncated part):
     # that is an internal error with --debug to see it, not the user pressing Ctrl+D.
     from branchkit import jobs
-    from branchkit.cli import main
 
     def cut_short(*args: object, **kwargs: object) -> None:
         raise EOFError("Ran out of input")
