@@ -413,3 +413,19 @@ def test_a_weeks_average_window_count_says_average_and_its_risk_case_is_the_week
         build(_book(每日概况=one_day), compute(_book(每日概况=one_day), D)), "txt"
     )
     assert "；开放窗口 3 个" in daily and "平均" not in daily
+
+
+def test_the_rankings_tab_states_tomorrows_targets_worked_out_by_hand() -> None:
+    # 网点 理财: target 150, done 73, so 77 to go over the 10 calendar days after Friday 11-20:
+    # 7.7 a day. 李四 still has 5 cards to refer: 0.5 a day, a whole card. The next day the
+    # branch opens is Monday 11-23 (no 工作日历 or 每日概况: the statutory calendar).
+    table = next(
+        b
+        for b in rankings_sheet(compute(_book(), D)).blocks
+        if getattr(b, "caption", "").startswith("明日目标")
+    )
+    assert table.caption.startswith("明日目标（11-23 周一）：本月还差 ÷ 剩余 10 天")
+    rows = {(r[0], r[1]): r[2:] for r in table.rows}
+    assert rows[("网点", "理财")] == ["万元", 7.7, 77.0]
+    assert rows[("李四", "转介数")] == ["张", 1, 5]
+    assert table.rows[0][0] == "网点"
