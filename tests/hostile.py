@@ -205,3 +205,36 @@ def set_cell(ref: str, cell_xml: bytes) -> Change:
         return pattern.sub(lambda _: cell_xml, xml, count=1)
 
     return change
+
+
+# ---------------------------------------------------------------- a person saving meanwhile (issue 23)
+
+CARD_INSERTED = {
+    "日期": "2026-11-20",
+    "客户姓名": "插队客户",
+    "联系方式": "13900001111",
+    "推荐人": "李四",
+    "是否现场推荐": "是",
+    "客户需求": "理财",
+    "接收人": "赵六",
+}
+
+
+def person_inserts_a_card(
+    book: Path, at_row: int = 2, values: Mapping[str, str] = CARD_INSERTED
+) -> None:
+    """What a colleague does while branchkit works: inserts a row on 转介登记 above the others,
+    types a card into it and saves (every card below moves down a row). Saved the way another
+    program saves: a whole new file put in place of the old one."""
+    import openpyxl
+
+    keep_vba = book.suffix.lower() == ".xlsm"
+    workbook = openpyxl.load_workbook(book, keep_vba=keep_vba)
+    sheet = workbook["转介登记"]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.insert_rows(at_row)
+    for header, value in values.items():
+        sheet.cell(at_row, headers.index(header) + 1, value)
+    saved = book.with_name(book.name + ".saving")
+    workbook.save(saved)
+    saved.replace(book)

@@ -17,9 +17,7 @@ it was, except:
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
-from typing import IO
 
 from . import schema
 from .macros import button_sheets
@@ -39,7 +37,7 @@ def default_output(book: Path) -> Path:
 def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Path:
     """Writes BOOK with the buttons as `out` (default: BOOK.xlsm beside it), atomically; an
     existing file is replaced only with `force`, and its old version kept in 备份/."""
-    from .writeback import atomic_write, ensure_not_open, verify_workbook
+    from .writeback import Transaction, transaction, verify_workbook
 
     book = Path(book)
     dest = Path(out) if out is not None else default_output(book)
@@ -49,17 +47,11 @@ def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Pat
         raise BookError(dest, "带按钮的工作簿要用 .xlsm 扩展名")
     if dest.exists() and not force:
         raise BookError(dest, "文件已存在；要覆盖请加 --force")
-    if dest.exists():
-        ensure_not_open(dest)
-    data = with_buttons(book.read_bytes(), book)
 
-    def write(handle: IO[bytes]) -> None:
-        handle.write(data)
+    def write_buttons(read: Transaction) -> Path:  # from the bytes of BOOK read for it
+        return read.replace(with_buttons(read.data, book), verify_workbook(ADDED_SHEETS))
 
-    try:
-        return atomic_write(dest, write, verify_workbook(ADDED_SHEETS))
-    except zipfile.BadZipFile as exc:
-        raise BookError(dest, f"写入校验失败（{exc}），未写入") from exc
+    return transaction(book, dest, write_buttons)
 
 
 def with_buttons(data: bytes, book: Path | str) -> bytes:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .morning import MorningAgenda
     from .render.spec import SheetSpec
     from .weekly import Weekly
+    from .writeback import Transaction
 
 
 @dataclass
@@ -57,7 +58,13 @@ def write_specs(path: Path, specs: list[SheetSpec], out: Path | None, keep_backu
 
 
 def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Refreshed:
+    from .writeback import transaction
+
     path = Path(path)
+    return transaction(path, Path(out) if out else None, lambda _: _refresh(path, day, out))
+
+
+def _refresh(path: Path, day: dt.date, out: str | Path | None) -> Refreshed:
     book = read_book(path)
     specs = refresh_specs(book, day)
     written = write_specs(path, specs, Path(out) if out else None, book.settings.backups)
@@ -96,12 +103,18 @@ def write_agenda(
     """Writes the 夕会议程 tab (晨会议程 for the 晨会) into the workbook (or a copy), like
     refresh does."""
     from .render.agenda import agenda_sheet
+    from .writeback import transaction
 
     path = Path(path)
-    book = read_book(path)
-    agenda = build_agenda(book, day, meeting)
-    sheet = agenda_sheet(agenda, lang, template_dir)
-    return write_specs(path, [sheet], Path(out) if out else None, book.settings.backups), agenda
+    dest = Path(out) if out else None
+
+    def write(_: object) -> tuple[Path, Agenda | MorningAgenda]:
+        book = read_book(path)
+        agenda = build_agenda(book, day, meeting)
+        sheet = agenda_sheet(agenda, lang, template_dir)
+        return write_specs(path, [sheet], dest, book.settings.backups), agenda
+
+    return transaction(path, dest, write)
 
 
 def weekly(
@@ -147,12 +160,22 @@ def fill(
     path: str | Path, day: dt.date, out: str | Path | None = None, dry_run: bool = False
 ) -> Filled:
     """`branchkit fill` (SPEC §2a): the plan for D written into the staff's own sheets at the
-    package level — empty cells and new rows only — atomically, with a backup."""
+    package level — empty cells and new rows only — atomically, with a backup. The plan is
+    made from the bytes it replaces (writeback.transaction): a row a person inserted meanwhile
+    never gets another customer's number."""
+    from .writeback import transaction
+
+    path = Path(path)
+    dest = Path(out) if out else None
+    return transaction(path, dest, lambda read: _fill(read, day, dest, dry_run), dry_run)
+
+
+def _fill(read: Transaction, day: dt.date, out: Path | None, dry_run: bool) -> Filled:
     from .package import Package
     from .package.cells import NewRows, SheetFill, fill_cells
     from .writeback import save_package
 
-    path = Path(path)
+    path = read.book
     book = read_book(path)
     edits, skipped = fill_edits(book, day)
     requests = [
@@ -167,11 +190,10 @@ def fill(
 
     written_to = None
     if dry_run:  # the writer runs in memory and nothing is saved
-        edit(Package.read(path))
+        edit(read.package())
+        read.check()
     else:
-        written_to = save_package(
-            path, edit, book.sheet_names.values(), Path(out) if out else None, book.settings.backups
-        )
+        written_to = save_package(path, edit, book.sheet_names.values(), out, book.settings.backups)
     report = reports[-1]
     return Filled(
         written_to,

@@ -43,16 +43,20 @@ def write_ranks(path: str, day: dt.date, ranks: NetworkRanks) -> Skipped | None:
     from ..batch import batch_mode
     from ..read import read_book
     from ..render.tabs import rankings_sheet
-    from ..writeback import owner_files
+    from ..writeback import owner_files, transaction
 
     target = Path(path)
     if owner_files(target):
         return Skipped(path, OPEN_IN_EXCEL)
+
+    def rewrite(_: object) -> None:  # read, rebuilt and replaced as one transaction
+        book = read_book(target)
+        sheet = rankings_sheet(jobs.figures(book, day), ranks)
+        jobs.write_specs(target, [sheet], None, book.settings.backups)
+
     try:
         with batch_mode():
-            book = read_book(target)
-            sheet = rankings_sheet(jobs.figures(book, day), ranks)
-            jobs.write_specs(target, [sheet], None, book.settings.backups)
+            transaction(target, None, rewrite)
     except BookError as exc:
         return Skipped(path, f"未写入网点排名：{exc.message}")
     except Exception as exc:  # one workbook no writer expected: listed, the others still written
