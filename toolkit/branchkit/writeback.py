@@ -19,6 +19,7 @@ import errno
 import hashlib
 import os
 import re
+import socket
 import stat
 import time
 import zipfile
@@ -30,6 +31,7 @@ from typing import IO, TypeVar
 
 from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
 from .problems import BookError
+from .processes import alive, started, writers
 from .schema import GENERATED_MARK
 
 T = TypeVar("T")
@@ -53,17 +55,47 @@ LOCK_STALE = 600.0
 
 
 def owner_files(path: Path) -> list[Path]:
-    """Excel marks an open workbook with ~$name beside it (for long names, ~$ replaces 2 chars)."""
+    """The lock files other programs keep beside a workbook they have open: Excel's ~$name (for
+    long names ~$ replaces the first two characters; WPS on Windows does the same), WPS's
+    .~name and LibreOffice's .~lock.name#."""
+    names = ["~$" + path.name, "~$" + path.name[2:], ".~" + path.name, f".~lock.{path.name}#"]
     return [
         p
-        for p in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]))
+        for p in (path.with_name(n) for n in dict.fromkeys(names))
         if p.exists() and p.name != "~$"
     ]
 
 
+def open_in(path: Path) -> tuple[str, str] | None:
+    """Which program has `path` open, and its lock file's name ('' for none): by the lock files
+    beside it or, where the system shows them, by an open handle or a lock on the file itself
+    (processes.writers). None when no program is known to have it."""
+    for lock in owner_files(path):
+        if lock.name.startswith("~$"):
+            return "Excel", lock.name
+        return ("LibreOffice" if lock.name.startswith(".~lock.") else "WPS"), lock.name
+    holders = writers(path)
+    return (f"另一个程序（{holders[0]}）", "") if holders else None
+
+
 def ensure_not_open(path: Path) -> None:
-    if owner_files(path):
-        raise BookError(path, OPEN_IN_EXCEL)
+    """Refuses, in one line, a workbook another program has open or that cannot be written."""
+    found = open_in(path)
+    if found is not None:
+        program, lock = found
+        if program == "Excel":
+            raise BookError(path, OPEN_IN_EXCEL)
+        if lock:
+            raise BookError(
+                path,
+                f"工作簿正在 {program} 中打开（锁文件 {lock}）：请在 {program} 里保存并关闭后"
+                f"重试（{program} 已关闭时删除这个锁文件即可），或加 --out 写到另一个文件",
+            )
+        raise BookError(
+            path,
+            f"工作簿正被{program}打开并可能写入：请在那个程序里保存并关闭后重试，"
+            "或加 --out 写到另一个文件",
+        )
     if path.exists():
         if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise BookError(path, READ_ONLY)  # Windows' read-only attribute shows as no write bit
@@ -87,58 +119,49 @@ def _clean_stale_temps(dest: Path) -> None:
     """Temp files left by a run that was killed; a live run's file is left alone."""
     for temp in dest.parent.glob(f"{TEMP_PREFIX}{dest.name}.*.tmp"):
         pid = temp.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             continue
         with contextlib.suppress(OSError):
             temp.unlink()
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process is running. On Windows os.kill(pid, 0) would end the process, so
-    there the process is asked for its exit code instead."""
-    if os.name == "nt":
-        import ctypes
-
-        kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009  (absent off Windows)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
-        code = ctypes.c_ulong()
-        try:
-            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and (
-                code.value == 259  # STILL_ACTIVE
-            )
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def lock_path(book: Path) -> Path:
     return book.with_name(f"{TEMP_PREFIX}{book.name}.lock")
 
 
-def _lock_holder(lock: Path) -> int | None:
-    """The process holding `lock`, or None when the lock is a leftover (its process is gone,
-    or it is older than any write takes)."""
+def _lock_record() -> str:
+    """What a lock file says of its writer: its process id, the computer, and when the process
+    started — enough to tell it from a later process given the same id, and a lock taken on
+    another computer sharing the folder from one taken here."""
+    return f"{os.getpid()} {_HOST} {started(os.getpid())}".strip()
+
+
+_HOST = "".join(ch for ch in socket.gethostname() if ch.isalnum() or ch in "-_.") or "?"
+
+
+def _lock_holder(lock: Path) -> str | None:
+    """Who holds `lock` ("进程 1234", "电脑 PC2 上的进程 1234"), or None when it is a
+    leftover: its process is gone, its id now belongs to another program, or it is older than
+    any write takes. A lock of another computer is believed until it is that old."""
     try:
         age = time.time() - lock.stat().st_mtime
-        text = lock.read_text(encoding="ascii", errors="replace").strip()
+        fields = lock.read_text(encoding="utf-8", errors="replace").split()
     except FileNotFoundError:
         return None
     except OSError:
-        return -1
+        return ""
     if age > LOCK_STALE:
         return None
-    if not text.isdigit():
-        return -1 if age < 2 else None  # being written this instant, or left half-made
-    pid = int(text)
-    return pid if pid == os.getpid() or _alive(pid) else None
+    if not fields or not fields[0].isdigit():
+        return "" if age < 2 else None  # being written this instant, or left half-made
+    pid, host, start = int(fields[0]), *[*fields[1:3], "", ""][:2]
+    if host and host != _HOST:
+        return f"电脑 {host} 上的进程 {pid}"
+    if pid == os.getpid():
+        return f"进程 {pid}"
+    if not alive(pid) or (start and start != started(pid)):
+        return None
+    return f"进程 {pid}"
 
 
 @contextlib.contextmanager
@@ -148,6 +171,7 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
     A second writer waits up to LOCK_WAIT seconds, then gives up with one line. A lock whose
     process has died (killed mid-write) is taken over, so a crash never blocks the workbook."""
     lock = lock_path(book)
+    record = _lock_record()
     deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
     while True:
         try:
@@ -160,7 +184,7 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
                     lock.unlink()
                 continue
             if time.monotonic() >= deadline:
-                who = f"（进程 {holder}）" if holder > 0 else ""
+                who = f"（{holder}）" if holder else ""
                 raise BookError(
                     book, f"另一个 branchkit{who}正在写入这个工作簿，请等它完成后再试"
                 ) from None
@@ -168,12 +192,12 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
         except OSError as exc:
             raise unwritable(book, exc) from exc
     try:
-        os.write(fd, str(os.getpid()).encode("ascii"))
+        os.write(fd, record.encode("utf-8"))
         os.close(fd)
         yield
     finally:
         with contextlib.suppress(OSError):
-            if lock.read_text(encoding="ascii").strip() == str(os.getpid()):
+            if lock.read_text(encoding="utf-8").strip() == record:
                 lock.unlink()
 
 

@@ -2,8 +2,8 @@
 
 The tab is rebuilt through the normal render path with one more block (`render.tabs`
 `network_table`) and put in with the same faithful writer as refresh: every other part of the
-workbook byte for byte, an atomic save, a backup. A workbook open in Excel is skipped and listed;
-the others are written.
+workbook byte for byte, an atomic save, a backup. A workbook open in another program (Excel,
+WPS, LibreOffice) is skipped and listed; the others are written.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .engine import run_each
 from .league import MONTH, Rollup
 from .summary import Skipped
 
-OPEN_IN_EXCEL = "正在 Excel 中打开，未写入网点排名（关闭后重新汇总即可）"
+OPEN_ELSEWHERE = "正在 {} 中打开，未写入网点排名（关闭后重新汇总即可）"
 
 
 def network_ranks(rollup: Rollup, file: str) -> NetworkRanks:
@@ -43,11 +43,12 @@ def write_ranks(path: str, day: dt.date, ranks: NetworkRanks) -> Skipped | None:
     from ..batch import batch_mode
     from ..read import read_book
     from ..render.tabs import rankings_sheet
-    from ..writeback import owner_files, transaction
+    from ..writeback import open_in, transaction
 
     target = Path(path)
-    if owner_files(target):
-        return Skipped(path, OPEN_IN_EXCEL)
+    found = open_in(target)
+    if found is not None:
+        return Skipped(path, OPEN_ELSEWHERE.format(found[0]))
 
     def rewrite(_: object) -> None:  # read, rebuilt and replaced as one transaction
         book = read_book(target)
