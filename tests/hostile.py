@@ -238,3 +238,28 @@ def person_inserts_a_card(
     saved = book.with_name(book.name + ".saving")
     workbook.save(saved)
     saved.replace(book)
+
+
+def with_settings(dest: Path, values: Mapping[str, str], source: Path = SAMPLE) -> Path:
+    """`source` with 设置's 值 set for the items named (邮件服务器, 网点名称 …), typed as text."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(source)).get_sheet_by_name("设置").to_python()
+    where = {str(row[0]): n for n, row in enumerate(rows, start=1)}
+
+    def change(xml: bytes) -> bytes:
+        for label, value in values.items():
+            ref = f"B{where[label]}"
+            cell = inline_text(ref, value).replace(b"<t>", b'<t xml:space="preserve">')
+            if f'<c r="{ref}"'.encode() in xml:
+                xml = set_cell(ref, cell)(xml)
+                continue
+            label_cell = re.compile(
+                rb'<c r="A' + str(where[label]).encode() + rb'"[^>]*?(?:/>|>.*?</c>)'
+            )
+            match = label_cell.search(xml)
+            assert match, label
+            xml = xml[: match.end()] + cell + xml[match.end() :]
+        return xml
+
+    return in_sheet(dest, "设置", change, source)

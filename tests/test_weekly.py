@@ -7,63 +7,47 @@ import email.policy
 import io
 import json
 import re
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from branchkit.cli import main
 from branchkit.problems import BookError
 from branchkit.weekly import parse_week
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-PASSWORD = "s3cret"
+from .mailservers import ACCOUNT, PASSWORD, Inbox, free_port, mail_server, make_certificate
+
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def _authenticate(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
-    ok = (
-        isinstance(auth_data, LoginPassword)
-        and auth_data.login == b"branch"
-        and auth_data.password == PASSWORD.encode()
-    )
-    return AuthResult(success=ok, handled=False)  # False: let the server send the 535 reply
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def smtp_server(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Inbox, int]]:
+    """The branch's relay: STARTTLS with a certificate this machine trusts (SSL_CERT_FILE)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with mail_server(certificate) as server:
+        yield server
+
+
+def relay_environment(port: int, password: str = PASSWORD) -> dict[str, str]:
+    """The environment of a branch PC set up for its relay on 127.0.0.1:`port`."""
+    return {
+        "BRANCHKIT_SMTP_HOST": "127.0.0.1",
+        "BRANCHKIT_SMTP_PORT": str(port),
+        "BRANCHKIT_SMTP_USER": ACCOUNT,
+        "BRANCHKIT_SMTP_SECURITY": "starttls",
+        "BRANCHKIT_SMTP_PASSWORD": password,
+    }
 
 
 def _week_rankings(book: Path) -> dict:
@@ -83,17 +67,9 @@ def _send(book: Path, tmp_path: Path, port: int, *extra: str, password: str = PA
             "--out",
             str(tmp_path / "周报.xlsx"),
             "--send",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            str(port),
-            "--smtp-user",
-            "branch",
-            "--security",
-            "none",
             *extra,
         ],
-        env={"BRANCHKIT_SMTP_PASSWORD": password},
+        env=relay_environment(port, password),
     )
 
 
@@ -169,7 +145,7 @@ def test_auth_failure_is_one_clear_line_and_the_workbook_stays(
 
 
 def test_refused_connection_is_one_clear_line(sample_copy: Path, tmp_path: Path) -> None:
-    result = _send(sample_copy, tmp_path, _free_port())
+    result = _send(sample_copy, tmp_path, free_port())
     assert result.exit_code == 2 and "连接被拒绝" in result.output
     assert (tmp_path / "周报.xlsx").exists()
 
@@ -214,7 +190,7 @@ def test_no_password_in_the_workbook_is_ever_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inbox, port = smtp_server
-    monkeypatch.setattr("branchkit.mail.password_for", lambda user: None)  # no env, no keyring
+    monkeypatch.setattr("branchkit.mail.password_for", lambda config: None)  # none stored
     result = _send(sample_copy, tmp_path, port)
     assert result.exit_code == 2 and "BRANCHKIT_SMTP_PASSWORD" in result.output
     assert inbox.messages == []
@@ -240,14 +216,8 @@ def test_the_weekly_button_saves_beside_the_workbook_and_sends(
     from .test_excel_buttons import _open_book
 
     inbox, port = smtp_server
-    for key, value in {
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "USER": "branch",
-        "SECURITY": "none",
-        "PASSWORD": PASSWORD,
-    }.items():
-        monkeypatch.setenv(f"BRANCHKIT_SMTP_{key}", value)
+    for key, value in relay_environment(port).items():
+        monkeypatch.setenv(key, value)
     book = _open_book(sample_copy, day=dt.date(2026, 11, 20))
     with mock.patch("xlwings.Book.caller", return_value=book):
         message = excel.send_weekly()
