@@ -263,3 +263,37 @@ def with_settings(dest: Path, values: Mapping[str, str], source: Path = SAMPLE) 
         return xml
 
     return in_sheet(dest, "设置", change, source)
+
+
+# ---------------------------------------------------------------- control characters typed into cells
+
+# ESC starting a colour and a window-title sequence, BEL, NUL, a right-to-left override and the
+# one-byte CSI: what a terminal, a text file or a browser would act on instead of showing.
+CONTROLS = "\x1b[31m\x1b]0;x\x07\x00\u202e\x9b"
+
+
+def xml_text(text: str) -> str:
+    """`text` as Excel stores it in a cell: C0 control characters as _xHHHH_ escapes."""
+    return "".join(
+        f"_x{ord(ch):04X}_" if ord(ch) < 0x20 and ch not in "\t\n" else ch for ch in text
+    )
+
+
+def typed_controls(dest: Path, source: Path = SAMPLE) -> Path:
+    """The sample with CONTROLS typed into cells every output shows: 设置 网点名称, the day's
+    case (案例 E4 描述), an open action (行动计划 B3 事项) and an amount that is not one
+    (追踪表 M3, listed as a problem with its value)."""
+    branch = hostile_copy = dest.with_name(dest.stem + ".settings.xlsx")
+    with_settings(branch, {"网点名称": xml_text(f"火车站{CONTROLS}支行")}, source)
+    changes = {
+        "案例": ("E4", f"代发工资客户{CONTROLS}转介信用卡"),
+        "行动计划": ("B3", f"刘洋跟王芳学习{CONTROLS}话术"),
+        "追踪表": ("M3", f"二十万{CONTROLS}"),
+    }
+    parts = {
+        part_of(hostile_copy, sheet): set_cell(ref, inline_text(ref, xml_text(text)))
+        for sheet, (ref, text) in changes.items()
+    }
+    rebuild(dest, parts, source=hostile_copy)
+    hostile_copy.unlink()
+    return dest

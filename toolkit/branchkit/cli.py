@@ -17,6 +17,7 @@ import click
 
 from .batch import batch_mode
 from .cli_text import ChineseGroup, version_option
+from .parse import visible
 from .problems import BookError, Problem, count_levels
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,7 +35,7 @@ class BranchkitGroup(ChineseGroup):
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"错误：{exc}", err=True)
+            click.echo(f"错误：{visible(str(exc))}", err=True)
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -45,7 +46,8 @@ class BranchkitGroup(ChineseGroup):
             if ctx.meta.get("debug"):
                 raise
             click.echo(
-                f"内部错误：{type(exc).__name__}: {exc}（加 --debug 可查看详细信息）", err=True
+                f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
+                err=True,
             )
             ctx.exit(EXIT_INTERNAL)
 
@@ -497,7 +499,7 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
         lines.append(f"  · {sheet}：{'，'.join(parts)}")
     for sheet, cell, reason in result.skipped:
         lines.append(f"  跳过 {sheet}!{cell}：{reason}" if cell else f"  跳过 {sheet}：{reason}")
-    return "\n".join(lines)
+    return visible("\n".join(lines))  # sheet names are the workbook's
 
 
 @main.command("build-agenda")

@@ -25,6 +25,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .parse import one_line
 from .problems import BookError
 from .settings import Settings
 
@@ -214,8 +215,8 @@ def compose(
 
     env = environment(lang, template_dir)
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = from_address
+    message["Subject"] = one_line(subject)  # 网点名称 may hold a line break: one header line
+    message["From"] = one_line(from_address)
     if recipients:  # none: an .eml whose recipients are filled in by hand in Outlook
         message["To"] = ", ".join(check_addresses(recipients))
     message["Date"] = formatdate(localtime=True)

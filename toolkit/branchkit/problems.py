@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .parse import has_controls, visible
 from .privacy import mask_digits
 
 ERROR = "错误"
@@ -20,6 +21,14 @@ class Problem:
     problem: str  # short Chinese statement, e.g. 不是金额
     level: str = ERROR
     detail: str = ""  # what was expected / what to do
+
+    def __post_init__(self) -> None:
+        # The sheet's name, the value and a header quoted in the detail are what a person typed:
+        # shown, never acted on by a terminal or a browser (parse.visible).
+        for name in ("sheet", "value", "detail"):
+            text = getattr(self, name)
+            if has_controls(text):
+                object.__setattr__(self, name, visible(text))
 
     @property
     def shown_value(self) -> str:

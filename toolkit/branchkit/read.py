@@ -347,7 +347,7 @@ def _parse_distinct(
     """`_parse_cell` for each value, a column of the usual type in one comprehension with the
     common spellings inline (the same results, property-tested)."""
     kind = col.kind
-    if types == {str}:
+    if types == {str} and not parse.has_controls("".join(values)):  # as good as always
         if kind is Kind.TEXT:
             return [v.replace("\u3000", " ").strip() or None for v in values]
         if kind is Kind.NAME:
