@@ -16,7 +16,6 @@ from .render.grid import display_width
 
 __all__ = ["aligned", "clip", "display_width", "paragraphs", "wrap", "wrap_paragraphs"]
 
-
 # A line never starts with closing punctuation nor ends with opening punctuation (禁则).
 _CLOSING = set("，。、；：？！）》」』】〕〉”’…—%,.;:!?)]}")
 _OPENING = set("（《「『【〔〈“‘([{")
