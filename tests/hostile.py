@@ -297,3 +297,36 @@ def typed_controls(dest: Path, source: Path = SAMPLE) -> Path:
     rebuild(dest, parts, source=hostile_copy)
     hostile_copy.unlink()
     return dest
+
+
+def long_cells(dest: Path, source: Path = SAMPLE) -> Path:
+    """The sample with 40,000-character cells where a person might paste a long text: 网点名称,
+    nine open actions (行动计划 事项) and thirty notes (追踪表 备注). Each repeats one character,
+    so its part compresses about 300 to 1: large for a spreadsheet, no bomb."""
+    named = dest.with_name(dest.stem + ".named.xlsx")
+    with_settings(named, {"网点名称": "火车站" + "支" * 40_000}, source)
+
+    def texts(column: str, rows: range, char: str) -> Change:
+        def change(xml: bytes) -> bytes:
+            for row in rows:
+                ref = f"{column}{row}"
+                cell = inline_text(ref, char * 40_000 + str(row))
+                if f'<c r="{ref}"'.encode() in xml:
+                    xml = set_cell(ref, cell)(xml)
+                else:  # an empty cell of the last column: added at the end of its row
+                    end = xml.index(b"</row>", xml.index(f'<row r="{row}"'.encode()))
+                    xml = xml[:end] + cell + xml[end:]
+            return xml
+
+        return change
+
+    rebuild(
+        dest,
+        {
+            part_of(named, "行动计划"): texts("B", range(2, 11), "长"),
+            part_of(named, "追踪表"): texts("P", range(2, 32), "备"),
+        },
+        source=named,
+    )
+    named.unlink()
+    return dest

@@ -37,11 +37,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 # A branch's month workbook is a few MB; a parent branch's 100,000-row month (benchmarks W2) is
 # about 8 MB zipped, its largest part 41 MB inflated, no part compressed more than 10 to 1.
 # Parts that inflate past these are refused before anything is read: a zip bomb would otherwise
-# take tens of seconds and gigabytes.
+# take tens of seconds and gigabytes. A smaller part is read in a moment however well it
+# compresses: a few cells of 40,000 repeated characters make a part of a few MB at 300 to 1.
 MAX_PART_BYTES = 256 * 2**20  # one part, inflated
 MAX_PACKAGE_BYTES = 1024 * 2**20  # every part together, inflated
 MAX_RATIO = 100  # inflated ÷ compressed, for a part of RATIO_FROM_BYTES or more
-RATIO_FROM_BYTES = 2**20
+RATIO_FROM_BYTES = 16 * 2**20
 # The reader holds a sheet's used range as one block of cells (about 32 bytes each); W2's
 # tracking sheet spans 1.5 million. Past this a sheet is read without the far-away cells.
 MAX_SHEET_CELLS = 10_000_000
@@ -144,8 +145,10 @@ def _inflated_by_us(name: str) -> bool:
     return not name.startswith(("xl/media/", "xl/embeddings/"))
 
 
-def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo]) -> None:
-    """Refuses a package whose parts inflate past the limits, from the zip directory alone."""
+def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo], ratio_too: bool = True) -> None:
+    """Refuses a package whose parts inflate past the limits, from the zip directory alone.
+    `ratio_too=False` for a file branchkit has just written itself: its parts compress as
+    well as the text it was given, which makes them no bomb."""
     total = 0
     for info in infos:
         if not _inflated_by_us(info.filename):
@@ -153,7 +156,8 @@ def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo]) -> None:
         size = info.file_size
         total += size
         ratio = size / max(info.compress_size, 1)
-        if size > MAX_PART_BYTES or (size >= RATIO_FROM_BYTES and ratio > MAX_RATIO):
+        bomb_like = ratio_too and size >= RATIO_FROM_BYTES and ratio > MAX_RATIO
+        if size > MAX_PART_BYTES or bomb_like:
             raise BookError(
                 path,
                 f"文件过大，无法安全读取：部件 {info.filename} 解压后有 {_mb(size)}"
@@ -171,13 +175,13 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 1024:,.0f} KB"
 
 
-def layout(path: Path) -> Layout:
+def layout(path: Path, written_by_us: bool = False) -> Layout:
     """The sheets of an .xlsx/.xlsm and their parts, after the size limits are checked."""
     from .package import Package, PackageError, parse_rels, rels_path, resolve, sheet_entries
 
     try:
         with zipfile.ZipFile(path) as zf:
-            check_sizes(path, zf.infolist())
+            check_sizes(path, zf.infolist(), ratio_too=not written_by_us)
         package = Package.read(path)
     except zipfile.BadZipFile as exc:
         raise BookError(path, f"{_DAMAGED}（不是完整的 zip 压缩包）：{_REPAIR}") from exc
@@ -283,7 +287,7 @@ def read_raw(path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS) ->
 def readable_sheets(path: Path) -> list[str]:
     """The sheets of an .xlsx/.xlsm, opened as `read_raw` opens it: the check that a file just
     written reads back (whatever its name; the temporary file's does not say it is Excel)."""
-    reader = _Reader(path, layout(path))
+    reader = _Reader(path, layout(path, written_by_us=True))
     reader.book()
     return [s.name for s in reader.layout.sheets]
 
