@@ -326,6 +326,7 @@ def test_the_scan_finds_the_used_range_however_the_xml_is_cut(
             assert (scanned.first_row, scanned.last_row) == (min(rows), max(rows))
             assert (scanned.first_col, scanned.last_col) == (min(cols), max(cols))
             assert scanned.references == scanned.cell_tags == len(found)
+            assert scanned.value_rows == len(found)  # each cell in a row of its own, valued
             assert scanned.odd_numbers == any(v == "-1e300" for _, _, v in found)
 
 
@@ -377,3 +378,36 @@ def test_a_file_branchkit_wrote_is_checked_without_the_bomb_ratio(tmp_path: Path
         biggest = max(zf.infolist(), key=lambda i: i.file_size)
     assert biggest.file_size >= RATIO_FROM_BYTES
     assert biggest.file_size / biggest.compress_size > MAX_RATIO
+
+
+@pytest.mark.slow
+def test_a_sheet_of_a_million_rows_is_refused_from_its_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """转介登记 filled to row 1,048,576 is too large to read (1,048,576 × 11 cells): refused from
+    the scan that streams the part for its checksum, before its XML is held in memory, cleaned
+    or given to the cell reader (which took 48 s and 2 GB to come to the same refusal)."""
+    from branchkit import sheetscan
+
+    book = hostile.every_row_a_card(tmp_path / "百万行.xlsx")
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the sheet's XML was read whole to be cleaned")
+
+    monkeypatch.setattr(sheetscan, "clean", never)
+    with pytest.raises(BookError, match=r"转介登记!K1048576：表格太大（1048576 行 × 11 列）"):
+        dict(read_raw(book))  # every sheet, the largest read on a second thread
+
+
+def test_a_sheet_with_far_away_gaps_is_still_read_past_the_scan(tmp_path: Path) -> None:
+    """The scan refuses only a table that is dense: a value far below (more than 10,000 empty
+    rows) still leaves the table to be read and the far value placed on its own."""
+    book = hostile.in_sheet(
+        tmp_path / "远.xlsx",
+        "转介登记",
+        hostile.append_rows(
+            b'<row r="1048576">' + hostile.inline_text("K1048576", "远处") + b"</row>"
+        ),
+    )
+    cards = read_raw(book)["转介登记"]
+    assert cards[-1][10] == "远处" and len(cards) == 1048576

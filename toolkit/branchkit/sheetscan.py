@@ -12,6 +12,7 @@ numbers as plain numbers. Nothing here changes the workbook file.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable
@@ -46,6 +47,9 @@ class SheetScan:
     cell_tags: int = 0  # cells in the XML, with or without a reference
     odd_numbers: bool = False  # a value that is not a finite number inside the date range
     far_cell: str = ""  # the reference that reaches furthest (for messages)
+    value_rows: int = 0  # rows holding at least one value (<v> or an inline string)
+    # whether the row still open at the end of the last block was counted in value_rows
+    counted: bool = field(default=False, repr=False, compare=False)
 
     @property
     def cells(self) -> int:
@@ -58,6 +62,27 @@ class SheetScan:
         """True when the plain reader must not be given this sheet as it is."""
         unreferenced = self.cell_tags != self.references
         return self.cells > limit or unreferenced or self.odd_numbers
+
+    def too_large(self, limit: int, row_gap: int, col_gap: int) -> bool:
+        """True when the table is over `limit` cells and setting far-away cells aside cannot
+        help: no run of `row_gap` rows without a value, no `col_gap` columns apart. Then the
+        sheet is refused from this scan, before its XML is read into memory (1,048,576 rows of
+        转介登记 took 48 s and 2 GB to be refused after parsing)."""
+        rows = self.last_row - self.first_row + 1
+        columns = self.last_col - self.first_col + 1
+        dense = rows - self.value_rows < row_gap and columns <= col_gap
+        return self.cells > limit and dense
+
+    def add_value_rows(self, carried: bool, begun: int, last_has_value: bool | None) -> None:
+        """Counts a block's rows holding a value: `carried`, a value before its first row start
+        (of a row begun in an earlier block, counted once); `begun`, rows starting in it that
+        hold one; `last_has_value`, whether its last row does (None: no row starts in it)."""
+        if carried and not self.counted:
+            self.value_rows += 1
+            self.counted = True
+        self.value_rows += begun
+        if last_has_value is not None:
+            self.counted = last_has_value
 
 
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)[\s>/]")
@@ -132,6 +157,12 @@ def _scan_block_plain(block: bytes, prefix: bytes, result: SheetScan) -> None:
         _widen(result, top, bottom, min(columns), max(columns))
     tag = re.escape(b"<" + prefix)
     result.cell_tags += len(re.findall(tag + rb"c[\x00-\x20>/]", block))
+    row_starts = [m.start() for m in re.finditer(tag + rb"row[\x00-\x20>/]", block)]
+    value_tags = [m.start() for m in re.finditer(tag + rb"(?:v>|is[\x00-\x20>/])", block)]
+    carried = bisect.bisect_left(value_tags, row_starts[0]) if row_starts else len(value_tags)
+    begun = {bisect.bisect_right(row_starts, v) for v in value_tags[carried:]}
+    last = len(row_starts) in begun if row_starts else None
+    result.add_value_rows(carried > 0, len(begun), last)
     values = _PLAIN_VALUE if not prefix else re.compile(tag + rb"v>([-+nNiI][^<]*)")
     if any(_odd_number(text) for text in values.findall(block)):
         result.odd_numbers = True

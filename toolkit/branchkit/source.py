@@ -376,6 +376,8 @@ class _Reader:
         if sheet.kind in _NO_INPUT:
             return []  # charts, dialogs and macros hold no input rows
         scan = self._scan(sheet)
+        if scan.too_large(MAX_SHEET_CELLS, FAR_ROWS, FAR_COLUMNS):
+            raise self._too_large(sheet, scan.last_row, scan.last_col)
         if scan.needs_care(MAX_SHEET_CELLS):
             return self._careful(sheet)
         book, index = self.book()
@@ -403,22 +405,26 @@ class _Reader:
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
 
+    def _too_large(self, sheet: SheetPart, rows: int, cols: int) -> BookError:
+        from .a1 import cell_ref
+
+        return BookError(
+            self.path,
+            f"{sheet.name}!{cell_ref(rows, cols)}：表格太大（{rows} 行 × {cols} 列），"
+            "branchkit 无法安全读取",
+        )
+
     def _careful(self, sheet: SheetPart) -> RawSheet:
         """A sheet the reader must not see as it is: far-away cells set aside and placed back
         sparsely, odd numbers in date cells read as plain numbers (then reported at their cell)."""
         from python_calamine import CalamineWorkbook
 
-        from .a1 import cell_ref
         from .sheetscan import clean, sheet_xml
 
         original = self.layout.package.original(sheet.part) or b""
         cleaned = clean(original, MAX_SHEET_CELLS, FAR_ROWS, FAR_COLUMNS)
         if cleaned.rows * cleaned.cols > MAX_SHEET_CELLS:
-            raise BookError(
-                self.path,
-                f"{sheet.name}!{cell_ref(cleaned.rows, cleaned.cols)}：表格太大"
-                f"（{cleaned.rows} 行 × {cleaned.cols} 列），branchkit 无法安全读取",
-            )
+            raise self._too_large(sheet, cleaned.rows, cleaned.cols)
         book, indexes = self.book()
         index = indexes[sheet.name]  # a view lists the same sheets in the same order
         try:

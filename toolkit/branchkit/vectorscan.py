@@ -38,6 +38,7 @@ def scan_block(block: bytes, prefix: bytes, result: SheetScan) -> None:
     lt = np.flatnonzero(a == ord("<"))
     for k, byte in enumerate(prefix):
         lt = lt[a[lt + 1 + k] == byte]
+    _count_value_rows(a, lt + 1 + len(prefix), result)
     name = a[lt + 1 + len(prefix)]
     lt = lt[(name == ord("c")) | (name == ord("v"))]
     name = a[lt + 1 + len(prefix)]
@@ -52,6 +53,33 @@ def scan_block(block: bytes, prefix: bytes, result: SheetScan) -> None:
         if _odd_number(block[start_at : end if end >= 0 else len(block)]):
             result.odd_numbers = True
             break
+
+
+def _count_value_rows(
+    a: npt.NDArray[np.uint8], names: npt.NDArray[np.intp], result: SheetScan
+) -> None:
+    """Rows holding a value: <row starts, and <v> and <is> tags, matched by position."""
+
+    def ends(at: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
+        after = a[at]
+        return (after <= ord(" ")) | (after == ord(">")) | (after == ord("/"))
+
+    first = a[names]
+    rows = names[
+        (first == ord("r"))
+        & (a[names + 1] == ord("o"))
+        & (a[names + 2] == ord("w"))
+        & ends(names + 3)
+    ]
+    values = names[
+        ((first == ord("v")) & (a[names + 1] == ord(">")))
+        | ((first == ord("i")) & (a[names + 1] == ord("s")) & ends(names + 2))
+    ]
+    carried = int(np.searchsorted(values, rows[0])) if len(rows) else len(values)
+    begun = np.searchsorted(rows, values[carried:], side="right")  # in order: count changes
+    distinct = int(np.count_nonzero(np.diff(begun))) + 1 if len(begun) else 0
+    last = bool(len(begun)) and int(begun[-1]) == len(rows) if len(rows) else None
+    result.add_value_rows(carried > 0, distinct, last)
 
 
 def _measure(a: npt.NDArray[np.uint8], refs: npt.NDArray[np.intp], result: SheetScan) -> None:
