@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -366,3 +368,45 @@ def every_row_a_card(dest: Path, cells: int = 5, source: Path = SAMPLE) -> Path:
                     )
                 stream.write(tail)
     return dest
+
+
+# ---------------------------------------------------------------- other programs holding a workbook
+
+# The lock file each office program keeps beside a workbook it has open, and what it writes in
+# it (LibreOffice: who has it open, on which computer, since when).
+LOCK_FILES = {
+    "Excel": ("~${}", b"\x06zhangsan"),
+    "WPS": (".~{}", b"\x06zhangsan"),
+    "LibreOffice": (".~lock.{}#", ",张三,PC-柜台2,20.11.2026 09:12,file:///C:/Users/zhangsan;"),
+}
+
+
+def opened_in(book: Path, program: str) -> Path:
+    """The lock file `program` leaves beside `book` while it has the workbook open."""
+    name, content = LOCK_FILES[program]
+    lock = book.with_name(name.format(book.name))
+    lock.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return lock
+
+
+# Another program with the workbook open: by a handle open for writing ("r+b", "ab"), or read
+# only but holding a write lock on it ("rb" with lock) as LibreOffice does on Linux.
+HOLD = """
+import fcntl, sys, time
+handle = open(sys.argv[1], sys.argv[2])
+if sys.argv[3] == "lock":
+    fcntl.flock(handle, fcntl.LOCK_EX)
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+def held_open(book: Path, mode: str, lock: bool = False) -> subprocess.Popen[str]:
+    """A second process holding `book` open (the caller kills it); returns once it holds it."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(book), mode, "lock" if lock else "-"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "holding"
+    return process

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from branchkit import writeback
 from branchkit.writeback import BACKUP_FOLDER
 
+from . import hostile
 from .refusals import one_line_exit_2, run
 
 DAY = ["--date", "2026-11-20"]
@@ -35,16 +35,13 @@ def _untouched(book: Path, before: bytes) -> None:
 # ---------------------------------------------------------------- lock files of other programs
 
 
-@pytest.mark.parametrize(
-    ("lock", "program"),
-    [(".~lock.{}#", "LibreOffice"), (".~{}", "WPS"), ("~${}", "Excel")],
-)
+@pytest.mark.parametrize("program", sorted(hostile.LOCK_FILES))
 @pytest.mark.parametrize("command", ["fill", "refresh"])
 def test_a_workbook_open_in_another_office_program_is_not_written(
-    sample_copy: Path, lock: str, program: str, command: str
+    sample_copy: Path, program: str, command: str
 ) -> None:
     before = sample_copy.read_bytes()
-    sample_copy.with_name(lock.format(sample_copy.name)).write_text(",张三,PC-7,2026-11-20;")
+    hostile.opened_in(sample_copy, program)
     one_line_exit_2(run(command, sample_copy, *DAY), sample_copy.name, program)
     _untouched(sample_copy, before)
 
@@ -52,8 +49,7 @@ def test_a_workbook_open_in_another_office_program_is_not_written(
 def test_the_refusal_names_the_lock_file_to_delete_once_the_program_is_closed(
     sample_copy: Path,
 ) -> None:
-    lock = sample_copy.with_name(f".~lock.{sample_copy.name}#")
-    lock.write_text(",张三,PC-7,2026-11-20;")
+    lock = hostile.opened_in(sample_copy, "LibreOffice")
     line = one_line_exit_2(run("fill", sample_copy, *DAY))
     assert lock.name in line and "删除这个锁文件" in line
     lock.unlink()
@@ -61,26 +57,6 @@ def test_the_refusal_names_the_lock_file_to_delete_once_the_program_is_closed(
 
 
 # ---------------------------------------------------------------- a process holding the file
-
-
-HOLD = """
-import fcntl, sys, time
-handle = open(sys.argv[1], sys.argv[2])
-if sys.argv[3] == "lock":
-    fcntl.flock(handle, fcntl.LOCK_EX)
-print("holding", flush=True)
-time.sleep(600)
-"""
-
-
-def _holding(book: Path, mode: str, lock: bool = False) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(book), mode, "lock" if lock else "-"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stdout.readline().strip() == "holding"
-    return process
 
 
 @LINUX
@@ -91,7 +67,7 @@ def test_a_workbook_another_process_holds_for_writing_is_not_written(
     """A program that saves through its open handle would otherwise save into the old file,
     which the rename has taken out of the folder: its row would be lost."""
     before = sample_copy.read_bytes()
-    holder = _holding(sample_copy, mode, lock)
+    holder = hostile.held_open(sample_copy, mode, lock)
     try:
         line = one_line_exit_2(run("fill", sample_copy, *DAY), "另一个程序", str(holder.pid))
         assert "python" in line
@@ -104,7 +80,7 @@ def test_a_workbook_another_process_holds_for_writing_is_not_written(
 
 @LINUX
 def test_a_process_only_reading_the_workbook_does_not_stop_a_write(sample_copy: Path) -> None:
-    reader = _holding(sample_copy, "rb")
+    reader = hostile.held_open(sample_copy, "rb")
     try:
         result = run("refresh", sample_copy, *DAY)
     finally:
@@ -195,3 +171,24 @@ def test_keeping_backups_of_a_workbook_never_touches_anothers(tmp_path: Path) ->
             "a.xlsx version 4",
         ]
     )
+
+
+def test_rollup_write_back_lists_a_branch_open_in_libreoffice_and_writes_the_others(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from .test_rollup import NETWORK
+
+    network = tmp_path / "城东分行"
+    shutil.copytree(NETWORK, network)
+    book = network / "人民路支行-2026-11.xlsx"
+    before = book.read_bytes()
+    hostile.opened_in(book, "LibreOffice")
+    out = tmp_path / "汇总.xlsx"
+    result = run("rollup", network, *DAY, "--out", out, "--write-back", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert "已写回 2 个网点的排行榜" in result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("未写回")]
+    assert len(skipped) == 1 and book.name in skipped[0] and "LibreOffice" in skipped[0]
+    assert book.read_bytes() == before
