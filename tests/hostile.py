@@ -14,6 +14,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import IO
 
 from .conftest import SAMPLE
 
@@ -92,12 +93,13 @@ def flip_byte(dest: Path, part: str, at: float = 0.5, source: Path = SAMPLE) -> 
     return dest
 
 
-def bomb(dest: Path, part: str, size: int, wrap: tuple[bytes, bytes] = (b"", b"")) -> Path:
-    """The sample with `part` replaced by `size` bytes of one repeated letter between `wrap`:
-    a real part that inflates to `size` from a few kilobytes (streamed, never held whole)."""
-    head, tail = wrap
+def streamed(
+    dest: Path, part: str, write: Callable[[IO[bytes]], None], source: Path = SAMPLE
+) -> Path:
+    """`source` with `part` written by `write` straight into the zip: a part far larger than
+    memory should hold is never held whole."""
     with (
-        zipfile.ZipFile(SAMPLE) as zin,
+        zipfile.ZipFile(source) as zin,
         zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
     ):
         for info in zin.infolist():
@@ -105,14 +107,25 @@ def bomb(dest: Path, part: str, size: int, wrap: tuple[bytes, bytes] = (b"", b""
                 out.writestr(info.filename, zin.read(info.filename))
                 continue
             with out.open(part, "w", force_zip64=True) as stream:
-                stream.write(head)
-                block = b"a" * (1 << 20)
-                left = size - len(head) - len(tail)
-                while left > 0:
-                    stream.write(block[: min(left, len(block))])
-                    left -= len(block)
-                stream.write(tail)
+                write(stream)
     return dest
+
+
+def bomb(dest: Path, part: str, size: int, wrap: tuple[bytes, bytes] = (b"", b"")) -> Path:
+    """The sample with `part` replaced by `size` bytes of one repeated letter between `wrap`:
+    a real part that inflates to `size` from a few kilobytes (streamed, never held whole)."""
+    head, tail = wrap
+
+    def write(stream: IO[bytes]) -> None:
+        stream.write(head)
+        block = b"a" * (1 << 20)
+        left = size - len(head) - len(tail)
+        while left > 0:
+            stream.write(block[: min(left, len(block))])
+            left -= len(block)
+        stream.write(tail)
+
+    return streamed(dest, part, write)
 
 
 def shared_string_bomb(dest: Path, size: int) -> Path:
@@ -345,29 +358,21 @@ def every_row_a_card(dest: Path, cells: int = 5, source: Path = SAMPLE) -> Path:
     first = b'<row r="2"' + rest.split(b"</row>", 1)[0]
     template = re.findall(rb'<c r="([A-Z]+)2"([^>]*)>(.*?)</c>', first)[:cells]
     tail = xml[xml.index(b"</sheetData>") :]
-    with (
-        zipfile.ZipFile(source) as zin,
-        zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
-    ):
-        for info in zin.infolist():
-            if info.filename != part:
-                out.writestr(info.filename, zin.read(info.filename))
-                continue
-            with out.open(part, "w", force_zip64=True) as stream:
-                stream.write(head)
-                for start in range(2, 1_048_577, 10_000):
-                    stream.write(
-                        b"".join(
-                            b'<row r="%d">' % n
-                            + b"".join(
-                                b'<c r="%s%d"%s>%s</c>' % (c, n, a, v) for c, a, v in template
-                            )
-                            + b"</row>"
-                            for n in range(start, min(start + 10_000, 1_048_577))
-                        )
-                    )
-                stream.write(tail)
-    return dest
+
+    def write(stream: IO[bytes]) -> None:
+        stream.write(head)
+        for start in range(2, 1_048_577, 10_000):
+            stream.write(
+                b"".join(
+                    b'<row r="%d">' % n
+                    + b"".join(b'<c r="%s%d"%s>%s</c>' % (c, n, a, v) for c, a, v in template)
+                    + b"</row>"
+                    for n in range(start, min(start + 10_000, 1_048_577))
+                )
+            )
+        stream.write(tail)
+
+    return streamed(dest, part, write, source)
 
 
 # ---------------------------------------------------------------- other programs holding a workbook

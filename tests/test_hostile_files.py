@@ -397,17 +397,3 @@ def test_a_sheet_of_a_million_rows_is_refused_from_its_scan(
     monkeypatch.setattr(sheetscan, "clean", never)
     with pytest.raises(BookError, match=r"转介登记!K1048576：表格太大（1048576 行 × 11 列）"):
         dict(read_raw(book))  # every sheet, the largest read on a second thread
-
-
-def test_a_sheet_with_far_away_gaps_is_still_read_past_the_scan(tmp_path: Path) -> None:
-    """The scan refuses only a table that is dense: a value far below (more than 10,000 empty
-    rows) still leaves the table to be read and the far value placed on its own."""
-    book = hostile.in_sheet(
-        tmp_path / "远.xlsx",
-        "转介登记",
-        hostile.append_rows(
-            b'<row r="1048576">' + hostile.inline_text("K1048576", "远处") + b"</row>"
-        ),
-    )
-    cards = read_raw(book)["转介登记"]
-    assert cards[-1][10] == "远处" and len(cards) == 1048576
