@@ -306,10 +306,10 @@ def atomic_write(
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc
-        if planned is not None:
-            planned.check()  # the last look before the rename
         if kept is not None:
             ensure_not_open(dest)  # a program may have opened it while the plan was made
+        if planned is not None:
+            planned.check()  # the last look before the rename
         try:
             os.replace(temp, dest)
         except OSError as exc:
