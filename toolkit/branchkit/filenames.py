@@ -13,8 +13,9 @@ import unicodedata
 
 from .problems import BookError
 
-# Windows forbids these in a file name, and / or \\ would leave the folder.
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]+')
+# Windows forbids these in a file name, and / or \\ would leave the folder; control characters
+# are read as their pictures (parse.visible: ␀ ␛, and U+FFFD), which name nothing either.
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2400-\u2421\ufffd]+')
 _SPACES = re.compile(r"\s+")
 # Names Windows reserves for devices, with or without an extension (CON.xlsx opens the console).
 _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
