@@ -15,7 +15,9 @@ from branchkit.wheelhouse import INSTALLER, PYTHONS, dry_run, installer_script, 
 ANY = "py3-none-any"
 
 
-def wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] = (), tag: str = ANY) -> Path:
+def wheel(
+    folder: Path, name: str, version: str, requires: tuple[str, ...] = (), tag: str = ANY
+) -> Path:
     """A minimal wheel: its metadata, WHEEL and RECORD, enough for pip to resolve it."""
     path = folder / f"{name}-{version}-{tag}.whl"
     info = f"{name}-{version}.dist-info"
