@@ -376,3 +376,11 @@ def test_everything_in_order_reads_ready(book: Path) -> None:
     found = checks(book, pc)
     assert [c.label for c in found if not c.ok] == []
     assert report(found, pc).endswith("一切就绪。")
+
+
+def test_readme_shows_doctors_real_lines() -> None:
+    from .conftest import ROOT
+    from .doctor_readme import render
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render(readme) == readme, "run: python -m tests.doctor_readme"

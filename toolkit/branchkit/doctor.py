@@ -255,7 +255,7 @@ def _interpreter_checks(
             Check(
                 works,
                 f"xlwings.conf 表的 {excel.key.title()} 留空，挡住了 {layer.where} 里的设置"
-                f"“{value}”：xlwings 只看表里的空值，不会用它",
+                f"“{value}”：xlwings 读到表里的空值就不再往下找，不会用它",
                 f"把这个路径填进 xlwings.conf 表的 {excel.key.title()}，或者" + fix,
             )
         )
