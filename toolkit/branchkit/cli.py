@@ -219,8 +219,35 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
     is_flag=True,
     help="给已有的工作簿补上缺少的输入表（如 清单项目、每日清单），原有内容不动",
 )
-def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade: bool) -> None:
-    """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮；--upgrade 补齐旧工作簿）。"""
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="上月的工作簿：带入设置、人员、产品、清单项目、目标和还没办完的事（上月工作簿只读取）",
+)
+def init(
+    book: Path,
+    branch: str,
+    month: str,
+    force: bool,
+    macros: bool,
+    upgrade: bool,
+    previous: Path | None,
+) -> None:
+    """新建网点工作簿（含全部输入表和说明）；--from 上月工作簿：新建下个月的；--macros 带按钮；--upgrade 补齐旧工作簿。"""
+    if upgrade and previous:
+        raise click.UsageError(
+            "--upgrade 和 --from 不能一起用：--upgrade 补齐旧工作簿，--from 新建下个月的"
+        )
+    if previous is not None:
+        _check_suffix(book, macros)
+        from .newmonth import new_month, summary
+
+        made = new_month(previous, book, month or None, force, macros, branch)
+        for line in summary(made):
+            click.echo(line)
+        return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
 
@@ -232,26 +259,44 @@ def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade
         return
     if book.exists() and not force:
         raise BookError(book, "文件已存在；要覆盖请加 --force")
+    _check_suffix(book, macros)
+    from .settings import Settings
+
+    # The month's statutory holidays and 调休, for the branch to see and correct in 工作日历.
+    holidays = None
+    if month:
+        from .newmonth import holiday_rows
+
+        holidays = holiday_rows(dt.date(int(month[:4]), int(month[5:]), 1))
+    data = {"work_calendar": holidays or []}
+    keep = Settings().backups  # --force keeps the workbook it replaces in 备份, like every write
+    if macros:
+        from .macros import write_macro_workbook
+
+        write_macro_workbook(book, branch, month, data, keep_backups=keep)
+        click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
+    else:
+        from .templates import write_branch_workbook
+
+        write_branch_workbook(book, branch, month, data=data, keep_backups=keep)
+        click.echo(f"已新建：{book}")
+    if holidays:
+        click.echo(f"“工作日历”已列出本月的法定节假日和调休 {len(holidays)} 天，请按网点实际核对")
+    elif month and holidays is None:
+        from .newmonth import unknown_year_note
+
+        click.echo(unknown_year_note(dt.date(int(month[:4]), int(month[5:]), 1)))
+    note = _blank_settings_note(branch, month)
+    if note:
+        click.echo(note)
+
+
+def _check_suffix(book: Path, macros: bool) -> None:
     wanted = ".xlsm" if macros else ".xlsx"
     if book.suffix.lower() != wanted:
         raise BookError(
             book, f"请用 {wanted} 作为文件扩展名" + ("（带按钮的工作簿）" if macros else "")
         )
-    if macros:
-        from .macros import write_macro_workbook
-
-        write_macro_workbook(book, branch, month)
-        click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
-    else:
-        from .settings import Settings
-        from .templates import write_branch_workbook
-
-        # --force keeps the workbook it replaces in 备份, as every other write does
-        write_branch_workbook(book, branch, month, keep_backups=Settings().backups)
-        click.echo(f"已新建：{book}")
-    note = _blank_settings_note(branch, month)
-    if note:
-        click.echo(note)
 
 
 @main.command("add-buttons")

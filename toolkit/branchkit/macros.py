@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +125,16 @@ def button_sheets() -> bytes:
     return buffer.getvalue()
 
 
-def write_macro_workbook(path: str | Path, branch: str = "", month: str = "") -> Path:
-    """A new branch workbook with the buttons: 控制台 first, every input sheet, xlwings.conf."""
+def write_macro_workbook(
+    path: str | Path,
+    branch: str = "",
+    month: str = "",
+    data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+    notes: Sequence[str] = (),
+    keep_backups: int = 0,
+) -> Path:
+    """A new branch workbook with the buttons: 控制台 first, every input sheet, xlwings.conf.
+    `data`, `notes` and `keep_backups` as for templates.write_branch_workbook."""
     from .writeback import write_bytes
 
     path = Path(path)
@@ -134,11 +143,13 @@ def write_macro_workbook(path: str | Path, branch: str = "", month: str = "") ->
             Path(tmp) / "book.xlsx",
             branch,
             month,
+            data=data,
             first_sheets=_control_sheet,
             last_sheets=_conf_sheet,
+            notes=notes,
         )
-        data = make_macro_enabled(plain.read_bytes(), path)
-    return write_bytes(path, data)
+        made = make_macro_enabled(plain.read_bytes(), path)
+    return write_bytes(path, made, keep_backups=keep_backups)
 
 
 def build_macro_template(folder: str | Path) -> Path:
