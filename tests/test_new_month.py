@@ -487,3 +487,49 @@ def test_a_new_month_with_the_buttons(tmp_path: Path) -> None:
     assert forced.exit_code == 0, forced.output
     (kept,) = (tmp_path / "备份").glob(f"{new.stem}.*.xlsm")
     assert _digest(kept) == made
+
+
+# ---------------------------------------------------------------- the button user's way in
+
+
+def test_doctor_spells_out_the_new_month_command_for_the_workbook(tmp_path: Path) -> None:
+    old = tmp_path / SAMPLE.name
+    shutil.copy2(SAMPLE, old)
+    result = run("doctor", old)
+    assert (
+        "branchkit init 火车站支行-2026-12.xlsx --from 火车站支行-2026-11.xlsx --month 2026-12"
+        in result.output
+    ), result.output
+    december = tmp_path / "火车站支行 十二月.xlsm"  # a name with a space is quoted
+    assert run("init", december, "--from", old, "--macros").exit_code == 0
+    said = run("doctor", december).output
+    assert (
+        'branchkit init "火车站支行 十二月-2027-01.xlsm" --from "火车站支行 十二月.xlsm" '
+        "--month 2027-01 --macros" in said
+    ), said
+    assert _digest(old) == _digest(SAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("name", "month", "expected"),
+    [
+        ("火车站支行-2026-11.xlsx", dt.date(2026, 11, 1), "火车站支行-2026-12.xlsx"),
+        ("火车站支行-2026-12.xlsm", dt.date(2026, 12, 1), "火车站支行-2027-01.xlsm"),
+        ("网点202611.xlsx", dt.date(2026, 11, 1), "网点202612.xlsx"),
+        ("网点2026年12月.xlsx", dt.date(2026, 12, 1), "网点2027年1月.xlsx"),
+        ("网点.xlsx", dt.date(2026, 11, 1), "网点-2026-12.xlsx"),
+    ],
+)
+def test_next_months_file_name(name: str, month: dt.date, expected: str) -> None:
+    from branchkit.newmonth import next_name
+
+    assert next_name(Path(name), month).name == expected
+
+
+def test_the_control_sheet_tells_the_button_user_how_to_start_a_month() -> None:
+    from python_calamine import CalamineWorkbook
+
+    template = SAMPLE.parents[1] / "templates" / "xlsx" / "网点营销管理.xlsm"
+    rows = CalamineWorkbook.from_path(str(template)).get_sheet_by_name(schema.CONTROL_SHEET)
+    text = " ".join(str(v) for row in rows.to_python() for v in row if v)
+    assert "branchkit init 新工作簿.xlsm --from 本工作簿.xlsm --macros" in text

@@ -93,6 +93,12 @@ def _control_sheet(wb: Any, formats: dict[str, Any]) -> None:
         "使用前：在命令行运行 branchkit doctor 检查 Python 与 xlwings 的设置。",
         formats["note"],
     )
+    # A new month from this one (newmonth.py): the command, and where to get it spelt out.
+    for row, text in (
+        (13, "下个月：运行 branchkit init 新工作簿.xlsm --from 本工作簿.xlsm --macros"),
+        (14, "（带入人员、产品、目标和没办完的事；branchkit doctor 本工作簿 写出完整的命令）"),
+    ):
+        ws.write_string(row, 1, text, formats["note"])
     ws.activate()
 
 
