@@ -501,7 +501,7 @@ def summary(made: Made) -> list[str]:
         (
             "目标",
             f"{len(rows['targets'])} 行",
-            "上月的目标，请确认或修改（说明表第一行也写着）"
+            "上月的目标，请确认或修改（“说明”表上方也写着）"
             + (
                 f"；{'、'.join(c.targets_left_out)}不在岗，目标未带入" if c.targets_left_out else ""
             ),
