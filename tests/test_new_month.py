@@ -533,3 +533,54 @@ def test_the_control_sheet_tells_the_button_user_how_to_start_a_month() -> None:
     rows = CalamineWorkbook.from_path(str(template)).get_sheet_by_name(schema.CONTROL_SHEET)
     text = " ".join(str(v) for row in rows.to_python() for v in row if v)
     assert "branchkit init 新工作簿.xlsm --from 本工作簿.xlsm --macros" in text
+
+
+def test_the_new_workbook_open_in_excel_is_not_replaced(tmp_path: Path) -> None:
+    old, new, first = _december(tmp_path)
+    assert first.exit_code == 0, first.output
+    made = _digest(new)
+    (tmp_path / f"~${new.name}").write_bytes(b"owner")  # Excel's mark of an open workbook
+    one_line_exit_2(run("init", new, "--from", old, "--force"), new.name)
+    assert _digest(new) == made
+    folder = tmp_path / "十二月.xlsx"
+    folder.mkdir()
+    one_line_exit_2(run("init", folder, "--from", old, "--force"), "文件夹")
+
+
+def test_a_small_old_workbook_and_the_branchs_own_calendar_and_settings(tmp_path: Path) -> None:
+    """A workbook with only 设置 and 人员 still makes a month (清单项目 gets the default list);
+    a 设置 row branchkit does not know is kept as typed; a 工作日历 row the branch typed for the
+    new month wins over the statutory day of the same date."""
+    september = tmp_path / "网点-2026-09.xlsx"
+    extra = ["本网点口号", "=1+1", "自己加的一行"]
+    write_branch_workbook(
+        september,
+        "网点",
+        "2026-09",
+        data={
+            "settings": [
+                ["网点名称", "网点", ""],
+                ["统计月份", "2026-09", ""],
+                ["分润比例", "0.4", ""],
+                extra,
+            ],
+            "roster": [["赵六", "", "理财经理", "是"]],
+            "work_calendar": [["2026-10-03", "是", "国庆值班营业"]],
+        },
+        sheets=(schema.SETTINGS, schema.ROSTER, schema.WORK_CALENDAR),
+    )
+    october = tmp_path / "网点-2026-10.xlsx"
+    result = run("init", october, "--from", september)
+    assert result.exit_code == 0, result.output
+    settings_now = _settings(october)
+    assert (settings_now["统计月份"], settings_now["分润比例"]) == ("2026-10", "0.4")
+    assert _rows(october, "设置")[-1] == extra
+    wb = load_workbook(october)
+    assert wb["设置"].cell(wb["设置"].max_row, 2).data_type == "s"  # =1+1 stays text
+    from branchkit.checklist import DEFAULT_ITEMS
+
+    assert len(_rows(october, "清单项目")) == len(DEFAULT_ITEMS)
+    calendar_rows = _rows(october, "工作日历")
+    assert ["2026-10-03", "是", "国庆值班营业"] in calendar_rows
+    assert [dt.date(2026, 10, 3), "否", "国庆节"] not in calendar_rows
+    assert [dt.date(2026, 10, 2), "否", "国庆节"] in calendar_rows

@@ -28,7 +28,7 @@ from .matching import match_cards
 from .problems import BookError
 from .read import Book, load_book
 from .schema import CARRIED_MARK, CARRIED_MARK_COLUMNS, Kind, Sheet
-from .settings import SETTING_ITEMS, Settings, setting_cells
+from .settings import SETTING_ITEMS, setting_cells
 from .source import RawBook, read_raw
 from .workdays import month_bounds, next_workday, statutory_days
 
@@ -347,6 +347,8 @@ class Made:
 
 
 def target_note(carried: Carried) -> str:
+    if not carried.rows["targets"]:
+        return f"“目标”是空的：请网点负责人填写 {carried.month:%Y-%m} 的目标。"
     return (
         f"“目标”里的 {len(carried.rows['targets'])} 行是上月（{carried.previous:%Y-%m}）的目标，"
         f"只作起点：请网点负责人确认或改成 {carried.month:%Y-%m} 的目标。"
@@ -387,6 +389,14 @@ def new_month(
 
     previous_path, path = Path(previous_path), Path(path)
     _refuse_same_file(previous_path, path)
+    if path.is_dir():
+        raise BookError(path, "这是一个文件夹：请写新工作簿的文件名，如 网点-2026-12.xlsx")
+    if path.exists() and not force:
+        raise BookError(
+            path,
+            "文件已存在，可能已经录入了本月的数据：没有覆盖。确实要重新生成请加 --force"
+            "（旧文件会留在“备份”文件夹）",
+        )
     raw = read_raw(previous_path)
     book = load_book(raw, str(previous_path))
     wanted = _month_of(month)
@@ -401,20 +411,16 @@ def new_month(
             "--month",
             f"新月份 {wanted:%Y-%m} 应在上月工作簿的统计月份 {previous:%Y-%m} 之后",
         )
-    if path.exists() and not force:
-        raise BookError(
-            path,
-            "文件已存在，可能已经录入了本月的数据：没有覆盖。确实要重新生成请加 --force"
-            "（旧文件会留在“备份”文件夹）",
-        )
     carried = carry(raw, book, wanted, previous)
     data: dict[str, Rows] = dict(carried.rows)
-    branch = branch or parse.clean_text(carried.settings.get("branch", ""))
-    overrides = {k: v for k, v in carried.settings.items() if k != "branch"}
+    overrides = dict(carried.settings)
+    if branch:  # --branch names the branch anew; otherwise 网点名称 goes over as typed
+        overrides["branch"] = branch
+    branch = parse.clean_text(overrides.get("branch", ""))
     from .templates import settings_rows
 
     data["settings"] = settings_rows(branch, f"{wanted:%Y-%m}", overrides) + carried.extra_settings
-    keep = Settings().backups
+    keep = book.settings.backups  # the branch's own 保留备份数
     replacing = path.exists()
     if replacing:
         ensure_not_open(path)
@@ -458,6 +464,17 @@ def _names(people: Iterable[tuple[str, dt.date]]) -> str:
     return "、".join(f"{name}（{left:%m-%d} 离岗）" for name, left in people)
 
 
+def _calendar(rows: Rows, carried: Carried) -> dict[dt.date, bool]:
+    """The new workbook's 工作日历 as the figures will read it: its first opening day is the
+    one to start filling on."""
+    days = {}
+    for typed_date, typed_flag, *_ in rows:
+        day, flag = parse.parse_date(typed_date, carried.month), parse.parse_yesno(typed_flag)
+        if isinstance(day, dt.date) and isinstance(flag, bool):
+            days[day] = flag
+    return days
+
+
 def summary(made: Made) -> list[str]:
     """The lines `init --from` prints: what was carried, sheet by sheet, and what to do next."""
     from .termtext import aligned
@@ -478,12 +495,17 @@ def summary(made: Made) -> list[str]:
         )
         if part
     )
-    calendar_note = (
-        "本年的法定节假日未知，请自己填写"
-        if c.holidays is None
-        else f"其中法定节假日和调休 {c.holidays} 天，请按网点实际核对"
-        if c.holidays
-        else "本月没有法定节假日或调休"
+    calendar_note = "，".join(
+        part
+        for part in (
+            f"上月工作簿里填好的本月 {c.calendar_carried} 行" if c.calendar_carried else "",
+            "本年的法定节假日还不知道，请自己填写"
+            if c.holidays is None
+            else f"法定节假日和调休 {c.holidays} 天，请按网点实际核对"
+            if c.holidays
+            else "本月没有法定节假日或调休",
+        )
+        if part
     )
     table = [
         (
@@ -501,7 +523,11 @@ def summary(made: Made) -> list[str]:
         (
             "目标",
             f"{len(rows['targets'])} 行",
-            "上月的目标，请确认或修改（“说明”表上方也写着）"
+            (
+                "上月的目标，请确认或修改（“说明”表上方也写着）"
+                if rows["targets"]
+                else "上月没有目标，请填写本月的目标"
+            )
             + (
                 f"；{'、'.join(c.targets_left_out)}不在岗，目标未带入" if c.targets_left_out else ""
             ),
@@ -533,7 +559,7 @@ def summary(made: Made) -> list[str]:
         lines.append(f"{name} 已不在岗，结转的 {items}仍在其名下：请改派给在岗的同事。")
     if c.holidays is None:
         lines.append(unknown_year_note(c.month))
-    opening = next_workday(c.month - dt.timedelta(days=1))
+    opening = next_workday(c.month - dt.timedelta(days=1), _calendar(rows["work_calendar"], c))
     lines.append(
         f"下一步：确认“目标”，{opening:%m-%d} 起照常录入，运行 branchkit fill {made.path.name} "
         f"--date {opening}（或在 Excel 里点“填写”）"
