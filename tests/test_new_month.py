@@ -35,6 +35,20 @@ def _row(sheet: schema.Sheet, **cells: Any) -> list[Any]:
     return [cells.get(c.key) for c in sheet.columns]
 
 
+def _workbook(path: Path, month: str, **data: list[list[Any]]) -> Path:
+    """A branch workbook of `month` with these rows (by schema key; 人员 赵六 unless given)."""
+    return write_branch_workbook(path, "网点", month, data={"roster": [ZHAO], **data})
+
+
+ZHAO = ["赵六", "", "理财经理", "是"]
+
+
+def _follow_up(**cells: Any) -> list[Any]:
+    """A 追踪表 row of 张三 for 赵六 (cells by column key change or add to it)."""
+    typed = {"seq": 1, "customer": "张三", "phone": "13800136241", "on_site": "是"}
+    return _row(schema.TRACKING, **{**typed, "receiver": "赵六", **cells})
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -236,33 +250,15 @@ def test_december_to_january_from_the_sample(tmp_path: Path) -> None:
 
 
 def test_a_date_typed_without_its_year_keeps_its_meaning_across_the_year(tmp_path: Path) -> None:
-    december = tmp_path / "网点-2026-12.xlsx"
-    write_branch_workbook(
-        december,
-        "网点",
+    december = _workbook(
+        tmp_path / "网点-2026-12.xlsx",
         "2026-12",
-        data={
-            "roster": [["赵六", "", "理财经理", "是"]],
-            "tracking": [
-                # 推荐时间 typed 12月28日 in December's workbook is 2026-12-28; in January's it
-                # would read as 2027-12-28, so it goes over as the date it meant.
-                _row(
-                    schema.TRACKING,
-                    seq=1,
-                    customer="张三",
-                    phone="13800136241",
-                    referred_on="12月28日",
-                    on_site="是",
-                    receiver="赵六",
-                    next_contact="2027-01-05",
-                    note="有理财将到期",
-                ),
-            ],
-            "work_calendar": [
-                ["2026-12-31", "是", "年末营业"],
-                ["2027-01-02", "是", "元旦值班营业"],
-            ],
-        },
+        # 推荐时间 typed 12月28日 in December's workbook is 2026-12-28; in January's it would
+        # read as 2027-12-28, so it goes over as the date it meant.
+        tracking=[
+            _follow_up(referred_on="12月28日", next_contact="2027-01-05", note="有理财将到期")
+        ],
+        work_calendar=[["2026-12-31", "是", "年末营业"], ["2027-01-02", "是", "元旦值班营业"]],
     )
     january = tmp_path / "网点-2027-01.xlsx"
     result = run("init", january, "--from", december, "--month", "2027-01")
@@ -288,28 +284,20 @@ def test_leavers_are_handled_and_said(tmp_path: Path) -> None:
         ["丁", "4", "柜员", "是", "2026-11-10"],  # joined in November
         ["戊", "5", "大堂经理", "是", "", "2026-12-15"],  # leaves in December
     ]
-    write_branch_workbook(
+    _workbook(
         november,
-        "网点",
         "2026-11",
-        data={
-            "roster": roster,
-            "targets": [[n, "转介数", 10] for n in "甲乙丙丁戊"] + [["网点", "转介数", 50]],
-            "tracking": [
-                _row(
-                    schema.TRACKING,
-                    seq=1,
-                    customer="张三",
-                    phone="13800136241",
-                    referred_on="2026-11-20",
-                    on_site="是",
-                    referrer="丁",
-                    receiver="甲",
-                    first_contact="2026-11-21",
-                    next_contact="2026-12-03",
-                ),
-            ],
-        },
+        roster=roster,
+        targets=[[n, "转介数", 10] for n in "甲乙丙丁戊"] + [["网点", "转介数", 50]],
+        tracking=[
+            _follow_up(
+                referred_on="2026-11-20",
+                referrer="丁",
+                receiver="甲",
+                first_contact="2026-11-21",
+                next_contact="2026-12-03",
+            )
+        ],
     )
     december = tmp_path / "网点-2026-12.xlsx"
     result = run("init", december, "--from", november, "--month", "2026-12")
@@ -338,27 +326,19 @@ def test_leavers_are_handled_and_said(tmp_path: Path) -> None:
 def test_carried_text_is_the_text_typed_never_a_formula_never_masked(tmp_path: Path) -> None:
     november = tmp_path / "网点-2026-11.xlsx"
     formula = '=HYPERLINK("http://x","点我")'
-    write_branch_workbook(
+    _workbook(
         november,
-        "网点",
         "2026-11",
-        data={
-            "roster": [["赵六", "", "理财经理", "是"]],
-            "tracking": [
-                _row(
-                    schema.TRACKING,
-                    seq=1,
-                    customer=" 李 四 ",
-                    phone="138-1234-6241",
-                    referred_on="2026-11-20",
-                    on_site="是",
-                    receiver="赵六",
-                    next_contact="2026-12-01",
-                    note=formula,
-                ),
-            ],
-            "actions": [["2026-11-20", "+回访 13812346241", "赵六", "", ""]],
-        },
+        tracking=[
+            _follow_up(
+                customer=" 李 四 ",
+                phone="138-1234-6241",
+                referred_on="2026-11-20",
+                next_contact="2026-12-01",
+                note=formula,
+            )
+        ],
+        actions=[["2026-11-20", "+回访 13812346241", "赵六", "", ""]],
     )
     december = tmp_path / "网点-2026-12.xlsx"
     assert run("init", december, "--from", november).exit_code == 0
@@ -564,7 +544,7 @@ def test_a_small_old_workbook_and_the_branchs_own_calendar_and_settings(tmp_path
                 ["分润比例", "0.4", ""],
                 extra,
             ],
-            "roster": [["赵六", "", "理财经理", "是"]],
+            "roster": [ZHAO],
             "work_calendar": [["2026-10-03", "是", "国庆值班营业"]],
         },
         sheets=(schema.SETTINGS, schema.ROSTER, schema.WORK_CALENDAR),
