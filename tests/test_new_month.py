@@ -210,6 +210,8 @@ def test_refusals_are_one_line_and_touch_nothing(tmp_path: Path) -> None:
         run("init", tmp_path / "x.xlsx", "--from", old, "--month", "2026-10"), "2026-11"
     )
     one_line_exit_2(run("init", tmp_path / "x.xlsx", "--from", tmp_path / "无.xlsx"), "找不到")
+    both = run("init", tmp_path / "x.xlsx", "--from", old, "--upgrade")
+    assert both.exit_code == 2 and "--upgrade 和 --from 不能一起用" in both.output
     assert _digest(old) == _digest(SAMPLE)
     assert not (tmp_path / "x.xlsx").exists()
 
