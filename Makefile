@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/branchkit build-agenda $(SAMPLE) --date $(DEMODAY) --format md --out $(OUTDIR)/夕会议程-$(DEMODAY).md
 	$(BIN)/branchkit build-agenda $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --date $(DEMODAY) --meeting 晨会
 	$(BIN)/branchkit rollup samples/城东分行 --date $(DEMODAY) --out $(OUTDIR)/分行汇总-2026-11.xlsx
+	$(BIN)/branchkit init $(OUTDIR)/火车站支行-2026-12.xlsx --from $(SAMPLE) --month 2026-12 --force
 	@echo "演示完成：结果在 $(OUTDIR)/"
 
 lint: $(STAMP)

@@ -181,3 +181,89 @@ def test_no_input_makes_a_parser_raise(value: object) -> None:
     parse.parse_id_number(value)
     parse.parse_choice(value, ("是", "否"))
     parse.parse_names(value)
+    parse.parse_weekdays(value)
+
+
+# ---------------------------------------------------------------- 营业日: weekdays
+
+MON_FRI = frozenset({0, 1, 2, 3, 4})
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("每天", frozenset(range(7))),
+        ("每日", frozenset(range(7))),
+        ("every day", frozenset(range(7))),
+        ("周一至周五", MON_FRI),
+        ("周一到周五", MON_FRI),
+        ("周一 至 五", MON_FRI),
+        ("星期一至星期五", MON_FRI),
+        ("週一至週五", MON_FRI),  # Traditional
+        ("禮拜一～禮拜五", MON_FRI),
+        ("Mon-Fri", MON_FRI),
+        ("Monday to Friday", MON_FRI),
+        ("weekdays", MON_FRI),
+        ("工作日", MON_FRI),
+        ("周一至周六", frozenset(range(6))),
+        ("周一、周三、周五", frozenset({0, 2, 4})),
+        ("周一三五", frozenset({0, 2, 4})),
+        ("Mon, Wed and Fri", frozenset({0, 2, 4})),
+        ("周六日", frozenset({5, 6})),
+        ("周末", frozenset({5, 6})),
+        ("星期天", frozenset({6})),
+        ("周六至周一", frozenset({5, 6, 0})),  # a range runs on through Sunday
+        ("周一至周五，周日", MON_FRI | {6}),
+    ],
+)
+def test_weekday_spellings(typed: str, expected: frozenset[int]) -> None:
+    assert parse.parse_weekdays(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "周八", "周一至", "9:00-17:00", "营业", "周一至周五营业"])
+def test_not_weekdays(typed: str) -> None:
+    assert isinstance(parse.parse_weekdays(typed), Bad)
+
+
+weekday_sets = st.frozensets(st.integers(min_value=0, max_value=6), min_size=1)
+
+
+@given(weekday_sets)
+def test_weekdays_written_back_read_the_same(days: frozenset[int]) -> None:
+    assert parse.parse_weekdays(parse.weekdays_text(days)) == days
+
+
+_SPELLINGS = (
+    [f"周{c}" for c in "一二三四五六日"],
+    [f"週{c}" for c in "一二三四五六日"],
+    [f"星期{c}" for c in "一二三四五六天"],
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+)
+
+
+@given(
+    weekday_sets,
+    st.sampled_from(_SPELLINGS),
+    st.sampled_from(["、", ",", "，", " ", "/", "；"]),
+)
+def test_any_spelling_of_a_list_of_days(
+    days: frozenset[int], names: list[str], separator: str
+) -> None:
+    assert parse.parse_weekdays(separator.join(names[d] for d in sorted(days))) == days
+
+
+@given(
+    st.integers(min_value=0, max_value=6),
+    st.integers(min_value=0, max_value=6),
+    st.sampled_from(_SPELLINGS),
+    st.sampled_from(["至", "到", "-", "~", "～", " to "]),
+)
+def test_a_range_is_the_days_from_its_first_to_its_last(
+    first: int, last: int, names: list[str], dash: str
+) -> None:
+    walked, day = {first}, first  # walk the week from the first day until the last
+    while day != last:
+        day = (day + 1) % 7
+        walked.add(day)
+    assert parse.parse_weekdays(f"{names[first]}{dash}{names[last]}") == walked

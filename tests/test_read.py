@@ -252,3 +252,41 @@ def test_a_column_of_plain_mobiles_is_taken_as_it_is(phones: list[str]) -> None:
     for values in (phones, [*phones, "13812345678\n13912345678"], [*phones, " 138 1234 5678"]):
         expected = [_parse_cell(col, v, None, "") for v in values]
         assert _parse_column(col, values, None, None)[0] == expected
+
+
+def test_settings_of_a_branchs_year_and_the_rosters_dates() -> None:
+    """营业日, 匹配天数 and 网点负责人 in Traditional or English as well; 人员's 入职日期 and
+    离岗日期 (any date spelling); a 营业日 that does not read is a warning and 每天 holds."""
+    book = load_book(
+        {
+            "設置": [
+                ["項目", "值"],
+                ["統計月份", "2026-12"],
+                ["營業日", "週一至週六"],
+                ["matching days", "14"],
+                ["網點負責人", "陈 建国"],
+            ],
+            "人员": [
+                ["姓名", "岗位", "在岗", "入职日期", "Left"],
+                ["刘洋", "柜员", "是", "12月3日", None],
+                ["王五", "大堂经理", "是", None, "2026.12.18"],
+            ],
+            "产品": PRODUCTS,
+            "追踪表": [["客户姓名", "推荐时间", "接收人"]],
+        }
+    )
+    assert book.settings.opening_days == frozenset(range(6))  # Monday to Saturday
+    assert book.settings.match_days == 14
+    assert book.settings.branch_head == "陈建国"
+    assert list(book.roster.zip("name", "joined_on", "left_on")) == [
+        ("刘洋", dt.date(2026, 12, 3), None),
+        ("王五", None, dt.date(2026, 12, 18)),
+    ]
+    assert [p for p in book.problems if p.sheet in ("設置", "人员")] == []
+
+    odd = load_book({"设置": [["项目", "值"], ["营业日", "9:00-17:00"]], "人员": ROSTER})
+    assert odd.settings.opening_days == frozenset(range(7))
+    (problem,) = [p for p in odd.problems if p.sheet == "设置"]
+    assert (problem.cell, problem.level) == ("B2", "警告")
+    assert "营业日" in problem.detail and "每天" in problem.detail
+    assert (odd.settings.match_days, odd.settings.branch_head) == (30, "")

@@ -225,12 +225,40 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
     help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用）；"
     "工作簿已存在时只写脚本",
 )
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="上月的工作簿：带入设置、人员、产品、清单项目、目标和还没办完的事（上月工作簿只读取）",
+)
 def init(
-    book: Path, branch: str, month: str, force: bool, macros: bool, upgrade: bool, launchers: bool
+    book: Path,
+    branch: str,
+    month: str,
+    force: bool,
+    macros: bool,
+    upgrade: bool,
+    launchers: bool,
+    previous: Path | None,
 ) -> None:
-    """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮；--upgrade 补齐旧工作簿）。"""
-    if launchers and book.exists():
+    """新建网点工作簿（含全部输入表和说明）；--from 上月工作簿：新建下个月的；--macros 带按钮；--upgrade 补齐旧工作簿。"""
+    if upgrade and previous:
+        raise click.UsageError(
+            "--upgrade 和 --from 不能一起用：--upgrade 补齐旧工作簿，--from 新建下个月的"
+        )
+    if launchers and book.exists() and previous is None:
         _write_launchers(book)
+        return
+    if previous is not None:
+        _check_suffix(book, macros)
+        from .newmonth import new_month, summary
+
+        made = new_month(previous, book, month or None, force, macros, branch)
+        for line in summary(made):
+            click.echo(line)
+        if launchers:
+            _write_launchers(book)
         return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
@@ -243,28 +271,46 @@ def init(
         return
     if book.exists() and not force:
         raise BookError(book, "文件已存在；要覆盖请加 --force")
-    wanted = ".xlsm" if macros else ".xlsx"
-    if book.suffix.lower() != wanted:
-        raise BookError(
-            book, f"请用 {wanted} 作为文件扩展名" + ("（带按钮的工作簿）" if macros else "")
-        )
+    _check_suffix(book, macros)
+    from .settings import Settings
+
+    # The month's statutory holidays and 调休, for the branch to see and correct in 工作日历.
+    holidays = None
+    if month:
+        from .newmonth import holiday_rows
+
+        holidays = holiday_rows(dt.date(int(month[:4]), int(month[5:]), 1))
+    data = {"work_calendar": holidays or []}
+    keep = Settings().backups  # --force keeps the workbook it replaces in 备份, like every write
     if macros:
         from .macros import write_macro_workbook
 
-        write_macro_workbook(book, branch, month)
+        write_macro_workbook(book, branch, month, data, keep_backups=keep)
         click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
     else:
-        from .settings import Settings
         from .templates import write_branch_workbook
 
-        # --force keeps the workbook it replaces in 备份, as every other write does
-        write_branch_workbook(book, branch, month, keep_backups=Settings().backups)
+        write_branch_workbook(book, branch, month, data=data, keep_backups=keep)
         click.echo(f"已新建：{book}")
+    if holidays:
+        click.echo(f"“工作日历”已列出本月的法定节假日和调休 {len(holidays)} 天，请按网点实际核对")
+    elif month and holidays is None:
+        from .newmonth import unknown_year_note
+
+        click.echo(unknown_year_note(dt.date(int(month[:4]), int(month[5:]), 1)))
     note = _blank_settings_note(branch, month)
     if note:
         click.echo(note)
     if launchers:
         _write_launchers(book)
+
+
+def _check_suffix(book: Path, macros: bool) -> None:
+    wanted = ".xlsm" if macros else ".xlsx"
+    if book.suffix.lower() != wanted:
+        raise BookError(
+            book, f"请用 {wanted} 作为文件扩展名" + ("（带按钮的工作簿）" if macros else "")
+        )
 
 
 def _write_launchers(book: Path) -> None:

@@ -130,7 +130,8 @@ def _book_checks(book: Path, xlwings_version: str | None, machine: Machine) -> l
     except BookError as exc:
         return [Check(False, f"打开 {book.name}", exc.message)]
     result = []
-    missing = [p for p in load_book(raw, str(book)).problems if p.problem == "缺少工作表"]
+    loaded = load_book(raw, str(book))
+    missing = [p for p in loaded.problems if p.problem == "缺少工作表"]
     result.append(
         Check(
             not missing,
@@ -138,6 +139,15 @@ def _book_checks(book: Path, xlwings_version: str | None, machine: Machine) -> l
             if not missing
             else "缺少工作表：" + "、".join(p.sheet for p in missing),
             "从模板复制缺少的工作表，或用 branchkit init 新建",
+        )
+    )
+    from .newmonth import next_month_command
+
+    result.append(
+        Check(
+            True,
+            f"下个月的工作簿：月底运行 {next_month_command(book, loaded.month)}"
+            "（带入设置、人员、产品、目标和没办完的跟进、行动计划；本工作簿不改动）",
         )
     )
     has_control = schema.CONTROL_SHEET in raw

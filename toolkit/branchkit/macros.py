@@ -15,6 +15,7 @@ import functools
 import io
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,12 @@ def _control_sheet(wb: Any, formats: dict[str, Any]) -> None:
         "使用前：在命令行运行 branchkit doctor 检查 Python 与 xlwings 的设置。",
         formats["note"],
     )
+    # A new month from this one (newmonth.py): the command, and where to get it spelt out.
+    for row, text in (
+        (13, "下个月：运行 branchkit init 新工作簿.xlsm --from 本工作簿.xlsm --macros"),
+        (14, "（带入人员、产品、目标和没办完的事；branchkit doctor 本工作簿 写出完整的命令）"),
+    ):
+        ws.write_string(row, 1, text, formats["note"])
     ws.activate()
 
 
@@ -131,10 +138,17 @@ def button_sheets(interpreter: str = "") -> bytes:
 
 
 def write_macro_workbook(
-    path: str | Path, branch: str = "", month: str = "", interpreter: str | None = None
+    path: str | Path,
+    branch: str = "",
+    month: str = "",
+    data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+    notes: Sequence[str] = (),
+    keep_backups: int = 0,
+    interpreter: str | None = None,
 ) -> Path:
     """A new branch workbook with the buttons: 控制台 first, every input sheet, xlwings.conf,
-    whose Interpreter_Win is `interpreter` (default: this PC's, see interpreter.py)."""
+    whose Interpreter_Win is `interpreter` (default: this PC's, see interpreter.py). `data`,
+    `notes` and `keep_backups` as for templates.write_branch_workbook."""
     from .writeback import write_bytes
 
     path = Path(path)
@@ -145,11 +159,13 @@ def write_macro_workbook(
             Path(tmp) / "book.xlsx",
             branch,
             month,
+            data=data,
             first_sheets=_control_sheet,
             last_sheets=functools.partial(_conf_sheet, interpreter=interpreter),
+            notes=notes,
         )
-        data = make_macro_enabled(plain.read_bytes(), path)
-    return write_bytes(path, data)
+        made = make_macro_enabled(plain.read_bytes(), path)
+    return write_bytes(path, made, keep_backups=keep_backups)
 
 
 def this_interpreter() -> str:

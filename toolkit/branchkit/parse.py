@@ -275,3 +275,97 @@ def parse_choice(value: Any, choices: tuple[str, ...]) -> str | Bad | None:
     if not choices or text in choices:
         return text
     return Bad("不在可选范围内")
+
+
+# ---------------------------------------------------------------- weekdays (设置 营业日)
+
+EVERY_DAY = frozenset(range(7))  # Monday = 0, as datetime.date.weekday() counts
+_WEEKDAY_CHARS = "一二三四五六日"  # Monday .. Sunday; 天 and 七 also mean Sunday
+_WEEKDAY_WORDS: dict[str, int] = {
+    **{c: n for n, c in enumerate(_WEEKDAY_CHARS)},
+    "天": 6,
+    "七": 6,
+    **{
+        word: n
+        for n, words in enumerate(
+            (
+                ("mon", "monday"),
+                ("tue", "tues", "tuesday"),
+                ("wed", "weds", "wednesday"),
+                ("thu", "thur", "thurs", "thursday"),
+                ("fri", "friday"),
+                ("sat", "saturday"),
+                ("sun", "sunday"),
+            )
+        )
+        for word in words
+    },
+}
+_WHOLE_WEEK = {"每天", "每日", "天天", "全周", "全天", "全年无休", "every day", "everyday", "daily"}
+_WEEKDAY_SETS: dict[str, frozenset[int]] = {
+    **dict.fromkeys(_WHOLE_WEEK, EVERY_DAY),
+    "周末": frozenset({5, 6}),
+    "weekend": frozenset({5, 6}),
+    "weekends": frozenset({5, 6}),
+    "weekdays": frozenset(range(5)),
+    "工作日": frozenset(range(5)),  # the statutory calendar's 调休 then moves days in and out
+}
+# 週 / 禮拜 (Traditional), 星期 and 礼拜 all say "day of the week" before the number.
+_WEEKDAY_PREFIX = re.compile(r"(周|週|星期|礼拜|禮拜)")
+_WEEKDAY_RANGE = re.compile(r"\s*(?:至|到|~|～|-|－|—|–|\bto\b|\bthrough\b|\bthru\b)\s*")
+_WEEKDAY_LIST = re.compile(r"\s*(?:[、,，;；/+＋&]|\band\b|和|及|与|與)\s*|\s+")
+
+
+def _weekdays_named(token: str) -> list[int] | None:
+    """One day (周一, 星期天, Mon, friday), or several run together (周六日, 周一三五)."""
+    bare = _WEEKDAY_PREFIX.sub("", token).strip().rstrip(".")
+    if bare in _WEEKDAY_WORDS:
+        return [_WEEKDAY_WORDS[bare]]
+    if bare and not bare.isascii() and all(c in _WEEKDAY_WORDS for c in bare):
+        return [_WEEKDAY_WORDS[c] for c in bare]
+    return None
+
+
+_NOT_WEEKDAYS = Bad("应为 每天，或 周一至周五 这样的星期几")
+
+
+def parse_weekdays(value: Any) -> frozenset[int] | Bad:
+    """The weekdays a branch opens, as typed in 设置 营业日: 每天, 周一至周五, 周一、周三、周五,
+    星期一到星期六, 週一至週五, Mon-Fri, weekdays … -> {0 (Monday) … 6 (Sunday)}. A range runs
+    on through the week's end (周六至周一 is Saturday, Sunday, Monday)."""
+    text = clean_text(value).translate(_FULLWIDTH).lower()
+    if text in _WEEKDAY_SETS:
+        return _WEEKDAY_SETS[text]
+    days: set[int] = set()
+    for piece in filter(None, _WEEKDAY_LIST.split(_WEEKDAY_RANGE.sub("至", text))):
+        if piece in _WEEKDAY_SETS:
+            days |= _WEEKDAY_SETS[piece]
+            continue
+        ends = [_weekdays_named(end) for end in piece.split("至")]
+        if len(ends) == 1 and ends[0] is not None:
+            days.update(ends[0])
+        elif len(ends) == 2 and ends[0] is not None and ends[1] is not None:
+            if len(ends[0]) != 1 or len(ends[1]) != 1:
+                return _NOT_WEEKDAYS
+            first, last = ends[0][0], ends[1][0]
+            days.update((first + n) % 7 for n in range((last - first) % 7 + 1))
+        else:
+            return _NOT_WEEKDAYS
+    return frozenset(days) if days else _NOT_WEEKDAYS
+
+
+def weekdays_text(days: frozenset[int]) -> str:
+    """营业日 written back the way a person types it: 每天, 周一至周五, 周一至周三、周五 (runs of
+    three or more days as a range, within Monday..Sunday)."""
+    if days >= EVERY_DAY:
+        return "每天"
+    parts: list[str] = []
+    run: list[int] = []
+    for day in [*sorted(days), None]:
+        if run and (day is None or day != run[-1] + 1):
+            names = [f"周{_WEEKDAY_CHARS[d]}" for d in run]
+            parts.append(f"{names[0]}至{names[-1]}" if len(run) >= 3 else "、".join(names))
+            run = []
+        if day is not None:
+            run.append(day)
+    return "、".join(parts)
