@@ -10,15 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from . import schema
-from .catalogue import OTHER_CAP
+from .catalogue import OTHER_CAP, Catalogue
 from .problems import ERROR, WARNING, Problem
+from .table import Table
 from .vocab import role_group
 
-if TYPE_CHECKING:
-    from .read import Book
+
+class Book(Protocol):
+    """What the checks read of a typed book (`read.Book` is one): its tables, its catalogue, the
+    problems found so far, and where a value sits in the workbook. Declared here so the checks
+    need nothing from the reader that calls them."""
+
+    @property
+    def tables(self) -> Mapping[str, Table]: ...
+    @property
+    def catalogue(self) -> Catalogue: ...
+    @property
+    def problems(self) -> list[Problem]: ...
+    def sheet_name(self, key: str) -> str: ...
+    def cell(self, key: str, column: str, row: int) -> str: ...
 
 
 def cross_check(book: Book) -> None:
@@ -31,7 +45,7 @@ def cross_check(book: Book) -> None:
 
 
 def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
-    people = {n for n in book.roster["name"] if n}
+    people = {n for n in book.tables["roster"]["name"] if n}
     if not people:
         return
     table = book.tables[key]
@@ -62,8 +76,8 @@ def _check_checklist(book: Book) -> None:
     the list is an error already, at its cell (a strict choice)."""
     from .checklist import fix_key, same_item
 
-    table = book.checklist
-    listed = {same_item(name) for name in book.checklist_items["item"] if name}
+    table = book.tables["checklist"]
+    listed = {same_item(name) for name in book.tables["checklist_items"]["item"] if name}
     name = book.sheet_name("checklist")
     first_found: dict[str, dt.date] = {}
     for date, item, problem in table.zip("date", "item", "problem"):
@@ -106,7 +120,7 @@ def _check_sales(book: Book) -> None:
     nobody is praised for a typo); amounts far above the branch's usual sale of that product (a
     warning: the row still counts)."""
     catalogue = book.catalogue
-    tracking = book.tracking
+    tracking = book.tables["tracking"]
     sheet_name = book.sheet_name("tracking")
     sold = tracking["product"]
     amounts = tracking["amount"]
@@ -190,11 +204,13 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
     would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees with the
     cards logged that day."""
     problems: list[Problem] = []
-    daily = book.daily
+    daily = book.tables["daily"]
     has_row = {n for d, n in daily.zip("date", "name") if d == day}
     # Only the front-line roles keep 每日数据 (SPEC §2); a branch head on duty has no row.
-    keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
-    for date, names, row in book.overview.zip("date", "on_duty", "row"):
+    keeps_daily = {
+        n for n, role in book.tables["roster"].zip("name", "role") if role_group(role or "")
+    }
+    for date, names, row in book.tables["overview"].zip("date", "on_duty", "row"):
         if date != day or not names:
             continue
         for name in names:
@@ -210,7 +226,7 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
                     )
                 )
     cards: dict[str, int] = {}
-    for date, referrer in book.referrals.zip("date", "referrer"):
+    for date, referrer in book.tables["referrals"].zip("date", "referrer"):
         if date == day and referrer:
             cards[referrer] = cards.get(referrer, 0) + 1
     for date, name, reported, row in daily.zip("date", "name", "referrals", "row"):

@@ -19,6 +19,7 @@ from typing import Any
 from . import parse, schema
 from .a1 import cell_ref, split_ref
 from .catalogue import Catalogue, measure_units
+from .crosscheck import cross_check
 from .headers import column_index, find_header, normalize_label, resolve_sheets
 from .parse import Bad
 from .problems import ERROR, WARNING, BookError, Problem
@@ -412,8 +413,6 @@ def _month_from_name(source: str) -> dt.date | None:
 
 def load_book(raw: RawBook, source: str = "") -> Book:
     """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
-    from .crosscheck import cross_check
-
     problems: list[Problem] = []
     names = resolve_sheets(raw, problems)
     if "settings" in names:
