@@ -273,12 +273,16 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
 def format_problems(problems: list[Problem]) -> str:
     """The problem list as an aligned plain-text table (CJK characters count double)."""
+    from . import problem_text as text
     from .termtext import aligned, display_width
 
     rows = [("级别", "位置", "值", "问题")]
     for p in problems:
         value = p.shown_value if display_width(p.shown_value) <= 24 else p.shown_value[:20] + "…"
-        rows.append((p.level, p.where, value, p.problem + (f"（{p.detail}）" if p.detail else "")))
+        detail = text.detail(p)
+        rows.append(
+            (text.level(p), p.where, value, text.statement(p) + (f"（{detail}）" if detail else ""))
+        )
     return "\n".join(aligned(rows))
 
 
@@ -287,13 +291,19 @@ def format_problems(problems: list[Problem]) -> str:
 @json_option
 def validate(book: Path, as_json: bool) -> None:
     """检查工作簿的数据问题。无错误时退出码 0，有错误 1，无法打开 2。"""
+    from . import problem_text
     from .read import read_book
 
     loaded = read_book(book)
     problems = loaded.problems
     errors, warnings = count_levels(problems)
     if as_json:
-        _json_out({"网点": loaded.settings.branch, "数据问题": [p.as_json() for p in problems]})
+        _json_out(
+            {
+                "网点": loaded.settings.branch,
+                "数据问题": [problem_text.as_json(p) for p in problems],
+            }
+        )
     elif problems:
         click.echo(format_problems(problems))
         click.echo(f"\n{book.name}：{errors} 个错误，{warnings} 个警告")

@@ -99,7 +99,7 @@ def checks(book: Path | None = None) -> list[Check]:
 
 
 def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[Check]:
-    from .problems import BookError
+    from .problems import BookError, Code
     from .read import load_book
     from .source import read_raw
 
@@ -108,7 +108,7 @@ def _book_checks(book: Path, xlwings_version: str | None, system: str) -> list[C
     except BookError as exc:
         return [Check(False, f"打开 {book.name}", exc.message)]
     result = []
-    missing = [p for p in load_book(raw, str(book)).problems if p.problem == "缺少工作表"]
+    missing = [p for p in load_book(raw, str(book)).problems if p.code is Code.MISSING_SHEET]
     result.append(
         Check(
             not missing,
