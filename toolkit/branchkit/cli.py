@@ -664,19 +664,17 @@ def weekly(
     click.echo(f"周报已生成：{written}（数据截至 {data.day}）")
     if not (send_mail or eml):
         return
-    to = list(recipients) or list(loaded.settings.mail_to)
-    if eml and not send_mail and not to:
-        # An .eml is opened in Outlook, where the recipients can still be filled in.
-        message = mail.weekly_message(data, written, [], mail.sender(loaded.settings), template_dir)
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}（没有收件人：请在 Outlook 中填写）")
-        return
-    message = mail.weekly_message(data, written, to, mail.sender(loaded.settings), template_dir)
+    message, to = jobs.weekly_mail(
+        data, written, loaded.settings, recipients, template_dir, sending=send_mail
+    )
     if eml:
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+        # Without recipients, an .eml is still useful: Outlook lets them be filled in.
+        unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}{unaddressed}")
     if send_mail:
-        config = mail.smtp_config(loaded.settings, smtp_host, smtp_port, smtp_user, security)
-        mail.send(message, config)
-        click.echo(f"已发送给 {len(mail.check_addresses(to))} 位收件人（{config.where}）")
+        smtp = (smtp_host, smtp_port, smtp_user, security)
+        where = jobs.send_mail(message, loaded.settings, smtp)
+        click.echo(f"已发送给 {len(to)} 位收件人（{where}）")
 
 
 def _parent_weekly(
@@ -690,7 +688,7 @@ def _parent_weekly(
     template_dir: Path | None,
 ) -> None:
     """`weekly --rollup DIR`: the parent branch's weekly workbook and mail."""
-    from . import mail
+    from . import jobs, mail
     from .rollup import weekly as parent
     from .settings import Settings
     from .weekly import week_label
@@ -710,9 +708,8 @@ def _parent_weekly(
         click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
     if send_mail:
         mail.check_addresses(recipients)
-        config = mail.smtp_config(settings, *smtp)
-        mail.send(message, config)
-        click.echo(f"已发送给 {len(recipients)} 位收件人（{config.where}）")
+        where = jobs.send_mail(message, settings, smtp)
+        click.echo(f"已发送给 {len(recipients)} 位收件人（{where}）")
 
 
 if __name__ == "__main__":
