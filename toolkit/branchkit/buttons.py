@@ -36,9 +36,13 @@ def default_output(book: Path) -> Path:
     return book.with_suffix(".xlsm")
 
 
-def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Path:
+def add_buttons(
+    book: Path, out: Path | None = None, force: bool = False, interpreter: str | None = None
+) -> Path:
     """Writes BOOK with the buttons as `out` (default: BOOK.xlsm beside it), atomically; an
-    existing file is replaced only with `force`, and its old version kept in 备份/."""
+    existing file is replaced only with `force`, and its old version kept in 备份/. Its
+    Interpreter_Win is `interpreter` (default: this PC's Python, on Windows)."""
+    from .macros import this_interpreter
     from .writeback import atomic_write, ensure_not_open, verify_workbook
 
     book = Path(book)
@@ -51,7 +55,9 @@ def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Pat
         raise BookError(dest, "文件已存在；要覆盖请加 --force")
     if dest.exists():
         ensure_not_open(dest)
-    data = with_buttons(book.read_bytes(), book)
+    data = with_buttons(
+        book.read_bytes(), book, this_interpreter() if interpreter is None else interpreter
+    )
 
     def write(handle: IO[bytes]) -> None:
         handle.write(data)
@@ -62,7 +68,7 @@ def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Pat
         raise BookError(dest, f"写入校验失败（{exc}），未写入") from exc
 
 
-def with_buttons(data: bytes, book: Path | str) -> bytes:
+def with_buttons(data: bytes, book: Path | str, interpreter: str = "") -> bytes:
     """The workbook package `data` with the two sheets and the macro project added."""
     try:
         pkg = Package.read(data)
@@ -75,7 +81,7 @@ def with_buttons(data: bytes, book: Path | str) -> bytes:
                     "要重新加，请先把这张表改名或删除",
                 )
         before = set(pkg.names())
-        pkg = replace_sheets(pkg, button_sheets(), owned=())
+        pkg = replace_sheets(pkg, button_sheets(interpreter), owned=())
         move_new_drawings(pkg, before)
         result = make_macro_enabled(pkg, book)
     except PackageError as exc:

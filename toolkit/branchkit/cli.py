@@ -219,8 +219,19 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
     is_flag=True,
     help="给已有的工作簿补上缺少的输入表（如 清单项目、每日清单），原有内容不动",
 )
-def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade: bool) -> None:
+@click.option(
+    "--launchers",
+    is_flag=True,
+    help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用）；"
+    "工作簿已存在时只写脚本",
+)
+def init(
+    book: Path, branch: str, month: str, force: bool, macros: bool, upgrade: bool, launchers: bool
+) -> None:
     """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮；--upgrade 补齐旧工作簿）。"""
+    if launchers and book.exists():
+        _write_launchers(book)
+        return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
 
@@ -252,6 +263,19 @@ def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade
     note = _blank_settings_note(branch, month)
     if note:
         click.echo(note)
+    if launchers:
+        _write_launchers(book)
+
+
+def _write_launchers(book: Path) -> None:
+    from .launchers import write_launchers
+
+    done = write_launchers(book)
+    if done.written:
+        names = "、".join(p.name for p in done.written if p.suffix == ".cmd")
+        click.echo(f"已在 {book.parent} 放好双击脚本：{names}（Linux 桌面用同名 .sh）")
+    for path in done.skipped:
+        click.echo(f"未改动 {path}：这个文件不是 branchkit 生成的", err=True)
 
 
 @main.command("add-buttons")
@@ -269,6 +293,7 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
     written = add(book, out, force)
     click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written} 检查设置）")
+    _write_launchers(written)
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -576,10 +601,20 @@ def build_agenda(
 
 @main.command()
 @click.argument("book", type=click.Path(path_type=Path), required=False)
-def doctor(book: Path | None) -> None:
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="（Windows）把本机 branchkit 所用的 pythonw.exe 写入工作簿 xlwings.conf 表的 "
+    "Interpreter_Win（只写空白格）",
+)
+def doctor(book: Path | None, fix: bool) -> None:
     """检查 Excel 按钮需要的设置（Python、xlwings 版本、工作簿），并说明怎么修。"""
-    from .doctor import checks, report
+    from .doctor import checks, fix_interpreter, report
 
+    if fix:
+        if book is None:
+            raise click.BadParameter("--fix 要给出工作簿", param_hint="BOOK")
+        click.echo(fix_interpreter(book))
     found = checks(book)
     click.echo(report(found))
     sys.exit(EXIT_OK if all(c.ok for c in found) else EXIT_PROBLEMS)
