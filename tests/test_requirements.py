@@ -15,6 +15,9 @@ from .conftest import ROOT
 PACKAGE = ROOT / "toolkit" / "branchkit"
 # Imported only inside a try that carries on without it: the system keyring, when installed.
 OPTIONAL = {"keyring"}
+# Modules the package carries that run only from a development checkout (`make wheelhouse`):
+# what they import is a development extra.
+DEVELOPMENT_ONLY = {"wheelhouse.py"}
 
 
 def _requirements(section: str, key: str) -> set[str]:
@@ -28,11 +31,14 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _imported_distributions() -> dict[str, set[str]]:
-    """Distribution -> the package's modules that import it (third-party imports only)."""
+def _imported_distributions(development: bool = False) -> dict[str, set[str]]:
+    """Distribution -> the package's modules that import it (third-party imports only), of the
+    modules a user runs, or of those that run only from a development checkout."""
     owners = packages_distributions()
     found: dict[str, set[str]] = {}
     for path in PACKAGE.rglob("*.py"):
+        if (path.name in DEVELOPMENT_ONLY) != development:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -53,6 +59,13 @@ def test_every_library_the_package_imports_is_an_install_requirement() -> None:
     declared = _requirements("options", "install_requires")
     declared |= _requirements("options.extras_require", "cluster")
     imported = _imported_distributions()
+    assert {d: sorted(m) for d, m in imported.items() if d not in declared} == {}
+
+
+def test_what_the_development_tools_import_is_a_development_extra() -> None:
+    declared = _requirements("options", "install_requires")
+    declared |= _requirements("options.extras_require", "dev")
+    imported = _imported_distributions(development=True)
     assert {d: sorted(m) for d, m in imported.items() if d not in declared} == {}
 
 
