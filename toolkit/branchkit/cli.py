@@ -344,12 +344,16 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
 def format_problems(problems: list[Problem]) -> str:
     """The problem list as an aligned plain-text table (CJK characters count double)."""
+    from . import problem_text as text
     from .termtext import aligned, display_width
 
     rows = [("级别", "位置", "值", "问题")]
     for p in problems:
         value = p.shown_value if display_width(p.shown_value) <= 24 else p.shown_value[:20] + "…"
-        rows.append((p.level, p.where, value, p.problem + (f"（{p.detail}）" if p.detail else "")))
+        detail = text.detail(p)
+        rows.append(
+            (text.level(p), p.where, value, text.statement(p) + (f"（{detail}）" if detail else ""))
+        )
     return "\n".join(aligned(rows))
 
 
@@ -358,13 +362,19 @@ def format_problems(problems: list[Problem]) -> str:
 @json_option
 def validate(book: Path, as_json: bool) -> None:
     """检查工作簿的数据问题。无错误时退出码 0，有错误 1，无法打开 2。"""
+    from . import problem_text
     from .read import read_book
 
     loaded = read_book(book)
     problems = loaded.problems
     errors, warnings = count_levels(problems)
     if as_json:
-        _json_out({"网点": loaded.settings.branch, "数据问题": [p.as_json() for p in problems]})
+        _json_out(
+            {
+                "网点": loaded.settings.branch,
+                "数据问题": [problem_text.as_json(p) for p in problems],
+            }
+        )
     elif problems:
         click.echo(format_problems(problems))
         click.echo(f"\n{book.name}：{errors} 个错误，{warnings} 个警告")
@@ -735,19 +745,17 @@ def weekly(
     click.echo(f"周报已生成：{written}（数据截至 {data.day}）")
     if not (send_mail or eml):
         return
-    to = list(recipients) or list(loaded.settings.mail_to)
-    if eml and not send_mail and not to:
-        # An .eml is opened in Outlook, where the recipients can still be filled in.
-        message = mail.weekly_message(data, written, [], mail.sender(loaded.settings), template_dir)
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}（没有收件人：请在 Outlook 中填写）")
-        return
-    message = mail.weekly_message(data, written, to, mail.sender(loaded.settings), template_dir)
+    message, to = jobs.weekly_mail(
+        data, written, loaded.settings, recipients, template_dir, sending=send_mail
+    )
     if eml:
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+        # Without recipients, an .eml is still useful: Outlook lets them be filled in.
+        unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}{unaddressed}")
     if send_mail:
-        config = mail.smtp_config(loaded.settings, smtp_host, smtp_port, smtp_user, security)
-        mail.send(message, config)
-        click.echo(f"已发送给 {len(mail.check_addresses(to))} 位收件人（{config.where}）")
+        smtp = (smtp_host, smtp_port, smtp_user, security)
+        where = jobs.send_mail(message, loaded.settings, smtp)
+        click.echo(f"已发送给 {len(to)} 位收件人（{where}）")
 
 
 def _parent_weekly(
@@ -761,7 +769,7 @@ def _parent_weekly(
     template_dir: Path | None,
 ) -> None:
     """`weekly --rollup DIR`: the parent branch's weekly workbook and mail."""
-    from . import mail
+    from . import jobs, mail
     from .rollup import weekly as parent
     from .settings import Settings
     from .weekly import week_label
@@ -781,9 +789,8 @@ def _parent_weekly(
         click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
     if send_mail:
         mail.check_addresses(recipients)
-        config = mail.smtp_config(settings, *smtp)
-        mail.send(message, config)
-        click.echo(f"已发送给 {len(recipients)} 位收件人（{config.where}）")
+        where = jobs.send_mail(message, settings, smtp)
+        click.echo(f"已发送给 {len(recipients)} 位收件人（{where}）")
 
 
 if __name__ == "__main__":

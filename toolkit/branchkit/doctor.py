@@ -121,7 +121,7 @@ def _excel_check(machine: Machine, name: str) -> Check:
 
 
 def _book_checks(book: Path, xlwings_version: str | None, machine: Machine) -> list[Check]:
-    from .problems import BookError
+    from .problems import BookError, Code
     from .read import load_book
     from .source import read_raw
 
@@ -131,7 +131,7 @@ def _book_checks(book: Path, xlwings_version: str | None, machine: Machine) -> l
         return [Check(False, f"打开 {book.name}", exc.message)]
     result = []
     loaded = load_book(raw, str(book))
-    missing = [p for p in loaded.problems if p.problem == "缺少工作表"]
+    missing = [p for p in loaded.problems if p.code is Code.MISSING_SHEET]
     result.append(
         Check(
             not missing,

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from .problems import Code
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials Excel would show as 1954-10-03 .. 2119-01-06: a plain number outside is not a date.
@@ -21,9 +24,11 @@ SERIAL_MIN, SERIAL_MAX = 20_000, 80_000
 
 @dataclass(frozen=True)
 class Bad:
-    """A value that could not be parsed, and the short Chinese reason."""
+    """A value that could not be parsed, and why not: the problem's code, and the facts its
+    message needs (see problem_text)."""
 
-    reason: str
+    code: Code
+    args: Mapping[str, object] = field(default_factory=dict)
 
 
 def is_blank(value: Any) -> bool:
@@ -74,7 +79,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date | Bad:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        return Bad("不是有效日期")
+        return Bad(Code.INVALID_DATE)
 
 
 def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad | None:
@@ -86,16 +91,16 @@ def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad |
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        return Bad("不是日期")
+        return Bad(Code.NOT_A_DATE)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            return Bad("不是日期")
+            return Bad(Code.NOT_A_DATE)
         if SERIAL_MIN <= value <= SERIAL_MAX:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         compact = _COMPACT.match(str(int(value))) if float(value).is_integer() else None
         if compact:
             return _make_date(*(int(g) for g in compact.groups()))
-        return Bad("不是日期")
+        return Bad(Code.NOT_A_DATE)
     text = str(value).translate(_FULLWIDTH).strip()
     match = _YMD.match(text) or _COMPACT.match(text)
     if match:
@@ -103,9 +108,9 @@ def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad |
     match = _MD.match(text)
     if match:
         if month_hint is None:
-            return Bad("缺少年份")
+            return Bad(Code.DATE_WITHOUT_YEAR)
         return _make_date(month_hint.year, int(match.group(1)), int(match.group(2)))
-    return Bad("不是日期")
+    return Bad(Code.NOT_A_DATE)
 
 
 # ---------------------------------------------------------------- amounts
@@ -138,9 +143,9 @@ def _parse_amount_text(text: str) -> tuple[float, bool] | Bad:
         try:
             number = float(cn2an.cn2an(core, "smart"))
         except (ValueError, KeyError, IndexError, TypeError):
-            return Bad("不是金额")
+            return Bad(Code.NOT_AN_AMOUNT)
         return number, True
-    return Bad("不是金额")
+    return Bad(Code.NOT_AN_AMOUNT)
 
 
 def parse_amount(value: Any, unit: str = "") -> float | Bad | None:
@@ -151,10 +156,10 @@ def parse_amount(value: Any, unit: str = "") -> float | Bad | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        return Bad("不是金额")
+        return Bad(Code.NOT_AN_AMOUNT)
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
-            return Bad("不是金额")
+            return Bad(Code.NOT_AN_AMOUNT)
         return float(value)
     parsed = _parse_amount_text(str(value))
     if isinstance(parsed, Bad):
@@ -169,9 +174,9 @@ def parse_number(value: Any) -> float | Bad | None:
     """Targets and settings: plain numbers, also 50万 / 30% / 1,000."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         inner = parse_number(value.strip()[:-1])
-        return inner / 100 if isinstance(inner, float) else Bad("不是数字")
+        return inner / 100 if isinstance(inner, float) else Bad(Code.NOT_A_NUMBER)
     result = parse_amount(value)
-    return Bad("不是数字") if isinstance(result, Bad) else result
+    return Bad(Code.NOT_A_NUMBER) if isinstance(result, Bad) else result
 
 
 def parse_count(value: Any) -> int | Bad | None:
@@ -179,7 +184,7 @@ def parse_count(value: Any) -> int | Bad | None:
     if number is None or isinstance(number, Bad):
         return number
     if number < 0 or not float(number).is_integer():
-        return Bad("不是非负整数")
+        return Bad(Code.NOT_A_COUNT)
     return int(number)
 
 
@@ -201,7 +206,7 @@ def parse_yesno(value: Any) -> bool | Bad | None:
         return True
     if text in _NO:
         return False
-    return Bad("应为 是/否")
+    return Bad(Code.NOT_YES_NO)
 
 
 # ---------------------------------------------------------------- phones and ID numbers
@@ -229,7 +234,7 @@ def parse_phone(value: Any) -> str | Bad | None:
         return digits_dashes[:3] + "****" + digits_dashes[7:]
     if _LANDLINE.match(text):
         return text
-    return Bad("手机号格式不对")
+    return Bad(Code.BAD_PHONE)
 
 
 def phone_key(phone: str | None) -> str:
@@ -255,16 +260,16 @@ def parse_id_number(value: Any) -> str | Bad | None:
     if is_blank(value):
         return None
     if isinstance(value, (int, float)):
-        return Bad("身份证号被存成了数字，末几位可能已丢失，请把单元格设为文本后重填")
+        return Bad(Code.ID_STORED_AS_NUMBER)
     text = clean_text(value).replace(" ", "").upper()
     if _ID15.match(text):
         return text
     if not _ID18.match(text):
-        return Bad("身份证号应为18位")
+        return Bad(Code.ID_WRONG_LENGTH)
     if id_check_digit(text[:17]) != text[17]:
-        return Bad("身份证号校验位不对")
+        return Bad(Code.ID_CHECK_DIGIT)
     if isinstance(_make_date(int(text[6:10]), int(text[10:12]), int(text[12:14])), Bad):
-        return Bad("身份证号中的出生日期无效")
+        return Bad(Code.ID_BIRTH_DATE)
     return text
 
 
@@ -274,7 +279,7 @@ def parse_choice(value: Any, choices: tuple[str, ...]) -> str | Bad | None:
         return None
     if not choices or text in choices:
         return text
-    return Bad("不在可选范围内")
+    return Bad(Code.NOT_A_CHOICE)
 
 
 # ---------------------------------------------------------------- weekdays (设置 营业日)
@@ -326,7 +331,7 @@ def _weekdays_named(token: str) -> list[int] | None:
     return None
 
 
-_NOT_WEEKDAYS = Bad("应为 每天，或 周一至周五 这样的星期几")
+_NOT_WEEKDAYS = Bad(Code.SETTING_NOT_WEEKDAYS)
 
 
 def parse_weekdays(value: Any) -> frozenset[int] | Bad:

@@ -15,7 +15,7 @@ from . import parse
 from .a1 import cell_ref
 from .headers import find_header, labels, normalize_label
 from .parse import Bad
-from .problems import WARNING, Problem
+from .problems import Code, Level, Problem
 from .schema import SETTINGS
 
 Parser = Callable[[Any], Any]  # a cell's value -> the setting's value, or Bad
@@ -25,24 +25,24 @@ def _ratio(value: Any) -> float | Bad:
     number = parse.parse_number(value)
     if isinstance(number, float) and 0 <= number <= 1:
         return number
-    return Bad("应为 0 到 1 之间的比例")
+    return Bad(Code.SETTING_NOT_A_RATIO)
 
 
 def _positive(value: Any) -> float | Bad:
     number = parse.parse_number(value)
     if isinstance(number, float) and number > 0:
         return number
-    return Bad("应为大于 0 的数")
+    return Bad(Code.SETTING_NOT_POSITIVE)
 
 
 def _count(value: Any) -> int | Bad:
     count = parse.parse_count(value)
-    return count if isinstance(count, int) else Bad("应为整数")
+    return count if isinstance(count, int) else Bad(Code.SETTING_NOT_A_COUNT)
 
 
 def _yes_no(value: Any) -> bool | Bad:
     flag = parse.parse_yesno(value)
-    return flag if isinstance(flag, bool) else Bad("应为 是 或 否")
+    return flag if isinstance(flag, bool) else Bad(Code.SETTING_NOT_YES_NO)
 
 
 def _text(value: Any) -> str:
@@ -62,21 +62,21 @@ def _month(value: Any) -> dt.date | Bad:
         day = parse.parse_date(value)
     else:
         match = re.match(r"^\s*(\d{4})\s*[-./年]\s*(\d{1,2})\s*月?\s*$", parse.clean_text(value))
-        day = _month_start(int(match.group(1)), int(match.group(2))) if match else Bad("应为年月")
-    return day.replace(day=1) if isinstance(day, dt.date) else Bad("应为年月，如 2026-11")
+        day = _month_start(int(match.group(1)), int(match.group(2))) if match else None
+    return day.replace(day=1) if isinstance(day, dt.date) else Bad(Code.SETTING_NOT_A_MONTH)
 
 
-def _month_start(year: int, month: int) -> dt.date | Bad:
+def _month_start(year: int, month: int) -> dt.date | None:
     try:
         return dt.date(year, month, 1)
     except ValueError:
-        return Bad("应为年月")
+        return None
 
 
 def _one_of(*choices: str) -> Parser:
     def pick(value: Any) -> str | Bad:
         text = parse.clean_text(value)
-        return text if text in choices else Bad("应为 " + " 或 ".join(choices))
+        return text if text in choices else Bad(Code.SETTING_NOT_A_CHOICE, {"choices": choices})
 
     return pick
 
@@ -278,12 +278,12 @@ def read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) -> 
         if isinstance(value, Bad):
             problems.append(
                 Problem(
+                    value.code,
                     name,
                     cell_ref(index + 1, value_pos + 1),
-                    _display(raw_value),
-                    value.reason,
-                    WARNING,
-                    f"“{item.label}”已按默认值 {item.shown or '空'} 处理",
+                    {**value.args, "item": item.label, "default": item.shown},
+                    value=_display(raw_value),
+                    level=Level.WARNING,
                 )
             )
             continue
