@@ -362,7 +362,7 @@ def control_sheet_png(folder: Path, target: Path) -> Path:
         "-W",
         "760",
         "-H",
-        "300",
+        "320",
         "-singlefile",
         str(pdf),
         str(stem),

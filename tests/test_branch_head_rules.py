@@ -13,6 +13,7 @@ import pytest
 from branchkit.agenda import build
 from branchkit.cli import main
 from branchkit.figures import compute, ranking_score
+from branchkit.problems import Code, Level
 from branchkit.read import load_book, read_book
 from branchkit.render.agenda import agenda_lines, render_agenda
 from branchkit.render.tabs import rankings_sheet
@@ -257,8 +258,10 @@ def test_an_amount_beyond_the_single_sale_cap_is_an_error_and_left_out() -> None
         [None, "卫七", "13900000007", "2026-11-19", None, "赵六", "是", "日鑫月溢", 200000]
     )
     book = _book(追踪表=tracking)
-    errors = [p for p in book.problems if p.level == "错误"]
-    assert [(p.cell, p.problem) for p in errors] == [(f"I{len(tracking)}", "超过单笔上限 10000")]
+    errors = [p for p in book.problems if p.level is Level.ERROR]
+    assert [(p.cell, p.code, p.args["cap"]) for p in errors] == [
+        (f"I{len(tracking)}", Code.OVER_SALE_CAP, 10000)
+    ]
     figures = compute(book, D)
     assert _person(figures, "赵六").credited["理财"] == pytest.approx(56.6)  # unchanged
     agenda = build(book, figures)
@@ -274,9 +277,9 @@ def test_a_product_can_set_its_own_single_sale_cap() -> None:
     ]
     book = _book(产品=products)
     # Row 6 sold 30 万元 and row 9 50 万元: both beyond this product's own cap of 25.
-    assert [(p.cell, p.problem) for p in book.problems if p.level == "错误"] == [
-        ("I6", "超过单笔上限 25"),
-        ("I9", "超过单笔上限 25"),
+    assert [(p.cell, p.code, p.args["cap"]) for p in book.problems if p.level is Level.ERROR] == [
+        ("I6", Code.OVER_SALE_CAP, 25),
+        ("I9", Code.OVER_SALE_CAP, 25),
     ]
 
 
@@ -291,11 +294,11 @@ def test_someone_on_duty_without_daily_data_is_warned() -> None:
     overview = [["日期", "客流量", "当班人员"], ["2026-11-20", 100, "李四、赵六、周敏"]]
     daily = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", 3]]
     figures = compute(_book(每日清单=overview, 每日数据=daily), D)
-    found = {(p.cell, p.value, p.problem) for p in figures.problems}
+    found = [(p.cell, p.value, p.code, p.args) for p in figures.problems]
     # 赵六 (理财经理) has no row; 周敏 (厅堂主管) keeps none; 李四 says 3 cards but logged 1.
-    assert ("C2", "赵六", "当班但“每日数据”没有 11-20 的记录") in found
-    assert not any(v == "周敏" for _, v, _ in found)
-    assert ("C2", "3", "与转介登记不符（11-20 登记了 1 张推荐卡）") in found
+    assert ("C2", "赵六", Code.NO_DAILY_ROW, {"day": D}) in found
+    assert not any(v == "周敏" for _, v, _, _ in found)
+    assert ("C2", "3", Code.DAILY_REFERRALS_DIFFER, {"day": D, "cards": 1}) in found
 
 
 def test_commands_exit_1_when_the_workbook_has_errors(messy_copy: Path) -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 import pytest
 from branchkit.checklist import IN_PROGRESS, NO_FIX, OVERDUE
 from branchkit.figures import compute
+from branchkit.problems import Code, Level
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
 
@@ -220,7 +221,7 @@ def test_rankings_json_has_the_checklist(figures) -> None:  # type: ignore[no-un
 
 def test_an_item_not_in_the_catalogue_is_a_warning_and_still_counts(figures) -> None:  # type: ignore[no-untyped-def]
     book = load_book(raw(), "测试支行-2026-11.xlsx")
-    assert [(p.cell, p.value, p.level) for p in book.problems] == [("C12", "擦玻璃", "警告")]
+    assert [(p.cell, p.value, p.level) for p in book.problems] == [("C12", "擦玻璃", Level.WARNING)]
     assert figures.today.checklist.by_item["擦玻璃"].done == 1
 
 
@@ -229,7 +230,7 @@ def test_a_state_outside_the_list_is_an_error_and_the_row_is_left_out() -> None:
     records[8][4] = "做完了"  # row 9: 11-20 电话外呼
     book = load_book(raw(每日清单=records), "测试支行-2026-11.xlsx")
     bad = [p for p in book.problems if p.cell == "E9"]
-    assert [(p.sheet, p.value, p.level) for p in bad] == [("每日清单", "做完了", "错误")]
+    assert [(p.sheet, p.value, p.level) for p in bad] == [("每日清单", "做完了", Level.ERROR)]
     day = compute(book, D).today.checklist
     assert (day.due, day.done) == (3, 2)  # rows 8, 10, 12: the bad row counts nowhere
 
@@ -239,7 +240,9 @@ def test_a_deadline_before_the_problem_was_found_is_a_warning() -> None:
     records[3][9] = "2026-11-01"  # row 4: found 11-02, to be fixed by 11-01
     book = load_book(raw(每日清单=records), "测试支行-2026-11.xlsx")
     late = [p for p in book.problems if p.cell == "J4"]
-    assert [(p.level, p.problem) for p in late] == [("警告", "整改期限早于发现问题的日期（11-02）")]
+    assert [(p.level, p.code, p.args) for p in late] == [
+        (Level.WARNING, Code.FIX_DUE_BEFORE_FOUND, {"found": dt.date(2026, 11, 2)})
+    ]
     # Seen again after its deadline (row 15: 11-18, due 11-18 of the 11-16 sighting) is fine.
     assert not [p for p in book.problems if p.cell == "J15"]
 

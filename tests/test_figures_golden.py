@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from branchkit.figures import compute
+from branchkit.problems import Level
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
 from branchkit.vocab import OWN, REFERRED, UNVERIFIED
@@ -230,7 +231,7 @@ def _raw(mode: str = "分润") -> dict[str, list[list[object]]]:
 @pytest.fixture(scope="module")
 def month() -> dict:
     book = load_book(_raw(), "测试支行-2026-11.xlsx")
-    assert [p for p in book.problems if p.level == "错误"] == []
+    assert [p for p in book.problems if p.level is Level.ERROR] == []
     return figures_json(compute(book, D), "month")
 
 

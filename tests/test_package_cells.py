@@ -21,9 +21,9 @@ from branchkit.package.cells import (
     NewRows,
     SheetFill,
     fill_cells,
-    serial,
     text_xml,
 )
+from branchkit.writerules import serial
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from branchkit.parse import one_line, visible
+from branchkit.controls import one_line, visible
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -7,6 +7,7 @@ import email.policy
 import io
 import json
 import re
+import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -290,3 +291,29 @@ def test_a_week_outside_the_workbooks_month_is_refused_before_anything_is_writte
     assert not out.exists()
     # A week that only touches the month (Monday 11-30) is still the month's week.
     assert CliRunner().invoke(main, [*args, "2026-W49"]).exit_code == 0 and out.exists()
+
+
+def test_sending_without_recipients_says_so_before_connecting(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(sample_copy)  # a test fixture of our own making, not a user's workbook
+    for row in wb["设置"].iter_rows(min_row=2):
+        if row[0].value == "邮件收件人":
+            row[1].value = None
+    wb.save(sample_copy)
+    with socket.socket() as server:  # listens, and would see any connection
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.2)
+        for key, value in {"HOST": "127.0.0.1", "PORT": str(server.getsockname()[1])}.items():
+            monkeypatch.setenv(f"BRANCHKIT_SMTP_{key}", value)
+        monkeypatch.setenv("BRANCHKIT_SMTP_SECURITY", "none")
+        out = tmp_path / "w.xlsx"
+        args = ["weekly", str(sample_copy), "--week", "2026-W47", "--out", str(out), "--send"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "没有收件人" in result.output.splitlines()[-1]
+        with pytest.raises(TimeoutError):
+            server.accept()

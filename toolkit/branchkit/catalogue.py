@@ -72,10 +72,6 @@ class Catalogue:
     def product(self, name: str | None) -> Product | None:
         return self.products.get(name) if name else None
 
-    def indicator_of(self, product: str | None) -> str:
-        found = self.product(product)
-        return found.indicator if found else ""
-
     def unit_of_product(self, product: str | None) -> str:
         found = self.product(product)
         return found.unit if found else ""

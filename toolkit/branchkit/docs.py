@@ -1,7 +1,7 @@
 """README sections generated from the code, so the docs cannot drift: `python -m branchkit.docs`.
 
-The column table comes from the schema, the command table from each command's --help, the
-口径说明 from the same notes the 说明 sheet shows.
+The column table comes from the schema, the 设置 table from the settings declaration, the
+command table from each command's --help, the 口径说明 from the same notes the 说明 sheet shows.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from . import schema
 from .templates import describe_column
 
-MARKERS = ("columns", "commands", "rules")
+MARKERS = ("columns", "settings", "commands", "rules")
 
 
 def columns_table() -> str:
@@ -23,6 +23,15 @@ def columns_table() -> str:
             lines.append(
                 f"| {sheet.name} | {col.header} | {'是' if col.required else ''} | {describe_column(col)} |"
             )
+    return "\n".join(lines)
+
+
+def settings_table() -> str:
+    from .settings import SETTING_ITEMS
+
+    lines = ["| 项目 | 不填时 | 说明 |", "|---|---|---|"]
+    for item in SETTING_ITEMS:
+        lines.append(f"| {item.label} | {item.shown} | {item.help} |")
     return "\n".join(lines)
 
 
@@ -50,7 +59,12 @@ def rules_list() -> str:
 
 def render(readme: str) -> str:
     for marker in MARKERS:
-        body = {"columns": columns_table, "commands": commands_table, "rules": rules_list}[marker]()
+        body = {
+            "columns": columns_table,
+            "settings": settings_table,
+            "commands": commands_table,
+            "rules": rules_list,
+        }[marker]()
         pattern = re.compile(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)", re.S)
         readme = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), readme)  # noqa: B023
     return readme

@@ -14,7 +14,7 @@ import unicodedata
 from .problems import BookError
 
 # Windows forbids these in a file name, and / or \\ would leave the folder; control characters
-# are read as their pictures (parse.visible: ␀ ␛, and U+FFFD), which name nothing either.
+# are read as their pictures (controls.visible: ␀ ␛, and U+FFFD), which name nothing either.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2400-\u2421\ufffd]+')
 _SPACES = re.compile(r"\s+")
 # Names Windows reserves for devices, with or without an extension (CON.xlsx opens the console).

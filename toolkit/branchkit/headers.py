@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from . import parse, schema
-from .problems import ERROR, WARNING, Problem
+from .problems import Code, Level, Problem
 from .schema import Column, Sheet
 
 HEADER_SEARCH_ROWS = 5
@@ -132,12 +132,12 @@ def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) 
                 spare.remove(name)
                 problems.append(
                     Problem(
+                        Code.RENAMED_SHEET,
                         name,
                         "",
-                        name,
-                        f"工作表名不是标准名称，已按“{sheet.name}”读取",
-                        WARNING,
-                        f"建议改名为“{sheet.name}”",
+                        {"standard": sheet.name},
+                        value=name,
+                        level=Level.WARNING,
                     )
                 )
                 break
@@ -146,10 +146,6 @@ def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) 
                 import difflib  # only for a suggestion when something is missing
 
                 close = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.3)
-                hint = (
-                    f"是不是“{close[0]}”？请改名为“{sheet.name}”"
-                    if close
-                    else "请从模板复制该工作表"
-                )
-                problems.append(Problem(sheet.name, "", "", "缺少工作表", ERROR, hint))
+                args = {"standard": sheet.name, "close": close[0] if close else ""}
+                problems.append(Problem(Code.MISSING_SHEET, sheet.name, "", args))
     return resolved

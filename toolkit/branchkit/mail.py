@@ -25,7 +25,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .parse import one_line
+from .controls import one_line
 from .problems import BookError
 from .settings import Settings
 

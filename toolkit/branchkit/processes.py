@@ -25,7 +25,7 @@ class Holder:
     name: str  # the program's name ('' when unknown)
 
     def __str__(self) -> str:
-        from .parse import visible
+        from .controls import visible
 
         name = visible(self.name)
         if self.pid < 0:

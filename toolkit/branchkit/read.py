@@ -19,9 +19,11 @@ from typing import Any
 from . import parse, schema
 from .a1 import cell_ref, split_ref
 from .catalogue import Catalogue, measure_units
+from .controls import has_controls
+from .crosscheck import cross_check
 from .headers import column_index, find_header, normalize_label, resolve_sheets
 from .parse import Bad
-from .problems import ERROR, WARNING, BookError, Problem
+from .problems import BookError, Code, Level, Problem
 from .schema import Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
@@ -138,16 +140,8 @@ def _read_table(
     columns = {c.key: [] for c in sheet.columns}  # type: dict[str, list[Any]]
     columns["row"] = []
     if header_at < 0:
-        problems.append(
-            Problem(
-                name,
-                "A1",
-                "",
-                "找不到表头",
-                ERROR,
-                "第一行应是列名：" + "、".join(c.header for c in sheet.columns),
-            )
-        )
+        columns_wanted = tuple(c.header for c in sheet.columns)
+        problems.append(Problem(Code.NO_HEADER, name, "A1", {"columns": columns_wanted}))
         return Table(columns), {}, 0
     present = {c.key for c in found.values()}
     for col in sheet.columns:
@@ -157,15 +151,12 @@ def _read_table(
             import difflib  # only for a suggestion when something is missing
 
             close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.4)
-            hint = f"是不是“{close[0]}”？请改为“{col.header}”" if close else "请补上这一列"
             problems.append(
                 Problem(
+                    Code.MISSING_COLUMN,
                     name,
                     cell_ref(header_at + 1, None),
-                    "",
-                    f"缺少必填列“{col.header}”",
-                    ERROR,
-                    hint,
+                    {"column": col.header, "close": close[0] if close else ""},
                 )
             )
     sheet_problems: list[Problem] = []
@@ -182,12 +173,19 @@ def _read_table(
         for n in flagged:
             value = parsed[n]
             if isinstance(value, Bad):
-                level = WARNING if col.kind in _WARNING_KINDS and not col.strict else ERROR
-                where = cell_ref(excel_rows[n], pos + 1)
-                expected = _expected(col)
-                detail = f"“{col.header}”{expected}" if expected else f"“{col.header}”"
+                warns = col.kind in _WARNING_KINDS and not col.strict
+                column: dict[str, object] = {"column": col.header, "kind": col.kind}
+                if col.choices:
+                    column["choices"] = col.choices
                 sheet_problems.append(
-                    Problem(name, where, _display(raw_values[n]), value.reason, level, detail)
+                    Problem(
+                        value.code,
+                        name,
+                        cell_ref(excel_rows[n], pos + 1),
+                        {**value.args, **column},
+                        value=_display(raw_values[n]),
+                        level=Level.WARNING if warns else Level.ERROR,
+                    )
                 )
                 # A choice outside the list is still a usable label (e.g. a new indicator); a
                 # strict one stays as typed so the figures can leave its row out (SPEC §8).
@@ -195,12 +193,10 @@ def _read_table(
             else:
                 sheet_problems.append(
                     Problem(
+                        Code.MISSING_VALUE,
                         name,
                         cell_ref(excel_rows[n], pos + 1),
-                        "",
-                        "缺少必填项",
-                        ERROR,
-                        f"“{col.header}”不能为空",
+                        {"column": col.header},
                     )
                 )
         columns[col.key] = parsed
@@ -286,12 +282,11 @@ def _drop_repeats(
         if first != excel_row:
             problems.append(
                 Problem(
+                    Code.DUPLICATE_ROW,
                     name,
                     cell_ref(excel_row, None),
-                    "",
-                    "重复",
-                    WARNING,
-                    f"与第 {first} 行完全相同，只计一次",
+                    {"first": first},
+                    level=Level.WARNING,
                 )
             )
             continue
@@ -347,7 +342,7 @@ def _parse_distinct(
     """`_parse_cell` for each value, a column of the usual type in one comprehension with the
     common spellings inline (the same results, property-tested)."""
     kind = col.kind
-    if types == {str} and not parse.has_controls("".join(values)):  # as good as always
+    if types == {str} and not has_controls("".join(values)):  # as good as always
         if kind is Kind.TEXT:
             return [v.replace("\u3000", " ").strip() or None for v in values]
         if kind is Kind.NAME:
@@ -388,18 +383,6 @@ def _is_plain_mobile(value: str) -> bool:
     )
 
 
-def _expected(col: Column) -> str:
-    return {
-        Kind.DATE: "应为日期，如 2026-11-20",
-        Kind.AMOUNT: "应为金额或数量，如 20、20万、5000元",
-        Kind.NUMBER: "应为数字",
-        Kind.COUNT: "应为整数",
-        Kind.YESNO: "应为 是 或 否",
-        Kind.PHONE: "应为11位手机号",
-        Kind.CHOICE: "可选：" + "、".join(col.choices),
-    }.get(col.kind, "")
-
-
 _FILE_MONTH = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})")
 
 
@@ -412,8 +395,6 @@ def _month_from_name(source: str) -> dt.date | None:
 
 def load_book(raw: RawBook, source: str = "") -> Book:
     """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
-    from .crosscheck import cross_check
-
     problems: list[Problem] = []
     names = resolve_sheets(raw, problems)
     if "settings" in names:

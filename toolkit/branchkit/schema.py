@@ -99,6 +99,10 @@ FREQUENCIES = (EVERY_DAY, *(f"每周{d}" for d in WEEKDAY_NAMES), MONTH_END)  # 
 # other 计量 a branch adds to 清单项目.
 DEFAULT_MEASURES = ("外呼户数", "沙龙场次", "外拓户数")
 BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
+# A row `init --from` carried over from last month's workbook ends its text with this mark:
+# 追踪表 备注, 转介登记 推荐原因, 行动计划 事项 (CARRIED_MARK_COLUMNS). Its dates are last month's.
+CARRIED_MARK = "〔上月结转〕"
+CARRIED_MARK_COLUMNS = {"tracking": "note", "referrals": "reason", "actions": "item"}
 
 
 def _c(key: str, header: str, kind: Kind = Kind.TEXT, **kw: object) -> Column:
@@ -143,6 +147,22 @@ ROSTER = Sheet(
             aliases=("active", "是否在岗", "在职"),
             help="是 / 否；离岗人员不参与排行",
             width=8,
+        ),
+        _c(
+            "joined_on",
+            "入职日期",
+            Kind.DATE,
+            aliases=("joined", "start date", "到岗日期", "入职时间"),
+            help="可不填；月中来本网点的，写第一天在岗的日期",
+            width=11,
+        ),
+        _c(
+            "left_on",
+            "离岗日期",
+            Kind.DATE,
+            aliases=("left", "end date", "离职日期", "调离日期"),
+            help="可不填；月中离开本网点的，写最后一天在岗的日期",
+            width=11,
         ),
     ),
     aliases=("roster", "staff", "员工", "人员名单", "花名册"),
@@ -722,7 +742,8 @@ WORK_CALENDAR = Sheet(
     ),
     aliases=("work calendar", "calendar", "日历"),
     required=False,
-    help="只在与国家法定节假日安排不同时填写，例如网点周六营业。",
+    help="新建本月工作簿时已列出当月的法定节假日和调休上班日，与网点实际不同的请改；"
+    "网点另有安排的日子也写在这里，例如某个周六营业。节假日库还不知道的年份，请在这里填写当年的放假和调休。",
 )
 
 INPUT_SHEETS: tuple[Sheet, ...] = (

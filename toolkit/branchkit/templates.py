@@ -32,7 +32,9 @@ REQUIRED_COLOR = "#C00000"
 FIXED_CREATED = dt.datetime(2026, 1, 1)
 
 
-def _settings_rows(branch: str, month: str, overrides: Mapping[str, str]) -> list[list[Any]]:
+def settings_rows(branch: str, month: str, overrides: Mapping[str, Any]) -> list[list[Any]]:
+    """设置's rows: every declared item with its help line; `overrides` (by item key) in place of
+    the defaults, written as they come (a value a person typed stays as typed)."""
     values = {"branch": branch, "month": month, **overrides}
     return [[item.label, values.get(item.key, item.shown), item.help] for item in SETTING_ITEMS]
 
@@ -125,24 +127,35 @@ def _add_input_sheet(
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 
 
-def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
+def _add_guide(wb: Any, formats: dict[str, Any], notes: Sequence[str] = ()) -> None:
+    """The 说明 sheet; `notes` go under its title, in red, for what this workbook's reader must
+    look at first (a new month's targets still to be confirmed)."""
     ws = wb.add_worksheet("说明")
     top = wb.add_format({"valign": "top"})
     bold_top = wb.add_format({"bold": True, "valign": "top"})
     for c, width in enumerate(GUIDE_WIDTHS):
         ws.set_column(c, c, width, top)
     print_setup(ws, GUIDE_WIDTHS, repeat_header=False)
-    ws.repeat_rows(4)  # the 工作表 / 列名 / 必填 / 说明 header
     ws.write_string(0, 0, "branchkit 网点营销管理工作簿", formats["title"])
     ws.set_row(0, 21)
     intro = (
         f"员工在各输入表里填写；{'、'.join(schema.GENERATED_SHEETS)}由 branchkit 自动生成，请勿手改。",
         "红色列名为必填项。日期写成 2026-11-20、2026.11.20 或 11月20日 都可以；金额写 20、20万、5000元 都可以。",
     )
-    for row, text in enumerate(intro, start=1):  # merged across the page, so it wraps there
-        ws.merge_range(row, 0, row, len(GUIDE_WIDTHS) - 1, text, formats["wrap"])
+    # Made only when used: a workbook without notes keeps the styles it always had.
+    note_format = (
+        wb.add_format(
+            {"text_wrap": True, "valign": "top", "bold": True, "font_color": REQUIRED_COLOR}
+        )
+        if notes
+        else None
+    )
+    lines = [(text, formats["wrap"]) for text in intro] + [(text, note_format) for text in notes]
+    for row, (text, fmt) in enumerate(lines, start=1):  # merged across the page: wraps there
+        ws.merge_range(row, 0, row, len(GUIDE_WIDTHS) - 1, text, fmt)
         ws.set_row(row, _wrapped_height(text, page.columns_px(GUIDE_WIDTHS)))
-    row = 4
+    row = len(lines) + 2
+    header_row = row
     described_px = page.column_px(GUIDE_WIDTHS[3])
     ws.write_row(row, 0, ["工作表", "列名", "必填", "说明"], formats["header"])
     row += 1
@@ -169,7 +182,8 @@ def _add_guide(wb: Any, formats: dict[str, Any]) -> None:
         ws.merge_range(row, 1, row, 3, note, formats["wrap"])
         ws.set_row(row, _wrapped_height(note, notes_px))
         row += 1
-    ws.freeze_panes(5, 0)
+    ws.repeat_rows(header_row)  # the 工作表 / 列名 / 必填 / 说明 header
+    ws.freeze_panes(header_row + 1, 0)
 
 
 def print_setup(ws: Any, widths: Sequence[float], repeat_header: bool) -> None:
@@ -272,9 +286,11 @@ def write_branch_workbook(
     last_sheets: Callable[[Any, dict[str, Any]], None] | None = None,
     sheets: Sequence[Sheet] = schema.INPUT_SHEETS,
     keep_backups: int = 0,
+    notes: Sequence[str] = (),
 ) -> Path:
-    """A branch workbook: 说明 + every input sheet (or those in `sheets`), with `data` rows (by
-    schema key) filled in; 清单项目 starts with the default checklist (SPEC §2b).
+    """A branch workbook: 说明 (with `notes` at its top) + every input sheet (or those in
+    `sheets`), with `data` rows (by schema key) filled in; 清单项目 starts with the default
+    checklist (SPEC §2b).
 
     Built in memory and saved like every other write (writeback): the folders it names are made,
     a folder that cannot take it is one line, and a file it replaces is never left half-written
@@ -290,11 +306,11 @@ def write_branch_workbook(
     wb.set_properties({"title": f"{branch} 网点营销管理 {month}".strip(), "created": FIXED_CREATED})
     formats = workbook_formats(wb)
     data = dict(data or {})
-    data.setdefault("settings", _settings_rows(branch, month, settings or {}))
+    data.setdefault("settings", settings_rows(branch, month, settings or {}))
     data.setdefault("checklist_items", default_checklist())
     if first_sheets:
         first_sheets(wb, formats)
-    _add_guide(wb, formats)
+    _add_guide(wb, formats, notes)
     for sheet in sheets:
         name = (rename or {}).get(sheet.key, sheet.name)
         _add_input_sheet(
@@ -321,7 +337,7 @@ def input_sheets(sheets: Sequence[tuple[Sheet, str]]) -> bytes:
     wb = xlsxwriter.Workbook(buffer, options)
     wb.set_properties({"created": FIXED_CREATED})
     formats = workbook_formats(wb)
-    data = {"settings": _settings_rows("", "", {}), "checklist_items": default_checklist()}
+    data = {"settings": settings_rows("", "", {}), "checklist_items": default_checklist()}
     for sheet, name in sheets:
         _add_input_sheet(wb, sheet, data.get(sheet.key, []), formats, name)
     wb.close()

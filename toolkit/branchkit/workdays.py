@@ -26,6 +26,37 @@ def _statutory_workday(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+@dataclass(frozen=True)
+class StatutoryDay:
+    """A day the statutory calendar sets apart: a holiday (workday False) or a weekend day
+    worked in a holiday's place (调休, workday True)."""
+
+    date: dt.date
+    workday: bool
+    holiday: str  # the holiday's Chinese name, as the calendar library gives it
+
+
+def statutory_days(month: dt.date) -> list[StatutoryDay] | None:
+    """The month's holidays and 调休 work days as the calendar library knows them (a new
+    workbook lists them in 工作日历, where the branch can see and correct them); None for a
+    year the library does not know yet, which must never pass for a year without holidays."""
+    try:
+        import chinese_calendar
+    except ImportError:
+        return None
+    first, last = month_bounds(month)
+    found = []
+    for n in range(last.day):
+        day = first + dt.timedelta(days=n)
+        try:
+            is_holiday, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            return None
+        if name:
+            found.append(StatutoryDay(day, not is_holiday, chinese_calendar.Holiday(name).chinese))
+    return found
+
+
 def is_workday(day: dt.date, overrides: Overrides | None = None) -> bool:
     if overrides and day in overrides:
         return overrides[day]

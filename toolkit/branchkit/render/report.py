@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import problem_text
 from ..figures import Figures
 from ..privacy import mask_name
 from ..vocab import PERIOD_LETTERS, STAR_TITLES, pace_label
@@ -69,7 +70,7 @@ def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
             for u in figures.unverified
         ],
         "清单": checklist_json(figures, kind),
-        "数据问题": [p.as_json() for p in figures.problems],
+        "数据问题": [problem_text.as_json(p) for p in figures.problems],
     }
 
 

@@ -16,10 +16,11 @@ from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
+from .. import problem_text
 from ..catalogue import Catalogue
 from ..figures import Figures, PeriodFigures, PersonFigures
 from ..privacy import mask_name, mask_phone
-from ..problems import ERROR, count_levels
+from ..problems import Level, count_levels
 from ..schema import BRANCH_TARGET, GENERATED_MARK, WEEKDAY_NAMES
 from ..settings import Settings
 from ..vocab import (
@@ -575,8 +576,17 @@ def masked_for_mail(figures: Figures) -> tuple[Table, Table]:
 
 
 def problems_sheet(figures: Figures) -> SheetSpec:
-    problems = sorted(figures.problems, key=lambda p: (p.level != ERROR,))
-    rows = [[p.level, p.where, p.shown_value, p.problem, p.detail] for p in problems]
+    problems = sorted(figures.problems, key=lambda p: (p.level is not Level.ERROR,))
+    rows = [
+        [
+            problem_text.level(p),
+            p.where,
+            p.shown_value,
+            problem_text.statement(p),
+            problem_text.detail(p),
+        ]
+        for p in problems
+    ]
     errors, warnings = count_levels(problems)
     summary = Text(
         [

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..figures import Figures, PeriodFigures, PersonFigures, has_result
-from ..problems import ERROR, BookError, Problem, count_levels
+from ..problem_text import what
+from ..problems import BookError, Level, count_levels
 from ..vocab import PERIOD_KINDS
 
 # At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
@@ -181,13 +182,6 @@ def _period(figures: Figures, period: PeriodFigures) -> PeriodSummary:
     )
 
 
-def _what(problem: Problem) -> str:
-    """What is wrong, as 数据问题 says it, with phone and ID digits masked."""
-    value = f'"{problem.shown_value}" ' if problem.value else ""
-    detail = f"（{problem.detail}）" if problem.detail else ""
-    return f"{value}{problem.problem}{detail}"
-
-
 def summary_of(
     figures: Figures, source: str, modified: float, month: dt.date | None
 ) -> BranchSummary:
@@ -203,7 +197,7 @@ def summary_of(
         day=figures.date,
         errors=errors,
         warnings=warnings,
-        error_lines=tuple((p.where, _what(p)) for p in figures.problems if p.level == ERROR)[
+        error_lines=tuple((p.where, what(p)) for p in figures.problems if p.level is Level.ERROR)[
             :PROBLEM_LINES
         ],
         has_targets=has_targets,
