@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from branchkit.vocab import MONTH, WEEK
 from branchkit.workdays import Period, days_left, is_workday, next_workday, time_progress
 
 
@@ -38,6 +39,6 @@ def test_remaining_work_days() -> None:
 
 def test_periods() -> None:
     friday = dt.date(2026, 11, 20)
-    assert Period.of("week", friday) == Period("周", dt.date(2026, 11, 16), friday)
-    assert Period.of("month", friday).start == dt.date(2026, 11, 1)
-    assert dt.date(2026, 11, 15) not in Period.of("week", friday)
+    assert Period.of(WEEK, friday) == Period(WEEK, dt.date(2026, 11, 16), friday)
+    assert Period.of(MONTH, friday).start == dt.date(2026, 11, 1)
+    assert dt.date(2026, 11, 15) not in Period.of(WEEK, friday)

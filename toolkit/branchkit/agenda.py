@@ -29,6 +29,9 @@ from .vocab import (
     MEETING_PERIODS,
     SUPERVISOR,
     WEEKLY,
+    Meeting,
+    Pace,
+    PeriodKind,
 )
 from .workdays import Period
 
@@ -64,7 +67,7 @@ class Host:
 class IndicatorPace:
     indicator: str
     completion: float | None
-    pace: str  # vocab pace key, '' when unknown
+    pace: Pace | None  # None when there is no target to judge by
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,7 @@ class Summary:
     people_left_out: int  # more than the section's minutes hold: on 排行榜
     floor: FloorSummary
     branch_progress: list[IndicatorPace]
-    stars: dict[str, list[str]]  # period kind -> names
+    stars: dict[PeriodKind, list[str]]  # names
     trends: list[TrendLine]
     checklist: ChecklistSummary | None = None
 
@@ -243,7 +246,7 @@ class Tomorrow:
 class Agenda:
     branch: str
     date: dt.date
-    meeting: str  # vocab meeting key: daily / weekly / monthly
+    meeting: Meeting  # DAILY / WEEKLY / MONTHLY
     period: Period
     host: Host
     attendees: list[str]
@@ -350,7 +353,7 @@ def _person_line(
     return PersonLine(person.name, role, metrics, behind, bool(month.status))
 
 
-def _trend_spans(meeting: str, period: Period) -> list[tuple[str, dt.date, dt.date]]:
+def _trend_spans(meeting: Meeting, period: Period) -> list[tuple[str, dt.date, dt.date]]:
     """Weekly: each day of the week; monthly: each ISO week of the month."""
     spans: list[tuple[str, dt.date, dt.date]] = []
     cursor = period.start
@@ -365,7 +368,7 @@ def _trend_spans(meeting: str, period: Period) -> list[tuple[str, dt.date, dt.da
     return spans
 
 
-def _trends(figures: Figures, meeting: str, period: Period) -> list[TrendLine]:
+def _trends(figures: Figures, meeting: Meeting, period: Period) -> list[TrendLine]:
     """Sales per indicator and cards made, span by span (weekly and monthly meetings)."""
     if meeting == DAILY:
         return []
@@ -427,7 +430,7 @@ MISSED_SHOWN = 6  # items named on the checklist line; the rest are on 管理清
 FOUND_SHOWN = 3  # problems named on the 发现问题 line; section 2 follows up the open ones
 
 
-def checklist_summary(figures: Figures, meeting: str) -> ChecklistSummary:
+def checklist_summary(figures: Figures, meeting: Meeting) -> ChecklistSummary:
     """The period's checklist: the items not done (each one a day; by item, most missed first,
     over a week or month) and the problems found — newly found ones only: one seen again is
     already open, and section 2 follows it up."""
@@ -458,7 +461,7 @@ def checklist_summary(figures: Figures, meeting: str) -> ChecklistSummary:
 def summary(
     book: Book,
     figures: Figures,
-    meeting: str,
+    meeting: Meeting,
     period: Period,
     present: set[str],
     minutes: int,
@@ -492,7 +495,7 @@ def summary(
     lines.sort(key=lambda line: (not line.behind, rank.get(line.name, 999), line.name))
     stars = figures.stars if meeting != DAILY else {DAY: figures.stars[DAY]}
     progress = [
-        IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i, ""))
+        IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i))
         for i in month.branch.targets
     ]
     trends = _trends(figures, meeting, period)[: LINES_PER_MINUTE + 1]
@@ -784,7 +787,9 @@ def tomorrow(
 # ---------------------------------------------------------------- the agenda
 
 
-def build(book: Book, figures: Figures, meeting: str = DAILY, focus: str | None = None) -> Agenda:
+def build(
+    book: Book, figures: Figures, meeting: Meeting = DAILY, focus: str | None = None
+) -> Agenda:
     """The agenda for D. Daily: the day's figures; weekly/monthly: the week/month to date.
     `focus` is 控制台's 夕会重点 (营销 / 服务 / 运营 / 自动); else 设置's decides."""
     if meeting not in EVENING_MEETINGS:

@@ -346,9 +346,10 @@ def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) ->
     from .problems import count_levels
     from .read import read_book
     from .render.report import figures_json
+    from .vocab import PeriodKind
 
     figures = jobs.figures(read_book(book), _day(day))
-    data = figures_json(figures, period)
+    data = figures_json(figures, PeriodKind(period))
     errors = count_levels(figures.problems)[0]
     if as_json:
         _json_out(data)
@@ -540,19 +541,19 @@ def build_agenda(
 ) -> None:
     """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。"""
     from . import jobs
-    from .vocab import agenda_sheet_name, meeting_kind
+    from .vocab import DAILY, agenda_sheet_name, meeting_kind
 
     if template_dir is not None and not template_dir.is_dir():
         raise BookError(template_dir, "模板文件夹不存在")
-    meeting = meeting_kind(meeting) or meeting
-    tab = agenda_sheet_name(meeting)
+    kind = meeting_kind(meeting) or DAILY  # click has checked it is one of the meeting words
+    tab = agenda_sheet_name(kind)
     if fmt == "xlsx":
-        written, agenda = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
+        written, agenda = jobs.write_agenda(book, _day(day), kind, out, lang, template_dir)
         click.echo(f"{tab}已写入 {written} 的“{tab}”表（{_day(day)}）")
         _exit_for_errors(agenda.errors)
     from .render.agenda import render_agenda
 
-    agenda = jobs.build_agenda(book, _day(day), meeting)
+    agenda = jobs.build_agenda(book, _day(day), kind)
     text = render_agenda(agenda, fmt, lang, template_dir)
     if out is None:
         click.echo(text, nl=False)

@@ -23,6 +23,7 @@ from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
+from .vocab import Meeting
 
 HEADER_FILL = (31, 78, 121)
 
@@ -110,7 +111,7 @@ def control_focus(book: Any) -> str | None:
     return value if value in ("营销", "服务", "运营") else None
 
 
-def control_meeting(book: Any) -> str:
+def control_meeting(book: Any) -> Meeting:
     from .vocab import DAILY, meeting_kind
 
     control = _control(book)

@@ -43,6 +43,9 @@ from .vocab import (
     ROLE_GROUPS,
     SERVICE,
     WEEK,
+    Pace,
+    PeriodKind,
+    RoleGroup,
     role_group,
 )
 from .workdays import (
@@ -59,10 +62,13 @@ from .workdays import (
 REFERRALS, SUCCESSES = REFERRAL_INDICATORS
 
 
-def status_of(completion: float | None, progress: float, tolerance: float) -> str | None:
-    """ahead / on_pace / behind: completion against time progress, within the tolerance."""
-    if completion is None:
-        return None
+def status_of(completion: float | None, progress: float, tolerance: float) -> Pace | None:
+    """Completion against time progress, within the tolerance; None without a completion (no
+    target: no status, never a division error)."""
+    return None if completion is None else _pace(completion, progress, tolerance)
+
+
+def _pace(completion: float, progress: float, tolerance: float) -> Pace:
     gap = completion - progress
     if gap > tolerance + 1e-12:
         return AHEAD
@@ -117,12 +123,12 @@ class PersonFigures:
     credited: dict[str, float] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)  # monthly
     completion: dict[str, float] = field(default_factory=dict)
-    status: dict[str, str] = field(default_factory=dict)  # indicator -> ahead/on_pace/behind
+    status: dict[str, Pace] = field(default_factory=dict)  # indicator -> its pace
     overall: float | None = None  # 综合完成率: the plain mean of completion
-    overall_status: str | None = None  # the pace of the ranking score
+    overall_status: Pace | None = None  # the pace of the ranking score
     score: float | None = None  # 排名得分: ranks people and picks the stars (see ranking_score)
     rank: int | None = None
-    group: str = ""  # vocab.ROLE_GROUPS key
+    group: RoleGroup | None = None  # None: a role ranked only overall
     primary: float | None = None  # the group's ranking figure
     group_rank: int | None = None
     money: float = 0.0  # credited amount over indicators counted in 万元 (units never mixed)
@@ -196,7 +202,7 @@ class TomorrowTarget:
 class PeriodFigures:
     """The figures of one period: the day, the week to date or the month to date."""
 
-    kind: str  # vocab.DAY / WEEK / MONTH
+    kind: PeriodKind
     period: Period
     time_progress: float  # of the period's target (1.0 for day and week: targets are prorated)
     people: list[PersonFigures]
@@ -229,8 +235,8 @@ class Figures:
     settings: Settings
     catalogue: Catalogue
     month_progress: float
-    periods: dict[str, PeriodFigures]
-    stars: dict[str, list[str]]  # vocab period kind -> names
+    periods: dict[PeriodKind, PeriodFigures]
+    stars: dict[PeriodKind, list[str]]  # names
     follow_ups: list[FollowUp]
     not_followed: list[NotFollowed]
     unverified: list[Unverified]
@@ -256,10 +262,10 @@ class Figures:
         """发现问题 still open on D: no 整改措施, or its 整改期限 passed (SPEC §3)."""
         return [f for f in self.open_fixes if f.still_open]
 
-    def period(self, kind: str) -> PeriodFigures:
+    def period(self, kind: PeriodKind) -> PeriodFigures:
         return self.periods[kind]
 
-    def leaders_without_result(self, kind: str) -> list[str]:
+    def leaders_without_result(self, kind: PeriodKind) -> list[str]:
         """Those ranked #1 for the period who are not its star: no sale credited and no referral
         closed in it, so nothing to praise yet (SPEC §3)."""
         return sorted(
@@ -438,7 +444,7 @@ def _targets(book: Book) -> dict[str, dict[str, float]]:
 
 def _period_share(period: Period, basis: str, overrides: Mapping[dt.date, bool]) -> float:
     """The part of the monthly target that falls in the period (1 for the month itself)."""
-    if period.kind == "月":
+    if period.kind is MONTH:
         return 1.0
     first, last = month_bounds(period.end)
     start = max(period.start, first)
@@ -488,7 +494,7 @@ def _person_figures(
     raw_counts = (REFERRALS, *context.catalogue.measures)
 
     share = _period_share(period, settings.progress_basis, context.overrides)
-    progress = context.month_progress if period.kind == "月" else 1.0
+    progress = context.month_progress if period.kind is MONTH else 1.0
     for person in [*people.values(), branch]:
         for indicator, monthly in context.targets.get(person.name, {}).items():
             target = monthly * share
@@ -497,7 +503,7 @@ def _person_figures(
                 continue
             completion = person.actual(indicator) / target
             person.completion[indicator] = completion
-            person.status[indicator] = status_of(completion, progress, settings.tolerance) or ""
+            person.status[indicator] = _pace(completion, progress, settings.tolerance)
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
             person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
@@ -522,7 +528,7 @@ def _person_figures(
     return list(people.values()), branch
 
 
-def _primary(person: PersonFigures, group: str) -> float:
+def _primary(person: PersonFigures, group: RoleGroup) -> float:
     """Each role's primary indicator (SPEC §3 Rankings)."""
     if group == ASSISTANTS:
         return float(person.successes)
@@ -546,7 +552,7 @@ def compute(book: Book, day: dt.date) -> Figures:
     totals.measured = checklist.quantities_by_day(records, items)
     month_progress = time_progress(day, settings.progress_basis, overrides)
     context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
-    periods: dict[str, PeriodFigures] = {}
+    periods: dict[PeriodKind, PeriodFigures] = {}
     for kind in PERIOD_KINDS:
         period = Period.of(kind, day)
         people, branch = _person_figures(book, period, context)

@@ -25,7 +25,7 @@ from .figures import Figures
 from .matching import Matches, match_cards
 from .read import Book
 from .schema import NO, SHEETS_BY_KEY, YES, Kind
-from .vocab import role_group
+from .vocab import DAILY, role_group
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
 BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
@@ -355,7 +355,7 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     feedback(book, day, figures, matches, result)
     daily_rows(book, day, result)
     checklist_rows(book, figures, result)
-    section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES["daily"][1])
+    section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES[DAILY][1])
     coaching_actions(
         book, day, [(p.indicator, p.coach, p.learner) for p in section_2.pairings], result
     )

@@ -74,7 +74,9 @@ def build_agenda(
     from .vocab import MORNING, meeting_kind
 
     book = book if isinstance(book, Book) else read_book(book)
-    kind = meeting_kind(meeting) or meeting
+    kind = meeting_kind(meeting)
+    if kind is None:
+        raise ValueError(meeting)
     now = figures(book, day)
     if kind == MORNING:
         from . import morning

@@ -35,7 +35,7 @@ from .figures import Figures
 from .phrases import PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .problems import count_levels
 from .read import Book
-from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING
+from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING, Meeting
 
 
 @dataclass
@@ -81,7 +81,7 @@ class MorningAgenda:
     open_actions: list[ActionLine]
     fixes: list[OpenFix]
     actions_left_out: int
-    meeting: str = MORNING
+    meeting: Meeting = MORNING
 
     @property
     def meeting_name(self) -> str:

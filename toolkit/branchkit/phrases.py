@@ -8,14 +8,16 @@ training slot.
 
 from __future__ import annotations
 
+from .vocab import DAILY, MONTHLY, MORNING, WEEKLY
+
 # Minutes for the four sections (SPEC §4 gives the daily meeting; weekly and monthly get more room).
 SECTION_MINUTES = {
-    "daily": (3, 7, 7, 3),
-    "weekly": (5, 10, 10, 5),
-    "monthly": (10, 15, 10, 10),
+    DAILY: (3, 7, 7, 3),
+    WEEKLY: (5, 10, 10, 5),
+    MONTHLY: (10, 15, 10, 10),
     # 晨会, 10 minutes before opening: yesterday, today's targets, today's follow-ups and
     # checklist, open actions (SPEC §4).
-    "morning": (2, 3, 3, 2),
+    MORNING: (2, 3, 3, 2),
 }
 CAUSES = ("沟通技巧", "产品知识", "营销话术", "营销主动性", "开口率", "工作状态")
 

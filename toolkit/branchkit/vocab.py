@@ -1,79 +1,134 @@
-"""branchkit's own notions and the Chinese words for them, in one place (SPEC §3, §4, §7).
+"""branchkit's own notions — every closed set the code decides on — and the Chinese words for them.
 
-The core speaks English keys ("month", "behind", "weekly"); the tabs, `--json` and the templates
-turn them into the workbook's words through these maps. Words that are the *workbook's* data
-(sheet and column names, indicators, roles) live in `schema.py` instead.
+Each closed set is an Enum whose values are English keys ("month", "behind", "daily"); the core
+compares and branches on members only. Each has one table of Chinese words here: `schema` and
+`settings` read a workbook's words (Simplified, Traditional or the English key) into members
+through those tables, and the tabs, `--json`, the templates and click's text turn members back into
+words through the same tables. Words that are the *workbook's* data (sheet and column names,
+indicators, roles, products) live in `schema.py` instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
+from typing import TypeVar
+
+
+class Key(str, Enum):
+    """A member of one of branchkit's closed sets. It *is* its English key (`Pace.BEHIND ==
+    "behind"`, same hash), so `--json`, a DuckDB column and a template's `pace == "behind"` carry it
+    as text, and it prints as that key in every Python version (never as a Chinese word: those
+    come from the word tables below)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+K = TypeVar("K", bound=Key)
+
+
+def word(words: Mapping[K, str], value: K | str | None) -> str:
+    """How a value reads in the workbook: a member's word; text that is no member (a choice typed
+    outside the list, kept as the person wrote it) as it is; '' for None."""
+    if value is None:
+        return ""
+    return words.get(value, value)  # type: ignore[call-overload, no-any-return]
+
+
 # ---------------------------------------------------------------- periods
 
-DAY, WEEK, MONTH = "day", "week", "month"
-PERIOD_KINDS = (DAY, WEEK, MONTH)
+
+class PeriodKind(Key):
+    """The three periods every figure is computed for: the day D, the ISO week to D, the month
+    to D (docs/口径.md#期间)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+DAY, WEEK, MONTH = PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.MONTH
+PERIOD_KINDS = tuple(PeriodKind)
 PERIOD_LETTERS = {DAY: "日", WEEK: "周", MONTH: "月"}  # `--json` 期间
 PERIOD_TITLES = {DAY: "当日", WEEK: "本周至今", MONTH: "本月至今"}  # tab captions
 STAR_TITLES = {DAY: "每日之星", WEEK: "每周之星", MONTH: "每月之星"}
 
 
-def period_kind(text: str) -> str:
-    """'month', '月' -> 'month'; ValueError for anything else."""
-    for kind, letter in PERIOD_LETTERS.items():
-        if text in (kind, letter):
-            return kind
-    raise ValueError(text)
-
-
 # ---------------------------------------------------------------- meetings
 
-DAILY, WEEKLY, MONTHLY = "daily", "weekly", "monthly"
-MORNING = "morning"  # 晨会: 10 minutes before opening (SPEC §4)
+
+class Meeting(Key):
+    """The meetings an agenda is made for: the three kinds of 夕会, and the 晨会."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    MORNING = "morning"  # 晨会: 10 minutes before opening
+
+
+DAILY, WEEKLY, MONTHLY, MORNING = Meeting.DAILY, Meeting.WEEKLY, Meeting.MONTHLY, Meeting.MORNING
 MEETING_NAMES = {DAILY: "日例会", WEEKLY: "周例会", MONTHLY: "月例会", MORNING: "晨会"}
 MEETING_PERIODS = {DAILY: DAY, WEEKLY: WEEK, MONTHLY: MONTH, MORNING: DAY}
 EVENING_MEETINGS = (DAILY, WEEKLY, MONTHLY)  # the kinds of 夕会
 AGENDA_SHEETS = {MORNING: "晨会议程"}  # the tab an agenda is written to; 夕会议程 for the rest
 EVENING_AGENDA_SHEET = "夕会议程"
-
-
-def agenda_sheet_name(meeting: str) -> str:
-    return AGENDA_SHEETS.get(meeting, EVENING_AGENDA_SHEET)
-
-
 # 夕会 is what the branch calls its evening meeting; on a plain day that is the 日例会.
 MEETING_ALIASES = {"夕会": DAILY}
 
 
-def meeting_kind(text: str) -> str | None:
-    """'weekly', '周例会' -> 'weekly', '晨会' -> 'morning', '夕会' -> 'daily'; None otherwise."""
+def agenda_sheet_name(meeting: Meeting) -> str:
+    return AGENDA_SHEETS.get(meeting, EVENING_AGENDA_SHEET)
+
+
+def meeting_kind(text: str) -> Meeting | None:
+    """'weekly', '周例会' -> WEEKLY, '晨会' -> MORNING, '夕会' -> DAILY; None otherwise."""
     text = text.strip()
     if text in MEETING_ALIASES:
         return MEETING_ALIASES[text]
-    for kind, name in MEETING_NAMES.items():
-        if text in (kind, name):
-            return kind
-    return None
+    return next((m for m, name in MEETING_NAMES.items() if text in (m.value, name)), None)
 
 
-# ---------------------------------------------------------------- pace (SPEC §3 Status)
+# ---------------------------------------------------------------- pace
 
-# ---------------------------------------------------------------- the checklist (SPEC §3)
 
-FIX_STATES = {"no_fix": "未定整改措施", "overdue": "已过整改期限", "in_progress": "整改中"}
+class Pace(Key):
+    """Completion against time progress, within 进度容差 (docs/口径.md#进度)."""
 
-AHEAD, ON_PACE, BEHIND = "ahead", "on_pace", "behind"
+    AHEAD = "ahead"
+    ON_PACE = "on_pace"
+    BEHIND = "behind"
+
+
+AHEAD, ON_PACE, BEHIND = Pace.AHEAD, Pace.ON_PACE, Pace.BEHIND
 PACE_LABELS = {AHEAD: "超出进度", ON_PACE: "正常进度", BEHIND: "低于进度"}
 
 
-def pace_label(pace: str | None) -> str:
-    return PACE_LABELS.get(pace or "", "")
+def pace_label(pace: Pace | None) -> str:
+    return PACE_LABELS.get(pace, "") if pace else ""
+
+
+# ---------------------------------------------------------------- the checklist
+
+FIX_STATES = {"no_fix": "未定整改措施", "overdue": "已过整改期限", "in_progress": "整改中"}
 
 
 # ---------------------------------------------------------------- roles
 
+
 SUPERVISOR = "厅堂主管"
-# Roles ranked together, and the figure they are ranked by (SPEC §3 Rankings).
-ASSISTANTS, SERVICE, WEALTH = "assistants", "service", "wealth"
-ROLE_GROUPS: dict[str, tuple[str, ...]] = {
+
+
+class RoleGroup(Key):
+    """Roles ranked together, and the figure they are ranked by (docs/口径.md#排名)."""
+
+    ASSISTANTS = "assistants"
+    SERVICE = "service"
+    WEALTH = "wealth"
+
+
+ASSISTANTS, SERVICE, WEALTH = RoleGroup.ASSISTANTS, RoleGroup.SERVICE, RoleGroup.WEALTH
+ROLE_GROUPS: dict[RoleGroup, tuple[str, ...]] = {
     ASSISTANTS: ("客户助理", "柜员"),
     SERVICE: ("大堂经理", "服务经理"),
     WEALTH: ("理财经理", "客户经理"),
@@ -88,14 +143,25 @@ ROLE_GROUP_MEASURES = {
     SERVICE: "自主销售+转介数",
     WEALTH: "记分业绩(万元)",
 }
+_GROUP_OF_ROLE = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
 
 
-def role_group(role: str) -> str:
-    """The ranking group of a role, or '' for roles ranked only overall."""
-    return next((group for group, roles in ROLE_GROUPS.items() if role in roles), "")
+def role_group(role: str) -> RoleGroup | None:
+    """The ranking group of a role, or None for roles ranked only overall."""
+    return _GROUP_OF_ROLE.get(role)
 
 
 # ---------------------------------------------------------------- sales
 
-REFERRED, UNVERIFIED, OWN = "referred", "unverified", "own"  # how a sale reached its receiver
+
+class SaleKind(Key):
+    """How a sale reached its receiver: through a card, through a referrer with no card
+    (无卡转介), or on their own (docs/口径.md#对账与匹配)."""
+
+    REFERRED = "referred"
+    UNVERIFIED = "unverified"
+    OWN = "own"
+
+
+REFERRED, UNVERIFIED, OWN = SaleKind.REFERRED, SaleKind.UNVERIFIED, SaleKind.OWN
 SALE_KINDS = {REFERRED: "转介", UNVERIFIED: "无卡转介", OWN: "自主"}

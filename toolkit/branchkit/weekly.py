@@ -97,7 +97,7 @@ def build(book: Book, figures: Figures, week: str) -> Weekly:
         len(ledger),
         sum(s.amount for s in ledger if s.unit == "万元"),
         [
-            IndicatorPace(i, month_branch.completion[i], month_branch.status.get(i, ""))
+            IndicatorPace(i, month_branch.completion[i], month_branch.status.get(i))
             for i in month_branch.targets
             if i in month_branch.completion
         ],

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .vocab import PeriodKind
+
 Overrides = Mapping[dt.date, bool]
 
 
@@ -101,17 +103,17 @@ def opening_days(
 class Period:
     """Day, ISO week to date, or month to date, ending on D."""
 
-    kind: str  # 日 / 周 / 月
+    kind: PeriodKind
     start: dt.date
     end: dt.date
 
     @classmethod
-    def of(cls, kind: str, day: dt.date) -> Period:
-        if kind in ("day", "日"):
-            return cls("日", day, day)
-        if kind in ("week", "周"):
-            return cls("周", day - dt.timedelta(days=day.weekday()), day)
-        return cls("月", day.replace(day=1), day)
+    def of(cls, kind: PeriodKind, day: dt.date) -> Period:
+        if kind is PeriodKind.DAY:
+            return cls(kind, day, day)
+        if kind is PeriodKind.WEEK:
+            return cls(kind, day - dt.timedelta(days=day.weekday()), day)
+        return cls(PeriodKind.MONTH, day.replace(day=1), day)
 
     @cached_property
     def days(self) -> frozenset[dt.date]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..figures import Figures
 from ..privacy import mask_name
-from ..vocab import PERIOD_LETTERS, STAR_TITLES, pace_label
+from ..vocab import MONTH, PERIOD_LETTERS, STAR_TITLES, PeriodKind, pace_label
 
 DIGITS = 4
 
@@ -18,7 +18,7 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, DIGITS)
 
 
-def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
+def figures_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
     period = figures.period(kind)
     people = []
     for p in sorted(period.people, key=lambda p: (p.rank is None, p.rank or 0, p.name)):
@@ -73,7 +73,7 @@ def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
     }
 
 
-def checklist_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
+def checklist_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
     """The period's checklist (SPEC §3): items due and done, those not done, the problems still
     open on D, and the quantities recorded (计量)."""
     tally = figures.period(kind).checklist

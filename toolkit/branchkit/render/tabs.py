@@ -31,6 +31,7 @@ from ..vocab import (
     SALE_KINDS,
     STAR_TITLES,
     WEALTH,
+    PeriodKind,
     pace_label,
 )
 from .numbers import number
@@ -244,7 +245,7 @@ def tomorrow_table(figures: Figures) -> Table:
     )
 
 
-def _star_note(figures: Figures, kind: str) -> str:
+def _star_note(figures: Figures, kind: PeriodKind) -> str:
     """What a star stands on: their 排名得分 and place in the period's ranking on this tab; where
     the #1 there is not the star, why (SPEC §3); where there is no star, why not."""
     period = figures.periods[kind]
@@ -264,7 +265,7 @@ def _star_note(figures: Figures, kind: str) -> str:
     return f"{stands}；{why_not}" if why_not else stands
 
 
-def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Table:
+def stars_table(figures: Figures, kinds: Iterable[PeriodKind], caption: str = "") -> Table:
     return Table(
         [Col("称号", "text", 10), Col("姓名", "text", 10), Col("说明", "text", 40)],
         [

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..figures import Figures, PeriodFigures, PersonFigures, has_result
 from ..problems import ERROR, BookError, Problem, count_levels
-from ..vocab import PERIOD_KINDS
+from ..vocab import PERIOD_KINDS, Pace, PeriodKind
 
 # At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
 PROBLEM_LINES = 20
@@ -30,7 +30,7 @@ class IndicatorFigure:
     target: float  # monthly
     actual: float
     completion: float | None
-    status: str | None  # vocab pace key
+    status: Pace | None
     whole: bool = False  # a count (张, 户, 转介数, 外呼户数 …): shown without decimals
 
 
@@ -41,7 +41,7 @@ class PersonSummary:
     group: str  # vocab.ROLE_GROUPS key, or '' for roles ranked only overall
     overall: float | None  # 综合完成率
     score: float | None  # 排名得分: ranks people across the network
-    status: str | None
+    status: Pace | None
     referrals: int
     successes: int
     money: float  # credited 万元
@@ -57,13 +57,13 @@ class PersonSummary:
 class PeriodSummary:
     """The branch as a whole and its people, for the day, the week or the month to date."""
 
-    kind: str  # vocab.DAY / WEEK / MONTH
+    kind: PeriodKind
     start: dt.date
     end: dt.date
     time_progress: float
     overall: float | None  # the branch's 综合完成率 against its 网点 targets
     score: float | None  # its 排名得分: ranks the branch in the league
-    status: str | None
+    status: Pace | None
     referrals: int
     followed: int
     successes: int
@@ -123,7 +123,7 @@ class Skipped:
 Outcome = BranchSummary | Skipped
 
 
-def checklist_rate(figures: Figures, kind: str) -> float | None:
+def checklist_rate(figures: Figures, kind: PeriodKind) -> float | None:
     """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist);
     None for a branch that keeps no checklist (nothing due), and then the rollup's 清单完成
     sheet and column leave it out."""
@@ -135,7 +135,7 @@ def _person(p: PersonFigures) -> PersonSummary:
     return PersonSummary(
         p.name,
         p.role,
-        p.group,
+        p.group or "",
         p.overall,
         p.score,
         p.overall_status,
