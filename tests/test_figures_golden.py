@@ -13,7 +13,7 @@ import pytest
 from branchkit.figures import compute
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
-from branchkit.vocab import OWN, REFERRED, UNVERIFIED
+from branchkit.vocab import OWN, REFERRED, UNVERIFIED, Unit
 
 D = dt.date(2026, 11, 20)
 SETTINGS = [
@@ -306,7 +306,7 @@ def test_ledger_and_tomorrow_and_quality() -> None:
     assert [s.kind for s in ledger] == [REFERRED, REFERRED, REFERRED, REFERRED, OWN, UNVERIFIED]
     # 万元: 20 + 10 + 5 + 30 + 8 = 73 sold, 73 credited (split 0.3 / 0.7); 张: the one card sold,
     # credited whole to both 李四 and 王五. Units are never added together.
-    assert figures.month.totals_by_unit() == {"万元": (73.0, 73.0), "张": (1.0, 2.0)}
+    assert figures.month.totals_by_unit() == {Unit.WAN_YUAN: (73.0, 73.0), Unit.CARD: (1.0, 2.0)}
     # 时间进度 is counted in calendar days here, so are the days left after 11-20: 21–30 = 10.
     # Counts are whole and rounded up: 转介数 5 left → 0.5 → 1; 转介成功数 1 → 1; 信用卡 5 → 1.
     tomorrow = {(t.subject, t.indicator): round(t.tomorrow, 4) for t in figures.tomorrow}

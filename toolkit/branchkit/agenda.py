@@ -32,6 +32,7 @@ from .vocab import (
     Meeting,
     Pace,
     PeriodKind,
+    Unit,
 )
 from .workdays import Period
 
@@ -473,7 +474,7 @@ def summary(
     daily_rows = _daily_by_person(book, period)
     transactions = sum(v.get("transactions", 0) for v in daily_rows.values())
     ledger = figures_now.ledger
-    money = sum(s.amount for s in ledger if s.unit == "万元")
+    money = sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN)
     branch = figures_now.branch
     totals = BranchTotals(
         floor.traffic, transactions, branch.referrals, branch.successes, len(ledger), money

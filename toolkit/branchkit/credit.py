@@ -14,15 +14,15 @@ import datetime as dt
 from operator import attrgetter
 from typing import NamedTuple
 
-from .catalogue import COUNT_UNITS, Catalogue
+from .catalogue import Catalogue
 from .matching import Matches
 from .settings import Settings
 from .table import Table
-from .vocab import OWN, REFERRED, UNVERIFIED
+from .vocab import OWN, REFERRED, UNVERIFIED, SaleKind, Unit
 
 
 def credit_split(
-    amount: float, referred: bool, unit: str, settings: Settings
+    amount: float, referred: bool, unit: Unit | str, settings: Settings
 ) -> tuple[float | None, float | None]:
     """(referrer's credit, receiver's credit) for one sale; None: not credited (SPEC §3).
 
@@ -31,7 +31,7 @@ def credit_split(
     count, or one of them does."""
     if not referred:
         return None, amount
-    if unit in COUNT_UNITS:
+    if isinstance(unit, Unit) and unit.is_count:
         if settings.count_credit == "接收人":
             return None, amount
         if settings.count_credit == "推荐人":
@@ -51,9 +51,9 @@ class Sale(NamedTuple):
     phone: str
     product: str
     indicator: str  # '' when the product is not in 产品
-    unit: str
+    unit: Unit | str  # the product's (see catalogue.Product); '' when it is not in 产品
     amount: float
-    kind: str  # vocab.REFERRED / UNVERIFIED / OWN
+    kind: SaleKind
     referrer: str  # '' for a self-sourced sale
     referrer_credit: float | None
     receiver: str

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import schema
 from .catalogue import OTHER_CAP
 from .problems import ERROR, WARNING, Problem
-from .vocab import role_group
+from .vocab import Unit, role_group
 
 if TYPE_CHECKING:
     from .read import Book
@@ -134,7 +134,9 @@ def _check_sales(book: Book) -> None:
         if not (odd or large):
             continue
         unit = catalogue.unit_of_product(product)
-        hint = "20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"
+        listed = catalogue.product(product)
+        in_wan_yuan = listed is not None and listed.unit is Unit.WAN_YUAN
+        hint = "20万元应填 20" if in_wan_yuan else f"按{unit or '产品单位'}填写"
         cell = book.cell("tracking", "amount", row)
         if odd:
             amounts[i] = None  # out of the figures that need it (SPEC §8)

@@ -46,6 +46,7 @@ from .vocab import (
     Pace,
     PeriodKind,
     RoleGroup,
+    Unit,
     role_group,
 )
 from .workdays import (
@@ -60,6 +61,7 @@ from .workdays import (
 )
 
 REFERRALS, SUCCESSES = REFERRAL_INDICATORS
+WAN_YUAN = Unit.WAN_YUAN  # the unit the money figures (记分业绩, 协作营销占比) are counted in
 
 
 def status_of(completion: float | None, progress: float, tolerance: float) -> Pace | None:
@@ -213,10 +215,10 @@ class PeriodFigures:
     collaboration_share: float | None  # share of sales amount (万元) that came through referrals
     checklist: ChecklistFigures = field(default_factory=ChecklistFigures)
 
-    def totals_by_unit(self) -> dict[str, tuple[float, float]]:
+    def totals_by_unit(self) -> dict[Unit | str, tuple[float, float]]:
         """unit -> (sold, credited) over the period's sales: 万元 are never added to 张 or 户.
         Sales of products not in 产品 (unit '') are credited to nobody."""
-        totals: dict[str, tuple[float, float]] = {}
+        totals: dict[Unit | str, tuple[float, float]] = {}
         for s in self.ledger:
             sold, credited = totals.get(s.unit, (0.0, 0.0))
             totals[s.unit] = (
@@ -331,7 +333,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
         if isinstance(date, dt.date)
     }
     # What each sale row brings its card: 万元 achieved, and whether it closed on site.
-    sale_money = {s.row: (s.amount if s.unit == "万元" else 0.0, s.closed_on_site) for s in sales}
+    sale_money = {s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in sales}
     card_to_rows = matches.card_to_rows
     contacted = matches.contacted_cards
     cards, received = totals.cards, totals.received
@@ -393,7 +395,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
             if receiver_credit is not None:
                 person_key = (date, receiver, indicator)
                 credited[person_key] = credited.get(person_key, 0.0) + receiver_credit
-        if unit == "万元":
+        if unit is WAN_YUAN:
             money = money_of.get(date)
             if money is None:
                 money = money_of[date] = [0.0, 0.0]
@@ -511,7 +513,7 @@ def _person_figures(
             # (转介数, and the checklist's quantities) must not make someone look ahead of pace while what they close lags.
             person.overall_status = status_of(person.score, progress, settings.tolerance)
         person.money = sum(
-            v for k, v in person.credited.items() if context.catalogue.unit_of(k) == "万元"
+            v for k, v in person.credited.items() if context.catalogue.measured_in(k) is WAN_YUAN
         )
     ranked = [p for p in people.values() if p.score is not None]
     for person, rank in zip(ranked, competition_ranks(p.score for p in ranked), strict=True):

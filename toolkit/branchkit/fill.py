@@ -25,7 +25,7 @@ from .figures import Figures
 from .matching import Matches, match_cards
 from .read import Book
 from .schema import NO, SHEETS_BY_KEY, YES, Kind
-from .vocab import DAILY, role_group
+from .vocab import DAILY, role_group, unit_word
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
 BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
@@ -199,7 +199,9 @@ def tracking_rows(
 
 def _sale_text(sale: Sale) -> str:
     amount = f"{sale.amount:g}"
-    return f"{sale.date:%m-%d} 已达成 {sale.indicator or sale.product} {amount}{sale.unit}"
+    return (
+        f"{sale.date:%m-%d} 已达成 {sale.indicator or sale.product} {amount}{unit_word(sale.unit)}"
+    )
 
 
 def outcome(card_row: int, matches: Matches, sales: dict[int, Sale]) -> str:

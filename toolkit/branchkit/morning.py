@@ -35,7 +35,7 @@ from .figures import Figures
 from .phrases import PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .problems import count_levels
 from .read import Book
-from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING, Meeting
+from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING, Meeting, Unit
 
 
 @dataclass
@@ -114,7 +114,7 @@ def _yesterday(book: Book, figures: Figures | None) -> Yesterday:
         today.branch.referrals,
         today.branch.successes,
         len(ledger),
-        sum(s.amount for s in ledger if s.unit == "万元"),
+        sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN),
     )
     tally = today.checklist
     return Yesterday(figures.date, totals, tally.due, tally.done, figures.stars[DAY])

@@ -13,19 +13,28 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import parse, schema
 from .a1 import cell_ref, split_ref
 from .catalogue import Catalogue, measure_units
-from .headers import column_index, find_header, normalize_label, resolve_sheets
+from .headers import (
+    column_index,
+    find_header,
+    normalize_label,
+    normalize_word,
+    resolve_sheets,
+    word_index,
+)
 from .parse import Bad
 from .problems import ERROR, WARNING, BookError, Problem
 from .schema import Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
 from .table import Table
+from .vocab import Key, Unit
 
 # ---------------------------------------------------------------- the typed book
 
@@ -86,7 +95,7 @@ class Book:
 # ---------------------------------------------------------------- cells -> typed values
 
 
-def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> Any:
+def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: Unit | str) -> Any:
     kind = col.kind
     if kind is Kind.TEXT:
         return parse.clean_text(value) or None
@@ -103,7 +112,7 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> An
     if kind is Kind.YESNO:
         return parse.parse_yesno(value)
     if kind is Kind.CHOICE:
-        return parse.parse_choice(value, col.choices)
+        return _closed_choice(col, value) if col.words else parse.parse_choice(value, col.choices)
     if kind is Kind.PHONE:
         return parse.parse_phone(value)
     if kind is Kind.ID_NUMBER:
@@ -111,6 +120,21 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> An
     if kind is Kind.NAMES:
         return parse.parse_names(value) or None
     raise AssertionError(kind)
+
+
+@cache
+def _word_index(col: Column) -> dict[str, Key]:
+    return word_index(col.words)
+
+
+def _closed_choice(col: Column, value: Any) -> Key | Bad | None:
+    """A choice of one of vocab's closed sets, as its member: the word as the sheet offers it,
+    in Traditional characters, or the member's English key."""
+    text = parse.clean_name(value)
+    if not text:
+        return None
+    member = _word_index(col).get(normalize_word(text))
+    return Bad("不在可选范围内") if member is None else member
 
 
 # Parse failures that still let the row count (SPEC §8): the value is kept or dropped, row stays.
@@ -131,7 +155,7 @@ def _read_table(
     rows: RawSheet,
     month: dt.date | None,
     problems: list[Problem],
-    units: tuple[str, Mapping[str, str]] | None = None,
+    units: tuple[str, Mapping[str, Unit | str]] | None = None,
 ) -> tuple[Table, dict[str, int], int]:
     """The sheet's typed table, each column's 1-based position, and the header's Excel row."""
     header_at, found = find_header(sheet, rows)
@@ -173,7 +197,7 @@ def _read_table(
     unit_pos = next(
         (i for i, (p, c) in enumerate(found.items()) if units and c.key == units[0]), None
     )
-    row_units: list[str] | None = None
+    row_units: list[Unit | str] | None = None
     if units is not None and unit_pos is not None:
         unit_of = {v: units[1].get(parse.clean_name(v), "") for v in set(kept[unit_pos])}
         row_units = list(map(unit_of.__getitem__, kept[unit_pos]))
@@ -301,7 +325,10 @@ def _drop_repeats(
 
 
 def _parse_column(
-    col: Column, values: tuple[Any, ...] | list[Any], month: dt.date | None, units: list[str] | None
+    col: Column,
+    values: tuple[Any, ...] | list[Any],
+    month: dt.date | None,
+    units: list[Unit | str] | None,
 ) -> tuple[list[Any], list[int]]:
     """Parses one column: each distinct value once, then a C-level lookup per cell.
 
@@ -457,7 +484,7 @@ def _read_sheet(
     raw: RawBook,
     month: dt.date | None,
     problems: list[Problem],
-    units: tuple[str, Mapping[str, str]] | None,
+    units: tuple[str, Mapping[str, Unit | str]] | None,
 ) -> tuple[Table, dict[str, int], int]:
     name = names.get(sheet.key)
     if name is None:  # absent: a missing required sheet was already reported by name
@@ -478,7 +505,7 @@ def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
     return replace(sheet, columns=tuple(widened if c is column else c for c in sheet.columns))
 
 
-def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, str]] | None:
+def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, Unit | str]] | None:
     """Which column decides a row's unit, and its unit per value: '50万' of 理财 is 50 万元."""
     if key == "tracking":
         return "product", {name: p.unit for name, p in catalogue.products.items()}

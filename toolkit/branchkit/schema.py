@@ -7,8 +7,12 @@ Chinese strings live here (and in the templates), not in the logic.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+from .vocab import UNIT_WORDS, Key
 
 
 class Kind(str, Enum):
@@ -44,6 +48,10 @@ class Column:
     # when read, so it leaves the input sheets masked wherever it is shown (SPEC §5).
     free_text: bool = False
     strict: bool = False  # a choice outside the list is an 错误 (the row's figure cannot count)
+    # A closed set of branchkit's (vocab): each member and the word the sheet writes for it. The
+    # reader turns the word — Simplified, Traditional or the member's English key — into the
+    # member; `choices` are the words.
+    words: tuple[tuple[Key, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ ROLES = (
 )
 INDICATORS = ("理财", "基金", "保险", "存款", "信用卡", "手机银行", "贵金属", "贷款", "其他")
 REFERRAL_INDICATORS = ("转介数", "转介成功数")
-UNITS = ("万元", "元", "张", "户", "笔")
+UNITS = tuple(UNIT_WORDS.values())
 NEEDS = INDICATORS
 CASE_CATEGORIES = ("营销", "服务", "运营")
 CASE_NATURES = ("亮点", "问题", "风险", "投诉")
@@ -103,6 +111,13 @@ BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
 
 def _c(key: str, header: str, kind: Kind = Kind.TEXT, **kw: object) -> Column:
     return Column(key, header, kind, **kw)  # type: ignore[arg-type]
+
+
+def _closed(words: Mapping[Any, str], typed: Collection[Key] | None = None) -> dict[str, Any]:
+    """A choice column of one of vocab's closed sets: its words are the dropdown's choices, and
+    the reader gives back members. `typed`: the members a person may type, when not all."""
+    pairs = tuple((m, w) for m, w in words.items() if typed is None or m in typed)
+    return {"choices": tuple(w for _, w in pairs), "words": pairs}
 
 
 SETTINGS = Sheet(
@@ -168,7 +183,7 @@ PRODUCTS = Sheet(
             "单位",
             Kind.CHOICE,
             required=True,
-            choices=UNITS,
+            **_closed(UNIT_WORDS),
             aliases=("unit", "计量单位"),
             help="达成金额或数量的单位：万元 / 张 / 户 / 笔",
             width=8,

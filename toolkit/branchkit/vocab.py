@@ -108,6 +108,62 @@ def pace_label(pace: Pace | None) -> str:
     return PACE_LABELS.get(pace, "") if pace else ""
 
 
+# ---------------------------------------------------------------- units
+
+
+class Unit(Key):
+    """产品 单位: what a product's amounts are typed in. Money is split by 分润 and parsed by its
+    scale ('20万' of a 万元 product is 20); a count is one thing, never split into fractions
+    (docs/口径.md#计数类指标)."""
+
+    WAN_YUAN = "wan_yuan"  # 万元
+    YUAN = "yuan"
+    CARD = "card"  # 张: a credit card
+    ACCOUNT = "account"  # 户: a mobile-banking sign-up
+    DEAL = "deal"  # 笔
+
+    @property
+    def is_money(self) -> bool:
+        return self in YUAN_PER_UNIT
+
+    @property
+    def is_count(self) -> bool:
+        return not self.is_money
+
+    @property
+    def cap(self) -> float:
+        """The largest believable amount of one sale in this unit, unless 产品 单笔上限 says
+        (docs/口径.md#数据错误)."""
+        return DEFAULT_CAPS.get(self, COUNT_CAP)
+
+
+UNIT_WORDS = {
+    Unit.WAN_YUAN: "万元",
+    Unit.YUAN: "元",
+    Unit.CARD: "张",
+    Unit.ACCOUNT: "户",
+    Unit.DEAL: "笔",
+}
+YUAN_PER_UNIT = {Unit.WAN_YUAN: 1e4, Unit.YUAN: 1.0}
+DEFAULT_CAPS = {Unit.WAN_YUAN: 10_000.0, Unit.YUAN: 100_000_000.0}
+COUNT_CAP = 1_000.0  # a count, or a unit branchkit does not know
+
+
+def unit_word(unit: Unit | str | None) -> str:
+    """A unit as the workbook writes it ('万元'); a unit typed outside the list as typed."""
+    return word(UNIT_WORDS, unit)
+
+
+def measure_unit(measure: str) -> str:
+    """The unit a checklist quantity (清单项目 计量) counts in, from its name: 外呼户数 -> 户,
+    沙龙场次 -> 场, 上门次数 -> 次; '' when the name does not say."""
+    if measure.endswith("场次"):
+        return "场"
+    if measure.endswith("数") and len(measure) > 1:
+        return measure[-2]
+    return ""
+
+
 # ---------------------------------------------------------------- the checklist
 
 FIX_STATES = {"no_fix": "未定整改措施", "overdue": "已过整改期限", "in_progress": "整改中"}

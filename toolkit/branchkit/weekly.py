@@ -17,6 +17,7 @@ from .agenda import ActionLine, IndicatorPace, open_actions
 from .figures import Figures, Trend, trend, workday_overrides
 from .problems import BookError, count_levels
 from .read import Book
+from .vocab import Unit
 from .workdays import is_workday, month_bounds
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
@@ -95,7 +96,7 @@ def build(book: Book, figures: Figures, week: str) -> Weekly:
         figures.date,
         figures,
         len(ledger),
-        sum(s.amount for s in ledger if s.unit == "万元"),
+        sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN),
         [
             IndicatorPace(i, month_branch.completion[i], month_branch.status.get(i))
             for i in month_branch.targets

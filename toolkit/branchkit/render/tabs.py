@@ -33,6 +33,7 @@ from ..vocab import (
     WEALTH,
     PeriodKind,
     pace_label,
+    unit_word,
 )
 from .numbers import number
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
@@ -459,12 +460,13 @@ def ledger_sheet(figures: Figures) -> SheetSpec:
         shown={
             "phone": masked.__getitem__,
             "kind": SALE_KINDS.__getitem__,
+            "unit": unit_word,
             "row": "追踪表!{}".format,
         },
     )
     settings = figures.settings
     totals = "；".join(
-        f"{unit or '未计入指标'} {number(sold)}（记分 {number(credited)}）"
+        f"{unit_word(unit) or '未计入指标'} {number(sold)}（记分 {number(credited)}）"
         for unit, (sold, credited) in figures.month.totals_by_unit().items()
     )
     note = Text(
