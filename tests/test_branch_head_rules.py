@@ -16,6 +16,7 @@ from branchkit.figures import compute, ranking_score
 from branchkit.read import load_book, read_book
 from branchkit.render.agenda import agenda_lines, render_agenda
 from branchkit.render.tabs import rankings_sheet
+from branchkit.vocab import Focus
 from click.testing import CliRunner
 
 from . import test_figures_golden as golden
@@ -172,7 +173,7 @@ def test_the_focus_can_be_chosen_in_settings(chosen: str, focus: str, headline: 
 
 def test_the_control_sheet_focus_overrides_the_settings() -> None:
     book = _book(设置=_setting("夕会重点", "服务"))
-    agenda = build(book, compute(book, D), focus="营销")
+    agenda = build(book, compute(book, D), focus=Focus.MARKETING)
     assert agenda.plan.focus == "marketing"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from branchkit.vocab import MONTH, WEEK
+from branchkit.vocab import MONTH, WEEK, DayBasis
 from branchkit.workdays import Period, days_left, is_workday, next_workday, time_progress
 
 
@@ -14,14 +14,14 @@ def test_calendar_day_progress() -> None:
 
 def test_work_day_progress() -> None:
     # November 2026: weekdays 2–6, 9–13, 16–20, 23–27, 30 = 21 work days; 15 through the 20th.
-    assert time_progress(dt.date(2026, 11, 20), "工作日") == 15 / 21
+    assert time_progress(dt.date(2026, 11, 20), DayBasis.WORK) == 15 / 21
 
 
 def test_overrides_make_a_saturday_a_work_day() -> None:
     saturday = dt.date(2026, 11, 21)
     assert not is_workday(saturday)
     assert is_workday(saturday, {saturday: True})
-    assert time_progress(dt.date(2026, 11, 20), "工作日", {saturday: True}) == 15 / 22
+    assert time_progress(dt.date(2026, 11, 20), DayBasis.WORK, {saturday: True}) == 15 / 22
     assert next_workday(dt.date(2026, 11, 20), {saturday: True}) == saturday
 
 

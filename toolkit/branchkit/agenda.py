@@ -22,6 +22,7 @@ from .schema import BRANCH_TARGET
 from .vocab import (
     AHEAD,
     BEHIND,
+    CHOSEN_FOCUSES,
     DAILY,
     DAY,
     EVENING_MEETINGS,
@@ -29,6 +30,7 @@ from .vocab import (
     MEETING_PERIODS,
     SUPERVISOR,
     WEEKLY,
+    Focus,
     Meeting,
     Pace,
     PeriodKind,
@@ -204,7 +206,7 @@ class Summary:
 class Plan:
     """Section 2: the focus, and what to do about it."""
 
-    focus: str  # vocab focus key: marketing / service_operations / service / operations / none
+    focus: Focus  # MARKETING / SERVICE_OPERATIONS / SERVICE / OPERATIONS / NONE
     chosen: bool  # set by 设置 or 控制台 夕会重点 rather than by the pace
     behind_indicators: list[IndicatorPace]
     behind_people: list[tuple[str, list[IndicatorPace]]]
@@ -595,27 +597,24 @@ def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
     return sorted(lines, key=lambda a: (a.due or dt.date.max, a.item))
 
 
-FOCUS_CHOSEN = {"营销": "marketing", "服务": "service", "运营": "operations"}
-
-
-def focus_of(figures: Figures, chosen: str | None) -> tuple[str, bool]:
+def focus_of(figures: Figures, chosen: Focus | None) -> tuple[Focus, bool]:
     """The meeting's focus (SPEC §4), and whether a person chose it.
 
     设置 / 控制台 夕会重点 = 营销 / 服务 / 运营 decides; otherwise the pace does: marketing when the
     branch is 低于进度 on any indicator that has a branch target (one indicator far ahead must
     not hide two far behind), else service and operations. A branch without branch targets is
     judged by its people's average; without any target there is no pace to judge."""
-    if chosen in FOCUS_CHOSEN:
-        return FOCUS_CHOSEN[chosen], True
+    if chosen in CHOSEN_FOCUSES:
+        return chosen, True
     month = figures.month
     if month.branch.status:
-        behind = any(s == BEHIND for s in month.branch.status.values())
-        return ("marketing" if behind else "service_operations"), False
+        behind = any(s is BEHIND for s in month.branch.status.values())
+        return (Focus.MARKETING if behind else Focus.SERVICE_OPERATIONS), False
     scored = [p.overall for p in month.people if p.overall is not None]
     if not scored:
-        return "none", False
+        return Focus.NONE, False
     pace = status_of(sum(scored) / len(scored), figures.month_progress, figures.settings.tolerance)
-    return ("marketing" if pace == BEHIND else "service_operations"), False
+    return (Focus.MARKETING if pace is BEHIND else Focus.SERVICE_OPERATIONS), False
 
 
 def _behind_indicators(figures: Figures) -> list[str]:
@@ -632,11 +631,11 @@ def _behind_indicators(figures: Figures) -> list[str]:
 
 
 def plan(
-    book: Book, figures: Figures, period: Period, minutes: int, chosen: str | None = None
+    book: Book, figures: Figures, period: Period, minutes: int, chosen: Focus | None = None
 ) -> Plan:
     month = figures.month
     focus, was_chosen = focus_of(figures, chosen)
-    behind = _behind_indicators(figures) if focus == "marketing" else []
+    behind = _behind_indicators(figures) if focus is Focus.MARKETING else []
     horizon = figures.next_workday
     fixes = figures.still_open
     due = [
@@ -789,10 +788,10 @@ def tomorrow(
 
 
 def build(
-    book: Book, figures: Figures, meeting: Meeting = DAILY, focus: str | None = None
+    book: Book, figures: Figures, meeting: Meeting = DAILY, focus: Focus | None = None
 ) -> Agenda:
     """The agenda for D. Daily: the day's figures; weekly/monthly: the week/month to date.
-    `focus` is 控制台's 夕会重点 (营销 / 服务 / 运营 / 自动); else 设置's decides."""
+    `focus` is 控制台's 夕会重点 when it names one (营销 / 服务 / 运营); else 设置's decides."""
     if meeting not in EVENING_MEETINGS:
         raise ValueError(meeting)  # the 晨会 is built by morning.build
     day = figures.date
@@ -802,7 +801,7 @@ def build(
     attendees = list(present or active) if meeting == DAILY else active
     minutes = SECTION_MINUTES[meeting]
     errors = count_levels(figures.problems)[0]
-    chosen = focus if focus and focus != "自动" else book.settings.meeting_focus
+    chosen = focus if focus in CHOSEN_FOCUSES else book.settings.meeting_focus
     section_2 = plan(book, figures, period, minutes[1], chosen)
     behind = [i.indicator for i in section_2.behind_indicators]
     return Agenda(

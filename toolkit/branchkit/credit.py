@@ -18,7 +18,7 @@ from .catalogue import Catalogue
 from .matching import Matches
 from .settings import Settings
 from .table import Table
-from .vocab import OWN, REFERRED, UNVERIFIED, SaleKind, Unit
+from .vocab import OWN, REFERRED, UNVERIFIED, CountCredit, CreditMode, SaleKind, Unit
 
 
 def credit_split(
@@ -32,12 +32,12 @@ def credit_split(
     if not referred:
         return None, amount
     if isinstance(unit, Unit) and unit.is_count:
-        if settings.count_credit == "接收人":
+        if settings.count_credit is CountCredit.RECEIVER:
             return None, amount
-        if settings.count_credit == "推荐人":
+        if settings.count_credit is CountCredit.REFERRER:
             return amount, None
         return amount, amount
-    if settings.credit_mode == "分润":
+    if settings.credit_mode is CreditMode.SPLIT:
         return amount * settings.share, amount * (1 - settings.share)
     return amount, amount
 

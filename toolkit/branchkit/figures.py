@@ -43,6 +43,7 @@ from .vocab import (
     ROLE_GROUPS,
     SERVICE,
     WEEK,
+    DayBasis,
     Pace,
     PeriodKind,
     RoleGroup,
@@ -444,7 +445,7 @@ def _targets(book: Book) -> dict[str, dict[str, float]]:
     return targets
 
 
-def _period_share(period: Period, basis: str, overrides: Mapping[dt.date, bool]) -> float:
+def _period_share(period: Period, basis: DayBasis, overrides: Mapping[dt.date, bool]) -> float:
     """The part of the monthly target that falls in the period (1 for the month itself)."""
     if period.kind is MONTH:
         return 1.0

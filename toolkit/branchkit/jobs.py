@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .fill import SheetEdits
     from .morning import MorningAgenda
     from .render.spec import SheetSpec
+    from .vocab import Focus
     from .weekly import Weekly
 
 
@@ -65,7 +66,7 @@ def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Re
 
 
 def build_agenda(
-    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: str | None = None
+    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: Focus | None = None
 ) -> Agenda | MorningAgenda:
     """The agenda data for D (Python API; the CLI and the Excel button render it). `meeting` is
     a vocab meeting key or its Chinese name (日例会, 晨会…); `focus` is 控制台's 夕会重点, None

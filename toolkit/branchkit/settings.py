@@ -7,16 +7,27 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from . import parse
 from .a1 import cell_ref
-from .headers import find_header, labels, normalize_label
+from .headers import find_header, labels, normalize_label, normalize_word, word_index
 from .parse import Bad
 from .problems import WARNING, Problem
 from .schema import SETTINGS
+from .vocab import (
+    COUNT_CREDIT_WORDS,
+    CREDIT_MODE_WORDS,
+    DAY_BASIS_WORDS,
+    FOCUS_WORDS,
+    CountCredit,
+    CreditMode,
+    DayBasis,
+    Focus,
+    K,
+)
 
 Parser = Callable[[Any], Any]  # a cell's value -> the setting's value, or Bad
 
@@ -73,12 +84,23 @@ def _month_start(year: int, month: int) -> dt.date | Bad:
         return Bad("应为年月")
 
 
-def _one_of(*choices: str) -> Parser:
-    def pick(value: Any) -> str | Bad:
-        text = parse.clean_text(value)
-        return text if text in choices else Bad("应为 " + " 或 ".join(choices))
+def _one_of(words: Mapping[K, str]) -> Parser:
+    """One of vocab's closed sets, as its member: the word, in Simplified or Traditional
+    characters, or the member's English key."""
+    index = word_index(words.items())
+    expected = Bad("应为 " + " 或 ".join(words.values()))
+
+    def pick(value: Any) -> K | Bad:
+        return index.get(normalize_word(parse.clean_text(value)), expected)
 
     return pick
+
+
+def _choice(
+    label: str, default: K, words: Mapping[K, str], help: str, aliases: tuple[str, ...]
+) -> Any:
+    """A 设置 row whose value is one of vocab's closed sets, shown in the template by its word."""
+    return _item(label, default, help, aliases, _one_of(words), words[default])
 
 
 def _item(
@@ -124,30 +146,26 @@ class Settings:
     share: float = _item(
         "分润比例", 0.3, "转介成交后记给推荐人的份额，0 到 1 之间", ("share ratio",), _ratio
     )
-    credit_mode: str = _item(
+    credit_mode: CreditMode = _choice(
         "业绩口径",
-        "分润",
+        CreditMode.SPLIT,
+        CREDIT_MODE_WORDS,
         "分润：推荐人与接收人按比例分；双计：双方都记全额",
         ("credit mode",),
-        _one_of("分润", "双计"),
     )
     tolerance: float = _item(
         "进度容差", 0.05, "完成率与时间进度相差不超过此值算正常进度", ("tolerance",), _ratio
     )
-    progress_basis: str = _item(
-        "时间进度口径",
-        "自然日",
-        "自然日 或 工作日",
-        ("progress basis",),
-        _one_of("自然日", "工作日"),
+    progress_basis: DayBasis = _choice(
+        "时间进度口径", DayBasis.CALENDAR, DAY_BASIS_WORDS, "自然日 或 工作日", ("progress basis",)
     )
-    count_credit: str = _item(
+    count_credit: CountCredit = _choice(
         "计数归属",
-        "双计",
+        CountCredit.BOTH,
+        COUNT_CREDIT_WORDS,
         "张、户、笔类指标（信用卡、手机银行……）不拆分：双计＝推荐人和接收人各记一整件；"
         "接收人或推荐人＝只记给这一方",
         ("count credit",),
-        _one_of("双计", "接收人", "推荐人"),
     )
     rank_cap: float = _item(
         "完成率上限",
@@ -166,12 +184,12 @@ class Settings:
     mask: bool = _item(
         "脱敏", True, "是：生成的表格里客户电话、证件号码打码", ("mask", "masking"), _yes_no, "是"
     )
-    meeting_focus: str = _item(
+    meeting_focus: Focus = _choice(
         "夕会重点",
-        "自动",
+        Focus.AUTO,
+        FOCUS_WORDS,
         "自动：网点有指标低于进度时开营销类夕会，否则服务和运营类；也可指定 营销 / 服务 / 运营",
         ("meeting focus", "focus"),
-        _one_of("自动", "营销", "服务", "运营"),
     )
     training: str = _item(
         "培训主题", "", "填写后夕会培训环节使用此主题，否则自动选择", ("training topic",)

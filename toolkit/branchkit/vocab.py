@@ -89,6 +89,28 @@ def meeting_kind(text: str) -> Meeting | None:
     return next((m for m, name in MEETING_NAMES.items() if text in (m.value, name)), None)
 
 
+class Focus(Key):
+    """What a 夕会's second section is about (docs/口径.md#夕会重点). 设置 / 控制台 夕会重点 may
+    choose MARKETING, SERVICE or OPERATIONS; AUTO leaves it to the pace, which gives MARKETING or
+    SERVICE_OPERATIONS, or NONE when there are no targets to judge by."""
+
+    AUTO = "auto"
+    MARKETING = "marketing"
+    SERVICE = "service"
+    OPERATIONS = "operations"
+    SERVICE_OPERATIONS = "service_operations"
+    NONE = "none"
+
+
+FOCUS_WORDS = {  # 设置 and 控制台 夕会重点, in the order the dropdown offers them
+    Focus.AUTO: "自动",
+    Focus.MARKETING: "营销",
+    Focus.SERVICE: "服务",
+    Focus.OPERATIONS: "运营",
+}
+CHOSEN_FOCUSES = (Focus.MARKETING, Focus.SERVICE, Focus.OPERATIONS)
+
+
 # ---------------------------------------------------------------- pace
 
 
@@ -106,6 +128,45 @@ PACE_LABELS = {AHEAD: "超出进度", ON_PACE: "正常进度", BEHIND: "低于�
 
 def pace_label(pace: Pace | None) -> str:
     return PACE_LABELS.get(pace, "") if pace else ""
+
+
+# ---------------------------------------------------------------- the settings' choices
+
+
+class CreditMode(Key):
+    """设置 业绩口径: how a referred sale of money is credited (docs/口径.md#分润与双计)."""
+
+    SPLIT = "split"  # 分润: the referrer r × A, the receiver (1 − r) × A
+    DOUBLE = "double"  # 双计: both the whole amount
+
+
+CREDIT_MODE_WORDS = {CreditMode.SPLIT: "分润", CreditMode.DOUBLE: "双计"}
+
+
+class CountCredit(Key):
+    """设置 计数归属: who is credited a count (a card, a sign-up), never split
+    (docs/口径.md#计数类指标)."""
+
+    BOTH = "both"
+    RECEIVER = "receiver"
+    REFERRER = "referrer"
+
+
+COUNT_CREDIT_WORDS = {
+    CountCredit.BOTH: "双计",
+    CountCredit.RECEIVER: "接收人",
+    CountCredit.REFERRER: "推荐人",
+}
+
+
+class DayBasis(Key):
+    """设置 时间进度口径: which days time progress counts (docs/口径.md#时间进度)."""
+
+    CALENDAR = "calendar"
+    WORK = "work"
+
+
+DAY_BASIS_WORDS = {DayBasis.CALENDAR: "自然日", DayBasis.WORK: "工作日"}
 
 
 # ---------------------------------------------------------------- units

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from .vocab import PeriodKind
+from .vocab import DayBasis, PeriodKind
 
 Overrides = Mapping[dt.date, bool]
 
@@ -40,19 +40,21 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def days_between(
-    start: dt.date, end: dt.date, basis: str, overrides: Overrides | None = None
+    start: dt.date, end: dt.date, basis: DayBasis, overrides: Overrides | None = None
 ) -> int:
     """Days from start to end inclusive, counted as calendar days or work days."""
     if end < start:
         return 0
-    if basis != "工作日":
+    if basis is not DayBasis.WORK:
         return (end - start).days + 1
     return sum(
         is_workday(start + dt.timedelta(n), overrides) for n in range((end - start).days + 1)
     )
 
 
-def time_progress(day: dt.date, basis: str = "自然日", overrides: Overrides | None = None) -> float:
+def time_progress(
+    day: dt.date, basis: DayBasis = DayBasis.CALENDAR, overrides: Overrides | None = None
+) -> float:
     """Share of the month elapsed through the end of `day`."""
     first, last = month_bounds(day)
     total = days_between(first, last, basis, overrides)
@@ -68,7 +70,9 @@ def next_workday(day: dt.date, overrides: Overrides | None = None) -> dt.date:
     return day + dt.timedelta(days=1)
 
 
-def days_left(day: dt.date, basis: str = "工作日", overrides: Overrides | None = None) -> int:
+def days_left(
+    day: dt.date, basis: DayBasis = DayBasis.WORK, overrides: Overrides | None = None
+) -> int:
     """Days of the month after `day`, counted as calendar days or work days."""
     _, last = month_bounds(day)
     return days_between(day + dt.timedelta(days=1), last, basis, overrides)

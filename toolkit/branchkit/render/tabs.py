@@ -23,6 +23,7 @@ from ..problems import ERROR, count_levels
 from ..schema import BRANCH_TARGET, GENERATED_MARK, WEEKDAY_NAMES
 from ..settings import Settings
 from ..vocab import (
+    CREDIT_MODE_WORDS,
     MONTH,
     PERIOD_TITLES,
     ROLE_GROUP_MEASURES,
@@ -31,6 +32,8 @@ from ..vocab import (
     SALE_KINDS,
     STAR_TITLES,
     WEALTH,
+    CountCredit,
+    CreditMode,
     PeriodKind,
     pace_label,
     unit_word,
@@ -438,15 +441,16 @@ def credit_rule(settings: Settings) -> str:
     """How credit was given, in one line (分润明细 and 说明)."""
     money = (
         f"金额类按分润比例 {settings.share:.0%} 记给推荐人、其余记给接收人（两者之和等于销售额）"
-        if settings.credit_mode == "分润"
+        if settings.credit_mode is CreditMode.SPLIT
         else "金额类推荐人和接收人都记全额"
     )
     counts = {
-        "双计": "推荐人和接收人各记一整件",
-        "接收人": "只记给接收人",
-        "推荐人": "只记给推荐人",
+        CountCredit.BOTH: "推荐人和接收人各记一整件",
+        CountCredit.RECEIVER: "只记给接收人",
+        CountCredit.REFERRER: "只记给推荐人",
     }[settings.count_credit]
-    return f"口径：{settings.credit_mode}。{money}；张、户、笔类不拆分，{counts}；自己开发的客户全部记给接收人。"
+    mode = CREDIT_MODE_WORDS[settings.credit_mode]
+    return f"口径：{mode}。{money}；张、户、笔类不拆分，{counts}；自己开发的客户全部记给接收人。"
 
 
 def ledger_sheet(figures: Figures) -> SheetSpec:
