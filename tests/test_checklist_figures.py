@@ -16,6 +16,7 @@ from branchkit.checklist import IN_PROGRESS, NO_FIX, OVERDUE
 from branchkit.figures import compute
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
+from branchkit.vocab import Slot
 
 from . import test_figures_golden as golden
 
@@ -121,7 +122,7 @@ def test_month_day_and_week_completion(figures) -> None:  # type: ignore[no-unty
     # Day 11-20: rows 8, 9, 10, 12 (11 不适用) = 4 due, 3 done.
     assert (day.due, day.done, day.rate) == (4, 3, 0.75)
     assert [(m.date.day, m.item, m.period, m.owner) for m in day.missed] == [
-        (20, "厅堂巡查", "营业中", "王五")
+        (20, "厅堂巡查", Slot.OPEN, "王五")
     ]
 
 
@@ -137,7 +138,8 @@ def test_completion_by_item_period_and_person(figures) -> None:  # type: ignore[
         ("擦玻璃", (1, 1)),
     ]
     periods = {name: (t.due, t.done) for name, t in month.by_period.items()}
-    assert periods == {"营业前": (4, 4), "营业中": (9, 6)}  # 周例会 (营业后) was 不适用
+    # 周例会 (营业后) was 不适用
+    assert periods == {Slot.BEFORE_OPENING: (4, 4), Slot.OPEN: (9, 6)}
     owners = {name: (t.due, t.done) for name, t in month.by_owner.items()}
     assert owners == {"周敏": (4, 4), "赵六": (4, 3), "王五": (5, 3)}
 

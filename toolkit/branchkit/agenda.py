@@ -21,6 +21,7 @@ from .read import Book
 from .schema import BRANCH_TARGET
 from .vocab import (
     AHEAD,
+    ASSISTANTS,
     BEHIND,
     CHOSEN_FOCUSES,
     DAILY,
@@ -28,13 +29,21 @@ from .vocab import (
     EVENING_MEETINGS,
     MEETING_NAMES,
     MEETING_PERIODS,
+    SERVICE,
     SUPERVISOR,
+    WEALTH,
     WEEKLY,
+    ActionState,
+    CaseCategory,
+    CaseNature,
     Focus,
+    HostKind,
     Meeting,
     Pace,
     PeriodKind,
+    TrainingSource,
     Unit,
+    role_group,
 )
 from .workdays import Period
 
@@ -63,7 +72,7 @@ def _fit(items: list[Any], room: int) -> tuple[list[Any], int]:
 @dataclass(frozen=True)
 class Host:
     name: str  # '' when nobody can be named
-    kind: str  # supervisor / named (设置 names a stand-in) / missing
+    kind: HostKind  # SUPERVISOR / NAMED (设置 names a stand-in) / MISSING
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,8 @@ class Pairing:
 
 @dataclass(frozen=True)
 class CaseLine:
-    category: str
-    nature: str
+    category: CaseCategory | str  # '' blank; text typed outside the list as typed
+    nature: CaseNature | str
     people: str
     description: str
     cause: str
@@ -224,7 +233,7 @@ class Plan:
 class Training:
     """Section 3: one small topic drawn from the day."""
 
-    source: str  # setting / risk_case / weakest / default
+    source: TrainingSource
     topic: str  # the setting's text, the case, or the indicator
     content: str  # the rule, the script
     products: list[str] = field(default_factory=list)
@@ -290,11 +299,11 @@ def _host(book: Book, present: list[str] | None) -> Host:
     ]
     here = [s for s in supervisors if present is None or s in present]
     if here:
-        return Host(here[0], "supervisor")
+        return Host(here[0], HostKind.SUPERVISOR)
     named = book.settings.host
     if named and named not in supervisors:
-        return Host(named, "named")
-    return Host("", "missing")
+        return Host(named, HostKind.NAMED)
+    return Host("", HostKind.MISSING)
 
 
 # ---------------------------------------------------------------- section 1
@@ -328,18 +337,19 @@ def _person_line(
 ) -> PersonLine:
     """The role's own metrics for the period; progress is always month to date (SPEC §4)."""
     role = person.role
+    group = role_group(role)
     served = ("served", daily.get("served", 0))
     metrics: list[tuple[str, Any]]
-    if role in ("客户助理", "柜员"):
+    if group is ASSISTANTS:
         metrics = [
             served,
             ("transactions", daily.get("transactions", 0)),
             ("business_types", list(dict.fromkeys(daily.get("types", [])))),
             ("referrals", person.referrals),
         ]
-    elif role in ("大堂经理", "服务经理"):
+    elif group is SERVICE:
         metrics = [served, ("referrals", person.referrals), ("own_sales", person.own_sales)]
-    elif role in ("理财经理", "客户经理"):
+    elif group is WEALTH:
         metrics = [
             served,
             ("follow_ups", daily.get("follow_ups", 0)),
@@ -351,7 +361,7 @@ def _person_line(
     else:
         metrics = [served] if daily.get("served") else []
     behind = [
-        IndicatorPace(k, month.completion.get(k), v) for k, v in month.status.items() if v == BEHIND
+        IndicatorPace(k, month.completion.get(k), v) for k, v in month.status.items() if v is BEHIND
     ]
     return PersonLine(person.name, role, metrics, behind, bool(month.status))
 
@@ -405,11 +415,11 @@ def floor_summary(book: Book, period: Period) -> FloorSummary:
     dates = book.overview["date"]
     days = book.overview.where(d in period for d in dates)
     traffic = float(sum(t for t in days["traffic"] if t is not None))
-    service = _case_lines(book, period, {"问题", "投诉"}, {"服务"})
-    risks = _case_lines(book, period, {"风险"}, {"运营"})
+    service = _case_lines(book, period, SERVICE_CASES, {CaseCategory.SERVICE})
+    risks = _case_lines(book, period, RISK_CASES, {CaseCategory.OPERATIONS})
     complaints: dict[dt.date, int] = {}
     for date, nature in book.cases.zip("date", "nature"):
-        if date in period and nature == "投诉":
+        if date in period and nature is CaseNature.COMPLAINT:
             complaints[date] = complaints.get(date, 0) + 1
     for date, count in days.zip("date", "complaints"):
         if count is not None:
@@ -545,8 +555,16 @@ def _pairings(people: list[PersonFigures], indicators: list[str]) -> list[Pairin
     return pairs[:PAIRS_AT_MOST]
 
 
+# Which cases a section lists: these natures, or any case of these categories.
+SERVICE_CASES = {CaseNature.PROBLEM, CaseNature.COMPLAINT}
+RISK_CASES = {CaseNature.RISK}
+
+
 def _case_lines(
-    book: Book, period: Period, natures: set[str] | None, categories: set[str] | None
+    book: Book,
+    period: Period,
+    natures: set[CaseNature] | None,
+    categories: set[CaseCategory] | None,
 ) -> list[CaseLine]:
     lines = []
     for c in book.cases.records():
@@ -590,7 +608,7 @@ def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
             a["raised_on"] if isinstance(a["raised_on"], dt.date) else None,
         )
         for a in book.actions.records()
-        if a["state"] != "已完成"
+        if a["state"] is not ActionState.DONE
         and a["item"]
         and not (isinstance(a["raised_on"], dt.date) and a["raised_on"] > day)
     ]
@@ -643,11 +661,14 @@ def plan(
         for a in open_actions(book, figures.date)
         if (a.due is None or a.due <= horizon) and not _fix_action(a, fixes)
     ]
-    highlights = _case_lines(book, period, {"亮点"}, None)
+    highlights = _case_lines(book, period, {CaseNature.HIGHLIGHT}, None)
+    service, operations = CaseCategory.SERVICE, CaseCategory.OPERATIONS
     cases = {
-        "service_operations": _case_lines(book, period, {"问题", "风险", "投诉"}, {"服务", "运营"}),
-        "service": _case_lines(book, period, {"问题", "投诉"}, {"服务"}),
-        "operations": _case_lines(book, period, {"风险"}, {"运营"}),
+        Focus.SERVICE_OPERATIONS: _case_lines(
+            book, period, SERVICE_CASES | RISK_CASES, {service, operations}
+        ),
+        Focus.SERVICE: _case_lines(book, period, SERVICE_CASES, {service}),
+        Focus.OPERATIONS: _case_lines(book, period, RISK_CASES, {operations}),
     }.get(focus, [])
     pairings = _pairings(month.people, behind)
     # 整改 still open are always followed up (SPEC §4), before the focus's own lists.
@@ -690,10 +711,10 @@ def plan(
 def training(book: Book, figures: Figures, period: Period, behind: list[str]) -> Training:
     """The supervisor's topic if set; else today's risk case; else the weakest indicator's script."""
     if book.settings.training:
-        return Training("setting", book.settings.training, "")
-    risks = _case_lines(book, period, {"风险"}, {"运营"})
+        return Training(TrainingSource.SETTING, book.settings.training, "")
+    risks = _case_lines(book, period, RISK_CASES, {CaseCategory.OPERATIONS})
     if risks:
-        return Training("risk_case", risks[0].description, risks[0].remedy)
+        return Training(TrainingSource.RISK_CASE, risks[0].description, risks[0].remedy)
     branch = figures.month.branch
     candidates = [i for i in behind if i in SCRIPTS] or sorted(
         (i for i in branch.completion if i in SCRIPTS), key=lambda i: branch.completion[i]
@@ -701,13 +722,13 @@ def training(book: Book, figures: Figures, period: Period, behind: list[str]) ->
     if candidates:
         weakest = candidates[0]
         return Training(
-            "weakest",
+            TrainingSource.WEAKEST,
             weakest,
             SCRIPTS[weakest],
             figures.catalogue.products_of(weakest)[:2],
             branch.completion.get(weakest),
         )
-    return Training("default", "", PHONE_SCRIPT)
+    return Training(TrainingSource.DEFAULT, "", PHONE_SCRIPT)
 
 
 # ---------------------------------------------------------------- section 4 (and the 晨会)

@@ -25,7 +25,9 @@ from .figures import Figures
 from .matching import Matches, match_cards
 from .read import Book
 from .schema import NO, SHEETS_BY_KEY, YES, Kind
-from .vocab import DAILY, role_group, unit_word
+from .vocab import ACTION_STATE_WORDS, DAILY, SLOT_WORDS, ActionState, role_group, unit_word, word
+
+OPEN = ACTION_STATE_WORDS[ActionState.OPEN]  # 行动计划 状态 of an item fill writes
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
 BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
@@ -273,7 +275,7 @@ def coaching_actions(
         plan.rows.append(
             NewRow(
                 "actions",
-                {"raised_on": day, "item": item, "owner": learner, "due": due, "state": "未完成"},
+                {"raised_on": day, "item": item, "owner": learner, "due": due, "state": OPEN},
             )
         )
 
@@ -309,7 +311,8 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
         if checklist.same_item(item.name) in written:
             continue
         owners = checklist.owners_on_duty(item, present, roles)
-        values: dict[str, Any] = {"date": day, "period": item.period, "item": item.name}
+        period = word(SLOT_WORDS, item.period)
+        values: dict[str, Any] = {"date": day, "period": period, "item": item.name}
         if owners:
             values["owner"] = owners[0]
         elif present:
@@ -333,7 +336,7 @@ def fix_actions(book: Book, figures: Figures, plan: FillPlan) -> None:
         if checklist.has_action(found, listed):
             continue
         listed.append(found.action)
-        values: dict[str, Any] = {"raised_on": entry.date, "item": found.action, "state": "未完成"}
+        values: dict[str, Any] = {"raised_on": entry.date, "item": found.action, "state": OPEN}
         if found.owner:
             values["owner"] = found.owner
         if found.due:

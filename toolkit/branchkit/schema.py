@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .vocab import UNIT_WORDS, Key
+from .vocab import (
+    ACTION_STATE_WORDS,
+    CASE_CATEGORY_WORDS,
+    CASE_NATURE_WORDS,
+    CHECKLIST_STATE_WORDS,
+    SLOT_WORDS,
+    TYPED_CHECKLIST_STATES,
+    UNIT_WORDS,
+    Key,
+)
 
 
 class Kind(str, Enum):
@@ -93,16 +102,17 @@ INDICATORS = ("理财", "基金", "保险", "存款", "信用卡", "手机银行
 REFERRAL_INDICATORS = ("转介数", "转介成功数")
 UNITS = tuple(UNIT_WORDS.values())
 NEEDS = INDICATORS
-CASE_CATEGORIES = ("营销", "服务", "运营")
-CASE_NATURES = ("亮点", "问题", "风险", "投诉")
-ACTION_STATES = ("未完成", "已完成")
+CASE_CATEGORIES = tuple(CASE_CATEGORY_WORDS.values())
+CASE_NATURES = tuple(CASE_NATURE_WORDS.values())
+ACTION_STATES = tuple(ACTION_STATE_WORDS.values())
 # The daily management checklist (SPEC §2, §2b).
-CHECKLIST_PERIODS = ("营业前", "营业中", "营业后")  # 时段
+CHECKLIST_PERIODS = tuple(SLOT_WORDS.values())  # 时段
 CHECKLIST_CATEGORIES = ("会议", "环境", "设备", "服务", "营销", "运营", "培训")
-CHECKLIST_STATES = ("已完成", "未完成", "不适用")  # 完成情况
+CHECKLIST_STATES = tuple(CHECKLIST_STATE_WORDS[s] for s in TYPED_CHECKLIST_STATES)  # 完成情况
 WEEKDAY_NAMES = "一二三四五六日"
 EVERY_DAY, MONTH_END = "每日", "每月末"
-FREQUENCIES = (EVERY_DAY, *(f"每周{d}" for d in WEEKDAY_NAMES), MONTH_END)  # 频次
+WEEKDAY_FREQUENCIES = {f"每周{d}": n for n, d in enumerate(WEEKDAY_NAMES)}  # 每周五 -> 4
+FREQUENCIES = (EVERY_DAY, *WEEKDAY_FREQUENCIES, MONTH_END)  # 频次
 # The quantities the default checklist records (计量); 目标 accepts them as indicators, and any
 # other 计量 a branch adds to 清单项目.
 DEFAULT_MEASURES = ("外呼户数", "沙龙场次", "外拓户数")
@@ -542,7 +552,7 @@ CHECKLIST_ITEMS = Sheet(
             "时段",
             Kind.CHOICE,
             required=True,
-            choices=CHECKLIST_PERIODS,
+            **_closed(SLOT_WORDS),
             aliases=("period", "时间段"),
             width=8,
         ),
@@ -601,7 +611,7 @@ CHECKLIST = Sheet(
             "period",
             "时段",
             Kind.CHOICE,
-            choices=CHECKLIST_PERIODS,
+            **_closed(SLOT_WORDS),
             aliases=("period", "时间段"),
             width=8,
         ),
@@ -619,7 +629,7 @@ CHECKLIST = Sheet(
             "state",
             "完成情况",
             Kind.CHOICE,
-            choices=CHECKLIST_STATES,
+            **_closed(CHECKLIST_STATE_WORDS, TYPED_CHECKLIST_STATES),
             strict=True,
             aliases=("state", "status", "完成状态"),
             help="不适用的不计入完成率；其他写法算错误，这一行不计入",
@@ -667,7 +677,7 @@ CASES = Sheet(
             "类别",
             Kind.CHOICE,
             required=True,
-            choices=CASE_CATEGORIES,
+            **_closed(CASE_CATEGORY_WORDS),
             aliases=("category",),
             width=8,
         ),
@@ -676,7 +686,7 @@ CASES = Sheet(
             "性质",
             Kind.CHOICE,
             required=True,
-            choices=CASE_NATURES,
+            **_closed(CASE_NATURE_WORDS),
             aliases=("nature",),
             width=8,
         ),
@@ -710,7 +720,7 @@ ACTIONS = Sheet(
             "state",
             "状态",
             Kind.CHOICE,
-            choices=ACTION_STATES,
+            **_closed(ACTION_STATE_WORDS),
             aliases=("state", "status"),
             width=8,
         ),

@@ -36,6 +36,11 @@ def word(words: Mapping[K, str], value: K | str | None) -> str:
     return words.get(value, value)  # type: ignore[call-overload, no-any-return]
 
 
+def members_by_word(words: Mapping[K, str]) -> dict[str, K]:
+    """A word table read backwards: the exact Simplified word -> its member."""
+    return {text: member for member, text in words.items()}
+
+
 # ---------------------------------------------------------------- periods
 
 
@@ -109,6 +114,24 @@ FOCUS_WORDS = {  # 设置 and 控制台 夕会重点, in the order the dropdown 
     Focus.OPERATIONS: "运营",
 }
 CHOSEN_FOCUSES = (Focus.MARKETING, Focus.SERVICE, Focus.OPERATIONS)
+
+
+class HostKind(Key):
+    """Who hosts: the lobby supervisor, the stand-in 设置 names, or nobody known yet."""
+
+    SUPERVISOR = "supervisor"
+    NAMED = "named"
+    MISSING = "missing"
+
+
+class TrainingSource(Key):
+    """Where section 3's topic comes from: 设置 培训主题, the period's risk case, the weakest
+    indicator's script, or the phone-invitation script."""
+
+    SETTING = "setting"
+    RISK_CASE = "risk_case"
+    WEAKEST = "weakest"
+    DEFAULT = "default"
 
 
 # ---------------------------------------------------------------- pace
@@ -225,9 +248,102 @@ def measure_unit(measure: str) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- the checklist
+# ---------------------------------------------------------------- the checklist (docs/口径.md#管理清单)
 
-FIX_STATES = {"no_fix": "未定整改措施", "overdue": "已过整改期限", "in_progress": "整改中"}
+
+class Slot(Key):
+    """清单项目 / 每日清单 时段: when in the day an item is done."""
+
+    BEFORE_OPENING = "before_opening"  # 营业前
+    OPEN = "open"  # 营业中
+    AFTER_CLOSING = "after_closing"  # 营业后
+
+
+SLOT_WORDS = {Slot.BEFORE_OPENING: "营业前", Slot.OPEN: "营业中", Slot.AFTER_CLOSING: "营业后"}
+
+
+class ChecklistState(Key):
+    """每日清单 完成情况. PENDING (待完成) is an item of 营业后 not yet due at the time a
+    meeting looks (docs/口径.md#管理清单); it is never typed."""
+
+    DONE = "done"
+    NOT_DONE = "not_done"
+    NOT_APPLICABLE = "not_applicable"
+    PENDING = "pending"
+
+
+CHECKLIST_STATE_WORDS = {  # the first three are what 每日清单 accepts
+    ChecklistState.DONE: "已完成",
+    ChecklistState.NOT_DONE: "未完成",
+    ChecklistState.NOT_APPLICABLE: "不适用",
+    ChecklistState.PENDING: "待完成",
+}
+TYPED_CHECKLIST_STATES = (
+    ChecklistState.DONE,
+    ChecklistState.NOT_DONE,
+    ChecklistState.NOT_APPLICABLE,
+)
+
+
+class ActionState(Key):
+    """行动计划 状态: an action item (or a 整改) is open until someone sets it 已完成."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
+ACTION_STATE_WORDS = {ActionState.OPEN: "未完成", ActionState.DONE: "已完成"}
+
+
+class FixState(Key):
+    """A problem found on a round and not closed: no 整改措施 yet, its 整改期限 passed, or being
+    fixed (docs/口径.md#未整改)."""
+
+    NO_FIX = "no_fix"
+    OVERDUE = "overdue"
+    IN_PROGRESS = "in_progress"
+
+
+FIX_STATES = {
+    FixState.NO_FIX: "未定整改措施",
+    FixState.OVERDUE: "已过整改期限",
+    FixState.IN_PROGRESS: "整改中",
+}
+
+
+# ---------------------------------------------------------------- cases
+
+
+class CaseCategory(Key):
+    """案例 类别: which side of the branch's work a case is about."""
+
+    MARKETING = "marketing"
+    SERVICE = "service"
+    OPERATIONS = "operations"
+
+
+CASE_CATEGORY_WORDS = {
+    CaseCategory.MARKETING: "营销",
+    CaseCategory.SERVICE: "服务",
+    CaseCategory.OPERATIONS: "运营",
+}
+
+
+class CaseNature(Key):
+    """案例 性质."""
+
+    HIGHLIGHT = "highlight"
+    PROBLEM = "problem"
+    RISK = "risk"
+    COMPLAINT = "complaint"
+
+
+CASE_NATURE_WORDS = {
+    CaseNature.HIGHLIGHT: "亮点",
+    CaseNature.PROBLEM: "问题",
+    CaseNature.RISK: "风险",
+    CaseNature.COMPLAINT: "投诉",
+}
 
 
 # ---------------------------------------------------------------- roles

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..figures import Figures
 from ..privacy import mask_name
-from ..vocab import MONTH, PERIOD_LETTERS, STAR_TITLES, PeriodKind, pace_label
+from ..vocab import MONTH, PERIOD_LETTERS, SLOT_WORDS, STAR_TITLES, PeriodKind, pace_label, word
 
 DIGITS = 4
 
@@ -81,7 +81,12 @@ def checklist_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]
         "应完成": tally.due,
         "已完成": tally.done,
         "未完成": [
-            {"日期": m.date.isoformat(), "事项": m.item, "时段": m.period, "责任人": m.owner}
+            {
+                "日期": m.date.isoformat(),
+                "事项": m.item,
+                "时段": word(SLOT_WORDS, m.period),
+                "责任人": m.owner,
+            }
             for m in tally.missed
         ],
         "完成率": _r(tally.rate),
