@@ -125,8 +125,8 @@ def open_days(book: Book, figures: Figures, monday: dt.date) -> list[dt.date]:
 
 
 def default_output(book_path: Path, weekly: Weekly) -> Path:
-    from .filenames import safe_stem
+    from .filenames import WEEKLY_NAME_END, safe_stem
 
     return book_path.with_name(
-        f"{safe_stem(weekly.branch, book_path.stem)}-{weekly.week}-周报.xlsx"
+        f"{safe_stem(weekly.branch, book_path.stem)}-{weekly.week}{WEEKLY_NAME_END}.xlsx"
     )
