@@ -38,14 +38,30 @@ from .vocab import Key, Unit
 
 # ---------------------------------------------------------------- the typed book
 
+# The input sheets that become tables (设置 becomes `Settings`), each a declared field of Book.
+TABLE_KEYS = tuple(s.key for s in schema.INPUT_SHEETS if s.key != "settings")
+
 
 @dataclass
 class Book:
-    """The input sheets as typed tables. Each table keeps `row`, the Excel row it came from."""
+    """The input sheets as typed tables, one declared attribute per sheet of the schema (named by
+    its key), so a misspelt `book.dialy` fails mypy and at run time. Each table keeps `row`, the
+    Excel row it came from; a sheet the workbook lacks is an empty table with all its columns."""
 
     source: str
     settings: Settings
-    tables: dict[str, Table]
+    roster: Table
+    products: Table
+    targets: Table
+    referrals: Table
+    tracking: Table
+    daily: Table
+    overview: Table
+    checklist_items: Table
+    checklist: Table
+    cases: Table
+    actions: Table
+    work_calendar: Table
     problems: list[Problem] = field(default_factory=list)
     sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
@@ -78,11 +94,10 @@ class Book:
                 f"{self.month:%Y-%m} 内：请换周次，或用那个月的工作簿",
             )
 
-    def __getattr__(self, key: str) -> Table:
-        tables = self.__dict__.get("tables", {})
-        if key in tables:
-            return tables[key]  # type: ignore[no-any-return]
-        raise AttributeError(key)
+    @property
+    def tables(self) -> dict[str, Table]:
+        """The tables by schema key, in the schema's order (for code that walks every sheet)."""
+        return {key: getattr(self, key) for key in TABLE_KEYS}
 
     def sheet_name(self, key: str) -> str:
         return self.sheet_names.get(key, schema.SHEETS_BY_KEY[key].name)
@@ -473,7 +488,17 @@ def load_book(raw: RawBook, source: str = "") -> Book:
         )
         if sheet.key == "products":
             catalogue = Catalogue.from_table(tables["products"], measures)
-    book = Book(source, settings, tables, problems, names, positions, header_rows, catalogue, month)
+    book = Book(
+        source,
+        settings,
+        **tables,
+        problems=problems,
+        sheet_names=names,
+        positions=positions,
+        header_rows=header_rows,
+        catalogue=catalogue,
+        month=month,
+    )
     cross_check(book)
     return book
 
