@@ -100,7 +100,7 @@ def _choice(
     label: str, default: K, words: Mapping[K, str], help: str, aliases: tuple[str, ...]
 ) -> Any:
     """A 设置 row whose value is one of vocab's closed sets, shown in the template by its word."""
-    return _item(label, default, help, aliases, _one_of(words), words[default])
+    return _item(label, default, help, aliases, _one_of(words), words[default], words)
 
 
 def _item(
@@ -110,6 +110,7 @@ def _item(
     aliases: tuple[str, ...] = (),
     parser: Parser = _text,
     shown: str | None = None,
+    words: Mapping[Any, str] | None = None,
 ) -> Any:
     """One 设置 row: `shown` is the text the blank template puts in 值 (the default, written the
     way a person would type it)."""
@@ -123,6 +124,7 @@ def _item(
             "aliases": aliases,
             "parse": parser,
             "shown": shown,
+            "words": words,
         },
     )
 
@@ -221,6 +223,7 @@ class SettingItem:
     help: str
     aliases: tuple[str, ...]
     parse: Parser
+    words: Mapping[Any, str] | None = None  # a closed set of vocab's: its members' words
 
 
 SETTING_ITEMS: tuple[SettingItem, ...] = tuple(
@@ -231,6 +234,7 @@ SETTING_ITEMS: tuple[SettingItem, ...] = tuple(
         f.metadata["help"],
         f.metadata["aliases"],
         f.metadata["parse"],
+        f.metadata["words"],
     )
     for f in fields(Settings)
 )

@@ -157,7 +157,7 @@ def pace_label(pace: Pace | None) -> str:
 
 
 class CreditMode(Key):
-    """设置 业绩口径: how a referred sale of money is credited (docs/口径.md#分润与双计)."""
+    """设置 业绩口径: how a referred sale of money is credited (docs/口径.md#业绩记分)."""
 
     SPLIT = "split"  # 分润: the referrer r × A, the receiver (1 − r) × A
     DOUBLE = "double"  # 双计: both the whole amount
@@ -263,8 +263,9 @@ SLOT_WORDS = {Slot.BEFORE_OPENING: "营业前", Slot.OPEN: "营业中", Slot.AFT
 
 
 class ChecklistState(Key):
-    """每日清单 完成情况. PENDING (待完成) is an item of 营业后 not yet due at the time a
-    meeting looks (docs/口径.md#管理清单); it is never typed."""
+    """每日清单 完成情况 (docs/口径.md#管理清单). PENDING (待完成) names an item of 营业后 that is
+    not yet due when a meeting looks at the day; nobody types it, and the figures do not give it
+    yet."""
 
     DONE = "done"
     NOT_DONE = "not_done"
