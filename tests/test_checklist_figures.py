@@ -1,4 +1,4 @@
-"""The daily management checklist (SPEC §2, §3, §8), worked out by hand on the small branch of
+"""The daily management checklist (docs/口径.md#管理清单), worked out by hand on the small branch of
 test_figures_golden with a checklist added. D = Friday 2026-11-20; the week is 11-16..11-20;
 calendar time progress 20/30; 进度容差 0.05. Every expected number below was counted on paper
 from these rows (see the comments), not produced by the code under test.
@@ -217,7 +217,7 @@ def test_rankings_json_has_the_checklist(figures) -> None:  # type: ignore[no-un
     }
 
 
-# ---------------------------------------------------------------- bad input (SPEC §8)
+# ---------------------------------------------------------------- bad input (docs/口径.md#数据错误)
 
 
 def test_an_item_not_in_the_catalogue_is_a_warning_and_still_counts(figures) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""A small branch worked out by hand from SPEC §3. Every expected number below was derived on
+"""A small branch worked out by hand from docs/口径.md. Every expected number below was derived on
 paper from these rows (see the comments), not produced by the code under test.
 
 D = 2026-11-20 (a Friday). November has 30 days: calendar time progress 20/30 = 0.6667.
@@ -361,8 +361,9 @@ def test_a_self_sourced_sale_stays_self_sourced_when_it_carries_a_card_number() 
 
 
 def test_average_days_to_first_contact_come_from_the_first_contact_column() -> None:
-    """SPEC §3: per receiver, the average days from the card to 首次联系日期, over the cards
-    whose rows have that date; a card whose row has none is left out, not counted as 0."""
+    """docs/口径.md#转介数量与质量: per receiver, the average days from the card to 首次联系日期,
+    over the cards whose rows have that date; a card whose row has none is left out, never
+    counted as 0."""
     raw = _raw()
     header = [*TRACKING[0], "首次联系日期"]
     first_contact = {2: "2026-11-03", 3: "2026-11-08", 8: None}  # rows 2 and 3 of 赵六's cards

@@ -1,4 +1,4 @@
-"""Invariants over generated branches (hypothesis): SPEC §3 rules that hold for any data."""
+"""Invariants over generated branches (hypothesis): docs/口径.md rules that hold for any data."""
 
 from __future__ import annotations
 
@@ -106,7 +106,8 @@ def test_split_mode_money_credits_sum_to_sales_and_counts_stay_whole(
     money = [s for s in ledger if s.indicator and s.unit is Unit.WAN_YUAN]
     credited = sum((s.referrer_credit or 0) + (s.receiver_credit or 0) for s in money)
     assert credited == pytest.approx(sum(s.amount for s in money))
-    for sale in ledger:  # a count is whole for each party credited (SPEC §3), never a fraction
+    # a count is whole for each party credited (docs/口径.md#计数类指标), never a fraction
+    for sale in ledger:
         if sale.unit is Unit.CARD:
             assert sale.receiver_credit in (None, sale.amount)
             assert sale.referrer_credit in (None, sale.amount)

@@ -1,4 +1,5 @@
-"""SPEC §6: every way staff type a value parses to the same thing; nothing makes a parser raise."""
+"""docs/工作簿.md#手填的写法: every way staff type a value parses to the same thing; nothing
+makes a parser raise."""
 
 from __future__ import annotations
 

@@ -232,7 +232,7 @@ def test_a_narrow_tables_wide_last_column_stretches_instead_of_widening_the_shee
 
 def test_the_stars_say_what_they_stand_on_in_the_ranking_beside_them() -> None:
     """排行榜's 之星 table: no blank 说明 — each star's 排名得分 and place in the period's ranking
-    on the tab (SPEC §3: and why, where the #1 there is not the star)."""
+    on the tab (docs/口径.md#之星: and why, where the #1 there is not the star)."""
     from branchkit.jobs import figures
     from branchkit.render.tabs import rankings_sheet
     from branchkit.vocab import PERIOD_KINDS, STAR_TITLES

@@ -1,4 +1,4 @@
-"""The evening meeting (夕会) agenda, from the figures and the day's cases (SPEC §4).
+"""The evening meeting (夕会) agenda, from the figures and the day's cases (docs/口径.md#夕会议程).
 
 Pure: a Book, its figures and a meeting kind in, an `Agenda` out — numbers, names and keys, one
 record per section, never finished sentences. The Jinja templates word it (Chinese or English),
@@ -48,7 +48,7 @@ from .vocab import (
 from .workdays import Period
 
 FOLLOW_UP_NAMES = 6  # customers named per receiver; the rest are on 跟进提醒
-LINES_PER_MINUTE = 3  # SPEC §4: at most about one line per 20 seconds
+LINES_PER_MINUTE = 3  # docs/口径.md#夕会议程: at most about one line per 20 seconds
 PAIRS_AT_MOST = 3  # coaching pairs one meeting can follow up on
 
 
@@ -157,7 +157,8 @@ class FollowUpLine:
 
 @dataclass(frozen=True)
 class FloorSummary:
-    """Service and operations on the floor (SPEC §4: always in section 1, whatever the focus)."""
+    """Service and operations on the floor: always in section 1, whatever the focus
+    (docs/口径.md#夕会议程)."""
 
     traffic: float
     complaints: int  # per day the larger of 每日概况 投诉数 and the 投诉 cases, summed
@@ -180,8 +181,8 @@ class MissedLine:
 
 @dataclass
 class ChecklistSummary:
-    """The period's checklist in section 1 (SPEC §4): how much was done, what was not, and the
-    problems found. Empty (due 0, nothing found) for a branch that does not keep it."""
+    """The period's checklist in section 1 (docs/口径.md#夕会议程): how much was done, what was not,
+    and the problems found. Empty (due 0, nothing found) for a branch that does not keep it."""
 
     due: int
     done: int
@@ -291,7 +292,7 @@ def on_duty(book: Book, day: dt.date) -> list[str] | None:
 
 
 def _host(book: Book, present: list[str] | None) -> Host:
-    """The lobby supervisor hosts; when absent, whoever 设置 names (SPEC §4)."""
+    """The lobby supervisor hosts; when absent, whoever 设置 names (docs/口径.md#夕会议程)."""
     supervisors = [
         n
         for n, r, a in book.roster.zip("name", "role", "active")
@@ -335,7 +336,8 @@ def _daily_by_person(book: Book, period: Period) -> dict[str, dict[str, Any]]:
 def _person_line(
     person: PersonFigures, month: PersonFigures, daily: dict[str, Any], referred_sales: int
 ) -> PersonLine:
-    """The role's own metrics for the period; progress is always month to date (SPEC §4)."""
+    """The role's own metrics for the period; progress is always month to date
+    (docs/口径.md#夕会议程)."""
     role = person.role
     group = role_group(role)
     served = ("served", daily.get("served", 0))
@@ -535,9 +537,9 @@ def summary(
 
 
 def _pairings(people: list[PersonFigures], indicators: list[str]) -> list[Pairing]:
-    """Someone ahead of pace on a lagging indicator coaches someone behind on it (SPEC §4): never
-    a coach who is behind too, nobody coached by two people on one thing, at most what a meeting
-    can follow up on."""
+    """Someone ahead of pace on a lagging indicator coaches someone behind on it
+    (docs/口径.md#结对辅导): never a coach who is behind too, nobody coached by two people on one
+    thing, at most what a meeting can follow up on."""
     pairs: list[Pairing] = []
     for indicator in indicators:
         ahead = sorted(
@@ -616,7 +618,7 @@ def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
 
 
 def focus_of(figures: Figures, chosen: Focus | None) -> tuple[Focus, bool]:
-    """The meeting's focus (SPEC §4), and whether a person chose it.
+    """The meeting's focus (docs/口径.md#夕会重点), and whether a person chose it.
 
     设置 / 控制台 夕会重点 = 营销 / 服务 / 运营 decides; otherwise the pace does: marketing when the
     branch is 低于进度 on any indicator that has a branch target (one indicator far ahead must
@@ -671,7 +673,7 @@ def plan(
         Focus.OPERATIONS: _case_lines(book, period, RISK_CASES, {operations}),
     }.get(focus, [])
     pairings = _pairings(month.people, behind)
-    # 整改 still open are always followed up (SPEC §4), before the focus's own lists.
+    # 整改 still open are always followed up (docs/口径.md#夕会议程), before the focus's own lists.
     fixes, fixes_out = _fit(fixes, _room(minutes, 3 + len(pairings)))
     # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due, and
     # the fixes.

@@ -1,4 +1,5 @@
-"""The lobby supervisor's daily management checklist (SPEC §2 清单项目 / 每日清单, §2b, §3). Pure.
+"""The lobby supervisor's daily management checklist (docs/工作簿.md#输入表 清单项目 / 每日清单,
+docs/工作簿.md#默认清单, docs/口径.md#管理清单). Pure.
 
 清单项目 says what must happen before opening, during the day and after closing, how often and
 by which role; 每日清单 records each day's items: who, done or not, how many, what was found and
@@ -32,8 +33,8 @@ UNNAMED = "（未填）"  # a row without 责任人, in the per-person figures
 # 营业前 first: the order items are listed and filled in; a 时段 typed outside the list last.
 SLOT_ORDER = {slot: n for n, slot in enumerate(Slot)}
 
-# The default list (SPEC §2b), from branch practice: 时段, 类别, 事项, 标准, 责任岗位, 频次, 计量.
-# A new workbook starts with it in 清单项目; the branch edits it there.
+# The default list (docs/工作簿.md#默认清单), from branch practice: 时段, 类别, 事项, 标准,
+# 责任岗位, 频次, 计量. A new workbook starts with it in 清单项目; the branch edits it there.
 DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "营业前",
@@ -252,7 +253,8 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "",
     ),
 )
-# The meetings and training the weekly workbook counts as held (SPEC §2b, §4).
+# The meetings and training the weekly workbook counts as held (docs/工作簿.md#默认清单,
+# docs/口径.md#夕会议程).
 MEETING_ITEMS = ("晨会", "夕会", "晚课")
 
 
@@ -313,8 +315,8 @@ def default_items() -> list[Item]:
 
 
 def is_due(frequency: str, day: dt.date, is_open: Callable[[dt.date], bool]) -> bool:
-    """频次 (SPEC §2b): 每日 (or blank, or anything not understood) every day; 每周五 on Fridays;
-    每月末 on the month's last day the branch opens."""
+    """频次 (docs/口径.md#管理清单): 每日 (or blank, or anything not understood) every day; 每周五
+    on Fridays; 每月末 on the month's last day the branch opens."""
     if frequency in WEEKDAY_FREQUENCIES:
         return day.weekday() == WEEKDAY_FREQUENCIES[frequency]
     if frequency == MONTH_END:
@@ -463,8 +465,8 @@ class Found:
 
 @dataclass
 class ChecklistFigures:
-    """The checklist over one period (SPEC §3): items due, done and not, by item, 时段 and 责任人;
-    the problems found; the quantities recorded."""
+    """The checklist over one period (docs/口径.md#管理清单): items due, done and not, by item, 时段
+    and 责任人; the problems found; the quantities recorded."""
 
     total: Tally = field(default_factory=Tally)
     by_item: dict[str, Tally] = field(default_factory=dict)  # item name -> tally
@@ -591,7 +593,7 @@ class OpenFix:
 
     @property
     def still_open(self) -> bool:
-        """SPEC §3: still open when there is no 整改措施, or its 整改期限 has passed."""
+        """docs/口径.md#未整改: still open when there is no 整改措施, or its 整改期限 has passed."""
         return self.state in (NO_FIX, OVERDUE)
 
 

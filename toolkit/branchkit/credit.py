@@ -1,10 +1,10 @@
-"""Sales and who is credited for them (SPEC §3, Attribution and profit sharing).
+"""Sales and who is credited for them (docs/口径.md#业绩记分).
 
 A tracking row with a product and an amount > 0 is a sale, counted on its 达成日期 (else its
 推荐时间). In 分润 mode the referrer gets r × A of money and the receiver (1 − r) × A; in 双计
 mode both get A; counts are never split; a self-sourced sale (no referrer, or referrer =
 receiver) credits A to the receiver alone. A sale of a product not in 产品 counts toward no
-indicator and credits nobody (SPEC §8).
+indicator and credits nobody (docs/口径.md#数据错误).
 Each sale is one record, built once; the ledger tab, the day totals and the agenda read it.
 """
 
@@ -24,7 +24,8 @@ from .vocab import OWN, REFERRED, UNVERIFIED, CountCredit, CreditMode, SaleKind,
 def credit_split(
     amount: float, referred: bool, unit: Unit | str, settings: Settings
 ) -> tuple[float | None, float | None]:
-    """(referrer's credit, receiver's credit) for one sale; None: not credited (SPEC §3).
+    """(referrer's credit, receiver's credit) for one sale; None: not credited
+    (docs/口径.md#业绩记分).
 
     Money (万元 / 元) splits r : 1 − r in 分润 mode; a count (张 / 户 / 笔: a credit card, a
     mobile-banking sign-up) is one thing and is never split: by 计数归属 both parties get the whole

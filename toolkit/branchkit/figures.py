@@ -1,4 +1,5 @@
-"""Every figure of SPEC §3, from typed tables, a date D and the settings. Pure: no files, no clock.
+"""Every figure of docs/口径.md, from typed tables, a date D and the settings. Pure: no files,
+no clock.
 
 The flow: cards are matched to tracking rows (`matching`), sales are credited to people
 (`credit`), every row is added into its day once (`_DayTotals`), and per-person figures for the
@@ -93,9 +94,9 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
 def ranking_score(
     completion: Mapping[str, float], cap: float, raw: Iterable[str] = (REFERRALS,)
 ) -> float | None:
-    """排名得分 (SPEC §3): the mean of each completion capped at 完成率上限, leaving out the raw
-    counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing of quality
-    — unless they are all the indicators with a target."""
+    """排名得分 (docs/口径.md#排名得分): the mean of each completion capped at 完成率上限, leaving
+    out the raw counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing
+    of quality — unless they are all the indicators with a target."""
     raw = set(raw)
     counted = [min(v, cap) for k, v in completion.items() if k not in raw] or [
         min(v, cap) for v in completion.values()
@@ -177,7 +178,7 @@ class ReceiverQuality:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A tracking row whose 建议下次联系时间 is due by the next work day (SPEC §3)."""
+    """A tracking row whose 建议下次联系时间 is due by the next work day (docs/口径.md#跟进提醒)."""
 
     receiver: str
     customer: str
@@ -248,13 +249,13 @@ class Figures:
     next_workday: dt.date
     sold_by_day: dict[tuple[dt.date, str], float]  # (date, indicator) -> the branch's sales
     cards_by_day: dict[dt.date, int]  # referral cards made
-    # The checklist (SPEC §3): its items, and the problems found and not closed on D.
+    # The checklist (docs/口径.md#管理清单): its items, and the problems found and not closed on D.
     checklist_items: list[checklist.Item] = field(default_factory=list)
     open_fixes: list[OpenFix] = field(default_factory=list)
     # Days known to be open or closed (工作日历, 每日概况); the statutory calendar for the rest.
     opening: dict[dt.date, bool] = field(default_factory=dict)
     # The morning meeting's targets for D itself: what the month still needs over the days
-    # from D to its end, D included (SPEC §4 晨会).
+    # from D to its end, D included (docs/口径.md#晨会).
     targets_today: list[TomorrowTarget] = field(default_factory=list)
 
     def is_open(self, day: dt.date) -> bool:
@@ -262,7 +263,7 @@ class Figures:
 
     @property
     def still_open(self) -> list[OpenFix]:
-        """发现问题 still open on D: no 整改措施, or its 整改期限 passed (SPEC §3)."""
+        """发现问题 still open on D: no 整改措施, or its 整改期限 passed (docs/口径.md#未整改)."""
         return [f for f in self.open_fixes if f.still_open]
 
     def period(self, kind: PeriodKind) -> PeriodFigures:
@@ -270,7 +271,7 @@ class Figures:
 
     def leaders_without_result(self, kind: PeriodKind) -> list[str]:
         """Those ranked #1 for the period who are not its star: no sale credited and no referral
-        closed in it, so nothing to praise yet (SPEC §3)."""
+        closed in it, so nothing to praise yet (docs/口径.md#之星)."""
         return sorted(
             p.name
             for p in self.periods[kind].people
@@ -532,7 +533,7 @@ def _person_figures(
 
 
 def _primary(person: PersonFigures, group: RoleGroup) -> float:
-    """Each role's primary indicator (SPEC §3 Rankings)."""
+    """Each role's primary indicator (docs/口径.md#排名)."""
     if group == ASSISTANTS:
         return float(person.successes)
     if group == SERVICE:
@@ -645,7 +646,8 @@ def trend(figures: Figures, spans: list[tuple[dt.date, dt.date]]) -> Trend:
 
 
 def has_result(person: PersonFigures) -> bool:
-    """A sale credited or a referral that closed in the period: what a star needs (SPEC §3)."""
+    """A sale credited or a referral that closed in the period: what a star needs
+    (docs/口径.md#之星)."""
     return person.successes > 0 or any(v > 0 for v in person.credited.values())
 
 
@@ -741,7 +743,8 @@ def _tomorrow(
     catalogue: Catalogue,
     from_day: bool = False,
 ) -> list[TomorrowTarget]:
-    """(monthly target − month-to-date actual) ÷ the days left, never negative (SPEC §3).
+    """(monthly target − month-to-date actual) ÷ the days left, never negative
+    (docs/口径.md#明日目标).
 
     The days left are counted like 时间进度 (calendar days on 自然日, work days on 工作日), so a
     branch that opens every weekend is not handed targets inflated by 10/6. Counts are whole and

@@ -1,4 +1,4 @@
-"""What `branchkit fill` writes into the staff's own sheets (SPEC §2a), as a plan. Pure.
+"""What `branchkit fill` writes into the staff's own sheets (docs/工作簿.md#填写), as a plan. Pure.
 
 Filling saves staff typing and closes the loop between the forms: card numbers, a tracking row
 for each card's receiver, the outcome back on the card for its referrer, the day's 每日数据 rows,
@@ -235,7 +235,7 @@ def feedback(book: Book, day: dt.date, figures: Figures, matches: Matches, plan:
 
 
 def on_duty_today(book: Book, day: dt.date) -> list[str]:
-    """D's 当班人员 from the day overview, else everyone 在岗 (SPEC §2a)."""
+    """D's 当班人员 from the day overview, else everyone 在岗 (docs/工作簿.md#填写)."""
     for date, names in book.overview.zip("date", "on_duty"):
         if date == day and names:
             return list(names)
@@ -284,10 +284,10 @@ def coaching_actions(
 
 
 def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
-    """D's 每日清单 rows (SPEC §2a, §2b): one per item due that day by 频次 that has no row yet,
-    责任人 = the first person on duty (每日概况 当班人员, else everyone 在岗) holding one of the
-    item's 责任岗位. An item nobody on duty can take gets its row with 责任人 empty, and a note
-    pointing at the item's 责任岗位."""
+    """D's 每日清单 rows (docs/工作簿.md#填写, docs/工作簿.md#默认清单): one per item due that day
+    by 频次 that has no row yet, 责任人 = the first person on duty (每日概况 当班人员, else everyone
+    在岗) holding one of the item's 责任岗位. An item nobody on duty can take gets its row with
+    责任人 empty, and a note pointing at the item's 责任岗位."""
     if "checklist" not in book.sheet_names:
         return  # a workbook from before the checklist: `init --upgrade` adds the sheet
     day = figures.date

@@ -149,8 +149,8 @@ def fill_edits(book: Book, day: dt.date) -> tuple[list[SheetEdits], list[tuple[s
 def fill(
     path: str | Path, day: dt.date, out: str | Path | None = None, dry_run: bool = False
 ) -> Filled:
-    """`branchkit fill` (SPEC §2a): the plan for D written into the staff's own sheets at the
-    package level — empty cells and new rows only — atomically, with a backup."""
+    """`branchkit fill` (docs/工作簿.md#填写): the plan for D written into the staff's own sheets at
+    the package level — empty cells and new rows only — atomically, with a backup."""
     from .package import Package
     from .package.cells import NewRows, SheetFill, fill_cells
     from .writeback import save_package
@@ -188,7 +188,7 @@ def fill(
 
 def _shown(book: Book, sheet: str, cell: str, value: object) -> object:
     """A written value as it may be shown outside the workbook (the command line, --json):
-    customers as 张*, phone and ID digits masked (SPEC §5)."""
+    customers as 张*, phone and ID digits masked (docs/工作簿.md#脱敏)."""
     from .a1 import split_ref
     from .privacy import mask_digits, mask_name
 

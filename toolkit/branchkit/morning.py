@@ -1,4 +1,4 @@
-"""The morning meeting (晨会) agenda, 10 minutes before opening (SPEC §4). Pure.
+"""The morning meeting (晨会) agenda, 10 minutes before opening (docs/口径.md#晨会). Pure.
 
 Yesterday's results and stars in two lines; today's branch and personal targets, the key products
 and one sentence to say today; the follow-ups due today per person and today's checklist items

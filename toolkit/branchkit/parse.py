@@ -1,4 +1,4 @@
-"""Hand-typed cell values -> Python values (SPEC §6).
+"""Hand-typed cell values -> Python values (docs/工作簿.md#手填的写法).
 
 Staff type dates as 2013.7.1 or 7月1日, amounts as 20万 or 5千, yes as √. Each parser takes whatever
 a cell held (str, number, date, None) and returns the value or a `Bad` saying why not. Parsers never

@@ -1,4 +1,5 @@
-"""Problems found in the input, kept as values until the edge decides how to show them (SPEC §8)."""
+"""Problems found in the input, kept as values until the edge decides how to show them
+(docs/工作簿.md#数据问题的列法)."""
 
 from __future__ import annotations
 

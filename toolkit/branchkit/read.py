@@ -70,8 +70,8 @@ class Book:
     month: dt.date | None = None  # 统计月份, else the month in the file name
 
     def check_day(self, day: dt.date) -> None:
-        """A date D outside the workbook's month is refused (SPEC §8): its figures would all be
-        zero against the month's targets, which is wrong, not merely empty."""
+        """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
+        would all be zero against the month's targets, which is wrong, not merely empty."""
         if self.month and (day.year, day.month) != (self.month.year, self.month.month):
             raise BookError(
                 self.source or "工作簿",
@@ -152,7 +152,8 @@ def _closed_choice(col: Column, value: Any) -> Key | Bad | None:
     return Bad("不在可选范围内") if member is None else member
 
 
-# Parse failures that still let the row count (SPEC §8): the value is kept or dropped, row stays.
+# Parse failures that still let the row count (docs/口径.md#数据错误): the value is kept or
+# dropped, the row stays.
 _WARNING_KINDS = {Kind.PHONE, Kind.ID_NUMBER, Kind.CHOICE, Kind.YESNO}
 
 
@@ -228,8 +229,8 @@ def _read_table(
                 sheet_problems.append(
                     Problem(name, where, _display(raw_values[n]), value.reason, level, detail)
                 )
-                # A choice outside the list is still a usable label (e.g. a new indicator); a
-                # strict one stays as typed so the figures can leave its row out (SPEC §8).
+                # A choice outside the list is still a usable label (e.g. a new indicator); a strict
+                # one stays as typed so the figures can leave its row out (docs/口径.md#数据错误).
                 parsed[n] = parse.clean_name(raw_values[n]) if col.kind is Kind.CHOICE else None
             else:
                 sheet_problems.append(
@@ -265,7 +266,7 @@ def _kept_rows(
     name: str, rows: RawSheet, header_at: int, positions: list[int], problems: list[Problem]
 ) -> tuple[list[tuple[Any, ...]], list[int]]:
     """The cells under the recognised headers, one tuple per column, and the Excel row of each
-    kept row: empty rows and exact repeats (every field equal, SPEC §8) are left out.
+    kept row: empty rows and exact repeats (every field equal, docs/口径.md#数据错误) are left out.
 
     A parent branch's sheet has 100,000 rows, so the usual case is settled column-wise with
     C-level calls: a column without blank cells means no row is empty, and a column of distinct
@@ -368,7 +369,8 @@ def _parse_column(
             types.discard(type(None))
         distinct = [*unique, *empty]
         results = [*_parse_distinct(col, list(unique), types, month), *empty]
-    if col.free_text:  # SPEC §5: a phone or ID typed into a note leaves the sheet masked
+    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked
+    if col.free_text:
         from .privacy import mask_text
 
         results = [mask_text(r) if r.__class__ is str else r for r in results]
@@ -453,7 +455,8 @@ def _month_from_name(source: str) -> dt.date | None:
 
 
 def load_book(raw: RawBook, source: str = "") -> Book:
-    """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
+    """Rows of cell values -> typed tables and every problem found (docs/工作簿.md#手填的写法,
+    docs/口径.md#数据错误)."""
     from .crosscheck import cross_check
 
     problems: list[Problem] = []
@@ -519,7 +522,7 @@ def _read_sheet(
 
 def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
     """目标 accepts this workbook's checklist quantities (清单项目 计量) as indicators, without a
-    warning, like 转介数 (SPEC §3)."""
+    warning, like 转介数 (docs/口径.md#清单计量)."""
     if sheet.key != "targets" or not measures:
         return sheet
     column = sheet.column("indicator")

@@ -120,7 +120,7 @@ BRANCH_TARGETS = {
     "贵金属": 40,
     "转介数": 350,
     "转介成功数": 110,
-    # The checklist's quantities are indicators too (SPEC §3).
+    # The checklist's quantities are indicators too (docs/口径.md#清单计量).
     "外呼户数": 600,
     "沙龙场次": 4,
     "外拓户数": 40,

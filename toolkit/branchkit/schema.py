@@ -1,4 +1,4 @@
-"""The branch workbook's input sheets, declared once (SPEC §2).
+"""The branch workbook's input sheets, declared once (docs/工作簿.md#输入表).
 
 Everything that needs to know a sheet or a column — the reader, the blank template, the 说明
 sheet, the README's column table — reads it from here, so a column added here appears everywhere.
@@ -54,7 +54,7 @@ class Column:
     width: float = 12
     choices_from: str = ""  # "sheet.column" whose values feed a dropdown (e.g. products)
     # Prose a person types (notes, case descriptions): a phone or ID number in it is masked
-    # when read, so it leaves the input sheets masked wherever it is shown (SPEC §5).
+    # when read, so it leaves the input sheets masked wherever it is shown (docs/工作簿.md#脱敏).
     free_text: bool = False
     strict: bool = False  # a choice outside the list is an 错误 (the row's figure cannot count)
     # A closed set of branchkit's (vocab): each member and the word the sheet writes for it. The
@@ -105,7 +105,7 @@ NEEDS = INDICATORS
 CASE_CATEGORIES = tuple(CASE_CATEGORY_WORDS.values())
 CASE_NATURES = tuple(CASE_NATURE_WORDS.values())
 ACTION_STATES = tuple(ACTION_STATE_WORDS.values())
-# The daily management checklist (SPEC §2, §2b).
+# The daily management checklist (docs/工作簿.md#输入表, docs/工作簿.md#默认清单).
 CHECKLIST_PERIODS = tuple(SLOT_WORDS.values())  # 时段
 CHECKLIST_CATEGORIES = ("会议", "环境", "设备", "服务", "营销", "运营", "培训")
 CHECKLIST_STATES = tuple(CHECKLIST_STATE_WORDS[s] for s in TYPED_CHECKLIST_STATES)  # 完成情况
@@ -768,7 +768,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
-# Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
+# Sheets branchkit writes (docs/工作簿.md#生成的表). Rebuilt on every refresh; never typed into.
 GENERATED_SHEETS = (
     "排行榜",
     "转介质量",

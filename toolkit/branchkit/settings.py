@@ -1,6 +1,6 @@
-"""The 设置 sheet, declared once (SPEC §2): each item is a field of `Settings` whose metadata
-holds its Chinese label, help line, aliases and parser. The reader, the blank template's 设置 rows
-and the figures all read this one declaration, so an item added here appears everywhere.
+"""The 设置 sheet, declared once (docs/工作簿.md#设置): each item is a field of `Settings` whose
+metadata holds its Chinese label, help line, aliases and parser. The reader, the blank template's
+设置 rows and the figures all read this one declaration, so an item added here appears everywhere.
 """
 
 from __future__ import annotations

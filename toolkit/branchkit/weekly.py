@@ -42,8 +42,8 @@ def week_label(day: dt.date) -> str:
 
 
 def as_of(week: str, today: dt.date, month: dt.date | None = None) -> dt.date:
-    """The day the week's figures are computed for (SPEC §3): the day it is made when that day
-    is inside the week — a Friday 18:30 run reports Monday to Friday and agrees with that
+    """The day the week's figures are computed for (docs/口径.md#周报日期): the day it is made when
+    that day is inside the week — a Friday 18:30 run reports Monday to Friday and agrees with that
     evening's agenda — else the week's last day. Kept inside the workbook's month, which is all
     the workbook holds."""
     monday, sunday = parse_week(week)

@@ -1,4 +1,4 @@
-"""Work days and time progress (SPEC §3).
+"""Work days and time progress (docs/口径.md#时间进度, docs/口径.md#下一个营业日).
 
 Mainland statutory holidays and make-up workdays (调休) come from the chinese-calendar package;
 a branch's 工作日历 sheet overrides single days. Years the package does not know fall back to
@@ -81,7 +81,7 @@ def days_left(
 def opening_days(
     overrides: Overrides, staffing: Mapping[dt.date, bool], horizon: dt.date
 ) -> dict[dt.date, bool]:
-    """When the branch opens (SPEC §3 Next work day): the 工作日历 first; then the days the
+    """When the branch opens (docs/口径.md#下一个营业日): the 工作日历 first; then the days the
     day overview shows (staffed: open; a row with nobody on duty and no traffic: closed); then, for
     the days up to `horizon` it does not show, the weekly habit it reveals — a statutory rest day
     of the week the branch was staffed on at least twice is an opening day. The rest follows the

@@ -1,4 +1,5 @@
-"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook (SPEC §2, §3).
+"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook
+(docs/工作簿.md#生成的表, docs/口径.md#管理清单).
 
 管理清单 is what a supervisor keeps on paper: one row per item, one column per day of the month,
 ✓ done, ✗ not done, — not applicable; then the problems still open and the quantities against

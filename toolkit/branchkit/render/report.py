@@ -1,4 +1,5 @@
-"""Figures -> the JSON object of SPEC §7 (same Chinese names as the workbook tabs).
+"""Figures -> the --json object, with the same Chinese names as the workbook tabs
+(docs/工作簿.md#json输出).
 
 It leaves the workbook (scripts, other systems), so customers appear as 张* and phones masked.
 """
@@ -74,8 +75,8 @@ def figures_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
 
 
 def checklist_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
-    """The period's checklist (SPEC §3): items due and done, those not done, the problems still
-    open on D, and the quantities recorded (计量)."""
+    """The period's checklist (docs/口径.md#管理清单): items due and done, those not done, the
+    problems still open on D, and the quantities recorded (计量)."""
     tally = figures.period(kind).checklist
     return {
         "应完成": tally.due,

@@ -1,4 +1,5 @@
-"""Rollup -> the parent branch's workbook (SPEC §9) and its `--json`. Pure: records in, specs out.
+"""Rollup -> the parent branch's workbook (docs/口径.md#分行汇总) and its `--json`. Pure: records
+in, specs out.
 
 The workbook is internal to the parent branch: staff names are shown in full; customer data never
 reaches it (the summaries carry none, and data-problem lines have their digits masked).
@@ -495,7 +496,7 @@ def rollup_sheets(rollup: Rollup, points: Sequence[BranchPoint]) -> list[SheetSp
     return [*sheets, problems_sheet(rollup), trend_sheet(rollup, points)]
 
 
-# ---------------------------------------------------------------- --json (SPEC §7 style)
+# ---------------------------------------------------------------- --json (docs/工作簿.md#json输出)
 
 
 def _r(value: float | None) -> float | None:

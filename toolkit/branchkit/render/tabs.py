@@ -1,5 +1,5 @@
-"""Figures -> the generated tabs of SPEC §2 (排行榜, 转介质量, 分润明细, 跟进提醒, 数据问题; 管理清单
-in render/checklist.py).
+"""Figures -> the generated tabs (docs/工作簿.md#生成的表: 排行榜, 转介质量, 分润明细, 跟进提醒,
+数据问题; 管理清单 in render/checklist.py).
 
 Pure: figures in, SheetSpecs out. Each table is declared as (header, format, width, field): the
 Chinese header and the record field it shows sit side by side, so a column cannot drift from its
@@ -105,7 +105,7 @@ def _title(figures: Figures, name: str) -> str:
 
 
 def phone_shown(figures: Figures) -> Callable[[str], str]:
-    """Phones as the branch's own tabs show them: masked unless 脱敏 = 否 (SPEC §5)."""
+    """Phones as the branch's own tabs show them: masked unless 脱敏 = 否 (docs/工作簿.md#脱敏)."""
     return mask_phone if figures.settings.mask else str
 
 
@@ -126,7 +126,8 @@ OVERALL_FIELDS: tuple[Field, ...] = (
 
 
 def score_rule(cap: float) -> str:
-    """The one line that says how the overall ranking and the stars are decided (SPEC §3)."""
+    """The one line that says how the overall ranking and the stars are decided
+    (docs/口径.md#排名得分)."""
     return (
         f"排名得分＝各项指标完成率的平均（每项最多按 {cap:.0%} 计；不含转介数和清单计量，除非只有这些）；"
         "“进度”比较排名得分与时间进度。综合完成率是全部指标（含转介数）不封顶的平均，仅供参考，"
@@ -212,7 +213,7 @@ def _progress_table(figures: PeriodFigures, catalogue: Catalogue) -> Table:
 
 def tomorrow_table(figures: Figures) -> Table:
     """明日目标 for the branch and every person: what the agendas' 次日目标 lines say for those
-    they name, for everyone (the agendas point here for the rest, SPEC §4)."""
+    they name, for everyone (the agendas point here for the rest, docs/口径.md#夕会议程)."""
     rank = {p.name: (p.rank or 999, p.name) for p in figures.month.people}
     shown = sorted(
         (t for t in figures.tomorrow if t.tomorrow > 0),
@@ -251,7 +252,7 @@ def tomorrow_table(figures: Figures) -> Table:
 
 def _star_note(figures: Figures, kind: PeriodKind) -> str:
     """What a star stands on: their 排名得分 and place in the period's ranking on this tab; where
-    the #1 there is not the star, why (SPEC §3); where there is no star, why not."""
+    the #1 there is not the star, why (docs/口径.md#之星); where there is no star, why not."""
     period = figures.periods[kind]
     stars = [p for p in period.people if p.name in figures.stars[kind]]
     passed = figures.leaders_without_result(kind)
@@ -282,7 +283,8 @@ def stars_table(figures: Figures, kinds: Iterable[PeriodKind], caption: str = ""
 
 @dataclass(frozen=True)
 class NetworkRanks:
-    """Where a branch's people stand across the parent branch (SPEC §9), from a rollup."""
+    """Where a branch's people stand across the parent branch, from a rollup
+    (docs/口径.md#分行汇总)."""
 
     places: Mapping[str, tuple[str, int, int]]  # name -> (role group, rank, people ranked)
     branch_place: tuple[int, int] | None  # the branch's place in the league, of how many

@@ -124,9 +124,9 @@ Outcome = BranchSummary | Skipped
 
 
 def checklist_rate(figures: Figures, kind: PeriodKind) -> float | None:
-    """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist);
-    None for a branch that keeps no checklist (nothing due), and then the rollup's 清单完成
-    sheet and column leave it out."""
+    """清单完成率 of the period: the share of due checklist items done
+    (docs/口径.md#管理清单完成率); None for a branch that keeps no checklist (nothing due), and then
+    the rollup's 清单完成 sheet and column leave it out."""
     period = figures.periods.get(kind)
     return period.checklist.rate if period is not None else None
 
@@ -215,7 +215,7 @@ def summarize(path: str, day: dt.date) -> Outcome:
     """Read one branch workbook and summarize it for D, or say in one line why it is left out.
 
     Never raises for a bad file: a parent branch's folder always holds one, and the other
-    branches must still count (SPEC §9)."""
+    branches must still count (docs/口径.md#分行汇总)."""
     from ..batch import batch_mode
     from ..figures import compute
     from ..read import read_book
