@@ -1,4 +1,5 @@
-"""The 夕会 agenda (SPEC §4): focus by pace, host fallback, quiet days, periods, templates, privacy."""
+"""The 夕会 agenda (docs/口径.md#夕会议程): focus by pace, host fallback, quiet days, periods,
+templates and privacy."""
 
 from __future__ import annotations
 

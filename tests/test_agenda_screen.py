@@ -20,7 +20,8 @@ pytestmark = [
 ]
 
 READABLE_PX = 20  # body type on a 1080-line screen: about 2 % of its height
-MINUTES = ["3 分钟", "7 分钟", "7 分钟", "3 分钟"]  # the daily meeting's four sections (SPEC §4)
+# the daily meeting's four sections (docs/口径.md#夕会议程)
+MINUTES = ["3 分钟", "7 分钟", "7 分钟", "3 分钟"]
 
 
 @pytest.fixture(scope="module")

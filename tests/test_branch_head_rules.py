@@ -1,4 +1,4 @@
-"""Figures a branch head can say out loud (SPEC §3, §4, §8): one test per rule, each worked out by
+"""Figures a branch head can say out loud (docs/口径.md): one test per rule, each worked out by
 hand on the small branch of test_figures_golden (D = Friday 2026-11-20, calendar time progress
 20/30, 分润比例 0.3, 进度容差 0.05) unless it says otherwise.
 """
@@ -17,6 +17,7 @@ from branchkit.problems import Code, Level
 from branchkit.read import load_book, read_book
 from branchkit.render.agenda import agenda_lines, render_agenda
 from branchkit.render.tabs import rankings_sheet
+from branchkit.vocab import Focus
 from click.testing import CliRunner
 
 from . import test_figures_golden as golden
@@ -173,7 +174,7 @@ def test_the_focus_can_be_chosen_in_settings(chosen: str, focus: str, headline: 
 
 def test_the_control_sheet_focus_overrides_the_settings() -> None:
     book = _book(设置=_setting("夕会重点", "服务"))
-    agenda = build(book, compute(book, D), focus="营销")
+    agenda = build(book, compute(book, D), focus=Focus.MARKETING)
     assert agenda.plan.focus == "marketing"
 
 
@@ -372,9 +373,9 @@ def test_an_eml_without_recipients_is_still_written(tmp_path: Path) -> None:
 
 
 def test_everyone_the_agenda_leaves_out_has_tomorrows_targets_on_the_rankings_tab() -> None:
-    # SPEC §4: what a section cannot hold goes to 排行榜. The agenda names some people's targets
-    # and points to 排行榜 for the rest: there, everyone with a target still to reach has it,
-    # and those the agenda names read the same.
+    # docs/口径.md#夕会议程: what a section cannot hold goes to 排行榜. The agenda names some
+    # people's targets and points to 排行榜 for the rest: there, everyone with a target still to
+    # reach has it, and those the agenda names read the same.
     book = read_book(SAMPLE)
     figures = compute(book, D)
     table = next(

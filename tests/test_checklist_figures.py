@@ -1,4 +1,4 @@
-"""The daily management checklist (SPEC §2, §3, §8), worked out by hand on the small branch of
+"""The daily management checklist (docs/口径.md#管理清单), worked out by hand on the small branch of
 test_figures_golden with a checklist added. D = Friday 2026-11-20; the week is 11-16..11-20;
 calendar time progress 20/30; 进度容差 0.05. Every expected number below was counted on paper
 from these rows (see the comments), not produced by the code under test.
@@ -17,6 +17,7 @@ from branchkit.figures import compute
 from branchkit.problems import Code, Level
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
+from branchkit.vocab import Slot
 
 from . import test_figures_golden as golden
 
@@ -122,7 +123,7 @@ def test_month_day_and_week_completion(figures) -> None:  # type: ignore[no-unty
     # Day 11-20: rows 8, 9, 10, 12 (11 不适用) = 4 due, 3 done.
     assert (day.due, day.done, day.rate) == (4, 3, 0.75)
     assert [(m.date.day, m.item, m.period, m.owner) for m in day.missed] == [
-        (20, "厅堂巡查", "营业中", "王五")
+        (20, "厅堂巡查", Slot.OPEN, "王五")
     ]
 
 
@@ -138,7 +139,8 @@ def test_completion_by_item_period_and_person(figures) -> None:  # type: ignore[
         ("擦玻璃", (1, 1)),
     ]
     periods = {name: (t.due, t.done) for name, t in month.by_period.items()}
-    assert periods == {"营业前": (4, 4), "营业中": (9, 6)}  # 周例会 (营业后) was 不适用
+    # 周例会 (营业后) was 不适用
+    assert periods == {Slot.BEFORE_OPENING: (4, 4), Slot.OPEN: (9, 6)}
     owners = {name: (t.due, t.done) for name, t in month.by_owner.items()}
     assert owners == {"周敏": (4, 4), "赵六": (4, 3), "王五": (5, 3)}
 
@@ -216,7 +218,7 @@ def test_rankings_json_has_the_checklist(figures) -> None:  # type: ignore[no-un
     }
 
 
-# ---------------------------------------------------------------- bad input (SPEC §8)
+# ---------------------------------------------------------------- bad input (docs/口径.md#数据错误)
 
 
 def test_an_item_not_in_the_catalogue_is_a_warning_and_still_counts(figures) -> None:  # type: ignore[no-untyped-def]

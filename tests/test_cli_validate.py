@@ -24,7 +24,8 @@ def test_validate_messy_lists_problems_and_exits_1() -> None:
     result = CliRunner().invoke(main, ["validate", str(MESSY)])
     assert result.exit_code == 1
     assert "跟踪记录!L3  大概二十万左右" in result.output
-    assert "10 个错误，13 个警告" in result.output  # two oversized amounts are 错误 (SPEC §8)
+    # two oversized amounts are 错误 (docs/口径.md#数据错误)
+    assert "10 个错误，13 个警告" in result.output
 
 
 def test_validate_json_follows_spec_shape() -> None:

@@ -1,4 +1,5 @@
-"""SPEC §6: every way staff type a value parses to the same thing; nothing makes a parser raise."""
+"""docs/工作簿.md#手填的写法: every way staff type a value parses to the same thing; nothing
+makes a parser raise."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import pytest
 from branchkit import parse, privacy
 from branchkit.parse import Bad
 from branchkit.problems import Code
+from branchkit.vocab import Unit
 from hypothesis import given
 from hypothesis import strategies as st
+
+WAN_YUAN, YUAN, CARD = Unit.WAN_YUAN, Unit.YUAN, Unit.CARD
 
 NOV = dt.date(2026, 11, 1)
 
@@ -46,27 +50,27 @@ def test_not_a_date(typed: object) -> None:
 @pytest.mark.parametrize(
     ("typed", "unit", "expected"),
     [
-        ("20万", "万元", 20.0),
-        ("1.5万", "万元", 1.5),
-        ("20万元", "万元", 20.0),
-        ("5000元", "万元", 0.5),
-        ("3,000", "元", 3000.0),
-        ("5千", "元", 5000.0),
-        ("20", "万元", 20.0),  # a bare number is already in the product's unit
-        (20, "万元", 20.0),
-        ("2张", "张", 2.0),
-        ("二十万", "万元", 20.0),
-        ("五千元", "万元", 0.5),
-        ("１．５万", "万元", 1.5),
+        ("20万", WAN_YUAN, 20.0),
+        ("1.5万", WAN_YUAN, 1.5),
+        ("20万元", WAN_YUAN, 20.0),
+        ("5000元", WAN_YUAN, 0.5),
+        ("3,000", YUAN, 3000.0),
+        ("5千", YUAN, 5000.0),
+        ("20", WAN_YUAN, 20.0),  # a bare number is already in the product's unit
+        (20, WAN_YUAN, 20.0),
+        ("2张", CARD, 2.0),
+        ("二十万", WAN_YUAN, 20.0),
+        ("五千元", WAN_YUAN, 0.5),
+        ("１．５万", WAN_YUAN, 1.5),
     ],
 )
-def test_amount_spellings(typed: object, unit: str, expected: float) -> None:
+def test_amount_spellings(typed: object, unit: Unit, expected: float) -> None:
     assert parse.parse_amount(typed, unit) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("typed", ["大概二十万左右", "二十万元整?", "abc", "1.2.3万", float("nan")])
 def test_not_an_amount(typed: object) -> None:
-    result = parse.parse_amount(typed, "万元")
+    result = parse.parse_amount(typed, WAN_YUAN)
     assert isinstance(result, Bad) or result is None
 
 
@@ -143,12 +147,12 @@ def test_excel_serial_round_trips(day: dt.date) -> None:
 def test_every_amount_spelling_round_trips(number: object) -> None:
     value = float(number)  # type: ignore[arg-type]
     text = format(number, "f")
-    assert parse.parse_amount(text + "万", "万元") == pytest.approx(value)
-    assert parse.parse_amount(text + "万元", "万元") == pytest.approx(value)
-    assert parse.parse_amount(f"{value * 10000:,.0f}元", "万元") == pytest.approx(
+    assert parse.parse_amount(text + "万", WAN_YUAN) == pytest.approx(value)
+    assert parse.parse_amount(text + "万元", WAN_YUAN) == pytest.approx(value)
+    assert parse.parse_amount(f"{value * 10000:,.0f}元", WAN_YUAN) == pytest.approx(
         round(value * 10000) / 10000
     )
-    assert parse.parse_amount(text, "张") == pytest.approx(value)
+    assert parse.parse_amount(text, CARD) == pytest.approx(value)
 
 
 @given(st.integers(min_value=0, max_value=10**17 - 1))
@@ -174,7 +178,7 @@ anything = st.one_of(
 @given(anything)
 def test_no_input_makes_a_parser_raise(value: object) -> None:
     parse.parse_date(value, NOV)
-    parse.parse_amount(value, "万元")
+    parse.parse_amount(value, WAN_YUAN)
     parse.parse_number(value)
     parse.parse_count(value)
     parse.parse_yesno(value)

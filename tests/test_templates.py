@@ -36,10 +36,3 @@ def test_template_has_every_input_sheet_with_dropdowns_and_frozen_headers() -> N
     sources = [dv.formula1 for dv in tracking.data_validations.dataValidation]
     assert "'产品'!$A$2:$A$2000" in sources  # 达成产品 comes from the 产品 sheet
     assert '"是,否"' in sources
-
-
-def test_readme_tables_are_generated_from_the_code() -> None:
-    from branchkit.docs import render
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert render(readme) == readme, "run: python -m branchkit.docs"

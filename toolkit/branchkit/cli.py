@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,6 +19,10 @@ from .batch import batch_mode
 from .cli_text import ChineseGroup, version_option
 from .controls import visible
 from .problems import BookError, Problem, count_levels
+
+if TYPE_CHECKING:
+    from .figures import Figures
+    from .vocab import PeriodKind
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -426,39 +430,47 @@ def _exit_for_errors(errors: int) -> None:
 def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
     """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。"""
     from . import jobs
-    from .problems import count_levels
     from .read import read_book
-    from .render.report import figures_json
+    from .vocab import PeriodKind
 
     figures = jobs.figures(read_book(book), _day(day))
-    data = figures_json(figures, period)
+    kind = PeriodKind(period)
     errors = count_levels(figures.problems)[0]
     if as_json:
-        _json_out(data)
-        _exit_for_errors(errors)
-    click.echo(
-        f"{data['网点']} {data['日期']} 期间：{data['期间']}  时间进度 {data['时间进度']:.1%}"
-    )
-    from .termtext import aligned
+        from .render.report import figures_json
 
-    rows = [("排名", "姓名", "岗位", "排名得分", "综合完成率")] + [
-        (
-            str(person["排名"]),
-            person["姓名"],
-            person["岗位"],
-            f"{person['排名得分']:.1%}",
-            f"{person['综合完成率']:.1%}",
-        )
-        for person in data["人员"]
-        if person["排名"] is not None
-    ]
-    if len(rows) > 1:
-        click.echo("\n".join(aligned(rows, right=frozenset({0, 3, 4}))))
-    for label, names in data["之星"].items():
-        click.echo(f"{label}：{'、'.join(names) or '暂无'}")
+        _json_out(figures_json(figures, kind))
+        _exit_for_errors(errors)
+    click.echo(rankings_text(figures, kind))
     if errors:
         click.echo(f"注意：工作簿有 {errors} 个数据错误，相关数字未计入（branchkit validate 查看）")
     _exit_for_errors(errors)
+
+
+def rankings_text(figures: Figures, kind: PeriodKind) -> str:
+    """The period's ranking for a terminal: a header line, the people ranked (aligned in
+    terminal columns), then the stars."""
+    from .termtext import aligned
+    from .vocab import PERIOD_LETTERS, STAR_TITLES
+
+    period = figures.period(kind)
+    lines = [
+        f"{figures.branch} {figures.date.isoformat()} 期间：{PERIOD_LETTERS[kind]}  "
+        f"时间进度 {period.time_progress:.1%}"
+    ]
+    ranked = sorted(
+        (p for p in period.people if p.rank is not None), key=lambda p: (p.rank, p.name)
+    )
+    rows = [("排名", "姓名", "岗位", "排名得分", "综合完成率")] + [
+        (str(p.rank), p.name, p.role, f"{p.score or 0:.1%}", f"{p.overall or 0:.1%}")
+        for p in ranked
+    ]
+    if ranked:
+        lines += aligned(rows, right=frozenset({0, 3, 4}))
+    lines += [
+        f"{STAR_TITLES[k]}：{'、'.join(names) or '暂无'}" for k, names in figures.stars.items()
+    ]
+    return "\n".join(lines)
 
 
 def _progress_bar(label: str, total: int) -> Any:
@@ -623,19 +635,19 @@ def build_agenda(
 ) -> None:
     """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。"""
     from . import jobs
-    from .vocab import agenda_sheet_name, meeting_kind
+    from .vocab import DAILY, agenda_sheet_name, meeting_kind
 
     if template_dir is not None and not template_dir.is_dir():
         raise BookError(template_dir, "模板文件夹不存在")
-    meeting = meeting_kind(meeting) or meeting
-    tab = agenda_sheet_name(meeting)
+    kind = meeting_kind(meeting) or DAILY  # click has checked it is one of the meeting words
+    tab = agenda_sheet_name(kind)
     if fmt == "xlsx":
-        written, agenda = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
+        written, agenda = jobs.write_agenda(book, _day(day), kind, out, lang, template_dir)
         click.echo(f"{tab}已写入 {written} 的“{tab}”表（{_day(day)}）")
         _exit_for_errors(agenda.errors)
     from .render.agenda import render_agenda
 
-    agenda = jobs.build_agenda(book, _day(day), meeting)
+    agenda = jobs.build_agenda(book, _day(day), kind)
     text = render_agenda(agenda, fmt, lang, template_dir)
     if out is None:
         click.echo(text, nl=False)

@@ -1,5 +1,5 @@
-"""Checks that need more than one sheet (SPEC §8): people not on the roster, products not in the
-catalogue, amounts no single sale can be (an error) or unusually large for the branch.
+"""Checks that need more than one sheet (docs/口径.md#数据错误): people not on the roster, products
+not in the catalogue, amounts no single sale can be (an error) or unusually large for the branch.
 
 Each test runs over a column's distinct values first; only the rows that fail are visited, so a
 parent branch's 100,000 tracking rows cost a few set operations.
@@ -70,10 +70,10 @@ def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
 
 
 def _check_checklist(book: Book) -> None:
-    """每日清单 (SPEC §8): an item 清单项目 does not list is a warning (the row still counts, as
-    itself); a 整改期限 before the day the problem was found is a warning — the day it was first
-    found, as a problem seen again after its deadline keeps that deadline. A 完成情况 outside
-    the list is an error already, at its cell (a strict choice)."""
+    """每日清单 (docs/口径.md#数据错误): an item 清单项目 does not list is a warning (the row still
+    counts, as itself); a 整改期限 before the day the problem was found is a warning — the day it
+    was first found, as a problem seen again after its deadline keeps that deadline. A 完成情况
+    outside the list is an error already, at its cell (a strict choice)."""
     from .checklist import fix_key, same_item
 
     table = book.tables["checklist"]
@@ -145,11 +145,12 @@ def _check_sales(book: Book) -> None:
             )
         if not (odd or large):
             continue
-        unit = catalogue.unit_of_product(product)
+        listed = catalogue.product(product)
+        unit = listed.unit if listed else None
         cell = book.cell("tracking", "amount", row)
         shown = _display(float(amount))
         if odd:
-            amounts[i] = None  # out of the figures that need it (SPEC §8)
+            amounts[i] = None  # out of the figures that need it (docs/口径.md#数据错误)
             if amount < 0:
                 args: Mapping[str, object] = {"unit": unit}
                 book.problems.append(
@@ -197,13 +198,14 @@ def _cap(book: Book, product: str | None) -> float:
 
 
 def day_problems(book: Book, day: dt.date) -> list[Problem]:
-    """Warnings about D itself (SPEC §8): someone on duty with no 每日数据 row for D (their day
-    would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees with the
-    cards logged that day."""
+    """Warnings about D itself (docs/口径.md#数据错误): someone on duty with no 每日数据 row for D
+    (their day would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees
+    with the cards logged that day."""
     problems: list[Problem] = []
     daily = book.tables["daily"]
     has_row = {n for d, n in daily.zip("date", "name") if d == day}
-    # Only the front-line roles keep 每日数据 (SPEC §2); a branch head on duty has no row.
+    # Only the front-line roles keep 每日数据 (docs/工作簿.md#输入表); a branch head on duty
+    # has no row.
     keeps_daily = {
         n for n, role in book.tables["roster"].zip("name", "role") if role_group(role or "")
     }

@@ -24,6 +24,7 @@ from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS, STATUS_COLORS
+from .vocab import CHOSEN_FOCUSES, FOCUS_WORDS, Focus, Meeting
 from .writerules import (
     FORMULA,
     NOT_EMPTY,
@@ -118,16 +119,20 @@ def control_date(book: Any, today: dt.date | None = None) -> dt.date:
     return today or dt.date.today()
 
 
-def control_focus(book: Any) -> str | None:
-    """控制台's 夕会重点 (营销 / 服务 / 运营), or None to let 设置 and the pace decide."""
+def control_focus(book: Any) -> Focus | None:
+    """控制台's 夕会重点 (营销 / 服务 / 运营), or None (自动, blank) to let 设置 and the pace
+    decide."""
+    from .headers import normalize_word, word_index
+
     control = _control(book)
     if control is None:
         return None
-    value = str(control.range(schema.CONTROL_FOCUS_CELL).value or "").strip()
-    return value if value in ("营销", "服务", "运营") else None
+    value = str(control.range(schema.CONTROL_FOCUS_CELL).value or "")
+    focus = word_index(FOCUS_WORDS.items()).get(normalize_word(value))
+    return focus if focus in CHOSEN_FOCUSES else None
 
 
-def control_meeting(book: Any) -> str:
+def control_meeting(book: Any) -> Meeting:
     from .vocab import DAILY, meeting_kind
 
     control = _control(book)

@@ -20,6 +20,8 @@ _SPACES = re.compile(r"\s+")
 # Names Windows reserves for devices, with or without an extension (CON.xlsx opens the console).
 _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
+# The end of a weekly workbook's name ('火车站支行-2026-W47-周报.xlsx'): a rollup skips such files.
+WEEKLY_NAME_END = "-周报"
 # Bytes of UTF-8 a name part may take: file systems allow 255 per name, and the weekly
 # workbook's name adds its week and suffix ('-2026-W47-周报.xlsx', 23 bytes) to this part.
 MAX_NAME_BYTES = 120

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .morning import MorningAgenda
     from .render.spec import SheetSpec
     from .settings import Settings
+    from .vocab import Focus
     from .weekly import Weekly
     from .writerules import Filled as Report
     from .writerules import SheetFill
@@ -151,7 +152,7 @@ def refresh(
 
 
 def build_agenda(
-    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: str | None = None
+    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: Focus | None = None
 ) -> Agenda | MorningAgenda:
     """The agenda data for D (Python API; the CLI and the Excel button render it). `meeting` is
     a vocab meeting key or its Chinese name (日例会, 晨会…); `focus` is 控制台's 夕会重点, None
@@ -160,7 +161,9 @@ def build_agenda(
     from .vocab import MORNING, meeting_kind
 
     book = book if isinstance(book, Book) else read_book(book)
-    kind = meeting_kind(meeting) or meeting
+    kind = meeting_kind(meeting)
+    if kind is None:
+        raise ValueError(meeting)
     now = figures(book, day)
     if kind == MORNING:
         from . import morning
@@ -178,7 +181,7 @@ def write_agenda(
     out: str | Path | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
-    focus: str | None = None,
+    focus: Focus | None = None,
 ) -> tuple[Path, Agenda | MorningAgenda]:
     """`branchkit build-agenda` and the 「生成夕会议程」 button: the 夕会议程 tab (晨会议程 for
     the 晨会) written into the workbook (or a copy), like refresh does."""
@@ -279,7 +282,7 @@ def fill(
     out: str | Path | None = None,
     dry_run: bool = False,
 ) -> Filled:
-    """`branchkit fill` and the 「填写」 button (SPEC §2a): the plan for D written into the staff's
+    """`branchkit fill` and the 「填写」 button (docs/工作簿.md#填写): the plan for D written into the staff's
     own sheets — empty cells and new rows only; a file atomically, with a backup, planned from
     the bytes it replaces (a row a colleague inserted meanwhile never gets another customer's
     number)."""
@@ -303,7 +306,7 @@ def fill(
 
 def _shown(book: Book, sheet: str, cell: str, value: object) -> object:
     """A written value as it may be shown outside the workbook (the command line, --json):
-    customers as 张*, phone and ID digits masked (SPEC §5)."""
+    customers as 张*, phone and ID digits masked (docs/工作簿.md#脱敏)."""
     from .a1 import split_ref
     from .privacy import mask_digits, mask_name
 

@@ -22,7 +22,7 @@ from typing import Any
 from . import schema
 from .templates import FIXED_CREATED, workbook_formats, write_branch_workbook
 from .vbaproject import make_macro_enabled
-from .vocab import MEETING_NAMES
+from .vocab import FOCUS_WORDS, MEETING_NAMES
 
 MACRO_TEMPLATE = "网点营销管理.xlsm"
 BUTTONS = (
@@ -31,7 +31,7 @@ BUTTONS = (
     ("BranchkitAgenda", "生成夕会议程"),
     ("BranchkitWeekly", "发送周报"),
 )
-FOCUS_CHOICES = ("自动", "营销", "服务", "运营")  # 夕会重点 (SPEC §4)
+FOCUS_CHOICES = tuple(FOCUS_WORDS.values())  # 夕会重点 (docs/口径.md#夕会重点)
 UDF_SERVER_KEY = "Use UDF Server"
 INTERPRETER_KEY = "Interpreter_Win"
 # Keys the xlwings standalone module reads from the xlwings.conf sheet (it upper-cases column A

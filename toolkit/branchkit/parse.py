@@ -1,4 +1,4 @@
-"""Hand-typed cell values -> Python values (SPEC §6).
+"""Hand-typed cell values -> Python values (docs/工作簿.md#手填的写法).
 
 Staff type dates as 2013.7.1 or 7月1日, amounts as 20万 or 5千, yes as √. Each parser takes whatever
 a cell held (str, number, date, None) and returns the value or a `Bad` saying why not. Parsers never
@@ -17,6 +17,7 @@ from typing import Any
 
 from .controls import visible
 from .problems import Code
+from .vocab import YUAN_PER_UNIT, Unit
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials Excel would show as 1954-10-03 .. 2119-01-06: a plain number outside is not a date.
@@ -120,7 +121,7 @@ def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad |
 
 # Multipliers relative to one yuan (or one piece for count units).
 _SCALE = {"亿": 1e8, "万": 1e4, "w": 1e4, "W": 1e4, "千": 1e3, "k": 1e3, "K": 1e3, "百": 100.0}
-_MONEY_UNITS = {"万元": 1e4, "元": 1.0}
+_YUAN = frozenset("元块")  # a money word after the number: the amount is in yuan, not the unit's
 _NUMBER_WITH_SCALE = re.compile(
     r"^([+-]?\d+(?:\.\d+)?)\s*(亿|万|千|百|w|W|k|K)?\s*(元|块|张|户|笔|份|个)?$"
 )
@@ -131,13 +132,11 @@ _CHINESE_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千�
 def _parse_amount_text(text: str) -> tuple[float, bool] | Bad:
     """Text -> (number of base units, whether a 元/万/千 scale was written)."""
     text = text.translate(_FULLWIDTH).replace(",", "").replace(" ", "").strip()
-    if text.endswith("万元"):
-        text = text[:-1]
-    match = _NUMBER_WITH_SCALE.match(text)
+    match = _NUMBER_WITH_SCALE.match(text)  # '20万元': 20, scale 万, money word 元
     if match:
         number = float(match.group(1))
         scale = match.group(2)
-        explicit = bool(scale) or match.group(3) in ("元", "块")
+        explicit = bool(scale) or match.group(3) in _YUAN
         return number * _SCALE.get(scale or "", 1.0), explicit
     if _CHINESE_NUMERAL.match(text):
         import cn2an  # imported only when a cell actually holds Chinese numerals
@@ -151,7 +150,7 @@ def _parse_amount_text(text: str) -> tuple[float, bool] | Bad:
     return Bad(Code.NOT_AN_AMOUNT)
 
 
-def parse_amount(value: Any, unit: str = "") -> float | Bad | None:
+def parse_amount(value: Any, unit: Unit | str = "") -> float | Bad | None:
     """An amount in the product's unit: for a 万元 product '20万' is 20 and '5000元' is 0.5.
 
     A bare number is taken to be in the product's unit already (the sheet asks for that).
@@ -168,8 +167,8 @@ def parse_amount(value: Any, unit: str = "") -> float | Bad | None:
     if isinstance(parsed, Bad):
         return parsed
     number, explicit = parsed
-    if explicit and unit in _MONEY_UNITS:
-        return number / _MONEY_UNITS[unit]
+    if explicit and isinstance(unit, Unit) and unit.is_money:
+        return number / YUAN_PER_UNIT[unit]
     return number
 
 

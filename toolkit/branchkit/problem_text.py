@@ -17,6 +17,7 @@ from typing import Any
 
 from .problems import Code, Level, Problem
 from .schema import Kind
+from .vocab import Unit, unit_word
 
 LEVELS = {Level.ERROR: "错误", Level.WARNING: "警告"}
 
@@ -117,7 +118,7 @@ EXPECTED = {
 }
 
 # How an amount of a unit is typed, where an example helps (the `{unit_example}` of a detail).
-UNIT_EXAMPLES = {"万元": "20万元应填 20"}
+UNIT_EXAMPLES = {Unit.WAN_YUAN: "20万元应填 20"}
 
 
 class _Formatter(string.Formatter):
@@ -142,8 +143,10 @@ def _context(problem: Problem) -> dict[str, object]:
     kind = context.get("kind")
     if isinstance(kind, Kind):
         context["expects"] = _fill(EXPECTED.get(kind, ""), context)
-    if "unit" in context:
-        context["unit_example"] = UNIT_EXAMPLES.get(str(context["unit"]), "")
+    if "unit" in context:  # a product's Unit, or its unit as typed when outside the list
+        unit = context["unit"]
+        context["unit_example"] = UNIT_EXAMPLES.get(unit, "") if isinstance(unit, Unit) else ""
+        context["unit"] = unit_word(unit) if isinstance(unit, (Unit, str)) else ""
     return context
 
 

@@ -4,7 +4,8 @@ A problem is identified by its `Code` and carries the facts of the case (`args`:
 limit, the date...), never a sentence: code and tests decide on the code, and the Chinese words
 are made from `problem_text`'s catalogue only where a person reads them (the 数据问题 tab, the
 command line, `--json`). To add a problem, add a `Code` here and its message in
-`problem_text.MESSAGES` (a test fails while one is missing).
+`problem_text.MESSAGES` (a test fails while one is missing). How problems are listed:
+docs/工作簿.md#数据问题的列法
 """
 
 from __future__ import annotations

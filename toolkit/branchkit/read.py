@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +22,48 @@ from .a1 import cell_ref, split_ref
 from .catalogue import Catalogue, measure_units
 from .controls import has_controls
 from .crosscheck import cross_check
-from .headers import column_index, find_header, normalize_label, resolve_sheets
+from .headers import (
+    column_index,
+    find_header,
+    normalize_label,
+    normalize_word,
+    resolve_sheets,
+    word_index,
+)
 from .parse import Bad
 from .problems import BookError, Code, Level, Problem
 from .schema import Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
 from .table import Table
+from .vocab import Key, Unit
 
 # ---------------------------------------------------------------- the typed book
+
+# The input sheets that become tables (设置 becomes `Settings`), each a declared field of Book.
+TABLE_KEYS = tuple(s.key for s in schema.INPUT_SHEETS if s.key != "settings")
 
 
 @dataclass
 class Book:
-    """The input sheets as typed tables. Each table keeps `row`, the Excel row it came from."""
+    """The input sheets as typed tables, one declared attribute per sheet of the schema (named by
+    its key), so a misspelt `book.dialy` fails mypy and at run time. Each table keeps `row`, the
+    Excel row it came from; a sheet the workbook lacks is an empty table with all its columns."""
 
     source: str
     settings: Settings
-    tables: dict[str, Table]
+    roster: Table
+    products: Table
+    targets: Table
+    referrals: Table
+    tracking: Table
+    daily: Table
+    overview: Table
+    checklist_items: Table
+    checklist: Table
+    cases: Table
+    actions: Table
+    work_calendar: Table
     problems: list[Problem] = field(default_factory=list)
     sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
@@ -47,8 +72,8 @@ class Book:
     month: dt.date | None = None  # 统计月份, else the month in the file name
 
     def check_day(self, day: dt.date) -> None:
-        """A date D outside the workbook's month is refused (SPEC §8): its figures would all be
-        zero against the month's targets, which is wrong, not merely empty."""
+        """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
+        would all be zero against the month's targets, which is wrong, not merely empty."""
         if self.month and (day.year, day.month) != (self.month.year, self.month.month):
             raise BookError(
                 self.source or "工作簿",
@@ -71,11 +96,10 @@ class Book:
                 f"{self.month:%Y-%m} 内：请换周次，或用那个月的工作簿",
             )
 
-    def __getattr__(self, key: str) -> Table:
-        tables = self.__dict__.get("tables", {})
-        if key in tables:
-            return tables[key]  # type: ignore[no-any-return]
-        raise AttributeError(key)
+    @property
+    def tables(self) -> dict[str, Table]:
+        """The tables by schema key, in the schema's order (for code that walks every sheet)."""
+        return {key: getattr(self, key) for key in TABLE_KEYS}
 
     def sheet_name(self, key: str) -> str:
         return self.sheet_names.get(key, schema.SHEETS_BY_KEY[key].name)
@@ -88,7 +112,7 @@ class Book:
 # ---------------------------------------------------------------- cells -> typed values
 
 
-def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> Any:
+def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: Unit | str) -> Any:
     kind = col.kind
     if kind is Kind.TEXT:
         return parse.clean_text(value) or None
@@ -105,7 +129,7 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> An
     if kind is Kind.YESNO:
         return parse.parse_yesno(value)
     if kind is Kind.CHOICE:
-        return parse.parse_choice(value, col.choices)
+        return _closed_choice(col, value) if col.words else parse.parse_choice(value, col.choices)
     if kind is Kind.PHONE:
         return parse.parse_phone(value)
     if kind is Kind.ID_NUMBER:
@@ -115,7 +139,23 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> An
     raise AssertionError(kind)
 
 
-# Parse failures that still let the row count (SPEC §8): the value is kept or dropped, row stays.
+@cache
+def _word_index(col: Column) -> dict[str, Key]:
+    return word_index(col.words)
+
+
+def _closed_choice(col: Column, value: Any) -> Key | Bad | None:
+    """A choice of one of vocab's closed sets, as its member: the word as the sheet offers it,
+    in Traditional characters, or the member's English key."""
+    text = parse.clean_name(value)
+    if not text:
+        return None
+    member = _word_index(col).get(normalize_word(text))
+    return Bad(Code.NOT_A_CHOICE) if member is None else member
+
+
+# Parse failures that still let the row count (docs/口径.md#数据错误): the value is kept or
+# dropped, the row stays.
 _WARNING_KINDS = {Kind.PHONE, Kind.ID_NUMBER, Kind.CHOICE, Kind.YESNO}
 
 
@@ -133,7 +173,7 @@ def _read_table(
     rows: RawSheet,
     month: dt.date | None,
     problems: list[Problem],
-    units: tuple[str, Mapping[str, str]] | None = None,
+    units: tuple[str, Mapping[str, Unit | str]] | None = None,
 ) -> tuple[Table, dict[str, int], int]:
     """The sheet's typed table, each column's 1-based position, and the header's Excel row."""
     header_at, found = find_header(sheet, rows)
@@ -164,7 +204,7 @@ def _read_table(
     unit_pos = next(
         (i for i, (p, c) in enumerate(found.items()) if units and c.key == units[0]), None
     )
-    row_units: list[str] | None = None
+    row_units: list[Unit | str] | None = None
     if units is not None and unit_pos is not None:
         unit_of = {v: units[1].get(parse.clean_name(v), "") for v in set(kept[unit_pos])}
         row_units = list(map(unit_of.__getitem__, kept[unit_pos]))
@@ -187,8 +227,8 @@ def _read_table(
                         level=Level.WARNING if warns else Level.ERROR,
                     )
                 )
-                # A choice outside the list is still a usable label (e.g. a new indicator); a
-                # strict one stays as typed so the figures can leave its row out (SPEC §8).
+                # A choice outside the list is still a usable label (e.g. a new indicator); a strict
+                # one stays as typed so the figures can leave its row out (docs/口径.md#数据错误).
                 parsed[n] = parse.clean_name(raw_values[n]) if col.kind is Kind.CHOICE else None
             else:
                 sheet_problems.append(
@@ -222,7 +262,7 @@ def _kept_rows(
     name: str, rows: RawSheet, header_at: int, positions: list[int], problems: list[Problem]
 ) -> tuple[list[tuple[Any, ...]], list[int]]:
     """The cells under the recognised headers, one tuple per column, and the Excel row of each
-    kept row: empty rows and exact repeats (every field equal, SPEC §8) are left out.
+    kept row: empty rows and exact repeats (every field equal, docs/口径.md#数据错误) are left out.
 
     A parent branch's sheet has 100,000 rows, so the usual case is settled column-wise with
     C-level calls: a column without blank cells means no row is empty, and a column of distinct
@@ -296,7 +336,10 @@ def _drop_repeats(
 
 
 def _parse_column(
-    col: Column, values: tuple[Any, ...] | list[Any], month: dt.date | None, units: list[str] | None
+    col: Column,
+    values: tuple[Any, ...] | list[Any],
+    month: dt.date | None,
+    units: list[Unit | str] | None,
 ) -> tuple[list[Any], list[int]]:
     """Parses one column: each distinct value once, then a C-level lookup per cell.
 
@@ -321,7 +364,8 @@ def _parse_column(
             types.discard(type(None))
         distinct = [*unique, *empty]
         results = [*_parse_distinct(col, list(unique), types, month), *empty]
-    if col.free_text:  # SPEC §5: a phone or ID typed into a note leaves the sheet masked
+    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked
+    if col.free_text:
         from .privacy import mask_text
 
         results = [mask_text(r) if r.__class__ is str else r for r in results]
@@ -394,7 +438,8 @@ def _month_from_name(source: str) -> dt.date | None:
 
 
 def load_book(raw: RawBook, source: str = "") -> Book:
-    """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
+    """Rows of cell values -> typed tables and every problem found (docs/工作簿.md#手填的写法,
+    docs/口径.md#数据错误)."""
     problems: list[Problem] = []
     names = resolve_sheets(raw, problems)
     if "settings" in names:
@@ -427,7 +472,17 @@ def load_book(raw: RawBook, source: str = "") -> Book:
         )
         if sheet.key == "products":
             catalogue = Catalogue.from_table(tables["products"], measures)
-    book = Book(source, settings, tables, problems, names, positions, header_rows, catalogue, month)
+    book = Book(
+        source,
+        settings,
+        **tables,
+        problems=problems,
+        sheet_names=names,
+        positions=positions,
+        header_rows=header_rows,
+        catalogue=catalogue,
+        month=month,
+    )
     cross_check(book)
     return book
 
@@ -438,7 +493,7 @@ def _read_sheet(
     raw: RawBook,
     month: dt.date | None,
     problems: list[Problem],
-    units: tuple[str, Mapping[str, str]] | None,
+    units: tuple[str, Mapping[str, Unit | str]] | None,
 ) -> tuple[Table, dict[str, int], int]:
     name = names.get(sheet.key)
     if name is None:  # absent: a missing required sheet was already reported by name
@@ -448,7 +503,7 @@ def _read_sheet(
 
 def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
     """目标 accepts this workbook's checklist quantities (清单项目 计量) as indicators, without a
-    warning, like 转介数 (SPEC §3)."""
+    warning, like 转介数 (docs/口径.md#清单计量)."""
     if sheet.key != "targets" or not measures:
         return sheet
     column = sheet.column("indicator")
@@ -459,7 +514,7 @@ def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
     return replace(sheet, columns=tuple(widened if c is column else c for c in sheet.columns))
 
 
-def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, str]] | None:
+def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, Unit | str]] | None:
     """Which column decides a row's unit, and its unit per value: '50万' of 理财 is 50 万元."""
     if key == "tracking":
         return "product", {name: p.unit for name, p in catalogue.products.items()}

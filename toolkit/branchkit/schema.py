@@ -1,4 +1,4 @@
-"""The branch workbook's input sheets, declared once (SPEC §2).
+"""The branch workbook's input sheets, declared once (docs/工作簿.md#输入表).
 
 Everything that needs to know a sheet or a column — the reader, the blank template, the 说明
 sheet, the README's column table — reads it from here, so a column added here appears everywhere.
@@ -7,8 +7,21 @@ Chinese strings live here (and in the templates), not in the logic.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+from .vocab import (
+    ACTION_STATE_WORDS,
+    CASE_CATEGORY_WORDS,
+    CASE_NATURE_WORDS,
+    CHECKLIST_STATE_WORDS,
+    SLOT_WORDS,
+    TYPED_CHECKLIST_STATES,
+    UNIT_WORDS,
+    Key,
+)
 
 
 class Kind(str, Enum):
@@ -41,9 +54,13 @@ class Column:
     width: float = 12
     choices_from: str = ""  # "sheet.column" whose values feed a dropdown (e.g. products)
     # Prose a person types (notes, case descriptions): a phone or ID number in it is masked
-    # when read, so it leaves the input sheets masked wherever it is shown (SPEC §5).
+    # when read, so it leaves the input sheets masked wherever it is shown (docs/工作簿.md#脱敏).
     free_text: bool = False
     strict: bool = False  # a choice outside the list is an 错误 (the row's figure cannot count)
+    # A closed set of branchkit's (vocab): each member and the word the sheet writes for it. The
+    # reader turns the word — Simplified, Traditional or the member's English key — into the
+    # member; `choices` are the words.
+    words: tuple[tuple[Key, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,18 +100,19 @@ ROLES = (
 )
 INDICATORS = ("理财", "基金", "保险", "存款", "信用卡", "手机银行", "贵金属", "贷款", "其他")
 REFERRAL_INDICATORS = ("转介数", "转介成功数")
-UNITS = ("万元", "元", "张", "户", "笔")
+UNITS = tuple(UNIT_WORDS.values())
 NEEDS = INDICATORS
-CASE_CATEGORIES = ("营销", "服务", "运营")
-CASE_NATURES = ("亮点", "问题", "风险", "投诉")
-ACTION_STATES = ("未完成", "已完成")
-# The daily management checklist (SPEC §2, §2b).
-CHECKLIST_PERIODS = ("营业前", "营业中", "营业后")  # 时段
+CASE_CATEGORIES = tuple(CASE_CATEGORY_WORDS.values())
+CASE_NATURES = tuple(CASE_NATURE_WORDS.values())
+ACTION_STATES = tuple(ACTION_STATE_WORDS.values())
+# The daily management checklist (docs/工作簿.md#输入表, docs/工作簿.md#默认清单).
+CHECKLIST_PERIODS = tuple(SLOT_WORDS.values())  # 时段
 CHECKLIST_CATEGORIES = ("会议", "环境", "设备", "服务", "营销", "运营", "培训")
-CHECKLIST_STATES = ("已完成", "未完成", "不适用")  # 完成情况
+CHECKLIST_STATES = tuple(CHECKLIST_STATE_WORDS[s] for s in TYPED_CHECKLIST_STATES)  # 完成情况
 WEEKDAY_NAMES = "一二三四五六日"
 EVERY_DAY, MONTH_END = "每日", "每月末"
-FREQUENCIES = (EVERY_DAY, *(f"每周{d}" for d in WEEKDAY_NAMES), MONTH_END)  # 频次
+WEEKDAY_FREQUENCIES = {f"每周{d}": n for n, d in enumerate(WEEKDAY_NAMES)}  # 每周五 -> 4
+FREQUENCIES = (EVERY_DAY, *WEEKDAY_FREQUENCIES, MONTH_END)  # 频次
 # The quantities the default checklist records (计量); 目标 accepts them as indicators, and any
 # other 计量 a branch adds to 清单项目.
 DEFAULT_MEASURES = ("外呼户数", "沙龙场次", "外拓户数")
@@ -107,6 +125,13 @@ CARRIED_MARK_COLUMNS = {"tracking": "note", "referrals": "reason", "actions": "i
 
 def _c(key: str, header: str, kind: Kind = Kind.TEXT, **kw: object) -> Column:
     return Column(key, header, kind, **kw)  # type: ignore[arg-type]
+
+
+def _closed(words: Mapping[Any, str], typed: Collection[Key] | None = None) -> dict[str, Any]:
+    """A choice column of one of vocab's closed sets: its words are the dropdown's choices, and
+    the reader gives back members. `typed`: the members a person may type, when not all."""
+    pairs = tuple((m, w) for m, w in words.items() if typed is None or m in typed)
+    return {"choices": tuple(w for _, w in pairs), "words": pairs}
 
 
 SETTINGS = Sheet(
@@ -188,7 +213,7 @@ PRODUCTS = Sheet(
             "单位",
             Kind.CHOICE,
             required=True,
-            choices=UNITS,
+            **_closed(UNIT_WORDS),
             aliases=("unit", "计量单位"),
             help="达成金额或数量的单位：万元 / 张 / 户 / 笔",
             width=8,
@@ -547,7 +572,7 @@ CHECKLIST_ITEMS = Sheet(
             "时段",
             Kind.CHOICE,
             required=True,
-            choices=CHECKLIST_PERIODS,
+            **_closed(SLOT_WORDS),
             aliases=("period", "时间段"),
             width=8,
         ),
@@ -606,7 +631,7 @@ CHECKLIST = Sheet(
             "period",
             "时段",
             Kind.CHOICE,
-            choices=CHECKLIST_PERIODS,
+            **_closed(SLOT_WORDS),
             aliases=("period", "时间段"),
             width=8,
         ),
@@ -624,7 +649,7 @@ CHECKLIST = Sheet(
             "state",
             "完成情况",
             Kind.CHOICE,
-            choices=CHECKLIST_STATES,
+            **_closed(CHECKLIST_STATE_WORDS, TYPED_CHECKLIST_STATES),
             strict=True,
             aliases=("state", "status", "完成状态"),
             help="不适用的不计入完成率；其他写法算错误，这一行不计入",
@@ -672,7 +697,7 @@ CASES = Sheet(
             "类别",
             Kind.CHOICE,
             required=True,
-            choices=CASE_CATEGORIES,
+            **_closed(CASE_CATEGORY_WORDS),
             aliases=("category",),
             width=8,
         ),
@@ -681,7 +706,7 @@ CASES = Sheet(
             "性质",
             Kind.CHOICE,
             required=True,
-            choices=CASE_NATURES,
+            **_closed(CASE_NATURE_WORDS),
             aliases=("nature",),
             width=8,
         ),
@@ -715,7 +740,7 @@ ACTIONS = Sheet(
             "state",
             "状态",
             Kind.CHOICE,
-            choices=ACTION_STATES,
+            **_closed(ACTION_STATE_WORDS),
             aliases=("state", "status"),
             width=8,
         ),
@@ -764,7 +789,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
-# Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
+# Sheets branchkit writes (docs/工作簿.md#生成的表). Rebuilt on every refresh; never typed into.
 GENERATED_SHEETS = (
     "排行榜",
     "转介质量",

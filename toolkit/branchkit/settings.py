@@ -1,22 +1,33 @@
-"""The 设置 sheet, declared once (SPEC §2): each item is a field of `Settings` whose metadata
-holds its Chinese label, help line, aliases and parser. The reader, the blank template's 设置 rows
-and the figures all read this one declaration, so an item added here appears everywhere.
+"""The 设置 sheet, declared once (docs/工作簿.md#设置): each item is a field of `Settings` whose
+metadata holds its Chinese label, help line, aliases and parser. The reader, the blank template's
+设置 rows and the figures all read this one declaration, so an item added here appears everywhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from . import parse
 from .a1 import cell_ref
-from .headers import find_header, labels, normalize_label
+from .headers import find_header, labels, normalize_label, normalize_word, word_index
 from .parse import Bad
 from .problems import Code, Level, Problem
 from .schema import SETTINGS
+from .vocab import (
+    COUNT_CREDIT_WORDS,
+    CREDIT_MODE_WORDS,
+    DAY_BASIS_WORDS,
+    FOCUS_WORDS,
+    CountCredit,
+    CreditMode,
+    DayBasis,
+    Focus,
+    K,
+)
 
 Parser = Callable[[Any], Any]  # a cell's value -> the setting's value, or Bad
 
@@ -73,12 +84,23 @@ def _month_start(year: int, month: int) -> dt.date | None:
         return None
 
 
-def _one_of(*choices: str) -> Parser:
-    def pick(value: Any) -> str | Bad:
-        text = parse.clean_text(value)
-        return text if text in choices else Bad(Code.SETTING_NOT_A_CHOICE, {"choices": choices})
+def _one_of(words: Mapping[K, str]) -> Parser:
+    """One of vocab's closed sets, as its member: the word, in Simplified or Traditional
+    characters, or the member's English key."""
+    index = word_index(words.items())
+    expected = Bad(Code.SETTING_NOT_A_CHOICE, {"choices": tuple(words.values())})
+
+    def pick(value: Any) -> K | Bad:
+        return index.get(normalize_word(parse.clean_text(value)), expected)
 
     return pick
+
+
+def _choice(
+    label: str, default: K, words: Mapping[K, str], help: str, aliases: tuple[str, ...]
+) -> Any:
+    """A 设置 row whose value is one of vocab's closed sets, shown in the template by its word."""
+    return _item(label, default, help, aliases, _one_of(words), words[default], words)
 
 
 def _item(
@@ -88,6 +110,7 @@ def _item(
     aliases: tuple[str, ...] = (),
     parser: Parser = _text,
     shown: str | None = None,
+    words: Mapping[Any, str] | None = None,
 ) -> Any:
     """One 设置 row: `shown` is the text the blank template puts in 值 (the default, written the
     way a person would type it)."""
@@ -101,6 +124,7 @@ def _item(
             "aliases": aliases,
             "parse": parser,
             "shown": shown,
+            "words": words,
         },
     )
 
@@ -124,30 +148,26 @@ class Settings:
     share: float = _item(
         "分润比例", 0.3, "转介成交后记给推荐人的份额，0 到 1 之间", ("share ratio",), _ratio
     )
-    credit_mode: str = _item(
+    credit_mode: CreditMode = _choice(
         "业绩口径",
-        "分润",
+        CreditMode.SPLIT,
+        CREDIT_MODE_WORDS,
         "分润：推荐人与接收人按比例分；双计：双方都记全额",
         ("credit mode",),
-        _one_of("分润", "双计"),
     )
     tolerance: float = _item(
         "进度容差", 0.05, "完成率与时间进度相差不超过此值算正常进度", ("tolerance",), _ratio
     )
-    progress_basis: str = _item(
-        "时间进度口径",
-        "自然日",
-        "自然日 或 工作日",
-        ("progress basis",),
-        _one_of("自然日", "工作日"),
+    progress_basis: DayBasis = _choice(
+        "时间进度口径", DayBasis.CALENDAR, DAY_BASIS_WORDS, "自然日 或 工作日", ("progress basis",)
     )
-    count_credit: str = _item(
+    count_credit: CountCredit = _choice(
         "计数归属",
-        "双计",
+        CountCredit.BOTH,
+        COUNT_CREDIT_WORDS,
         "张、户、笔类指标（信用卡、手机银行……）不拆分：双计＝推荐人和接收人各记一整件；"
         "接收人或推荐人＝只记给这一方",
         ("count credit",),
-        _one_of("双计", "接收人", "推荐人"),
     )
     rank_cap: float = _item(
         "完成率上限",
@@ -166,12 +186,12 @@ class Settings:
     mask: bool = _item(
         "脱敏", True, "是：生成的表格里客户电话、证件号码打码", ("mask", "masking"), _yes_no, "是"
     )
-    meeting_focus: str = _item(
+    meeting_focus: Focus = _choice(
         "夕会重点",
-        "自动",
+        Focus.AUTO,
+        FOCUS_WORDS,
         "自动：网点有指标低于进度时开营销类夕会，否则服务和运营类；也可指定 营销 / 服务 / 运营",
         ("meeting focus", "focus"),
-        _one_of("自动", "营销", "服务", "运营"),
     )
     training: str = _item(
         "培训主题", "", "填写后夕会培训环节使用此主题，否则自动选择", ("training topic",)
@@ -229,6 +249,7 @@ class SettingItem:
     help: str
     aliases: tuple[str, ...]
     parse: Parser
+    words: Mapping[Any, str] | None = None  # a closed set of vocab's: its members' words
 
 
 SETTING_ITEMS: tuple[SettingItem, ...] = tuple(
@@ -239,6 +260,7 @@ SETTING_ITEMS: tuple[SettingItem, ...] = tuple(
         f.metadata["help"],
         f.metadata["aliases"],
         f.metadata["parse"],
+        f.metadata["words"],
     )
     for f in fields(Settings)
 )

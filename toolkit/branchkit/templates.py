@@ -222,7 +222,8 @@ def _wrapped_height(text: str, width_px: float) -> float:
 
 
 def default_checklist() -> list[list[Any]]:
-    """清单项目 of a new workbook: the default list of SPEC §2b, in the schema's column order."""
+    """清单项目 of a new workbook: the default list (docs/工作簿.md#默认清单) in the
+    schema's column order."""
     from .checklist import DEFAULT_ITEMS
 
     return [list(row) for row in DEFAULT_ITEMS]
@@ -290,7 +291,7 @@ def write_branch_workbook(
 ) -> Path:
     """A branch workbook: 说明 (with `notes` at its top) + every input sheet (or those in
     `sheets`), with `data` rows (by schema key) filled in; 清单项目 starts with the default
-    checklist (SPEC §2b).
+    checklist (docs/工作簿.md#默认清单).
 
     Built in memory and saved like every other write (writeback): the folders it names are made,
     a folder that cannot take it is one line, and a file it replaces is never left half-written

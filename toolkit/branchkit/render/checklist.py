@@ -1,4 +1,5 @@
-"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook (SPEC §2, §3).
+"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook
+(docs/工作簿.md#生成的表, docs/口径.md#管理清单).
 
 管理清单 is what a supervisor keeps on paper: one row per item, one column per day of the month,
 ✓ done, ✗ not done, — not applicable; then the problems still open and the quantities against
@@ -19,10 +20,11 @@ from ..checklist import (
     ChecklistFigures,
     OpenFix,
     Tally,
+    slot_rank,
 )
 from ..figures import Figures
-from ..schema import BRANCH_TARGET, CHECKLIST_PERIODS
-from ..vocab import DAY, FIX_STATES, MONTH, PERIOD_TITLES, WEEK, pace_label
+from ..schema import BRANCH_TARGET
+from ..vocab import DAY, FIX_STATES, MONTH, PERIOD_TITLES, SLOT_WORDS, WEEK, Slot, pace_label, word
 from .numbers import month_day, number, percent
 from .spec import Col, SheetSpec, Table, Text
 from .tabs import subtitle
@@ -37,18 +39,18 @@ def _tally_words(tally: Tally) -> str:
     return f"应完成 {tally.due} 项，已完成 {tally.done} 项（{percent(tally.rate)}）"
 
 
-def _groups(tallies: dict[str, Tally]) -> str:
+def _groups(tallies: dict[str, Tally] | dict[Slot | str, Tally]) -> str:
     return "；".join(
-        f"{name or '（未填）'} {percent(t.rate)}（{t.done}/{t.due}）" for name, t in tallies.items()
+        f"{word(SLOT_WORDS, name) or '（未填）'} {percent(t.rate)}（{t.done}/{t.due}）"
+        for name, t in tallies.items()
     )
 
 
-def _grid_items(figures: Figures, month: ChecklistFigures) -> list[tuple[str, str]]:
+def _grid_items(figures: Figures, month: ChecklistFigures) -> list[tuple[str, Slot | str]]:
     """(item, 时段): the catalogue's items by 时段, then items only the records name."""
-    order = {p: n for n, p in enumerate(CHECKLIST_PERIODS)}
-    items = [
+    items: list[tuple[str, Slot | str]] = [
         (i.name, i.period)
-        for i in sorted(figures.checklist_items, key=lambda i: order.get(i.period, len(order)))
+        for i in sorted(figures.checklist_items, key=lambda i: slot_rank(i.period))
     ]
     named = {name for name, _ in items}
     periods = {m.item: m.period for m in month.missed}
@@ -66,8 +68,10 @@ def grid_table(figures: Figures) -> Table:
     days = [first + dt.timedelta(n) for n in range(figures.date.day)]
     rows: list[list[Any]] = []
     for name, period in _grid_items(figures, month):
-        marks = [MARKS.get(month.marks.get((name, d), ""), "") for d in days]
-        rows.append([name, period, *marks, month.by_item.get(name, Tally()).rate])
+        marks = [
+            MARKS.get(month.marks[(name, d)], "") if (name, d) in month.marks else "" for d in days
+        ]
+        rows.append([name, word(SLOT_WORDS, period), *marks, month.by_item.get(name, Tally()).rate])
     return Table(
         [
             Col("事项", "text", 21),

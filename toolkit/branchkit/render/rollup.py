@@ -1,4 +1,5 @@
-"""Rollup -> the parent branch's workbook (SPEC §9) and its `--json`. Pure: records in, specs out.
+"""Rollup -> the parent branch's workbook (docs/口径.md#分行汇总) and its `--json`. Pure: records
+in, specs out.
 
 The workbook is internal to the parent branch: staff names are shown in full; customer data never
 reaches it (the summaries carry none, and data-problem lines have their digits masked).
@@ -23,6 +24,7 @@ from ..vocab import (
     PERIOD_TITLES,
     STAR_TITLES,
     WEEK,
+    PeriodKind,
     pace_label,
 )
 from .numbers import percent
@@ -36,7 +38,7 @@ def _title(rollup: Rollup, name: str) -> str:
     return f"{rollup.parent or '分行'} {name}"
 
 
-def subtitle(rollup: Rollup, kind: str = MONTH) -> str:
+def subtitle(rollup: Rollup, kind: PeriodKind = MONTH) -> str:
     day = rollup.day
     people = sum(p.rank is not None for p in rollup.people[kind])
     parts = [
@@ -71,7 +73,7 @@ SCORE_RULE = (
 # ---------------------------------------------------------------- 网点排行
 
 
-def league_table(rollup: Rollup, kind: str = MONTH, caption: str = "") -> Table:
+def league_table(rollup: Rollup, kind: PeriodKind = MONTH, caption: str = "") -> Table:
     rows_of: Sequence[LeagueRow] = rollup.leagues[kind]
     checklist = any(r.figures.checklist_rate is not None for r in rows_of)
     columns = [
@@ -168,7 +170,7 @@ def league_sheet(rollup: Rollup) -> SheetSpec:
 # ---------------------------------------------------------------- 同岗位排名
 
 
-def people_tables(rollup: Rollup, kind: str = MONTH) -> list[Table]:
+def people_tables(rollup: Rollup, kind: PeriodKind = MONTH) -> list[Table]:
     tables = []
     people = rollup.people[kind]
     for group in dict.fromkeys(p.group for p in people):
@@ -211,7 +213,7 @@ def people_tables(rollup: Rollup, kind: str = MONTH) -> list[Table]:
     return tables
 
 
-def people_sheet(rollup: Rollup, kind: str = MONTH) -> SheetSpec:
+def people_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
     return SheetSpec(
         "同岗位排名",
         _title(rollup, "同岗位排名"),
@@ -230,7 +232,7 @@ def _star_rows(stars: Sequence[NetworkPerson], label: str) -> list[list[Any]]:
     return [[label, s.person.name, s.branch, s.person.role, s.person.score] for s in stars]
 
 
-def stars_sheet(rollup: Rollup, kinds: Sequence[str] = PERIOD_KINDS) -> SheetSpec:
+def stars_sheet(rollup: Rollup, kinds: Sequence[PeriodKind] = PERIOD_KINDS) -> SheetSpec:
     columns = [
         Col("称号", "text", 16),
         Col("姓名", "text", 10),
@@ -260,7 +262,7 @@ def stars_sheet(rollup: Rollup, kinds: Sequence[str] = PERIOD_KINDS) -> SheetSpe
 # ---------------------------------------------------------------- 转介质量
 
 
-def quality_table(rollup: Rollup, kind: str = MONTH) -> Table:
+def quality_table(rollup: Rollup, kind: PeriodKind = MONTH) -> Table:
     rows_of = sorted(rollup.leagues[kind], key=lambda r: (-(r.figures.success_rate or 0), r.branch))
     return Table(
         [
@@ -293,7 +295,7 @@ def quality_table(rollup: Rollup, kind: str = MONTH) -> Table:
     )
 
 
-def quality_sheet(rollup: Rollup, kind: str = MONTH) -> SheetSpec:
+def quality_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
     return SheetSpec(
         "转介质量",
         _title(rollup, "转介质量"),
@@ -494,7 +496,7 @@ def rollup_sheets(rollup: Rollup, points: Sequence[BranchPoint]) -> list[SheetSp
     return [*sheets, problems_sheet(rollup), trend_sheet(rollup, points)]
 
 
-# ---------------------------------------------------------------- --json (SPEC §7 style)
+# ---------------------------------------------------------------- --json (docs/工作簿.md#json输出)
 
 
 def _r(value: float | None) -> float | None:
@@ -537,7 +539,7 @@ def _person_json(n: NetworkPerson) -> dict[str, Any]:
     }
 
 
-def rollup_json(rollup: Rollup, kind: str = MONTH) -> dict[str, Any]:
+def rollup_json(rollup: Rollup, kind: PeriodKind = MONTH) -> dict[str, Any]:
     return {
         "日期": rollup.day.isoformat(),
         "期间": PERIOD_LETTERS[kind],

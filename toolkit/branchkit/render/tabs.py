@@ -1,5 +1,5 @@
-"""Figures -> the generated tabs of SPEC §2 (排行榜, 转介质量, 分润明细, 跟进提醒, 数据问题; 管理清单
-in render/checklist.py).
+"""Figures -> the generated tabs (docs/工作簿.md#生成的表: 排行榜, 转介质量, 分润明细, 跟进提醒,
+数据问题; 管理清单 in render/checklist.py).
 
 Pure: figures in, SheetSpecs out. Each table is declared as (header, format, width, field): the
 Chinese header and the record field it shows sit side by side, so a column cannot drift from its
@@ -24,6 +24,7 @@ from ..problems import Level, count_levels
 from ..schema import BRANCH_TARGET, GENERATED_MARK, WEEKDAY_NAMES
 from ..settings import Settings
 from ..vocab import (
+    CREDIT_MODE_WORDS,
     MONTH,
     PERIOD_TITLES,
     ROLE_GROUP_MEASURES,
@@ -32,7 +33,11 @@ from ..vocab import (
     SALE_KINDS,
     STAR_TITLES,
     WEALTH,
+    CountCredit,
+    CreditMode,
+    PeriodKind,
     pace_label,
+    unit_word,
 )
 from .numbers import number
 from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
@@ -101,7 +106,7 @@ def _title(figures: Figures, name: str) -> str:
 
 
 def phone_shown(figures: Figures) -> Callable[[str], str]:
-    """Phones as the branch's own tabs show them: masked unless 脱敏 = 否 (SPEC §5)."""
+    """Phones as the branch's own tabs show them: masked unless 脱敏 = 否 (docs/工作簿.md#脱敏)."""
     return mask_phone if figures.settings.mask else str
 
 
@@ -122,7 +127,8 @@ OVERALL_FIELDS: tuple[Field, ...] = (
 
 
 def score_rule(cap: float) -> str:
-    """The one line that says how the overall ranking and the stars are decided (SPEC §3)."""
+    """The one line that says how the overall ranking and the stars are decided
+    (docs/口径.md#排名得分)."""
     return (
         f"排名得分＝各项指标完成率的平均（每项最多按 {cap:.0%} 计；不含转介数和清单计量，除非只有这些）；"
         "“进度”比较排名得分与时间进度。综合完成率是全部指标（含转介数）不封顶的平均，仅供参考，"
@@ -208,7 +214,7 @@ def _progress_table(figures: PeriodFigures, catalogue: Catalogue) -> Table:
 
 def tomorrow_table(figures: Figures) -> Table:
     """明日目标 for the branch and every person: what the agendas' 次日目标 lines say for those
-    they name, for everyone (the agendas point here for the rest, SPEC §4)."""
+    they name, for everyone (the agendas point here for the rest, docs/口径.md#夕会议程)."""
     rank = {p.name: (p.rank or 999, p.name) for p in figures.month.people}
     shown = sorted(
         (t for t in figures.tomorrow if t.tomorrow > 0),
@@ -245,9 +251,9 @@ def tomorrow_table(figures: Figures) -> Table:
     )
 
 
-def _star_note(figures: Figures, kind: str) -> str:
+def _star_note(figures: Figures, kind: PeriodKind) -> str:
     """What a star stands on: their 排名得分 and place in the period's ranking on this tab; where
-    the #1 there is not the star, why (SPEC §3); where there is no star, why not."""
+    the #1 there is not the star, why (docs/口径.md#之星); where there is no star, why not."""
     period = figures.periods[kind]
     stars = [p for p in period.people if p.name in figures.stars[kind]]
     passed = figures.leaders_without_result(kind)
@@ -265,7 +271,7 @@ def _star_note(figures: Figures, kind: str) -> str:
     return f"{stands}；{why_not}" if why_not else stands
 
 
-def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Table:
+def stars_table(figures: Figures, kinds: Iterable[PeriodKind], caption: str = "") -> Table:
     return Table(
         [Col("称号", "text", 10), Col("姓名", "text", 10), Col("说明", "text", 40)],
         [
@@ -278,7 +284,8 @@ def stars_table(figures: Figures, kinds: Iterable[str], caption: str = "") -> Ta
 
 @dataclass(frozen=True)
 class NetworkRanks:
-    """Where a branch's people stand across the parent branch (SPEC §9), from a rollup."""
+    """Where a branch's people stand across the parent branch, from a rollup
+    (docs/口径.md#分行汇总)."""
 
     places: Mapping[str, tuple[str, int, int]]  # name -> (role group, rank, people ranked)
     branch_place: tuple[int, int] | None  # the branch's place in the league, of how many
@@ -437,15 +444,16 @@ def credit_rule(settings: Settings) -> str:
     """How credit was given, in one line (分润明细 and 说明)."""
     money = (
         f"金额类按分润比例 {settings.share:.0%} 记给推荐人、其余记给接收人（两者之和等于销售额）"
-        if settings.credit_mode == "分润"
+        if settings.credit_mode is CreditMode.SPLIT
         else "金额类推荐人和接收人都记全额"
     )
     counts = {
-        "双计": "推荐人和接收人各记一整件",
-        "接收人": "只记给接收人",
-        "推荐人": "只记给推荐人",
+        CountCredit.BOTH: "推荐人和接收人各记一整件",
+        CountCredit.RECEIVER: "只记给接收人",
+        CountCredit.REFERRER: "只记给推荐人",
     }[settings.count_credit]
-    return f"口径：{settings.credit_mode}。{money}；张、户、笔类不拆分，{counts}；自己开发的客户全部记给接收人。"
+    mode = CREDIT_MODE_WORDS[settings.credit_mode]
+    return f"口径：{mode}。{money}；张、户、笔类不拆分，{counts}；自己开发的客户全部记给接收人。"
 
 
 def ledger_sheet(figures: Figures) -> SheetSpec:
@@ -459,12 +467,13 @@ def ledger_sheet(figures: Figures) -> SheetSpec:
         shown={
             "phone": masked.__getitem__,
             "kind": SALE_KINDS.__getitem__,
+            "unit": unit_word,
             "row": "追踪表!{}".format,
         },
     )
     settings = figures.settings
     totals = "；".join(
-        f"{unit or '未计入指标'} {number(sold)}（记分 {number(credited)}）"
+        f"{unit_word(unit) or '未计入指标'} {number(sold)}（记分 {number(credited)}）"
         for unit, (sold, credited) in figures.month.totals_by_unit().items()
     )
     note = Text(

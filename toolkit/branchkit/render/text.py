@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -52,14 +54,25 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(num=number, pct=percent, md=month_day)
-    # The workbook's own words for branchkit's keys, for the Chinese templates.
-    env.globals["words"] = {
-        "pace": vocab.PACE_LABELS,
-        "stars": vocab.STAR_TITLES,
-        "meetings": vocab.MEETING_NAMES,
-    }
+    env.filters.update(num=number, pct=percent, md=month_day, word=_word)
+    env.globals["words"] = WORDS
     return env
+
+
+# The workbook's own words for branchkit's keys (vocab's tables), for the templates:
+# `words.pace[p.pace]`, or `case.nature|word("case_natures")` where a value may also be text a
+# person typed outside the list (shown as typed).
+WORDS: dict[str, Mapping[Any, str]] = {
+    "pace": vocab.PACE_LABELS,
+    "stars": vocab.STAR_TITLES,
+    "meetings": vocab.MEETING_NAMES,
+    "case_categories": vocab.CASE_CATEGORY_WORDS,
+    "case_natures": vocab.CASE_NATURE_WORDS,
+}
+
+
+def _word(value: Any, table: str) -> str:
+    return vocab.word(WORDS[table], value)
 
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):

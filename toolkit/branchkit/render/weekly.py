@@ -37,8 +37,8 @@ def headlines(weekly: Weekly) -> list[tuple[str, str]]:
 
 
 def _fixes_phrase(figures: Figures) -> str:
-    """The 整改 not closed, as 基础管理 lists them, and of those the ones SPEC §3 counts as
-    未整改 (no 整改措施 yet, or past its 整改期限: `rankings --json`'s 未整改)."""
+    """The 整改 not closed, as 基础管理 lists them, and of those the ones docs/口径.md#未整改 counts
+    as 未整改 (no 整改措施 yet, or past its 整改期限: `rankings --json`'s 未整改)."""
     if not figures.open_fixes:
         return ""
     return (

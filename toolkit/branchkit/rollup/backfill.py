@@ -1,4 +1,5 @@
-"""Back into each branch (SPEC §9): every person's network rank onto their branch's 排行榜.
+"""Back into each branch (docs/口径.md#分行汇总): every person's network rank onto their
+branch's 排行榜.
 
 The tab is rebuilt through the normal render path with one more block (`render.tabs`
 `network_table`) and put in with the same faithful writer as refresh: every other part of the

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..figures import Figures, PeriodFigures, PersonFigures, has_result
 from ..problem_text import what
 from ..problems import BookError, Level, count_levels
-from ..vocab import PERIOD_KINDS
+from ..vocab import PERIOD_KINDS, Pace, PeriodKind
 
 # At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
 PROBLEM_LINES = 20
@@ -31,7 +31,7 @@ class IndicatorFigure:
     target: float  # monthly
     actual: float
     completion: float | None
-    status: str | None  # vocab pace key
+    status: Pace | None
     whole: bool = False  # a count (张, 户, 转介数, 外呼户数 …): shown without decimals
 
 
@@ -42,7 +42,7 @@ class PersonSummary:
     group: str  # vocab.ROLE_GROUPS key, or '' for roles ranked only overall
     overall: float | None  # 综合完成率
     score: float | None  # 排名得分: ranks people across the network
-    status: str | None
+    status: Pace | None
     referrals: int
     successes: int
     money: float  # credited 万元
@@ -58,13 +58,13 @@ class PersonSummary:
 class PeriodSummary:
     """The branch as a whole and its people, for the day, the week or the month to date."""
 
-    kind: str  # vocab.DAY / WEEK / MONTH
+    kind: PeriodKind
     start: dt.date
     end: dt.date
     time_progress: float
     overall: float | None  # the branch's 综合完成率 against its 网点 targets
     score: float | None  # its 排名得分: ranks the branch in the league
-    status: str | None
+    status: Pace | None
     referrals: int
     followed: int
     successes: int
@@ -124,10 +124,10 @@ class Skipped:
 Outcome = BranchSummary | Skipped
 
 
-def checklist_rate(figures: Figures, kind: str) -> float | None:
-    """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist);
-    None for a branch that keeps no checklist (nothing due), and then the rollup's 清单完成
-    sheet and column leave it out."""
+def checklist_rate(figures: Figures, kind: PeriodKind) -> float | None:
+    """清单完成率 of the period: the share of due checklist items done
+    (docs/口径.md#管理清单完成率); None for a branch that keeps no checklist (nothing due), and then
+    the rollup's 清单完成 sheet and column leave it out."""
     period = figures.periods.get(kind)
     return period.checklist.rate if period is not None else None
 
@@ -136,7 +136,7 @@ def _person(p: PersonFigures) -> PersonSummary:
     return PersonSummary(
         p.name,
         p.role,
-        p.group,
+        p.group or "",
         p.overall,
         p.score,
         p.overall_status,
@@ -209,7 +209,7 @@ def summarize(path: str, day: dt.date) -> Outcome:
     """Read one branch workbook and summarize it for D, or say in one line why it is left out.
 
     Never raises for a bad file: a parent branch's folder always holds one, and the other
-    branches must still count (SPEC §9)."""
+    branches must still count (docs/口径.md#分行汇总)."""
     from ..batch import batch_mode
     from ..figures import compute
     from ..read import read_book
