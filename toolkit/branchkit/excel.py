@@ -21,10 +21,12 @@ from .problems import BookError, count_levels
 from .read import RawBook, RawSheet, load_book
 from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
+from .render.marks import cell_colors
 from .render.spec import SheetSpec
-from .render.xlsx import NUM_FORMATS, STATUS_COLORS
+from .render.xlsx import NUM_FORMATS
 
 HEADER_FILL = (31, 78, 121)
+NOTE_GREY = (127, 127, 127)
 
 # Every xlwings attribute this module touches, by class: a test checks each exists on the
 # installed xlwings, and the stand-in book in the tests implements exactly these.
@@ -54,7 +56,7 @@ XLWINGS_SURFACE = {
         "top",
         "left",
     ),
-    "Font": ("bold", "color", "size", "italic"),
+    "Font": ("bold", "color", "size"),
     "App": ("alert", "screen_updating", "status_bar"),
 }
 
@@ -163,8 +165,8 @@ def write_grid(book: Any, grid: Grid) -> None:
             target.color = HEADER_FILL
         elif style in ("caption", "h2", "strong"):
             target.font.bold = True
-        elif style in ("subtitle", "note"):
-            target.font.italic = True
+        elif style in ("subtitle", "note"):  # set apart by colour: CJK has no italic
+            target.font.color = NOTE_GREY
     for placed in grid.tables:
         _format_table(sheet, placed)
     _draw_charts(sheet, grid)
@@ -216,10 +218,11 @@ def _format_table(sheet: Any, placed: Placed) -> None:
             column.number_format = NUM_FORMATS[col.fmt]
         elif col.fmt == "text":
             column.number_format = "@"
-        if col.fmt == "status":
+        if col.fmt in ("status", "due"):
             for offset, row in enumerate(placed.rows()):
-                if row[c] in STATUS_COLORS:
-                    sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[row[c]][0])
+                colors = cell_colors(col.fmt, row[c])
+                if colors is not None:
+                    sheet.range((first + offset, c + 1)).color = _rgb(colors[0])
     for c, span in placed.spans.items():  # a last column stretched over the columns right
         for r in range(first, last + 1):
             sheet.range((r, c + 1), (r, c + span)).merge()

@@ -254,7 +254,7 @@ def workbook_formats(wb: Any) -> dict[str, Any]:
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "bold": wb.add_format({"bold": True}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "note": wb.add_format({"italic": True, "font_color": "#7F7F7F"}),
+        "note": wb.add_format({"font_color": "#7F7F7F"}),  # no italic: CJK has none
         "input": wb.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#FFF2CC", "border": 1}),
         "input_text": wb.add_format({"bg_color": "#FFF2CC", "border": 1}),
     }

@@ -18,6 +18,7 @@ from typing import Any
 from ..package import rewrite_entries
 from . import page
 from .grid import BASE_SIZE, TEXT_SIZES, Grid, Placed, PlacedChart, layout, styled, text_size
+from .marks import OVERDUE, OVERDUE_COLORS, status_colors
 from .spec import SheetSpec
 
 NUM_FORMATS = {
@@ -29,14 +30,8 @@ NUM_FORMATS = {
     "date": "yyyy-mm-dd",
     "rank": "0",
 }
-STATUS_COLORS = {
-    "超出进度": ("#C6EFCE", "#006100"),
-    "正常进度": ("#DDEBF7", "#1F4E79"),
-    "低于进度": ("#FFC7CE", "#9C0006"),
-    # 管理清单's day grid: done, not done
-    "✓": ("#E2EFDA", "#375623"),
-    "✗": ("#FFC7CE", "#9C0006"),
-}
+# A data bar light enough that the black percentage on it reads at its full length.
+DATA_BAR = "#9DC3E6"
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 
 
@@ -81,6 +76,7 @@ class Formats:
                 "pct_bar",
                 "date",
                 "status",
+                "due",
                 "rank",
             )
         }
@@ -91,9 +87,11 @@ class Formats:
             for style in TEXT_STYLES
         }
         self.status = {
-            k: wb.add_format({"bg_color": bg, "font_color": fg})
-            for k, (bg, fg) in STATUS_COLORS.items()
+            text: wb.add_format({"bg_color": bg, "font_color": fg})
+            for text, (bg, fg) in status_colors().items()
         }
+        bg, fg = OVERDUE_COLORS
+        self.overdue = wb.add_format({"bg_color": bg, "font_color": fg})
 
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
@@ -114,12 +112,13 @@ def _text_format(style: str, size: float | None) -> dict[str, Any]:
     points = text_size(style, size) if size else (12.0 if style == "h1" else BASE_SIZE)
     base: dict[str, Any] = {"font_name": FONT, "font_size": points, "valign": "vcenter"}
     looks: dict[str, dict[str, Any]] = {
-        "subtitle": {"font_color": "#7F7F7F", "italic": True},
+        # CJK has no italic: a slanted 汉字 is a distortion, so notes are set apart by colour.
+        "subtitle": {"font_color": "#7F7F7F"},
         "h1": {"bold": True, "font_color": "white", "bg_color": "#1F4E79"},
         "h2": {"bold": True, "font_color": "#1F4E79", "bottom": 1, "bottom_color": "#9BC2E6"},
         "body": {},
         "strong": {"bold": True},
-        "note": {"font_color": "#7F7F7F", "italic": True},
+        "note": {"font_color": "#7F7F7F"},
     }
     return base | looks[style]
 
@@ -138,6 +137,19 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                     c,
                     {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
                 )
+        elif col.fmt == "due":
+            ws.conditional_format(
+                first,
+                c,
+                last,
+                c,
+                {
+                    "type": "text",
+                    "criteria": "begins with",
+                    "value": OVERDUE,
+                    "format": f.overdue,
+                },
+            )
         elif col.fmt == "pct_bar":
             ws.conditional_format(
                 first,
@@ -146,7 +158,7 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                 c,
                 {
                     "type": "data_bar",
-                    "bar_color": "#5B9BD5",
+                    "bar_color": DATA_BAR,
                     "bar_solid": True,
                     "min_type": "num",
                     "min_value": 0,
