@@ -185,7 +185,7 @@ def _draw_charts(sheet: Any, grid: Grid) -> None:
         reserved = math.ceil(placed.height / (page.DEFAULT_ROW * page.PX_PER_PT))
         for r in range(placed.row, placed.row + reserved):
             sheet.range((r + 1, 1)).row_height = page.DEFAULT_ROW
-        columns = [placed.chart.label_col, *placed.chart.value_cols]
+        columns = [table.col(c) for c in (placed.chart.label_col, *placed.chart.value_cols)]
         source = ",".join(
             f"${column_letter(c + 1)}${table.header_row + 1}:"
             f"${column_letter(c + 1)}${table.last_row + 1}"
@@ -209,11 +209,12 @@ def _format_table(sheet: Any, placed: Placed) -> None:
         return
     first, last = placed.first_row + 1, placed.last_row + 1
     for c, col in enumerate(placed.columns):
-        column = sheet.range((first, c + 1), (last, c + 1))
+        at = placed.col(c) + 1
+        column = sheet.range((first, at), (last, at))
         if col.fmt == "qty":  # counts without decimals, amounts with two: cell by cell
             for offset, row in enumerate(placed.rows()):
                 kind = "int" if isinstance(row[c], int) else "amount"
-                sheet.range((first + offset, c + 1)).number_format = NUM_FORMATS[kind]
+                sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
         elif col.fmt == "text":
@@ -222,10 +223,11 @@ def _format_table(sheet: Any, placed: Placed) -> None:
             for offset, row in enumerate(placed.rows()):
                 colors = cell_colors(col.fmt, row[c])
                 if colors is not None:
-                    sheet.range((first + offset, c + 1)).color = _rgb(colors[0])
-    for c, span in placed.spans.items():  # a last column stretched over the columns right
+                    sheet.range((first + offset, at)).color = _rgb(colors[0])
+    for c, span in placed.spans.items():  # a column merged over several of the sheet's
+        at = placed.col(c) + 1
         for r in range(first, last + 1):
-            sheet.range((r, c + 1), (r, c + span)).merge()
+            sheet.range((r, at), (r, at + span - 1)).merge()
 
 
 def _excel_value(value: Any) -> Any:

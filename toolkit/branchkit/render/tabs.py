@@ -278,8 +278,8 @@ def rankings_sheet(figures: Figures, network: NetworkRanks | None = None) -> She
         Text([("note", score_rule(figures.settings.rank_cap))]),
         overall,
         *([network_table(month, network)] if network else []),
-        *_group_tables(month),
         progress_table(figures),
+        *_group_tables(month),
         overall_table(figures.week, "本周至今 · 综合排名（目标按天数折算）"),
         overall_table(figures.today, "当日 · 综合排名（目标按天数折算）"),
     ]

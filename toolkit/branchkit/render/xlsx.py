@@ -127,7 +127,8 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
     if placed.last_row < placed.first_row:
         return
     first, last = placed.first_row, placed.last_row
-    for c, col in enumerate(placed.columns):
+    for n, col in enumerate(placed.columns):
+        c = placed.col(n)
         if col.fmt == "status":
             for state, fmt in f.status.items():
                 ws.conditional_format(
@@ -181,10 +182,11 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
     # Merged ranges in row order: XlsxWriter's constant-memory mode drops a row behind it.
     styles = f.by_style()
     merges = [(c.row, c.col, c.span, styles[c.style]) for c in grid.cells if c.span > 1]
-    for placed in grid.tables:  # a last column stretched over the columns to its right
+    for placed in grid.tables:  # a column merged over several of the sheet's columns
         for c, span in placed.spans.items():
             fmt = styles.get(f"cell:{placed.columns[c].fmt}", f.cell["text"])
-            merges += [(r, c, span, fmt) for r in range(placed.first_row, placed.last_row + 1)]
+            at = placed.col(c)
+            merges += [(r, at, span, fmt) for r in range(placed.first_row, placed.last_row + 1)]
     for row, col, span, fmt in sorted(merges, key=lambda m: (m[0], m[1])):
         ws.merge_range(row, col, row, col + span - 1, "", fmt)
     for placed in grid.tables:
@@ -260,14 +262,15 @@ def _chart(wb: Any, ws: Any, sheet_name: str, placed_chart: PlacedChart) -> None
     sheet = sheet_name.replace("'", "''")
     number_format = NUM_FORMATS.get(spec.value_fmt, "General")
     single = len(spec.value_cols) == 1
+    label = placed.col(spec.label_col)
     for i, col in enumerate(spec.value_cols):
         color = PALETTE[i % len(PALETTE)]
         series: dict[str, Any] = {
-            "name": [sheet, placed.header_row, col],
+            "name": [sheet, placed.header_row, placed.col(col)],
             "name_data": [placed.columns[col].header],
-            "categories": [sheet, first, spec.label_col, last, spec.label_col],
+            "categories": [sheet, first, label, last, label],
             "categories_data": [_label(r[spec.label_col]) for r in rows],
-            "values": [sheet, first, col, last, col],
+            "values": [sheet, first, placed.col(col), last, placed.col(col)],
             "values_data": [_number(r[col]) for r in rows],
         }
         if spec.kind == "line":
