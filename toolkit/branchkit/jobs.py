@@ -150,13 +150,20 @@ def fill(
     package level — empty cells and new rows only — atomically, with a backup."""
     from .package import Package
     from .package.cells import NewRows, SheetFill, fill_cells
+    from .templates import input_row_height
     from .writeback import save_package
 
     path = Path(path)
     book = read_book(path)
     edits, skipped = fill_edits(book, day)
     requests = [
-        SheetFill(e.name, e.cells, [NewRows(e.header_row, e.rows)] if e.rows else (), e.replace)
+        SheetFill(
+            e.name,
+            e.cells,
+            [NewRows(e.header_row, e.rows)] if e.rows else (),
+            e.replace,
+            input_row_height,
+        )
         for e in edits
     ]
     reports = []

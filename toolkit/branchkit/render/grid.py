@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from . import page
-from .lines import break_lines, print_width
+from .lines import break_lines, print_width, wrapped_lines
 from .lines import display_width as display_width
 from .spec import Chart, Col, SheetSpec, Table, Text
 
@@ -237,7 +237,7 @@ def _layout(
     # sheet's edge, where it would shrink the whole printout to fit: a text sheet's at its text
     # columns, a sheet of tables' at the page (a narrow table may have its title run on).
     page_px = page.printable(landscape=False)[0] * page.PX_PER_PT
-    room = _line_capacity(
+    room = page.line_capacity(
         max(grid.width_px, page_px) if tables else grid.width_px, size or BASE_SIZE
     )
     for line in _join_parts(spec.subtitle, room):
@@ -469,9 +469,8 @@ def _cell_px(grid: Grid, c: int, span: int = 1) -> float:
 
 
 def _lines(text: str, width_px: float) -> int:
-    """Lines a cell's text wraps to in its column (bold or not, as the narrow font lays out)."""
-    per_unit = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a half-width character, pixels
-    return max(1, math.ceil(print_width(text) * per_unit / (width_px - 6)))
+    """Lines a header wraps to in its column."""
+    return wrapped_lines(text, width_px, BASE_SIZE, bold=True)
 
 
 def _row_height(lines: int) -> float:
@@ -564,12 +563,6 @@ def _text_px(grid: Grid) -> float:
     )
 
 
-def _line_capacity(width_px: float, size: float) -> int:
-    """Half-width characters one line of `width_px` holds in type of `size` points, measured
-    with the narrow font's columns so the line fits in every program."""
-    return int((width_px - 6) / page.PX_PER_PT / (size / 2) * page.SAFETY)
-
-
 def _text(grid: Grid, text: Text, row: int) -> int:
     """One row per printed line, merged across the text columns and exactly one line tall."""
     span = _text_columns(grid)
@@ -577,7 +570,7 @@ def _text(grid: Grid, text: Text, row: int) -> int:
     size = grid.size or BASE_SIZE
     for style, line in text.lines:
         points = text_size(style, size) if grid.size else (12.0 if style == "h1" else BASE_SIZE)
-        broken = break_lines(line, _line_capacity(width, points))
+        broken = break_lines(line, page.line_capacity(width, points))
         if style in ("h1", "h2"):  # a heading stays with the line under it
             grid.keeps.append(page.Keep(row, row + len(broken), len(broken) + 1))
         for part in broken:

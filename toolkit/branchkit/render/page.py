@@ -55,6 +55,12 @@ def line_height(size: float) -> float:
     return math.ceil(size * 1.4 / 0.75) * 0.75
 
 
+def line_capacity(width_px: float, size: float) -> int:
+    """Half-width characters one line of `width_px` holds in type of `size` points, measured
+    with the narrow font's columns so the line fits in every program."""
+    return int((width_px - 6) / PX_PER_PT / (size / 2) * SAFETY)
+
+
 @dataclass(frozen=True)
 class Keep:
     """Rows that print on one page when they can: a table from its caption to its last row, a
