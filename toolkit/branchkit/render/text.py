@@ -20,8 +20,10 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .. import vocab
+from .marks import PACE_COLORS
 from .numbers import month_day, number, percent
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
@@ -52,14 +54,26 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(num=number, pct=percent, md=month_day)
+    env.filters.update(num=number, pct=percent, md=month_day, paced=paced)
     # The workbook's own words for branchkit's keys, for the Chinese templates.
     env.globals["words"] = {
         "pace": vocab.PACE_LABELS,
         "stars": vocab.STAR_TITLES,
         "meetings": vocab.MEETING_NAMES,
     }
+    env.globals["pace_colors"] = PACE_COLORS
     return env
+
+
+def paced(text: str) -> markupsafe.Markup:
+    """Text for HTML, each pace's words (低于进度) marked with the pace they name — class
+    pace-behind — so the screen colours them as the tabs do; everything else escaped."""
+    marked = markupsafe.escape(text)
+    for pace, label in vocab.PACE_LABELS.items():
+        marked = marked.replace(
+            label, markupsafe.Markup('<span class="pace-{}">{}</span>').format(pace, label)
+        )
+    return marked
 
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
