@@ -213,6 +213,37 @@ def glyph_size(pdf: Path, page: int) -> float:
     return sizes[len(sizes) // 2] if sizes else 0.0
 
 
+def raw_text(pdf: Path, page: int) -> str:
+    """The page's text in the order it is drawn: each cell's lines one after another (a wrapped
+    cell's lines on lines of their own), so a cell's text is whole in it unless cut."""
+    return _run("pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-")
+
+
+def rules(pdf: Path, page: int, resolution: int = 50) -> int:
+    """Horizontal lines ruled across the table (a form's rows): poppler draws the page in grey
+    levels, and a pixel row about as dark as the header's (the table's width) is a rule."""
+    data = subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(resolution), "-f", str(page), "-l", str(page), str(pdf)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    ).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert header, "not a PGM image"
+    width, height = int(header.group(1)), int(header.group(2))
+    pixels = data[header.end() :]
+    darkness = [
+        sum(1 for v in pixels[y * width : (y + 1) * width] if v < 200) for y in range(height)
+    ]
+    widest = max(darkness, default=0)
+    found, previous = 0, False
+    for count in darkness:
+        dark = widest > 0 and count >= 0.9 * widest
+        found += dark and not previous
+        previous = dark
+    return found
+
+
 def png(pdf: Path, page: int, target: Path, resolution: int = 80) -> Path:
     stem = target.with_suffix("")
     _run(
