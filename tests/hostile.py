@@ -246,7 +246,7 @@ def person_inserts_a_card(
     keep_vba = book.suffix.lower() == ".xlsm"
     workbook = openpyxl.load_workbook(book, keep_vba=keep_vba)
     sheet = workbook["转介登记"]
-    headers = [cell.value for cell in sheet[1]]
+    headers = [str(cell.value or "").replace("\n", "") for cell in sheet[1]]  # 是否\n现场推荐
     sheet.insert_rows(at_row)
     for header, value in values.items():
         sheet.cell(at_row, headers.index(header) + 1, value)

@@ -16,6 +16,7 @@ from branchkit.figures import compute, ranking_score
 from branchkit.problems import Code, Level
 from branchkit.read import load_book, read_book
 from branchkit.render.agenda import agenda_lines, render_agenda
+from branchkit.render.spec import SheetSpec, Table
 from branchkit.render.tabs import rankings_sheet
 from branchkit.vocab import Focus
 from click.testing import CliRunner
@@ -378,13 +379,13 @@ def test_everyone_the_agenda_leaves_out_has_tomorrows_targets_on_the_rankings_ta
     # reach has it, and those the agenda names read the same.
     book = read_book(SAMPLE)
     figures = compute(book, D)
-    table = next(
-        b
-        for b in rankings_sheet(figures).blocks
-        if getattr(b, "caption", "").startswith("明日目标")
-    )
+    table = _tomorrow_table(rankings_sheet(figures))
     assert f"剩余 {figures.tomorrow[0].days_left} 天" in table.caption
-    shown = {(r[0], r[1]): r[3] for r in table.rows}
+    shown = {
+        (row["对象"], row["指标"]): row["明日目标"]
+        for row in _by_header(table)
+        if row["明日目标"] is not None
+    }
     due = {(t.subject, t.indicator): t.tomorrow for t in figures.tomorrow if t.tomorrow > 0}
     assert shown.keys() == due.keys() and shown == pytest.approx(due)
     assert table.rows[0][0] == "网点"
@@ -423,13 +424,26 @@ def test_the_rankings_tab_states_tomorrows_targets_worked_out_by_hand() -> None:
     # 网点 理财: target 150, done 73, so 77 to go over the 10 calendar days after Friday 11-20:
     # 7.7 a day. 李四 still has 5 cards to refer: 0.5 a day, a whole card. The next day the
     # branch opens is Monday 11-23 (no 工作日历 or 每日概况: the statutory calendar).
-    table = next(
-        b
-        for b in rankings_sheet(compute(_book(), D)).blocks
-        if getattr(b, "caption", "").startswith("明日目标")
-    )
-    assert table.caption.startswith("明日目标（11-23 周一）：本月还差 ÷ 剩余 10 天")
-    rows = {(r[0], r[1]): r[2:] for r in table.rows}
+    table = _tomorrow_table(rankings_sheet(compute(_book(), D)))
+    assert "明日目标（11-23 周一）＝本月还差 ÷ 剩余 10 天" in table.caption
+    rows = {
+        (row["对象"], row["指标"]): [row["单位"], row["明日目标"], row["本月还差"]]
+        for row in _by_header(table)
+    }
     assert rows[("网点", "理财")] == ["万元", 7.7, 77.0]
     assert rows[("李四", "转介数")] == ["张", 1, 5]
     assert table.rows[0][0] == "网点"
+
+
+def _tomorrow_table(sheet: SheetSpec) -> Table:
+    """排行榜's table of each indicator's progress and tomorrow's target."""
+    (table,) = [
+        b
+        for b in sheet.blocks
+        if isinstance(b, Table) and "明日目标" in [c.header for c in b.columns]
+    ]
+    return table
+
+
+def _by_header(table: Table) -> list[dict[str, object]]:
+    return [dict(zip([c.header for c in table.columns], row, strict=True)) for row in table.rows]

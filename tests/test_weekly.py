@@ -103,7 +103,8 @@ def test_weekly_is_sent_and_its_figures_match_the_rankings(
         (p["排名"], p["姓名"], p["排名得分"]) for p in ranked["人员"] if p["排名"] is not None
     ]
     assert week_rows == expected
-    stars = {r[0]: r[1] for r in rows[4:6]}
+    # the stars' table is two rows over the ranking's columns: its cells merged over several
+    stars = dict(tuple(v for v in r if v != "") for r in rows[4:6])
     assert stars["本周之星"] == "、".join(ranked["之星"]["每周之星"])
     assert (tmp_path / "周报.xlsx").exists()  # kept on disk
 

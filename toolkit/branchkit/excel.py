@@ -22,8 +22,9 @@ from .problems import BookError
 from .read import Book, RawBook, RawSheet, load_book
 from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
+from .render.marks import cell_colors
 from .render.spec import SheetSpec
-from .render.xlsx import NUM_FORMATS, STATUS_COLORS
+from .render.xlsx import NUM_FORMATS
 from .vocab import CHOSEN_FOCUSES, FOCUS_WORDS, Focus, Meeting
 from .writerules import (
     FORMULA,
@@ -43,6 +44,7 @@ from .writerules import (
 )
 
 HEADER_FILL = (31, 78, 121)
+NOTE_GREY = (127, 127, 127)
 
 # Every xlwings attribute this module touches, by class: a test checks each exists on the
 # installed xlwings, and the stand-in book in the tests implements exactly these.
@@ -72,7 +74,7 @@ XLWINGS_SURFACE = {
         "top",
         "left",
     ),
-    "Font": ("bold", "color", "size", "italic"),
+    "Font": ("bold", "color", "size"),
     "App": ("alert", "screen_updating", "status_bar"),
 }
 
@@ -102,7 +104,7 @@ def _control(book: Any) -> Any | None:
 
 
 def control_date(book: Any, today: dt.date | None = None) -> dt.date:
-    """The date in 控制台!C4; blank means today (SPEC: the date comes from a cell)."""
+    """The date in 控制台!C4; blank means today (docs/工作簿.md#控制台)."""
     from .parse import Bad, parse_date
 
     control = _control(book)
@@ -185,8 +187,8 @@ def write_grid(book: Any, grid: Grid) -> None:
             target.color = HEADER_FILL
         elif style in ("caption", "h2", "strong"):
             target.font.bold = True
-        elif style in ("subtitle", "note"):
-            target.font.italic = True
+        elif style in ("subtitle", "note"):  # set apart by colour: CJK has no italic
+            target.font.color = NOTE_GREY
     for placed in grid.tables:
         _format_table(sheet, placed)
     _draw_charts(sheet, grid)
@@ -205,7 +207,7 @@ def _draw_charts(sheet: Any, grid: Grid) -> None:
         reserved = math.ceil(placed.height / (page.DEFAULT_ROW * page.PX_PER_PT))
         for r in range(placed.row, placed.row + reserved):
             sheet.range((r + 1, 1)).row_height = page.DEFAULT_ROW
-        columns = [placed.chart.label_col, *placed.chart.value_cols]
+        columns = [table.col(c) for c in (placed.chart.label_col, *placed.chart.value_cols)]
         source = ",".join(
             f"${column_letter(c + 1)}${table.header_row + 1}:"
             f"${column_letter(c + 1)}${table.last_row + 1}"
@@ -229,22 +231,25 @@ def _format_table(sheet: Any, placed: Placed) -> None:
         return
     first, last = placed.first_row + 1, placed.last_row + 1
     for c, col in enumerate(placed.columns):
-        column = sheet.range((first, c + 1), (last, c + 1))
+        at = placed.col(c) + 1
+        column = sheet.range((first, at), (last, at))
         if col.fmt == "qty":  # counts without decimals, amounts with two: cell by cell
             for offset, row in enumerate(placed.rows()):
                 kind = "int" if isinstance(row[c], int) else "amount"
-                sheet.range((first + offset, c + 1)).number_format = NUM_FORMATS[kind]
+                sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
         elif col.fmt == "text":
             column.number_format = "@"
-        if col.fmt == "status":
+        if col.fmt in ("status", "due"):
             for offset, row in enumerate(placed.rows()):
-                if row[c] in STATUS_COLORS:
-                    sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[row[c]][0])
-    for c, span in placed.spans.items():  # a last column stretched over the columns right
+                colors = cell_colors(col.fmt, row[c])
+                if colors is not None:
+                    sheet.range((first + offset, at)).color = _rgb(colors[0])
+    for c, span in placed.spans.items():  # a column merged over several of the sheet's
+        at = placed.col(c) + 1
         for r in range(first, last + 1):
-            sheet.range((r, c + 1), (r, c + span)).merge()
+            sheet.range((r, at), (r, at + span - 1)).merge()
 
 
 def _excel_value(value: Any) -> Any:

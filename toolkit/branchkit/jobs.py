@@ -266,11 +266,18 @@ def fill_requests(book: Book, day: dt.date) -> tuple[list[SheetFill], list[tuple
     """What fill writes for D, sheet by sheet in the workbook's own terms, as both writers take
     it; and what cannot be placed, as (sheet, cell, reason)."""
     from . import fill as planner
+    from .templates import input_row_height
     from .writerules import NewRows, SheetFill
 
     edits, skipped = planner.resolve(planner.plan(book, figures(book, day)), book)
     requests = [
-        SheetFill(e.name, e.cells, [NewRows(e.header_row, e.rows)] if e.rows else (), e.replace)
+        SheetFill(
+            e.name,
+            e.cells,
+            [NewRows(e.header_row, e.rows)] if e.rows else (),
+            e.replace,
+            input_row_height,
+        )
         for e in edits
     ]
     return requests, skipped

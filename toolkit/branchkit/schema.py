@@ -121,6 +121,7 @@ BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
 # 追踪表 备注, 转介登记 推荐原因, 行动计划 事项 (CARRIED_MARK_COLUMNS). Its dates are last month's.
 CARRIED_MARK = "〔上月结转〕"
 CARRIED_MARK_COLUMNS = {"tracking": "note", "referrals": "reason", "actions": "item"}
+ROSTER_NAMES = "roster.name"  # a dropdown of the names on 人员
 
 
 def _c(key: str, header: str, kind: Kind = Kind.TEXT, **kw: object) -> Column:
@@ -309,6 +310,7 @@ REFERRALS = Sheet(
             required=True,
             aliases=("referrer", "推荐员工"),
             width=10,
+            choices_from=ROSTER_NAMES,
         ),
         _c(
             "on_site",
@@ -328,7 +330,14 @@ REFERRALS = Sheet(
             aliases=("need", "需求"),
             width=10,
         ),
-        _c("receiver", "接收人", Kind.NAME, aliases=("receiver", "接收员工"), width=10),
+        _c(
+            "receiver",
+            "接收人",
+            Kind.NAME,
+            aliases=("receiver", "接收员工"),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "id_number",
             "身份证号",
@@ -337,8 +346,9 @@ REFERRALS = Sheet(
             help="可不填；生成的表格里不会出现",
             width=20,
         ),
-        _c("reason", "推荐原因", aliases=("reason",), width=18, free_text=True),
-        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=18, free_text=True),
+        _c("reason", "推荐原因", aliases=("reason",), width=20, free_text=True),
+        # fill writes here, one line for a card's one sale: 〔自动〕11-18 已达成 贵金属 1.5万元
+        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=38, free_text=True),
     ),
     aliases=("referral log", "referrals", "转介卡", "客户推荐卡", "转介登记表", "推荐登记"),
     help="客户推荐卡的登记：四个填写（客户姓名、联系方式、推荐人、是否现场推荐），一个挑选（客户需求）。",
@@ -384,8 +394,17 @@ TRACKING = Sheet(
             aliases=("referrer",),
             help="自己开发的客户留空",
             width=10,
+            choices_from=ROSTER_NAMES,
         ),
-        _c("receiver", "接收人", Kind.NAME, required=True, aliases=("receiver",), width=10),
+        _c(
+            "receiver",
+            "接收人",
+            Kind.NAME,
+            required=True,
+            aliases=("receiver",),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "first_contact",
             "首次联系日期",
@@ -408,7 +427,7 @@ TRACKING = Sheet(
             Kind.CHOICE,
             aliases=("product", "产品"),
             choices_from="products.product",
-            help="从下拉列表选择；未成交留空",
+            help="未成交留空",
             width=20,
         ),
         _c(
@@ -644,7 +663,14 @@ CHECKLIST = Sheet(
             help="清单项目里的事项；点“填写”（branchkit fill）自动列出当天要做的事项",
             width=20,
         ),
-        _c("owner", "责任人", Kind.NAME, aliases=("owner", "负责人"), width=10),
+        _c(
+            "owner",
+            "责任人",
+            Kind.NAME,
+            aliases=("owner", "负责人"),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "state",
             "完成情况",
@@ -671,7 +697,14 @@ CHECKLIST = Sheet(
             free_text=True,
         ),
         _c("fix", "整改措施", aliases=("fix", "整改", "改进措施"), width=24, free_text=True),
-        _c("fix_owner", "整改责任人", Kind.NAME, aliases=("fix owner",), width=10),
+        _c(
+            "fix_owner",
+            "整改责任人",
+            Kind.NAME,
+            aliases=("fix owner",),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "fix_due",
             "整改期限",
@@ -721,7 +754,7 @@ CASES = Sheet(
         ),
         _c("cause", "原因", aliases=("cause",), width=20, free_text=True),
         _c("remedy", "改进措施", aliases=("remedy", "措施"), width=24, free_text=True),
-        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10, choices_from=ROSTER_NAMES),
     ),
     aliases=("cases", "案例记录"),
     required=False,
@@ -734,7 +767,7 @@ ACTIONS = Sheet(
     (
         _c("raised_on", "提出日期", Kind.DATE, required=True, aliases=("raised", "日期"), width=11),
         _c("item", "事项", required=True, aliases=("item", "行动事项"), width=34, free_text=True),
-        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10, choices_from=ROSTER_NAMES),
         _c("due", "截止日期", Kind.DATE, aliases=("due", "完成期限"), width=11),
         _c(
             "state",
@@ -800,7 +833,11 @@ GENERATED_SHEETS = (
     "晨会议程",
     "数据问题",
 )
-GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"
+# On every generated tab's subtitle, so on every printed page: how branchkit knows a tab as its
+# own (a sheet of that name without it is a person's, never overwritten). Tabs made before the
+# mark was in Chinese carry the earlier one.
+GENERATED_MARK = "网点营销管理工具自动生成 — 请勿手工修改"
+FORMER_MARKS = ("branchkit 自动生成 — 请勿手工修改",)
 
 # The 控制台 sheet of the macro workbook: where the buttons read the date and report back.
 CONTROL_SHEET = "控制台"

@@ -140,6 +140,22 @@ class Layout:
         return [s for s in self.sheets if s.kind == "macro"]
 
 
+# The parts of a package that every sheet is read through (by their file names).
+_SHARED_PARTS = frozenset({"workbook.xml", "workbook.xml.rels", "styles.xml", "sharedstrings.xml"})
+
+
+def _fails_checksum(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part does not inflate to what its checksum says (read through to the end,
+    where zipfile compares it)."""
+    try:
+        with zf.open(info) as part:
+            while part.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        return True
+    return False
+
+
 def _inflated_by_us(name: str) -> bool:
     """Parts branchkit or its reader inflate; pictures and embedded files are only copied."""
     return not name.startswith(("xl/media/", "xl/embeddings/"))
@@ -321,6 +337,7 @@ class _Reader:
             from python_calamine import CalamineWorkbook
 
             readable = [s for s in self.layout.sheets if s.kind != "macro"]
+            self._check_shared_parts()
             try:
                 if self.layout.unsupported:
                     self._book = CalamineWorkbook.from_filelike(self._view())
@@ -332,6 +349,21 @@ class _Reader:
             named = {name: i for i, name in enumerate(self._book.sheet_names)}
             self._index = {s.name: named.get(s.name, i) for i, s in enumerate(readable)}
         return self._book, self._index
+
+    def _check_shared_parts(self) -> None:
+        """The parts every sheet is read through (workbook, its relationships, styles, shared
+        strings) must pass their checksums: the reader does not check them, and a flipped byte
+        can still inflate into XML it accepts — styles that turn dates into numbers, strings that
+        put one customer's name on another's row. The sheets themselves are checked as they are
+        scanned."""
+        zf = self.layout.package.zip
+        for info in zf.infolist():
+            if info.filename.rsplit("/", 1)[-1].lower() in _SHARED_PARTS and _fails_checksum(
+                zf, info
+            ):
+                raise BookError(
+                    self.path, f"{_DAMAGED}（部件 {info.filename} 校验失败）：{_REPAIR}"
+                )
 
     def _view(self, parts: Mapping[str, bytes] | None = None) -> io.BytesIO:
         """The package as calamine should see it: macro sheets left out of workbook.xml, and
@@ -356,13 +388,7 @@ class _Reader:
         otherwise something in it that the reader does not support (which is not damage)."""
         zf = self.layout.package.zip
         for info in zf.infolist():
-            if not _inflated_by_us(info.filename):
-                continue
-            try:
-                with zf.open(info) as part:
-                    while part.read(1 << 20):
-                        pass
-            except (zipfile.BadZipFile, zlib.error, EOFError):
+            if _inflated_by_us(info.filename) and _fails_checksum(zf, info):
                 return BookError(
                     self.path, f"{_DAMAGED}（部件 {info.filename} 校验失败）：{_REPAIR}"
                 )

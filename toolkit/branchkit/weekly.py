@@ -21,7 +21,7 @@ from .vocab import Unit
 from .workdays import is_workday, month_bounds
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
-WEEKLY_MARK = "branchkit 周报 — 客户信息已脱敏"
+WEEKLY_MARK = "周报 — 客户信息已脱敏"
 
 
 def parse_week(text: str) -> tuple[dt.date, dt.date]:

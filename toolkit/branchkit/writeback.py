@@ -1,4 +1,4 @@
-"""Putting generated tabs into a staff workbook safely (SPEC 'data safety first').
+"""Putting generated tabs into a staff workbook safely (docs/工作簿.md#写回).
 
 The new workbook is written to a temporary file in the same folder, checked, and only then moved
 over the old one in a single rename; the old version is kept in a 备份 folder beside it, as a copy
@@ -32,7 +32,7 @@ from typing import IO, TypeVar
 from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
 from .problems import BookError
 from .processes import alive, started, writers
-from .schema import GENERATED_MARK
+from .schema import FORMER_MARKS, GENERATED_MARK
 
 T = TypeVar("T")
 
@@ -430,13 +430,15 @@ def _sync_folder(folder: Path) -> None:
 
 
 def owned_sheets(pkg: Package) -> set[str]:
-    """Sheets branchkit made earlier: they carry the generated mark in their first rows."""
+    """Sheets branchkit made earlier: they carry the generated mark (or an earlier one) in their
+    first rows."""
+    marks = [mark.encode("utf-8") for mark in (GENERATED_MARK, *FORMER_MARKS)]
     names = set()
     for entry in sheet_entries(pkg, workbook_part(pkg)):
-        if entry.part in pkg.by_name and GENERATED_MARK.encode("utf-8") in pkg.head(
-            entry.part, 20000
-        ):
-            names.add(entry.name)
+        if entry.part in pkg.by_name:
+            head = pkg.head(entry.part, 20000)
+            if any(mark in head for mark in marks):
+                names.add(entry.name)
     return names
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers as numeric
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -65,6 +65,11 @@ class SheetFill:
     # its own earlier text (a 〔自动〕 feedback) up to date; a cell holding anything else is a
     # person's, and is left alone.
     replace: Mapping[tuple[int, int], tuple[str, Value]] = field(default_factory=dict)
+    # Points a row needs to show a text wrapped in a column this wide (in the sheet's width
+    # units): a row that gets text in a wrapping cell grows to it — a row fill adds, or one at
+    # the height the sheet gives every row; a height a person set is kept. None leaves every
+    # height as it is. (Excel sizes such rows itself, so the button's writer needs none.)
+    row_height: Callable[[str, float], float] | None = None
 
 
 # ---------------------------------------------------------------- what it did

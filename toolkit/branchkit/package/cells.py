@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers as numeric
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
@@ -55,6 +55,10 @@ from .sheetdata import Cell, Row, SheetData
 from .styles import CellStyles, ensure_styles_part
 from .workbook import SheetEntry, defined_names, sheet_entries, workbook_part
 from .xmltext import attrs, check_xml
+
+# A sheet that does not say: Excel's column of 8.43 digits and row of 15 points (Calibri 11).
+DEFAULT_COL_WIDTH = 8.43
+DEFAULT_ROW_HEIGHT = 15.0
 
 # ---------------------------------------------------------------- values
 
@@ -230,11 +234,24 @@ class _Sheet:
             for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]*)"', outside)
             if (b := split_range(ref)) is not None
         ]
-        self.col_styles = [
-            (int(a["min"]), int(a["max"]), int(a.get("style", "0") or 0))
+        cols = [
+            a
             for a in map(attrs, re.findall(r"<(?:\w+:)?col\b[^>]*>", outside))
             if a.get("min", "").isdigit() and a.get("max", "").isdigit()
         ]
+        self.col_styles = [
+            (int(a["min"]), int(a["max"]), int(a.get("style", "0") or 0)) for a in cols
+        ]
+        self.col_widths = [
+            (int(a["min"]), int(a["max"]), float(a["width"]))
+            for a in cols
+            if re.fullmatch(r"\d+(\.\d+)?", a.get("width", ""))
+        ]
+        found = re.search(r"<(?:\w+:)?sheetFormatPr\b[^>]*>", outside)
+        sheet_format = attrs(found.group()) if found else {}
+        self.default_width = _number_or(sheet_format.get("defaultColWidth"), DEFAULT_COL_WIDTH)
+        self.default_height = _number_or(sheet_format.get("defaultRowHeight"), DEFAULT_ROW_HEIGHT)
+        self.appended: set[int] = set()
         self.tables = self._tables()
         self.written: list[tuple[int, int]] = []
         self.growth: list[tuple[int, int, int, tuple[int, int]]] = []
@@ -457,6 +474,7 @@ class _Sheet:
                 continue
             present[columns].add(key)
             number += 1
+            self.appended.add(number)
             for col, value in sorted(values.items()):
                 self.write_cell(number, col, value, result, True, template, row_attrs)
         if number > last:
@@ -500,6 +518,32 @@ class _Sheet:
         ]
         return "".join(kept)
 
+    def grow_rows(self, row_height: Callable[[str, float], float]) -> None:
+        """Rows fill wrote text into a wrapping cell of are as tall as that text needs: a row it
+        added, or one at the sheet's default height; never lower, and never a row whose height a
+        person set (customHeight)."""
+        styles = self.book.styles()
+        for number in sorted({row for row, _ in self.written}):
+            row = self.data.rows[number]
+            need = max(
+                (
+                    row_height(text, self._width(col))
+                    for col, xml in row.changes.items()
+                    if isinstance(text := _read_back(xml), str) and styles.wraps(_style_attr(xml))
+                ),
+                default=0.0,
+            )
+            if need <= self.default_height:
+                continue
+            custom = row.attrs.get("customHeight") in ("1", "true")
+            if custom and number not in self.appended:
+                continue
+            if number in self.appended or need > _number_or(row.attrs.get("ht"), 0.0):
+                row.height = need
+
+    def _width(self, col: int) -> float:
+        return next((w for lo, hi, w in self.col_widths if lo <= col <= hi), self.default_width)
+
     def finish(self) -> str | None:
         """The edited sheet XML, or None when nothing was written."""
         if not self.written:
@@ -531,6 +575,18 @@ class _Sheet:
             cols += [n for n in (bounds[1], bounds[3]) if n is not None]
         new = range_ref(min(rows), min(cols), max(rows), max(cols))
         return xml[: found.start(2)] + new + xml[found.end(2) :]
+
+
+def _number_or(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default
+
+
+def _style_attr(cell_xml: str) -> int:
+    found = re.search(r'<(?:\w+:)?c\b[^>]*?\bs="(\d+)"', cell_xml)
+    return int(found.group(1)) if found else 0
 
 
 def _absolute(ref: str) -> str:
@@ -637,6 +693,8 @@ def fill_cells(pkg: Package, edits: Iterable[SheetFill]) -> Filled:
             sheet.replace_cell(row, col, old, value, result)
         for block in edit.append:
             sheet.append(block, result)
+        if edit.row_height is not None:
+            sheet.grow_rows(edit.row_height)
         xml = sheet.finish()
         if xml is not None:
             pkg.put(sheet.entry.part, xml)

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # "qty": a quantity of mixed units in one column — whole counts (int values) without decimals,
-# amounts (float values) with two.
-Fmt = Literal["text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "rank", "qty"]
+# amounts (float values) with two. "status": a pace or a checklist mark, coloured by what it
+# means; "due": a follow-up's state, an overdue one coloured (render/marks.py).
+Fmt = Literal[
+    "text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "due", "rank", "qty"
+]
 Style = Literal["h1", "h2", "body", "note", "strong"]
 
 

@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from .. import vocab
+from .marks import PACE_COLORS
 from .numbers import month_day, number, percent
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
@@ -54,8 +56,9 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(num=number, pct=percent, md=month_day, word=_word)
+    env.filters.update(num=number, pct=percent, md=month_day, word=_word, paced=paced)
     env.globals["words"] = WORDS
+    env.globals["pace_colors"] = PACE_COLORS
     return env
 
 
@@ -73,6 +76,17 @@ WORDS: dict[str, Mapping[Any, str]] = {
 
 def _word(value: Any, table: str) -> str:
     return vocab.word(WORDS[table], value)
+
+
+def paced(text: str) -> markupsafe.Markup:
+    """Text for HTML, each pace's words (低于进度) marked with the pace they name — class
+    pace-behind — so the screen colours them as the tabs do; everything else escaped."""
+    marked = markupsafe.escape(text)
+    for pace, label in vocab.PACE_LABELS.items():
+        marked = marked.replace(
+            label, markupsafe.Markup('<span class="pace-{}">{}</span>').format(pace, label)
+        )
+    return marked
 
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
