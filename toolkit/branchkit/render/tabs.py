@@ -145,7 +145,7 @@ def progress_table(figures: Figures) -> Table:
     far and tomorrow's target (docs/口径.md#明日目标), the branch first, then people by their month rank. The
     agendas name some people's 明日目标 and point here for everyone (docs/口径.md#夕会议程)."""
     month, catalogue = figures.month, figures.catalogue
-    due = {(t.subject, t.indicator): t for t in figures.tomorrow if t.tomorrow > 0}
+    due = {(t.subject, t.indicator): t for t in figures.tomorrow if t.gap > 0}
     people: list[PersonFigures] = [
         month.branch,
         *sorted(month.people, key=lambda p: (p.rank or 999, p.name)),
@@ -165,7 +165,7 @@ def progress_table(figures: Figures) -> Table:
                     p.completion.get(indicator),
                     p.status.get(indicator),
                     quantity(ahead.gap, whole) if ahead else None,
-                    quantity(ahead.tomorrow, whole) if ahead else None,
+                    quantity(ahead.tomorrow, whole) if ahead and ahead.tomorrow > 0 else None,
                 )
             )
     day = figures.next_workday
