@@ -20,8 +20,8 @@ from branchkit.figures import Figures, compute
 from branchkit.problems import Code, Level
 from branchkit.read import Book, load_book
 from branchkit.render.agenda import render_agenda
-from branchkit.render.tabs import rankings_sheet
 from branchkit.render.spec import Table
+from branchkit.render.tabs import rankings_sheet
 from branchkit.vocab import DayBasis
 from branchkit.workdays import BranchCalendar, year_known
 
@@ -38,7 +38,15 @@ TARGETS = [
     ["赵六", "理财", 600],
     ["李四", "信用卡", 5],
 ]
-TRACKING_HEAD = ["客户姓名", "联系方式", "推荐时间", "推荐人", "接收人", "达成产品", "达成金额或数量"]
+TRACKING_HEAD = [
+    "客户姓名",
+    "联系方式",
+    "推荐时间",
+    "推荐人",
+    "接收人",
+    "达成产品",
+    "达成金额或数量",
+]
 
 
 def _book(month: str, *settings: list[Any], **sheets: list[list[Any]]) -> Book:
@@ -128,7 +136,10 @@ def test_the_months_last_opening_day_has_no_tomorrow() -> None:
 
     text = render_agenda(build(book, last), "txt")
     tomorrow = text.split("四、次日工作目标及任务布置")[1]
-    assert "今天是本月最后一个营业日，没有明日目标：网点本月还差 理财 1,500万元，请今天完成。" in tomorrow
+    assert (
+        "今天是本月最后一个营业日，没有明日目标：网点本月还差 理财 1,500万元，请今天完成。"
+        in tomorrow
+    )
     assert "· 赵六（本月还差）：理财 100万元" in tomorrow
     assert "明日目标（" not in text and "01-01" not in text
 
@@ -140,7 +151,9 @@ def test_the_months_last_opening_day_has_no_tomorrow() -> None:
     assert rows[("网点", "理财")][gap] == 1500 and rows[("网点", "理财")][ahead] is None
 
 
-def test_a_branch_open_every_day_ends_on_the_31st_and_a_weekday_branch_on_its_last_weekday() -> None:
+def test_a_branch_open_every_day_ends_on_the_31st_and_a_weekday_branch_on_its_last_weekday() -> (
+    None
+):
     # January 2027 for a branch open Monday to Friday ends on Friday 01-29: the 30th and 31st
     # are a weekend, so the 29th is the last opening day.
     calendar = [["日期", "是否工作日"], ["2027-01-01", "否"]]
@@ -199,7 +212,9 @@ def test_the_branchs_own_calendar_settles_an_unknown_year() -> None:
 # ---------------------------------------------------------------- the calendar itself
 
 
-def test_opening_days_follow_the_work_calendar_then_the_day_overview_then_opening_weekdays() -> None:
+def test_opening_days_follow_the_work_calendar_then_the_day_overview_then_opening_weekdays() -> (
+    None
+):
     saturday, sunday, holiday, make_up = (
         dt.date(2026, 11, 21),
         dt.date(2026, 11, 22),
