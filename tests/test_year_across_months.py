@@ -221,7 +221,10 @@ def test_without_last_months_workbook_the_weekly_names_the_days_it_lacks(
     for sheet in sheets:
         assert sheet.subtitle.startswith("2026-W49（12-01 至 12-06；11-30 不在本工作簿）")
     cover_text = "".join(text for block in sheets[0].blocks for _, text in block.lines)
-    assert "本周的 11-30 在上月，上月的工作簿不在本工作簿旁边" in cover_text
+    assert (
+        "本周的 11-30 是上月的日子，本工作簿没有；上月的工作簿（测试支行-2026-11.xlsx）"
+        in cover_text
+    )
     assert dt.date(2026, 11, 30) not in [start for start, _ in data.daily.spans]
 
 

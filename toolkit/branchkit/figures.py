@@ -381,6 +381,8 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
     card_to_rows = matches.card_to_rows
     contacted = matches.contacted_cards
     cards, received = totals.cards, totals.received
+    # Receivers of another branch (网点·姓名): theirs to count, not ours.
+    theirs = {name for name in set(book.referrals["receiver"]) if other_branch(name)}
     date_type = dt.date
     for row, date, referrer, receiver, on_site in book.referrals.zip(
         "row", "date", "referrer", "receiver", "on_site"
@@ -401,7 +403,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
                 made.won += 1
                 made.won_on_site += any(closed for _, closed in won)
                 made.amount += sum(money for money, _ in won)
-        if receiver and not other_branch(receiver):  # the other branch's receiver is theirs
+        if receiver and receiver not in theirs:
             got = received.get((date, receiver))
             if got is None:
                 got = received[(date, receiver)] = [0, 0, 0, 0, 0]

@@ -150,23 +150,27 @@ def month_book(book: Book, day: dt.date) -> Path | None:
     return None
 
 
-def last_months_book(book: Book, first: dt.date) -> Book | None:
-    """Last month's workbook of the same branch beside BOOK (docs/口径.md#周报日期), read; None
+def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:
+    """Last month's workbook of the same branch beside BOOK (docs/口径.md#周报日期), read — None
     when there is none, or it is another branch's or month's, or cannot be read (the week's
-    days of last month are then named as missing)."""
+    days of last month are then named as missing) — and the name it is looked for by."""
+    from .newmonth import month_sibling
+
     before = (first - dt.timedelta(days=1)).replace(day=1)
+    named = month_sibling(Path(book.source), book.month, before) if book.month else None
+    wanted = named.name if named else ""
     path = month_book(book, before)
     if path is None:
-        return None
+        return None, wanted
     try:
         previous = read_book(path)
     except BookError:
-        return None
+        return None, wanted
     if (previous.month and previous.month != before) or (
         previous.settings.branch != book.settings.branch
     ):
-        return None
-    return previous
+        return None, wanted
+    return previous, wanted
 
 
 def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:
@@ -259,8 +263,8 @@ def weekly(
     book.check_week(monday, sunday, week)
     day = weekly_data.as_of(week, today or dt.date.today(), book.month)
     first = day.replace(day=1)
-    previous = last_months_book(book, first) if monday < first else None
-    data = weekly_data.build(book, figures(book, day, previous), week, previous)
+    previous, wanted = last_months_book(book, first) if monday < first else (None, "")
+    data = weekly_data.build(book, figures(book, day, previous), week, previous, wanted)
     specs = weekly_sheets(data)
     path = out or weekly_data.default_output(Path(book.source), data)
     written = write_bytes(path, build_xlsx(specs), verify_workbook([s.name for s in specs]))

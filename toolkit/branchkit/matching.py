@@ -239,6 +239,9 @@ def cross_branch(
         (sheets[0], cards, "date"),
         (sheets[1], tracking, "referred_on"),
     ):
+        names = set(table["referrer"]) | set(table["receiver"])
+        if not any(map(other_branch, names)):  # as good as always: nothing to walk
+            continue
         rows = dated_on_or_before(table, date_column, day)
         amounts = rows["amount"] if "amount" in rows else [None] * len(rows)
         for row, date, referrer, receiver, customer, phone, amount in zip(

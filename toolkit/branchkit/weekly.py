@@ -74,6 +74,7 @@ class Weekly:
     # month's workbook was not beside this one), and the workbook they were read from if it was.
     missing: list[dt.date] = field(default_factory=list)
     previous: str = ""
+    wanted: str = ""  # the name last month's workbook would have beside this one
 
     @property
     def start(self) -> dt.date:
@@ -99,9 +100,11 @@ class Weekly:
         return self.figures.week.branch.success_rate
 
 
-def build(book: Book, figures: Figures, week: str, previous: Book | None = None) -> Weekly:
+def build(
+    book: Book, figures: Figures, week: str, previous: Book | None = None, wanted: str = ""
+) -> Weekly:
     """The weekly of `week`; `previous` is last month's workbook when the week began in it and
-    the figures read it (see jobs.weekly)."""
+    the figures read it, `wanted` the name it was looked for by (see jobs.weekly)."""
     monday = parse_week(week)[0]
     start = figures.week.period.start
     ledger = figures.week.ledger
@@ -125,6 +128,7 @@ def build(book: Book, figures: Figures, week: str, previous: Book | None = None)
         count_levels(book.problems),
         [monday + dt.timedelta(n) for n in range((start - monday).days)],
         Path(previous.source).name if previous is not None else "",
+        wanted,
     )
 
 

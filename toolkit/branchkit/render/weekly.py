@@ -87,9 +87,10 @@ def month_boundary_line(weekly: Weekly) -> str:
     """What the cover says of a week that began last month: where those days came from, or
     which are missing and why (docs/口径.md#周报日期). '' for a week inside one month."""
     if weekly.missing:
+        wanted = f"（{weekly.wanted}）" if weekly.wanted else "（文件名里写上月的年-月）"
         return (
-            f"本周的 {_days(weekly.missing)} 在上月，上月的工作簿不在本工作簿旁边（同一文件夹、"
-            f"文件名里是上月的年-月）：这几天没有计入，周报只算 {weekly.start:%m-%d} 起的日子"
+            f"本周的 {_days(weekly.missing)} 是上月的日子，本工作簿没有；上月的工作簿{wanted}"
+            f"不在同一文件夹，这几天没有计入，周报只算 {weekly.start:%m-%d} 起的日子"
         )
     if weekly.previous:
         return f"本周跨月：上月的 {_days(weekly.last_months_days)} 取自 {weekly.previous}"
