@@ -25,41 +25,27 @@ from branchkit.source import read_raw
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import CROSS_BRANCH, REFERRED, UNVERIFIED
 
+from . import december
+from .december import CARD_HEAD, TRACKING_HEAD
+
 D = dt.date(2026, 12, 15)
-CARD_HEAD = ["日期", "客户姓名", "联系方式", "推荐人", "是否现场推荐", "客户需求", "接收人"]
-TRACKING_HEAD = [
-    "客户姓名",
-    "联系方式",
-    "推荐时间",
-    "推荐人",
-    "接收人",
-    "首次联系日期",
-    "达成产品",
-    "达成金额或数量",
-]
 
 
 def _book(cards: list[list[Any]], tracking: list[list[Any]], *settings: list[Any]) -> Book:
-    raw: dict[str, list[list[Any]]] = {
-        "设置": [
-            ["项目", "值"],
-            ["网点名称", "测试支行"],
-            ["统计月份", "2026-12"],
-            ["分润比例", 0.3],
-            *settings,
-        ],
-        "人员": [
+    return december.book(
+        "2026-12",
+        ["分润比例", 0.3],
+        *settings,
+        人员=[
             ["姓名", "岗位", "在岗"],
             ["李四", "客户助理", "是"],
             ["王五", "大堂经理", "是"],
             ["赵六", "理财经理", "是"],
         ],
-        "产品": [["产品名称", "指标", "单位"], ["日鑫月溢", "理财", "万元"]],
-        "目标": [["对象", "指标", "目标值"], ["李四", "转介成功数", 4]],
-        "转介登记": [CARD_HEAD, *cards],
-        "追踪表": [TRACKING_HEAD, *tracking],
-    }
-    return load_book(raw, "测试支行-2026-12.xlsx")
+        目标=[["对象", "指标", "目标值"], ["李四", "转介成功数", 4]],
+        转介登记=[CARD_HEAD, *cards],
+        追踪表=[TRACKING_HEAD, *tracking],
+    )
 
 
 def _person(figures: Any, name: str) -> Any:

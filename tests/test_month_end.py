@@ -18,12 +18,15 @@ from branchkit import morning
 from branchkit.agenda import build
 from branchkit.figures import Figures, compute
 from branchkit.problems import Code, Level
-from branchkit.read import Book, load_book
+from branchkit.read import Book
 from branchkit.render.agenda import render_agenda
 from branchkit.render.spec import Table
 from branchkit.render.tabs import rankings_sheet
 from branchkit.vocab import DayBasis
 from branchkit.workdays import BranchCalendar, year_known
+
+from . import december
+from .december import TRACKING_HEAD, sale
 
 ROSTER = [
     ["姓名", "岗位", "在岗"],
@@ -31,42 +34,21 @@ ROSTER = [
     ["李四", "客户助理", "是"],
     ["赵六", "理财经理", "是"],
 ]
-PRODUCTS = [["产品名称", "指标", "单位"], ["日鑫月溢", "理财", "万元"], ["龙卡", "信用卡", "张"]]
-TARGETS = [
+TARGETS: list[list[Any]] = [
     ["对象", "指标", "目标值"],
     ["网点", "理财", 2000],
     ["赵六", "理财", 600],
     ["李四", "信用卡", 5],
 ]
-TRACKING_HEAD = [
-    "客户姓名",
-    "联系方式",
-    "推荐时间",
-    "推荐人",
-    "接收人",
-    "达成产品",
-    "达成金额或数量",
-]
 
 
 def _book(month: str, *settings: list[Any], **sheets: list[list[Any]]) -> Book:
-    raw: dict[str, list[list[Any]]] = {
-        "设置": [["项目", "值"], ["网点名称", "测试支行"], ["统计月份", month], *settings],
-        "人员": ROSTER,
-        "产品": PRODUCTS,
-        "目标": TARGETS,
-        "转介登记": [["日期", "客户姓名", "联系方式", "推荐人", "是否现场推荐", "客户需求"]],
-        "追踪表": [TRACKING_HEAD],
-        "每日数据": [["日期", "姓名"]],
-        "每日概况": [["日期", "客流量", "当班人员"]],
-        **sheets,
-    }
-    return load_book(raw, f"测试支行-{month}.xlsx")
+    return december.book(month, *settings, 人员=ROSTER, 目标=TARGETS, **sheets)
 
 
 WEEKDAYS = ["营业日", "周一至周五"]
 # 赵六 sells 500 万元 of 理财 on his own on 12-10: the branch still needs 1500, he 100.
-SALE = [TRACKING_HEAD, ["冯二", "13900000001", "2026-12-10", None, "赵六", "日鑫月溢", 500]]
+SALE = [TRACKING_HEAD, sale("2026-12-10", "冯二", "赵六", "日鑫月溢", 500)]
 
 
 def _targets(figures: Figures, today: bool = False) -> dict[tuple[str, str], Any]:

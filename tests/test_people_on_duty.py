@@ -15,13 +15,16 @@ import pytest
 from branchkit import fill
 from branchkit.agenda import build
 from branchkit.figures import Figures, PersonFigures, compute
-from branchkit.read import Book, load_book
+from branchkit.read import Book
 from branchkit.render.agenda import render_agenda
 from branchkit.render.report import figures_json
 from branchkit.staffing import on_duty
 from branchkit.vocab import BEHIND, DAY, MONTH, ON_PACE, WEEK
 
-ROSTER = [
+from . import december
+from .december import TRACKING_HEAD, sale
+
+ROSTER: list[list[Any]] = [
     ["姓名", "岗位", "在岗", "入职日期", "离岗日期"],
     ["周敏", "厅堂主管", "是", None, None],
     ["李四", "客户助理", "是", None, None],
@@ -45,49 +48,20 @@ OVERVIEW = [
     ["2026-12-03", 120, "周敏、李四、赵六、刘洋、孙悦"],
     ["2026-12-25", 0, None],
 ]
-TRACKING_HEAD = [
-    "客户姓名",
-    "联系方式",
-    "推荐时间",
-    "推荐人",
-    "接收人",
-    "达成产品",
-    "达成金额或数量",
-]
-
-
-def _sale(day: str, customer: str, receiver: str, product: str, amount: float) -> list[Any]:
-    return [customer, None, day, None, receiver, product, amount]
-
-
 # 李四 and 刘洋 each sell a card on 12-03; 刘洋 two more on 12-04 and 12-05; 赵六 31 万 on 12-03.
 TRACKING = [
     TRACKING_HEAD,
-    _sale("2026-12-03", "甲", "李四", "龙卡", 1),
-    _sale("2026-12-03", "乙", "刘洋", "龙卡", 1),
-    _sale("2026-12-04", "丙", "刘洋", "龙卡", 1),
-    _sale("2026-12-05", "丁", "刘洋", "龙卡", 1),
-    _sale("2026-12-03", "戊", "赵六", "日鑫月溢", 31),
+    sale("2026-12-03", "甲", "李四", "龙卡", 1),
+    sale("2026-12-03", "乙", "刘洋", "龙卡", 1),
+    sale("2026-12-04", "丙", "刘洋", "龙卡", 1),
+    sale("2026-12-05", "丁", "刘洋", "龙卡", 1),
+    sale("2026-12-03", "戊", "赵六", "日鑫月溢", 31),
 ]
 
 
 def _book(**changes: list[list[Any]]) -> Book:
-    raw: dict[str, list[list[Any]]] = {
-        "设置": [["项目", "值"], ["网点名称", "测试支行"], ["统计月份", "2026-12"]],
-        "人员": ROSTER,
-        "产品": [
-            ["产品名称", "指标", "单位"],
-            ["日鑫月溢", "理财", "万元"],
-            ["龙卡", "信用卡", "张"],
-        ],
-        "目标": TARGETS,
-        "转介登记": [["日期", "客户姓名", "联系方式", "推荐人", "是否现场推荐", "客户需求"]],
-        "追踪表": TRACKING,
-        "每日数据": [["日期", "姓名"]],
-        "每日概况": OVERVIEW,
-        **changes,
-    }
-    return load_book(raw, "测试支行-2026-12.xlsx")
+    sheets = {"人员": ROSTER, "目标": TARGETS, "追踪表": TRACKING, "每日概况": OVERVIEW, **changes}
+    return december.book("2026-12", **sheets)
 
 
 def _person(figures: Figures, name: str, kind: Any = MONTH) -> PersonFigures:
