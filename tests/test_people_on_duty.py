@@ -60,7 +60,13 @@ TRACKING = [
 
 
 def _book(**changes: list[list[Any]]) -> Book:
-    sheets = {"人员": ROSTER, "目标": TARGETS, "追踪表": TRACKING, "每日概况": OVERVIEW, **changes}
+    sheets: dict[str, list[list[Any]]] = {
+        "人员": ROSTER,
+        "目标": TARGETS,
+        "追踪表": TRACKING,
+        "每日概况": OVERVIEW,
+        **changes,
+    }
     return december.book("2026-12", **sheets)
 
 
