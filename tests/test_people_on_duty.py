@@ -34,7 +34,7 @@ ROSTER: list[list[Any]] = [
     ["孙悦", "服务经理", "是", None, "2026-12-18"],
     ["林晓", "柜员", "否", None, None],
 ]
-TARGETS = [
+TARGETS: list[list[Any]] = [
     ["对象", "指标", "目标值"],
     ["刘洋", "信用卡", 29],
     ["孙悦", "转介数", 18],
@@ -43,7 +43,7 @@ TARGETS = [
     ["赵六", "理财", 310],
 ]
 # 12-03: 王五 is off. 12-25: the branch is closed (nobody on duty, no customers).
-OVERVIEW = [
+OVERVIEW: list[list[Any]] = [
     ["日期", "客流量", "当班人员"],
     ["2026-12-03", 120, "周敏、李四、赵六、刘洋、孙悦"],
     ["2026-12-25", 0, None],
