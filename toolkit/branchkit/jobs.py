@@ -136,7 +136,7 @@ def figures(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
 def month_book(book: Book, day: dt.date) -> Path | None:
     """The same branch's workbook of `day`'s month beside BOOK, by its name (火车站支行-2026-11.xlsx
     beside 火车站支行-2026-12.xlsx, .xlsx or .xlsm); None when there is none."""
-    from .newmonth import month_sibling
+    from .filenames import month_sibling
 
     if not book.source or book.month is None:
         return None
@@ -154,7 +154,7 @@ def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:
     """Last month's workbook of the same branch beside BOOK (docs/口径.md#周报日期), read — None
     when there is none, or it is another branch's or month's, or cannot be read (the week's
     days of last month are then named as missing) — and the name it is looked for by."""
-    from .newmonth import month_sibling
+    from .filenames import month_sibling
 
     before = (first - dt.timedelta(days=1)).replace(day=1)
     named = month_sibling(Path(book.source), book.month, before) if book.month else None

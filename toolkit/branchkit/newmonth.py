@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import checklist, parse, schema
+from .filenames import month_sibling
 from .matching import match_cards
 from .parse import other_branch
 from .problems import BookError
@@ -42,22 +43,6 @@ def next_month(month: dt.date) -> dt.date:
 
 def _month_before(month: dt.date) -> dt.date:
     return (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def _stamps(month: dt.date) -> tuple[str, str, str]:
-    """The ways a workbook's name says its month: 2026-11, 202611, 2026年11月."""
-    return f"{month:%Y-%m}", f"{month:%Y%m}", f"{month.year}年{month.month}月"
-
-
-def month_sibling(book: Path, month: dt.date, other: dt.date) -> Path | None:
-    """BOOK's name with its month `month` changed to `other` (火车站支行-2026-12.xlsx ->
-    火车站支行-2026-11.xlsx): the same branch's workbook of another month, beside it; None when
-    the name does not say its month."""
-    stem = book.stem
-    for was, now in zip(_stamps(month), _stamps(other), strict=True):
-        if was in stem:
-            return book.with_name(stem.replace(was, now) + book.suffix)
-    return None
 
 
 def next_name(book: Path, month: dt.date) -> Path:
