@@ -588,20 +588,10 @@ def _person_figures(period: Period, context: _Context) -> tuple[list[PersonFigur
     # is ranked for the week and the month, never "joint 4th" on a day they were not there.
     judged = [p for p in people.values() if period.kind is not DAY or p.name in context.on_duty]
     for person in [*judged, branch]:
-        person.targets, person.period_targets, progress = _paced(person.name, period, context)
-        person.time_progress = progress
-        for indicator, target in person.period_targets.items():
-            if target <= 0:
-                continue
-            completion = person.actual(indicator) / target
-            person.completion[indicator] = completion
-            person.status[indicator] = _pace(completion, progress, settings.tolerance)
-        if person.completion:
-            person.overall = sum(person.completion.values()) / len(person.completion)
-            person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
-            # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
-            # (转介数, and the checklist's quantities) must not make someone look ahead of pace while what they close lags.
-            person.overall_status = status_of(person.score, progress, settings.tolerance)
+        person.targets, person.period_targets, person.time_progress = _paced(
+            person.name, period, context
+        )
+        judge(person, settings, raw_counts)
     for person in [*people.values(), branch]:
         person.money = sum(
             v for k, v in person.credited.items() if context.catalogue.measured_in(k) is WAN_YUAN
@@ -619,6 +609,29 @@ def _person_figures(period: Period, context: _Context) -> tuple[list[PersonFigur
         ):
             person.group_rank = rank
     return list(people.values()), branch
+
+
+def judge(person: PersonFigures, settings: Settings, raw_counts: Iterable[str]) -> None:
+    """Completion, pace, 综合完成率 and 排名得分 from the person's actuals, period targets and time
+    progress (docs/口径.md#完成率, docs/口径.md#排名得分); again after credit is added, as the
+    rollup does for a cross-branch referral. `raw_counts`: 转介数 and the checklist's quantities."""
+    raw_counts = tuple(raw_counts)
+    person.completion, person.status = {}, {}
+    person.overall = person.score = person.overall_status = None
+    progress = person.time_progress
+    for indicator, target in person.period_targets.items():
+        if target <= 0:
+            continue
+        completion = person.actual(indicator) / target
+        person.completion[indicator] = completion
+        person.status[indicator] = _pace(completion, progress, settings.tolerance)
+    if person.completion:
+        person.overall = sum(person.completion.values()) / len(person.completion)
+        person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
+        # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
+        # (转介数, and the checklist's quantities) must not make someone look ahead of pace while
+        # what they close lags.
+        person.overall_status = status_of(person.score, progress, settings.tolerance)
 
 
 def _primary(person: PersonFigures, group: RoleGroup) -> float:
