@@ -37,8 +37,9 @@ class Person:
     active: bool = True
 
 
+SUPERVISOR = "周敏"  # 厅堂主管: hosts the meetings, keeps the checklist
 STAFF = (
-    Person("周敏", "厅堂主管"),
+    Person(SUPERVISOR, "厅堂主管"),
     Person("陈建国", "网点负责人"),
     Person("李四", "客户助理", 2.4, 0.35),
     Person("王芳", "客户助理", 1.8, 0.45),
@@ -168,6 +169,10 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
         weekend = day.weekday() >= 5
         traffic = rng.randint(60, 90) if weekend else rng.randint(110, 180)
         on_duty = [p.name for p in STAFF if p.active and (not weekend or rng.random() < 0.5)]
+        if not on_duty:
+            # The branch opens every day of the month: on a weekend whose draw left everyone at
+            # home (one seed in a few thousand), the lobby supervisor opens it alone.
+            on_duty = [SUPERVISOR]
         duty[day] = on_duty
         overview.append([day, traffic, "、".join(on_duty), *_floor(floor, day, traffic)])
         referred_today: dict[str, int] = {}
@@ -433,7 +438,7 @@ def _checklist(duty: dict[dt.date, list[str]], seed: int) -> list[list[Any]]:
         # The branch opens every day of the sample month, so 每月末 is the 30th.
         for item in due_items(default_items(), day, lambda _: True):
             holders = owners_on_duty(item, present, roles)
-            owner = holders[0] if holders else ("周敏" if "周敏" in present else present[0])
+            owner = holders[0] if holders else (SUPERVISOR if SUPERVISOR in present else present[0])
             if item.name == "电话外呼" and wealth:
                 owner = wealth[day.day % len(wealth)]  # the two wealth managers take turns
             state = "未完成" if rng.random() < MISS_CHANCE.get(item.name, 0.04) else "已完成"
@@ -444,7 +449,7 @@ def _checklist(duty: dict[dt.date, list[str]], seed: int) -> list[list[Any]]:
                 low, high = QUANTITIES[item.measure]
                 quantity = rng.randint(low, high)
             problem, fix, fix_owner, fix_due = found.get((day, item.name), (None, None, None, None))
-            checker = "周敏" if "周敏" in present else "何平"
+            checker = SUPERVISOR if SUPERVISOR in present else "何平"
             rows.append(
                 [
                     day,
