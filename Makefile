@@ -44,7 +44,7 @@ bench-rollup: $(STAMP)
 	$(BIN)/python benchmarks/rollup.py
 
 samples: $(STAMP)
-	$(BIN)/python -m branchkit.samples samples
+	$(BIN)/python -m tests.samples samples
 
 templates: $(STAMP)
 	$(BIN)/python -m branchkit.templates templates/xlsx

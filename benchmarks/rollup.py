@@ -31,8 +31,9 @@ START, END = "<!-- rollup:start -->", "<!-- rollup:end -->"
 
 def branch_books(count: int) -> Path:
     """A folder with `count` branch workbooks (links into one generated set of the largest)."""
-    from branchkit.samples import PARENT, network_month
     from branchkit.templates import write_branch_workbook
+
+    from tests.samples import PARENT, network_month
 
     every = DATA / "rollup" / "all"
     every.mkdir(parents=True, exist_ok=True)

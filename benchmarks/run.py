@@ -32,6 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# The benchmarks' workbooks come from the tests' sample generator (tests/samples.py), and the
+# warm path clicks the tests' stand-in for Excel: both import from the project's root.
+sys.path[:0] = [str(HERE), str(ROOT)]
 DATA = HERE / "data"
 SAMPLE = ROOT / "samples" / "火车站支行-2026-11.xlsx"
 DAY = "2026-11-20"
@@ -149,7 +152,6 @@ class Row:
 
 
 def w2_book(tracking_rows: int) -> Path:
-    sys.path.insert(0, str(HERE))
     from workloads import write_parent_branch
 
     DATA.mkdir(exist_ok=True)
@@ -184,7 +186,6 @@ def warm_path(book: Path) -> dict[str, float]:
     """In one process, as xlwings' UDF server keeps Python alive between clicks: the refresh
     button's function (`branchkit.excel.refresh`) clicked twice on the stand-in workbook of
     tests/test_excel_buttons.py, then the file refresh (`jobs.refresh`) run twice."""
-    sys.path.insert(0, str(ROOT))
     from unittest import mock
 
     from branchkit import excel, jobs, schema

@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from branchkit.cli import main
-from branchkit.samples import write_network
 from branchkit.schema import DEFAULT_MEASURES
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import ROLE_GROUPS
@@ -25,6 +24,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from .conftest import SAMPLES
+from .samples import write_network
 
 NETWORK = SAMPLES / "城东分行"
 DAY = "2026-11-20"

@@ -1,4 +1,4 @@
-"""The sample generator (branchkit.samples) under any seed: the benchmarks make hundreds or
+"""The sample generator (tests/samples.py) under any seed: the benchmarks make hundreds or
 thousands of branch workbooks with it, one seed per branch, so no seed may crash it or make a
 workbook the reader finds fault with. Seed 1308 once drew a weekend with nobody on duty and
 stopped `make bench-rollup` at its 309th branch."""
@@ -11,10 +11,11 @@ from pathlib import Path
 from branchkit import schema
 from branchkit.figures import compute
 from branchkit.read import read_book
-from branchkit.samples import LAST_DAY, MONTH, PARENT, STAFF, build_month, network_month
 from branchkit.templates import write_branch_workbook
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+from .samples import LAST_DAY, MONTH, PARENT, STAFF, build_month, network_month
 
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 

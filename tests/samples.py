@@ -2,7 +2,11 @@
 
 The month is simulated, not planted: each person has a referral habit and a skill, every card
 goes through follow-up and maybe a sale by chance, and the figures fall out of that. A fixed
-seed makes it reproducible. `python -m branchkit.samples samples` rebuilds both files.
+seed makes it reproducible. `python -m tests.samples samples` (`make samples`) rebuilds the
+files of samples/; the benchmarks make their branch workbooks with it under other seeds.
+
+Test data, not part of the installed package: it lives beside the tests that check the committed
+samples are exactly what it builds.
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .checklist import default_items, due_items, fix_key, owners_on_duty
-from .parse import id_check_digit
-from .templates import write_branch_workbook
+from branchkit import schema
+from branchkit.checklist import default_items, due_items, fix_key, owners_on_duty
+from branchkit.parse import id_check_digit
+from branchkit.templates import write_branch_workbook
 
 BRANCH = "火车站支行"
 PARENT = "城东分行"
