@@ -22,7 +22,7 @@ from .read import RawBook, RawSheet, load_book
 from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
 from .render.spec import SheetSpec
-from .render.xlsx import NUM_FORMATS, STATUS_COLORS
+from .render.xlsx import FLAG_STATUS, NUM_FORMATS, STATUS_COLORS
 
 HEADER_FILL = (31, 78, 121)
 
@@ -214,12 +214,13 @@ def _format_table(sheet: Any, placed: Placed) -> None:
                 sheet.range((first + offset, c + 1)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
-        elif col.fmt == "text":
+        elif col.fmt in ("text", "flag"):
             column.number_format = "@"
-        if col.fmt == "status":
+        if col.fmt in ("status", "flag"):
             for offset, row in enumerate(placed.rows()):
-                if row[c] in STATUS_COLORS:
-                    sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[row[c]][0])
+                state = FLAG_STATUS if col.fmt == "flag" and row[c] else row[c]
+                if state in STATUS_COLORS:
+                    sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[state][0])
     for c, span in placed.spans.items():  # a last column stretched over the columns right
         for r in range(first, last + 1):
             sheet.range((r, c + 1), (r, c + span)).merge()

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # "qty": a quantity of mixed units in one column — whole counts (int values) without decimals,
-# amounts (float values) with two.
-Fmt = Literal["text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "rank", "qty"]
+# amounts (float values) with two. "flag": text that marks its row (a branch ranked with data
+# errors), coloured like a pace behind whenever it is not empty.
+Fmt = Literal[
+    "text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "rank", "qty", "flag"
+]
 Style = Literal["h1", "h2", "body", "note", "strong"]
 
 

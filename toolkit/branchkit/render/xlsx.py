@@ -37,6 +37,8 @@ STATUS_COLORS = {
     "✓": ("#E2EFDA", "#375623"),
     "✗": ("#FFC7CE", "#9C0006"),
 }
+# The STATUS_COLORS a flag is drawn in: like a pace behind, it needs a look.
+FLAG_STATUS = "低于进度"
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 
 
@@ -68,7 +70,9 @@ class Formats:
                     **base,
                     "border": 1,
                     "border_color": "#D9D9D9",
-                    "num_format": NUM_FORMATS.get(name, "@" if name == "text" else "General"),
+                    "num_format": NUM_FORMATS.get(
+                        name, "@" if name in ("text", "flag") else "General"
+                    ),
                     **({"align": "center"} if name in ("status", "rank", "date") else {}),
                 }
             )
@@ -82,6 +86,7 @@ class Formats:
                 "date",
                 "status",
                 "rank",
+                "flag",
             )
         }
         # Text lines are broken into rows by the grid, one line each: no wrapping here.
@@ -138,6 +143,10 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                     c,
                     {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
                 )
+        elif col.fmt == "flag":
+            ws.conditional_format(
+                first, c, last, c, {"type": "no_blanks", "format": f.status[FLAG_STATUS]}
+            )
         elif col.fmt == "pct_bar":
             ws.conditional_format(
                 first,
