@@ -85,9 +85,10 @@ def phases(folder: Path, tmp: Path) -> list[tuple[str, float]]:
     from branchkit.read import load_book
     from branchkit.render.rollup import rollup_sheets
     from branchkit.render.xlsx import build
-    from branchkit.rollup import league, store
-    from branchkit.rollup.engine import collect
+    from branchkit.rollup import league
     from branchkit.rollup.summary import summary_of
+    from branchkit.rollupjob import store
+    from branchkit.rollupjob.engine import collect
     from branchkit.source import read_raw
 
     day = dt.date.fromisoformat(DAY)
@@ -113,9 +114,9 @@ def phases(folder: Path, tmp: Path) -> list[tuple[str, float]]:
         t1 = time.perf_counter()
         db = tmp / "phases.duckdb"
         store.save(db, rollup)
-        points = store.history(db, day)
+        trends = store.trends(db, day)
         t2 = time.perf_counter()
-        data = build(rollup_sheets(rollup, points))
+        data = build(rollup_sheets(rollup, trends))
         (tmp / "phases.xlsx").write_bytes(data)
         t3 = time.perf_counter()
     return [

@@ -1,4 +1,4 @@
-"""Back into each branch (SPEC §9): every person's network rank onto their branch's 排行榜.
+"""Back into each branch: every person's network rank onto their branch's 排行榜.
 
 The tab is rebuilt through the normal render path with one more block (`render.tabs`
 `network_table`) and put in with the same faithful writer as refresh: every other part of the
@@ -14,9 +14,9 @@ from pathlib import Path
 
 from ..problems import BookError
 from ..render.tabs import NetworkRanks
+from ..rollup.league import MONTH, Rollup
+from ..rollup.summary import Skipped
 from .engine import run_each
-from .league import MONTH, Rollup
-from .summary import Skipped
 
 OPEN_IN_EXCEL = "正在 Excel 中打开，未写入网点排名（关闭后重新汇总即可）"
 
