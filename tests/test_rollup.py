@@ -6,6 +6,7 @@ Expected leagues and ranks are worked out here from each branch's own outputs (`
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -17,13 +18,17 @@ from pathlib import Path
 import duckdb
 import pytest
 from branchkit.cli import main
+from branchkit.figures import compute
+from branchkit.read import read_book
+from branchkit.rollup.summary import summary_of
+from branchkit.rollupjob.engine import summarize
 from branchkit.schema import DEFAULT_MEASURES
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import ROLE_GROUPS
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from .conftest import SAMPLES
+from .conftest import MESSY, SAMPLES
 from .samples import NETWORK as NETWORK_BRANCHES
 from .samples import PARENT, network_month, write_network
 
@@ -96,6 +101,18 @@ def _branch_score_from_its_tab(path: Path, tmp: Path) -> float:
 def test_committed_network_samples_equal_the_build(tmp_path: Path) -> None:
     for path in write_network(tmp_path):
         assert path.read_bytes() == (NETWORK / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("name", [*(f"城东分行/{b}-2026-11.xlsx" for b in BRANCHES), MESSY.name])
+@pytest.mark.parametrize("day", ["2026-11-01", "2026-11-16", DAY])
+def test_the_per_workbook_step_keeps_what_the_full_figures_give(name: str, day: str) -> None:
+    """The rollup's step reads only input sheets and computes only what the league compares;
+    its summary is exactly the one the whole figures of a refresh give (problems included)."""
+    path = SAMPLES / name
+    when = dt.date.fromisoformat(day)
+    book = read_book(path)
+    full = summary_of(compute(book, when), str(path), path.stat().st_mtime, book.month)
+    assert summarize(str(path), when) == full
 
 
 def test_golden_league_of_the_three_sample_branches(network: Path, tmp_path: Path) -> None:

@@ -123,15 +123,18 @@ def summarize(path: str, day: dt.date) -> Outcome:
     branches must still count."""
     from ..batch import batch_mode
     from ..figures import compute
-    from ..read import read_book
+    from ..read import load_book
+    from ..schema import NOT_INPUT_SHEETS
+    from ..source import read_raw
 
     try:
         modified = os.stat(path).st_mtime
         with batch_mode():
-            book = read_book(path)
+            # Only input sheets: 说明 and the other helper sheets are nobody's input.
+            book = load_book(read_raw(path, NOT_INPUT_SHEETS, many=True), path)
             if book.month and (book.month.year, book.month.month) != (day.year, day.month):
                 return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
-            summary = summary_of(compute(book, day), path, modified, book.month)
+            summary = summary_of(compute(book, day, league=True), path, modified, book.month)
     except BookError as exc:
         return Skipped(path, exc.message)
     except Exception as exc:  # a workbook no reader expected: listed, the others still count
