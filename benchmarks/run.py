@@ -103,7 +103,8 @@ BASELINES = ("calamine floor", "openpyxl load+save", "pandas read_excel")
 @dataclass
 class Run:
     seconds: float
-    peak_mib: float
+    peak_mib: float  # the largest process of the command's tree (a pool's worker, or itself)
+    cpu: float = 0.0  # CPU seconds of the command and the processes it waited for
 
 
 def run_once(command: list[str]) -> Run:
@@ -117,11 +118,15 @@ def run_once(command: list[str]) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{error}")
-    return Run(elapsed, usage.ru_maxrss / 1024)
+    return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def summarize(results: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in results), max(r.peak_mib for r in results))
+    return Run(
+        statistics.median(r.seconds for r in results),
+        max(r.peak_mib for r in results),
+        statistics.median(r.cpu for r in results),
+    )
 
 
 def measure_interleaved(commands: dict[str, list[str]], runs: dict[str, int]) -> dict[str, Run]:

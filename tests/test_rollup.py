@@ -472,17 +472,37 @@ def test_parquet_export_is_partitioned_by_month_and_reads_back(
 # ---------------------------------------------------------------- Dask
 
 
+def _store_rows(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("branch_figures", "indicator_figures", "person_figures", "left_out")
+        }
+
+
+def _sheets(path: Path) -> dict[str, list[list]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
 @pytest.mark.slow
-def test_dask_scheduler_gives_the_same_rollup(network: Path, tmp_path: Path) -> None:
+def test_dask_cluster_of_worker_processes_gives_the_same_rollup(
+    network: Path, tmp_path: Path
+) -> None:
+    """The same league, store rows and workbook, cell for cell, from the process pool and from a
+    Dask cluster whose workers are processes of their own (as on other machines)."""
     distributed = pytest.importorskip("distributed")
-    expected = _rollup_json(network, "--out", str(tmp_path / "a.xlsx"), "--jobs", "1")
+    pooled, on_dask = tmp_path / "pool", tmp_path / "dask"
+    expected = _rollup_json(network, "--out", str(pooled / "汇总.xlsx"), "--jobs", "2")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         got = _rollup_json(
-            network, "--out", str(tmp_path / "b.xlsx"), "--scheduler", cluster.scheduler_address
+            network, "--out", str(on_dask / "汇总.xlsx"), "--scheduler", cluster.scheduler_address
         )
     assert got == expected
+    assert _store_rows(on_dask / "分行汇总.duckdb") == _store_rows(pooled / "分行汇总.duckdb")
+    assert _sheets(on_dask / "汇总.xlsx") == _sheets(pooled / "汇总.xlsx")
 
 
 def test_unreachable_scheduler_is_one_line(network: Path, tmp_path: Path) -> None:

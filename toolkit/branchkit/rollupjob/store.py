@@ -196,6 +196,8 @@ def connect(path: Path, read_only: bool = False) -> Iterator[Any]:
 
     try:
         con = duckdb.connect(str(path), read_only=read_only)
+        # No progress bar: a long query on a terminal would draw DuckDB's over the rollup's.
+        con.execute("SET enable_progress_bar = false")
     except duckdb.Error as exc:
         raise store_error(path, exc) from exc
     try:
