@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from rollup import busy_note, write_results  # noqa: E402
-from run import DATA, machine  # noqa: E402
+from run import DATA, machine, median_seconds  # noqa: E402
 
 BRANCHES, PEOPLE, DAYS = 5000, 20, 365
 LAST = dt.date(2026, 11, 20)  # the year's last rollup: the trends are asked for this day
@@ -178,12 +178,7 @@ def simulated_rollup(day: dt.date, branches: int, people: int) -> Any:
 def timed(job: Callable[[], object], runs: int) -> float:
     """The median of `runs`, after one untimed run (the store's pages into memory)."""
     job()
-    found = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        job()
-        found.append(time.perf_counter() - started)
-    return statistics.median(found)
+    return median_seconds(job, runs)
 
 
 def measure(branches: int, people: int, days: int, root: Path = DATA) -> dict[str, Any]:

@@ -381,11 +381,11 @@ def reader_choice(book: Path, runs: int = 5) -> dict[str, float]:
         ("openpyxl read-only", openpyxl_read_only),
         ("branchkit read_book (scan, calamine, typing)", load_typed),
     ):
-        timings[name] = _median_seconds(job, runs)
+        timings[name] = median_seconds(job, runs)
     return timings
 
 
-def _median_seconds(job: Callable[[], object], runs: int) -> float:
+def median_seconds(job: Callable[[], object], runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -465,7 +465,7 @@ def scan_alone(book: Path, runs: int = 3) -> float:
             if sheet.kind == "worksheet" and sheet.name not in schema.GENERATED_SHEETS:
                 reader._scan(sheet)
 
-    return _median_seconds(scan, runs)
+    return median_seconds(scan, runs)
 
 
 # ---------------------------------------------------------------- the report
