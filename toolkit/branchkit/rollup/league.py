@@ -1,7 +1,7 @@
 """The league and the cross-branch rankings, from the branches' summaries. Pure: no files.
 
 A branch is ranked by its 排名得分 against its 网点 targets, a person by their own 排名得分
-within their role group across every branch — the one score of SPEC §3, so a person's place in
+within their role group across every branch — the one score the branches' own 排行榜 rank by, so a person's place in
 the network and on their branch's 排行榜 can never disagree about who did better. Competition
 ranking (1, 2, 2, 4) throughout.
 """
@@ -38,7 +38,7 @@ class LeagueRow:
 
     @property
     def mark(self) -> str:
-        """How the league marks a branch it cannot rank cleanly (SPEC §9: marked, not silent)."""
+        """How the league marks a branch it cannot rank cleanly: marked, never ranked silently."""
         if self.rank is None:
             return "无网点目标，未排名"
         if self.errors:

@@ -125,7 +125,7 @@ Outcome = BranchSummary | Skipped
 
 
 def checklist_rate(figures: Figures, kind: str) -> float | None:
-    """清单完成率 of the period: the share of due checklist items done (SPEC §3 Checklist);
+    """清单完成率 of the period: the share of due checklist items done (不适用 not counted);
     None for a branch that keeps no checklist (nothing due), and then the rollup's 清单完成
     sheet and column leave it out."""
     period = figures.periods.get(kind)
