@@ -578,10 +578,13 @@ def main() -> None:
     report = render(measured)
     print(report)
     results = HERE / "RESULTS.md"
-    # The rollup section is benchmarks/rollup.py's own (`make bench-rollup`): kept as it is.
+    # The sections between markers are the other benchmarks' own (rollup.py, network.py,
+    # history.py): kept as they are.
     old = results.read_text(encoding="utf-8") if results.exists() else ""
-    kept = re.search(r"<!-- rollup:start -->.*?<!-- rollup:end -->", old, re.S)
-    results.write_text(report + (f"\n{kept.group()}\n" if kept else ""), encoding="utf-8")
+    sections = [
+        m.group() for m in re.finditer(r"<!-- (\w+):start -->.*?<!-- \1:end -->", old, re.S)
+    ]
+    results.write_text(report + "".join(f"\n{s}\n" for s in sections), encoding="utf-8")
 
 
 def targets(m: Measured) -> list[tuple[str, str, bool]]:
