@@ -60,7 +60,7 @@ screenshots: $(STAMP)
 # on 64-bit Windows with Python 3.10-3.12, and 安装.cmd. Needs PyPI (about 140 MB); fails unless
 # the folder installs completely for each Python. Not part of `make test`.
 wheelhouse: $(STAMP)
-	$(BIN)/python -m branchkit.wheelhouse build/wheelhouse
+	$(BIN)/python toolkit/wheelhouse.py build/wheelhouse
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
