@@ -7,7 +7,7 @@ SAMPLE  := samples/火车站支行-2026-11.xlsx
 OUTDIR  := build/demo
 DEMODAY := 2026-11-20
 
-.PHONY: demo test lint bench bench-rollup bench-network samples templates screenshots clean
+.PHONY: demo test lint bench bench-rollup bench-network samples templates screenshots wheelhouse clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/branchkit build-agenda $(SAMPLE) --date $(DEMODAY) --format md --out $(OUTDIR)/夕会议程-$(DEMODAY).md
 	$(BIN)/branchkit build-agenda $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --date $(DEMODAY) --meeting 晨会
 	$(BIN)/branchkit rollup samples/城东分行 --date $(DEMODAY) --out $(OUTDIR)/分行汇总-2026-11.xlsx
+	$(BIN)/branchkit init $(OUTDIR)/火车站支行-2026-12.xlsx --from $(SAMPLE) --month 2026-12 --force
 	@echo "演示完成：结果在 $(OUTDIR)/"
 
 lint: $(STAMP)
@@ -62,6 +63,12 @@ templates: $(STAMP)
 # (needs soffice, poppler-utils and chromium on PATH; see tests/rendering.py).
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.rendering docs
+
+# The offline installer for bank PCs (README, "Windows with Excel"): every wheel branchkit needs
+# on 64-bit Windows with Python 3.10-3.12, and 安装.cmd. Needs PyPI (about 140 MB); fails unless
+# the folder installs completely for each Python. Not part of `make test`.
+wheelhouse: $(STAMP)
+	$(BIN)/python toolkit/wheelhouse.py build/wheelhouse
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

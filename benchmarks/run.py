@@ -4,6 +4,7 @@ W1 — a click: the bundled sample month, `branchkit refresh`, `build-agenda` an
 warm path (the refresh button's function called twice in one process, as xlwings' UDF server
 keeps Python between clicks).
 W2 — a parent branch's month: generated workbooks with 25k / 50k / 100k tracking rows.
+W3 — a sheet too large to read: 转介登记 filled to row 1,048,576, which `validate` refuses.
 Baselines: python-calamine reading the input sheets into lists (the floor), openpyxl load + save,
 pandas read_excel (openpyxl engine). Each command runs in a fresh process, from compiled
 bytecode as an installed package does; peak memory is the process's own maximum resident set
@@ -107,7 +108,7 @@ class Run:
     cpu: float = 0.0  # CPU seconds of the command and the processes it waited for
 
 
-def run_once(command: list[str]) -> Run:
+def run_once(command: list[str], exit_code: int = 0) -> Run:
     start = time.perf_counter()
     proc = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=ENV
@@ -116,7 +117,7 @@ def run_once(command: list[str]) -> Run:
     elapsed = time.perf_counter() - start
     error = proc.stderr.read().decode() if proc.stderr else ""
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode != exit_code:
         raise SystemExit(f"failed: {' '.join(command)}\n{error}")
     return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
@@ -161,6 +162,17 @@ def w2_book(tracking_rows: int) -> Path:
 
     DATA.mkdir(exist_ok=True)
     return write_parent_branch(DATA, tracking_rows)
+
+
+def refusal(tmp: Path) -> tuple[Run, Run]:
+    """W3: `branchkit validate` refusing a 转介登记 of 1,048,576 rows (one line, exit 2), against
+    the calamine floor reading the same file: what the refusal costs next to reading it."""
+    sys.path.insert(0, str(ROOT))
+    from tests.hostile import every_row_a_card
+
+    book = every_row_a_card(tmp / "百万行.xlsx")
+    refused = run_once([*BRANCHKIT, "validate", str(book)], exit_code=2)
+    return refused, run_once([PY, "-c", FLOOR, str(book)])
 
 
 def task_command(task: str, book: Path, out: Path) -> list[str]:
@@ -538,6 +550,7 @@ class Measured:
     profile: str
     largest: int
     loads: list[float]
+    refusal: tuple[Run, Run]
 
 
 def main() -> None:
@@ -562,6 +575,8 @@ def main() -> None:
             books[size] = w2_book(size)
             rows += bench(books[size], f"W2 {size // 1000}k tracking rows", 5, 1, tmp, ("refresh",))
             loads.append(os.getloadavg()[0])
+        print("W3: a sheet of 1,048,576 rows", flush=True)
+        refused = refusal(tmp)
     largest = books[max(books)]
     measured = Measured(
         rows,
@@ -574,6 +589,7 @@ def main() -> None:
         profile_summary(largest),
         max(books),
         loads,
+        refused,
     )
     report = render(measured)
     print(report)
@@ -685,6 +701,12 @@ warm row is the refresh button's function clicked a second time in the same proc
         + f"""
 
 Growth with rows (W2 refresh): {linear}.
+
+W3, a sheet too large to read (转介登记 to row 1,048,576, 1,048,576 × 11 cells): `validate` refuses it
+from the scan in {m.refusal[0].seconds:.1f} s and {m.refusal[0].peak_mib:,.0f} MiB; the calamine floor
+reading the same file takes {m.refusal[1].seconds:.1f} s and {m.refusal[1].peak_mib:,.0f} MiB
+({m.refusal[1].seconds / m.refusal[0].seconds:.1f} × the time, \
+{m.refusal[1].peak_mib / m.refusal[0].peak_mib:.1f} × the memory of the refusal).
 
 ## Where a click's time goes (W1 refresh, in fresh processes, median of 5)
 

@@ -8,6 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No property test has a time limit: speed is the benchmarks' business, and a shared CI machine
+# under load would turn a deadline into a coin toss.
+settings.register_profile("branchkit", deadline=None)
+settings.load_profile("branchkit")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

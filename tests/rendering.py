@@ -21,6 +21,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,6 +211,37 @@ def glyph_size(pdf: Path, page: int) -> float:
     return sizes[len(sizes) // 2] if sizes else 0.0
 
 
+def raw_text(pdf: Path, page: int) -> str:
+    """The page's text in the order it is drawn: each cell's lines one after another (a wrapped
+    cell's lines on lines of their own), so a cell's text is whole in it unless cut."""
+    return _run("pdftotext", "-raw", "-f", str(page), "-l", str(page), str(pdf), "-")
+
+
+def rules(pdf: Path, page: int, resolution: int = 50) -> int:
+    """Horizontal lines ruled across the table (a form's rows): poppler draws the page in grey
+    levels, and a pixel row about as dark as the header's (the table's width) is a rule."""
+    data = subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(resolution), "-f", str(page), "-l", str(page), str(pdf)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    ).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    assert header, "not a PGM image"
+    width, height = int(header.group(1)), int(header.group(2))
+    pixels = data[header.end() :]
+    darkness = [
+        sum(1 for v in pixels[y * width : (y + 1) * width] if v < 200) for y in range(height)
+    ]
+    widest = max(darkness, default=0)
+    found, previous = 0, False
+    for count in darkness:
+        dark = widest > 0 and count >= 0.9 * widest
+        found += dark and not previous
+        previous = dark
+    return found
+
+
 def png(pdf: Path, page: int, target: Path, resolution: int = 80) -> Path:
     stem = target.with_suffix("")
     _run(
@@ -237,21 +269,80 @@ def _run(*args: str) -> str:
 PROBE = """<script>
 window.addEventListener("load", function () {
   var root = document.documentElement, body = document.body;
-  var screens = Array.prototype.slice.call(document.querySelectorAll(".screen"));
+  var W = window.innerWidth, H = window.innerHeight;
+  var screens = Array.prototype.slice.call(document.querySelectorAll(".deck .screen"));
+  var outside = [], bare = 0, boxes = 0;
+  screens.forEach(function (s, n) {
+    var texts = s.querySelectorAll("h1, h2, h3, p, .running, .cue span");
+    Array.prototype.forEach.call(texts, function (t) {
+      var r = t.getBoundingClientRect();
+      var box = (t.closest(".col") || s).getBoundingClientRect();  // what shows of it
+      boxes += 1;
+      if (r.left < Math.max(0, box.left) - 0.5 || r.right > Math.min(W, box.right) + 0.5 ||
+          r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) {
+        outside.push({screen: n, text: t.textContent.slice(0, 20), top: r.top - box.top,
+                      bottom: r.bottom - box.top, left: r.left, right: r.right});
+      }
+    });
+    Array.prototype.forEach.call(s.querySelectorAll(".col"), function (c) {
+      if (c.firstElementChild && c.firstElementChild.tagName !== "H2") { bare += 1; }
+    });
+  });
+  var behind = document.querySelector(".deck .pace-behind");
+  var pageDownTo = null;  // where Page Down takes the reader from the first screen
+  if (screens.length > 1) {
+    document.dispatchEvent(new KeyboardEvent("keydown", {key: "PageDown", bubbles: true}));
+    pageDownTo = window.scrollY;
+    window.scrollTo(0, 0);
+  }
   root.setAttribute("data-probe", JSON.stringify({
-    width: window.innerWidth, height: window.innerHeight,
+    width: W, height: H,
     scrollWidth: root.scrollWidth, scrollHeight: root.scrollHeight,
     fontPx: parseFloat(getComputedStyle(body).fontSize),
     screens: screens.map(function (s) {
+      var next = s.querySelector(".cue .next");
       return {top: s.getBoundingClientRect().top + window.scrollY, height: s.offsetHeight,
-              overflow: s.scrollWidth - s.clientWidth,
-              sections: s.querySelectorAll("section").length};
+              columns: s.querySelectorAll(".col").length,
+              cue: next ? next.textContent : "",
+              cueVisible: next ? next.getBoundingClientRect().bottom <= s.getBoundingClientRect().bottom + 0.5 : false,
+              sections: s.querySelectorAll("h2:not(.cont)").length,
+              continued: s.querySelectorAll("h2.cont").length};
     }),
-    minutes: Array.prototype.map.call(document.querySelectorAll("h2 .minutes"),
+    textBoxes: boxes, outside: outside.slice(0, 10), bareColumns: bare, pageDownTo: pageDownTo,
+    behindColour: behind ? getComputedStyle(behind).color : "",
+    behindBackground: behind ? getComputedStyle(behind).backgroundColor : "",
+    minutes: Array.prototype.map.call(document.querySelectorAll(".deck h2:not(.cont) .minutes"),
                                       function (m) { return m.textContent; })
   }));
 });
 </script>"""
+
+# Headless Chromium opens no window narrower than this: a phone's screen is shown in a frame of
+# its size inside one (the page laid out in the frame, as on the phone).
+NARROWEST_WINDOW = 500
+PHONE = (390, 844)
+PROJECTOR = (1366, 768)
+VIEWPORTS = (SCREEN, PROJECTOR, PHONE)
+
+FRAMED = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
+html, body {{ margin: 0; }} iframe {{ border: 0; display: block; }}
+</style></head><body><iframe id="screen" width="{width}" height="{height}" srcdoc="{page}"></iframe>
+<script>
+var frame = document.getElementById("screen");
+frame.addEventListener("load", function () {{
+  setTimeout(function () {{
+    var probe = frame.contentDocument.documentElement.getAttribute("data-probe");
+    if (probe) {{ document.documentElement.setAttribute("data-probe", probe); }}
+  }}, 200);
+}});
+</script></body></html>"""
+
+
+def _framed(page: str, viewport: tuple[int, int]) -> str:
+    """The page inside a frame of `viewport` (for screens narrower than a headless window)."""
+    import html
+
+    return FRAMED.format(width=viewport[0], height=viewport[1], page=html.escape(page))
 
 
 def _browser(*args: str, window: tuple[int, int]) -> str:
@@ -280,45 +371,71 @@ def _browser(*args: str, window: tuple[int, int]) -> str:
         ).stdout
 
 
+SIZE_PROBE = """<!DOCTYPE html><html><body><script>
+document.documentElement.setAttribute("data-size", window.innerWidth + "x" + window.innerHeight);
+</script></body></html>"""
+
+
+@cache
+def _window(viewport: tuple[int, int]) -> tuple[int, int]:
+    """The headless window whose page area is `viewport`: the window includes a strip of browser
+    chrome, so a first try finds its size and the window is made that much larger. A viewport
+    narrower than any window is shown in a frame of its size (see `_framed`): its window is the
+    narrowest, a little taller than the frame."""
+    if viewport[0] < NARROWEST_WINDOW:
+        inner = _window((NARROWEST_WINDOW, viewport[1] + 40))
+        return inner
+    with tempfile.TemporaryDirectory(prefix="branchkit-size-") as tmp:
+        probe = Path(tmp) / "size.html"
+        probe.write_text(SIZE_PROBE, encoding="utf-8")
+        window = viewport
+        for _ in range(3):
+            dom = _browser("--dump-dom", probe.as_uri(), window=window)
+            found = re.search(r'data-size="(\d+)x(\d+)"', dom)
+            assert found, "the size probe did not run"
+            seen = int(found.group(1)), int(found.group(2))
+            if seen == viewport:
+                break
+            window = (window[0] + viewport[0] - seen[0], window[1] + viewport[1] - seen[1])
+        return window
+
+
 def measure(html: Path, viewport: tuple[int, int] = SCREEN) -> dict:
     """The page as the browser laid it out in a viewport of `viewport`: a probe script added to a
-    copy reports sizes after the page's own scripts ran. Headless Chromium's window includes a
-    strip of browser chrome, so a first run finds its height and the second asks for that much
-    more."""
+    copy reports sizes after the page's own scripts ran."""
     with tempfile.TemporaryDirectory(prefix="branchkit-probe-") as tmp:
         probed = Path(tmp) / html.name
-        probed.write_text(
-            html.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
-            encoding="utf-8",
+        page = html.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>")
+        if viewport[0] < NARROWEST_WINDOW:
+            page = _framed(page, viewport)
+        probed.write_text(page, encoding="utf-8")
+        dom = _browser(
+            "--virtual-time-budget=8000", "--dump-dom", probed.as_uri(), window=_window(viewport)
         )
-        window = viewport
-        for _ in range(2):
-            dom = _browser(
-                "--virtual-time-budget=5000", "--dump-dom", probed.as_uri(), window=window
-            )
-            found = re.search(r'data-probe="([^"]*)"', dom)
-            assert found, "the probe did not run"
-            result = json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
-            if (result["width"], result["height"]) == viewport:
-                return result
-            window = (
-                window[0] + viewport[0] - result["width"],
-                window[1] + viewport[1] - result["height"],
-            )
-        return result
+        found = re.search(r'data-probe="([^"]*)"', dom)
+        assert found, "the probe did not run"
+        return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&"))
 
 
 def screenshot(
     html: Path, target: Path, viewport: tuple[int, int] = SCREEN, scale: float = 1.0
 ) -> Path:
-    """The page as a `viewport` screen shows it; `scale` < 1 draws the same layout in fewer
-    pixels (the README's copy)."""
-    _browser(
-        f"--force-device-scale-factor={scale}",
-        f"--screenshot={target}",
-        html.as_uri(),
-        window=viewport,
-    )
+    """The page as a `viewport` screen shows it (a screenshot's window has no browser chrome);
+    `scale` < 1 draws the same layout in fewer pixels (the README's copy). A phone's screen is
+    drawn in its frame at the left of the narrowest window."""
+    page, window = html, viewport
+    with tempfile.TemporaryDirectory(prefix="branchkit-shot-") as tmp:
+        if viewport[0] < NARROWEST_WINDOW:
+            page = Path(tmp) / html.name
+            page.write_text(_framed(html.read_text(encoding="utf-8"), viewport), encoding="utf-8")
+            window = (NARROWEST_WINDOW, viewport[1])
+        _browser(
+            f"--force-device-scale-factor={scale}",
+            f"--screenshot={target}",
+            "--virtual-time-budget=5000",
+            page.as_uri(),
+            window=window,
+        )
     return target
 
 
@@ -360,7 +477,7 @@ def control_sheet_png(folder: Path, target: Path) -> Path:
         "-W",
         "760",
         "-H",
-        "300",
+        "320",
         "-singlefile",
         str(pdf),
         str(stem),

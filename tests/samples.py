@@ -22,6 +22,7 @@ from branchkit import schema
 from branchkit.checklist import default_items, due_items, fix_key, owners_on_duty
 from branchkit.parse import id_check_digit
 from branchkit.templates import write_branch_workbook
+from branchkit.vocab import SLOT_WORDS, word
 
 BRANCH = "火车站支行"
 PARENT = "城东分行"
@@ -124,7 +125,7 @@ BRANCH_TARGETS = {
     "贵金属": 40,
     "转介数": 350,
     "转介成功数": 110,
-    # The checklist's quantities are indicators too (SPEC §3).
+    # The checklist's quantities are indicators too (docs/口径.md#清单计量).
     "外呼户数": 600,
     "沙龙场次": 4,
     "外拓户数": 40,
@@ -457,7 +458,7 @@ def _checklist(duty: dict[dt.date, list[str]], seed: int) -> list[list[Any]]:
             rows.append(
                 [
                     day,
-                    item.period,
+                    word(SLOT_WORDS, item.period),
                     item.name,
                     owner,
                     state,

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from .conftest import CORPUS, ROOT, SAMPLE
+from .windows_pc import PC, PY311, excel_path, ready_pc
 
 TEMPLATE = ROOT / "templates" / "xlsx" / MACRO_TEMPLATE
 CODE_NAME = re.compile(rb' codeName="[A-Za-z][A-Za-z0-9_]*"')
@@ -199,9 +200,8 @@ def test_refresh_then_keeps_the_buttons(added: Path) -> None:
     assert "排行榜" in CalamineWorkbook.from_path(str(added)).sheet_names
 
 
-def test_doctor_is_satisfied_with_the_result(added: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("platform.system", lambda: "Linux")
-    found = checks(added)
+def test_doctor_is_satisfied_with_the_result(added: Path) -> None:
+    found = checks(added, PC(os="Linux"))
     assert all(c.ok for c in found), [c.label for c in found if not c.ok]
 
 
@@ -270,9 +270,8 @@ def test_doctor_says_what_the_udf_server_changes(
     switched_on = [(k, "True" if k == UDF_SERVER_KEY else v, n) for k, v, n in macros.XLWINGS_CONF]
     monkeypatch.setattr(macros, "XLWINGS_CONF", tuple(switched_on))
     book = macros.write_macro_workbook(tmp_path / "按钮.xlsm")
-    monkeypatch.setattr("platform.system", lambda: system)
-    monkeypatch.setattr("branchkit.doctor._python_imports_branchkit", lambda _: (True, ""))
-    found = {c.label: c for c in checks(book)}
+    pc = ready_pc() if system == "Windows" else PC(os=system)
+    found = {c.label: c for c in checks(book, pc)}
     udf = next(c for label, c in found.items() if UDF_SERVER_KEY in label)
     assert "第二次起点击更快" in udf.label and "重启 Excel" in udf.label
     dll = [c for label, c in found.items() if "DLL" in label]
@@ -284,17 +283,17 @@ def test_doctor_says_what_the_udf_server_changes(
 
 @pytest.mark.parametrize("system", ["Windows", "Linux"])
 def test_doctor_names_every_button_and_promises_only_what_it_checked(
-    added: Path, monkeypatch: pytest.MonkeyPatch, system: str
+    added: Path, system: str
 ) -> None:
     from branchkit.doctor import report
     from branchkit.macros import BUTTONS
 
-    monkeypatch.setattr("platform.system", lambda: system)
-    monkeypatch.setattr("branchkit.doctor._python_imports_branchkit", lambda _: (True, ""))
-    found = [c for c in checks(added) if "DLL" not in c.label]  # no xlwings DLL on this machine
+    # A PC whose PATH (as Excel gets it) leads to a Python with branchkit.
+    pc = excel_path(ready_pc(), system=PY311) if system == "Windows" else PC(os=system)
+    found = checks(added, pc)
     macros = next(c for c in found if c.label.startswith("branchkit 宏"))
     assert macros.ok and all(caption in macros.label for _, caption in BUTTONS)
-    last = report(found).splitlines()[-1]
+    last = report(found, pc).splitlines()[-1]
     if system == "Windows":
         assert last == "一切就绪。"
     else:  # nothing about Excel could be tried here: the line says so rather than 一切就绪

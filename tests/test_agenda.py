@@ -1,4 +1,5 @@
-"""The 夕会 agenda (SPEC §4): focus by pace, host fallback, quiet days, periods, templates, privacy."""
+"""The 夕会 agenda (docs/口径.md#夕会议程): focus by pace, host fallback, quiet days, periods,
+templates and privacy."""
 
 from __future__ import annotations
 
@@ -204,7 +205,7 @@ def test_custom_template_folder_changes_wording_and_layout(tmp_path: Path) -> No
             str(tmp_path),
         ],
     )
-    assert result.exit_code == 0 and result.output.startswith("[title] 火车站支行 日例会议程")
+    assert result.exit_code == 0 and result.output.startswith("[title] 火车站支行 夕会议程")
 
 
 def test_english_templates() -> None:
@@ -244,7 +245,7 @@ def test_cli_writes_the_agenda_tab_on_one_page(sample_copy: Path) -> None:
 
     with zipfile.ZipFile(sample_copy) as zf:
         sheets = [zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
-    agenda_xml = next(x for x in sheets if "日例会议程" in x)
+    agenda_xml = next(x for x in sheets if "火车站支行 夕会议程" in x)
     assert '<pageSetUpPr fitToPage="1"/>' in agenda_xml and 'orientation="portrait"' in agenda_xml
     assert 'fitToHeight="0"' not in agenda_xml  # 0 would mean "as many pages as needed"
 
@@ -253,7 +254,7 @@ def test_cli_markdown_to_stdout_and_file(sample_copy: Path, tmp_path: Path) -> N
     shown = CliRunner().invoke(
         main, ["build-agenda", str(sample_copy), "--date", "2026-11-20", "--format", "md"]
     )
-    assert shown.exit_code == 0 and shown.output.startswith("# 火车站支行 日例会议程")
+    assert shown.exit_code == 0 and shown.output.startswith("# 火车站支行 夕会议程")
     out = tmp_path / "议程.html"
     saved = CliRunner().invoke(
         main,

@@ -1,4 +1,4 @@
-"""Figures a branch head can say out loud (SPEC §3, §4, §8): one test per rule, each worked out by
+"""Figures a branch head can say out loud (docs/口径.md): one test per rule, each worked out by
 hand on the small branch of test_figures_golden (D = Friday 2026-11-20, calendar time progress
 20/30, 分润比例 0.3, 进度容差 0.05) unless it says otherwise.
 """
@@ -13,9 +13,12 @@ import pytest
 from branchkit.agenda import build
 from branchkit.cli import main
 from branchkit.figures import compute, ranking_score
+from branchkit.problems import Code, Level
 from branchkit.read import load_book, read_book
 from branchkit.render.agenda import agenda_lines, render_agenda
+from branchkit.render.spec import SheetSpec, Table
 from branchkit.render.tabs import rankings_sheet
+from branchkit.vocab import Focus
 from click.testing import CliRunner
 
 from . import test_figures_golden as golden
@@ -172,7 +175,7 @@ def test_the_focus_can_be_chosen_in_settings(chosen: str, focus: str, headline: 
 
 def test_the_control_sheet_focus_overrides_the_settings() -> None:
     book = _book(设置=_setting("夕会重点", "服务"))
-    agenda = build(book, compute(book, D), focus="营销")
+    agenda = build(book, compute(book, D), focus=Focus.MARKETING)
     assert agenda.plan.focus == "marketing"
 
 
@@ -257,8 +260,10 @@ def test_an_amount_beyond_the_single_sale_cap_is_an_error_and_left_out() -> None
         [None, "卫七", "13900000007", "2026-11-19", None, "赵六", "是", "日鑫月溢", 200000]
     )
     book = _book(追踪表=tracking)
-    errors = [p for p in book.problems if p.level == "错误"]
-    assert [(p.cell, p.problem) for p in errors] == [(f"I{len(tracking)}", "超过单笔上限 10000")]
+    errors = [p for p in book.problems if p.level is Level.ERROR]
+    assert [(p.cell, p.code, p.args["cap"]) for p in errors] == [
+        (f"I{len(tracking)}", Code.OVER_SALE_CAP, 10000)
+    ]
     figures = compute(book, D)
     assert _person(figures, "赵六").credited["理财"] == pytest.approx(56.6)  # unchanged
     agenda = build(book, figures)
@@ -274,9 +279,9 @@ def test_a_product_can_set_its_own_single_sale_cap() -> None:
     ]
     book = _book(产品=products)
     # Row 6 sold 30 万元 and row 9 50 万元: both beyond this product's own cap of 25.
-    assert [(p.cell, p.problem) for p in book.problems if p.level == "错误"] == [
-        ("I6", "超过单笔上限 25"),
-        ("I9", "超过单笔上限 25"),
+    assert [(p.cell, p.code, p.args["cap"]) for p in book.problems if p.level is Level.ERROR] == [
+        ("I6", Code.OVER_SALE_CAP, 25),
+        ("I9", Code.OVER_SALE_CAP, 25),
     ]
 
 
@@ -291,11 +296,11 @@ def test_someone_on_duty_without_daily_data_is_warned() -> None:
     overview = [["日期", "客流量", "当班人员"], ["2026-11-20", 100, "李四、赵六、周敏"]]
     daily = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", 3]]
     figures = compute(_book(每日清单=overview, 每日数据=daily), D)
-    found = {(p.cell, p.value, p.problem) for p in figures.problems}
+    found = [(p.cell, p.value, p.code, p.args) for p in figures.problems]
     # 赵六 (理财经理) has no row; 周敏 (厅堂主管) keeps none; 李四 says 3 cards but logged 1.
-    assert ("C2", "赵六", "当班但“每日数据”没有 11-20 的记录") in found
-    assert not any(v == "周敏" for _, v, _ in found)
-    assert ("C2", "3", "与转介登记不符（11-20 登记了 1 张推荐卡）") in found
+    assert ("C2", "赵六", Code.NO_DAILY_ROW, {"day": D}) in found
+    assert not any(v == "周敏" for _, v, _, _ in found)
+    assert ("C2", "3", Code.DAILY_REFERRALS_DIFFER, {"day": D, "cards": 1}) in found
 
 
 def test_commands_exit_1_when_the_workbook_has_errors(messy_copy: Path) -> None:
@@ -369,18 +374,18 @@ def test_an_eml_without_recipients_is_still_written(tmp_path: Path) -> None:
 
 
 def test_everyone_the_agenda_leaves_out_has_tomorrows_targets_on_the_rankings_tab() -> None:
-    # SPEC §4: what a section cannot hold goes to 排行榜. The agenda names some people's targets
-    # and points to 排行榜 for the rest: there, everyone with a target still to reach has it,
-    # and those the agenda names read the same.
+    # docs/口径.md#夕会议程: what a section cannot hold goes to 排行榜. The agenda names some
+    # people's targets and points to 排行榜 for the rest: there, everyone with a target still to
+    # reach has it, and those the agenda names read the same.
     book = read_book(SAMPLE)
     figures = compute(book, D)
-    table = next(
-        b
-        for b in rankings_sheet(figures).blocks
-        if getattr(b, "caption", "").startswith("明日目标")
-    )
+    table = _tomorrow_table(rankings_sheet(figures))
     assert f"剩余 {figures.tomorrow[0].days_left} 天" in table.caption
-    shown = {(r[0], r[1]): r[3] for r in table.rows}
+    shown = {
+        (row["对象"], row["指标"]): row["明日目标"]
+        for row in _by_header(table)
+        if row["明日目标"] is not None
+    }
     due = {(t.subject, t.indicator): t.tomorrow for t in figures.tomorrow if t.tomorrow > 0}
     assert shown.keys() == due.keys() and shown == pytest.approx(due)
     assert table.rows[0][0] == "网点"
@@ -419,13 +424,26 @@ def test_the_rankings_tab_states_tomorrows_targets_worked_out_by_hand() -> None:
     # 网点 理财: target 150, done 73, so 77 to go over the 10 calendar days after Friday 11-20:
     # 7.7 a day. 李四 still has 5 cards to refer: 0.5 a day, a whole card. The next day the
     # branch opens is Monday 11-23 (no 工作日历 or 每日概况: the statutory calendar).
-    table = next(
-        b
-        for b in rankings_sheet(compute(_book(), D)).blocks
-        if getattr(b, "caption", "").startswith("明日目标")
-    )
-    assert table.caption.startswith("明日目标（11-23 周一）：本月还差 ÷ 剩余 10 天")
-    rows = {(r[0], r[1]): r[2:] for r in table.rows}
+    table = _tomorrow_table(rankings_sheet(compute(_book(), D)))
+    assert "明日目标（11-23 周一）＝本月还差 ÷ 剩余 10 天" in table.caption
+    rows = {
+        (row["对象"], row["指标"]): [row["单位"], row["明日目标"], row["本月还差"]]
+        for row in _by_header(table)
+    }
     assert rows[("网点", "理财")] == ["万元", 7.7, 77.0]
     assert rows[("李四", "转介数")] == ["张", 1, 5]
     assert table.rows[0][0] == "网点"
+
+
+def _tomorrow_table(sheet: SheetSpec) -> Table:
+    """排行榜's table of each indicator's progress and tomorrow's target."""
+    (table,) = [
+        b
+        for b in sheet.blocks
+        if isinstance(b, Table) and "明日目标" in [c.header for c in b.columns]
+    ]
+    return table
+
+
+def _by_header(table: Table) -> list[dict[str, object]]:
+    return [dict(zip([c.header for c in table.columns], row, strict=True)) for row in table.rows]

@@ -1,6 +1,6 @@
-"""The meetings and the checklist (SPEC §4): the 夕会's section 1 always covers service, operations
-and the day's checklist, section 2 always the 整改 still open; the 晨会 before opening. Worked out
-by hand on the branch of test_checklist_figures (D = Friday 2026-11-20)."""
+"""The meetings and the checklist (docs/口径.md#夕会议程): the 夕会's section 1 always covers
+service, operations and the day's checklist, section 2 always the 整改 still open; the 晨会 before
+opening. Worked out by hand on the branch of test_checklist_figures (D = Friday 2026-11-20)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The daily management checklist (SPEC §2, §3, §8), worked out by hand on the small branch of
+"""The daily management checklist (docs/口径.md#管理清单), worked out by hand on the small branch of
 test_figures_golden with a checklist added. D = Friday 2026-11-20; the week is 11-16..11-20;
 calendar time progress 20/30; 进度容差 0.05. Every expected number below was counted on paper
 from these rows (see the comments), not produced by the code under test.
@@ -14,8 +14,10 @@ import datetime as dt
 import pytest
 from branchkit.checklist import IN_PROGRESS, NO_FIX, OVERDUE
 from branchkit.figures import compute
+from branchkit.problems import Code, Level
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
+from branchkit.vocab import Slot
 
 from . import test_figures_golden as golden
 
@@ -121,7 +123,7 @@ def test_month_day_and_week_completion(figures) -> None:  # type: ignore[no-unty
     # Day 11-20: rows 8, 9, 10, 12 (11 不适用) = 4 due, 3 done.
     assert (day.due, day.done, day.rate) == (4, 3, 0.75)
     assert [(m.date.day, m.item, m.period, m.owner) for m in day.missed] == [
-        (20, "厅堂巡查", "营业中", "王五")
+        (20, "厅堂巡查", Slot.OPEN, "王五")
     ]
 
 
@@ -137,7 +139,8 @@ def test_completion_by_item_period_and_person(figures) -> None:  # type: ignore[
         ("擦玻璃", (1, 1)),
     ]
     periods = {name: (t.due, t.done) for name, t in month.by_period.items()}
-    assert periods == {"营业前": (4, 4), "营业中": (9, 6)}  # 周例会 (营业后) was 不适用
+    # 周例会 (营业后) was 不适用
+    assert periods == {Slot.BEFORE_OPENING: (4, 4), Slot.OPEN: (9, 6)}
     owners = {name: (t.due, t.done) for name, t in month.by_owner.items()}
     assert owners == {"周敏": (4, 4), "赵六": (4, 3), "王五": (5, 3)}
 
@@ -215,12 +218,12 @@ def test_rankings_json_has_the_checklist(figures) -> None:  # type: ignore[no-un
     }
 
 
-# ---------------------------------------------------------------- bad input (SPEC §8)
+# ---------------------------------------------------------------- bad input (docs/口径.md#数据错误)
 
 
 def test_an_item_not_in_the_catalogue_is_a_warning_and_still_counts(figures) -> None:  # type: ignore[no-untyped-def]
     book = load_book(raw(), "测试支行-2026-11.xlsx")
-    assert [(p.cell, p.value, p.level) for p in book.problems] == [("C12", "擦玻璃", "警告")]
+    assert [(p.cell, p.value, p.level) for p in book.problems] == [("C12", "擦玻璃", Level.WARNING)]
     assert figures.today.checklist.by_item["擦玻璃"].done == 1
 
 
@@ -229,7 +232,7 @@ def test_a_state_outside_the_list_is_an_error_and_the_row_is_left_out() -> None:
     records[8][4] = "做完了"  # row 9: 11-20 电话外呼
     book = load_book(raw(每日清单=records), "测试支行-2026-11.xlsx")
     bad = [p for p in book.problems if p.cell == "E9"]
-    assert [(p.sheet, p.value, p.level) for p in bad] == [("每日清单", "做完了", "错误")]
+    assert [(p.sheet, p.value, p.level) for p in bad] == [("每日清单", "做完了", Level.ERROR)]
     day = compute(book, D).today.checklist
     assert (day.due, day.done) == (3, 2)  # rows 8, 10, 12: the bad row counts nowhere
 
@@ -239,7 +242,9 @@ def test_a_deadline_before_the_problem_was_found_is_a_warning() -> None:
     records[3][9] = "2026-11-01"  # row 4: found 11-02, to be fixed by 11-01
     book = load_book(raw(每日清单=records), "测试支行-2026-11.xlsx")
     late = [p for p in book.problems if p.cell == "J4"]
-    assert [(p.level, p.problem) for p in late] == [("警告", "整改期限早于发现问题的日期（11-02）")]
+    assert [(p.level, p.code, p.args) for p in late] == [
+        (Level.WARNING, Code.FIX_DUE_BEFORE_FOUND, {"found": dt.date(2026, 11, 2)})
+    ]
     # Seen again after its deadline (row 15: 11-18, due 11-18 of the 11-16 sighting) is fine.
     assert not [p for p in book.problems if p.cell == "J15"]
 

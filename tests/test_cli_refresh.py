@@ -187,7 +187,7 @@ def test_the_evening_meeting_can_be_asked_for_by_its_everyday_name(sample_copy: 
         return result.output
 
     assert agenda("夕会") == agenda("daily") == agenda("日例会")
-    assert agenda("夕会").startswith("火车站支行 日例会议程")
+    assert agenda("夕会").startswith("火车站支行 夕会议程")
 
 
 def test_every_printed_tab_but_the_problem_list_warns_of_errors_not_counted(

@@ -10,7 +10,8 @@ from typing import NamedTuple
 import click
 from branchkit.cli import DayType
 from branchkit.matching import dated_on_or_before
-from branchkit.render.tabs import _amount, record_table
+from branchkit.render.records import amount as _amount
+from branchkit.render.records import record_table
 from branchkit.table import Table
 from hypothesis import example, given
 from hypothesis import strategies as st

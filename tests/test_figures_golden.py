@@ -1,4 +1,4 @@
-"""A small branch worked out by hand from SPEC §3. Every expected number below was derived on
+"""A small branch worked out by hand from docs/口径.md. Every expected number below was derived on
 paper from these rows (see the comments), not produced by the code under test.
 
 D = 2026-11-20 (a Friday). November has 30 days: calendar time progress 20/30 = 0.6667.
@@ -11,9 +11,10 @@ import datetime as dt
 
 import pytest
 from branchkit.figures import compute
+from branchkit.problems import Level
 from branchkit.read import load_book
 from branchkit.render.report import figures_json
-from branchkit.vocab import OWN, REFERRED, UNVERIFIED
+from branchkit.vocab import OWN, REFERRED, UNVERIFIED, Unit
 
 D = dt.date(2026, 11, 20)
 SETTINGS = [
@@ -230,7 +231,7 @@ def _raw(mode: str = "分润") -> dict[str, list[list[object]]]:
 @pytest.fixture(scope="module")
 def month() -> dict:
     book = load_book(_raw(), "测试支行-2026-11.xlsx")
-    assert [p for p in book.problems if p.level == "错误"] == []
+    assert [p for p in book.problems if p.level is Level.ERROR] == []
     return figures_json(compute(book, D), "month")
 
 
@@ -306,7 +307,7 @@ def test_ledger_and_tomorrow_and_quality() -> None:
     assert [s.kind for s in ledger] == [REFERRED, REFERRED, REFERRED, REFERRED, OWN, UNVERIFIED]
     # 万元: 20 + 10 + 5 + 30 + 8 = 73 sold, 73 credited (split 0.3 / 0.7); 张: the one card sold,
     # credited whole to both 李四 and 王五. Units are never added together.
-    assert figures.month.totals_by_unit() == {"万元": (73.0, 73.0), "张": (1.0, 2.0)}
+    assert figures.month.totals_by_unit() == {Unit.WAN_YUAN: (73.0, 73.0), Unit.CARD: (1.0, 2.0)}
     # 时间进度 is counted in calendar days here, so are the days left after 11-20: 21–30 = 10.
     # Counts are whole and rounded up: 转介数 5 left → 0.5 → 1; 转介成功数 1 → 1; 信用卡 5 → 1.
     tomorrow = {(t.subject, t.indicator): round(t.tomorrow, 4) for t in figures.tomorrow}
@@ -361,8 +362,9 @@ def test_a_self_sourced_sale_stays_self_sourced_when_it_carries_a_card_number() 
 
 
 def test_average_days_to_first_contact_come_from_the_first_contact_column() -> None:
-    """SPEC §3: per receiver, the average days from the card to 首次联系日期, over the cards
-    whose rows have that date; a card whose row has none is left out, not counted as 0."""
+    """docs/口径.md#转介数量与质量: per receiver, the average days from the card to 首次联系日期,
+    over the cards whose rows have that date; a card whose row has none is left out, never
+    counted as 0."""
     raw = _raw()
     header = [*TRACKING[0], "首次联系日期"]
     first_contact = {2: "2026-11-03", 3: "2026-11-08", 8: None}  # rows 2 and 3 of 赵六's cards

@@ -1,4 +1,4 @@
-"""Invariants over generated branches (hypothesis): SPEC §3 rules that hold for any data."""
+"""Invariants over generated branches (hypothesis): docs/口径.md rules that hold for any data."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from branchkit.figures import competition_ranks, compute, status_of
 from branchkit.read import load_book
-from branchkit.vocab import AHEAD, BEHIND, ON_PACE
+from branchkit.vocab import AHEAD, BEHIND, ON_PACE, Unit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,15 +103,16 @@ def test_split_mode_money_credits_sum_to_sales_and_counts_stay_whole(
     ledger = figures.ledger
     if not ledger:
         return
-    money = [s for s in ledger if s.indicator and s.unit == "万元"]
+    money = [s for s in ledger if s.indicator and s.unit is Unit.WAN_YUAN]
     credited = sum((s.referrer_credit or 0) + (s.receiver_credit or 0) for s in money)
     assert credited == pytest.approx(sum(s.amount for s in money))
-    for sale in ledger:  # a count is whole for each party credited (SPEC §3), never a fraction
-        if sale.unit == "张":
+    # a count is whole for each party credited (docs/口径.md#计数类指标), never a fraction
+    for sale in ledger:
+        if sale.unit is Unit.CARD:
             assert sale.receiver_credit in (None, sale.amount)
             assert sale.referrer_credit in (None, sale.amount)
     credited += sum(
-        (s.referrer_credit or 0) + (s.receiver_credit or 0) for s in ledger if s.unit == "张"
+        (s.referrer_credit or 0) + (s.receiver_credit or 0) for s in ledger if s.unit is Unit.CARD
     )
     total_by_people = sum(sum(p.credited.values()) for p in figures.people)
     assert total_by_people == pytest.approx(

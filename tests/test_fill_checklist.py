@@ -1,7 +1,7 @@
-"""What `branchkit fill` plans for the checklist (SPEC §2a, §2b): D's 每日清单 rows by 频次 with
-their 责任人, and each problem found as an open 整改 action. Worked out by hand on the branch of
-test_checklist_figures (roster: 李四 客户助理, 王五 大堂经理, 赵六 理财经理, 周敏 厅堂主管; nobody
-is 内勤行长).
+"""What `branchkit fill` plans for the checklist (docs/工作簿.md#填写, docs/工作簿.md#默认清单): D's
+每日清单 rows by 频次 with their 责任人, and each problem found as an open 整改 action. Worked out
+by hand on the branch of test_checklist_figures (roster: 李四 客户助理, 王五 大堂经理, 赵六
+理财经理, 周敏 厅堂主管; nobody is 内勤行长).
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def test_fill_never_changes_what_a_person_typed(sample_copy: Path) -> None:
                     assert new[r][c] == value, (name, r + 1, c + 1)
     before, after = _parts(original), _parts(sample_copy.read_bytes())
     changed = {n for n in before if before[n] != after.get(n)}
-    # 行动计划: the 整改 of the problem the checklist found on 11-20 (SPEC §2a).
+    # 行动计划: the 整改 of the problem the checklist found on 11-20 (docs/工作簿.md#填写).
     edited = {_part_of(original, name) for name in ("转介登记", "追踪表", "行动计划")}
     # workbook.xml: the 追踪表 autofilter's hidden name grows with the table.
     assert changed == edited | {"xl/workbook.xml"}, changed

@@ -1,5 +1,5 @@
-"""What `branchkit fill` plans to write (SPEC §2a), worked out by hand on the small branch of
-test_figures_golden (D = 2026-11-20, 网点名称 测试支行 so the short code is CS).
+"""What `branchkit fill` plans to write (docs/工作簿.md#填写), worked out by hand on the small
+branch of test_figures_golden (D = 2026-11-20, 网点名称 测试支行 so the short code is CS).
 
 Cards (转介登记 rows): 2 R-1 张三 → 赵六; 3 (no number) 钱七 → 赵六; 4 R-3 孙八 → 王五;
 5 R-4 周九 → 赵六 (never followed); 6 R-5 吴十 → 赵六 (no row yet); 7 R-6 郑一 → 赵六.
@@ -212,7 +212,8 @@ def test_fill_is_idempotent_on_any_day(day: dt.date) -> None:
 
 
 def test_figures_after_fill_are_the_figures_before() -> None:
-    """A bare row fill makes is not a contact (SPEC §3): 未跟进, 跟进率 and the rankings agree."""
+    """A bare row fill makes is not a contact (docs/口径.md#对账与匹配): 未跟进, 跟进率 and
+    the rankings agree."""
     raw = golden._raw()
     before = compute(load_book(raw, "测试支行-2026-11.xlsx"), D)
     after = compute(load_book(_apply(raw, _plan(raw)), "测试支行-2026-11.xlsx"), D)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from branchkit.problems import BookError
-from branchkit.source import MAX_PART_BYTES, MAX_RATIO, check_sizes, read_raw
+from branchkit.source import MAX_PART_BYTES, MAX_RATIO, RATIO_FROM_BYTES, check_sizes, read_raw
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,10 +171,10 @@ def test_an_excel5_dialog_sheet_holds_no_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "make",
     [
-        lambda p: hostile.bomb(p, TRACKING, 3 << 20),
-        lambda p: hostile.bomb(p, "xl/workbook.xml", 3 << 20),
-        lambda p: hostile.bomb(p, "xl/styles.xml", 3 << 20),
-        lambda p: hostile.shared_string_bomb(p, 3 << 20),
+        lambda p: hostile.bomb(p, TRACKING, 2 * RATIO_FROM_BYTES),
+        lambda p: hostile.bomb(p, "xl/workbook.xml", 2 * RATIO_FROM_BYTES),
+        lambda p: hostile.bomb(p, "xl/styles.xml", 2 * RATIO_FROM_BYTES),
+        lambda p: hostile.shared_string_bomb(p, 2 * RATIO_FROM_BYTES),
     ],
     ids=["sheet", "workbook.xml", "styles.xml", "one shared string"],
 )
@@ -326,6 +326,7 @@ def test_the_scan_finds_the_used_range_however_the_xml_is_cut(
             assert (scanned.first_row, scanned.last_row) == (min(rows), max(rows))
             assert (scanned.first_col, scanned.last_col) == (min(cols), max(cols))
             assert scanned.references == scanned.cell_tags == len(found)
+            assert scanned.value_rows == len(found)  # each cell in a row of its own, valued
             assert scanned.odd_numbers == any(v == "-1e300" for _, _, v in found)
 
 
@@ -347,3 +348,52 @@ def test_both_scans_agree_on_odd_references_and_values(cells: bytes) -> None:
     plain = sheetscan.scan(io.BytesIO(xml))
     vector = sheetscan.scan(io.BytesIO(xml), sheetscan.VECTOR_SCAN_BYTES)
     assert plain == vector
+
+
+def test_a_few_cells_of_40000_characters_are_read_and_written_back(tmp_path: Path) -> None:
+    """Long pasted text compresses well; that alone makes no bomb. The workbook is read, its
+    weekly written and checked, and its tabs refreshed."""
+    book = hostile.long_cells(tmp_path / "长文本.xlsx")
+    weekly = run("weekly", str(book), "--week", "2026-W47", "--out", str(tmp_path / "周报.xlsx"))
+    assert weekly.exit_code == 0, weekly.output
+    assert run("refresh", str(book), *DAY).exit_code in (0, 1)
+    assert run("validate", str(book)).exit_code in (0, 1)
+
+
+def test_a_file_branchkit_wrote_is_checked_without_the_bomb_ratio(tmp_path: Path) -> None:
+    """Its own output compresses as well as the text it was given (here 200 cells of 30,000
+    repeated characters, some 18 MB at a thousand to one); the check after writing is not the
+    check of a file from elsewhere."""
+    import xlsxwriter
+    from branchkit.writeback import verify_workbook, write_bytes
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet("跟进与行动")
+    for row in range(200):
+        sheet.write(row, 0, "长" * 30_000 + str(row))
+    workbook.close()
+    out = write_bytes(tmp_path / "周报.xlsx", buffer.getvalue(), verify_workbook(["跟进与行动"]))
+    with zipfile.ZipFile(out) as zf:
+        biggest = max(zf.infolist(), key=lambda i: i.file_size)
+    assert biggest.file_size >= RATIO_FROM_BYTES
+    assert biggest.file_size / biggest.compress_size > MAX_RATIO
+
+
+@pytest.mark.slow
+def test_a_sheet_of_a_million_rows_is_refused_from_its_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """转介登记 filled to row 1,048,576 is too large to read (1,048,576 × 11 cells): refused from
+    the scan that streams the part for its checksum, before its XML is held in memory, cleaned
+    or given to the cell reader (which took 48 s and 2 GB to come to the same refusal)."""
+    from branchkit import sheetscan
+
+    book = hostile.every_row_a_card(tmp_path / "百万行.xlsx")
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the sheet's XML was read whole to be cleaned")
+
+    monkeypatch.setattr(sheetscan, "clean", never)
+    with pytest.raises(BookError, match=r"转介登记!K1048576：表格太大（1048576 行 × 11 列）"):
+        dict(read_raw(book))  # every sheet, the largest read on a second thread

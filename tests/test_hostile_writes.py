@@ -207,3 +207,44 @@ def test_a_second_writer_goes_on_once_the_first_is_done(sample_copy: Path) -> No
     assert result.exit_code == 0, result.output
     assert "夕会议程" in CalamineWorkbook.from_path(str(sample_copy)).sheet_names
     assert time.monotonic() - started < writeback.LOCK_WAIT + 30  # it did not give up waiting
+
+
+def _lock_of_a_dead_writer(book: Path) -> str:
+    """The lock record a writer killed mid-write leaves behind (its id, computer, start)."""
+    holder = _holder(book, 600)
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    record = writeback.lock_path(book).read_text(encoding="utf-8")
+    assert record.split()[0] == str(holder.pid)
+    return record.split(" ", 1)[1]
+
+
+@pytest.mark.slow
+def test_a_lock_whose_process_id_now_belongs_to_another_program_is_taken_over(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Process ids are handed out again: the id in a leftover lock may name a live program that
+    has nothing to do with branchkit. Its start time tells them apart; no waiting, no refusal."""
+    rest = _lock_of_a_dead_writer(sample_copy)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        writeback.lock_path(sample_copy).write_text(f"{other.pid} {rest}", encoding="utf-8")
+        monkeypatch.setattr(writeback, "LOCK_WAIT", 0.5)
+        result = run("refresh", str(sample_copy), *DAY)
+    finally:
+        other.kill()
+        other.wait()
+    assert result.exit_code == 0, result.output
+    assert not writeback.lock_path(sample_copy).exists()
+
+
+@pytest.mark.slow
+def test_a_lock_taken_on_another_computer_is_respected(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shared folder: the process id means nothing here, so the lock holds until it is old."""
+    before = sample_copy.read_bytes()
+    writeback.lock_path(sample_copy).write_text("4242 PC-柜台2 123456", encoding="utf-8")
+    monkeypatch.setattr(writeback, "LOCK_WAIT", 0.5)
+    one_line_exit_2(run("refresh", str(sample_copy), *DAY), "电脑 PC-柜台2 上的进程 4242")
+    assert sample_copy.read_bytes() == before

@@ -5,41 +5,54 @@ The list is written out by hand from samples.messy_data(), not taken from the re
 
 from __future__ import annotations
 
-from branchkit.problems import ERROR, WARNING
+import datetime as dt
+
+from branchkit.problems import Code, Level
 from branchkit.read import read_book
 
 from .conftest import MESSY
 
+ERROR, WARNING = Level.ERROR, Level.WARNING
+
 PLANTED = {
-    ("跟踪记录", "", "工作表名不是标准名称，已按“追踪表”读取", WARNING),
-    ("设置", "B7", "应为 0 到 1 之间的比例", WARNING),  # 分润比例 = 三成
-    ("目标", "C4", "不是金额", ERROR),  # 目标值 = 很多
-    ("转介登记", "D4", "手机号格式不对", WARNING),  # 10 digits
-    ("转介登记", "I4", "身份证号校验位不对", WARNING),
-    ("转介登记", "A5", "不是日期", ERROR),  # 上周五
-    ("转介登记", "E5", "缺少必填项", ERROR),  # no referrer
-    ("转介登记", "A6", "重复", WARNING),  # same as row 2: named by the row's first cell
-    ("转介登记", "F7", "应为 是/否", WARNING),  # 可能
-    ("转介登记", "E7", "人员表中没有此人", WARNING),  # 小明
-    ("跟踪记录", "L3", "不是金额", ERROR),  # 大概二十万左右
-    ("跟踪记录", "K4", "产品表中没有此产品", WARNING),  # 外汇宝
-    ("跟踪记录", "L5", "超过单笔上限 10000", ERROR),  # 200000 in 万元: beyond what one sale can be
-    ("跟踪记录", "I6", "缺少必填项", ERROR),  # no receiver
-    ("跟踪记录", "M6", "不是日期", ERROR),  # 昨天
-    ("跟踪记录", "E7", "身份证号被存成了数字，末几位可能已丢失，请把单元格设为文本后重填", WARNING),
-    ("跟踪记录", "L7", "超过单笔上限 1000", ERROR),  # 5千 cards
-    ("每日数据", "I3", "不是非负整数", ERROR),  # -1
-    ("案例", "C2", "不在可选范围内", WARNING),  # 吐槽
-    ("行动计划", "E2", "不在可选范围内", WARNING),  # 进行中
-    ("每日清单", "C3", "清单项目中没有此事项", WARNING),  # 擦玻璃: still counted, as itself
-    ("每日清单", "E4", "不在可选范围内", ERROR),  # 完成情况 做了一半: the row cannot count
-    ("每日清单", "J5", "整改期限早于发现问题的日期（11-02）", WARNING),  # 11-01
+    ("跟踪记录", "", Code.RENAMED_SHEET, WARNING),
+    ("设置", "B7", Code.SETTING_NOT_A_RATIO, WARNING),  # 分润比例 = 三成
+    ("目标", "C4", Code.NOT_AN_AMOUNT, ERROR),  # 目标值 = 很多
+    ("转介登记", "D4", Code.BAD_PHONE, WARNING),  # 10 digits
+    ("转介登记", "I4", Code.ID_CHECK_DIGIT, WARNING),
+    ("转介登记", "A5", Code.NOT_A_DATE, ERROR),  # 上周五
+    ("转介登记", "E5", Code.MISSING_VALUE, ERROR),  # no referrer
+    ("转介登记", "A6", Code.DUPLICATE_ROW, WARNING),  # same as row 2: named by the row's first cell
+    ("转介登记", "F7", Code.NOT_YES_NO, WARNING),  # 可能
+    ("转介登记", "E7", Code.UNKNOWN_PERSON, WARNING),  # 小明
+    ("跟踪记录", "L3", Code.NOT_AN_AMOUNT, ERROR),  # 大概二十万左右
+    ("跟踪记录", "K4", Code.UNKNOWN_PRODUCT, WARNING),  # 外汇宝
+    ("跟踪记录", "L5", Code.OVER_SALE_CAP, ERROR),  # 200000 in 万元: beyond what one sale can be
+    ("跟踪记录", "I6", Code.MISSING_VALUE, ERROR),  # no receiver
+    ("跟踪记录", "M6", Code.NOT_A_DATE, ERROR),  # 昨天
+    ("跟踪记录", "E7", Code.ID_STORED_AS_NUMBER, WARNING),
+    ("跟踪记录", "L7", Code.OVER_SALE_CAP, ERROR),  # 5千 cards
+    ("每日数据", "I3", Code.NOT_A_COUNT, ERROR),  # -1
+    ("案例", "C2", Code.NOT_A_CHOICE, WARNING),  # 吐槽
+    ("行动计划", "E2", Code.NOT_A_CHOICE, WARNING),  # 进行中
+    ("每日清单", "C3", Code.UNKNOWN_CHECKLIST_ITEM, WARNING),  # 擦玻璃: still counted, as itself
+    ("每日清单", "E4", Code.NOT_A_CHOICE, ERROR),  # 完成情况 做了一半: the row cannot count
+    ("每日清单", "J5", Code.FIX_DUE_BEFORE_FOUND, WARNING),  # 11-01
+}
+# The facts the planted problems' messages state, by (sheet, cell).
+FACTS = {
+    ("跟踪记录", ""): {"standard": "追踪表"},
+    ("跟踪记录", "L5"): {"cap": 10_000},
+    ("跟踪记录", "L7"): {"cap": 1_000},
+    ("每日清单", "J5"): {"found": dt.date(2026, 11, 2)},
 }
 
 
 def test_every_planted_problem_is_reported_at_its_cell() -> None:
-    found = {(p.sheet, p.cell, p.problem, p.level) for p in read_book(MESSY).problems}
-    assert found == PLANTED
+    problems = read_book(MESSY).problems
+    assert {(p.sheet, p.cell, p.code, p.level) for p in problems} == PLANTED
+    facts = {(p.sheet, p.cell): p.args for p in problems if (p.sheet, p.cell) in FACTS}
+    assert {at: {k: args[k] for k in FACTS[at]} for at, args in facts.items()} == FACTS
 
 
 def test_messy_values_that_are_only_untidy_are_read() -> None:

@@ -148,6 +148,23 @@ def test_a_sheet_a_person_made_is_never_overwritten(tmp_path: Path) -> None:
     assert book.read_bytes() == before
 
 
+def test_a_tab_made_before_the_mark_was_in_chinese_is_still_ours(sample_copy: Path) -> None:
+    """A 排行榜 an earlier version wrote carries the earlier mark: refresh replaces it."""
+    from branchkit.schema import FORMER_MARKS
+
+    earlier = _spec()
+    earlier.subtitle = f"2026-11-19 · {FORMER_MARKS[0]}"
+    write_generated(sample_copy, build([earlier]), ["排行榜"])
+    write_generated(sample_copy, build([_spec(label="新")]), ["排行榜"])
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(sample_copy)
+    assert wb.sheetnames.count("排行榜") == 1
+    assert GENERATED_MARK in str(wb["排行榜"]["A2"].value)
+
+
 def test_out_leaves_the_original_untouched(sample_copy: Path, tmp_path: Path) -> None:
     before = sample_copy.read_bytes()
     out = tmp_path / "copy.xlsx"

@@ -21,9 +21,9 @@ from branchkit.package.cells import (
     NewRows,
     SheetFill,
     fill_cells,
-    serial,
     text_xml,
 )
+from branchkit.writerules import serial
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -437,3 +437,58 @@ def test_a_sheet_with_no_rows_at_all_gets_its_first() -> None:
     assert _cells(filled) == {"C2": dt.date(2026, 11, 20)}
     assert _calamine_rows(data)[1][2] == dt.date(2026, 11, 20)  # a date format was added
     assert 'ref="A1:C2"' in parts(data)[SHEET_PART].decode()
+
+
+# ---------------------------------------------------------------- rows as tall as their text
+
+
+def _wrapped_book() -> bytes:
+    """备注 (E) wraps, 12 wide; row 2 at the sheet's default height, row 3 at a height a person
+    set (customHeight), row 4 the last of the table."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer)
+    ws = wb.add_worksheet(SHEET)
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    ws.set_column(4, 4, 12, wrap)
+    ws.write_row(0, 0, ["序号", "客户姓名", "推荐时间", "金额", "备注"])
+    for i in range(3):
+        ws.write_number(i + 1, 0, i + 1)
+        ws.write_string(i + 1, 1, f"客户{i}")
+    ws.set_row(2, 18)
+    wb.close()
+    return buffer.getvalue()
+
+
+def _lines_of_ten(text: str, width: float) -> float:
+    """A stand-in measure: ten characters a line of a column 12 wide, 15 points a line."""
+    assert width == pytest.approx(12.71, abs=0.01)  # as the file stores it, padding included
+    return 15.0 * -(-len(text) // 10)
+
+
+LONG = "整改：叫号机打印纸卡纸（设备开机检查）：更换打印纸"  # 25 characters: three lines
+
+
+def test_a_row_grows_to_the_wrapped_text_fill_writes_but_not_past_a_persons_height() -> None:
+    """A 〔自动〕 feedback or an 整改 item in a wrapping cell shows whole: the row it lands in is
+    as tall as its lines, and so is a row fill adds; a height a person set stays theirs, and
+    rows fill wrote nothing long into keep theirs."""
+    original = _wrapped_book()
+    data, _ = _fill(
+        original,
+        SheetFill(
+            SHEET,
+            cells={(2, 5): LONG, (3, 5): LONG, (4, 5): "短"},
+            append=[NewRows(1, [{1: 4, 2: "新客户", 5: LONG}])],
+            row_height=_lines_of_ten,
+        ),
+    )
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(data))[SHEET]
+    assert ws.row_dimensions[2].height == 45  # at the default height: grown to three lines
+    assert ws.row_dimensions[3].height == 18  # a person's height: kept
+    assert ws.row_dimensions[4].height is None  # one short line: as it was
+    assert ws.row_dimensions[5].height == 45  # the new row: its own lines
+    assert [r[4] for r in _openpyxl_rows(data)[1:]] == [LONG, LONG, "短", LONG]
+    unchanged, _ = _fill(original, SheetFill(SHEET, cells={(2, 5): LONG}))
+    assert openpyxl.load_workbook(io.BytesIO(unchanged))[SHEET].row_dimensions[2].height is None

@@ -1,4 +1,5 @@
-"""SPEC §6: every way staff type a value parses to the same thing; nothing makes a parser raise."""
+"""docs/工作簿.md#手填的写法: every way staff type a value parses to the same thing; nothing
+makes a parser raise."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import datetime as dt
 import pytest
 from branchkit import parse, privacy
 from branchkit.parse import Bad
+from branchkit.problems import Code
+from branchkit.vocab import Unit
 from hypothesis import given
 from hypothesis import strategies as st
+
+WAN_YUAN, YUAN, CARD = Unit.WAN_YUAN, Unit.YUAN, Unit.CARD
 
 NOV = dt.date(2026, 11, 1)
 
@@ -34,7 +39,7 @@ def test_date_spellings(typed: object) -> None:
 def test_month_day_takes_the_workbook_year() -> None:
     assert parse.parse_date("7月1日", NOV) == dt.date(2026, 7, 1)
     assert parse.parse_date("11.20", NOV) == dt.date(2026, 11, 20)
-    assert parse.parse_date("7月1日") == Bad("缺少年份")
+    assert parse.parse_date("7月1日") == Bad(Code.DATE_WITHOUT_YEAR)
 
 
 @pytest.mark.parametrize("typed", ["昨天", "2013.13.1", "2013.2.30", "12345", 3.5, True])
@@ -45,27 +50,27 @@ def test_not_a_date(typed: object) -> None:
 @pytest.mark.parametrize(
     ("typed", "unit", "expected"),
     [
-        ("20万", "万元", 20.0),
-        ("1.5万", "万元", 1.5),
-        ("20万元", "万元", 20.0),
-        ("5000元", "万元", 0.5),
-        ("3,000", "元", 3000.0),
-        ("5千", "元", 5000.0),
-        ("20", "万元", 20.0),  # a bare number is already in the product's unit
-        (20, "万元", 20.0),
-        ("2张", "张", 2.0),
-        ("二十万", "万元", 20.0),
-        ("五千元", "万元", 0.5),
-        ("１．５万", "万元", 1.5),
+        ("20万", WAN_YUAN, 20.0),
+        ("1.5万", WAN_YUAN, 1.5),
+        ("20万元", WAN_YUAN, 20.0),
+        ("5000元", WAN_YUAN, 0.5),
+        ("3,000", YUAN, 3000.0),
+        ("5千", YUAN, 5000.0),
+        ("20", WAN_YUAN, 20.0),  # a bare number is already in the product's unit
+        (20, WAN_YUAN, 20.0),
+        ("2张", CARD, 2.0),
+        ("二十万", WAN_YUAN, 20.0),
+        ("五千元", WAN_YUAN, 0.5),
+        ("１．５万", WAN_YUAN, 1.5),
     ],
 )
-def test_amount_spellings(typed: object, unit: str, expected: float) -> None:
+def test_amount_spellings(typed: object, unit: Unit, expected: float) -> None:
     assert parse.parse_amount(typed, unit) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("typed", ["大概二十万左右", "二十万元整?", "abc", "1.2.3万", float("nan")])
 def test_not_an_amount(typed: object) -> None:
-    result = parse.parse_amount(typed, "万元")
+    result = parse.parse_amount(typed, WAN_YUAN)
     assert isinstance(result, Bad) or result is None
 
 
@@ -90,7 +95,7 @@ def test_id_check_digit_follows_gb11643() -> None:
     # The standard's worked example: 11010519491231002X.
     assert parse.id_check_digit("11010519491231002") == "X"
     assert parse.parse_id_number("11010519491231002x") == "11010519491231002X"
-    assert parse.parse_id_number("110105194912310021") == Bad("身份证号校验位不对")
+    assert parse.parse_id_number("110105194912310021") == Bad(Code.ID_CHECK_DIGIT)
     assert isinstance(parse.parse_id_number(110105194912310000), Bad)
 
 
@@ -142,12 +147,12 @@ def test_excel_serial_round_trips(day: dt.date) -> None:
 def test_every_amount_spelling_round_trips(number: object) -> None:
     value = float(number)  # type: ignore[arg-type]
     text = format(number, "f")
-    assert parse.parse_amount(text + "万", "万元") == pytest.approx(value)
-    assert parse.parse_amount(text + "万元", "万元") == pytest.approx(value)
-    assert parse.parse_amount(f"{value * 10000:,.0f}元", "万元") == pytest.approx(
+    assert parse.parse_amount(text + "万", WAN_YUAN) == pytest.approx(value)
+    assert parse.parse_amount(text + "万元", WAN_YUAN) == pytest.approx(value)
+    assert parse.parse_amount(f"{value * 10000:,.0f}元", WAN_YUAN) == pytest.approx(
         round(value * 10000) / 10000
     )
-    assert parse.parse_amount(text, "张") == pytest.approx(value)
+    assert parse.parse_amount(text, CARD) == pytest.approx(value)
 
 
 @given(st.integers(min_value=0, max_value=10**17 - 1))
@@ -156,7 +161,7 @@ def test_generated_ids_validate(number: int) -> None:
     candidate = first17 + parse.id_check_digit(first17)
     result = parse.parse_id_number(candidate)
     # Only the birth date part can still be invalid; the check digit never is.
-    assert result == candidate or result == Bad("身份证号中的出生日期无效")
+    assert result == candidate or result == Bad(Code.ID_BIRTH_DATE)
 
 
 anything = st.one_of(
@@ -173,7 +178,7 @@ anything = st.one_of(
 @given(anything)
 def test_no_input_makes_a_parser_raise(value: object) -> None:
     parse.parse_date(value, NOV)
-    parse.parse_amount(value, "万元")
+    parse.parse_amount(value, WAN_YUAN)
     parse.parse_number(value)
     parse.parse_count(value)
     parse.parse_yesno(value)
@@ -181,3 +186,89 @@ def test_no_input_makes_a_parser_raise(value: object) -> None:
     parse.parse_id_number(value)
     parse.parse_choice(value, ("是", "否"))
     parse.parse_names(value)
+    parse.parse_weekdays(value)
+
+
+# ---------------------------------------------------------------- 营业日: weekdays
+
+MON_FRI = frozenset({0, 1, 2, 3, 4})
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("每天", frozenset(range(7))),
+        ("每日", frozenset(range(7))),
+        ("every day", frozenset(range(7))),
+        ("周一至周五", MON_FRI),
+        ("周一到周五", MON_FRI),
+        ("周一 至 五", MON_FRI),
+        ("星期一至星期五", MON_FRI),
+        ("週一至週五", MON_FRI),  # Traditional
+        ("禮拜一～禮拜五", MON_FRI),
+        ("Mon-Fri", MON_FRI),
+        ("Monday to Friday", MON_FRI),
+        ("weekdays", MON_FRI),
+        ("工作日", MON_FRI),
+        ("周一至周六", frozenset(range(6))),
+        ("周一、周三、周五", frozenset({0, 2, 4})),
+        ("周一三五", frozenset({0, 2, 4})),
+        ("Mon, Wed and Fri", frozenset({0, 2, 4})),
+        ("周六日", frozenset({5, 6})),
+        ("周末", frozenset({5, 6})),
+        ("星期天", frozenset({6})),
+        ("周六至周一", frozenset({5, 6, 0})),  # a range runs on through Sunday
+        ("周一至周五，周日", MON_FRI | {6}),
+    ],
+)
+def test_weekday_spellings(typed: str, expected: frozenset[int]) -> None:
+    assert parse.parse_weekdays(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["", "周八", "周一至", "9:00-17:00", "营业", "周一至周五营业"])
+def test_not_weekdays(typed: str) -> None:
+    assert isinstance(parse.parse_weekdays(typed), Bad)
+
+
+weekday_sets = st.frozensets(st.integers(min_value=0, max_value=6), min_size=1)
+
+
+@given(weekday_sets)
+def test_weekdays_written_back_read_the_same(days: frozenset[int]) -> None:
+    assert parse.parse_weekdays(parse.weekdays_text(days)) == days
+
+
+_SPELLINGS = (
+    [f"周{c}" for c in "一二三四五六日"],
+    [f"週{c}" for c in "一二三四五六日"],
+    [f"星期{c}" for c in "一二三四五六天"],
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+)
+
+
+@given(
+    weekday_sets,
+    st.sampled_from(_SPELLINGS),
+    st.sampled_from(["、", ",", "，", " ", "/", "；"]),
+)
+def test_any_spelling_of_a_list_of_days(
+    days: frozenset[int], names: list[str], separator: str
+) -> None:
+    assert parse.parse_weekdays(separator.join(names[d] for d in sorted(days))) == days
+
+
+@given(
+    st.integers(min_value=0, max_value=6),
+    st.integers(min_value=0, max_value=6),
+    st.sampled_from(_SPELLINGS),
+    st.sampled_from(["至", "到", "-", "~", "～", " to "]),
+)
+def test_a_range_is_the_days_from_its_first_to_its_last(
+    first: int, last: int, names: list[str], dash: str
+) -> None:
+    walked, day = {first}, first  # walk the week from the first day until the last
+    while day != last:
+        day = (day + 1) % 7
+        walked.add(day)
+    assert parse.parse_weekdays(f"{names[first]}{dash}{names[last]}") == walked

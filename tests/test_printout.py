@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from branchkit import schema
+from branchkit import jobs, schema
 
 from . import rendering
 from .rendering import Page
@@ -52,12 +52,15 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, l
     foreign_book = folder / "foreign" / "外来工作簿.xlsx"
     shutil.copy2(foreign.workbook, foreign_book)
     rollup = rendering.build_rollup(folder / "rollup")
-    books = [outputs.workbook, outputs.weekly, template, foreign_book, rollup]
+    filled = folder / "filled" / "填写后.xlsx"
+    filled.parent.mkdir()
+    jobs.fill(rendering.SAMPLE, rendering.DAY, filled)
+    books = [outputs.workbook, outputs.weekly, template, foreign_book, rollup, filled]
     pdfs = rendering.to_pdf(books, folder / "pdf")
     return {
         name: (pdf, rendering.pages(pdf))
         for name, pdf in zip(
-            ("workbook", "weekly", "template", "foreign", "rollup"), pdfs, strict=True
+            ("workbook", "weekly", "template", "foreign", "rollup", "filled"), pdfs, strict=True
         )
     }
 
@@ -143,7 +146,7 @@ def test_generated_tabs_print_one_page_wide_with_their_titles_on_every_page(
     strip of columns cut off the right of the sheet."""
     sheets = _sheets(printed, "workbook")
     for name in GENERATED:
-        title = {"夕会议程": "火车站支行 日例会议程"}.get(name, f"火车站支行 {name}")
+        title = f"火车站支行 {name}"
         assert sheets[name], name
         for page in sheets[name]:
             assert title in page.text, f"{name} page {page.number} has no title"
@@ -177,7 +180,7 @@ def test_weekly_tabs_print_one_page_wide(printed: dict) -> None:
         for page in sheets[name]:
             assert "火车站支行" in page.text and "2026-W47" in page.text, (name, page.number)
     trend = "".join(p.text for p in sheets["趋势"]).replace(" ", "")
-    assert "每日销售（万元）" in trend and "每日销售（张/户/笔）" in trend
+    assert "（万元）" in trend and "（张/户/笔）" in trend  # a chart per unit
     assert "11-20五" in trend
     assert "11-21六" not in trend and "11-22日" not in trend  # the closed weekend: not a 0
 
@@ -221,3 +224,161 @@ def test_chart_labels_say_only_the_value_whatever_program_made_the_host(printed:
                     series = tables[chart.table].columns[col].header
                     named = re.search(f"[;；]{re.escape(series)}|{re.escape(series)}[;；]", text)
                     assert named is None, (which, name, series)
+
+
+# ---------------------------------------------------------------- nothing cut, nothing spilled
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _column(book: Path, sheet: str, header: str) -> list[str]:
+    """The texts of one column of an input sheet, as the workbook holds them."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name(sheet).to_python()
+    at = [str(h).replace("\n", "") for h in rows[0]].index(header)
+    return [str(r[at]) for r in rows[1:] if len(r) > at and str(r[at]).strip()]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header"),
+    [
+        ("清单项目", "标准"),  # the default list init writes
+        ("每日概况", "当班人员"),
+        ("行动计划", "事项"),  # with the 整改 rows fill wrote
+        ("案例", "描述"),
+        ("案例", "改进措施"),
+        ("转介登记", "结果反馈"),  # what fill wrote
+    ],
+)
+def test_long_text_in_an_input_sheet_prints_whole(printed: dict, sheet: str, header: str) -> None:
+    """A wrapped cell in a row too low shows its first line only: every text of these columns
+    is on the printed pages whole (a wrapped cell's lines follow each other in the page's text
+    as drawn)."""
+    pdf, _ = printed["filled"]
+    texts = _column(
+        pdf.with_suffix(".xlsx").parent.parent / "filled" / "填写后.xlsx", sheet, header
+    )
+    assert texts, (sheet, header)
+    pages = _sheets(printed, "filled")[sheet]
+    drawn = "".join(_flat(rendering.raw_text(pdf, page.number)) for page in pages)
+    for text in texts:
+        assert _flat(text) in drawn, (sheet, header, text)
+    if sheet == "行动计划":
+        assert any(t.startswith("整改：") for t in texts)  # fill's own rows are among them
+    if sheet == "转介登记":
+        assert sum(t.startswith("〔自动〕") for t in texts) > 100
+
+
+def test_a_filled_referral_log_prints_in_its_columns(printed: dict) -> None:
+    """转介登记 after fill: no 结果反馈 spilling over empty columns (which printed the sheet
+    smaller), no date running into the card number beside it, headers broken between words."""
+    pdf, _ = printed["filled"]
+    pages = _sheets(printed, "filled")["转介登记"]
+    # 11-point type at 77 % or more; spilled over empty columns, the page printed at about 70 %
+    assert rendering.glyph_size(pdf, pages[0].number) >= 8.5
+    for page in pages:
+        assert not re.search(r"\d{4}-\d{2}-\d{2}HCZ", page.text), page.number
+    for name in ("转介登记", "追踪表"):
+        sheet = next(s for s in schema.INPUT_SHEETS if s.name == name)
+        lines = rendering.raw_text(pdf, _sheets(printed, "filled")[name][0].number).splitlines()
+        for col in sheet.columns:
+            broken = [line for line in lines if line and line in col.header and line != col.header]
+            # a header on two lines is two words (是否 / 现场推荐), never 是否现场推 / 荐
+            assert all(len(part) >= 2 for part in broken), (name, col.header, broken)
+
+
+def test_settings_explanations_wrap_inside_their_column(printed: dict) -> None:
+    """设置's 说明 spilled over five empty columns and LibreOffice printed the sheet at ~7 pt."""
+    pdf, _ = printed["workbook"]
+    (page,) = _sheets(printed, "workbook")["设置"]
+    assert rendering.glyph_size(pdf, page.number) >= 10  # 11-point type, hardly scaled
+    drawn = _flat(rendering.raw_text(pdf, page.number))
+    from branchkit.settings import SETTING_ITEMS
+
+    for item in SETTING_ITEMS:
+        assert _flat(item.help) in drawn, item.label
+
+
+@pytest.mark.parametrize("sheet", ["说明", "设置"])
+def test_no_line_of_branchkits_own_text_starts_with_a_closing_mark(
+    printed: dict, sheet: str
+) -> None:
+    pdf, _ = printed["workbook"]
+    for page in _sheets(printed, "workbook")[sheet]:
+        for line in rendering.raw_text(pdf, page.number).splitlines():
+            first = line.strip()[:1]
+            assert not first or first not in "，。）、；：", (sheet, page.number, line)
+
+
+def test_a_blank_sheet_prints_as_a_paper_form(printed: dict) -> None:
+    """For a day without the PC: every blank input sheet of a new workbook prints one page, its
+    header and a page of ruled rows to write in."""
+    pdf, _ = printed["template"]
+    sheets = _sheets(printed, "template")
+    for sheet in schema.INPUT_SHEETS:
+        if sheet.key in ("settings", "checklist_items"):  # they come filled in
+            continue
+        (page,) = sheets[sheet.name]
+        assert rendering.rules(pdf, page.number) >= 25, sheet.name
+
+
+def test_every_page_header_is_chinese(printed: dict) -> None:
+    """The subtitle repeated at the top of every page of a generated tab says it is generated,
+    in Chinese: no English 'branchkit 自动生成' on a page a branch hands round."""
+    for which in ("workbook", "weekly"):
+        for name, pages in _sheets(printed, which).items():
+            if name in GENERATED or name in WEEKLY:
+                for page in pages:
+                    assert "branchkit" not in page.text, (which, name, page.number)
+    for page in _sheets(printed, "workbook")["排行榜"]:
+        assert "网点营销管理工具自动生成" in "".join(page.text.split())
+
+
+def test_the_rankings_use_their_pages(printed: dict) -> None:
+    """排行榜 printed four pages, the last of ten rows, a third of the first blank: now three,
+    all but the last at least three quarters full, the last more than a third."""
+    pdf, _ = printed["workbook"]
+    pages = _sheets(printed, "workbook")["排行榜"]
+    assert len(pages) == 3
+    for page in pages[:-1]:
+        assert _lowest_text(pdf, page.number) > 0.75 * page.height, page.number
+    assert _lowest_text(pdf, pages[-1].number) > page.height / 3
+
+
+def _lowest_text(pdf: Path, page: int) -> float:
+    """How far down the page (points) its lowest line of text other than the footer reaches."""
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    bottoms = sorted(float(y) for y in re.findall(r'yMax="([\d.]+)"', bbox))
+    footer = bottoms[-1]
+    return max((b for b in bottoms if b < footer - 15), default=0.0)
+
+
+def test_the_weekly_trend_is_one_page_of_a_table_and_its_charts(printed: dict) -> None:
+    """趋势's referral chart printed alone on page 2, and three sales lines lay flat under the
+    big ones: one page now, the small lines on a chart of their own, named for what it draws."""
+    (page,) = _sheets(printed, "weekly")["趋势"]
+    text = "".join(page.text.split())
+    assert "每日转介卡" in text
+    assert "每日销售：理财、存款（万元）" in text
+    assert "每日销售：基金、保险、贵金属（万元）" in text
+    assert "每日销售：信用卡、手机银行（张/户/笔）" in text
+
+
+def test_each_page_of_a_table_that_runs_on_has_its_header(printed: dict) -> None:
+    """Weekly 跟进与行动: rows continued on pages 2–3 had no header."""
+    pages = _sheets(printed, "weekly")["跟进与行动"]
+    assert len(pages) > 1
+    headers = ("联系方式建议联系日期状态", "转介编号推荐人接收人登记日期", "提出日期事项责任人")
+    for page in pages:
+        text = "".join(page.text.split())
+        assert any(h in text for h in headers), page.number
+    continued = [p for p in pages[1:] if "（续）" in p.text]
+    assert continued  # the follow-ups run on: their caption again, marked 续

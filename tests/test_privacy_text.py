@@ -1,6 +1,6 @@
-"""Phones and ID numbers typed into free text (SPEC §5, issue 12): masked at the reader, so they
-leave the workbook masked in 跟进提醒, the Markdown agenda, the weekly workbook and its e-mail —
-however they were typed. And the Markdown agenda does not pass HTML through."""
+"""Phones and ID numbers typed into free text (docs/工作簿.md#脱敏, issue 12): masked at the reader,
+so they leave the workbook masked in 跟进提醒, the Markdown agenda, the weekly workbook and its
+e-mail — however they were typed. And the Markdown agenda does not pass HTML through."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from . import samples
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
 SEPARATORS = re.compile("[ \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d]")
-KEPT = 4  # SPEC §5: 138****6241 shows at most 4 digits of the number in one run
+KEPT = 4  # docs/工作簿.md#脱敏: 138****6241 shows at most 4 digits of the number in one run
 
 
 def _grouped(number: str, sizes: tuple[int, ...], gap: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from branchkit.parse import Bad
-from branchkit.problems import ERROR, BookError
+from branchkit.problems import BookError, Code, Level
 from branchkit.read import load_book, read_book
 from branchkit.schema import Column, Kind
 from hypothesis import given, settings
@@ -58,18 +58,18 @@ def test_traditional_and_english_headers() -> None:
 
 def test_missing_required_column_names_the_header_row_and_suggests() -> None:
     book = load_book(_book([["客户姓名", "推荐日", "接收人"], ["张三", "2026-11-02", "赵六"]]))
-    missing = [p for p in book.problems if p.problem == "缺少必填列“推荐时间”"]
+    missing = [p for p in book.problems if p.code is Code.MISSING_COLUMN]
     assert len(missing) == 1
-    assert (missing[0].sheet, missing[0].cell, missing[0].level) == ("追踪表", "A1", ERROR)
-    assert "推荐日" in missing[0].detail
+    assert (missing[0].sheet, missing[0].cell, missing[0].level) == ("追踪表", "A1", Level.ERROR)
+    assert missing[0].args == {"column": "推荐时间", "close": "推荐日"}
 
 
 def test_missing_sheet_suggests_the_closest_name() -> None:
     raw = _book([["客户姓名", "推荐时间", "接收人"]])
     raw["转介登记2"] = [["随便"]]
     book = load_book(raw)
-    missing = [p for p in book.problems if p.sheet == "转介登记" and p.problem == "缺少工作表"]
-    assert missing and "转介登记2" in missing[0].detail
+    missing = [p for p in book.problems if p.sheet == "转介登记" and p.code is Code.MISSING_SHEET]
+    assert missing and missing[0].args["close"] == "转介登记2"
 
 
 def test_header_below_a_title_row() -> None:
@@ -252,3 +252,45 @@ def test_a_column_of_plain_mobiles_is_taken_as_it_is(phones: list[str]) -> None:
     for values in (phones, [*phones, "13812345678\n13912345678"], [*phones, " 138 1234 5678"]):
         expected = [_parse_cell(col, v, None, "") for v in values]
         assert _parse_column(col, values, None, None)[0] == expected
+
+
+def test_settings_of_a_branchs_year_and_the_rosters_dates() -> None:
+    """营业日, 匹配天数 and 网点负责人 in Traditional or English as well; 人员's 入职日期 and
+    离岗日期 (any date spelling); a 营业日 that does not read is a warning and 每天 holds."""
+    book = load_book(
+        {
+            "設置": [
+                ["項目", "值"],
+                ["統計月份", "2026-12"],
+                ["營業日", "週一至週六"],
+                ["matching days", "14"],
+                ["網點負責人", "陈 建国"],
+            ],
+            "人员": [
+                ["姓名", "岗位", "在岗", "入职日期", "Left"],
+                ["刘洋", "柜员", "是", "12月3日", None],
+                ["王五", "大堂经理", "是", None, "2026.12.18"],
+            ],
+            "产品": PRODUCTS,
+            "追踪表": [["客户姓名", "推荐时间", "接收人"]],
+        }
+    )
+    assert book.settings.opening_days == frozenset(range(6))  # Monday to Saturday
+    assert book.settings.match_days == 14
+    assert book.settings.branch_head == "陈建国"
+    assert list(book.roster.zip("name", "joined_on", "left_on")) == [
+        ("刘洋", dt.date(2026, 12, 3), None),
+        ("王五", None, dt.date(2026, 12, 18)),
+    ]
+    assert [p for p in book.problems if p.sheet in ("設置", "人员")] == []
+
+    odd = load_book({"设置": [["项目", "值"], ["营业日", "9:00-17:00"]], "人员": ROSTER})
+    assert odd.settings.opening_days == frozenset(range(7))
+    (problem,) = [p for p in odd.problems if p.sheet == "设置"]
+    assert (problem.cell, problem.code, problem.level) == (
+        "B2",
+        Code.SETTING_NOT_WEEKDAYS,
+        Level.WARNING,
+    )
+    assert (problem.args["item"], problem.args["default"]) == ("营业日", "每天")
+    assert (odd.settings.match_days, odd.settings.branch_head) == (30, "")

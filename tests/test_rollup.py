@@ -1,4 +1,4 @@
-"""`branchkit rollup` on the three sample branches of samples/城东分行/.
+"""`branchkit rollup` (docs/口径.md#分行汇总) on the three sample branches of samples/城东分行/.
 
 Expected leagues and ranks are worked out here from each branch's own outputs (`rankings
 --json` and its refreshed 排行榜), never copied from the rollup's output.

@@ -1,5 +1,5 @@
-"""A workbook made before the checklist (SPEC §2): it reads as before, and `init --upgrade` adds
-the new input sheets at the zip-part level without touching anything else."""
+"""A workbook made before the checklist (docs/工作簿.md#表名和列名): it reads as before, and `init
+--upgrade` adds the new input sheets at the zip-part level without touching anything else."""
 
 from __future__ import annotations
 

@@ -166,3 +166,114 @@ def test_a_password_protected_project_is_refused(tmp_path: Path) -> None:
     locked = _with_part(original, "xl/vbaProject.bin", project.to_bytes())
     with pytest.raises(BookError, match="设有密码"):
         with_buttons(locked, "theirs.xlsm")
+
+
+# ---------------------------------------------------------------- issue 27: the form Office trusts
+
+
+def _project_streams(data: bytes) -> tuple[bytes, bytes]:
+    """The `_VBA_PROJECT` stream and the decompressed `dir` stream, read with olefile and
+    oletools (not with the library that wrote them)."""
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        ole = olefile.OleFileIO(zf.read("xl/vbaProject.bin"))
+    try:
+        header = ole.openstream("VBA/_VBA_PROJECT").read()
+        directory = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    finally:
+        ole.close()
+    return header, directory
+
+
+# MS-OVBA 3.1.1: Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00, Reserved3 0x0001, no cache.
+SPEC_FORM = bytes([0xCC, 0x61, 0xFF, 0xFF, 0x00, 0x01, 0x00])
+# The last module's terminator (0x002B, reserved 0) and the dir terminator (0x0010, reserved 0).
+DIR_TAIL = bytes([0x2B, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0])
+
+
+def _pyopenvba_modules(data: bytes, tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "pyopenvba.xlsm"
+    path.write_bytes(data)
+    with ExcelFile(path) as wb:
+        return {name: wb.vba_project().get_module(name).source for name in wb.module_names()}
+
+
+def test_the_project_is_in_the_form_ms_ovba_asks_of_a_writer(tmp_path: Path) -> None:
+    """Version 0xFFFF and no performance cache, so Office compiles from source rather than
+    trusting a cache; byte for byte what xlwings' released standalone workbook carries."""
+    import xlwings
+
+    header, directory = _project_streams(TEMPLATE.read_bytes())
+    assert header == SPEC_FORM
+    standalone = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    assert _project_streams(standalone.read_bytes())[0] == SPEC_FORM
+    assert directory.endswith(DIR_TAIL)  # nothing after the terminator, as in Excel's files
+
+
+def test_both_readers_read_every_module_of_the_writer_form(tmp_path: Path) -> None:
+    data = TEMPLATE.read_bytes()
+    by_pyopenvba = _pyopenvba_modules(data, tmp_path)
+    by_olevba = vba_modules(TEMPLATE)
+    assert set(by_pyopenvba) == set(by_olevba)
+    for name, source in module_sources().items():
+        assert by_olevba[name] == source, name
+        assert by_pyopenvba[name] == source, name
+
+
+def test_a_branchs_own_project_gets_the_writer_form_too(tmp_path: Path) -> None:
+    written = with_buttons(_branch_project(tmp_path), "theirs.xlsm")
+    header, directory = _project_streams(written)
+    assert header == SPEC_FORM and directory.endswith(DIR_TAIL)
+    assert "Sub BranchOwn()" in _pyopenvba_modules(written, tmp_path)["Module1"]
+
+
+# ---------------------------------------------------------------- a workbook using the xlwings add-in
+
+
+def _quickstart(name: str) -> bytes:
+    import xlwings
+
+    return (Path(xlwings.__file__).parent / name).read_bytes()
+
+
+def _references(data: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "refs.xlsm"
+    path.write_bytes(data)
+    with ExcelFile(path) as wb:
+        return [r.name for r in wb.references()]
+
+
+def test_the_add_in_reference_goes_when_the_module_comes_as_xlwings_release_does(
+    tmp_path: Path,
+) -> None:
+    """xlwings' quickstart.xlsm references the add-in's project, named xlwings. add-buttons
+    drops that reference and embeds the standalone module, as `xlwings release` does: the
+    result holds the references xlwings' own quickstart_standalone.xlsm holds, never a
+    reference and a module both named xlwings."""
+    original = _quickstart("quickstart.xlsm")
+    assert "xlwings" in _references(original, tmp_path)
+    written = with_buttons(original, "quickstart.xlsm")
+    after = _references(written, tmp_path)
+    assert after == _references(_quickstart("quickstart_standalone.xlsm"), tmp_path)
+    modules = _read_modules(written, tmp_path)
+    names = [n.casefold() for n in [*after, *modules]]
+    assert len(names) == len(set(names))
+    assert modules["Module1"] == _read_modules(original, tmp_path)["Module1"]
+    assert "RunPython" in modules["Module1"]  # now answered by the embedded module
+    for name, source in module_sources().items():
+        assert modules[name] == source
+    assert _project_streams(written)[0] == SPEC_FORM
+    (tmp_path / "written.xlsm").write_bytes(written)
+    assert project_report(tmp_path / "written.xlsm") == []
+
+
+def test_a_library_named_like_our_module_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lib.xlsm"
+    path.write_bytes(_branch_project(tmp_path))
+    with ExcelFile(path) as wb:
+        wb.add_reference("branchkit", "{3B5A1F2E-0000-4000-8000-000000000001}")
+        wb.save()
+    with pytest.raises(BookError, match="branchkit"):
+        with_buttons(path.read_bytes(), "lib.xlsm")

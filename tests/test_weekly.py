@@ -13,57 +13,42 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from branchkit.cli import main
 from branchkit.problems import BookError
 from branchkit.weekly import parse_week
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-PASSWORD = "s3cret"
+from .mailservers import ACCOUNT, PASSWORD, Inbox, free_port, mail_server, make_certificate
+
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
-def _authenticate(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
-    ok = (
-        isinstance(auth_data, LoginPassword)
-        and auth_data.login == b"branch"
-        and auth_data.password == PASSWORD.encode()
-    )
-    return AuthResult(success=ok, handled=False)  # False: let the server send the 535 reply
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, authenticator=_authenticate, auth_require_tls=False
-    )
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def smtp_server(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Inbox, int]]:
+    """The branch's relay: STARTTLS with a certificate this machine trusts (SSL_CERT_FILE)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    with mail_server(certificate) as server:
+        yield server
+
+
+def relay_environment(port: int, password: str = PASSWORD) -> dict[str, str]:
+    """The environment of a branch PC set up for its relay on 127.0.0.1:`port`."""
+    return {
+        "BRANCHKIT_SMTP_HOST": "127.0.0.1",
+        "BRANCHKIT_SMTP_PORT": str(port),
+        "BRANCHKIT_SMTP_USER": ACCOUNT,
+        "BRANCHKIT_SMTP_SECURITY": "starttls",
+        "BRANCHKIT_SMTP_PASSWORD": password,
+    }
 
 
 def _week_rankings(book: Path) -> dict:
@@ -83,17 +68,9 @@ def _send(book: Path, tmp_path: Path, port: int, *extra: str, password: str = PA
             "--out",
             str(tmp_path / "周报.xlsx"),
             "--send",
-            "--smtp-host",
-            "127.0.0.1",
-            "--smtp-port",
-            str(port),
-            "--smtp-user",
-            "branch",
-            "--security",
-            "none",
             *extra,
         ],
-        env={"BRANCHKIT_SMTP_PASSWORD": password},
+        env=relay_environment(port, password),
     )
 
 
@@ -126,7 +103,8 @@ def test_weekly_is_sent_and_its_figures_match_the_rankings(
         (p["排名"], p["姓名"], p["排名得分"]) for p in ranked["人员"] if p["排名"] is not None
     ]
     assert week_rows == expected
-    stars = {r[0]: r[1] for r in rows[4:6]}
+    # the stars' table is two rows over the ranking's columns: its cells merged over several
+    stars = dict(tuple(v for v in r if v != "") for r in rows[4:6])
     assert stars["本周之星"] == "、".join(ranked["之星"]["每周之星"])
     assert (tmp_path / "周报.xlsx").exists()  # kept on disk
 
@@ -169,7 +147,7 @@ def test_auth_failure_is_one_clear_line_and_the_workbook_stays(
 
 
 def test_refused_connection_is_one_clear_line(sample_copy: Path, tmp_path: Path) -> None:
-    result = _send(sample_copy, tmp_path, _free_port())
+    result = _send(sample_copy, tmp_path, free_port())
     assert result.exit_code == 2 and "连接被拒绝" in result.output
     assert (tmp_path / "周报.xlsx").exists()
 
@@ -214,7 +192,7 @@ def test_no_password_in_the_workbook_is_ever_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inbox, port = smtp_server
-    monkeypatch.setattr("branchkit.mail.password_for", lambda user: None)  # no env, no keyring
+    monkeypatch.setattr("branchkit.mail.password_for", lambda config: None)  # none stored
     result = _send(sample_copy, tmp_path, port)
     assert result.exit_code == 2 and "BRANCHKIT_SMTP_PASSWORD" in result.output
     assert inbox.messages == []
@@ -240,14 +218,8 @@ def test_the_weekly_button_saves_beside_the_workbook_and_sends(
     from .test_excel_buttons import _open_book
 
     inbox, port = smtp_server
-    for key, value in {
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "USER": "branch",
-        "SECURITY": "none",
-        "PASSWORD": PASSWORD,
-    }.items():
-        monkeypatch.setenv(f"BRANCHKIT_SMTP_{key}", value)
+    for key, value in relay_environment(port).items():
+        monkeypatch.setenv(key, value)
     book = _open_book(sample_copy, day=dt.date(2026, 11, 20))
     with mock.patch("xlwings.Book.caller", return_value=book):
         message = excel.send_weekly()
@@ -320,3 +292,29 @@ def test_a_week_outside_the_workbooks_month_is_refused_before_anything_is_writte
     assert not out.exists()
     # A week that only touches the month (Monday 11-30) is still the month's week.
     assert CliRunner().invoke(main, [*args, "2026-W49"]).exit_code == 0 and out.exists()
+
+
+def test_sending_without_recipients_says_so_before_connecting(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(sample_copy)  # a test fixture of our own making, not a user's workbook
+    for row in wb["设置"].iter_rows(min_row=2):
+        if row[0].value == "邮件收件人":
+            row[1].value = None
+    wb.save(sample_copy)
+    with socket.socket() as server:  # listens, and would see any connection
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.settimeout(0.2)
+        for key, value in {"HOST": "127.0.0.1", "PORT": str(server.getsockname()[1])}.items():
+            monkeypatch.setenv(f"BRANCHKIT_SMTP_{key}", value)
+        monkeypatch.setenv("BRANCHKIT_SMTP_SECURITY", "none")
+        out = tmp_path / "w.xlsx"
+        args = ["weekly", str(sample_copy), "--week", "2026-W47", "--out", str(out), "--send"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "没有收件人" in result.output.splitlines()[-1]
+        with pytest.raises(TimeoutError):
+            server.accept()

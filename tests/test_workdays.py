@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from branchkit.vocab import MONTH, WEEK, DayBasis
 from branchkit.workdays import Period, days_left, is_workday, next_workday, time_progress
 
 
@@ -13,14 +14,14 @@ def test_calendar_day_progress() -> None:
 
 def test_work_day_progress() -> None:
     # November 2026: weekdays 2–6, 9–13, 16–20, 23–27, 30 = 21 work days; 15 through the 20th.
-    assert time_progress(dt.date(2026, 11, 20), "工作日") == 15 / 21
+    assert time_progress(dt.date(2026, 11, 20), DayBasis.WORK) == 15 / 21
 
 
 def test_overrides_make_a_saturday_a_work_day() -> None:
     saturday = dt.date(2026, 11, 21)
     assert not is_workday(saturday)
     assert is_workday(saturday, {saturday: True})
-    assert time_progress(dt.date(2026, 11, 20), "工作日", {saturday: True}) == 15 / 22
+    assert time_progress(dt.date(2026, 11, 20), DayBasis.WORK, {saturday: True}) == 15 / 22
     assert next_workday(dt.date(2026, 11, 20), {saturday: True}) == saturday
 
 
@@ -38,6 +39,6 @@ def test_remaining_work_days() -> None:
 
 def test_periods() -> None:
     friday = dt.date(2026, 11, 20)
-    assert Period.of("week", friday) == Period("周", dt.date(2026, 11, 16), friday)
-    assert Period.of("month", friday).start == dt.date(2026, 11, 1)
-    assert dt.date(2026, 11, 15) not in Period.of("week", friday)
+    assert Period.of(WEEK, friday) == Period(WEEK, dt.date(2026, 11, 16), friday)
+    assert Period.of(MONTH, friday).start == dt.date(2026, 11, 1)
+    assert dt.date(2026, 11, 15) not in Period.of(WEEK, friday)

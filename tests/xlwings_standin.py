@@ -9,10 +9,10 @@ from typing import Any
 
 
 class Font:
-    __slots__ = ("bold", "color", "italic", "size")
+    __slots__ = ("bold", "color", "size")
 
     def __init__(self) -> None:
-        self.bold = self.italic = False
+        self.bold = False
         self.color: Any = None
         self.size = 11
 

@@ -25,8 +25,8 @@ def column_index(letters: str) -> int:
 
 
 def cell_ref(row: int | None, col: int | None) -> str:
-    """A1-style reference; a whole row names its first cell (A14, SPEC §8), a whole column 'J',
-    a whole sheet ''."""
+    """A1-style reference; a whole row names its first cell (A14, docs/工作簿.md#数据问题的列法), a
+    whole column 'J', a whole sheet ''."""
     if row and col:
         return f"{column_letter(col)}{row}"
     if row:

@@ -1,4 +1,4 @@
-"""The evening meeting (夕会) agenda, from the figures and the day's cases (SPEC §4).
+"""The evening meeting (夕会) agenda, from the figures and the day's cases (docs/口径.md#夕会议程).
 
 Pure: a Book, its figures and a meeting kind in, an `Agenda` out — numbers, names and keys, one
 record per section, never finished sentences. The Jinja templates word it (Chinese or English),
@@ -21,19 +21,34 @@ from .read import Book
 from .schema import BRANCH_TARGET
 from .vocab import (
     AHEAD,
+    ASSISTANTS,
     BEHIND,
+    CHOSEN_FOCUSES,
     DAILY,
     DAY,
     EVENING_MEETINGS,
     MEETING_NAMES,
     MEETING_PERIODS,
+    SERVICE,
     SUPERVISOR,
+    WEALTH,
     WEEKLY,
+    ActionState,
+    CaseCategory,
+    CaseNature,
+    Focus,
+    HostKind,
+    Meeting,
+    Pace,
+    PeriodKind,
+    TrainingSource,
+    Unit,
+    role_group,
 )
 from .workdays import Period
 
 FOLLOW_UP_NAMES = 6  # customers named per receiver; the rest are on 跟进提醒
-LINES_PER_MINUTE = 3  # SPEC §4: at most about one line per 20 seconds
+LINES_PER_MINUTE = 3  # docs/口径.md#夕会议程: at most about one line per 20 seconds
 PAIRS_AT_MOST = 3  # coaching pairs one meeting can follow up on
 
 
@@ -57,14 +72,14 @@ def _fit(items: list[Any], room: int) -> tuple[list[Any], int]:
 @dataclass(frozen=True)
 class Host:
     name: str  # '' when nobody can be named
-    kind: str  # supervisor / named (设置 names a stand-in) / missing
+    kind: HostKind  # SUPERVISOR / NAMED (设置 names a stand-in) / MISSING
 
 
 @dataclass(frozen=True)
 class IndicatorPace:
     indicator: str
     completion: float | None
-    pace: str  # vocab pace key, '' when unknown
+    pace: Pace | None  # None when there is no target to judge by
 
 
 @dataclass(frozen=True)
@@ -104,8 +119,8 @@ class Pairing:
 
 @dataclass(frozen=True)
 class CaseLine:
-    category: str
-    nature: str
+    category: CaseCategory | str  # '' blank; text typed outside the list as typed
+    nature: CaseNature | str
     people: str
     description: str
     cause: str
@@ -142,7 +157,8 @@ class FollowUpLine:
 
 @dataclass(frozen=True)
 class FloorSummary:
-    """Service and operations on the floor (SPEC §4: always in section 1, whatever the focus)."""
+    """Service and operations on the floor: always in section 1, whatever the focus
+    (docs/口径.md#夕会议程)."""
 
     traffic: float
     complaints: int  # per day the larger of 每日概况 投诉数 and the 投诉 cases, summed
@@ -165,8 +181,8 @@ class MissedLine:
 
 @dataclass
 class ChecklistSummary:
-    """The period's checklist in section 1 (SPEC §4): how much was done, what was not, and the
-    problems found. Empty (due 0, nothing found) for a branch that does not keep it."""
+    """The period's checklist in section 1 (docs/口径.md#夕会议程): how much was done, what was not,
+    and the problems found. Empty (due 0, nothing found) for a branch that does not keep it."""
 
     due: int
     done: int
@@ -191,7 +207,7 @@ class Summary:
     people_left_out: int  # more than the section's minutes hold: on 排行榜
     floor: FloorSummary
     branch_progress: list[IndicatorPace]
-    stars: dict[str, list[str]]  # period kind -> names
+    stars: dict[PeriodKind, list[str]]  # names
     trends: list[TrendLine]
     checklist: ChecklistSummary | None = None
 
@@ -200,7 +216,7 @@ class Summary:
 class Plan:
     """Section 2: the focus, and what to do about it."""
 
-    focus: str  # vocab focus key: marketing / service_operations / service / operations / none
+    focus: Focus  # MARKETING / SERVICE_OPERATIONS / SERVICE / OPERATIONS / NONE
     chosen: bool  # set by 设置 or 控制台 夕会重点 rather than by the pace
     behind_indicators: list[IndicatorPace]
     behind_people: list[tuple[str, list[IndicatorPace]]]
@@ -218,7 +234,7 @@ class Plan:
 class Training:
     """Section 3: one small topic drawn from the day."""
 
-    source: str  # setting / risk_case / weakest / default
+    source: TrainingSource
     topic: str  # the setting's text, the case, or the indicator
     content: str  # the rule, the script
     products: list[str] = field(default_factory=list)
@@ -243,7 +259,7 @@ class Tomorrow:
 class Agenda:
     branch: str
     date: dt.date
-    meeting: str  # vocab meeting key: daily / weekly / monthly
+    meeting: Meeting  # DAILY / WEEKLY / MONTHLY
     period: Period
     host: Host
     attendees: list[str]
@@ -276,7 +292,7 @@ def on_duty(book: Book, day: dt.date) -> list[str] | None:
 
 
 def _host(book: Book, present: list[str] | None) -> Host:
-    """The lobby supervisor hosts; when absent, whoever 设置 names (SPEC §4)."""
+    """The lobby supervisor hosts; when absent, whoever 设置 names (docs/口径.md#夕会议程)."""
     supervisors = [
         n
         for n, r, a in book.roster.zip("name", "role", "active")
@@ -284,11 +300,11 @@ def _host(book: Book, present: list[str] | None) -> Host:
     ]
     here = [s for s in supervisors if present is None or s in present]
     if here:
-        return Host(here[0], "supervisor")
+        return Host(here[0], HostKind.SUPERVISOR)
     named = book.settings.host
     if named and named not in supervisors:
-        return Host(named, "named")
-    return Host("", "missing")
+        return Host(named, HostKind.NAMED)
+    return Host("", HostKind.MISSING)
 
 
 # ---------------------------------------------------------------- section 1
@@ -320,20 +336,22 @@ def _daily_by_person(book: Book, period: Period) -> dict[str, dict[str, Any]]:
 def _person_line(
     person: PersonFigures, month: PersonFigures, daily: dict[str, Any], referred_sales: int
 ) -> PersonLine:
-    """The role's own metrics for the period; progress is always month to date (SPEC §4)."""
+    """The role's own metrics for the period; progress is always month to date
+    (docs/口径.md#夕会议程)."""
     role = person.role
+    group = role_group(role)
     served = ("served", daily.get("served", 0))
     metrics: list[tuple[str, Any]]
-    if role in ("客户助理", "柜员"):
+    if group is ASSISTANTS:
         metrics = [
             served,
             ("transactions", daily.get("transactions", 0)),
             ("business_types", list(dict.fromkeys(daily.get("types", [])))),
             ("referrals", person.referrals),
         ]
-    elif role in ("大堂经理", "服务经理"):
+    elif group is SERVICE:
         metrics = [served, ("referrals", person.referrals), ("own_sales", person.own_sales)]
-    elif role in ("理财经理", "客户经理"):
+    elif group is WEALTH:
         metrics = [
             served,
             ("follow_ups", daily.get("follow_ups", 0)),
@@ -345,12 +363,12 @@ def _person_line(
     else:
         metrics = [served] if daily.get("served") else []
     behind = [
-        IndicatorPace(k, month.completion.get(k), v) for k, v in month.status.items() if v == BEHIND
+        IndicatorPace(k, month.completion.get(k), v) for k, v in month.status.items() if v is BEHIND
     ]
     return PersonLine(person.name, role, metrics, behind, bool(month.status))
 
 
-def _trend_spans(meeting: str, period: Period) -> list[tuple[str, dt.date, dt.date]]:
+def _trend_spans(meeting: Meeting, period: Period) -> list[tuple[str, dt.date, dt.date]]:
     """Weekly: each day of the week; monthly: each ISO week of the month."""
     spans: list[tuple[str, dt.date, dt.date]] = []
     cursor = period.start
@@ -365,7 +383,7 @@ def _trend_spans(meeting: str, period: Period) -> list[tuple[str, dt.date, dt.da
     return spans
 
 
-def _trends(figures: Figures, meeting: str, period: Period) -> list[TrendLine]:
+def _trends(figures: Figures, meeting: Meeting, period: Period) -> list[TrendLine]:
     """Sales per indicator and cards made, span by span (weekly and monthly meetings)."""
     if meeting == DAILY:
         return []
@@ -399,11 +417,11 @@ def floor_summary(book: Book, period: Period) -> FloorSummary:
     dates = book.overview["date"]
     days = book.overview.where(d in period for d in dates)
     traffic = float(sum(t for t in days["traffic"] if t is not None))
-    service = _case_lines(book, period, {"问题", "投诉"}, {"服务"})
-    risks = _case_lines(book, period, {"风险"}, {"运营"})
+    service = _case_lines(book, period, SERVICE_CASES, {CaseCategory.SERVICE})
+    risks = _case_lines(book, period, RISK_CASES, {CaseCategory.OPERATIONS})
     complaints: dict[dt.date, int] = {}
     for date, nature in book.cases.zip("date", "nature"):
-        if date in period and nature == "投诉":
+        if date in period and nature is CaseNature.COMPLAINT:
             complaints[date] = complaints.get(date, 0) + 1
     for date, count in days.zip("date", "complaints"):
         if count is not None:
@@ -427,7 +445,7 @@ MISSED_SHOWN = 6  # items named on the checklist line; the rest are on 管理清
 FOUND_SHOWN = 3  # problems named on the 发现问题 line; section 2 follows up the open ones
 
 
-def checklist_summary(figures: Figures, meeting: str) -> ChecklistSummary:
+def checklist_summary(figures: Figures, meeting: Meeting) -> ChecklistSummary:
     """The period's checklist: the items not done (each one a day; by item, most missed first,
     over a week or month) and the problems found — newly found ones only: one seen again is
     already open, and section 2 follows it up."""
@@ -458,7 +476,7 @@ def checklist_summary(figures: Figures, meeting: str) -> ChecklistSummary:
 def summary(
     book: Book,
     figures: Figures,
-    meeting: str,
+    meeting: Meeting,
     period: Period,
     present: set[str],
     minutes: int,
@@ -470,7 +488,7 @@ def summary(
     daily_rows = _daily_by_person(book, period)
     transactions = sum(v.get("transactions", 0) for v in daily_rows.values())
     ledger = figures_now.ledger
-    money = sum(s.amount for s in ledger if s.unit == "万元")
+    money = sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN)
     branch = figures_now.branch
     totals = BranchTotals(
         floor.traffic, transactions, branch.referrals, branch.successes, len(ledger), money
@@ -492,7 +510,7 @@ def summary(
     lines.sort(key=lambda line: (not line.behind, rank.get(line.name, 999), line.name))
     stars = figures.stars if meeting != DAILY else {DAY: figures.stars[DAY]}
     progress = [
-        IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i, ""))
+        IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i))
         for i in month.branch.targets
     ]
     trends = _trends(figures, meeting, period)[: LINES_PER_MINUTE + 1]
@@ -519,9 +537,9 @@ def summary(
 
 
 def _pairings(people: list[PersonFigures], indicators: list[str]) -> list[Pairing]:
-    """Someone ahead of pace on a lagging indicator coaches someone behind on it (SPEC §4): never
-    a coach who is behind too, nobody coached by two people on one thing, at most what a meeting
-    can follow up on."""
+    """Someone ahead of pace on a lagging indicator coaches someone behind on it
+    (docs/口径.md#结对辅导): never a coach who is behind too, nobody coached by two people on one
+    thing, at most what a meeting can follow up on."""
     pairs: list[Pairing] = []
     for indicator in indicators:
         ahead = sorted(
@@ -539,8 +557,16 @@ def _pairings(people: list[PersonFigures], indicators: list[str]) -> list[Pairin
     return pairs[:PAIRS_AT_MOST]
 
 
+# Which cases a section lists: these natures, or any case of these categories.
+SERVICE_CASES = {CaseNature.PROBLEM, CaseNature.COMPLAINT}
+RISK_CASES = {CaseNature.RISK}
+
+
 def _case_lines(
-    book: Book, period: Period, natures: set[str] | None, categories: set[str] | None
+    book: Book,
+    period: Period,
+    natures: set[CaseNature] | None,
+    categories: set[CaseCategory] | None,
 ) -> list[CaseLine]:
     lines = []
     for c in book.cases.records():
@@ -584,34 +610,31 @@ def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
             a["raised_on"] if isinstance(a["raised_on"], dt.date) else None,
         )
         for a in book.actions.records()
-        if a["state"] != "已完成"
+        if a["state"] is not ActionState.DONE
         and a["item"]
         and not (isinstance(a["raised_on"], dt.date) and a["raised_on"] > day)
     ]
     return sorted(lines, key=lambda a: (a.due or dt.date.max, a.item))
 
 
-FOCUS_CHOSEN = {"营销": "marketing", "服务": "service", "运营": "operations"}
-
-
-def focus_of(figures: Figures, chosen: str | None) -> tuple[str, bool]:
-    """The meeting's focus (SPEC §4), and whether a person chose it.
+def focus_of(figures: Figures, chosen: Focus | None) -> tuple[Focus, bool]:
+    """The meeting's focus (docs/口径.md#夕会重点), and whether a person chose it.
 
     设置 / 控制台 夕会重点 = 营销 / 服务 / 运营 decides; otherwise the pace does: marketing when the
     branch is 低于进度 on any indicator that has a branch target (one indicator far ahead must
     not hide two far behind), else service and operations. A branch without branch targets is
     judged by its people's average; without any target there is no pace to judge."""
-    if chosen in FOCUS_CHOSEN:
-        return FOCUS_CHOSEN[chosen], True
+    if chosen in CHOSEN_FOCUSES:
+        return chosen, True
     month = figures.month
     if month.branch.status:
-        behind = any(s == BEHIND for s in month.branch.status.values())
-        return ("marketing" if behind else "service_operations"), False
+        behind = any(s is BEHIND for s in month.branch.status.values())
+        return (Focus.MARKETING if behind else Focus.SERVICE_OPERATIONS), False
     scored = [p.overall for p in month.people if p.overall is not None]
     if not scored:
-        return "none", False
+        return Focus.NONE, False
     pace = status_of(sum(scored) / len(scored), figures.month_progress, figures.settings.tolerance)
-    return ("marketing" if pace == BEHIND else "service_operations"), False
+    return (Focus.MARKETING if pace is BEHIND else Focus.SERVICE_OPERATIONS), False
 
 
 def _behind_indicators(figures: Figures) -> list[str]:
@@ -628,11 +651,11 @@ def _behind_indicators(figures: Figures) -> list[str]:
 
 
 def plan(
-    book: Book, figures: Figures, period: Period, minutes: int, chosen: str | None = None
+    book: Book, figures: Figures, period: Period, minutes: int, chosen: Focus | None = None
 ) -> Plan:
     month = figures.month
     focus, was_chosen = focus_of(figures, chosen)
-    behind = _behind_indicators(figures) if focus == "marketing" else []
+    behind = _behind_indicators(figures) if focus is Focus.MARKETING else []
     horizon = figures.next_workday
     fixes = figures.still_open
     due = [
@@ -640,14 +663,17 @@ def plan(
         for a in open_actions(book, figures.date)
         if (a.due is None or a.due <= horizon) and not _fix_action(a, fixes)
     ]
-    highlights = _case_lines(book, period, {"亮点"}, None)
+    highlights = _case_lines(book, period, {CaseNature.HIGHLIGHT}, None)
+    service, operations = CaseCategory.SERVICE, CaseCategory.OPERATIONS
     cases = {
-        "service_operations": _case_lines(book, period, {"问题", "风险", "投诉"}, {"服务", "运营"}),
-        "service": _case_lines(book, period, {"问题", "投诉"}, {"服务"}),
-        "operations": _case_lines(book, period, {"风险"}, {"运营"}),
+        Focus.SERVICE_OPERATIONS: _case_lines(
+            book, period, SERVICE_CASES | RISK_CASES, {service, operations}
+        ),
+        Focus.SERVICE: _case_lines(book, period, SERVICE_CASES, {service}),
+        Focus.OPERATIONS: _case_lines(book, period, RISK_CASES, {operations}),
     }.get(focus, [])
     pairings = _pairings(month.people, behind)
-    # 整改 still open are always followed up (SPEC §4), before the focus's own lists.
+    # 整改 still open are always followed up (docs/口径.md#夕会议程), before the focus's own lists.
     fixes, fixes_out = _fit(fixes, _room(minutes, 3 + len(pairings)))
     # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due, and
     # the fixes.
@@ -687,10 +713,10 @@ def plan(
 def training(book: Book, figures: Figures, period: Period, behind: list[str]) -> Training:
     """The supervisor's topic if set; else today's risk case; else the weakest indicator's script."""
     if book.settings.training:
-        return Training("setting", book.settings.training, "")
-    risks = _case_lines(book, period, {"风险"}, {"运营"})
+        return Training(TrainingSource.SETTING, book.settings.training, "")
+    risks = _case_lines(book, period, RISK_CASES, {CaseCategory.OPERATIONS})
     if risks:
-        return Training("risk_case", risks[0].description, risks[0].remedy)
+        return Training(TrainingSource.RISK_CASE, risks[0].description, risks[0].remedy)
     branch = figures.month.branch
     candidates = [i for i in behind if i in SCRIPTS] or sorted(
         (i for i in branch.completion if i in SCRIPTS), key=lambda i: branch.completion[i]
@@ -698,13 +724,13 @@ def training(book: Book, figures: Figures, period: Period, behind: list[str]) ->
     if candidates:
         weakest = candidates[0]
         return Training(
-            "weakest",
+            TrainingSource.WEAKEST,
             weakest,
             SCRIPTS[weakest],
             figures.catalogue.products_of(weakest)[:2],
             branch.completion.get(weakest),
         )
-    return Training("default", "", PHONE_SCRIPT)
+    return Training(TrainingSource.DEFAULT, "", PHONE_SCRIPT)
 
 
 # ---------------------------------------------------------------- section 4 (and the 晨会)
@@ -784,9 +810,11 @@ def tomorrow(
 # ---------------------------------------------------------------- the agenda
 
 
-def build(book: Book, figures: Figures, meeting: str = DAILY, focus: str | None = None) -> Agenda:
+def build(
+    book: Book, figures: Figures, meeting: Meeting = DAILY, focus: Focus | None = None
+) -> Agenda:
     """The agenda for D. Daily: the day's figures; weekly/monthly: the week/month to date.
-    `focus` is 控制台's 夕会重点 (营销 / 服务 / 运营 / 自动); else 设置's decides."""
+    `focus` is 控制台's 夕会重点 when it names one (营销 / 服务 / 运营); else 设置's decides."""
     if meeting not in EVENING_MEETINGS:
         raise ValueError(meeting)  # the 晨会 is built by morning.build
     day = figures.date
@@ -796,7 +824,7 @@ def build(book: Book, figures: Figures, meeting: str = DAILY, focus: str | None 
     attendees = list(present or active) if meeting == DAILY else active
     minutes = SECTION_MINUTES[meeting]
     errors = count_levels(figures.problems)[0]
-    chosen = focus if focus and focus != "自动" else book.settings.meeting_focus
+    chosen = focus if focus in CHOSEN_FOCUSES else book.settings.meeting_focus
     section_2 = plan(book, figures, period, minutes[1], chosen)
     behind = [i.indicator for i in section_2.behind_indicators]
     return Agenda(

@@ -17,9 +17,7 @@ it was, except:
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
-from typing import IO
 
 from . import schema
 from .macros import button_sheets
@@ -36,10 +34,14 @@ def default_output(book: Path) -> Path:
     return book.with_suffix(".xlsm")
 
 
-def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Path:
+def add_buttons(
+    book: Path, out: Path | None = None, force: bool = False, interpreter: str | None = None
+) -> Path:
     """Writes BOOK with the buttons as `out` (default: BOOK.xlsm beside it), atomically; an
-    existing file is replaced only with `force`, and its old version kept in 备份/."""
-    from .writeback import atomic_write, ensure_not_open, verify_workbook
+    existing file is replaced only with `force`, and its old version kept in 备份/. Its
+    Interpreter_Win is `interpreter` (default: this PC's Python, on Windows)."""
+    from .macros import this_interpreter
+    from .writeback import Transaction, transaction, verify_workbook
 
     book = Path(book)
     dest = Path(out) if out is not None else default_output(book)
@@ -49,20 +51,15 @@ def add_buttons(book: Path, out: Path | None = None, force: bool = False) -> Pat
         raise BookError(dest, "带按钮的工作簿要用 .xlsm 扩展名")
     if dest.exists() and not force:
         raise BookError(dest, "文件已存在；要覆盖请加 --force")
-    if dest.exists():
-        ensure_not_open(dest)
-    data = with_buttons(book.read_bytes(), book)
+    python = this_interpreter() if interpreter is None else interpreter
 
-    def write(handle: IO[bytes]) -> None:
-        handle.write(data)
+    def write_buttons(read: Transaction) -> Path:  # from the bytes of BOOK read for it
+        return read.replace(with_buttons(read.data, book, python), verify_workbook(ADDED_SHEETS))
 
-    try:
-        return atomic_write(dest, write, verify_workbook(ADDED_SHEETS))
-    except zipfile.BadZipFile as exc:
-        raise BookError(dest, f"写入校验失败（{exc}），未写入") from exc
+    return transaction(book, dest, write_buttons)
 
 
-def with_buttons(data: bytes, book: Path | str) -> bytes:
+def with_buttons(data: bytes, book: Path | str, interpreter: str = "") -> bytes:
     """The workbook package `data` with the two sheets and the macro project added."""
     try:
         pkg = Package.read(data)
@@ -75,7 +72,7 @@ def with_buttons(data: bytes, book: Path | str) -> bytes:
                     "要重新加，请先把这张表改名或删除",
                 )
         before = set(pkg.names())
-        pkg = replace_sheets(pkg, button_sheets(), owned=())
+        pkg = replace_sheets(pkg, button_sheets(interpreter), owned=())
         move_new_drawings(pkg, before)
         result = make_macro_enabled(pkg, book)
     except PackageError as exc:

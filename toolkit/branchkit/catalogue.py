@@ -13,36 +13,27 @@ from dataclasses import dataclass, field
 
 from .schema import REFERRAL_INDICATORS
 from .table import Table
+from .vocab import COUNT_CAP, Unit, measure_unit, unit_word
 
-COUNT_UNITS = ("张", "户", "笔")
-# The referral indicators count cards (SPEC §3); they have no product row.
+# The referral indicators count cards (docs/口径.md#转介数量与质量); they have no product row.
 REFERRAL_UNITS = dict(zip(REFERRAL_INDICATORS, ("张", "个"), strict=True))  # cards; closed ones
-# The largest believable amount of one sale, by unit (SPEC §8); any other unit: 1,000.
-DEFAULT_CAPS = {"万元": 10_000.0, "元": 100_000_000.0}
-OTHER_CAP = 1_000.0
+OTHER_CAP = COUNT_CAP  # one sale of a product of no known unit
 
 
 @dataclass(frozen=True)
 class Product:
     name: str
     indicator: str
-    unit: str
+    unit: Unit | str  # as 产品 says it: a Unit, or the text typed outside the list ('' blank)
     limit: float | None = None  # 产品 单笔上限, in the product's unit
 
     @property
     def cap(self) -> float:
-        """The largest amount one sale can be (SPEC §8): 单笔上限, else the unit's default."""
-        return self.limit if self.limit else DEFAULT_CAPS.get(self.unit, OTHER_CAP)
-
-
-def measure_unit(measure: str) -> str:
-    """The unit a checklist quantity counts in, from its name: 外呼户数 -> 户, 沙龙场次 -> 场,
-    上门次数 -> 次; '' when the name does not say."""
-    if measure.endswith("场次"):
-        return "场"
-    if measure.endswith("数") and len(measure) > 1:
-        return measure[-2]
-    return ""
+        """The largest amount one sale can be (docs/口径.md#数据错误): 单笔上限, else the
+        unit's default."""
+        if self.limit:
+            return self.limit
+        return self.unit.cap if isinstance(self.unit, Unit) else OTHER_CAP
 
 
 def measure_units(measures: Iterable[str | None]) -> dict[str, str]:
@@ -53,13 +44,13 @@ def measure_units(measures: Iterable[str | None]) -> dict[str, str]:
 @dataclass(frozen=True)
 class Catalogue:
     products: Mapping[str, Product]
-    indicator_units: Mapping[str, str]
+    indicator_units: Mapping[str, Unit | str]  # as 产品 gives them, the first row of each
     measures: Mapping[str, str] = field(default_factory=dict)  # 计量 -> unit (a whole count)
 
     @classmethod
     def from_table(cls, products: Table, measures: Mapping[str, str] | None = None) -> Catalogue:
         by_name: dict[str, Product] = {}
-        units: dict[str, str] = {}
+        units: dict[str, Unit | str] = {}
         for name, indicator, unit, limit in products.zip("product", "indicator", "unit", "cap"):
             if name and name not in by_name:
                 by_name[name] = Product(
@@ -72,30 +63,35 @@ class Catalogue:
     def product(self, name: str | None) -> Product | None:
         return self.products.get(name) if name else None
 
-    def indicator_of(self, product: str | None) -> str:
-        found = self.product(product)
-        return found.indicator if found else ""
-
     def unit_of_product(self, product: str | None) -> str:
+        """The product's unit as the workbook writes it ('万元'), '' when unknown."""
         found = self.product(product)
-        return found.unit if found else ""
+        return unit_word(found.unit) if found else ""
+
+    def measured_in(self, indicator: str) -> Unit | None:
+        """The Unit an indicator's products are sold in; None for the referral counts, the
+        checklist's quantities and a unit branchkit does not know."""
+        if indicator in REFERRAL_UNITS:
+            return None
+        unit = self.indicator_units.get(indicator)
+        return unit if isinstance(unit, Unit) else None
 
     def unit_of(self, indicator: str) -> str:
-        """An indicator's unit: the referral counts are cards; checklist quantities by their
-        name; others as 产品 lists them."""
+        """An indicator's unit as the workbook writes it: the referral counts are cards;
+        checklist quantities by their name; others as 产品 lists them."""
         return (
             REFERRAL_UNITS.get(indicator)
-            or self.indicator_units.get(indicator)
+            or unit_word(self.indicator_units.get(indicator))
             or self.measures.get(indicator, "")
         )
 
     def is_count(self, indicator: str) -> bool:
         """Whole things (张 / 户 / 笔, the referral counts, the checklist's quantities): never
-        fractions (SPEC §3)."""
-        return indicator in self.measures or self.unit_of(indicator) in (
-            *COUNT_UNITS,
-            *REFERRAL_UNITS.values(),
-        )
+        fractions (docs/口径.md#计数类指标)."""
+        if indicator in self.measures or indicator in REFERRAL_UNITS:
+            return True
+        unit = self.measured_in(indicator)
+        return unit is not None and unit.is_count
 
     def products_of(self, indicator: str) -> list[str]:
         return [p.name for p in self.products.values() if p.indicator == indicator]

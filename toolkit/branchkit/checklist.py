@@ -1,4 +1,5 @@
-"""The lobby supervisor's daily management checklist (SPEC §2 清单项目 / 每日清单, §2b, §3). Pure.
+"""The lobby supervisor's daily management checklist (docs/工作簿.md#输入表 清单项目 / 每日清单,
+docs/工作簿.md#默认清单, docs/口径.md#管理清单). Pure.
 
 清单项目 says what must happen before opening, during the day and after closing, how often and
 by which role; 每日清单 records each day's items: who, done or not, how many, what was found and
@@ -18,15 +19,22 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .schema import CHECKLIST_PERIODS, CHECKLIST_STATES, MONTH_END, WEEKDAY_NAMES
+from .schema import MONTH_END, WEEKDAY_FREQUENCIES
 from .table import Table
+from .vocab import SLOT_WORDS, ActionState, ChecklistState, FixState, Slot, members_by_word
 from .workdays import Period, month_bounds
 
-DONE, NOT_DONE, NOT_APPLICABLE = CHECKLIST_STATES
+DONE, NOT_DONE, NOT_APPLICABLE = (
+    ChecklistState.DONE,
+    ChecklistState.NOT_DONE,
+    ChecklistState.NOT_APPLICABLE,
+)
 UNNAMED = "（未填）"  # a row without 责任人, in the per-person figures
+# 营业前 first: the order items are listed and filled in; a 时段 typed outside the list last.
+SLOT_ORDER = {slot: n for n, slot in enumerate(Slot)}
 
-# The default list (SPEC §2b), from branch practice: 时段, 类别, 事项, 标准, 责任岗位, 频次, 计量.
-# A new workbook starts with it in 清单项目; the branch edits it there.
+# The default list (docs/工作簿.md#默认清单), from branch practice: 时段, 类别, 事项, 标准,
+# 责任岗位, 频次, 计量. A new workbook starts with it in 清单项目; the branch edits it there.
 DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "营业前",
@@ -245,7 +253,8 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "",
     ),
 )
-# The meetings and training the weekly workbook counts as held (SPEC §2b, §4).
+# The meetings and training the weekly workbook counts as held (docs/工作簿.md#默认清单,
+# docs/口径.md#夕会议程).
 MEETING_ITEMS = ("晨会", "夕会", "晚课")
 
 
@@ -261,7 +270,7 @@ def same_item(name: str | None) -> str:
 class Item:
     """One row of 清单项目."""
 
-    period: str  # 时段
+    period: Slot | str  # 时段 ('' blank; text typed outside the list as typed)
     category: str
     name: str  # 事项
     standard: str
@@ -296,19 +305,20 @@ def items(table: Table) -> list[Item]:
 
 def default_items() -> list[Item]:
     """DEFAULT_ITEMS as 清单项目 reads them (rows 2, 3…)."""
+    slots = members_by_word(SLOT_WORDS)
     return [
-        Item(period, category, name, standard, tuple(roles.split("、")), frequency, measure, n)
-        for n, (period, category, name, standard, roles, frequency, measure) in enumerate(
+        Item(slots[slot], category, name, standard, tuple(roles.split("、")), frequency, measure, n)
+        for n, (slot, category, name, standard, roles, frequency, measure) in enumerate(
             DEFAULT_ITEMS, start=2
         )
     ]
 
 
 def is_due(frequency: str, day: dt.date, is_open: Callable[[dt.date], bool]) -> bool:
-    """频次 (SPEC §2b): 每日 (or blank, or anything not understood) every day; 每周五 on Fridays;
-    每月末 on the month's last day the branch opens."""
-    if frequency.startswith("每周") and len(frequency) == 3 and frequency[2] in WEEKDAY_NAMES:
-        return day.weekday() == WEEKDAY_NAMES.index(frequency[2])
+    """频次 (docs/口径.md#管理清单): 每日 (or blank, or anything not understood) every day; 每周五
+    on Fridays; 每月末 on the month's last day the branch opens."""
+    if frequency in WEEKDAY_FREQUENCIES:
+        return day.weekday() == WEEKDAY_FREQUENCIES[frequency]
     if frequency == MONTH_END:
         _, last = month_bounds(day)
         later = (day + dt.timedelta(n) for n in range(1, (last - day).days + 1))
@@ -320,9 +330,12 @@ def due_items(
     catalogue: list[Item], day: dt.date, is_open: Callable[[dt.date], bool]
 ) -> list[Item]:
     """The items due on `day`, 营业前 first, in the catalogue's order within each 时段."""
-    order = {p: n for n, p in enumerate(CHECKLIST_PERIODS)}
     due = [i for i in catalogue if is_due(i.frequency, day, is_open)]
-    return sorted(due, key=lambda i: order.get(i.period, len(order)))
+    return sorted(due, key=lambda i: slot_rank(i.period))
+
+
+def slot_rank(slot: Slot | str) -> int:
+    return SLOT_ORDER[slot] if isinstance(slot, Slot) else len(SLOT_ORDER)
 
 
 # ---------------------------------------------------------------- the records
@@ -333,10 +346,11 @@ class Entry:
     """One row of 每日清单, as the figures see it."""
 
     date: dt.date
-    period: str
+    period: Slot | str
     item: str
     owner: str
-    state: str | None  # one of CHECKLIST_STATES, None when blank; anything else is an error
+    # None when blank; text that is no state stays as typed (an error, listed in 数据问题)
+    state: ChecklistState | str | None
     quantity: int | None
     problem: str
     fix: str
@@ -427,7 +441,7 @@ class Missed:
 
     date: dt.date
     item: str
-    period: str
+    period: Slot | str
     owner: str
 
 
@@ -451,17 +465,17 @@ class Found:
 
 @dataclass
 class ChecklistFigures:
-    """The checklist over one period (SPEC §3): items due, done and not, by item, 时段 and 责任人;
-    the problems found; the quantities recorded."""
+    """The checklist over one period (docs/口径.md#管理清单): items due, done and not, by item, 时段
+    and 责任人; the problems found; the quantities recorded."""
 
     total: Tally = field(default_factory=Tally)
     by_item: dict[str, Tally] = field(default_factory=dict)  # item name -> tally
-    by_period: dict[str, Tally] = field(default_factory=dict)
+    by_period: dict[Slot | str, Tally] = field(default_factory=dict)  # 时段 -> tally
     by_owner: dict[str, Tally] = field(default_factory=dict)
     missed: list[Missed] = field(default_factory=list)
     found: list[Found] = field(default_factory=list)
     quantities: dict[str, float] = field(default_factory=dict)  # 计量 -> the branch's total
-    marks: dict[tuple[str, dt.date], str] = field(default_factory=dict)  # (item, day) -> state
+    marks: dict[tuple[str, dt.date], ChecklistState] = field(default_factory=dict)  # (item, day)
     days: list[dt.date] = field(default_factory=list)  # the days with a record
 
     @property
@@ -492,8 +506,7 @@ def measure_of(catalogue: list[Item]) -> dict[str, str]:
 def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> ChecklistFigures:
     figures = ChecklistFigures()
     # Items in the catalogue's order (by 时段), then any the catalogue does not have.
-    order = {p: n for n, p in enumerate(CHECKLIST_PERIODS)}
-    listed = sorted(catalogue, key=lambda i: order.get(i.period, len(order)))
+    listed = sorted(catalogue, key=lambda i: slot_rank(i.period))
     names = {same_item(i.name): i.name for i in listed}
     measures = measure_of(catalogue)
     days = set()
@@ -503,13 +516,13 @@ def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> Checklist
         days.add(entry.date)
         key = same_item(entry.item)
         name = names.setdefault(key, entry.item)
-        if entry.counted or entry.state == NOT_APPLICABLE:
+        if entry.counted or entry.state is NOT_APPLICABLE:
             # Two rows for one item and day: the worse one shows.
-            mark = entry.state or NOT_DONE
+            mark = entry.state if isinstance(entry.state, ChecklistState) else NOT_DONE
             before = figures.marks.get((name, entry.date), mark)
             figures.marks[(name, entry.date)] = min(before, mark, key=_MARK_RANK.__getitem__)
         if entry.counted:
-            done = entry.state == DONE
+            done = entry.state is DONE
             for tallies, label in (
                 (figures.by_item, name),
                 (figures.by_period, entry.period),
@@ -526,11 +539,9 @@ def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> Checklist
             figures.found.append(as_found(entry, name))
     rank = {name: n for n, name in enumerate(names.values())}
     figures.by_item = dict(sorted(figures.by_item.items(), key=lambda kv: rank[kv[0]]))
-    figures.by_period = dict(
-        sorted(figures.by_period.items(), key=lambda kv: order.get(kv[0], len(order)))
-    )
+    figures.by_period = dict(sorted(figures.by_period.items(), key=lambda kv: slot_rank(kv[0])))
     figures.by_owner = dict(sorted(figures.by_owner.items()))
-    figures.missed.sort(key=lambda m: (m.date, order.get(m.period, len(order)), rank[m.item]))
+    figures.missed.sort(key=lambda m: (m.date, slot_rank(m.period), rank[m.item]))
     figures.days = sorted(days)
     return figures
 
@@ -574,7 +585,7 @@ def quantities_by_day(
 
 # ---------------------------------------------------------------- problems still open
 
-NO_FIX, OVERDUE, IN_PROGRESS = "no_fix", "overdue", "in_progress"
+NO_FIX, OVERDUE, IN_PROGRESS = FixState.NO_FIX, FixState.OVERDUE, FixState.IN_PROGRESS
 
 
 def fix_key(item: str, problem: str) -> str:
@@ -588,11 +599,11 @@ class OpenFix:
 
     found: Found  # the latest sighting: its 整改措施, 责任人 and 期限 are the current ones
     first_found: dt.date
-    state: str  # NO_FIX (no 整改措施 yet) / OVERDUE (整改期限 passed) / IN_PROGRESS
+    state: FixState  # NO_FIX (no 整改措施 yet) / OVERDUE (整改期限 passed) / IN_PROGRESS
 
     @property
     def still_open(self) -> bool:
-        """SPEC §3: still open when there is no 整改措施, or its 整改期限 has passed."""
+        """docs/口径.md#未整改: still open when there is no 整改措施, or its 整改期限 has passed."""
         return self.state in (NO_FIX, OVERDUE)
 
 
@@ -608,7 +619,7 @@ def open_fixes(rows: list[Entry], actions: Table, day: dt.date) -> list[OpenFix]
     closed = [
         item
         for item, state, raised in actions.zip("item", "state", "raised_on")
-        if item and state == "已完成" and not (isinstance(raised, dt.date) and raised > day)
+        if item and state is ActionState.DONE and not (isinstance(raised, dt.date) and raised > day)
     ]
     latest: dict[str, tuple[Found, dt.date]] = {}
     for entry in sorted(rows, key=lambda e: (e.date, e.row)):

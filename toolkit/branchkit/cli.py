@@ -11,13 +11,18 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .batch import batch_mode
 from .cli_text import ChineseGroup, version_option
+from .controls import visible
 from .problems import BookError, Problem, count_levels
+
+if TYPE_CHECKING:
+    from .figures import Figures
+    from .vocab import PeriodKind
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,7 +39,7 @@ class BranchkitGroup(ChineseGroup):
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"错误：{exc}", err=True)
+            click.echo(f"错误：{visible(str(exc))}", err=True)
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -45,7 +50,8 @@ class BranchkitGroup(ChineseGroup):
             if ctx.meta.get("debug"):
                 raise
             click.echo(
-                f"内部错误：{type(exc).__name__}: {exc}（加 --debug 可查看详细信息）", err=True
+                f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
+                err=True,
             )
             ctx.exit(EXIT_INTERNAL)
 
@@ -219,8 +225,47 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
     is_flag=True,
     help="给已有的工作簿补上缺少的输入表（如 清单项目、每日清单），原有内容不动",
 )
-def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade: bool) -> None:
-    """新建一个空白的网点工作簿（含全部输入表和说明；--macros 带按钮；--upgrade 补齐旧工作簿）。"""
+@click.option(
+    "--launchers",
+    is_flag=True,
+    help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用）；"
+    "工作簿已存在时只写脚本",
+)
+@click.option(
+    "--from",
+    "previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="上月的工作簿：带入设置、人员、产品、清单项目、目标和还没办完的事（上月工作簿只读取）",
+)
+def init(
+    book: Path,
+    branch: str,
+    month: str,
+    force: bool,
+    macros: bool,
+    upgrade: bool,
+    launchers: bool,
+    previous: Path | None,
+) -> None:
+    """新建网点工作簿（含全部输入表和说明）；--from 上月工作簿：新建下个月的；--macros 带按钮；--upgrade 补齐旧工作簿。"""
+    if upgrade and previous:
+        raise click.UsageError(
+            "--upgrade 和 --from 不能一起用：--upgrade 补齐旧工作簿，--from 新建下个月的"
+        )
+    if launchers and book.exists() and previous is None:
+        _write_launchers(book)
+        return
+    if previous is not None:
+        _check_suffix(book, macros)
+        from .newmonth import new_month, summary
+
+        made = new_month(previous, book, month or None, force, macros, branch)
+        for line in summary(made):
+            click.echo(line)
+        if launchers:
+            _write_launchers(book)
+        return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
 
@@ -232,26 +277,57 @@ def init(book: Path, branch: str, month: str, force: bool, macros: bool, upgrade
         return
     if book.exists() and not force:
         raise BookError(book, "文件已存在；要覆盖请加 --force")
+    _check_suffix(book, macros)
+    from .settings import Settings
+
+    # The month's statutory holidays and 调休, for the branch to see and correct in 工作日历.
+    holidays = None
+    if month:
+        from .newmonth import holiday_rows
+
+        holidays = holiday_rows(dt.date(int(month[:4]), int(month[5:]), 1))
+    data = {"work_calendar": holidays or []}
+    keep = Settings().backups  # --force keeps the workbook it replaces in 备份, like every write
+    if macros:
+        from .macros import write_macro_workbook
+
+        write_macro_workbook(book, branch, month, data, keep_backups=keep)
+        click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
+    else:
+        from .templates import write_branch_workbook
+
+        write_branch_workbook(book, branch, month, data=data, keep_backups=keep)
+        click.echo(f"已新建：{book}")
+    if holidays:
+        click.echo(f"“工作日历”已列出本月的法定节假日和调休 {len(holidays)} 天，请按网点实际核对")
+    elif month and holidays is None:
+        from .newmonth import unknown_year_note
+
+        click.echo(unknown_year_note(dt.date(int(month[:4]), int(month[5:]), 1)))
+    note = _blank_settings_note(branch, month)
+    if note:
+        click.echo(note)
+    if launchers:
+        _write_launchers(book)
+
+
+def _check_suffix(book: Path, macros: bool) -> None:
     wanted = ".xlsm" if macros else ".xlsx"
     if book.suffix.lower() != wanted:
         raise BookError(
             book, f"请用 {wanted} 作为文件扩展名" + ("（带按钮的工作簿）" if macros else "")
         )
-    if macros:
-        from .macros import write_macro_workbook
 
-        write_macro_workbook(book, branch, month)
-        click.echo(f"已新建带按钮的工作簿：{book}（先运行 branchkit doctor {book.name} 检查设置）")
-    else:
-        from .settings import Settings
-        from .templates import write_branch_workbook
 
-        # --force keeps the workbook it replaces in 备份, as every other write does
-        write_branch_workbook(book, branch, month, keep_backups=Settings().backups)
-        click.echo(f"已新建：{book}")
-    note = _blank_settings_note(branch, month)
-    if note:
-        click.echo(note)
+def _write_launchers(book: Path) -> None:
+    from .launchers import write_launchers
+
+    done = write_launchers(book)
+    if done.written:
+        names = "、".join(p.name for p in done.written if p.suffix == ".cmd")
+        click.echo(f"已在 {book.parent} 放好双击脚本：{names}（Linux 桌面用同名 .sh）")
+    for path in done.skipped:
+        click.echo(f"未改动 {path}：这个文件不是 branchkit 生成的", err=True)
 
 
 @main.command("add-buttons")
@@ -269,16 +345,21 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
     written = add(book, out, force)
     click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written} 检查设置）")
+    _write_launchers(written)
 
 
 def format_problems(problems: list[Problem]) -> str:
     """The problem list as an aligned plain-text table (CJK characters count double)."""
+    from . import problem_text as text
     from .termtext import aligned, display_width
 
     rows = [("级别", "位置", "值", "问题")]
     for p in problems:
         value = p.shown_value if display_width(p.shown_value) <= 24 else p.shown_value[:20] + "…"
-        rows.append((p.level, p.where, value, p.problem + (f"（{p.detail}）" if p.detail else "")))
+        detail = text.detail(p)
+        rows.append(
+            (text.level(p), p.where, value, text.statement(p) + (f"（{detail}）" if detail else ""))
+        )
     return "\n".join(aligned(rows))
 
 
@@ -287,13 +368,19 @@ def format_problems(problems: list[Problem]) -> str:
 @json_option
 def validate(book: Path, as_json: bool) -> None:
     """检查工作簿的数据问题。无错误时退出码 0，有错误 1，无法打开 2。"""
+    from . import problem_text
     from .read import read_book
 
     loaded = read_book(book)
     problems = loaded.problems
     errors, warnings = count_levels(problems)
     if as_json:
-        _json_out({"网点": loaded.settings.branch, "数据问题": [p.as_json() for p in problems]})
+        _json_out(
+            {
+                "网点": loaded.settings.branch,
+                "数据问题": [problem_text.as_json(p) for p in problems],
+            }
+        )
     elif problems:
         click.echo(format_problems(problems))
         click.echo(f"\n{book.name}：{errors} 个错误，{warnings} 个警告")
@@ -343,39 +430,47 @@ def _exit_for_errors(errors: int) -> None:
 def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
     """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。"""
     from . import jobs
-    from .problems import count_levels
     from .read import read_book
-    from .render.report import figures_json
+    from .vocab import PeriodKind
 
     figures = jobs.figures(read_book(book), _day(day))
-    data = figures_json(figures, period)
+    kind = PeriodKind(period)
     errors = count_levels(figures.problems)[0]
     if as_json:
-        _json_out(data)
-        _exit_for_errors(errors)
-    click.echo(
-        f"{data['网点']} {data['日期']} 期间：{data['期间']}  时间进度 {data['时间进度']:.1%}"
-    )
-    from .termtext import aligned
+        from .render.report import figures_json
 
-    rows = [("排名", "姓名", "岗位", "排名得分", "综合完成率")] + [
-        (
-            str(person["排名"]),
-            person["姓名"],
-            person["岗位"],
-            f"{person['排名得分']:.1%}",
-            f"{person['综合完成率']:.1%}",
-        )
-        for person in data["人员"]
-        if person["排名"] is not None
-    ]
-    if len(rows) > 1:
-        click.echo("\n".join(aligned(rows, right=frozenset({0, 3, 4}))))
-    for label, names in data["之星"].items():
-        click.echo(f"{label}：{'、'.join(names) or '暂无'}")
+        _json_out(figures_json(figures, kind))
+        _exit_for_errors(errors)
+    click.echo(rankings_text(figures, kind))
     if errors:
         click.echo(f"注意：工作簿有 {errors} 个数据错误，相关数字未计入（branchkit validate 查看）")
     _exit_for_errors(errors)
+
+
+def rankings_text(figures: Figures, kind: PeriodKind) -> str:
+    """The period's ranking for a terminal: a header line, the people ranked (aligned in
+    terminal columns), then the stars."""
+    from .termtext import aligned
+    from .vocab import PERIOD_LETTERS, STAR_TITLES
+
+    period = figures.period(kind)
+    lines = [
+        f"{figures.branch} {figures.date.isoformat()} 期间：{PERIOD_LETTERS[kind]}  "
+        f"时间进度 {period.time_progress:.1%}"
+    ]
+    ranked = sorted(
+        (p for p in period.people if p.rank is not None), key=lambda p: (p.rank, p.name)
+    )
+    rows = [("排名", "姓名", "岗位", "排名得分", "综合完成率")] + [
+        (str(p.rank), p.name, p.role, f"{p.score or 0:.1%}", f"{p.overall or 0:.1%}")
+        for p in ranked
+    ]
+    if ranked:
+        lines += aligned(rows, right=frozenset({0, 3, 4}))
+    lines += [
+        f"{STAR_TITLES[k]}：{'、'.join(names) or '暂无'}" for k, names in figures.stars.items()
+    ]
+    return "\n".join(lines)
 
 
 def _progress_bar(label: str, total: int) -> Any:
@@ -497,7 +592,7 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
         lines.append(f"  · {sheet}：{'，'.join(parts)}")
     for sheet, cell, reason in result.skipped:
         lines.append(f"  跳过 {sheet}!{cell}：{reason}" if cell else f"  跳过 {sheet}：{reason}")
-    return "\n".join(lines)
+    return visible("\n".join(lines))  # sheet names are the workbook's
 
 
 @main.command("build-agenda")
@@ -540,19 +635,19 @@ def build_agenda(
 ) -> None:
     """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。"""
     from . import jobs
-    from .vocab import agenda_sheet_name, meeting_kind
+    from .vocab import DAILY, agenda_sheet_name, meeting_kind
 
     if template_dir is not None and not template_dir.is_dir():
         raise BookError(template_dir, "模板文件夹不存在")
-    meeting = meeting_kind(meeting) or meeting
-    tab = agenda_sheet_name(meeting)
+    kind = meeting_kind(meeting) or DAILY  # click has checked it is one of the meeting words
+    tab = agenda_sheet_name(kind)
     if fmt == "xlsx":
-        written, agenda = jobs.write_agenda(book, _day(day), meeting, out, lang, template_dir)
+        written, agenda = jobs.write_agenda(book, _day(day), kind, out, lang, template_dir)
         click.echo(f"{tab}已写入 {written} 的“{tab}”表（{_day(day)}）")
         _exit_for_errors(agenda.errors)
     from .render.agenda import render_agenda
 
-    agenda = jobs.build_agenda(book, _day(day), meeting)
+    agenda = jobs.build_agenda(book, _day(day), kind)
     text = render_agenda(agenda, fmt, lang, template_dir)
     if out is None:
         click.echo(text, nl=False)
@@ -566,10 +661,20 @@ def build_agenda(
 
 @main.command()
 @click.argument("book", type=click.Path(path_type=Path), required=False)
-def doctor(book: Path | None) -> None:
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="（Windows）把本机 branchkit 所用的 pythonw.exe 写入工作簿 xlwings.conf 表的 "
+    "Interpreter_Win（只写空白格）",
+)
+def doctor(book: Path | None, fix: bool) -> None:
     """检查 Excel 按钮需要的设置（Python、xlwings 版本、工作簿），并说明怎么修。"""
-    from .doctor import checks, report
+    from .doctor import checks, fix_interpreter, report
 
+    if fix:
+        if book is None:
+            raise click.BadParameter("--fix 要给出工作簿", param_hint="BOOK")
+        click.echo(fix_interpreter(book))
     found = checks(book)
     click.echo(report(found))
     sys.exit(EXIT_OK if all(c.ok for c in found) else EXIT_PROBLEMS)
@@ -654,19 +759,17 @@ def weekly(
     click.echo(f"周报已生成：{written}（数据截至 {data.day}）")
     if not (send_mail or eml):
         return
-    to = list(recipients) or list(loaded.settings.mail_to)
-    if eml and not send_mail and not to:
-        # An .eml is opened in Outlook, where the recipients can still be filled in.
-        message = mail.weekly_message(data, written, [], mail.sender(loaded.settings), template_dir)
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}（没有收件人：请在 Outlook 中填写）")
-        return
-    message = mail.weekly_message(data, written, to, mail.sender(loaded.settings), template_dir)
+    message, to = jobs.weekly_mail(
+        data, written, loaded.settings, recipients, template_dir, sending=send_mail
+    )
     if eml:
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+        # Without recipients, an .eml is still useful: Outlook lets them be filled in.
+        unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}{unaddressed}")
     if send_mail:
-        config = mail.smtp_config(loaded.settings, smtp_host, smtp_port, smtp_user, security)
-        mail.send(message, config)
-        click.echo(f"已发送给 {len(mail.check_addresses(to))} 位收件人（{config.where}）")
+        smtp = (smtp_host, smtp_port, smtp_user, security)
+        where = jobs.send_mail(message, loaded.settings, smtp)
+        click.echo(f"已发送给 {len(to)} 位收件人（{where}）")
 
 
 def _parent_weekly(
@@ -680,7 +783,7 @@ def _parent_weekly(
     template_dir: Path | None,
 ) -> None:
     """`weekly --rollup DIR`: the parent branch's weekly workbook and mail."""
-    from . import mail
+    from . import jobs, mail
     from .rollupjob import weekly as parent
     from .settings import Settings
     from .weekly import week_label
@@ -700,9 +803,8 @@ def _parent_weekly(
         click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
     if send_mail:
         mail.check_addresses(recipients)
-        config = mail.smtp_config(settings, *smtp)
-        mail.send(message, config)
-        click.echo(f"已发送给 {len(recipients)} 位收件人（{config.where}）")
+        where = jobs.send_mail(message, settings, smtp)
+        click.echo(f"已发送给 {len(recipients)} 位收件人（{where}）")
 
 
 if __name__ == "__main__":

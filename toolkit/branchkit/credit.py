@@ -1,10 +1,10 @@
-"""Sales and who is credited for them (SPEC §3, Attribution and profit sharing).
+"""Sales and who is credited for them (docs/口径.md#业绩记分).
 
 A tracking row with a product and an amount > 0 is a sale, counted on its 达成日期 (else its
 推荐时间). In 分润 mode the referrer gets r × A of money and the receiver (1 − r) × A; in 双计
 mode both get A; counts are never split; a self-sourced sale (no referrer, or referrer =
 receiver) credits A to the receiver alone. A sale of a product not in 产品 counts toward no
-indicator and credits nobody (SPEC §8).
+indicator and credits nobody (docs/口径.md#数据错误).
 Each sale is one record, built once; the ledger tab, the day totals and the agenda read it.
 """
 
@@ -14,30 +14,31 @@ import datetime as dt
 from operator import attrgetter
 from typing import NamedTuple
 
-from .catalogue import COUNT_UNITS, Catalogue
+from .catalogue import Catalogue
 from .matching import Matches
 from .settings import Settings
 from .table import Table
-from .vocab import OWN, REFERRED, UNVERIFIED
+from .vocab import OWN, REFERRED, UNVERIFIED, CountCredit, CreditMode, SaleKind, Unit
 
 
 def credit_split(
-    amount: float, referred: bool, unit: str, settings: Settings
+    amount: float, referred: bool, unit: Unit | str, settings: Settings
 ) -> tuple[float | None, float | None]:
-    """(referrer's credit, receiver's credit) for one sale; None: not credited (SPEC §3).
+    """(referrer's credit, receiver's credit) for one sale; None: not credited
+    (docs/口径.md#业绩记分).
 
     Money (万元 / 元) splits r : 1 − r in 分润 mode; a count (张 / 户 / 笔: a credit card, a
     mobile-banking sign-up) is one thing and is never split: by 计数归属 both parties get the whole
     count, or one of them does."""
     if not referred:
         return None, amount
-    if unit in COUNT_UNITS:
-        if settings.count_credit == "接收人":
+    if isinstance(unit, Unit) and unit.is_count:
+        if settings.count_credit is CountCredit.RECEIVER:
             return None, amount
-        if settings.count_credit == "推荐人":
+        if settings.count_credit is CountCredit.REFERRER:
             return amount, None
         return amount, amount
-    if settings.credit_mode == "分润":
+    if settings.credit_mode is CreditMode.SPLIT:
         return amount * settings.share, amount * (1 - settings.share)
     return amount, amount
 
@@ -51,9 +52,9 @@ class Sale(NamedTuple):
     phone: str
     product: str
     indicator: str  # '' when the product is not in 产品
-    unit: str
+    unit: Unit | str  # the product's (see catalogue.Product); '' when it is not in 产品
     amount: float
-    kind: str  # vocab.REFERRED / UNVERIFIED / OWN
+    kind: SaleKind
     referrer: str  # '' for a self-sourced sale
     referrer_credit: float | None
     receiver: str

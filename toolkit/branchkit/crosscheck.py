@@ -1,5 +1,5 @@
-"""Checks that need more than one sheet (SPEC §8): people not on the roster, products not in the
-catalogue, amounts no single sale can be (an error) or unusually large for the branch.
+"""Checks that need more than one sheet (docs/口径.md#数据错误): people not on the roster, products
+not in the catalogue, amounts no single sale can be (an error) or unusually large for the branch.
 
 Each test runs over a column's distinct values first; only the rows that fail are visited, so a
 parent branch's 100,000 tracking rows cost a few set operations.
@@ -10,15 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from . import schema
-from .catalogue import OTHER_CAP
-from .problems import ERROR, WARNING, Problem
+from .catalogue import OTHER_CAP, Catalogue
+from .problems import Code, Level, Problem
+from .table import Table
 from .vocab import role_group
 
-if TYPE_CHECKING:
-    from .read import Book
+
+class Book(Protocol):
+    """What the checks read of a typed book (`read.Book` is one): its tables, its catalogue, the
+    problems found so far, and where a value sits in the workbook. Declared here so the checks
+    need nothing from the reader that calls them."""
+
+    @property
+    def tables(self) -> Mapping[str, Table]: ...
+    @property
+    def catalogue(self) -> Catalogue: ...
+    @property
+    def problems(self) -> list[Problem]: ...
+    def sheet_name(self, key: str) -> str: ...
+    def cell(self, key: str, column: str, row: int) -> str: ...
 
 
 def cross_check(book: Book) -> None:
@@ -31,7 +45,7 @@ def cross_check(book: Book) -> None:
 
 
 def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
-    people = {n for n in book.roster["name"] if n}
+    people = {n for n in book.tables["roster"]["name"] if n}
     if not people:
         return
     table = book.tables[key]
@@ -45,25 +59,25 @@ def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
         for i in [i for i, name in enumerate(names) if name in unknown]:
             book.problems.append(
                 Problem(
+                    Code.UNKNOWN_PERSON,
                     book.sheet_name(key),
                     book.cell(key, col_key, rows[i]),
-                    names[i],
-                    "人员表中没有此人",
-                    WARNING,
-                    f"请在“人员”表添加，或核对{sheet.column(col_key).header}",
+                    {"column": sheet.column(col_key).header},
+                    value=names[i],
+                    level=Level.WARNING,
                 )
             )
 
 
 def _check_checklist(book: Book) -> None:
-    """每日清单 (SPEC §8): an item 清单项目 does not list is a warning (the row still counts, as
-    itself); a 整改期限 before the day the problem was found is a warning — the day it was first
-    found, as a problem seen again after its deadline keeps that deadline. A 完成情况 outside
-    the list is an error already, at its cell (a strict choice)."""
+    """每日清单 (docs/口径.md#数据错误): an item 清单项目 does not list is a warning (the row still
+    counts, as itself); a 整改期限 before the day the problem was found is a warning — the day it
+    was first found, as a problem seen again after its deadline keeps that deadline. A 完成情况
+    outside the list is an error already, at its cell (a strict choice)."""
     from .checklist import fix_key, same_item
 
-    table = book.checklist
-    listed = {same_item(name) for name in book.checklist_items["item"] if name}
+    table = book.tables["checklist"]
+    listed = {same_item(name) for name in book.tables["checklist_items"]["item"] if name}
     name = book.sheet_name("checklist")
     first_found: dict[str, dt.date] = {}
     for date, item, problem in table.zip("date", "item", "problem"):
@@ -75,23 +89,22 @@ def _check_checklist(book: Book) -> None:
         if listed and item and same_item(item) not in listed:
             book.problems.append(
                 Problem(
+                    Code.UNKNOWN_CHECKLIST_ITEM,
                     name,
                     book.cell("checklist", "item", row),
-                    item,
-                    "清单项目中没有此事项",
-                    WARNING,
-                    "仍按这个事项计入；请核对名称，或在“清单项目”添加",
+                    value=item,
+                    level=Level.WARNING,
                 )
             )
         if date is not None and isinstance(fix_due, dt.date) and fix_due < date:
             book.problems.append(
                 Problem(
+                    Code.FIX_DUE_BEFORE_FOUND,
                     name,
                     book.cell("checklist", "fix_due", row),
-                    f"{fix_due:%Y-%m-%d}",
-                    f"整改期限早于发现问题的日期（{date:%m-%d}）",
-                    WARNING,
-                    "请核对整改期限",
+                    {"found": date},
+                    value=f"{fix_due:%Y-%m-%d}",
+                    level=Level.WARNING,
                 )
             )
 
@@ -106,7 +119,7 @@ def _check_sales(book: Book) -> None:
     nobody is praised for a typo); amounts far above the branch's usual sale of that product (a
     warning: the row still counts)."""
     catalogue = book.catalogue
-    tracking = book.tracking
+    tracking = book.tables["tracking"]
     sheet_name = book.sheet_name("tracking")
     sold = tracking["product"]
     amounts = tracking["amount"]
@@ -123,41 +136,40 @@ def _check_sales(book: Book) -> None:
         if product in unknown:
             book.problems.append(
                 Problem(
+                    Code.UNKNOWN_PRODUCT,
                     sheet_name,
                     book.cell("tracking", "product", row),
-                    product,
-                    "产品表中没有此产品",
-                    WARNING,
-                    "这笔不计入任何指标；请在“产品”表添加",
+                    value=product,
+                    level=Level.WARNING,
                 )
             )
         if not (odd or large):
             continue
-        unit = catalogue.unit_of_product(product)
-        hint = "20万元应填 20" if unit == "万元" else f"按{unit or '产品单位'}填写"
+        listed = catalogue.product(product)
+        unit = listed.unit if listed else None
         cell = book.cell("tracking", "amount", row)
+        shown = _display(float(amount))
         if odd:
-            amounts[i] = None  # out of the figures that need it (SPEC §8)
-            problem = "不能为负数" if amount < 0 else f"超过单笔上限 {_display(limit_of[product])}"
-            book.problems.append(
-                Problem(
-                    sheet_name,
-                    cell,
-                    _display(float(amount)),
-                    problem,
-                    ERROR,
-                    f"单位是{unit or '未知'}，{hint}；这一笔暂不计入业绩，改好后再刷新",
+            amounts[i] = None  # out of the figures that need it (docs/口径.md#数据错误)
+            if amount < 0:
+                args: Mapping[str, object] = {"unit": unit}
+                book.problems.append(
+                    Problem(Code.NEGATIVE_AMOUNT, sheet_name, cell, args, value=shown)
                 )
-            )
+            else:
+                args = {"unit": unit, "cap": limit_of[product]}
+                book.problems.append(
+                    Problem(Code.OVER_SALE_CAP, sheet_name, cell, args, value=shown)
+                )
         else:
             book.problems.append(
                 Problem(
+                    Code.UNUSUALLY_LARGE,
                     sheet_name,
                     cell,
-                    _display(float(amount)),
-                    "金额比本网点平时大得多",
-                    WARNING,
-                    f"单位是{unit or '未知'}，请核对：{hint}",
+                    {"unit": unit},
+                    value=shown,
+                    level=Level.WARNING,
                 )
             )
 
@@ -186,43 +198,46 @@ def _cap(book: Book, product: str | None) -> float:
 
 
 def day_problems(book: Book, day: dt.date) -> list[Problem]:
-    """Warnings about D itself (SPEC §8): someone on duty with no 每日数据 row for D (their day
-    would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees with the
-    cards logged that day."""
+    """Warnings about D itself (docs/口径.md#数据错误): someone on duty with no 每日数据 row for D
+    (their day would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees
+    with the cards logged that day."""
     problems: list[Problem] = []
-    daily = book.daily
+    daily = book.tables["daily"]
     has_row = {n for d, n in daily.zip("date", "name") if d == day}
-    # Only the front-line roles keep 每日数据 (SPEC §2); a branch head on duty has no row.
-    keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
-    for date, names, row in book.overview.zip("date", "on_duty", "row"):
+    # Only the front-line roles keep 每日数据 (docs/工作簿.md#输入表); a branch head on duty
+    # has no row.
+    keeps_daily = {
+        n for n, role in book.tables["roster"].zip("name", "role") if role_group(role or "")
+    }
+    for date, names, row in book.tables["overview"].zip("date", "on_duty", "row"):
         if date != day or not names:
             continue
         for name in names:
             if name in keeps_daily and name not in has_row:
                 problems.append(
                     Problem(
+                        Code.NO_DAILY_ROW,
                         book.sheet_name("overview"),
                         book.cell("overview", "on_duty", row),
-                        name,
-                        f"当班但“每日数据”没有 {day:%m-%d} 的记录",
-                        WARNING,
-                        "这一天会按 0 计算；请在“每日数据”补上这一行",
+                        {"day": day},
+                        value=name,
+                        level=Level.WARNING,
                     )
                 )
     cards: dict[str, int] = {}
-    for date, referrer in book.referrals.zip("date", "referrer"):
+    for date, referrer in book.tables["referrals"].zip("date", "referrer"):
         if date == day and referrer:
             cards[referrer] = cards.get(referrer, 0) + 1
     for date, name, reported, row in daily.zip("date", "name", "referrals", "row"):
         if date == day and name and reported is not None and reported != cards.get(name, 0):
             problems.append(
                 Problem(
+                    Code.DAILY_REFERRALS_DIFFER,
                     book.sheet_name("daily"),
                     book.cell("daily", "referrals", row),
-                    str(reported),
-                    f"与转介登记不符（{day:%m-%d} 登记了 {cards.get(name, 0)} 张推荐卡）",
-                    WARNING,
-                    "排名按转介登记计算；请核对两处",
+                    {"day": day, "cards": cards.get(name, 0)},
+                    value=str(reported),
+                    level=Level.WARNING,
                 )
             )
     return problems

@@ -12,19 +12,39 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from . import schema
 from .a1 import cell_ref, column_letter
 from .batch import batch_mode
-from .problems import BookError, count_levels
-from .read import RawBook, RawSheet, load_book
+from .problems import BookError
+from .read import Book, RawBook, RawSheet, load_book
 from .render import page
 from .render.grid import Grid, Placed, layout, split_style, text_size
+from .render.marks import cell_colors
 from .render.spec import SheetSpec
-from .render.xlsx import FLAG_STATUS, NUM_FORMATS, STATUS_COLORS
+from .render.xlsx import NUM_FORMATS
+from .vocab import CHOSEN_FOCUSES, FOCUS_WORDS, Focus, Meeting
+from .writerules import (
+    FORMULA,
+    NOT_EMPTY,
+    OUT_OF_SHEET,
+    Filled,
+    NewRows,
+    Refused,
+    SheetFill,
+    Skipped,
+    Value,
+    Written,
+    holds,
+    on_sheet,
+    row_key,
+    stored,
+)
 
 HEADER_FILL = (31, 78, 121)
+NOTE_GREY = (127, 127, 127)
 
 # Every xlwings attribute this module touches, by class: a test checks each exists on the
 # installed xlwings, and the stand-in book in the tests implements exactly these.
@@ -54,7 +74,7 @@ XLWINGS_SURFACE = {
         "top",
         "left",
     ),
-    "Font": ("bold", "color", "size", "italic"),
+    "Font": ("bold", "color", "size"),
     "App": ("alert", "screen_updating", "status_bar"),
 }
 
@@ -84,7 +104,7 @@ def _control(book: Any) -> Any | None:
 
 
 def control_date(book: Any, today: dt.date | None = None) -> dt.date:
-    """The date in 控制台!C4; blank means today (SPEC: the date comes from a cell)."""
+    """The date in 控制台!C4; blank means today (docs/工作簿.md#控制台)."""
     from .parse import Bad, parse_date
 
     control = _control(book)
@@ -101,16 +121,20 @@ def control_date(book: Any, today: dt.date | None = None) -> dt.date:
     return today or dt.date.today()
 
 
-def control_focus(book: Any) -> str | None:
-    """控制台's 夕会重点 (营销 / 服务 / 运营), or None to let 设置 and the pace decide."""
+def control_focus(book: Any) -> Focus | None:
+    """控制台's 夕会重点 (营销 / 服务 / 运营), or None (自动, blank) to let 设置 and the pace
+    decide."""
+    from .headers import normalize_word, word_index
+
     control = _control(book)
     if control is None:
         return None
-    value = str(control.range(schema.CONTROL_FOCUS_CELL).value or "").strip()
-    return value if value in ("营销", "服务", "运营") else None
+    value = str(control.range(schema.CONTROL_FOCUS_CELL).value or "")
+    focus = word_index(FOCUS_WORDS.items()).get(normalize_word(value))
+    return focus if focus in CHOSEN_FOCUSES else None
 
 
-def control_meeting(book: Any) -> str:
+def control_meeting(book: Any) -> Meeting:
     from .vocab import DAILY, meeting_kind
 
     control = _control(book)
@@ -163,8 +187,8 @@ def write_grid(book: Any, grid: Grid) -> None:
             target.color = HEADER_FILL
         elif style in ("caption", "h2", "strong"):
             target.font.bold = True
-        elif style in ("subtitle", "note"):
-            target.font.italic = True
+        elif style in ("subtitle", "note"):  # set apart by colour: CJK has no italic
+            target.font.color = NOTE_GREY
     for placed in grid.tables:
         _format_table(sheet, placed)
     _draw_charts(sheet, grid)
@@ -183,7 +207,7 @@ def _draw_charts(sheet: Any, grid: Grid) -> None:
         reserved = math.ceil(placed.height / (page.DEFAULT_ROW * page.PX_PER_PT))
         for r in range(placed.row, placed.row + reserved):
             sheet.range((r + 1, 1)).row_height = page.DEFAULT_ROW
-        columns = [placed.chart.label_col, *placed.chart.value_cols]
+        columns = [table.col(c) for c in (placed.chart.label_col, *placed.chart.value_cols)]
         source = ",".join(
             f"${column_letter(c + 1)}${table.header_row + 1}:"
             f"${column_letter(c + 1)}${table.last_row + 1}"
@@ -207,23 +231,25 @@ def _format_table(sheet: Any, placed: Placed) -> None:
         return
     first, last = placed.first_row + 1, placed.last_row + 1
     for c, col in enumerate(placed.columns):
-        column = sheet.range((first, c + 1), (last, c + 1))
+        at = placed.col(c) + 1
+        column = sheet.range((first, at), (last, at))
         if col.fmt == "qty":  # counts without decimals, amounts with two: cell by cell
             for offset, row in enumerate(placed.rows()):
                 kind = "int" if isinstance(row[c], int) else "amount"
-                sheet.range((first + offset, c + 1)).number_format = NUM_FORMATS[kind]
+                sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
         elif col.fmt in ("text", "flag"):
             column.number_format = "@"
-        if col.fmt in ("status", "flag"):
+        if col.fmt in ("status", "due", "flag"):
             for offset, row in enumerate(placed.rows()):
-                state = FLAG_STATUS if col.fmt == "flag" and row[c] else row[c]
-                if state in STATUS_COLORS:
-                    sheet.range((first + offset, c + 1)).color = _rgb(STATUS_COLORS[state][0])
-    for c, span in placed.spans.items():  # a last column stretched over the columns right
+                colors = cell_colors(col.fmt, row[c])
+                if colors is not None:
+                    sheet.range((first + offset, at)).color = _rgb(colors[0])
+    for c, span in placed.spans.items():  # a column merged over several of the sheet's
+        at = placed.col(c) + 1
         for r in range(first, last + 1):
-            sheet.range((r, c + 1), (r, c + span)).merge()
+            sheet.range((r, at), (r, at + span - 1)).merge()
 
 
 def _excel_value(value: Any) -> Any:
@@ -270,161 +296,197 @@ def _run(job: Callable[[Any], str]) -> str:
     return message
 
 
-def _refresh_job(book: Any) -> str:
-    from .jobs import refresh_specs
+class OpenWorkbook:
+    """The workbook open in Excel as a job's `jobs.Workbook`: read through xlwings into the rows
+    of values the file reader makes, written back through xlwings, so Excel itself keeps VBA,
+    buttons, charts and everything else in it."""
 
-    loaded = load_book(raw_book(book), book.fullname)
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.raw: RawBook = {}
+
+    def read(self) -> Book:
+        self.raw = raw_book(self.book)
+        return load_book(self.raw, self.book.fullname)
+
+    def write_sheets(self, specs: list[SheetSpec]) -> Path:
+        write_specs(self.book, specs)
+        return Path(self.book.fullname)
+
+    def fill(self, requests: list[SheetFill], dry_run: bool) -> tuple[Filled, Path | None]:
+        if dry_run:
+            raise AssertionError("the buttons have no dry run")
+        app = self.book.app
+        app.screen_updating = False
+        try:
+            report = fill_open_book(self.book, requests, self.raw)
+        finally:
+            app.screen_updating = True
+        return report, Path(self.book.fullname) if report.written else None
+
+
+def _refresh_job(book: Any) -> str:
+    from . import jobs
+
     day = control_date(book)
-    specs = refresh_specs(loaded, day)
-    write_specs(book, specs)
-    errors, warnings = count_levels(loaded.problems)
-    tail = f"；数据问题 {errors} 个错误、{warnings} 个警告" if loaded.problems else ""
-    return f"已刷新（{day}）：{'、'.join(s.name for s in specs)}{tail}"
+    result = jobs.refresh(OpenWorkbook(book), day)
+    problems = f"；数据问题 {result.errors} 个错误、{result.warnings} 个警告"
+    tail = problems if result.errors or result.warnings else ""
+    return f"已刷新（{day}）：{'、'.join(result.sheets)}{tail}"
 
 
 def _agenda_job(book: Any) -> str:
-    from .jobs import build_agenda as agenda_data
-    from .render.agenda import agenda_sheet
+    from . import jobs
+    from .vocab import agenda_sheet_name
 
-    loaded = load_book(raw_book(book), book.fullname)
     day = control_date(book)
-    sheet = agenda_sheet(agenda_data(loaded, day, control_meeting(book), control_focus(book)))
-    write_specs(book, [sheet])
-    return f"{sheet.name}已生成（{day}），见“{sheet.name}”表"
+    meeting = control_meeting(book)
+    jobs.write_agenda(OpenWorkbook(book), day, meeting, focus=control_focus(book))
+    tab = agenda_sheet_name(meeting)
+    return f"{tab}已生成（{day}），见“{tab}”表"
 
 
 def _weekly_job(book: Any) -> str:
     """This week's workbook beside the branch workbook, sent to 设置's recipients."""
-    from . import mail
-    from .jobs import weekly
+    from . import jobs
     from .weekly import week_label
 
-    loaded = load_book(raw_book(book), book.fullname)
     day = control_date(book)
-    data, out = weekly(loaded, week_label(day), today=day)
-    recipients = list(loaded.settings.mail_to)
-    if not recipients:
+    loaded = OpenWorkbook(book).read()
+    data, out = jobs.weekly(loaded, week_label(day), today=day)
+    if not loaded.settings.mail_to:
         return f"周报已保存：{out.name}；设置中没有“邮件收件人”，未发送"
-    message = mail.weekly_message(data, out, recipients, mail.sender(loaded.settings))
-    mail.send(message, mail.smtp_config(loaded.settings))
-    return f"周报已保存并发送给 {len(recipients)} 位收件人：{out.name}"
-
-
-def _same_value(current: Any, value: Any) -> bool:
-    """What Excel holds equals what fill would write (Excel gives dates back as datetimes and
-    every number as a float)."""
-    if isinstance(current, dt.datetime) and not isinstance(value, dt.datetime):
-        current = current.date()
-    if isinstance(current, (int, float)) and isinstance(value, (int, float)):
-        return float(current) == float(value)
-    return bool(current == value)
+    message, to = jobs.weekly_mail(data, out, loaded.settings)
+    jobs.send_mail(message, loaded.settings)
+    return f"周报已保存并发送给 {len(to)} 位收件人：{out.name}"
 
 
 class _OpenSheet:
-    """One sheet of the open workbook as fill sees it: the values it had when read, and a put
-    that refuses what the file writer refuses."""
+    """One sheet of the open workbook as the fill writer sees it: the values it had when read,
+    and writes that follow the file writer's rules (`writerules`)."""
 
-    def __init__(self, sheet: Any, name: str, rows: list[list[Any]], refused: list[str]):
-        self.sheet, self.name, self.rows, self.refused = sheet, name, rows, refused
+    def __init__(self, sheet: Any, name: str, rows: list[list[Any]], result: Filled) -> None:
+        self.sheet, self.name, self.rows, self.result = sheet, name, rows, result
 
     def current(self, row: int, col: int) -> Any:
-        line = self.rows[row - 1] if row - 1 < len(self.rows) else []
-        value = line[col - 1] if col - 1 < len(line) else None
+        line = self.rows[row - 1] if 0 < row <= len(self.rows) else []
+        value = line[col - 1] if 0 < col <= len(line) else None
         return None if value == "" else value
 
-    def put(self, row: int, col: int, value: Any) -> bool:
-        target = self.sheet.range((row, col))
-        if str(target.formula or "").startswith("="):  # a formula showing ""
-            self.refused.append(f"{self.name}!{cell_ref(row, col)}：是公式单元格，未改动")
+    def _skip(self, row: int, col: int, reason: str) -> bool:
+        ref = cell_ref(row, col) if on_sheet(row, col) else f"R{row}C{col}"
+        self.result.skipped.append(Skipped(self.name, ref, reason))
+        return False
+
+    def _put(self, row: int, col: int, value: Value, appended: bool = False) -> bool:
+        """Write into a cell known to be empty (or to hold branchkit's own text). The cells of an
+        appended row are not asked for a formula (a COM call each): the row lies below the
+        table's last row with data, and took the row above's format as a cleared copy."""
+        if not on_sheet(row, col):
+            return self._skip(row, col, OUT_OF_SHEET)
+        kept = stored(value)
+        if kept is None:
             return False
+        if isinstance(kept, Refused):
+            return self._skip(row, col, kept.reason)
+        target = self.sheet.range((row, col))
+        if not appended and str(target.formula or "").startswith("="):  # also one showing ""
+            return self._skip(row, col, FORMULA)
         target.value = _excel_value(value)
+        self.result.written.append(Written(self.name, cell_ref(row, col), value, appended))
         return True
 
-    def refuse(self, row: int, col: int, value: Any) -> None:
-        if not _same_value(self.current(row, col), value):
-            self.refused.append(f"{self.name}!{cell_ref(row, col)}：已有内容，未覆盖")
+    def write_cell(self, row: int, col: int, value: Value, appended: bool = False) -> bool:
+        """Write one value if the cell is empty; report why not otherwise."""
+        current = self.current(row, col)
+        if current is None:
+            return self._put(row, col, value, appended)
+        if str(self.sheet.range((row, col)).formula or "").startswith("="):
+            return self._skip(row, col, FORMULA)
+        if not holds(current, value):
+            self._skip(row, col, NOT_EMPTY)
+        return False
+
+    def replace_cell(self, row: int, col: int, old: str, value: Value) -> bool:
+        """Rewrite a cell that still holds exactly the text `old` (branchkit's own)."""
+        current = self.current(row, col)
+        if current is None:
+            return self._put(row, col, value)
+        if holds(current, value):
+            return False
+        if current != old:
+            return self.write_cell(row, col, value)  # a person's: reported, not touched
+        return self._put(row, col, value)
+
+    def append(self, block: NewRows) -> None:
+        """New rows under the table's last row with data, formatted like that row (its format
+        copied, its contents cleared); a row whose key is already in the table is not added."""
+        header = self.rows[block.header_row - 1] if block.header_row <= len(self.rows) else []
+        header_cols = [c for c, v in enumerate(header, start=1) if v not in (None, "")]
+        value_cols = [c for values in block.rows for c in values]
+        if not value_cols:
+            return
+        first, end = min(header_cols + value_cols), max(header_cols + value_cols)
+        last = next(
+            (
+                n
+                for n in range(len(self.rows), block.header_row, -1)
+                if any(self.current(n, c) is not None for c in range(first, end + 1))
+            ),
+            block.header_row,
+        )
+        present: dict[tuple[int, ...], set[tuple[object, ...]]] = {}
+        number = last
+        for values in block.rows:
+            columns = tuple(block.key) if block.key is not None else tuple(sorted(values))
+            if columns not in present:
+                present[columns] = {
+                    tuple(row_key(stored(self.current(n, c))) for c in columns)
+                    for n in range(block.header_row + 1, last + 1)
+                }
+            key = tuple(row_key(stored(values.get(c))) for c in columns)
+            if key in present[columns]:
+                continue
+            present[columns].add(key)
+            number += 1
+            if last > block.header_row:
+                self.sheet.range((last, first), (last, end)).copy(
+                    self.sheet.range((number, first), (number, end))
+                )
+                self.sheet.range((number, first), (number, end)).clear_contents()
+            for col, value in sorted(values.items()):
+                self._put(number, col, value, appended=True)
 
 
-def fill_open_book(book: Any, edits: list[Any], raw: RawBook) -> tuple[int, int, list[str]]:
-    """Writes fill's edits into the open workbook through xlwings, by the file writer's rules:
-    only empty cells (or branchkit's own 〔自动〕 text), never a formula, new rows under the last
-    row of each table with the formats of the row above, a row already there not added again.
-    Returns (cells written, rows added, what was refused)."""
-    written = added = 0
-    refused: list[str] = []
-    for edit in edits:
-        sheet = _OpenSheet(book.sheets[edit.name], edit.name, raw.get(edit.name, []), refused)
-        for (row, col), value in edit.cells.items():
-            if sheet.current(row, col) is None:
-                written += sheet.put(row, col, value)
-            else:
-                sheet.refuse(row, col, value)
-        for (row, col), (old, value) in edit.replace.items():
-            if sheet.current(row, col) in (None, old):
-                written += sheet.put(row, col, value)
-            else:
-                sheet.refuse(row, col, value)
-        if edit.rows:
-            added += _append_rows(sheet.sheet, edit, sheet.rows)
-    return written, added, refused
-
-
-def _append_rows(sheet: Any, edit: Any, rows: list[list[Any]]) -> int:
-    """New rows under the table's last row with data in its columns, formatted like that row."""
-    columns = sorted({c for values in edit.rows for c in values})
-    last = edit.header_row
-    for number in range(len(rows), edit.header_row, -1):
-        line = rows[number - 1]
-        if any(c - 1 < len(line) and line[c - 1] not in (None, "") for c in columns):
-            last = number
-            break
-    existing = {
-        tuple(_key(rows[n - 1][c - 1] if c - 1 < len(rows[n - 1]) else None) for c in columns)
-        for n in range(edit.header_row + 1, last + 1)
-    }
-    number = last
-    for values in edit.rows:
-        key = tuple(_key(values.get(c)) for c in columns)
-        if key in existing:
-            continue
-        existing.add(key)
-        number += 1
-        if last > edit.header_row:
-            first, end = min(columns), max(columns)
-            sheet.range((last, first), (last, end)).copy(
-                sheet.range((number, first), (number, end))
-            )
-            sheet.range((number, first), (number, end)).clear_contents()
-        for col, value in values.items():
-            sheet.range((number, col)).value = _excel_value(value)
-    return number - last
-
-
-def _key(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return None if value == "" else value
+def fill_open_book(book: Any, requests: list[SheetFill], raw: RawBook) -> Filled:
+    """Writes fill's requests into the open workbook through xlwings by the file writer's rules
+    (`writerules`): only empty cells (or branchkit's own 〔自动〕 text), never a formula, new rows
+    under the last row of each table with the formats of the row above, a row already there not
+    added again. Returns what it wrote and what it refused, as the file writer does."""
+    result = Filled()
+    for request in requests:
+        sheet = _OpenSheet(
+            book.sheets[request.sheet], request.sheet, raw.get(request.sheet, []), result
+        )
+        for (row, col), value in request.cells.items():
+            sheet.write_cell(row, col, value)
+        for (row, col), (old, value) in request.replace.items():
+            sheet.replace_cell(row, col, old, value)
+        for block in request.append:
+            sheet.append(block)
+    return result
 
 
 def _fill_job(book: Any) -> str:
-    from .jobs import fill_edits
+    from . import jobs
 
-    raw = raw_book(book)
-    loaded = load_book(raw, book.fullname)
     day = control_date(book)
-    edits, skipped = fill_edits(loaded, day)
-    app = book.app
-    app.screen_updating = False
-    try:
-        written, added, refused = fill_open_book(book, edits, raw)
-    finally:
-        app.screen_updating = True
+    result = jobs.fill(OpenWorkbook(book), day)
+    added, written = sum(result.rows_added.values()), sum(result.cells_filled.values())
     parts = [f"新增 {added} 行"] if added else []
     if written:
         parts.append(f"写入 {written} 格")
-    lines = len(skipped) + len(refused)
+    lines = len(result.skipped)
     tail = f"；{lines} 处未填写（如已有内容）" if lines else ""
     return f"已填写（{day}）：{'，'.join(parts) or '没有需要填写的内容'}{tail}"
 

@@ -1,4 +1,5 @@
-"""Every figure of SPEC §3, from typed tables, a date D and the settings. Pure: no files, no clock.
+"""Every figure of docs/口径.md, from typed tables, a date D and the settings. Pure: no files,
+no clock.
 
 The flow: cards are matched to tracking rows (`matching`), sales are credited to people
 (`credit`), every row is added into its day once (`_DayTotals`), and per-person figures for the
@@ -43,6 +44,11 @@ from .vocab import (
     ROLE_GROUPS,
     SERVICE,
     WEEK,
+    DayBasis,
+    Pace,
+    PeriodKind,
+    RoleGroup,
+    Unit,
     role_group,
 )
 from .workdays import (
@@ -57,12 +63,16 @@ from .workdays import (
 )
 
 REFERRALS, SUCCESSES = REFERRAL_INDICATORS
+WAN_YUAN = Unit.WAN_YUAN  # the unit the money figures (记分业绩, 协作营销占比) are counted in
 
 
-def status_of(completion: float | None, progress: float, tolerance: float) -> str | None:
-    """ahead / on_pace / behind: completion against time progress, within the tolerance."""
-    if completion is None:
-        return None
+def status_of(completion: float | None, progress: float, tolerance: float) -> Pace | None:
+    """Completion against time progress, within the tolerance; None without a completion (no
+    target: no status, never a division error)."""
+    return None if completion is None else _pace(completion, progress, tolerance)
+
+
+def _pace(completion: float, progress: float, tolerance: float) -> Pace:
     gap = completion - progress
     if gap > tolerance + 1e-12:
         return AHEAD
@@ -84,9 +94,9 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
 def ranking_score(
     completion: Mapping[str, float], cap: float, raw: Iterable[str] = (REFERRALS,)
 ) -> float | None:
-    """排名得分 (SPEC §3): the mean of each completion capped at 完成率上限, leaving out the raw
-    counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing of quality
-    — unless they are all the indicators with a target."""
+    """排名得分 (docs/口径.md#排名得分): the mean of each completion capped at 完成率上限, leaving
+    out the raw counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing
+    of quality — unless they are all the indicators with a target."""
     raw = set(raw)
     counted = [min(v, cap) for k, v in completion.items() if k not in raw] or [
         min(v, cap) for v in completion.values()
@@ -117,12 +127,12 @@ class PersonFigures:
     credited: dict[str, float] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)  # monthly
     completion: dict[str, float] = field(default_factory=dict)
-    status: dict[str, str] = field(default_factory=dict)  # indicator -> ahead/on_pace/behind
+    status: dict[str, Pace] = field(default_factory=dict)  # indicator -> its pace
     overall: float | None = None  # 综合完成率: the plain mean of completion
-    overall_status: str | None = None  # the pace of the ranking score
+    overall_status: Pace | None = None  # the pace of the ranking score
     score: float | None = None  # 排名得分: ranks people and picks the stars (see ranking_score)
     rank: int | None = None
-    group: str = ""  # vocab.ROLE_GROUPS key
+    group: RoleGroup | None = None  # None: a role ranked only overall
     primary: float | None = None  # the group's ranking figure
     group_rank: int | None = None
     money: float = 0.0  # credited amount over indicators counted in 万元 (units never mixed)
@@ -168,7 +178,7 @@ class ReceiverQuality:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """A tracking row whose 建议下次联系时间 is due by the next work day (SPEC §3)."""
+    """A tracking row whose 建议下次联系时间 is due by the next work day (docs/口径.md#跟进提醒)."""
 
     receiver: str
     customer: str
@@ -196,7 +206,7 @@ class TomorrowTarget:
 class PeriodFigures:
     """The figures of one period: the day, the week to date or the month to date."""
 
-    kind: str  # vocab.DAY / WEEK / MONTH
+    kind: PeriodKind
     period: Period
     time_progress: float  # of the period's target (1.0 for day and week: targets are prorated)
     people: list[PersonFigures]
@@ -207,10 +217,10 @@ class PeriodFigures:
     collaboration_share: float | None  # share of sales amount (万元) that came through referrals
     checklist: ChecklistFigures = field(default_factory=ChecklistFigures)
 
-    def totals_by_unit(self) -> dict[str, tuple[float, float]]:
+    def totals_by_unit(self) -> dict[Unit | str, tuple[float, float]]:
         """unit -> (sold, credited) over the period's sales: 万元 are never added to 张 or 户.
         Sales of products not in 产品 (unit '') are credited to nobody."""
-        totals: dict[str, tuple[float, float]] = {}
+        totals: dict[Unit | str, tuple[float, float]] = {}
         for s in self.ledger:
             sold, credited = totals.get(s.unit, (0.0, 0.0))
             totals[s.unit] = (
@@ -229,8 +239,8 @@ class Figures:
     settings: Settings
     catalogue: Catalogue
     month_progress: float
-    periods: dict[str, PeriodFigures]
-    stars: dict[str, list[str]]  # vocab period kind -> names
+    periods: dict[PeriodKind, PeriodFigures]
+    stars: dict[PeriodKind, list[str]]  # names
     follow_ups: list[FollowUp]
     not_followed: list[NotFollowed]
     unverified: list[Unverified]
@@ -239,13 +249,13 @@ class Figures:
     next_workday: dt.date
     sold_by_day: dict[tuple[dt.date, str], float]  # (date, indicator) -> the branch's sales
     cards_by_day: dict[dt.date, int]  # referral cards made
-    # The checklist (SPEC §3): its items, and the problems found and not closed on D.
+    # The checklist (docs/口径.md#管理清单): its items, and the problems found and not closed on D.
     checklist_items: list[checklist.Item] = field(default_factory=list)
     open_fixes: list[OpenFix] = field(default_factory=list)
     # Days known to be open or closed (工作日历, 每日概况); the statutory calendar for the rest.
     opening: dict[dt.date, bool] = field(default_factory=dict)
     # The morning meeting's targets for D itself: what the month still needs over the days
-    # from D to its end, D included (SPEC §4 晨会).
+    # from D to its end, D included (docs/口径.md#晨会).
     targets_today: list[TomorrowTarget] = field(default_factory=list)
 
     def is_open(self, day: dt.date) -> bool:
@@ -253,15 +263,15 @@ class Figures:
 
     @property
     def still_open(self) -> list[OpenFix]:
-        """发现问题 still open on D: no 整改措施, or its 整改期限 passed (SPEC §3)."""
+        """发现问题 still open on D: no 整改措施, or its 整改期限 passed (docs/口径.md#未整改)."""
         return [f for f in self.open_fixes if f.still_open]
 
-    def period(self, kind: str) -> PeriodFigures:
+    def period(self, kind: PeriodKind) -> PeriodFigures:
         return self.periods[kind]
 
-    def leaders_without_result(self, kind: str) -> list[str]:
+    def leaders_without_result(self, kind: PeriodKind) -> list[str]:
         """Those ranked #1 for the period who are not its star: no sale credited and no referral
-        closed in it, so nothing to praise yet (SPEC §3)."""
+        closed in it, so nothing to praise yet (docs/口径.md#之星)."""
         return sorted(
             p.name
             for p in self.periods[kind].people
@@ -325,7 +335,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
         if isinstance(date, dt.date)
     }
     # What each sale row brings its card: 万元 achieved, and whether it closed on site.
-    sale_money = {s.row: (s.amount if s.unit == "万元" else 0.0, s.closed_on_site) for s in sales}
+    sale_money = {s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in sales}
     card_to_rows = matches.card_to_rows
     contacted = matches.contacted_cards
     cards, received = totals.cards, totals.received
@@ -387,7 +397,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
             if receiver_credit is not None:
                 person_key = (date, receiver, indicator)
                 credited[person_key] = credited.get(person_key, 0.0) + receiver_credit
-        if unit == "万元":
+        if unit is WAN_YUAN:
             money = money_of.get(date)
             if money is None:
                 money = money_of[date] = [0.0, 0.0]
@@ -436,9 +446,9 @@ def _targets(book: Book) -> dict[str, dict[str, float]]:
     return targets
 
 
-def _period_share(period: Period, basis: str, overrides: Mapping[dt.date, bool]) -> float:
+def _period_share(period: Period, basis: DayBasis, overrides: Mapping[dt.date, bool]) -> float:
     """The part of the monthly target that falls in the period (1 for the month itself)."""
-    if period.kind == "月":
+    if period.kind is MONTH:
         return 1.0
     first, last = month_bounds(period.end)
     start = max(period.start, first)
@@ -488,7 +498,7 @@ def _person_figures(
     raw_counts = (REFERRALS, *context.catalogue.measures)
 
     share = _period_share(period, settings.progress_basis, context.overrides)
-    progress = context.month_progress if period.kind == "月" else 1.0
+    progress = context.month_progress if period.kind is MONTH else 1.0
     for person in [*people.values(), branch]:
         for indicator, monthly in context.targets.get(person.name, {}).items():
             target = monthly * share
@@ -497,7 +507,7 @@ def _person_figures(
                 continue
             completion = person.actual(indicator) / target
             person.completion[indicator] = completion
-            person.status[indicator] = status_of(completion, progress, settings.tolerance) or ""
+            person.status[indicator] = _pace(completion, progress, settings.tolerance)
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
             person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
@@ -505,7 +515,7 @@ def _person_figures(
             # (转介数, and the checklist's quantities) must not make someone look ahead of pace while what they close lags.
             person.overall_status = status_of(person.score, progress, settings.tolerance)
         person.money = sum(
-            v for k, v in person.credited.items() if context.catalogue.unit_of(k) == "万元"
+            v for k, v in person.credited.items() if context.catalogue.measured_in(k) is WAN_YUAN
         )
     ranked = [p for p in people.values() if p.score is not None]
     for person, rank in zip(ranked, competition_ranks(p.score for p in ranked), strict=True):
@@ -522,8 +532,8 @@ def _person_figures(
     return list(people.values()), branch
 
 
-def _primary(person: PersonFigures, group: str) -> float:
-    """Each role's primary indicator (SPEC §3 Rankings)."""
+def _primary(person: PersonFigures, group: RoleGroup) -> float:
+    """Each role's primary indicator (docs/口径.md#排名)."""
     if group == ASSISTANTS:
         return float(person.successes)
     if group == SERVICE:
@@ -551,7 +561,7 @@ def compute(book: Book, day: dt.date, league: bool = False) -> Figures:
     totals.measured = checklist.quantities_by_day(records, items)
     month_progress = time_progress(day, settings.progress_basis, overrides)
     context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
-    periods: dict[str, PeriodFigures] = {}
+    periods: dict[PeriodKind, PeriodFigures] = {}
     for kind in PERIOD_KINDS:
         period = Period.of(kind, day)
         people, branch = _person_figures(book, period, context)
@@ -600,7 +610,7 @@ def compute(book: Book, day: dt.date, league: bool = False) -> Figures:
 
 
 def _league_figures(
-    book: Book, day: dt.date, periods: dict[str, PeriodFigures], month_progress: float
+    book: Book, day: dt.date, periods: dict[PeriodKind, PeriodFigures], month_progress: float
 ) -> Figures:
     """`compute(league=True)`: the periods and the problems, nothing for the agenda."""
     return Figures(
@@ -668,7 +678,8 @@ def trend(figures: Figures, spans: list[tuple[dt.date, dt.date]]) -> Trend:
 
 
 def has_result(person: PersonFigures) -> bool:
-    """A sale credited or a referral that closed in the period: what a star needs (SPEC §3)."""
+    """A sale credited or a referral that closed in the period: what a star needs
+    (docs/口径.md#之星)."""
     return person.successes > 0 or any(v > 0 for v in person.credited.values())
 
 
@@ -764,7 +775,8 @@ def _tomorrow(
     catalogue: Catalogue,
     from_day: bool = False,
 ) -> list[TomorrowTarget]:
-    """(monthly target − month-to-date actual) ÷ the days left, never negative (SPEC §3).
+    """(monthly target − month-to-date actual) ÷ the days left, never negative
+    (docs/口径.md#明日目标).
 
     The days left are counted like 时间进度 (calendar days on 自然日, work days on 工作日), so a
     branch that opens every weekend is not handed targets inflated by 10/6. Counts are whole and

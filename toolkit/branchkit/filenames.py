@@ -13,12 +13,15 @@ import unicodedata
 
 from .problems import BookError
 
-# Windows forbids these in a file name, and / or \\ would leave the folder.
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]+')
+# Windows forbids these in a file name, and / or \\ would leave the folder; control characters
+# are read as their pictures (controls.visible: ␀ ␛, and U+FFFD), which name nothing either.
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2400-\u2421\ufffd]+')
 _SPACES = re.compile(r"\s+")
 # Names Windows reserves for devices, with or without an extension (CON.xlsx opens the console).
 _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
 
+# The end of a weekly workbook's name ('火车站支行-2026-W47-周报.xlsx'): a rollup skips such files.
+WEEKLY_NAME_END = "-周报"
 # Bytes of UTF-8 a name part may take: file systems allow 255 per name, and the weekly
 # workbook's name adds its week and suffix ('-2026-W47-周报.xlsx', 23 bytes) to this part.
 MAX_NAME_BYTES = 120

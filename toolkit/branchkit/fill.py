@@ -1,4 +1,4 @@
-"""What `branchkit fill` writes into the staff's own sheets (SPEC §2a), as a plan. Pure.
+"""What `branchkit fill` writes into the staff's own sheets (docs/工作簿.md#填写), as a plan. Pure.
 
 Filling saves staff typing and closes the loop between the forms: card numbers, a tracking row
 for each card's receiver, the outcome back on the card for its referrer, the day's 每日数据 rows,
@@ -25,7 +25,9 @@ from .figures import Figures
 from .matching import Matches, match_cards
 from .read import Book
 from .schema import NO, SHEETS_BY_KEY, YES, Kind
-from .vocab import role_group
+from .vocab import ACTION_STATE_WORDS, DAILY, SLOT_WORDS, ActionState, role_group, unit_word, word
+
+OPEN = ACTION_STATE_WORDS[ActionState.OPEN]  # 行动计划 状态 of an item fill writes
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
 BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
@@ -199,7 +201,9 @@ def tracking_rows(
 
 def _sale_text(sale: Sale) -> str:
     amount = f"{sale.amount:g}"
-    return f"{sale.date:%m-%d} 已达成 {sale.indicator or sale.product} {amount}{sale.unit}"
+    return (
+        f"{sale.date:%m-%d} 已达成 {sale.indicator or sale.product} {amount}{unit_word(sale.unit)}"
+    )
 
 
 def outcome(card_row: int, matches: Matches, sales: dict[int, Sale]) -> str:
@@ -231,7 +235,7 @@ def feedback(book: Book, day: dt.date, figures: Figures, matches: Matches, plan:
 
 
 def on_duty_today(book: Book, day: dt.date) -> list[str]:
-    """D's 当班人员 from the day overview, else everyone 在岗 (SPEC §2a)."""
+    """D's 当班人员 from the day overview, else everyone 在岗 (docs/工作簿.md#填写)."""
     for date, names in book.overview.zip("date", "on_duty"):
         if date == day and names:
             return list(names)
@@ -271,7 +275,7 @@ def coaching_actions(
         plan.rows.append(
             NewRow(
                 "actions",
-                {"raised_on": day, "item": item, "owner": learner, "due": due, "state": "未完成"},
+                {"raised_on": day, "item": item, "owner": learner, "due": due, "state": OPEN},
             )
         )
 
@@ -280,10 +284,10 @@ def coaching_actions(
 
 
 def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
-    """D's 每日清单 rows (SPEC §2a, §2b): one per item due that day by 频次 that has no row yet,
-    责任人 = the first person on duty (每日概况 当班人员, else everyone 在岗) holding one of the
-    item's 责任岗位. An item nobody on duty can take gets its row with 责任人 empty, and a note
-    pointing at the item's 责任岗位."""
+    """D's 每日清单 rows (docs/工作簿.md#填写, docs/工作簿.md#默认清单): one per item due that day
+    by 频次 that has no row yet, 责任人 = the first person on duty (每日概况 当班人员, else everyone
+    在岗) holding one of the item's 责任岗位. An item nobody on duty can take gets its row with
+    责任人 empty, and a note pointing at the item's 责任岗位."""
     if "checklist" not in book.sheet_names:
         return  # a workbook from before the checklist: `init --upgrade` adds the sheet
     day = figures.date
@@ -307,7 +311,8 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
         if checklist.same_item(item.name) in written:
             continue
         owners = checklist.owners_on_duty(item, present, roles)
-        values: dict[str, Any] = {"date": day, "period": item.period, "item": item.name}
+        period = word(SLOT_WORDS, item.period)
+        values: dict[str, Any] = {"date": day, "period": period, "item": item.name}
         if owners:
             values["owner"] = owners[0]
         elif present:
@@ -331,7 +336,7 @@ def fix_actions(book: Book, figures: Figures, plan: FillPlan) -> None:
         if checklist.has_action(found, listed):
             continue
         listed.append(found.action)
-        values: dict[str, Any] = {"raised_on": entry.date, "item": found.action, "state": "未完成"}
+        values: dict[str, Any] = {"raised_on": entry.date, "item": found.action, "state": OPEN}
         if found.owner:
             values["owner"] = found.owner
         if found.due:
@@ -355,7 +360,7 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     feedback(book, day, figures, matches, result)
     daily_rows(book, day, result)
     checklist_rows(book, figures, result)
-    section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES["daily"][1])
+    section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES[DAILY][1])
     coaching_actions(
         book, day, [(p.indicator, p.coach, p.learner) for p in section_2.pairings], result
     )

@@ -7,13 +7,14 @@ of it is compared after `normalize_label`, and a renamed sheet is recognised by 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
 from . import parse, schema
-from .problems import ERROR, WARNING, Problem
+from .problems import Code, Level, Problem
 from .schema import Column, Sheet
+from .vocab import K
 
 HEADER_SEARCH_ROWS = 5
 
@@ -37,6 +38,29 @@ def normalize_label(text: str) -> str:
     if any(ord(ch) > 0x2E7F for ch in text):
         text = _t2s()(text)
     return text
+
+
+_WORD_PUNCT = re.compile(r"[\s_\-]+")
+
+
+@lru_cache(maxsize=2048)
+def normalize_word(text: str) -> str:
+    """'  雙計 ', 'Not applicable', 'not_applicable' -> '双计', 'notapplicable': how a choice
+    typed in a cell is compared with the words of a closed set (no brackets are dropped: '已完成
+    （部分）' is not 已完成)."""
+    text = _WORD_PUNCT.sub("", str(text)).lower()
+    if any(ord(ch) > 0x2E7F for ch in text):
+        text = _t2s()(text)
+    return text
+
+
+def word_index(words: Iterable[tuple[K, str]]) -> dict[str, K]:
+    """A closed set's words, Simplified or Traditional, and its members' English keys -> member."""
+    index: dict[str, K] = {}
+    for member, text in words:
+        index.setdefault(normalize_word(text), member)
+        index.setdefault(normalize_word(member.value), member)
+    return index
 
 
 def labels(header: str, aliases: tuple[str, ...]) -> set[str]:
@@ -132,12 +156,12 @@ def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) 
                 spare.remove(name)
                 problems.append(
                     Problem(
+                        Code.RENAMED_SHEET,
                         name,
                         "",
-                        name,
-                        f"工作表名不是标准名称，已按“{sheet.name}”读取",
-                        WARNING,
-                        f"建议改名为“{sheet.name}”",
+                        {"standard": sheet.name},
+                        value=name,
+                        level=Level.WARNING,
                     )
                 )
                 break
@@ -146,10 +170,6 @@ def resolve_sheets(raw: Mapping[str, list[list[Any]]], problems: list[Problem]) 
                 import difflib  # only for a suggestion when something is missing
 
                 close = difflib.get_close_matches(sheet.name, spare, n=1, cutoff=0.3)
-                hint = (
-                    f"是不是“{close[0]}”？请改名为“{sheet.name}”"
-                    if close
-                    else "请从模板复制该工作表"
-                )
-                problems.append(Problem(sheet.name, "", "", "缺少工作表", ERROR, hint))
+                args = {"standard": sheet.name, "close": close[0] if close else ""}
+                problems.append(Problem(Code.MISSING_SHEET, sheet.name, "", args))
     return resolved

@@ -1,28 +1,108 @@
-"""The jobs a user asks for, shared by the CLI and the Excel buttons: read, compute, render, write.
+"""The jobs a user asks for, one entry each for the CLI and the Excel buttons: read, compute,
+render, write.
 
-Each job takes already-read input (a `Book`) where it can, so the xlwings path can feed it the
-open workbook's values and the CLI a file's. Figures are computed here, once per job, and handed
-to the agenda, the tabs and the weekly workbook, which only arrange them.
+A job reads and writes through a `Workbook`: a file (`WorkbookFile`, the command line) or the
+workbook open in Excel (`excel.OpenWorkbook`, the buttons), so the CLI and a button run the same
+steps and differ only in where the values come from and go. Figures are computed here, once per
+job, and handed to the agenda, the tabs and the weekly workbook, which only arrange them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .problems import count_levels
 from .read import Book, read_book
 
 if TYPE_CHECKING:
+    from email.message import EmailMessage
+
     from .agenda import Agenda
     from .figures import Figures
-    from .fill import SheetEdits
     from .morning import MorningAgenda
     from .render.spec import SheetSpec
+    from .settings import Settings
+    from .vocab import Focus
     from .weekly import Weekly
+    from .writerules import Filled as Report
+    from .writerules import SheetFill
+
+
+class Workbook(Protocol):
+    """Where a job reads its input and writes its result. A job reads once, then writes."""
+
+    def read(self) -> Book: ...
+
+    def write_sheets(self, specs: list[SheetSpec]) -> Path:
+        """The generated tabs, in place of the ones of the same names; where they went."""
+        ...
+
+    def fill(self, requests: list[SheetFill], dry_run: bool) -> tuple[Report, Path | None]:
+        """Fill's cells and rows by the writer rules (`writerules`); what was written and
+        skipped, and where (None: a dry run, or nothing written)."""
+        ...
+
+
+class WorkbookFile:
+    """A workbook file: read with calamine; written at the zip-part level, atomically and with a
+    backup, over the file or into a copy at `out`."""
+
+    def __init__(self, path: str | Path, out: str | Path | None = None) -> None:
+        self.path = Path(path)
+        self.out = Path(out) if out else None
+        self.book: Book | None = None
+
+    def read(self) -> Book:
+        self.book = read_book(self.path)
+        return self.book
+
+    def _backups(self) -> int:
+        return self.book.settings.backups if self.book else 5
+
+    def write_sheets(self, specs: list[SheetSpec]) -> Path:
+        return write_specs(self.path, specs, self.out, self._backups())
+
+    def fill(self, requests: list[SheetFill], dry_run: bool) -> tuple[Report, Path | None]:
+        from .package import Package
+        from .package.cells import fill_cells
+        from .writeback import save_package
+
+        reports = []
+
+        def edit(pkg: Package) -> Package:
+            reports.append(fill_cells(pkg, requests))
+            return pkg
+
+        if dry_run:  # the writer runs in memory and nothing is saved
+            edit(Package.read(self.path))
+            return reports[-1], None
+        names = self.book.sheet_names.values() if self.book else ()
+        written = save_package(self.path, edit, names, self.out, self._backups())
+        return reports[-1], written
+
+
+def _workbook(workbook: Workbook | str | Path, out: str | Path | None = None) -> Workbook:
+    """A path is a workbook file (written into `out` when given)."""
+    return WorkbookFile(workbook, out) if isinstance(workbook, (str, Path)) else workbook
+
+
+T = TypeVar("T")
+
+
+def _one_step(target: Workbook, job: Callable[[], T], dry_run: bool = False) -> T:
+    """A workbook file is read, planned and replaced as one transaction (writeback.transaction):
+    the plan is made from the bytes it replaces, and made again when a colleague saved the file
+    meanwhile. Excel's open workbook (a button) is written through Excel itself, and a dry run
+    replaces nothing: `job` simply runs."""
+    if dry_run or not isinstance(target, WorkbookFile):
+        return job()
+    from .writeback import transaction
+
+    return transaction(target.path, target.out, lambda _: job())
 
 
 @dataclass
@@ -56,16 +136,23 @@ def write_specs(path: Path, specs: list[SheetSpec], out: Path | None, keep_backu
     return write_generated(path, built.package, names, out, keep_backups, cells=built.cells)
 
 
-def refresh(path: str | Path, day: dt.date, out: str | Path | None = None) -> Refreshed:
-    path = Path(path)
-    book = read_book(path)
-    specs = refresh_specs(book, day)
-    written = write_specs(path, specs, Path(out) if out else None, book.settings.backups)
-    return Refreshed(written, [s.name for s in specs], *count_levels(book.problems))
+def refresh(
+    workbook: Workbook | str | Path, day: dt.date, out: str | Path | None = None
+) -> Refreshed:
+    """`branchkit refresh` and the 「刷新」 button: the generated tabs for D."""
+    target = _workbook(workbook, out)
+
+    def job() -> Refreshed:
+        book = target.read()
+        specs = refresh_specs(book, day)
+        written = target.write_sheets(specs)
+        return Refreshed(written, [s.name for s in specs], *count_levels(book.problems))
+
+    return _one_step(target, job)
 
 
 def build_agenda(
-    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: str | None = None
+    book: Book | str | Path, day: dt.date, meeting: str = "daily", focus: Focus | None = None
 ) -> Agenda | MorningAgenda:
     """The agenda data for D (Python API; the CLI and the Excel button render it). `meeting` is
     a vocab meeting key or its Chinese name (日例会, 晨会…); `focus` is 控制台's 夕会重点, None
@@ -74,7 +161,9 @@ def build_agenda(
     from .vocab import MORNING, meeting_kind
 
     book = book if isinstance(book, Book) else read_book(book)
-    kind = meeting_kind(meeting) or meeting
+    kind = meeting_kind(meeting)
+    if kind is None:
+        raise ValueError(meeting)
     now = figures(book, day)
     if kind == MORNING:
         from . import morning
@@ -86,22 +175,26 @@ def build_agenda(
 
 
 def write_agenda(
-    path: str | Path,
+    workbook: Workbook | str | Path,
     day: dt.date,
     meeting: str = "daily",
     out: str | Path | None = None,
     lang: str = "zh",
     template_dir: str | Path | None = None,
+    focus: Focus | None = None,
 ) -> tuple[Path, Agenda | MorningAgenda]:
-    """Writes the 夕会议程 tab (晨会议程 for the 晨会) into the workbook (or a copy), like
-    refresh does."""
+    """`branchkit build-agenda` and the 「生成夕会议程」 button: the 夕会议程 tab (晨会议程 for
+    the 晨会) written into the workbook (or a copy), like refresh does."""
     from .render.agenda import agenda_sheet
 
-    path = Path(path)
-    book = read_book(path)
-    agenda = build_agenda(book, day, meeting)
-    sheet = agenda_sheet(agenda, lang, template_dir)
-    return write_specs(path, [sheet], Path(out) if out else None, book.settings.backups), agenda
+    target = _workbook(workbook, out)
+
+    def job() -> tuple[Path, Agenda | MorningAgenda]:
+        agenda = build_agenda(target.read(), day, meeting, focus)
+        sheet = agenda_sheet(agenda, lang, template_dir)
+        return target.write_sheets([sheet]), agenda
+
+    return _one_step(target, job)
 
 
 def weekly(
@@ -123,6 +216,40 @@ def weekly(
     return data, written
 
 
+def weekly_mail(
+    data: Weekly,
+    attachment: Path,
+    settings: Settings,
+    recipients: Iterable[str] = (),
+    template_dir: str | Path | None = None,
+    sending: bool = True,
+) -> tuple[EmailMessage, list[str]]:
+    """The weekly's message and its recipients: those given, else 设置's 邮件收件人. A message
+    for sending must have them (checked before anything connects); an .eml alone may go
+    without, for Outlook to fill in."""
+    from . import mail
+
+    to = list(recipients) or list(settings.mail_to)
+    if sending:
+        to = mail.check_addresses(to)
+    message = mail.weekly_message(data, attachment, to, mail.sender(settings), template_dir)
+    return message, to
+
+
+def send_mail(
+    message: EmailMessage,
+    settings: Settings,
+    smtp: tuple[str | None, int | None, str | None, str | None] = (None, None, None, None),
+) -> str:
+    """Sends through the server 设置 and the environment name (`smtp`: the command line's
+    host, port, user and security, when given); returns where it went."""
+    from . import mail
+
+    config = mail.smtp_config(settings, *smtp)
+    mail.send(message, config)
+    return config.where
+
+
 @dataclass
 class Filled:
     """What `fill` wrote (or, in a dry run, would write) and what it could not."""
@@ -135,57 +262,58 @@ class Filled:
     errors: int
 
 
-def fill_edits(book: Book, day: dt.date) -> tuple[list[SheetEdits], list[tuple[str, str, str]]]:
-    """What fill writes for D, sheet by sheet in the workbook's own terms (both the file writer
-    and the Excel button write exactly these)."""
+def fill_requests(book: Book, day: dt.date) -> tuple[list[SheetFill], list[tuple[str, str, str]]]:
+    """What fill writes for D, sheet by sheet in the workbook's own terms, as both writers take
+    it; and what cannot be placed, as (sheet, cell, reason)."""
     from . import fill as planner
+    from .templates import input_row_height
+    from .writerules import NewRows, SheetFill
 
-    return planner.resolve(planner.plan(book, figures(book, day)), book)
+    edits, skipped = planner.resolve(planner.plan(book, figures(book, day)), book)
+    requests = [
+        SheetFill(
+            e.name,
+            e.cells,
+            [NewRows(e.header_row, e.rows)] if e.rows else (),
+            e.replace,
+            input_row_height,
+        )
+        for e in edits
+    ]
+    return requests, skipped
 
 
 def fill(
-    path: str | Path, day: dt.date, out: str | Path | None = None, dry_run: bool = False
+    workbook: Workbook | str | Path,
+    day: dt.date,
+    out: str | Path | None = None,
+    dry_run: bool = False,
 ) -> Filled:
-    """`branchkit fill` (SPEC §2a): the plan for D written into the staff's own sheets at the
-    package level — empty cells and new rows only — atomically, with a backup."""
-    from .package import Package
-    from .package.cells import NewRows, SheetFill, fill_cells
-    from .writeback import save_package
+    """`branchkit fill` and the 「填写」 button (docs/工作簿.md#填写): the plan for D written into the staff's
+    own sheets — empty cells and new rows only; a file atomically, with a backup, planned from
+    the bytes it replaces (a row a colleague inserted meanwhile never gets another customer's
+    number)."""
+    target = _workbook(workbook, out)
 
-    path = Path(path)
-    book = read_book(path)
-    edits, skipped = fill_edits(book, day)
-    requests = [
-        SheetFill(e.name, e.cells, [NewRows(e.header_row, e.rows)] if e.rows else (), e.replace)
-        for e in edits
-    ]
-    reports = []
-
-    def edit(pkg: Package) -> Package:
-        reports.append(fill_cells(pkg, requests))
-        return pkg
-
-    written_to = None
-    if dry_run:  # the writer runs in memory and nothing is saved
-        edit(Package.read(path))
-    else:
-        written_to = save_package(
-            path, edit, book.sheet_names.values(), Path(out) if out else None, book.settings.backups
+    def job() -> Filled:
+        book = target.read()
+        requests, skipped = fill_requests(book, day)
+        report, written_to = target.fill(requests, dry_run)
+        return Filled(
+            written_to,
+            [(w.sheet, w.cell, _shown(book, w.sheet, w.cell, w.value)) for w in report.written],
+            [*skipped, *((s.sheet, s.cell, s.reason) for s in report.skipped)],
+            report.rows_added(),
+            _count_by_sheet(w.sheet for w in report.written if not w.appended),
+            count_levels(book.problems)[0],
         )
-    report = reports[-1]
-    return Filled(
-        written_to,
-        [(w.sheet, w.cell, _shown(book, w.sheet, w.cell, w.value)) for w in report.written],
-        [*skipped, *((s.sheet, s.cell, s.reason) for s in report.skipped)],
-        report.rows_added(),
-        _count_by_sheet(w.sheet for w in report.written if not w.appended),
-        count_levels(book.problems)[0],
-    )
+
+    return _one_step(target, job, dry_run)
 
 
 def _shown(book: Book, sheet: str, cell: str, value: object) -> object:
     """A written value as it may be shown outside the workbook (the command line, --json):
-    customers as 张*, phone and ID digits masked (SPEC §5)."""
+    customers as 张*, phone and ID digits masked (docs/工作簿.md#脱敏)."""
     from .a1 import split_ref
     from .privacy import mask_digits, mask_name
 

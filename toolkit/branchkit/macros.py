@@ -11,16 +11,18 @@ template.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import sys
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import schema
 from .templates import FIXED_CREATED, workbook_formats, write_branch_workbook
 from .vbaproject import make_macro_enabled
-from .vocab import MEETING_NAMES
+from .vocab import FOCUS_WORDS, MEETING_NAMES
 
 MACRO_TEMPLATE = "网点营销管理.xlsm"
 BUTTONS = (
@@ -29,15 +31,17 @@ BUTTONS = (
     ("BranchkitAgenda", "生成夕会议程"),
     ("BranchkitWeekly", "发送周报"),
 )
-FOCUS_CHOICES = ("自动", "营销", "服务", "运营")  # 夕会重点 (SPEC §4)
+FOCUS_CHOICES = tuple(FOCUS_WORDS.values())  # 夕会重点 (docs/口径.md#夕会重点)
 UDF_SERVER_KEY = "Use UDF Server"
+INTERPRETER_KEY = "Interpreter_Win"
 # Keys the xlwings standalone module reads from the xlwings.conf sheet (it upper-cases column A
 # and stops at the first empty cell, so the keys stand in one unbroken column).
 XLWINGS_CONF = (
     (
-        "Interpreter_Win",
+        INTERPRETER_KEY,
         "",
-        "Windows：python.exe 的完整路径；留空则用 PATH 里的 python（branchkit doctor 会检查）",
+        "Windows：pythonw.exe 的完整路径（在 Windows 上加按钮时自动填入 branchkit 所用的；"
+        "留空则用 PATH 里的 python）。branchkit doctor 会检查，doctor --fix 可以填写",
     ),
     ("Interpreter_Mac", "", "macOS：python 的完整路径"),
     ("PYTHONPATH", "", "一般留空（branchkit 已用 pip 安装）"),
@@ -92,22 +96,31 @@ def _control_sheet(wb: Any, formats: dict[str, Any]) -> None:
         "使用前：在命令行运行 branchkit doctor 检查 Python 与 xlwings 的设置。",
         formats["note"],
     )
+    # A new month from this one (newmonth.py): the command, and where to get it spelt out.
+    for row, text in (
+        (13, "下个月：运行 branchkit init 新工作簿.xlsm --from 本工作簿.xlsm --macros"),
+        (14, "（带入人员、产品、目标和没办完的事；branchkit doctor 本工作簿 写出完整的命令）"),
+    ):
+        ws.write_string(row, 1, text, formats["note"])
     ws.activate()
 
 
-def _conf_sheet(wb: Any, formats: dict[str, Any]) -> None:
+def _conf_sheet(wb: Any, formats: dict[str, Any], interpreter: str = "") -> None:
+    """The settings xlwings reads; `interpreter` goes into Interpreter_Win (interpreter.py)."""
     ws = wb.add_worksheet(schema.XLWINGS_CONF_SHEET)
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 40)
     ws.set_column(2, 2, 70)
     for row, (key, value, note) in enumerate(XLWINGS_CONF):
         ws.write_string(row, 0, key)
+        if key == INTERPRETER_KEY and interpreter:
+            value = interpreter
         if value:
             ws.write_string(row, 1, value)
         ws.write_string(row, 2, note, formats["note"])
 
 
-def button_sheets() -> bytes:
+def button_sheets(interpreter: str = "") -> bytes:
     """A workbook of the 控制台 and xlwings.conf sheets alone: what add-buttons puts into a
     branch's workbook (the same drawing code as the template, so the two cannot differ)."""
     import xlsxwriter
@@ -119,32 +132,55 @@ def button_sheets() -> bytes:
     wb.set_properties({"created": FIXED_CREATED})
     formats = workbook_formats(wb)
     _control_sheet(wb, formats)
-    _conf_sheet(wb, formats)
+    _conf_sheet(wb, formats, interpreter)
     wb.close()
     return buffer.getvalue()
 
 
-def write_macro_workbook(path: str | Path, branch: str = "", month: str = "") -> Path:
-    """A new branch workbook with the buttons: 控制台 first, every input sheet, xlwings.conf."""
+def write_macro_workbook(
+    path: str | Path,
+    branch: str = "",
+    month: str = "",
+    data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
+    notes: Sequence[str] = (),
+    keep_backups: int = 0,
+    interpreter: str | None = None,
+) -> Path:
+    """A new branch workbook with the buttons: 控制台 first, every input sheet, xlwings.conf,
+    whose Interpreter_Win is `interpreter` (default: this PC's, see interpreter.py). `data`,
+    `notes` and `keep_backups` as for templates.write_branch_workbook."""
     from .writeback import write_bytes
 
     path = Path(path)
+    if interpreter is None:
+        interpreter = this_interpreter()
     with tempfile.TemporaryDirectory() as tmp:
         plain = write_branch_workbook(
             Path(tmp) / "book.xlsx",
             branch,
             month,
+            data=data,
             first_sheets=_control_sheet,
-            last_sheets=_conf_sheet,
+            last_sheets=functools.partial(_conf_sheet, interpreter=interpreter),
+            notes=notes,
         )
-        data = make_macro_enabled(plain.read_bytes(), path)
-    return write_bytes(path, data)
+        made = make_macro_enabled(plain.read_bytes(), path)
+    return write_bytes(path, made, keep_backups=keep_backups)
+
+
+def this_interpreter() -> str:
+    """The Interpreter_Win this PC writes: its own pythonw.exe on Windows, else blank."""
+    from .interpreter import interpreter_to_write
+    from .machine import this_machine
+
+    return interpreter_to_write(this_machine())
 
 
 def build_macro_template(folder: str | Path) -> Path:
+    """The committed template: no PC's path in it, wherever it is rebuilt."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return write_macro_workbook(folder / MACRO_TEMPLATE)
+    return write_macro_workbook(folder / MACRO_TEMPLATE, interpreter="")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """The weekly e-mail: message from Jinja2 templates, sending over SMTP, or an .eml for Outlook.
 
-Server, port and account come from 设置 or the environment (BRANCHKIT_SMTP_HOST, _PORT, _USER,
-_SECURITY, and _TIMEOUT for the whole send in seconds); the password only from
-BRANCHKIT_SMTP_PASSWORD or the system keyring — never from the workbook, which travels. Every
-failure is one line naming the server and what to check.
+Server, port and account come from the command line, 设置 or the environment
+(BRANCHKIT_SMTP_HOST, _PORT, _USER, _SECURITY, and _TIMEOUT for the whole send in seconds). The
+password never comes from the workbook, which travels, and never goes to a server it names: it
+is bound to the server and account it was stored for — BRANCHKIT_SMTP_PASSWORD to the
+environment's own server, a keyring entry to the server and account it was stored under — and
+is only ever sent over TLS. A workbook may still choose recipients, and a server for a send that
+needs no password. Every failure is one line naming the server and what to check.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .controls import one_line
 from .problems import BookError
 from .settings import Settings
 
@@ -48,9 +52,22 @@ class SmtpConfig:
     # per-read timeout, so the send as a whole has a deadline too.
     deadline: float = 120.0
 
+    from_workbook: bool = False  # the server is 设置's, not the command line's or the environment's
+
     @property
     def where(self) -> str:
         return f"{self.host}:{self.port}"
+
+    @property
+    def keyring_service(self) -> str:
+        """The keyring entry of this server's passwords (one per account under it)."""
+        return f"{KEYRING_SERVICE}:{self.host}:{self.port}"
+
+    def same_server(self, other: SmtpConfig) -> bool:
+        return (self.host.rstrip(".").casefold(), self.port) == (
+            other.host.rstrip(".").casefold(),
+            other.port,
+        )
 
 
 def smtp_config(
@@ -61,6 +78,7 @@ def smtp_config(
     security: str | None = None,
 ) -> SmtpConfig:
     env = os.environ
+    from_workbook = not host and bool(settings.smtp_host)
     host = host or settings.smtp_host or env.get("BRANCHKIT_SMTP_HOST", "")
     if not host:
         raise MailError(
@@ -80,21 +98,70 @@ def smtp_config(
     if not deadline > 0:
         raise MailError("BRANCHKIT_SMTP_TIMEOUT", "应为大于 0 的秒数，如 120")
     user = user or settings.smtp_user or env.get("BRANCHKIT_SMTP_USER", "")
-    return SmtpConfig(host, port, user, security, min(SmtpConfig.timeout, deadline), deadline)
+    timeout = min(SmtpConfig.timeout, deadline)
+    return SmtpConfig(host, port, user, security, timeout, deadline, from_workbook)
 
 
-def password_for(user: str) -> str | None:
-    """From the environment, else the system keyring (`keyring set branchkit USER`)."""
-    if os.environ.get("BRANCHKIT_SMTP_PASSWORD"):
-        return os.environ["BRANCHKIT_SMTP_PASSWORD"]
-    if not user:
+def environment_server() -> SmtpConfig | None:
+    """The server the environment alone names (BRANCHKIT_SMTP_HOST, _PORT, _SECURITY), whose
+    password BRANCHKIT_SMTP_PASSWORD is; None when it names none."""
+    if not os.environ.get("BRANCHKIT_SMTP_HOST"):
         return None
+    return smtp_config(Settings())
+
+
+def password_for(config: SmtpConfig) -> str | None:
+    """The password stored for this server and account, and for no other: BRANCHKIT_SMTP_PASSWORD
+    when the server is the environment's own (and the account BRANCHKIT_SMTP_USER, when that is
+    set), else the keyring's entry for the server and account (`keyring set
+    branchkit:HOST:PORT ACCOUNT`). A workbook that names another server gets no password."""
+    env = os.environ
+    own = environment_server()
+    if (
+        env.get("BRANCHKIT_SMTP_PASSWORD")
+        and own is not None
+        and own.same_server(config)
+        and env.get("BRANCHKIT_SMTP_USER", config.user) == config.user
+    ):
+        return env["BRANCHKIT_SMTP_PASSWORD"]
     try:
         import keyring
 
-        return keyring.get_password(KEYRING_SERVICE, user)
-    except Exception:  # no keyring backend on this machine
+        return keyring.get_password(config.keyring_service, config.user)
+    except Exception:  # keyring not installed, or no backend on this machine
         return None
+
+
+def _password(config: SmtpConfig) -> str | None:
+    """The password this send logs in with (None: the send needs none), or one line saying why
+    it is not sent — before anything goes to the server."""
+    if not config.user:
+        return None
+    where = config.where
+    password = password_for(config)
+    if password is None:
+        own = environment_server()
+        if os.environ.get("BRANCHKIT_SMTP_PASSWORD") and own and not own.same_server(config):
+            named = "工作簿“设置”里的邮件服务器" if config.from_workbook else "邮件服务器"
+            raise MailError(
+                where,
+                f"{named}不是 BRANCHKIT_SMTP_HOST 指定的 {own.where}，"
+                "BRANCHKIT_SMTP_PASSWORD 只发给它：未发送。要用这台服务器，请运行 "
+                f"keyring set {config.keyring_service} {config.user} 保存它自己的密码",
+            )
+        raise MailError(
+            where,
+            f"没有账号 {config.user} 在这台服务器上的密码：请运行 "
+            f"keyring set {config.keyring_service} {config.user}，或用 BRANCHKIT_SMTP_HOST"
+            "（及 _PORT）指定这台服务器并设置 BRANCHKIT_SMTP_PASSWORD",
+        )
+    if config.security == "none":
+        raise MailError(
+            where,
+            "密码只通过加密连接发送，不用明文：请用 --security starttls 或 ssl"
+            "（或 BRANCHKIT_SMTP_SECURITY），未发送",
+        )
+    return password
 
 
 def sender(settings: Settings) -> str:
@@ -148,8 +215,8 @@ def compose(
 
     env = environment(lang, template_dir)
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = from_address
+    message["Subject"] = one_line(subject)  # 网点名称 may hold a line break: one header line
+    message["From"] = one_line(from_address)
     if recipients:  # none: an .eml whose recipients are filled in by hand in Outlook
         message["To"] = ", ".join(check_addresses(recipients))
     message["Date"] = formatdate(localtime=True)
@@ -217,6 +284,7 @@ class _Deadline:
 
 def send(message: EmailMessage, config: SmtpConfig) -> None:
     where = config.where
+    password = _password(config)
     if config.security == "ssl":
         client: smtplib.SMTP = smtplib.SMTP_SSL(
             timeout=config.timeout, context=ssl.create_default_context()
@@ -226,7 +294,7 @@ def send(message: EmailMessage, config: SmtpConfig) -> None:
     deadline = _Deadline(client, config.deadline)
     try:
         with deadline:
-            _converse(client, message, config)
+            _converse(client, message, config, password)
     except MailError:
         raise
     except Exception as exc:
@@ -242,20 +310,17 @@ def send(message: EmailMessage, config: SmtpConfig) -> None:
         raise failure from exc
 
 
-def _converse(client: smtplib.SMTP, message: EmailMessage, config: SmtpConfig) -> None:
-    where = config.where
+def _converse(
+    client: smtplib.SMTP, message: EmailMessage, config: SmtpConfig, password: str | None
+) -> None:
     with client:  # QUIT and close on the way out, after a failure too
+        # The name the server's certificate must carry (STARTTLS and SSL check it): smtplib
+        # takes it from the constructor only, which would connect before the deadline runs.
+        client._host = config.host  # type: ignore[attr-defined]
         client.connect(config.host, config.port)
         if config.security == "starttls":
             client.starttls(context=ssl.create_default_context())
-        if config.user:
-            password = password_for(config.user)
-            if password is None:
-                raise MailError(
-                    where,
-                    f"没有账号 {config.user} 的密码：请设置环境变量 BRANCHKIT_SMTP_PASSWORD，"
-                    f"或运行 keyring set {KEYRING_SERVICE} {config.user}",
-                )
+        if password is not None:
             _login(client, config.user, password)
         client.send_message(message)
 

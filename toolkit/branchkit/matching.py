@@ -1,4 +1,4 @@
-"""The two forms reconciled (SPEC §3): which tracking rows answer which referral card.
+"""The two forms reconciled (docs/口径.md#对账与匹配): which tracking rows answer which card.
 
 A card is matched by 转介编号 when both rows carry one; otherwise by the same customer (name and
 phone digits) and the same referrer, the tracking row's 推荐时间 0–7 days after the card's 日期
@@ -16,13 +16,14 @@ from functools import cached_property
 from .parse import phone_key
 from .table import Table
 
-MATCH_WINDOW_DAYS = 7  # SPEC §3: the tracking row's 推荐时间 0–7 days after the card's 日期
+# docs/口径.md#对账与匹配: the tracking row's 推荐时间 0–7 days after the card's 日期
+MATCH_WINDOW_DAYS = 7
 
 
 def dated_on_or_before(table: Table, column: str, last: dt.date) -> Table:
     """The rows whose `column` holds a date on or before `last` (rows dated after D, or with no
-    date, do not count for D's figures: SPEC §8). When every row does, the table's own column
-    lists are shared rather than copied (tables are never changed once read)."""
+    date, do not count for D's figures: docs/口径.md#期间). When every row does, the table's own
+    column lists are shared rather than copied (tables are never changed once read)."""
     dates = table[column]
     if dates and set(map(type, dates)) == {dt.date} and max(dates) <= last:
         return Table(dict(table.columns))  # every row counts (D at the month's end): no copying
@@ -45,7 +46,8 @@ class Matches:
     contacts: frozenset[int] = frozenset()
 
     def contacted(self, card_row: int) -> bool:
-        """The card's customer was reached: some matching row records a contact (SPEC §3)."""
+        """The card's customer was reached: some matching row records a contact
+        (docs/口径.md#对账与匹配)."""
         return card_row in self.contacted_cards
 
     @cached_property
@@ -58,9 +60,9 @@ class Matches:
 
 
 def contact_rows(tracking: Table) -> frozenset[int]:
-    """Tracking rows that record the receiver reaching the customer (SPEC §3): a 首次联系日期, a
-    sale, a 建议下次联系时间, an on-site outcome or a note. A bare row — what `fill` creates for
-    each new card — is not a contact until the receiver writes one of these."""
+    """Tracking rows that record the receiver reaching the customer (docs/口径.md#对账与匹配): a
+    首次联系日期, a sale, a 建议下次联系时间, an on-site outcome or a note. A bare row — what `fill`
+    creates for each new card — is not a contact until the receiver writes one of these."""
     return frozenset(
         row
         for row, first, product, amount, next_contact, on_site, note in tracking.zip(
@@ -157,7 +159,7 @@ def not_followed(
     cards: Table, matches: Matches, day: dt.date, stale_days: int
 ) -> list[NotFollowed]:
     """Cards whose customer nobody has contacted more than 未跟进天数 days after their date
-    (SPEC §3); a bare tracking row made by `fill` does not count as a contact."""
+    (docs/口径.md#对账与匹配); a bare tracking row made by `fill` does not count as a contact."""
     waited = dt.timedelta(days=min(stale_days, 36_500) + 1)  # a typo of 9999999 days: no crash
     stale = dated_on_or_before(cards, "date", day - waited)
     result = [

@@ -1,4 +1,4 @@
-"""The morning meeting (晨会) agenda, 10 minutes before opening (SPEC §4). Pure.
+"""The morning meeting (晨会) agenda, 10 minutes before opening (docs/口径.md#晨会). Pure.
 
 Yesterday's results and stars in two lines; today's branch and personal targets, the key products
 and one sentence to say today; the follow-ups due today per person and today's checklist items
@@ -35,7 +35,7 @@ from .figures import Figures
 from .phrases import PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .problems import count_levels
 from .read import Book
-from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING
+from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING, Meeting, Unit
 
 
 @dataclass
@@ -81,7 +81,7 @@ class MorningAgenda:
     open_actions: list[ActionLine]
     fixes: list[OpenFix]
     actions_left_out: int
-    meeting: str = MORNING
+    meeting: Meeting = MORNING
 
     @property
     def meeting_name(self) -> str:
@@ -114,7 +114,7 @@ def _yesterday(book: Book, figures: Figures | None) -> Yesterday:
         today.branch.referrals,
         today.branch.successes,
         len(ledger),
-        sum(s.amount for s in ledger if s.unit == "万元"),
+        sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN),
     )
     tally = today.checklist
     return Yesterday(figures.date, totals, tally.due, tally.done, figures.stars[DAY])

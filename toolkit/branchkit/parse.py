@@ -1,4 +1,4 @@
-"""Hand-typed cell values -> Python values (SPEC §6).
+"""Hand-typed cell values -> Python values (docs/工作簿.md#手填的写法).
 
 Staff type dates as 2013.7.1 or 7月1日, amounts as 20万 or 5千, yes as √. Each parser takes whatever
 a cell held (str, number, date, None) and returns the value or a `Bad` saying why not. Parsers never
@@ -10,9 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from .controls import visible
+from .problems import Code
+from .vocab import YUAN_PER_UNIT, Unit
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serials Excel would show as 1954-10-03 .. 2119-01-06: a plain number outside is not a date.
@@ -21,9 +26,11 @@ SERIAL_MIN, SERIAL_MAX = 20_000, 80_000
 
 @dataclass(frozen=True)
 class Bad:
-    """A value that could not be parsed, and the short Chinese reason."""
+    """A value that could not be parsed, and why not: the problem's code, and the facts its
+    message needs (see problem_text)."""
 
-    reason: str
+    code: Code
+    args: Mapping[str, object] = field(default_factory=dict)
 
 
 def is_blank(value: Any) -> bool:
@@ -35,7 +42,9 @@ def is_blank(value: Any) -> bool:
 
 
 def clean_text(value: Any) -> str:
-    """Cell -> trimmed text; numbers lose a spurious '.0' (工号 1001.0 -> '1001')."""
+    """Cell -> trimmed text; numbers lose a spurious '.0' (工号 1001.0 -> '1001'). Control
+    characters typed into the cell are shown, never acted on (`visible`): every text read from
+    a workbook passes here, so no output — terminal, agendas, mail, --json — carries them raw."""
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -44,7 +53,7 @@ def clean_text(value: Any) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).replace("\u3000", " ").strip()
+    return visible(str(value).replace("\u3000", " ").strip())
 
 
 _SPACES = re.compile(r"\s+")
@@ -74,7 +83,7 @@ def _make_date(year: int, month: int, day: int) -> dt.date | Bad:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        return Bad("不是有效日期")
+        return Bad(Code.INVALID_DATE)
 
 
 def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad | None:
@@ -86,16 +95,16 @@ def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad |
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        return Bad("不是日期")
+        return Bad(Code.NOT_A_DATE)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            return Bad("不是日期")
+            return Bad(Code.NOT_A_DATE)
         if SERIAL_MIN <= value <= SERIAL_MAX:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         compact = _COMPACT.match(str(int(value))) if float(value).is_integer() else None
         if compact:
             return _make_date(*(int(g) for g in compact.groups()))
-        return Bad("不是日期")
+        return Bad(Code.NOT_A_DATE)
     text = str(value).translate(_FULLWIDTH).strip()
     match = _YMD.match(text) or _COMPACT.match(text)
     if match:
@@ -103,16 +112,16 @@ def parse_date(value: Any, month_hint: dt.date | None = None) -> dt.date | Bad |
     match = _MD.match(text)
     if match:
         if month_hint is None:
-            return Bad("缺少年份")
+            return Bad(Code.DATE_WITHOUT_YEAR)
         return _make_date(month_hint.year, int(match.group(1)), int(match.group(2)))
-    return Bad("不是日期")
+    return Bad(Code.NOT_A_DATE)
 
 
 # ---------------------------------------------------------------- amounts
 
 # Multipliers relative to one yuan (or one piece for count units).
 _SCALE = {"亿": 1e8, "万": 1e4, "w": 1e4, "W": 1e4, "千": 1e3, "k": 1e3, "K": 1e3, "百": 100.0}
-_MONEY_UNITS = {"万元": 1e4, "元": 1.0}
+_YUAN = frozenset("元块")  # a money word after the number: the amount is in yuan, not the unit's
 _NUMBER_WITH_SCALE = re.compile(
     r"^([+-]?\d+(?:\.\d+)?)\s*(亿|万|千|百|w|W|k|K)?\s*(元|块|张|户|笔|份|个)?$"
 )
@@ -123,13 +132,11 @@ _CHINESE_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千�
 def _parse_amount_text(text: str) -> tuple[float, bool] | Bad:
     """Text -> (number of base units, whether a 元/万/千 scale was written)."""
     text = text.translate(_FULLWIDTH).replace(",", "").replace(" ", "").strip()
-    if text.endswith("万元"):
-        text = text[:-1]
-    match = _NUMBER_WITH_SCALE.match(text)
+    match = _NUMBER_WITH_SCALE.match(text)  # '20万元': 20, scale 万, money word 元
     if match:
         number = float(match.group(1))
         scale = match.group(2)
-        explicit = bool(scale) or match.group(3) in ("元", "块")
+        explicit = bool(scale) or match.group(3) in _YUAN
         return number * _SCALE.get(scale or "", 1.0), explicit
     if _CHINESE_NUMERAL.match(text):
         import cn2an  # imported only when a cell actually holds Chinese numerals
@@ -138,12 +145,12 @@ def _parse_amount_text(text: str) -> tuple[float, bool] | Bad:
         try:
             number = float(cn2an.cn2an(core, "smart"))
         except (ValueError, KeyError, IndexError, TypeError):
-            return Bad("不是金额")
+            return Bad(Code.NOT_AN_AMOUNT)
         return number, True
-    return Bad("不是金额")
+    return Bad(Code.NOT_AN_AMOUNT)
 
 
-def parse_amount(value: Any, unit: str = "") -> float | Bad | None:
+def parse_amount(value: Any, unit: Unit | str = "") -> float | Bad | None:
     """An amount in the product's unit: for a 万元 product '20万' is 20 and '5000元' is 0.5.
 
     A bare number is taken to be in the product's unit already (the sheet asks for that).
@@ -151,17 +158,17 @@ def parse_amount(value: Any, unit: str = "") -> float | Bad | None:
     if is_blank(value):
         return None
     if isinstance(value, bool):
-        return Bad("不是金额")
+        return Bad(Code.NOT_AN_AMOUNT)
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
-            return Bad("不是金额")
+            return Bad(Code.NOT_AN_AMOUNT)
         return float(value)
     parsed = _parse_amount_text(str(value))
     if isinstance(parsed, Bad):
         return parsed
     number, explicit = parsed
-    if explicit and unit in _MONEY_UNITS:
-        return number / _MONEY_UNITS[unit]
+    if explicit and isinstance(unit, Unit) and unit.is_money:
+        return number / YUAN_PER_UNIT[unit]
     return number
 
 
@@ -169,9 +176,9 @@ def parse_number(value: Any) -> float | Bad | None:
     """Targets and settings: plain numbers, also 50万 / 30% / 1,000."""
     if isinstance(value, str) and value.strip().endswith(("%", "％")):
         inner = parse_number(value.strip()[:-1])
-        return inner / 100 if isinstance(inner, float) else Bad("不是数字")
+        return inner / 100 if isinstance(inner, float) else Bad(Code.NOT_A_NUMBER)
     result = parse_amount(value)
-    return Bad("不是数字") if isinstance(result, Bad) else result
+    return Bad(Code.NOT_A_NUMBER) if isinstance(result, Bad) else result
 
 
 def parse_count(value: Any) -> int | Bad | None:
@@ -179,7 +186,7 @@ def parse_count(value: Any) -> int | Bad | None:
     if number is None or isinstance(number, Bad):
         return number
     if number < 0 or not float(number).is_integer():
-        return Bad("不是非负整数")
+        return Bad(Code.NOT_A_COUNT)
     return int(number)
 
 
@@ -201,7 +208,7 @@ def parse_yesno(value: Any) -> bool | Bad | None:
         return True
     if text in _NO:
         return False
-    return Bad("应为 是/否")
+    return Bad(Code.NOT_YES_NO)
 
 
 # ---------------------------------------------------------------- phones and ID numbers
@@ -229,7 +236,7 @@ def parse_phone(value: Any) -> str | Bad | None:
         return digits_dashes[:3] + "****" + digits_dashes[7:]
     if _LANDLINE.match(text):
         return text
-    return Bad("手机号格式不对")
+    return Bad(Code.BAD_PHONE)
 
 
 def phone_key(phone: str | None) -> str:
@@ -255,16 +262,16 @@ def parse_id_number(value: Any) -> str | Bad | None:
     if is_blank(value):
         return None
     if isinstance(value, (int, float)):
-        return Bad("身份证号被存成了数字，末几位可能已丢失，请把单元格设为文本后重填")
+        return Bad(Code.ID_STORED_AS_NUMBER)
     text = clean_text(value).replace(" ", "").upper()
     if _ID15.match(text):
         return text
     if not _ID18.match(text):
-        return Bad("身份证号应为18位")
+        return Bad(Code.ID_WRONG_LENGTH)
     if id_check_digit(text[:17]) != text[17]:
-        return Bad("身份证号校验位不对")
+        return Bad(Code.ID_CHECK_DIGIT)
     if isinstance(_make_date(int(text[6:10]), int(text[10:12]), int(text[12:14])), Bad):
-        return Bad("身份证号中的出生日期无效")
+        return Bad(Code.ID_BIRTH_DATE)
     return text
 
 
@@ -274,4 +281,98 @@ def parse_choice(value: Any, choices: tuple[str, ...]) -> str | Bad | None:
         return None
     if not choices or text in choices:
         return text
-    return Bad("不在可选范围内")
+    return Bad(Code.NOT_A_CHOICE)
+
+
+# ---------------------------------------------------------------- weekdays (设置 营业日)
+
+EVERY_DAY = frozenset(range(7))  # Monday = 0, as datetime.date.weekday() counts
+_WEEKDAY_CHARS = "一二三四五六日"  # Monday .. Sunday; 天 and 七 also mean Sunday
+_WEEKDAY_WORDS: dict[str, int] = {
+    **{c: n for n, c in enumerate(_WEEKDAY_CHARS)},
+    "天": 6,
+    "七": 6,
+    **{
+        word: n
+        for n, words in enumerate(
+            (
+                ("mon", "monday"),
+                ("tue", "tues", "tuesday"),
+                ("wed", "weds", "wednesday"),
+                ("thu", "thur", "thurs", "thursday"),
+                ("fri", "friday"),
+                ("sat", "saturday"),
+                ("sun", "sunday"),
+            )
+        )
+        for word in words
+    },
+}
+_WHOLE_WEEK = {"每天", "每日", "天天", "全周", "全天", "全年无休", "every day", "everyday", "daily"}
+_WEEKDAY_SETS: dict[str, frozenset[int]] = {
+    **dict.fromkeys(_WHOLE_WEEK, EVERY_DAY),
+    "周末": frozenset({5, 6}),
+    "weekend": frozenset({5, 6}),
+    "weekends": frozenset({5, 6}),
+    "weekdays": frozenset(range(5)),
+    "工作日": frozenset(range(5)),  # the statutory calendar's 调休 then moves days in and out
+}
+# 週 / 禮拜 (Traditional), 星期 and 礼拜 all say "day of the week" before the number.
+_WEEKDAY_PREFIX = re.compile(r"(周|週|星期|礼拜|禮拜)")
+_WEEKDAY_RANGE = re.compile(r"\s*(?:至|到|~|～|-|－|—|–|\bto\b|\bthrough\b|\bthru\b)\s*")
+_WEEKDAY_LIST = re.compile(r"\s*(?:[、,，;；/+＋&]|\band\b|和|及|与|與)\s*|\s+")
+
+
+def _weekdays_named(token: str) -> list[int] | None:
+    """One day (周一, 星期天, Mon, friday), or several run together (周六日, 周一三五)."""
+    bare = _WEEKDAY_PREFIX.sub("", token).strip().rstrip(".")
+    if bare in _WEEKDAY_WORDS:
+        return [_WEEKDAY_WORDS[bare]]
+    if bare and not bare.isascii() and all(c in _WEEKDAY_WORDS for c in bare):
+        return [_WEEKDAY_WORDS[c] for c in bare]
+    return None
+
+
+_NOT_WEEKDAYS = Bad(Code.SETTING_NOT_WEEKDAYS)
+
+
+def parse_weekdays(value: Any) -> frozenset[int] | Bad:
+    """The weekdays a branch opens, as typed in 设置 营业日: 每天, 周一至周五, 周一、周三、周五,
+    星期一到星期六, 週一至週五, Mon-Fri, weekdays … -> {0 (Monday) … 6 (Sunday)}. A range runs
+    on through the week's end (周六至周一 is Saturday, Sunday, Monday)."""
+    text = clean_text(value).translate(_FULLWIDTH).lower()
+    if text in _WEEKDAY_SETS:
+        return _WEEKDAY_SETS[text]
+    days: set[int] = set()
+    for piece in filter(None, _WEEKDAY_LIST.split(_WEEKDAY_RANGE.sub("至", text))):
+        if piece in _WEEKDAY_SETS:
+            days |= _WEEKDAY_SETS[piece]
+            continue
+        ends = [_weekdays_named(end) for end in piece.split("至")]
+        if len(ends) == 1 and ends[0] is not None:
+            days.update(ends[0])
+        elif len(ends) == 2 and ends[0] is not None and ends[1] is not None:
+            if len(ends[0]) != 1 or len(ends[1]) != 1:
+                return _NOT_WEEKDAYS
+            first, last = ends[0][0], ends[1][0]
+            days.update((first + n) % 7 for n in range((last - first) % 7 + 1))
+        else:
+            return _NOT_WEEKDAYS
+    return frozenset(days) if days else _NOT_WEEKDAYS
+
+
+def weekdays_text(days: frozenset[int]) -> str:
+    """营业日 written back the way a person types it: 每天, 周一至周五, 周一至周三、周五 (runs of
+    three or more days as a range, within Monday..Sunday)."""
+    if days >= EVERY_DAY:
+        return "每天"
+    parts: list[str] = []
+    run: list[int] = []
+    for day in [*sorted(days), None]:
+        if run and (day is None or day != run[-1] + 1):
+            names = [f"周{_WEEKDAY_CHARS[d]}" for d in run]
+            parts.append(f"{names[0]}至{names[-1]}" if len(run) >= 3 else "、".join(names))
+            run = []
+        if day is not None:
+            run.append(day)
+    return "、".join(parts)

@@ -1,5 +1,6 @@
-"""Stock wording, kept in one place so branches can see and change it: the agenda's (SPEC §4),
-and how each figure is computed, in a branch head's words (the 说明 sheet and the README).
+"""Stock wording, kept in one place so branches can see and change it: the agenda's
+(docs/口径.md#夕会议程), and how each figure is computed, in a branch head's words (the 说明 sheet
+and the README).
 
 Templates decide wording and layout; these are the facts of the meeting method: each section's
 minutes, the causes to discuss when sales lag, and a one-sentence script per indicator for the
@@ -8,14 +9,17 @@ training slot.
 
 from __future__ import annotations
 
-# Minutes for the four sections (SPEC §4 gives the daily meeting; weekly and monthly get more room).
+from .vocab import DAILY, MONTHLY, MORNING, WEEKLY
+
+# Minutes for the four sections (docs/口径.md#夕会议程 gives the daily meeting; weekly and monthly
+# get more room).
 SECTION_MINUTES = {
-    "daily": (3, 7, 7, 3),
-    "weekly": (5, 10, 10, 5),
-    "monthly": (10, 15, 10, 10),
+    DAILY: (3, 7, 7, 3),
+    WEEKLY: (5, 10, 10, 5),
+    MONTHLY: (10, 15, 10, 10),
     # 晨会, 10 minutes before opening: yesterday, today's targets, today's follow-ups and
-    # checklist, open actions (SPEC §4).
-    "morning": (2, 3, 3, 2),
+    # checklist, open actions (docs/口径.md#晨会).
+    MORNING: (2, 3, 3, 2),
 }
 CAUSES = ("沟通技巧", "产品知识", "营销话术", "营销主动性", "开口率", "工作状态")
 
@@ -32,7 +36,8 @@ SCRIPTS = {
 }
 PHONE_SCRIPT = "电话邀约：“您好，我是XX银行的理财经理X，您的理财X日到期，我们新到一款稳健产品，您方便这周来网点聊聊吗？”"
 
-# 口径说明: how each figure is computed (SPEC §3), one line each, as a branch head would say it.
+# 口径说明: how each figure is computed, one line each (each heads its figure's section in
+# docs/口径.md), as a branch head would say it.
 FIGURE_NOTES = (
     ("时间进度", "到统计日为止已过的天数 ÷ 本月天数；按“设置”的时间进度口径数自然日或工作日。"),
     ("完成率", "本月至今完成 ÷ 月目标；本周、当日的目标按天数折算。"),

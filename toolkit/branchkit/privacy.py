@@ -1,5 +1,5 @@
-"""Masking personal data (SPEC §5): customer names, phones and ID numbers are personal financial
-information. Everything that leaves the input sheets goes through here."""
+"""Masking personal data (docs/工作簿.md#脱敏): customer names, phones and ID numbers are personal
+financial information. Everything that leaves the input sheets goes through here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import cache
 
 
 def mask_phone(phone: str | None) -> str:
-    """138****6241 (SPEC §5)."""
+    """138****6241 (docs/工作簿.md#脱敏)."""
     if not phone:
         return ""
     if len(phone) >= 11 and phone[0] == "1":
@@ -54,7 +54,7 @@ def _numbers() -> re.Pattern[str]:
     return re.compile(_NUMBERS)
 
 
-_KEEP_FIRST, _KEEP_LAST = 3, 4  # 138****6241: what SPEC §5 lets a phone show
+_KEEP_FIRST, _KEEP_LAST = 3, 4  # 138****6241: what docs/工作簿.md#脱敏 lets a phone show
 
 
 def _masked(number: str) -> str:
@@ -72,8 +72,9 @@ def _mask_match(match: re.Match[str]) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Free text with every phone, ID or other long number in it masked (SPEC §5), however it
-    was typed; everything else — dates like 2026-11-20, amounts like 20万 — left as it is."""
+    """Free text with every phone, ID or other long number in it masked (docs/工作簿.md#脱敏),
+    however it was typed; everything else — dates like 2026-11-20, amounts like 20万 — left
+    as it is."""
     if not text or not _ANY_DIGIT.search(text):
         return text
     return _numbers().sub(_mask_match, text)

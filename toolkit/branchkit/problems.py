@@ -1,25 +1,101 @@
-"""Problems found in the input, kept as values until the edge decides how to show them (SPEC §8)."""
+"""Problems found in the input, kept as values until the edge decides how to show them.
+
+A problem is identified by its `Code` and carries the facts of the case (`args`: the column, the
+limit, the date...), never a sentence: code and tests decide on the code, and the Chinese words
+are made from `problem_text`'s catalogue only where a person reads them (the 数据问题 tab, the
+command line, `--json`). To add a problem, add a `Code` here and its message in
+`problem_text.MESSAGES` (a test fails while one is missing). How problems are listed:
+docs/工作簿.md#数据问题的列法
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 
+from .controls import has_controls, visible
 from .privacy import mask_digits
 
-ERROR = "错误"
-WARNING = "警告"
+
+class Level(Enum):
+    """An error leaves the row out of the figures that need the bad field; a warning leaves the
+    row in (the agenda counts the open errors)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(Enum):
+    """What is wrong, one member per message of the catalogue."""
+
+    # a sheet or its header row
+    MISSING_SHEET = "missing-sheet"
+    RENAMED_SHEET = "renamed-sheet"
+    NO_HEADER = "no-header"
+    MISSING_COLUMN = "missing-column"
+    # a row
+    MISSING_VALUE = "missing-value"
+    DUPLICATE_ROW = "duplicate-row"
+    # a cell whose value is not of its column's kind
+    NOT_A_DATE = "not-a-date"
+    INVALID_DATE = "invalid-date"
+    DATE_WITHOUT_YEAR = "date-without-year"
+    NOT_AN_AMOUNT = "not-an-amount"
+    NOT_A_NUMBER = "not-a-number"
+    NOT_A_COUNT = "not-a-count"
+    NOT_YES_NO = "not-yes-no"
+    BAD_PHONE = "bad-phone"
+    ID_STORED_AS_NUMBER = "id-stored-as-number"
+    ID_WRONG_LENGTH = "id-wrong-length"
+    ID_CHECK_DIGIT = "id-check-digit"
+    ID_BIRTH_DATE = "id-birth-date"
+    NOT_A_CHOICE = "not-a-choice"
+    # a 设置 value (the default holds)
+    SETTING_NOT_A_RATIO = "setting-not-a-ratio"
+    SETTING_NOT_POSITIVE = "setting-not-positive"
+    SETTING_NOT_A_COUNT = "setting-not-a-count"
+    SETTING_NOT_YES_NO = "setting-not-yes-no"
+    SETTING_NOT_A_MONTH = "setting-not-a-month"
+    SETTING_NOT_A_CHOICE = "setting-not-a-choice"
+    SETTING_NOT_WEEKDAYS = "setting-not-weekdays"
+    # across sheets
+    UNKNOWN_PERSON = "unknown-person"
+    UNKNOWN_PRODUCT = "unknown-product"
+    UNKNOWN_CHECKLIST_ITEM = "unknown-checklist-item"
+    FIX_DUE_BEFORE_FOUND = "fix-due-before-found"
+    NEGATIVE_AMOUNT = "negative-amount"
+    OVER_SALE_CAP = "over-sale-cap"
+    UNUSUALLY_LARGE = "unusually-large"
+    # the day D
+    NO_DAILY_ROW = "no-daily-row"
+    DAILY_REFERRALS_DIFFER = "daily-referrals-differ"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, at one place a person can go and fix."""
+    """One thing wrong with the input, at one place a person can go and fix.
 
+    `args` are the facts the message needs, by the names its template uses (see
+    `problem_text.MESSAGES`); `value` is the cell as typed, shown masked."""
+
+    code: Code
     sheet: str
     cell: str
-    value: str
-    problem: str  # short Chinese statement, e.g. 不是金额
-    level: str = ERROR
-    detail: str = ""  # what was expected / what to do
+    args: Mapping[str, object] = field(default_factory=dict)
+    value: str = ""
+    level: Level = Level.ERROR
+
+    def __post_init__(self) -> None:
+        # The sheet's name, the value and the facts quoted from the workbook (a header, a name)
+        # are what a person typed: shown, never acted on by a terminal or a browser.
+        for name in ("sheet", "value"):
+            text = getattr(self, name)
+            if has_controls(text):
+                object.__setattr__(self, name, visible(text))
+        if any(isinstance(v, str) and has_controls(v) for v in self.args.values()):
+            shown = {k: visible(v) if isinstance(v, str) else v for k, v in self.args.items()}
+            object.__setattr__(self, "args", shown)
 
     @property
     def shown_value(self) -> str:
@@ -30,25 +106,10 @@ class Problem:
     def where(self) -> str:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
-    def line(self) -> str:
-        """The one-line message shown on the command line and in 数据问题."""
-        shown = f' "{self.shown_value}"' if self.value != "" else ""
-        extra = f"（{self.detail}）" if self.detail else ""
-        return f"{self.where}:{shown} {self.problem}{extra}"
-
-    def as_json(self) -> dict[str, str]:
-        return {
-            "表": self.sheet,
-            "单元格": self.cell,
-            "值": self.shown_value,
-            "问题": self.problem,
-            "级别": self.level,
-        }
-
 
 def count_levels(problems: list[Problem]) -> tuple[int, int]:
     """(errors, warnings): the counts every summary line shows."""
-    errors = sum(p.level == ERROR for p in problems)
+    errors = sum(p.level is Level.ERROR for p in problems)
     return errors, len(problems) - errors
 
 

@@ -13,30 +13,57 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from . import parse, schema
 from .a1 import cell_ref, split_ref
 from .catalogue import Catalogue, measure_units
-from .headers import column_index, find_header, normalize_label, resolve_sheets
+from .controls import has_controls
+from .crosscheck import cross_check
+from .headers import (
+    column_index,
+    find_header,
+    normalize_label,
+    normalize_word,
+    resolve_sheets,
+    word_index,
+)
 from .parse import Bad
-from .problems import ERROR, WARNING, BookError, Problem
+from .problems import BookError, Code, Level, Problem
 from .schema import Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
 from .table import Table
+from .vocab import Key, Unit
 
 # ---------------------------------------------------------------- the typed book
+
+# The input sheets that become tables (设置 becomes `Settings`), each a declared field of Book.
+TABLE_KEYS = tuple(s.key for s in schema.INPUT_SHEETS if s.key != "settings")
 
 
 @dataclass
 class Book:
-    """The input sheets as typed tables. Each table keeps `row`, the Excel row it came from."""
+    """The input sheets as typed tables, one declared attribute per sheet of the schema (named by
+    its key), so a misspelt `book.dialy` fails mypy and at run time. Each table keeps `row`, the
+    Excel row it came from; a sheet the workbook lacks is an empty table with all its columns."""
 
     source: str
     settings: Settings
-    tables: dict[str, Table]
+    roster: Table
+    products: Table
+    targets: Table
+    referrals: Table
+    tracking: Table
+    daily: Table
+    overview: Table
+    checklist_items: Table
+    checklist: Table
+    cases: Table
+    actions: Table
+    work_calendar: Table
     problems: list[Problem] = field(default_factory=list)
     sheet_names: dict[str, str] = field(default_factory=dict)  # schema key -> name in the workbook
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> column -> 1-based
@@ -45,8 +72,8 @@ class Book:
     month: dt.date | None = None  # 统计月份, else the month in the file name
 
     def check_day(self, day: dt.date) -> None:
-        """A date D outside the workbook's month is refused (SPEC §8): its figures would all be
-        zero against the month's targets, which is wrong, not merely empty."""
+        """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
+        would all be zero against the month's targets, which is wrong, not merely empty."""
         if self.month and (day.year, day.month) != (self.month.year, self.month.month):
             raise BookError(
                 self.source or "工作簿",
@@ -69,11 +96,10 @@ class Book:
                 f"{self.month:%Y-%m} 内：请换周次，或用那个月的工作簿",
             )
 
-    def __getattr__(self, key: str) -> Table:
-        tables = self.__dict__.get("tables", {})
-        if key in tables:
-            return tables[key]  # type: ignore[no-any-return]
-        raise AttributeError(key)
+    @property
+    def tables(self) -> dict[str, Table]:
+        """The tables by schema key, in the schema's order (for code that walks every sheet)."""
+        return {key: getattr(self, key) for key in TABLE_KEYS}
 
     def sheet_name(self, key: str) -> str:
         return self.sheet_names.get(key, schema.SHEETS_BY_KEY[key].name)
@@ -86,7 +112,7 @@ class Book:
 # ---------------------------------------------------------------- cells -> typed values
 
 
-def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> Any:
+def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: Unit | str) -> Any:
     kind = col.kind
     if kind is Kind.TEXT:
         return parse.clean_text(value) or None
@@ -103,7 +129,7 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> An
     if kind is Kind.YESNO:
         return parse.parse_yesno(value)
     if kind is Kind.CHOICE:
-        return parse.parse_choice(value, col.choices)
+        return _closed_choice(col, value) if col.words else parse.parse_choice(value, col.choices)
     if kind is Kind.PHONE:
         return parse.parse_phone(value)
     if kind is Kind.ID_NUMBER:
@@ -113,7 +139,23 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: str) -> An
     raise AssertionError(kind)
 
 
-# Parse failures that still let the row count (SPEC §8): the value is kept or dropped, row stays.
+@cache
+def _word_index(col: Column) -> dict[str, Key]:
+    return word_index(col.words)
+
+
+def _closed_choice(col: Column, value: Any) -> Key | Bad | None:
+    """A choice of one of vocab's closed sets, as its member: the word as the sheet offers it,
+    in Traditional characters, or the member's English key."""
+    text = parse.clean_name(value)
+    if not text:
+        return None
+    member = _word_index(col).get(normalize_word(text))
+    return Bad(Code.NOT_A_CHOICE) if member is None else member
+
+
+# Parse failures that still let the row count (docs/口径.md#数据错误): the value is kept or
+# dropped, the row stays.
 _WARNING_KINDS = {Kind.PHONE, Kind.ID_NUMBER, Kind.CHOICE, Kind.YESNO}
 
 
@@ -131,23 +173,15 @@ def _read_table(
     rows: RawSheet,
     month: dt.date | None,
     problems: list[Problem],
-    units: tuple[str, Mapping[str, str]] | None = None,
+    units: tuple[str, Mapping[str, Unit | str]] | None = None,
 ) -> tuple[Table, dict[str, int], int]:
     """The sheet's typed table, each column's 1-based position, and the header's Excel row."""
     header_at, found = find_header(sheet, rows)
     columns = {c.key: [] for c in sheet.columns}  # type: dict[str, list[Any]]
     columns["row"] = []
     if header_at < 0:
-        problems.append(
-            Problem(
-                name,
-                "A1",
-                "",
-                "找不到表头",
-                ERROR,
-                "第一行应是列名：" + "、".join(c.header for c in sheet.columns),
-            )
-        )
+        columns_wanted = tuple(c.header for c in sheet.columns)
+        problems.append(Problem(Code.NO_HEADER, name, "A1", {"columns": columns_wanted}))
         return Table(columns), {}, 0
     present = {c.key for c in found.values()}
     for col in sheet.columns:
@@ -157,15 +191,12 @@ def _read_table(
             import difflib  # only for a suggestion when something is missing
 
             close = difflib.get_close_matches(col.header, unknown, n=1, cutoff=0.4)
-            hint = f"是不是“{close[0]}”？请改为“{col.header}”" if close else "请补上这一列"
             problems.append(
                 Problem(
+                    Code.MISSING_COLUMN,
                     name,
                     cell_ref(header_at + 1, None),
-                    "",
-                    f"缺少必填列“{col.header}”",
-                    ERROR,
-                    hint,
+                    {"column": col.header, "close": close[0] if close else ""},
                 )
             )
     sheet_problems: list[Problem] = []
@@ -173,7 +204,7 @@ def _read_table(
     unit_pos = next(
         (i for i, (p, c) in enumerate(found.items()) if units and c.key == units[0]), None
     )
-    row_units: list[str] | None = None
+    row_units: list[Unit | str] | None = None
     if units is not None and unit_pos is not None:
         unit_of = {v: units[1].get(parse.clean_name(v), "") for v in set(kept[unit_pos])}
         row_units = list(map(unit_of.__getitem__, kept[unit_pos]))
@@ -182,25 +213,30 @@ def _read_table(
         for n in flagged:
             value = parsed[n]
             if isinstance(value, Bad):
-                level = WARNING if col.kind in _WARNING_KINDS and not col.strict else ERROR
-                where = cell_ref(excel_rows[n], pos + 1)
-                expected = _expected(col)
-                detail = f"“{col.header}”{expected}" if expected else f"“{col.header}”"
+                warns = col.kind in _WARNING_KINDS and not col.strict
+                column: dict[str, object] = {"column": col.header, "kind": col.kind}
+                if col.choices:
+                    column["choices"] = col.choices
                 sheet_problems.append(
-                    Problem(name, where, _display(raw_values[n]), value.reason, level, detail)
+                    Problem(
+                        value.code,
+                        name,
+                        cell_ref(excel_rows[n], pos + 1),
+                        {**value.args, **column},
+                        value=_display(raw_values[n]),
+                        level=Level.WARNING if warns else Level.ERROR,
+                    )
                 )
-                # A choice outside the list is still a usable label (e.g. a new indicator); a
-                # strict one stays as typed so the figures can leave its row out (SPEC §8).
+                # A choice outside the list is still a usable label (e.g. a new indicator); a strict
+                # one stays as typed so the figures can leave its row out (docs/口径.md#数据错误).
                 parsed[n] = parse.clean_name(raw_values[n]) if col.kind is Kind.CHOICE else None
             else:
                 sheet_problems.append(
                     Problem(
+                        Code.MISSING_VALUE,
                         name,
                         cell_ref(excel_rows[n], pos + 1),
-                        "",
-                        "缺少必填项",
-                        ERROR,
-                        f"“{col.header}”不能为空",
+                        {"column": col.header},
                     )
                 )
         columns[col.key] = parsed
@@ -226,7 +262,7 @@ def _kept_rows(
     name: str, rows: RawSheet, header_at: int, positions: list[int], problems: list[Problem]
 ) -> tuple[list[tuple[Any, ...]], list[int]]:
     """The cells under the recognised headers, one tuple per column, and the Excel row of each
-    kept row: empty rows and exact repeats (every field equal, SPEC §8) are left out.
+    kept row: empty rows and exact repeats (every field equal, docs/口径.md#数据错误) are left out.
 
     A parent branch's sheet has 100,000 rows, so the usual case is settled column-wise with
     C-level calls: a column without blank cells means no row is empty, and a column of distinct
@@ -286,12 +322,11 @@ def _drop_repeats(
         if first != excel_row:
             problems.append(
                 Problem(
+                    Code.DUPLICATE_ROW,
                     name,
                     cell_ref(excel_row, None),
-                    "",
-                    "重复",
-                    WARNING,
-                    f"与第 {first} 行完全相同，只计一次",
+                    {"first": first},
+                    level=Level.WARNING,
                 )
             )
             continue
@@ -301,7 +336,10 @@ def _drop_repeats(
 
 
 def _parse_column(
-    col: Column, values: tuple[Any, ...] | list[Any], month: dt.date | None, units: list[str] | None
+    col: Column,
+    values: tuple[Any, ...] | list[Any],
+    month: dt.date | None,
+    units: list[Unit | str] | None,
 ) -> tuple[list[Any], list[int]]:
     """Parses one column: each distinct value once, then a C-level lookup per cell.
 
@@ -326,7 +364,8 @@ def _parse_column(
             types.discard(type(None))
         distinct = [*unique, *empty]
         results = [*_parse_distinct(col, list(unique), types, month), *empty]
-    if col.free_text:  # SPEC §5: a phone or ID typed into a note leaves the sheet masked
+    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked
+    if col.free_text:
         from .privacy import mask_text
 
         results = [mask_text(r) if r.__class__ is str else r for r in results]
@@ -347,7 +386,7 @@ def _parse_distinct(
     """`_parse_cell` for each value, a column of the usual type in one comprehension with the
     common spellings inline (the same results, property-tested)."""
     kind = col.kind
-    if types == {str}:
+    if types == {str} and not has_controls("".join(values)):  # as good as always
         if kind is Kind.TEXT:
             return [v.replace("\u3000", " ").strip() or None for v in values]
         if kind is Kind.NAME:
@@ -388,18 +427,6 @@ def _is_plain_mobile(value: str) -> bool:
     )
 
 
-def _expected(col: Column) -> str:
-    return {
-        Kind.DATE: "应为日期，如 2026-11-20",
-        Kind.AMOUNT: "应为金额或数量，如 20、20万、5000元",
-        Kind.NUMBER: "应为数字",
-        Kind.COUNT: "应为整数",
-        Kind.YESNO: "应为 是 或 否",
-        Kind.PHONE: "应为11位手机号",
-        Kind.CHOICE: "可选：" + "、".join(col.choices),
-    }.get(col.kind, "")
-
-
 _FILE_MONTH = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})")
 
 
@@ -411,9 +438,8 @@ def _month_from_name(source: str) -> dt.date | None:
 
 
 def load_book(raw: RawBook, source: str = "") -> Book:
-    """Rows of cell values -> typed tables and every problem found (SPEC §6, §8)."""
-    from .crosscheck import cross_check
-
+    """Rows of cell values -> typed tables and every problem found (docs/工作簿.md#手填的写法,
+    docs/口径.md#数据错误)."""
     problems: list[Problem] = []
     names = resolve_sheets(raw, problems)
     if "settings" in names:
@@ -446,7 +472,17 @@ def load_book(raw: RawBook, source: str = "") -> Book:
         )
         if sheet.key == "products":
             catalogue = Catalogue.from_table(tables["products"], measures)
-    book = Book(source, settings, tables, problems, names, positions, header_rows, catalogue, month)
+    book = Book(
+        source,
+        settings,
+        **tables,
+        problems=problems,
+        sheet_names=names,
+        positions=positions,
+        header_rows=header_rows,
+        catalogue=catalogue,
+        month=month,
+    )
     cross_check(book)
     return book
 
@@ -457,7 +493,7 @@ def _read_sheet(
     raw: RawBook,
     month: dt.date | None,
     problems: list[Problem],
-    units: tuple[str, Mapping[str, str]] | None,
+    units: tuple[str, Mapping[str, Unit | str]] | None,
 ) -> tuple[Table, dict[str, int], int]:
     name = names.get(sheet.key)
     if name is None:  # absent: a missing required sheet was already reported by name
@@ -467,7 +503,7 @@ def _read_sheet(
 
 def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
     """目标 accepts this workbook's checklist quantities (清单项目 计量) as indicators, without a
-    warning, like 转介数 (SPEC §3)."""
+    warning, like 转介数 (docs/口径.md#清单计量)."""
     if sheet.key != "targets" or not measures:
         return sheet
     column = sheet.column("indicator")
@@ -478,7 +514,7 @@ def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:
     return replace(sheet, columns=tuple(widened if c is column else c for c in sheet.columns))
 
 
-def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, str]] | None:
+def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, Unit | str]] | None:
     """Which column decides a row's unit, and its unit per value: '50万' of 理财 is 50 万元."""
     if key == "tracking":
         return "product", {name: p.unit for name, p in catalogue.products.items()}

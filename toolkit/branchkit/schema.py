@@ -1,4 +1,4 @@
-"""The branch workbook's input sheets, declared once (SPEC §2).
+"""The branch workbook's input sheets, declared once (docs/工作簿.md#输入表).
 
 Everything that needs to know a sheet or a column — the reader, the blank template, the 说明
 sheet, the README's column table — reads it from here, so a column added here appears everywhere.
@@ -7,8 +7,21 @@ Chinese strings live here (and in the templates), not in the logic.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+from .vocab import (
+    ACTION_STATE_WORDS,
+    CASE_CATEGORY_WORDS,
+    CASE_NATURE_WORDS,
+    CHECKLIST_STATE_WORDS,
+    SLOT_WORDS,
+    TYPED_CHECKLIST_STATES,
+    UNIT_WORDS,
+    Key,
+)
 
 
 class Kind(str, Enum):
@@ -41,9 +54,13 @@ class Column:
     width: float = 12
     choices_from: str = ""  # "sheet.column" whose values feed a dropdown (e.g. products)
     # Prose a person types (notes, case descriptions): a phone or ID number in it is masked
-    # when read, so it leaves the input sheets masked wherever it is shown (SPEC §5).
+    # when read, so it leaves the input sheets masked wherever it is shown (docs/工作簿.md#脱敏).
     free_text: bool = False
     strict: bool = False  # a choice outside the list is an 错误 (the row's figure cannot count)
+    # A closed set of branchkit's (vocab): each member and the word the sheet writes for it. The
+    # reader turns the word — Simplified, Traditional or the member's English key — into the
+    # member; `choices` are the words.
+    words: tuple[tuple[Key, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,26 +100,39 @@ ROLES = (
 )
 INDICATORS = ("理财", "基金", "保险", "存款", "信用卡", "手机银行", "贵金属", "贷款", "其他")
 REFERRAL_INDICATORS = ("转介数", "转介成功数")
-UNITS = ("万元", "元", "张", "户", "笔")
+UNITS = tuple(UNIT_WORDS.values())
 NEEDS = INDICATORS
-CASE_CATEGORIES = ("营销", "服务", "运营")
-CASE_NATURES = ("亮点", "问题", "风险", "投诉")
-ACTION_STATES = ("未完成", "已完成")
-# The daily management checklist (SPEC §2, §2b).
-CHECKLIST_PERIODS = ("营业前", "营业中", "营业后")  # 时段
+CASE_CATEGORIES = tuple(CASE_CATEGORY_WORDS.values())
+CASE_NATURES = tuple(CASE_NATURE_WORDS.values())
+ACTION_STATES = tuple(ACTION_STATE_WORDS.values())
+# The daily management checklist (docs/工作簿.md#输入表, docs/工作簿.md#默认清单).
+CHECKLIST_PERIODS = tuple(SLOT_WORDS.values())  # 时段
 CHECKLIST_CATEGORIES = ("会议", "环境", "设备", "服务", "营销", "运营", "培训")
-CHECKLIST_STATES = ("已完成", "未完成", "不适用")  # 完成情况
+CHECKLIST_STATES = tuple(CHECKLIST_STATE_WORDS[s] for s in TYPED_CHECKLIST_STATES)  # 完成情况
 WEEKDAY_NAMES = "一二三四五六日"
 EVERY_DAY, MONTH_END = "每日", "每月末"
-FREQUENCIES = (EVERY_DAY, *(f"每周{d}" for d in WEEKDAY_NAMES), MONTH_END)  # 频次
+WEEKDAY_FREQUENCIES = {f"每周{d}": n for n, d in enumerate(WEEKDAY_NAMES)}  # 每周五 -> 4
+FREQUENCIES = (EVERY_DAY, *WEEKDAY_FREQUENCIES, MONTH_END)  # 频次
 # The quantities the default checklist records (计量); 目标 accepts them as indicators, and any
 # other 计量 a branch adds to 清单项目.
 DEFAULT_MEASURES = ("外呼户数", "沙龙场次", "外拓户数")
 BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
+# A row `init --from` carried over from last month's workbook ends its text with this mark:
+# 追踪表 备注, 转介登记 推荐原因, 行动计划 事项 (CARRIED_MARK_COLUMNS). Its dates are last month's.
+CARRIED_MARK = "〔上月结转〕"
+CARRIED_MARK_COLUMNS = {"tracking": "note", "referrals": "reason", "actions": "item"}
+ROSTER_NAMES = "roster.name"  # a dropdown of the names on 人员
 
 
 def _c(key: str, header: str, kind: Kind = Kind.TEXT, **kw: object) -> Column:
     return Column(key, header, kind, **kw)  # type: ignore[arg-type]
+
+
+def _closed(words: Mapping[Any, str], typed: Collection[Key] | None = None) -> dict[str, Any]:
+    """A choice column of one of vocab's closed sets: its words are the dropdown's choices, and
+    the reader gives back members. `typed`: the members a person may type, when not all."""
+    pairs = tuple((m, w) for m, w in words.items() if typed is None or m in typed)
+    return {"choices": tuple(w for _, w in pairs), "words": pairs}
 
 
 SETTINGS = Sheet(
@@ -144,6 +174,22 @@ ROSTER = Sheet(
             help="是 / 否；离岗人员不参与排行",
             width=8,
         ),
+        _c(
+            "joined_on",
+            "入职日期",
+            Kind.DATE,
+            aliases=("joined", "start date", "到岗日期", "入职时间"),
+            help="可不填；月中来本网点的，写第一天在岗的日期",
+            width=11,
+        ),
+        _c(
+            "left_on",
+            "离岗日期",
+            Kind.DATE,
+            aliases=("left", "end date", "离职日期", "调离日期"),
+            help="可不填；月中离开本网点的，写最后一天在岗的日期",
+            width=11,
+        ),
     ),
     aliases=("roster", "staff", "员工", "人员名单", "花名册"),
 )
@@ -168,7 +214,7 @@ PRODUCTS = Sheet(
             "单位",
             Kind.CHOICE,
             required=True,
-            choices=UNITS,
+            **_closed(UNIT_WORDS),
             aliases=("unit", "计量单位"),
             help="达成金额或数量的单位：万元 / 张 / 户 / 笔",
             width=8,
@@ -264,6 +310,7 @@ REFERRALS = Sheet(
             required=True,
             aliases=("referrer", "推荐员工"),
             width=10,
+            choices_from=ROSTER_NAMES,
         ),
         _c(
             "on_site",
@@ -283,7 +330,14 @@ REFERRALS = Sheet(
             aliases=("need", "需求"),
             width=10,
         ),
-        _c("receiver", "接收人", Kind.NAME, aliases=("receiver", "接收员工"), width=10),
+        _c(
+            "receiver",
+            "接收人",
+            Kind.NAME,
+            aliases=("receiver", "接收员工"),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "id_number",
             "身份证号",
@@ -292,8 +346,9 @@ REFERRALS = Sheet(
             help="可不填；生成的表格里不会出现",
             width=20,
         ),
-        _c("reason", "推荐原因", aliases=("reason",), width=18, free_text=True),
-        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=18, free_text=True),
+        _c("reason", "推荐原因", aliases=("reason",), width=20, free_text=True),
+        # fill writes here, one line for a card's one sale: 〔自动〕11-18 已达成 贵金属 1.5万元
+        _c("feedback", "结果反馈", aliases=("feedback", "反馈"), width=38, free_text=True),
     ),
     aliases=("referral log", "referrals", "转介卡", "客户推荐卡", "转介登记表", "推荐登记"),
     help="客户推荐卡的登记：四个填写（客户姓名、联系方式、推荐人、是否现场推荐），一个挑选（客户需求）。",
@@ -339,8 +394,17 @@ TRACKING = Sheet(
             aliases=("referrer",),
             help="自己开发的客户留空",
             width=10,
+            choices_from=ROSTER_NAMES,
         ),
-        _c("receiver", "接收人", Kind.NAME, required=True, aliases=("receiver",), width=10),
+        _c(
+            "receiver",
+            "接收人",
+            Kind.NAME,
+            required=True,
+            aliases=("receiver",),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "first_contact",
             "首次联系日期",
@@ -363,7 +427,7 @@ TRACKING = Sheet(
             Kind.CHOICE,
             aliases=("product", "产品"),
             choices_from="products.product",
-            help="从下拉列表选择；未成交留空",
+            help="未成交留空",
             width=20,
         ),
         _c(
@@ -527,7 +591,7 @@ CHECKLIST_ITEMS = Sheet(
             "时段",
             Kind.CHOICE,
             required=True,
-            choices=CHECKLIST_PERIODS,
+            **_closed(SLOT_WORDS),
             aliases=("period", "时间段"),
             width=8,
         ),
@@ -586,7 +650,7 @@ CHECKLIST = Sheet(
             "period",
             "时段",
             Kind.CHOICE,
-            choices=CHECKLIST_PERIODS,
+            **_closed(SLOT_WORDS),
             aliases=("period", "时间段"),
             width=8,
         ),
@@ -599,12 +663,19 @@ CHECKLIST = Sheet(
             help="清单项目里的事项；点“填写”（branchkit fill）自动列出当天要做的事项",
             width=20,
         ),
-        _c("owner", "责任人", Kind.NAME, aliases=("owner", "负责人"), width=10),
+        _c(
+            "owner",
+            "责任人",
+            Kind.NAME,
+            aliases=("owner", "负责人"),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "state",
             "完成情况",
             Kind.CHOICE,
-            choices=CHECKLIST_STATES,
+            **_closed(CHECKLIST_STATE_WORDS, TYPED_CHECKLIST_STATES),
             strict=True,
             aliases=("state", "status", "完成状态"),
             help="不适用的不计入完成率；其他写法算错误，这一行不计入",
@@ -626,7 +697,14 @@ CHECKLIST = Sheet(
             free_text=True,
         ),
         _c("fix", "整改措施", aliases=("fix", "整改", "改进措施"), width=24, free_text=True),
-        _c("fix_owner", "整改责任人", Kind.NAME, aliases=("fix owner",), width=10),
+        _c(
+            "fix_owner",
+            "整改责任人",
+            Kind.NAME,
+            aliases=("fix owner",),
+            width=10,
+            choices_from=ROSTER_NAMES,
+        ),
         _c(
             "fix_due",
             "整改期限",
@@ -652,7 +730,7 @@ CASES = Sheet(
             "类别",
             Kind.CHOICE,
             required=True,
-            choices=CASE_CATEGORIES,
+            **_closed(CASE_CATEGORY_WORDS),
             aliases=("category",),
             width=8,
         ),
@@ -661,7 +739,7 @@ CASES = Sheet(
             "性质",
             Kind.CHOICE,
             required=True,
-            choices=CASE_NATURES,
+            **_closed(CASE_NATURE_WORDS),
             aliases=("nature",),
             width=8,
         ),
@@ -676,7 +754,7 @@ CASES = Sheet(
         ),
         _c("cause", "原因", aliases=("cause",), width=20, free_text=True),
         _c("remedy", "改进措施", aliases=("remedy", "措施"), width=24, free_text=True),
-        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10, choices_from=ROSTER_NAMES),
     ),
     aliases=("cases", "案例记录"),
     required=False,
@@ -689,13 +767,13 @@ ACTIONS = Sheet(
     (
         _c("raised_on", "提出日期", Kind.DATE, required=True, aliases=("raised", "日期"), width=11),
         _c("item", "事项", required=True, aliases=("item", "行动事项"), width=34, free_text=True),
-        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10),
+        _c("owner", "责任人", Kind.NAME, aliases=("owner",), width=10, choices_from=ROSTER_NAMES),
         _c("due", "截止日期", Kind.DATE, aliases=("due", "完成期限"), width=11),
         _c(
             "state",
             "状态",
             Kind.CHOICE,
-            choices=ACTION_STATES,
+            **_closed(ACTION_STATE_WORDS),
             aliases=("state", "status"),
             width=8,
         ),
@@ -722,7 +800,8 @@ WORK_CALENDAR = Sheet(
     ),
     aliases=("work calendar", "calendar", "日历"),
     required=False,
-    help="只在与国家法定节假日安排不同时填写，例如网点周六营业。",
+    help="新建本月工作簿时已列出当月的法定节假日和调休上班日，与网点实际不同的请改；"
+    "网点另有安排的日子也写在这里，例如某个周六营业。节假日库还不知道的年份，请在这里填写当年的放假和调休。",
 )
 
 INPUT_SHEETS: tuple[Sheet, ...] = (
@@ -743,7 +822,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
 SHEETS_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
-# Sheets branchkit writes (SPEC §2). Rebuilt on every refresh; never typed into.
+# Sheets branchkit writes (docs/工作簿.md#生成的表). Rebuilt on every refresh; never typed into.
 GENERATED_SHEETS = (
     "排行榜",
     "转介质量",
@@ -754,7 +833,11 @@ GENERATED_SHEETS = (
     "晨会议程",
     "数据问题",
 )
-GENERATED_MARK = "branchkit 自动生成 — 请勿手工修改"
+# On every generated tab's subtitle, so on every printed page: how branchkit knows a tab as its
+# own (a sheet of that name without it is a person's, never overwritten). Tabs made before the
+# mark was in Chinese carry the earlier one.
+GENERATED_MARK = "网点营销管理工具自动生成 — 请勿手工修改"
+FORMER_MARKS = ("branchkit 自动生成 — 请勿手工修改",)
 
 # The 控制台 sheet of the macro workbook: where the buttons read the date and report back.
 CONTROL_SHEET = "控制台"

@@ -12,17 +12,13 @@ numbers as plain numbers. Nothing here changes the workbook file.
 
 from __future__ import annotations
 
-import math
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
-from .a1 import cell_ref
-
-# Excel's date serials run from 0 to 2958465 (9999-12-31); a number far outside that range in a
-# date-formatted cell cannot be a date, and calamine panics on some of them (below about -1.1e11).
-DATE_SERIAL_LIMIT = 2_958_466
+from .usedrange import HUGE, ROW_DIGITS, SheetScan, odd_number
 
 CHUNK = 1 << 22  # bytes of inflated XML looked at in one go
 # Parts at least this large are scanned with numpy (vectorised: 0.2 s for a 41 MB sheet); smaller
@@ -35,32 +31,6 @@ VECTOR_ALSO_BYTES = 256_000
 # A process that reads many workbooks (a rollup's worker) pays numpy's import once for all of
 # them, and from about this size numpy's scan of a part costs less than the expressions'.
 VECTOR_MANY_BYTES = 16_000
-
-
-@dataclass
-class SheetScan:
-    """The used range as `scan` saw it (1-based; 0 when the sheet has no cell reference)."""
-
-    first_row: int = 0
-    last_row: int = 0
-    first_col: int = 0
-    last_col: int = 0
-    references: int = 0  # cells that carry their own r="A1"
-    cell_tags: int = 0  # cells in the XML, with or without a reference
-    odd_numbers: bool = False  # a value that is not a finite number inside the date range
-    far_cell: str = ""  # the reference that reaches furthest (for messages)
-
-    @property
-    def cells(self) -> int:
-        """How many cells the reader would hold for this sheet's used range."""
-        if not self.last_row:
-            return 0
-        return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
-
-    def needs_care(self, limit: int) -> bool:
-        """True when the plain reader must not be given this sheet as it is."""
-        unreferenced = self.cell_tags != self.references
-        return self.cells > limit or unreferenced or self.odd_numbers
 
 
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)[\s>/]")
@@ -132,22 +102,27 @@ def _scan_block_plain(block: bytes, prefix: bytes, result: SheetScan) -> None:
             whole = [(a, d) for a, d in found if len(a) <= 4 and d]
             letter_runs, digit_runs = {a for a, _ in whole}, {d for _, d in whole}
         if digit_runs:
-            short = [int(d) for d in digit_runs if len(d) < _DIGITS]
-            top = min(short) if short else _HUGE
-            bottom = _HUGE if max(map(len, digit_runs)) >= _DIGITS else max(short)
+            short = [int(d) for d in digit_runs if len(d) < ROW_DIGITS]
+            top = min(short) if short else HUGE
+            bottom = HUGE if max(map(len, digit_runs)) >= ROW_DIGITS else max(short)
             columns = [
-                _HUGE if len(letters) > 3 else _letters_to_column(letters)
-                for letters in letter_runs
+                HUGE if len(letters) > 3 else _letters_to_column(letters) for letters in letter_runs
             ]
-            _widen(result, top, bottom, min(columns), max(columns))
+            result.widen(top, bottom, min(columns), max(columns))
     if prefix:
         tag = re.escape(b"<" + prefix)
         cells = re.compile(tag + rb"c[\x00-\x20>/]")
         values = re.compile(tag + rb"v>([-+nNiI][^<]*)")
     else:
-        cells, values = _PLAIN_CELL, _PLAIN_VALUE
+        tag, cells, values = b"<", _PLAIN_CELL, _PLAIN_VALUE
     result.cell_tags += len(cells.findall(block))
-    if any(_odd_number(text) for text in values.findall(block)):
+    row_starts = [m.start() for m in re.finditer(tag + rb"row[\x00-\x20>/]", block)]
+    value_tags = [m.start() for m in re.finditer(tag + rb"(?:v>|is[\x00-\x20>/])", block)]
+    carried = bisect.bisect_left(value_tags, row_starts[0]) if row_starts else len(value_tags)
+    begun = {bisect.bisect_right(row_starts, v) for v in value_tags[carried:]}
+    last = len(row_starts) in begun if row_starts else None
+    result.add_value_rows(carried > 0, len(begun), last)
+    if any(odd_number(text) for text in values.findall(block)):
         result.odd_numbers = True
 
 
@@ -156,33 +131,6 @@ def _letters_to_column(letters: bytes) -> int:
     for byte in letters:
         value = value * 26 + byte - 64
     return value
-
-
-_DIGITS = 8  # a row number of 8 digits or more is beyond Excel's 1,048,576 rows anyway
-_HUGE = 10**9
-_PAD = bytes(16)  # lets every look-ahead below index past the end without a bounds check
-_SPACE = b" \t\r\n"
-
-
-def _widen(result: SheetScan, top: int, bottom: int, left: int, right: int) -> None:
-    if not result.last_row:
-        result.first_row, result.last_row = top, bottom
-        result.first_col, result.last_col = left, right
-    else:
-        result.first_row = min(result.first_row, top)
-        result.last_row = max(result.last_row, bottom)
-        result.first_col = min(result.first_col, left)
-        result.last_col = max(result.last_col, right)
-    result.far_cell = cell_ref(min(result.last_row, 10**7), min(result.last_col, 16384))
-
-
-def _odd_number(text: bytes) -> bool:
-    """A numeric value the reader may choke on in a date-formatted cell."""
-    try:
-        number = float(text)
-    except ValueError:
-        return False
-    return not math.isfinite(number) or abs(number) >= DATE_SERIAL_LIMIT
 
 
 # ---------------------------------------------------------------- the careful path
@@ -253,7 +201,7 @@ def cells(xml: bytes) -> list[Cell]:
         value = _VALUE.search(content)
         kind = values.get(b"t", b"n")
         valued = bool(value and value.group(1).strip()) or bool(_INLINE.search(content))
-        odd = bool(value) and kind == b"n" and _odd_number(value.group(1).strip())  # type: ignore[union-attr]
+        odd = bool(value) and kind == b"n" and odd_number(value.group(1).strip())  # type: ignore[union-attr]
         found.append(Cell(row, col, match.start(), end, valued, odd))
     return found
 

@@ -37,11 +37,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 # A branch's month workbook is a few MB; a parent branch's 100,000-row month (benchmarks W2) is
 # about 8 MB zipped, its largest part 41 MB inflated, no part compressed more than 10 to 1.
 # Parts that inflate past these are refused before anything is read: a zip bomb would otherwise
-# take tens of seconds and gigabytes.
+# take tens of seconds and gigabytes. A smaller part is read in a moment however well it
+# compresses: a few cells of 40,000 repeated characters make a part of a few MB at 300 to 1.
 MAX_PART_BYTES = 256 * 2**20  # one part, inflated
 MAX_PACKAGE_BYTES = 1024 * 2**20  # every part together, inflated
 MAX_RATIO = 100  # inflated ÷ compressed, for a part of RATIO_FROM_BYTES or more
-RATIO_FROM_BYTES = 2**20
+RATIO_FROM_BYTES = 16 * 2**20
 # The reader holds a sheet's used range as one block of cells (about 32 bytes each); W2's
 # tracking sheet spans 1.5 million. Past this a sheet is read without the far-away cells.
 MAX_SHEET_CELLS = 10_000_000
@@ -139,13 +140,31 @@ class Layout:
         return [s for s in self.sheets if s.kind == "macro"]
 
 
+# The parts of a package that every sheet is read through (by their file names).
+_SHARED_PARTS = frozenset({"workbook.xml", "workbook.xml.rels", "styles.xml", "sharedstrings.xml"})
+
+
+def _fails_checksum(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part does not inflate to what its checksum says (read through to the end,
+    where zipfile compares it)."""
+    try:
+        with zf.open(info) as part:
+            while part.read(1 << 20):
+                pass
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        return True
+    return False
+
+
 def _inflated_by_us(name: str) -> bool:
     """Parts branchkit or its reader inflate; pictures and embedded files are only copied."""
     return not name.startswith(("xl/media/", "xl/embeddings/"))
 
 
-def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo]) -> None:
-    """Refuses a package whose parts inflate past the limits, from the zip directory alone."""
+def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo], ratio_too: bool = True) -> None:
+    """Refuses a package whose parts inflate past the limits, from the zip directory alone.
+    `ratio_too=False` for a file branchkit has just written itself: its parts compress as
+    well as the text it was given, which makes them no bomb."""
     total = 0
     for info in infos:
         if not _inflated_by_us(info.filename):
@@ -153,7 +172,8 @@ def check_sizes(path: Path, infos: Iterable[zipfile.ZipInfo]) -> None:
         size = info.file_size
         total += size
         ratio = size / max(info.compress_size, 1)
-        if size > MAX_PART_BYTES or (size >= RATIO_FROM_BYTES and ratio > MAX_RATIO):
+        bomb_like = ratio_too and size >= RATIO_FROM_BYTES and ratio > MAX_RATIO
+        if size > MAX_PART_BYTES or bomb_like:
             raise BookError(
                 path,
                 f"文件过大，无法安全读取：部件 {info.filename} 解压后有 {_mb(size)}"
@@ -171,13 +191,13 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 1024:,.0f} KB"
 
 
-def layout(path: Path) -> Layout:
+def layout(path: Path, written_by_us: bool = False) -> Layout:
     """The sheets of an .xlsx/.xlsm and their parts, after the size limits are checked."""
     from .package import Package, PackageError, parse_rels, rels_path, resolve, sheet_entries
 
     try:
         with zipfile.ZipFile(path) as zf:
-            check_sizes(path, zf.infolist())
+            check_sizes(path, zf.infolist(), ratio_too=not written_by_us)
         package = Package.read(path)
     except zipfile.BadZipFile as exc:
         raise BookError(path, f"{_DAMAGED}（不是完整的 zip 压缩包）：{_REPAIR}") from exc
@@ -286,7 +306,7 @@ def read_raw(
 def readable_sheets(path: Path) -> list[str]:
     """The sheets of an .xlsx/.xlsm, opened as `read_raw` opens it: the check that a file just
     written reads back (whatever its name; the temporary file's does not say it is Excel)."""
-    reader = _Reader(path, layout(path))
+    reader = _Reader(path, layout(path, written_by_us=True))
     reader.book()
     return [s.name for s in reader.layout.sheets]
 
@@ -322,6 +342,7 @@ class _Reader:
             from python_calamine import CalamineWorkbook
 
             readable = [s for s in self.layout.sheets if s.kind != "macro"]
+            self._check_shared_parts()
             try:
                 if self.layout.unsupported:
                     self._book = CalamineWorkbook.from_filelike(self._view())
@@ -333,6 +354,21 @@ class _Reader:
             named = {name: i for i, name in enumerate(self._book.sheet_names)}
             self._index = {s.name: named.get(s.name, i) for i, s in enumerate(readable)}
         return self._book, self._index
+
+    def _check_shared_parts(self) -> None:
+        """The parts every sheet is read through (workbook, its relationships, styles, shared
+        strings) must pass their checksums: the reader does not check them, and a flipped byte
+        can still inflate into XML it accepts — styles that turn dates into numbers, strings that
+        put one customer's name on another's row. The sheets themselves are checked as they are
+        scanned."""
+        zf = self.layout.package.zip
+        for info in zf.infolist():
+            if info.filename.rsplit("/", 1)[-1].lower() in _SHARED_PARTS and _fails_checksum(
+                zf, info
+            ):
+                raise BookError(
+                    self.path, f"{_DAMAGED}（部件 {info.filename} 校验失败）：{_REPAIR}"
+                )
 
     def _view(self, parts: Mapping[str, bytes] | None = None) -> io.BytesIO:
         """The package as calamine should see it: macro sheets left out of workbook.xml, and
@@ -357,13 +393,7 @@ class _Reader:
         otherwise something in it that the reader does not support (which is not damage)."""
         zf = self.layout.package.zip
         for info in zf.infolist():
-            if not _inflated_by_us(info.filename):
-                continue
-            try:
-                with zf.open(info) as part:
-                    while part.read(1 << 20):
-                        pass
-            except (zipfile.BadZipFile, zlib.error, EOFError):
+            if _inflated_by_us(info.filename) and _fails_checksum(zf, info):
                 return BookError(
                     self.path, f"{_DAMAGED}（部件 {info.filename} 校验失败）：{_REPAIR}"
                 )
@@ -377,6 +407,8 @@ class _Reader:
         if sheet.kind in _NO_INPUT:
             return []  # charts, dialogs and macros hold no input rows
         scan = self._scan(sheet)
+        if scan.too_large(MAX_SHEET_CELLS, FAR_ROWS, FAR_COLUMNS):
+            raise self._too_large(sheet, scan.last_row, scan.last_col)
         if scan.needs_care(MAX_SHEET_CELLS):
             return self._careful(sheet)
         book, index = self.book()
@@ -404,22 +436,26 @@ class _Reader:
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise BookError(self.path, f"{_DAMAGED}（{sheet.name}）：{_REPAIR}") from exc
 
+    def _too_large(self, sheet: SheetPart, rows: int, cols: int) -> BookError:
+        from .a1 import cell_ref
+
+        return BookError(
+            self.path,
+            f"{sheet.name}!{cell_ref(rows, cols)}：表格太大（{rows} 行 × {cols} 列），"
+            "branchkit 无法安全读取",
+        )
+
     def _careful(self, sheet: SheetPart) -> RawSheet:
         """A sheet the reader must not see as it is: far-away cells set aside and placed back
         sparsely, odd numbers in date cells read as plain numbers (then reported at their cell)."""
         from python_calamine import CalamineWorkbook
 
-        from .a1 import cell_ref
         from .sheetscan import clean, sheet_xml
 
         original = self.layout.package.original(sheet.part) or b""
         cleaned = clean(original, MAX_SHEET_CELLS, FAR_ROWS, FAR_COLUMNS)
         if cleaned.rows * cleaned.cols > MAX_SHEET_CELLS:
-            raise BookError(
-                self.path,
-                f"{sheet.name}!{cell_ref(cleaned.rows, cleaned.cols)}：表格太大"
-                f"（{cleaned.rows} 行 × {cleaned.cols} 列），branchkit 无法安全读取",
-            )
+            raise self._too_large(sheet, cleaned.rows, cleaned.cols)
         book, indexes = self.book()
         index = indexes[sheet.name]  # a view lists the same sheets in the same order
         try:

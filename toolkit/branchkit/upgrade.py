@@ -12,11 +12,10 @@ go to 每日管理清单, a name the reader knows.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from . import schema
 from .headers import HEADER_SEARCH_ROWS, labels, normalize_label, resolve_sheets
@@ -92,22 +91,18 @@ def upgrade_bytes(data: bytes, book: Path | str) -> tuple[bytes, list[str]]:
 
 
 def upgrade(book: Path, keep_backups: int = 5) -> Upgraded:
-    """Adds the missing input sheets to BOOK in place, atomically, the old version kept in 备份/."""
-    from .writeback import atomic_write, ensure_not_open, verify_workbook
+    """Adds the missing input sheets to BOOK in place, atomically, the old version kept in 备份/;
+    planned from the bytes it replaces (writeback.transaction)."""
+    from .writeback import Transaction, transaction, verify_workbook
 
     book = Path(book)
     if check_readable(book) != "xlsx":
         raise BookError(book, "这是旧版 .xls 工作簿：请在 Excel 中“另存为” .xlsx 后再升级")
-    ensure_not_open(book)
-    data, added = upgrade_bytes(book.read_bytes(), book)
-    if not added:
-        return Upgraded(book, [])
 
-    def write(handle: IO[bytes]) -> None:
-        handle.write(data)
+    def add(read: Transaction) -> Upgraded:
+        data, added = upgrade_bytes(read.data, book)
+        if added:
+            read.replace(data, verify_workbook(added), keep_backups)
+        return Upgraded(book, added)
 
-    try:
-        atomic_write(book, write, verify_workbook(added), keep_backups)
-    except zipfile.BadZipFile as exc:
-        raise BookError(book, f"写入校验失败（{exc}），原文件未改动") from exc
-    return Upgraded(book, added)
+    return transaction(book, None, add)

@@ -17,10 +17,11 @@ from .agenda import ActionLine, IndicatorPace, open_actions
 from .figures import Figures, Trend, trend, workday_overrides
 from .problems import BookError, count_levels
 from .read import Book
+from .vocab import Unit
 from .workdays import is_workday, month_bounds
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
-WEEKLY_MARK = "branchkit 周报 — 客户信息已脱敏"
+WEEKLY_MARK = "周报 — 客户信息已脱敏"
 
 
 def parse_week(text: str) -> tuple[dt.date, dt.date]:
@@ -41,8 +42,8 @@ def week_label(day: dt.date) -> str:
 
 
 def as_of(week: str, today: dt.date, month: dt.date | None = None) -> dt.date:
-    """The day the week's figures are computed for (SPEC §3): the day it is made when that day
-    is inside the week — a Friday 18:30 run reports Monday to Friday and agrees with that
+    """The day the week's figures are computed for (docs/口径.md#周报日期): the day it is made when
+    that day is inside the week — a Friday 18:30 run reports Monday to Friday and agrees with that
     evening's agenda — else the week's last day. Kept inside the workbook's month, which is all
     the workbook holds."""
     monday, sunday = parse_week(week)
@@ -95,9 +96,9 @@ def build(book: Book, figures: Figures, week: str) -> Weekly:
         figures.date,
         figures,
         len(ledger),
-        sum(s.amount for s in ledger if s.unit == "万元"),
+        sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN),
         [
-            IndicatorPace(i, month_branch.completion[i], month_branch.status.get(i, ""))
+            IndicatorPace(i, month_branch.completion[i], month_branch.status.get(i))
             for i in month_branch.targets
             if i in month_branch.completion
         ],
@@ -124,8 +125,8 @@ def open_days(book: Book, figures: Figures, monday: dt.date) -> list[dt.date]:
 
 
 def default_output(book_path: Path, weekly: Weekly) -> Path:
-    from .filenames import safe_stem
+    from .filenames import WEEKLY_NAME_END, safe_stem
 
     return book_path.with_name(
-        f"{safe_stem(weekly.branch, book_path.stem)}-{weekly.week}-周报.xlsx"
+        f"{safe_stem(weekly.branch, book_path.stem)}-{weekly.week}{WEEKLY_NAME_END}.xlsx"
     )

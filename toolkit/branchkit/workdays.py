@@ -1,4 +1,4 @@
-"""Work days and time progress (SPEC §3).
+"""Work days and time progress (docs/口径.md#时间进度, docs/口径.md#下一个营业日).
 
 Mainland statutory holidays and make-up workdays (调休) come from the chinese-calendar package;
 a branch's 工作日历 sheet overrides single days. Years the package does not know fall back to
@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from .vocab import DayBasis, PeriodKind
+
 Overrides = Mapping[dt.date, bool]
 
 
@@ -24,6 +26,37 @@ def _statutory_workday(day: dt.date) -> bool:
         return bool(chinese_calendar.is_workday(day))
     except (NotImplementedError, ImportError):
         return day.weekday() < 5
+
+
+@dataclass(frozen=True)
+class StatutoryDay:
+    """A day the statutory calendar sets apart: a holiday (workday False) or a weekend day
+    worked in a holiday's place (调休, workday True)."""
+
+    date: dt.date
+    workday: bool
+    holiday: str  # the holiday's Chinese name, as the calendar library gives it
+
+
+def statutory_days(month: dt.date) -> list[StatutoryDay] | None:
+    """The month's holidays and 调休 work days as the calendar library knows them (a new
+    workbook lists them in 工作日历, where the branch can see and correct them); None for a
+    year the library does not know yet, which must never pass for a year without holidays."""
+    try:
+        import chinese_calendar
+    except ImportError:
+        return None
+    first, last = month_bounds(month)
+    found = []
+    for n in range(last.day):
+        day = first + dt.timedelta(days=n)
+        try:
+            is_holiday, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            return None
+        if name:
+            found.append(StatutoryDay(day, not is_holiday, chinese_calendar.Holiday(name).chinese))
+    return found
 
 
 def is_workday(day: dt.date, overrides: Overrides | None = None) -> bool:
@@ -38,19 +71,21 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def days_between(
-    start: dt.date, end: dt.date, basis: str, overrides: Overrides | None = None
+    start: dt.date, end: dt.date, basis: DayBasis, overrides: Overrides | None = None
 ) -> int:
     """Days from start to end inclusive, counted as calendar days or work days."""
     if end < start:
         return 0
-    if basis != "工作日":
+    if basis is not DayBasis.WORK:
         return (end - start).days + 1
     return sum(
         is_workday(start + dt.timedelta(n), overrides) for n in range((end - start).days + 1)
     )
 
 
-def time_progress(day: dt.date, basis: str = "自然日", overrides: Overrides | None = None) -> float:
+def time_progress(
+    day: dt.date, basis: DayBasis = DayBasis.CALENDAR, overrides: Overrides | None = None
+) -> float:
     """Share of the month elapsed through the end of `day`."""
     first, last = month_bounds(day)
     total = days_between(first, last, basis, overrides)
@@ -66,7 +101,9 @@ def next_workday(day: dt.date, overrides: Overrides | None = None) -> dt.date:
     return day + dt.timedelta(days=1)
 
 
-def days_left(day: dt.date, basis: str = "工作日", overrides: Overrides | None = None) -> int:
+def days_left(
+    day: dt.date, basis: DayBasis = DayBasis.WORK, overrides: Overrides | None = None
+) -> int:
     """Days of the month after `day`, counted as calendar days or work days."""
     _, last = month_bounds(day)
     return days_between(day + dt.timedelta(days=1), last, basis, overrides)
@@ -75,7 +112,7 @@ def days_left(day: dt.date, basis: str = "工作日", overrides: Overrides | Non
 def opening_days(
     overrides: Overrides, staffing: Mapping[dt.date, bool], horizon: dt.date
 ) -> dict[dt.date, bool]:
-    """When the branch opens (SPEC §3 Next work day): the 工作日历 first; then the days the
+    """When the branch opens (docs/口径.md#下一个营业日): the 工作日历 first; then the days the
     day overview shows (staffed: open; a row with nobody on duty and no traffic: closed); then, for
     the days up to `horizon` it does not show, the weekly habit it reveals — a statutory rest day
     of the week the branch was staffed on at least twice is an opening day. The rest follows the
@@ -101,17 +138,17 @@ def opening_days(
 class Period:
     """Day, ISO week to date, or month to date, ending on D."""
 
-    kind: str  # 日 / 周 / 月
+    kind: PeriodKind
     start: dt.date
     end: dt.date
 
     @classmethod
-    def of(cls, kind: str, day: dt.date) -> Period:
-        if kind in ("day", "日"):
-            return cls("日", day, day)
-        if kind in ("week", "周"):
-            return cls("周", day - dt.timedelta(days=day.weekday()), day)
-        return cls("月", day.replace(day=1), day)
+    def of(cls, kind: PeriodKind, day: dt.date) -> Period:
+        if kind is PeriodKind.DAY:
+            return cls(kind, day, day)
+        if kind is PeriodKind.WEEK:
+            return cls(kind, day - dt.timedelta(days=day.weekday()), day)
+        return cls(PeriodKind.MONTH, day.replace(day=1), day)
 
     @cached_property
     def days(self) -> frozenset[dt.date]:

@@ -1,9 +1,14 @@
-"""Putting generated tabs into a staff workbook safely (SPEC 'data safety first').
+"""Putting generated tabs into a staff workbook safely (docs/工作簿.md#写回).
 
 The new workbook is written to a temporary file in the same folder, checked, and only then moved
-over the old one in a single rename; the old version is kept in a 备份 folder beside it. A kill
-at any moment leaves either the old file or the new one, never a broken one. Two writers of one
-workbook take turns through a lock file beside it, so neither drops what the other wrote.
+over the old one in a single rename; the old version is kept in a 备份 folder beside it, as a copy
+with the workbook's own permissions. A kill at any moment leaves either the old file or the new
+one, never a broken one. Two writers of one workbook take turns through a lock file beside it,
+so neither drops what the other wrote; a workbook another program has open is not written.
+
+Every replace is one transaction (`transaction`): the workbook is read under the lock, the plan
+is made from those bytes, and just before the rename the file must still hold them — a person
+who saved in between gets a plan made again from their version, never one made for another.
 """
 
 from __future__ import annotations
@@ -11,18 +16,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import hashlib
 import os
-import shutil
+import re
+import socket
 import stat
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
 from .problems import BookError
-from .schema import GENERATED_MARK
+from .processes import alive, started, writers
+from .schema import FORMER_MARKS, GENERATED_MARK
+
+T = TypeVar("T")
 
 BACKUP_FOLDER = "备份"
 TEMP_PREFIX = ".~branchkit-"
@@ -43,17 +55,47 @@ LOCK_STALE = 600.0
 
 
 def owner_files(path: Path) -> list[Path]:
-    """Excel marks an open workbook with ~$name beside it (for long names, ~$ replaces 2 chars)."""
+    """The lock files other programs keep beside a workbook they have open: Excel's ~$name (for
+    long names ~$ replaces the first two characters; WPS on Windows does the same), WPS's
+    .~name and LibreOffice's .~lock.name#."""
+    names = ["~$" + path.name, "~$" + path.name[2:], ".~" + path.name, f".~lock.{path.name}#"]
     return [
         p
-        for p in (path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:]))
+        for p in (path.with_name(n) for n in dict.fromkeys(names))
         if p.exists() and p.name != "~$"
     ]
 
 
+def open_in(path: Path) -> tuple[str, str] | None:
+    """Which program has `path` open, and its lock file's name ('' for none): by the lock files
+    beside it or, where the system shows them, by an open handle or a lock on the file itself
+    (processes.writers). None when no program is known to have it."""
+    for lock in owner_files(path):
+        if lock.name.startswith("~$"):
+            return "Excel", lock.name
+        return ("LibreOffice" if lock.name.startswith(".~lock.") else "WPS"), lock.name
+    holders = writers(path)
+    return (f"另一个程序（{holders[0]}）", "") if holders else None
+
+
 def ensure_not_open(path: Path) -> None:
-    if owner_files(path):
-        raise BookError(path, OPEN_IN_EXCEL)
+    """Refuses, in one line, a workbook another program has open or that cannot be written."""
+    found = open_in(path)
+    if found is not None:
+        program, lock = found
+        if program == "Excel":
+            raise BookError(path, OPEN_IN_EXCEL)
+        if lock:
+            raise BookError(
+                path,
+                f"工作簿正在 {program} 中打开（锁文件 {lock}）：请在 {program} 里保存并关闭后"
+                f"重试（{program} 已关闭时删除这个锁文件即可），或加 --out 写到另一个文件",
+            )
+        raise BookError(
+            path,
+            f"工作簿正被{program}打开并可能写入：请在那个程序里保存并关闭后重试，"
+            "或加 --out 写到另一个文件",
+        )
     if path.exists():
         if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise BookError(path, READ_ONLY)  # Windows' read-only attribute shows as no write bit
@@ -77,58 +119,49 @@ def _clean_stale_temps(dest: Path) -> None:
     """Temp files left by a run that was killed; a live run's file is left alone."""
     for temp in dest.parent.glob(f"{TEMP_PREFIX}{dest.name}.*.tmp"):
         pid = temp.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             continue
         with contextlib.suppress(OSError):
             temp.unlink()
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process is running. On Windows os.kill(pid, 0) would end the process, so
-    there the process is asked for its exit code instead."""
-    if os.name == "nt":
-        import ctypes
-
-        kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009  (absent off Windows)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
-        code = ctypes.c_ulong()
-        try:
-            return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and (
-                code.value == 259  # STILL_ACTIVE
-            )
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def lock_path(book: Path) -> Path:
     return book.with_name(f"{TEMP_PREFIX}{book.name}.lock")
 
 
-def _lock_holder(lock: Path) -> int | None:
-    """The process holding `lock`, or None when the lock is a leftover (its process is gone,
-    or it is older than any write takes)."""
+def _lock_record() -> str:
+    """What a lock file says of its writer: its process id, the computer, and when the process
+    started — enough to tell it from a later process given the same id, and a lock taken on
+    another computer sharing the folder from one taken here."""
+    return f"{os.getpid()} {_HOST} {started(os.getpid())}".strip()
+
+
+_HOST = "".join(ch for ch in socket.gethostname() if ch.isalnum() or ch in "-_.") or "?"
+
+
+def _lock_holder(lock: Path) -> str | None:
+    """Who holds `lock` ("进程 1234", "电脑 PC2 上的进程 1234"), or None when it is a
+    leftover: its process is gone, its id now belongs to another program, or it is older than
+    any write takes. A lock of another computer is believed until it is that old."""
     try:
         age = time.time() - lock.stat().st_mtime
-        text = lock.read_text(encoding="ascii", errors="replace").strip()
+        fields = lock.read_text(encoding="utf-8", errors="replace").split()
     except FileNotFoundError:
         return None
     except OSError:
-        return -1
+        return ""
     if age > LOCK_STALE:
         return None
-    if not text.isdigit():
-        return -1 if age < 2 else None  # being written this instant, or left half-made
-    pid = int(text)
-    return pid if pid == os.getpid() or _alive(pid) else None
+    if not fields or not fields[0].isdigit():
+        return "" if age < 2 else None  # being written this instant, or left half-made
+    pid, host, start = int(fields[0]), *[*fields[1:3], "", ""][:2]
+    if host and host != _HOST:
+        return f"电脑 {host} 上的进程 {pid}"
+    if pid == os.getpid():
+        return f"进程 {pid}"
+    if not alive(pid) or (start and start != started(pid)):
+        return None
+    return f"进程 {pid}"
 
 
 @contextlib.contextmanager
@@ -138,6 +171,7 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
     A second writer waits up to LOCK_WAIT seconds, then gives up with one line. A lock whose
     process has died (killed mid-write) is taken over, so a crash never blocks the workbook."""
     lock = lock_path(book)
+    record = _lock_record()
     deadline = time.monotonic() + (LOCK_WAIT if wait is None else wait)
     while True:
         try:
@@ -150,7 +184,7 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
                     lock.unlink()
                 continue
             if time.monotonic() >= deadline:
-                who = f"（进程 {holder}）" if holder > 0 else ""
+                who = f"（{holder}）" if holder else ""
                 raise BookError(
                     book, f"另一个 branchkit{who}正在写入这个工作簿，请等它完成后再试"
                 ) from None
@@ -158,12 +192,12 @@ def book_lock(book: Path, wait: float | None = None) -> Iterator[None]:
         except OSError as exc:
             raise unwritable(book, exc) from exc
     try:
-        os.write(fd, str(os.getpid()).encode("ascii"))
+        os.write(fd, record.encode("utf-8"))
         os.close(fd)
         yield
     finally:
         with contextlib.suppress(OSError):
-            if lock.read_text(encoding="ascii").strip() == str(os.getpid()):
+            if lock.read_text(encoding="utf-8").strip() == record:
                 lock.unlink()
 
 
@@ -190,27 +224,54 @@ def unwritable(dest: Path, exc: OSError, folder: Path | None = None) -> BookErro
     return BookError(dest, f"无法写入（{exc.strerror or exc}），文件未改动")
 
 
-def backup(path: Path, keep: int, now: dt.datetime | None = None) -> Path | None:
-    """Keep the current version as 备份/name.YYYYmmdd-HHMMSS.xlsx; only the newest `keep` stay."""
+def backup(
+    path: Path, keep: int, now: dt.datetime | None = None, data: bytes | None = None
+) -> Path | None:
+    """Keep the current version as 备份/name.YYYYmmdd-HHMMSS.xlsx; only the newest `keep` of this
+    workbook's own backups stay (never another workbook's: `a.xlsx` and `a.b.xlsx` share a folder).
+
+    The backup is a copy — of `data`, the bytes a replace was planned from, when given — never a
+    second name for the live file: a program still saving through a handle on the old file must
+    not write into the backup. It keeps the workbook's permissions (a private workbook's backup
+    is private too) and its time of last change."""
     if keep <= 0 or not path.exists():
         return None
     folder = path.parent / BACKUP_FOLDER
     folder.mkdir(exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or dt.datetime.now()).strftime(BACKUP_STAMP)
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
     n = 1
     while target.exists():
         target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
         n += 1
-    try:
-        os.link(path, target)  # instant, and the old bytes stay when the rename swaps the name
-    except OSError:
-        shutil.copy2(path, target)
-    olds = sorted(folder.glob(f"{path.stem}.*{path.suffix}"), key=lambda p: p.stat().st_mtime_ns)
-    for old in olds[:-keep]:
+    kept = path.stat()
+    with _create(target, private=True) as handle:
+        handle.write(path.read_bytes() if data is None else data)
+    keep_permissions(target, kept)
+    os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    for old in backups_of(path)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+BACKUP_STAMP = "%Y%m%d-%H%M%S"
+
+
+def backups_of(path: Path) -> list[Path]:
+    """`path`'s backups in 备份/, oldest first: its exact name, a time stamp and a number when
+    two fell in one second — never a glob made from the name (`火车站[1].xlsx` holds brackets a
+    glob reads as a set of characters, and `a.*.xlsx` also matches `a.b.xlsx`'s backups)."""
+    own = re.compile(
+        re.escape(path.stem) + r"\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?" + re.escape(path.suffix)
+    )
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent / BACKUP_FOLDER):
+            match = own.fullmatch(entry.name)
+            if match:
+                found.append(((match.group(1), int(match.group(2) or 0)), Path(entry.path)))
+    return [p for _, p in sorted(found)]
 
 
 def atomic_write(
@@ -218,24 +279,37 @@ def atomic_write(
     write: Callable[[IO[bytes]], None],
     verify: Callable[[Path], None],
     keep_backups: int = 5,
+    planned: Transaction | None = None,
 ) -> Path:
+    """Writes `dest` through a checked temporary file and one rename, keeping the replaced
+    file's permissions. With `planned`, the rename happens only while the workbook still holds
+    the bytes the plan was made from (else `Changed`), and the backup is those bytes."""
     dest = Path(dest)
     make_folder(dest)
     _clean_stale_temps(dest)
     temp = _temp_name(dest)
+    kept = _stat(dest)
     try:
         try:
-            with _open_temp(temp) as handle:
+            with _create(temp, private=kept is not None) as handle:
                 write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise unwritable(dest, exc) from exc
         verify(temp)
+        if planned is not None:
+            planned.check()  # no backup of a version that is not replaced
+        same = planned is not None and planned.book == dest
         try:
-            backup(dest, keep_backups)
+            keep_permissions(temp, kept)
+            backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc
+        if kept is not None:
+            ensure_not_open(dest)  # a program may have opened it while the plan was made
+        if planned is not None:
+            planned.check()  # the last look before the rename
         try:
             os.replace(temp, dest)
         except OSError as exc:
@@ -249,9 +323,34 @@ def atomic_write(
     return dest
 
 
-def _open_temp(temp: Path) -> IO[bytes]:
-    """Where every save first touches the disk: the temporary file beside the destination."""
-    return temp.open("wb")
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _create(path: Path, private: bool = False) -> IO[bytes]:
+    """A new file, readable only by its owner when `private`: a copy of a workbook is not
+    readable by others for a moment before its own permissions are set."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    return os.fdopen(os.open(path, flags, 0o600 if private else 0o666), "wb")
+
+
+def keep_permissions(path: Path, kept: os.stat_result | None) -> None:
+    """Gives `path` the permissions of the file it replaces: its mode (a workbook at 0600 stays
+    0600), and its owner and group where the system lets this user set them (an administrator's
+    run keeps both; a member of the file's group keeps the group)."""
+    if kept is None:
+        return
+    if os.name == "posix":
+        for owner in (kept.st_uid, -1):
+            try:
+                os.chown(path, owner, kept.st_gid)
+                break
+            except OSError:
+                continue
+    os.chmod(path, stat.S_IMODE(kept.st_mode))
 
 
 def check_writable(dest: Path) -> None:
@@ -268,7 +367,7 @@ def check_writable(dest: Path) -> None:
         ensure_not_open(dest)
     probe = folder / _temp_name(dest).name
     try:
-        _open_temp(probe).close()
+        _create(probe).close()
     except OSError as exc:
         raise unwritable(dest, exc, folder) from exc
     with contextlib.suppress(OSError):
@@ -331,13 +430,15 @@ def _sync_folder(folder: Path) -> None:
 
 
 def owned_sheets(pkg: Package) -> set[str]:
-    """Sheets branchkit made earlier: they carry the generated mark in their first rows."""
+    """Sheets branchkit made earlier: they carry the generated mark (or an earlier one) in their
+    first rows."""
+    marks = [mark.encode("utf-8") for mark in (GENERATED_MARK, *FORMER_MARKS)]
     names = set()
     for entry in sheet_entries(pkg, workbook_part(pkg)):
-        if entry.part in pkg.by_name and GENERATED_MARK.encode("utf-8") in pkg.head(
-            entry.part, 20000
-        ):
-            names.add(entry.name)
+        if entry.part in pkg.by_name:
+            head = pkg.head(entry.part, 20000)
+            if any(mark in head for mark in marks):
+                names.add(entry.name)
     return names
 
 
@@ -393,8 +494,9 @@ def save_package(
 ) -> Path | None:
     """The one way branchkit changes a staff workbook: read its package, `edit` it part by part,
     and save the result atomically over `book` (or to `out`), with a backup — refusing a legacy
-    .xls, a workbook open in Excel, and an output that would change the file's kind. Returns
-    None when the edit changed nothing and there is no copy to make."""
+    .xls, a workbook open in another program, and an output that would change the file's kind.
+    Inside a `transaction` it edits the bytes that transaction read. Returns None when the edit
+    changed nothing and there is no copy to make."""
     book = Path(book)
     dest = Path(out) if out else book
     if book.suffix.lower() == ".xls":
@@ -403,26 +505,144 @@ def save_package(
             "这是旧版 .xls 工作簿，branchkit 可以读取但不能写入；"
             "请在 Excel 中“另存为” .xlsx 后重试",
         )
-    if out is None:
-        ensure_not_open(book)
-    elif dest.exists():
-        ensure_not_open(dest)
     if dest.suffix.lower() not in (".xlsx", ".xlsm"):
         raise BookError(dest, "输出文件请用 .xlsx 或 .xlsm 扩展名")
     if book.suffix.lower() != dest.suffix.lower():
         raise BookError(dest, f"输出文件的扩展名应与原工作簿相同（{book.suffix}）")
-    make_folder(dest)
-    with book_lock(dest):  # read, change and replace as one step: no other writer in between
+
+    def save(planned: Transaction) -> Path | None:
         try:
-            pkg = edit(Package.read(book))
+            pkg = edit(planned.package())
         except PackageError as exc:
             raise BookError(book, str(exc)) from exc
         if not pkg.changed and out is None:
             return None  # nothing to write: no backup, no new file
         written = [name for name, content in pkg.changed.items() if content is not None]
+        return planned.replace(pkg.write, verify_workbook(sheet_names, written), keep_backups)
+
+    return transaction(book, out, save)
+
+
+# ---------------------------------------------------------------- one transaction per replace
+
+# How often a plan is made again when a person keeps saving the workbook while it is made.
+PLAN_ATTEMPTS = 3
+CHANGED_WHILE_PLANNING = (
+    "工作簿在 branchkit 读取之后又被保存过（有人正在修改它），为免把内容写到别人的行上，"
+    "这次没有写入：请等对方保存完后重试"
+)
+
+
+class Changed(Exception):
+    """The workbook on disk no longer holds the bytes a plan was made from."""
+
+
+@dataclass
+class Transaction:
+    """A workbook's bytes as read under its lock: what a plan is made from, and what the file
+    must still hold when the plan replaces it."""
+
+    book: Path  # the workbook planned from
+    dest: Path  # the file replaced: `book` itself, or a copy (--out)
+    data: bytes
+    digest: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.digest = hashlib.sha256(self.data).digest()
+
+    def package(self) -> Package:
         try:
-            return atomic_write(
-                dest, pkg.write, verify_workbook(sheet_names, written), keep_backups
-            )
+            return Package(self.data)
+        except PackageError as exc:
+            raise BookError(self.book, str(exc)) from exc
+
+    def check(self) -> None:
+        """Raises `Changed` unless the workbook still holds exactly the bytes read."""
+        if not _holds(self.book, len(self.data), self.digest):
+            raise Changed(self.book)
+
+    def replace(
+        self,
+        content: bytes | Callable[[IO[bytes]], None],
+        verify: Callable[[Path], None],
+        keep_backups: int = 5,
+    ) -> Path:
+        """Writes `dest` (the new file's bytes, or a function writing them) atomically, only
+        while the workbook is still what was read."""
+
+        def write(handle: IO[bytes]) -> None:
+            if isinstance(content, bytes):
+                handle.write(content)
+            else:
+                content(handle)
+
+        try:
+            return atomic_write(self.dest, write, verify, keep_backups, self)
         except zipfile.BadZipFile as exc:  # a CRC error while checking the temporary file
-            raise BookError(book, f"写入校验失败（{exc}），原文件未改动") from exc
+            raise BookError(self.dest, f"写入校验失败（{exc}），原文件未改动") from exc
+
+
+_ACTIVE: ContextVar[Transaction | None] = ContextVar("branchkit_transaction", default=None)
+
+
+def transaction(
+    book: Path,
+    out: Path | None,
+    attempt: Callable[[Transaction], T],
+    dry_run: bool = False,
+) -> T:
+    """Reads, plans and replaces as one step: a write replaces only the exact bytes it planned
+    from.
+
+    The lock beside the destination is taken before the workbook is read; `attempt` makes its
+    plan from what was read — reading the workbook itself, then saving through `save_package`
+    or `Transaction.replace` — and just before the rename the file must still hold those bytes.
+    When a person saved in between, the plan is dropped and made again from their version, at
+    most PLAN_ATTEMPTS times, then refused in one line: a plan made for one version is never
+    written into another. A dry run reads the same way without the lock (it replaces nothing)."""
+    from .source import check_readable
+
+    book = Path(book)
+    dest = Path(out) if out else book
+    active = _ACTIVE.get()
+    if active is not None and (active.book, active.dest) == (book, dest):
+        return attempt(active)  # a save inside the job's own transaction
+    check_readable(book)
+    lock: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    if not dry_run:
+        if dest.exists():
+            ensure_not_open(dest)
+        make_folder(dest)
+        lock = book_lock(dest)
+    with lock:
+        for _ in range(PLAN_ATTEMPTS):
+            current = Transaction(book, dest, _read(book))
+            token = _ACTIVE.set(current)
+            try:
+                return attempt(current)
+            except Changed:
+                continue
+            finally:
+                _ACTIVE.reset(token)
+    raise BookError(book, CHANGED_WHILE_PLANNING)
+
+
+def _read(book: Path) -> bytes:
+    try:
+        return book.read_bytes()
+    except OSError as exc:
+        raise BookError(book, f"无法读取（{exc.strerror or exc}）") from exc
+
+
+def _holds(path: Path, size: int, digest: bytes) -> bool:
+    """Whether `path` holds the bytes of `digest` (their size is looked at first)."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        found = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                found.update(chunk)
+        return found.digest() == digest
+    except OSError:
+        return False

@@ -11,21 +11,41 @@ except styles.xml (when a date needs a date format) and a table's part when the 
 
 This is pure over a `Package`: it records the edits in the package's change set and returns what
 it wrote and skipped; the caller saves atomically (writeback.atomic_write) or, for a dry run,
-just reports.
+just reports. What it refuses and when a cell already holds a value are the rules it shares with
+the xlwings writer (`writerules`), as are the requests and the report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import numbers as numeric
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html import escape
-from typing import Union
 
 from ..a1 import cell_ref, range_ref, split_range
+from ..writerules import (
+    FORMULA,
+    MAX_COL,
+    MAX_ROW,
+    MERGED,
+    NOT_EMPTY,
+    OUT_OF_SHEET,
+    PROTECTED,
+    TOTALS_ROW,
+    Filled,
+    NewRows,
+    Refused,
+    SheetFill,
+    Skipped,
+    Value,
+    Written,
+    on_sheet,
+    row_key,
+    same_value,
+    stored,
+)
 from .container import Package
 from .errors import PackageError
 from .namespaces import root_tag
@@ -36,84 +56,9 @@ from .styles import CellStyles, ensure_styles_part
 from .workbook import SheetEntry, defined_names, sheet_entries, workbook_part
 from .xmltext import attrs, check_xml
 
-Value = Union[str, int, float, bool, dt.date, dt.datetime]  # noqa: UP007  (a runtime alias)
-
-MAX_ROW, MAX_COL = 1_048_576, 16_384
-MAX_TEXT = 32_767
-
-# Why a cell was not written (shown to the user beside the sheet!cell).
-NOT_EMPTY = "已有内容，未覆盖"
-FORMULA = "是公式单元格，未改动"
-MERGED = "在合并单元格内"
-PROTECTED = "工作表受保护"
-TOTALS_ROW = "表格末尾有汇总行，无法在其下追加"
-NOT_A_NUMBER = "不是有效的数字"
-TOO_LONG = f"文字超过 Excel 单元格上限（{MAX_TEXT} 字）"
-OUT_OF_SHEET = "超出工作表范围"
-DATE_OUT_OF_RANGE = "日期超出 Excel 能表示的范围"
-
-
-# ---------------------------------------------------------------- what the caller asks for
-
-
-@dataclass(frozen=True)
-class NewRows:
-    """Rows to add at the end of the table whose header is at `header_row` (1-based).
-
-    Each row maps a column number (1-based, A = 1) to its value; columns left out stay empty. A
-    row whose `key` columns (default: all the columns it gives) hold the same values as a row
-    already in the table is not added again, so asking twice adds once."""
-
-    header_row: int
-    rows: Sequence[Mapping[int, Value]]
-    key: Sequence[int] | None = None
-
-
-@dataclass(frozen=True)
-class SheetFill:
-    """Everything to write into one sheet: cells by (row, column), each written only if empty,
-    and rows to append under tables."""
-
-    sheet: str
-    cells: Mapping[tuple[int, int], Value] = field(default_factory=dict)
-    append: Sequence[NewRows] = ()
-    # (row, column) -> (the text the cell must still hold, the new value): how branchkit brings
-    # its own earlier text (a 〔自动〕 feedback) up to date; a cell holding anything else is a
-    # person's, and is left alone.
-    replace: Mapping[tuple[int, int], tuple[str, Value]] = field(default_factory=dict)
-
-
-# ---------------------------------------------------------------- what it did
-
-
-@dataclass(frozen=True)
-class Written:
-    sheet: str
-    cell: str  # A1 address, e.g. "B322"
-    value: Value
-    appended: bool = False  # in a row added under a table
-
-
-@dataclass(frozen=True)
-class Skipped:
-    sheet: str
-    cell: str
-    reason: str  # one of the Chinese reasons above
-
-
-@dataclass
-class Filled:
-    written: list[Written] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-
-    def rows_added(self) -> dict[str, int]:
-        """Rows appended per sheet (for "追踪表：新增 12 行")."""
-        rows: dict[str, set[str]] = {}
-        for w in self.written:
-            if w.appended:
-                rows.setdefault(w.sheet, set()).add(w.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-        return {sheet: len(numbers) for sheet, numbers in rows.items()}
-
+# A sheet that does not say: Excel's column of 8.43 digits and row of 15 points (Calibri 11).
+DEFAULT_COL_WIDTH = 8.43
+DEFAULT_ROW_HEIGHT = 15.0
 
 # ---------------------------------------------------------------- values
 
@@ -129,8 +74,6 @@ class _Encoded:
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _LOOKS_ESCAPED = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-_EPOCH_1900 = dt.datetime(1899, 12, 30)
-_EPOCH_1904 = dt.datetime(1904, 1, 1)
 
 
 def text_xml(text: str) -> str:
@@ -143,60 +86,26 @@ def text_xml(text: str) -> str:
     return f"<t{space}>{body}</t>"
 
 
-def serial(value: dt.date, date1904: bool) -> float | None:
-    """Excel's day number of a date (with its time as a fraction); None when Excel cannot show it."""
-    moment = (
-        value.replace(tzinfo=None)
-        if isinstance(value, dt.datetime)
-        else dt.datetime(value.year, value.month, value.day)
-    )
-    if date1904:
-        days = (moment - _EPOCH_1904).total_seconds() / 86400
-        return days if days >= 0 else None
-    if moment < dt.datetime(1900, 1, 1):
-        return None
-    days = (moment - _EPOCH_1900).total_seconds() / 86400
-    return days - 1 if moment < dt.datetime(1900, 3, 1) else days  # Excel's phantom 1900-02-29
-
-
-def _encode(value: Value, date1904: bool) -> _Encoded | str | None:
-    """The cell content for a value; a reason string when it cannot be written; None for
-    nothing to write."""
-    if value is None or (isinstance(value, str) and value == ""):
-        return None
-    if isinstance(value, bool):
-        return _Encoded("b", f"<v>{int(value)}</v>", value)
+def _encode(value: Value, date1904: bool) -> _Encoded | Refused | None:
+    """The cell content for a value; why not when no cell can hold it; None for nothing to
+    write."""
+    kept = stored(value, date1904)
+    if kept is None or isinstance(kept, Refused):
+        return kept
+    if isinstance(kept, bool):
+        return _Encoded("b", f"<v>{int(kept)}</v>", kept)
+    if isinstance(kept, str):
+        return _Encoded("inlineStr", f"<is>{text_xml(kept)}</is>", kept)
     if isinstance(value, dt.date):
-        number = serial(value, date1904)
-        if number is None:
-            return DATE_OUT_OF_RANGE
         with_time = isinstance(value, dt.datetime) and value.time() != dt.time()
-        return _Encoded("", f"<v>{_number(number)}</v>", number, date=True, time=with_time)
-    if isinstance(value, numeric.Integral):
-        return _Encoded("", f"<v>{int(value)}</v>", float(int(value)))
-    if isinstance(value, numeric.Real):
-        number = float(value)
-        if not math.isfinite(number):
-            return NOT_A_NUMBER
-        return _Encoded("", f"<v>{_number(number)}</v>", number)
-    if isinstance(value, str):
-        if len(value) > MAX_TEXT:
-            return TOO_LONG
-        return _Encoded("inlineStr", f"<is>{text_xml(value)}</is>", value)
-    raise TypeError(f"cannot write a {type(value).__name__} into a cell")
+        return _Encoded("", f"<v>{_number(kept)}</v>", kept, date=True, time=with_time)
+    inner = str(int(value)) if isinstance(value, numeric.Integral) else _number(kept)
+    return _Encoded("", f"<v>{inner}</v>", kept)
 
 
 def _number(value: float) -> str:
     """A float as Excel writes it: whole numbers without '.0', others with every digit."""
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-
-
-def _same(existing: str | float | bool | None, new: str | float | bool) -> bool:
-    if isinstance(existing, bool) or isinstance(new, bool):
-        return isinstance(existing, bool) and isinstance(new, bool) and existing == new
-    if isinstance(existing, float) and isinstance(new, float):
-        return abs(existing - new) <= 1e-9 * max(1.0, abs(new))
-    return existing == new
 
 
 def _prefixed(inner: str, prefix: str) -> str:
@@ -325,11 +234,24 @@ class _Sheet:
             for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]*)"', outside)
             if (b := split_range(ref)) is not None
         ]
-        self.col_styles = [
-            (int(a["min"]), int(a["max"]), int(a.get("style", "0") or 0))
+        cols = [
+            a
             for a in map(attrs, re.findall(r"<(?:\w+:)?col\b[^>]*>", outside))
             if a.get("min", "").isdigit() and a.get("max", "").isdigit()
         ]
+        self.col_styles = [
+            (int(a["min"]), int(a["max"]), int(a.get("style", "0") or 0)) for a in cols
+        ]
+        self.col_widths = [
+            (int(a["min"]), int(a["max"]), float(a["width"]))
+            for a in cols
+            if re.fullmatch(r"\d+(\.\d+)?", a.get("width", ""))
+        ]
+        found = re.search(r"<(?:\w+:)?sheetFormatPr\b[^>]*>", outside)
+        sheet_format = attrs(found.group()) if found else {}
+        self.default_width = _number_or(sheet_format.get("defaultColWidth"), DEFAULT_COL_WIDTH)
+        self.default_height = _number_or(sheet_format.get("defaultRowHeight"), DEFAULT_ROW_HEIGHT)
+        self.appended: set[int] = set()
         self.tables = self._tables()
         self.written: list[tuple[int, int]] = []
         self.growth: list[tuple[int, int, int, tuple[int, int]]] = []
@@ -413,25 +335,25 @@ class _Sheet:
         """Write one value if the cell is empty; report why not otherwise. For an appended row,
         `template` is the row whose styles new cells copy and `row_attrs` its formatting."""
         ref = cell_ref(row, col) if 1 <= col <= MAX_COL and row >= 1 else f"R{row}C{col}"
-        if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+        if not on_sheet(row, col):
             result.skipped.append(Skipped(self.name, ref, OUT_OF_SHEET))
             return False
         encoded = _encode(value, self.book.date1904)
         if encoded is None:
             return False
-        if isinstance(encoded, str):
-            result.skipped.append(Skipped(self.name, ref, encoded))
+        if isinstance(encoded, Refused):
+            result.skipped.append(Skipped(self.name, ref, encoded.reason))
             return False
         existing = self.data.rows.get(row)
         cell = existing.cell(col) if existing else None
         if existing is not None and col in existing.changes:
-            if not _same(self._value_at(row, col), encoded.compare):
+            if not same_value(self._value_at(row, col), encoded.compare):
                 result.skipped.append(Skipped(self.name, ref, NOT_EMPTY))
             return False
         if cell is not None and not cell.is_empty:
             if cell.has_formula:
                 result.skipped.append(Skipped(self.name, ref, FORMULA))
-            elif not _same(self.value_of(cell), encoded.compare):
+            elif not same_value(self.value_of(cell), encoded.compare):
                 result.skipped.append(Skipped(self.name, ref, NOT_EMPTY))
             return False
         if self.protected:
@@ -463,7 +385,7 @@ class _Sheet:
         existing = self.data.rows.get(row)
         cell = existing.cell(col) if existing else None
         encoded = _encode(value, self.book.date1904)
-        if isinstance(encoded, _Encoded) and _same(current, encoded.compare):
+        if isinstance(encoded, _Encoded) and same_value(current, encoded.compare):
             return False
         if current != old or cell is None or cell.has_formula or existing is None:
             result.skipped.append(
@@ -473,9 +395,10 @@ class _Sheet:
         if self.protected or self._in_merge(row, col):
             result.skipped.append(Skipped(self.name, ref, PROTECTED if self.protected else MERGED))
             return False
-        if not isinstance(encoded, _Encoded):
-            if encoded:
-                result.skipped.append(Skipped(self.name, ref, encoded))
+        if isinstance(encoded, Refused):
+            result.skipped.append(Skipped(self.name, ref, encoded.reason))
+            return False
+        if encoded is None:
             return False
         s = f' s="{cell.style}"' if cell.style else ""
         t = f' t="{encoded.kind}"' if encoded.kind else ""
@@ -546,11 +469,12 @@ class _Sheet:
             columns = tuple(block.key) if block.key is not None else tuple(sorted(values))
             if columns not in present:  # the table's keys, read once per set of key columns
                 present[columns] = self._keys(columns, header, last)
-            key = tuple(_comparable(self._new_value(values.get(c))) for c in columns)
+            key = tuple(row_key(self._new_value(values.get(c))) for c in columns)
             if key in present[columns]:
                 continue
             present[columns].add(key)
             number += 1
+            self.appended.add(number)
             for col, value in sorted(values.items()):
                 self.write_cell(number, col, value, result, True, template, row_attrs)
         if number > last:
@@ -571,11 +495,11 @@ class _Sheet:
             for c, cells in zip(columns, by_column, strict=True):
                 row = self.data.rows.get(n)
                 if row is not None and c in row.changes:
-                    key.append(_comparable(_read_back(row.changes[c])))
+                    key.append(row_key(_read_back(row.changes[c])))
                     continue
                 cell = cells.get(n)
                 empty = cell is None or cell.is_empty
-                key.append(None if empty else _comparable(self.value_of(cell)))  # type: ignore[arg-type]
+                key.append(None if empty else row_key(self.value_of(cell)))  # type: ignore[arg-type]
             keys.add(tuple(key))
         return keys
 
@@ -593,6 +517,32 @@ class _Sheet:
             f' {k}="{escape(a[k])}"' for k in ("s", "customFormat", "ht", "customHeight") if k in a
         ]
         return "".join(kept)
+
+    def grow_rows(self, row_height: Callable[[str, float], float]) -> None:
+        """Rows fill wrote text into a wrapping cell of are as tall as that text needs: a row it
+        added, or one at the sheet's default height; never lower, and never a row whose height a
+        person set (customHeight)."""
+        styles = self.book.styles()
+        for number in sorted({row for row, _ in self.written}):
+            row = self.data.rows[number]
+            need = max(
+                (
+                    row_height(text, self._width(col))
+                    for col, xml in row.changes.items()
+                    if isinstance(text := _read_back(xml), str) and styles.wraps(_style_attr(xml))
+                ),
+                default=0.0,
+            )
+            if need <= self.default_height:
+                continue
+            custom = row.attrs.get("customHeight") in ("1", "true")
+            if custom and number not in self.appended:
+                continue
+            if number in self.appended or need > _number_or(row.attrs.get("ht"), 0.0):
+                row.height = need
+
+    def _width(self, col: int) -> float:
+        return next((w for lo, hi, w in self.col_widths if lo <= col <= hi), self.default_width)
 
     def finish(self) -> str | None:
         """The edited sheet XML, or None when nothing was written."""
@@ -627,14 +577,20 @@ class _Sheet:
         return xml[: found.start(2)] + new + xml[found.end(2) :]
 
 
+def _number_or(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default
+
+
+def _style_attr(cell_xml: str) -> int:
+    found = re.search(r'<(?:\w+:)?c\b[^>]*?\bs="(\d+)"', cell_xml)
+    return int(found.group(1)) if found else 0
+
+
 def _absolute(ref: str) -> str:
     return re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", ref)
-
-
-def _comparable(value: object) -> object:
-    if isinstance(value, float):
-        return round(value, 9)
-    return value
 
 
 def _read_back(cell_xml: str) -> str | float | bool | None:
@@ -737,6 +693,8 @@ def fill_cells(pkg: Package, edits: Iterable[SheetFill]) -> Filled:
             sheet.replace_cell(row, col, old, value, result)
         for block in edit.append:
             sheet.append(block, result)
+        if edit.row_height is not None:
+            sheet.grow_rows(edit.row_height)
         xml = sheet.finish()
         if xml is not None:
             pkg.put(sheet.entry.part, xml)

@@ -118,6 +118,7 @@ class Row:
     span: tuple[int, int] | None  # where it is in `source`; None for a new row
     prefix: str
     changes: dict[int, str] = field(default_factory=dict)  # column -> new <c> element
+    height: float | None = None  # a new height (points) for a row that holds new text
 
     @cached_property
     def text(self) -> str:
@@ -185,6 +186,11 @@ class Row:
         if not self.changes:
             return self.text
         start = self.start_tag
+        if self.height is not None:  # ht and customHeight replaced, or added after r=
+            start = re.sub(r'\s(?:ht|customHeight)="[^"]*"', "", start)
+            start = re.sub(
+                r'(\br="\d+")', rf'\1 ht="{self.height:g}" customHeight="1"', start, count=1
+            )
         columns = [*self.cells, *self.changes]
         spans = self.attrs.get("spans")
         if spans and re.fullmatch(r"[\d: ]+", spans):

@@ -203,6 +203,15 @@ class CellStyles:
         found = re.search(r'\bnumFmtId="(\d+)"', self.xfs[xf].split(">", 1)[0])
         return int(found.group(1)) if found else 0
 
+    def wraps(self, xf: int) -> bool:
+        """Text in a cell of this format wraps in its column."""
+        if not 0 <= xf < len(self.xfs):
+            return False
+        return (
+            re.search(r'<(?:\w+:)?alignment\b[^>]*\bwrapText="(?:1|true)"', self.xfs[xf])
+            is not None
+        )
+
     def is_date(self, xf: int) -> bool:
         fmt = self.number_format(xf)
         if fmt in self.codes:

@@ -1,4 +1,5 @@
-"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook (SPEC §2, §3).
+"""Figures -> the 管理清单 tab and the checklist tables of the weekly workbook
+(docs/工作簿.md#生成的表, docs/口径.md#管理清单).
 
 管理清单 is what a supervisor keeps on paper: one row per item, one column per day of the month,
 ✓ done, ✗ not done, — not applicable; then the problems still open and the quantities against
@@ -9,25 +10,20 @@ table there would widen them).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from ..checklist import (
-    DONE,
-    MEETING_ITEMS,
-    NOT_APPLICABLE,
-    NOT_DONE,
-    ChecklistFigures,
-    OpenFix,
-    Tally,
-)
+from ..checklist import MEETING_ITEMS, ChecklistFigures, OpenFix, Tally, slot_rank
 from ..figures import Figures
-from ..schema import BRANCH_TARGET, CHECKLIST_PERIODS
-from ..vocab import DAY, FIX_STATES, MONTH, PERIOD_TITLES, WEEK, pace_label
+from ..schema import BRANCH_TARGET
+from ..vocab import DAY, FIX_STATES, MONTH, PERIOD_TITLES, SLOT_WORDS, WEEK, Slot, pace_label, word
+from .heads import subtitle
+from .marks import CHECK_MARKS
 from .numbers import month_day, number, percent
-from .spec import Col, SheetSpec, Table, Text
-from .tabs import subtitle
+from .records import Field, record_table
+from .spec import SheetSpec, Table, Text
 
-MARKS = {DONE: "✓", NOT_DONE: "✗", NOT_APPLICABLE: "—"}
 SHEET = "管理清单"
 
 
@@ -37,18 +33,18 @@ def _tally_words(tally: Tally) -> str:
     return f"应完成 {tally.due} 项，已完成 {tally.done} 项（{percent(tally.rate)}）"
 
 
-def _groups(tallies: dict[str, Tally]) -> str:
+def _groups(tallies: dict[str, Tally] | dict[Slot | str, Tally]) -> str:
     return "；".join(
-        f"{name or '（未填）'} {percent(t.rate)}（{t.done}/{t.due}）" for name, t in tallies.items()
+        f"{word(SLOT_WORDS, name) or '（未填）'} {percent(t.rate)}（{t.done}/{t.due}）"
+        for name, t in tallies.items()
     )
 
 
-def _grid_items(figures: Figures, month: ChecklistFigures) -> list[tuple[str, str]]:
+def _grid_items(figures: Figures, month: ChecklistFigures) -> list[tuple[str, Slot | str]]:
     """(item, 时段): the catalogue's items by 时段, then items only the records name."""
-    order = {p: n for n, p in enumerate(CHECKLIST_PERIODS)}
-    items = [
+    items: list[tuple[str, Slot | str]] = [
         (i.name, i.period)
-        for i in sorted(figures.checklist_items, key=lambda i: order.get(i.period, len(order)))
+        for i in sorted(figures.checklist_items, key=lambda i: slot_rank(i.period))
     ]
     named = {name for name, _ in items}
     periods = {m.item: m.period for m in month.missed}
@@ -59,26 +55,51 @@ def _grid_items(figures: Figures, month: ChecklistFigures) -> list[tuple[str, st
     return items
 
 
+class GridRow(NamedTuple):
+    item: str
+    period: Slot | str  # 时段: one of vocab's slots, or as typed
+    marks: tuple[str, ...]  # one per day of the month so far: ✓ ✗ — or blank
+    rate: float | None
+
+
+def grid_fields(days: list[dt.date]) -> tuple[Field, ...]:
+    """事项, 时段, a narrow column per day (headed by its day of the month), 完成率."""
+    return (
+        ("事项", "text", 21, "item"),
+        ("时段", "text", 7, lambda row: word(SLOT_WORDS, row.period)),
+        *((str(d.day), "status", 3.6, _day_mark(n)) for n, d in enumerate(days)),
+        ("完成率", "pct", 8, "rate"),
+    )
+
+
+def _day_mark(n: int) -> Callable[[GridRow], str]:
+    marks = itemgetter(n)
+    return lambda row: marks(row.marks)
+
+
 def grid_table(figures: Figures) -> Table:
     """This month's items by day: ✓ / ✗ / — , and each item's completion."""
     month = figures.month.checklist
     first = figures.date.replace(day=1)
     days = [first + dt.timedelta(n) for n in range(figures.date.day)]
-    rows: list[list[Any]] = []
-    for name, period in _grid_items(figures, month):
-        marks = [MARKS.get(month.marks.get((name, d), ""), "") for d in days]
-        rows.append([name, period, *marks, month.by_item.get(name, Tally()).rate])
-    return Table(
-        [
-            Col("事项", "text", 21),
-            Col("时段", "text", 7),
-            *(Col(str(d.day), "status", 3.6) for d in days),
-            Col("完成率", "pct", 8),
-        ],
+    rows = [
+        GridRow(
+            name,
+            period,
+            tuple(
+                CHECK_MARKS.get(month.marks[(name, d)], "") if (name, d) in month.marks else ""
+                for d in days
+            ),
+            month.by_item.get(name, Tally()).rate,
+        )
+        for name, period in _grid_items(figures, month)
+    ]
+    return record_table(
+        grid_fields(days),
         rows,
-        caption=f"本月逐日完成情况（{first:%m-%d} 至 {figures.date:%m-%d}；✓ 已完成 ✗ 未完成 — 不适用，"
+        f"本月逐日完成情况（{first:%m-%d} 至 {figures.date:%m-%d}；✓ 已完成 ✗ 未完成 — 不适用，"
         "空白为当天没有这一项）",
-        empty_note="“清单项目”和“每日清单”都还没有内容",
+        "“清单项目”和“每日清单”都还没有内容",
     )
 
 
@@ -171,86 +192,80 @@ def checklist_sheet(figures: Figures) -> SheetSpec:
 
 # ---------------------------------------------------------------- the weekly workbook
 
+ITEM_FIELDS: tuple[Field, ...] = (  # (事项, Tally)
+    ("事项", "text", 20, itemgetter(0)),
+    ("应完成", "int", 8, lambda item: item[1].due),
+    ("已完成", "int", 8, lambda item: item[1].done),
+    ("未完成", "int", 8, lambda item: item[1].not_done),
+    ("完成率", "pct_bar", 12, lambda item: item[1].rate),
+)
+MEETING_FIELDS: tuple[Field, ...] = (  # (meeting, Tally of its checklist item)
+    ("会议与培训", "text", 20, itemgetter(0)),
+    ("应开", "int", 8, lambda held: held[1].due),
+    ("已开", "int", 8, lambda held: held[1].done),
+)
+FIX_FIELDS: tuple[Field, ...] = (
+    ("发现日期", "date", 11, "first_found"),
+    ("事项", "text", 18, lambda f: f.found.item),
+    ("发现问题", "text", 26, lambda f: f.found.problem),
+    ("整改措施", "text", 24, lambda f: f.found.fix),
+    ("整改责任人", "text", 10, lambda f: f.found.owner),
+    ("整改期限", "date", 11, lambda f: f.found.due),
+    ("状态", "text", 12, lambda f: FIX_STATES[f.state]),
+)
+
 
 def item_table(tally: ChecklistFigures, caption: str) -> Table:
-    return Table(
-        [
-            Col("事项", "text", 20),
-            Col("应完成", "int", 8),
-            Col("已完成", "int", 8),
-            Col("未完成", "int", 8),
-            Col("完成率", "pct_bar", 12),
-        ],
-        [[name, t.due, t.done, t.not_done, t.rate] for name, t in tally.by_item.items()],
-        caption=caption,
-        empty_note="本期没有清单记录",
-    )
+    return record_table(ITEM_FIELDS, tally.by_item.items(), caption, "本期没有清单记录")
 
 
 def meetings_table(tally: ChecklistFigures) -> Table:
     """晨会 / 夕会 / 晚课: how many were due and held."""
-    rows = [[name, tally.held(name).due, tally.held(name).done] for name in MEETING_ITEMS]
-    return Table(
-        [Col("会议与培训", "text", 20), Col("应开", "int", 8), Col("已开", "int", 8)],
-        rows,
-        caption="晨会、夕会、晚课",
-    )
+    held = [(name, tally.held(name)) for name in MEETING_ITEMS]
+    return record_table(MEETING_FIELDS, held, "晨会、夕会、晚课")
 
 
 def fixes_table(fixes: list[OpenFix], caption: str) -> Table:
-    return Table(
-        [
-            Col("发现日期", "date", 11),
-            Col("事项", "text", 18),
-            Col("发现问题", "text", 26),
-            Col("整改措施", "text", 24),
-            Col("整改责任人", "text", 10),
-            Col("整改期限", "date", 11),
-            Col("状态", "text", 12),
-        ],
-        [
-            [
-                f.first_found,
-                f.found.item,
-                f.found.problem,
-                f.found.fix,
-                f.found.owner,
-                f.found.due,
-                FIX_STATES[f.state],
-            ]
-            for f in fixes
-        ],
-        caption=caption,
-        empty_note="没有",
-    )
+    return record_table(FIX_FIELDS, fixes, caption, "没有")
+
+
+class MeasureRow(NamedTuple):
+    """A checklist quantity of the branch: this week, the month to date, its target and pace."""
+
+    measure: str
+    unit: str
+    week: int
+    month: int
+    target: int | None
+    completion: float | None
+    pace: str | None
+
+
+MEASURE_FIELDS: tuple[Field, ...] = (
+    ("计量", "text", 12, "measure"),
+    ("单位", "text", 6, "unit"),
+    ("本周", "int", 8, "week"),
+    ("本月至今", "int", 10, "month"),
+    ("月目标", "int", 8, "target"),
+    ("完成率", "pct_bar", 12, "completion"),
+    ("进度", "status", 10, lambda m: pace_label(m.pace)),
+)
 
 
 def measures_table(figures: Figures) -> Table:
     """The checklist quantities: this week, the month to date, the branch's target and pace."""
     catalogue = figures.catalogue
     branch, week = figures.month.branch, figures.week.branch
-    return Table(
-        [
-            Col("计量", "text", 12),
-            Col("单位", "text", 6),
-            Col("本周", "int", 8),
-            Col("本月至今", "int", 10),
-            Col("月目标", "int", 8),
-            Col("完成率", "pct_bar", 12),
-            Col("进度", "status", 10),
-        ],
-        [
-            [
-                m,
-                catalogue.unit_of(m),
-                round(week.actual(m)),
-                round(branch.actual(m)),
-                round(branch.targets[m]) if m in branch.targets else None,
-                branch.completion.get(m),
-                pace_label(branch.status.get(m)),
-            ]
-            for m in catalogue.measures
-        ],
-        caption="计量与目标（网点）",
-        empty_note="清单项目没有计量",
-    )
+    rows = [
+        MeasureRow(
+            m,
+            catalogue.unit_of(m),
+            round(week.actual(m)),
+            round(branch.actual(m)),
+            round(branch.targets[m]) if m in branch.targets else None,
+            branch.completion.get(m),
+            branch.status.get(m),
+        )
+        for m in catalogue.measures
+    ]
+    return record_table(MEASURE_FIELDS, rows, "计量与目标（网点）", "清单项目没有计量")

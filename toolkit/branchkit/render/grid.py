@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from . import page
-from .lines import break_lines, print_width
+from .lines import break_lines, print_width, wrapped_lines
 from .lines import display_width as display_width
 from .spec import Chart, Col, SheetSpec, Table, Text
 
@@ -23,14 +24,23 @@ TEXT_SIZES = (11.0, 10.5, 10.0, 9.5, 9.0)  # a one-page sheet takes the largest 
 TITLE_HEIGHT = 22.0
 HEADING_STEP = 2.0  # an h1 line is this much larger than the body
 CHART_MAX_WIDTH = 640  # pixels
-CHART_MIN_WIDTH = 420  # narrower charts go under each other rather than side by side
+CHART_MIN_WIDTH = 420  # narrower bar charts go under each other rather than side by side
+DAYS_CHART_MIN_WIDTH = 320  # a week's line or column chart (a handful of days) reads this small
 CHART_GAP = 12
 BAR_PITCH = 24  # pixels a bar (a person, an item) of a bar chart takes
 TIGHT_BAR_PITCH = 18  # ... when that keeps the chart on the page of its table
 MEASURED_ROWS = 500  # text columns of tables up to this long widen to fit their text
 WIDEST_TEXT = 2.0  # ... up to this many times the width the table asked for
 STRETCH_FROM = 1.5  # a table's last column this much wider than the sheet's column stretches
+# Tables of one sheet share its columns while no column of theirs gets twice its width and more
+# than this many units over; past that every table gets its own widths, its columns merged over
+# the sheet's finer columns (no masked name in a column as wide as 事项).
+SHARED_SLACK = 8
+SNAP = 2.0  # a table column ends on an edge already there this many units past its own
+GROW = 0.3  # ... or this share of its width past it
+SMALL_TABLE = 5  # a table of this many rows (the stars) widens its columns to the others' edges
 SEPARATOR = " · "
+WHOLE_ROWS = 12  # a table this short starts on a fresh page rather than run on over one
 
 
 def styled(style: str, size: float | None) -> str:
@@ -62,16 +72,23 @@ class Cell:
 class Placed:
     """Where a table landed: its header row and data rows (for formats, filters and charts)."""
 
-    table: Table
+    table: Table  # a table continued on a new page is placed again with the rows that follow
     header_row: int
     first_row: int
     last_row: int  # < first_row when the table is empty
     spans: dict[int, int] = field(default_factory=dict)  # a column merged over this many
+    starts: list[int] = field(default_factory=list)  # each column's sheet column; [] = 0, 1, ...
+    index: int = 0  # which table of the spec it is
+
+    def col(self, c: int) -> int:
+        """The sheet column (0-based) where the table's column `c` starts."""
+        return self.starts[c] if self.starts else c
 
     @property
     def width(self) -> int:
         """Sheet columns the table covers."""
-        return len(self.table.columns) + sum(span - 1 for span in self.spans.values())
+        last = len(self.table.columns) - 1
+        return self.col(last) + self.spans.get(last, 1)
 
     @property
     def columns(self) -> list[Col]:
@@ -130,7 +147,12 @@ class Grid:
     pages: int = 1
     keeps: list[page.Keep] = field(default_factory=list)
     tight: frozenset[int] = frozenset()  # charts (index in spec.charts) drawn with tight bars
-    running: int | None = None  # the table (index in tables) whose header repeats, see below
+    # Where each table of the spec continues on a new page, under its caption and header again:
+    # table index -> its rows (offsets) that start a page.
+    continued: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    forced: set[int] = field(default_factory=set)  # rows that must start a page
+    own_columns: bool = False  # every table its own widths, merged over finer sheet columns
+    placement: list[tuple[list[int], dict[int, int]]] = field(default_factory=list)
 
     @property
     def n_cols(self) -> int:
@@ -138,7 +160,7 @@ class Grid:
             [
                 len(self.widths),
                 *(c.col + c.span for c in self.cells),
-                *(len(t.columns) for t in self.tables),
+                *(t.width for t in self.tables),
             ]
         )
 
@@ -150,7 +172,11 @@ class Grid:
             matrix[cell.row][cell.col] = cell.value
         for placed in self.tables:
             for offset, values in enumerate(placed.rows()):
-                matrix[placed.first_row + offset][: len(values)] = values
+                if placed.starts:
+                    for c, value in enumerate(values):
+                        matrix[placed.first_row + offset][placed.col(c)] = value
+                else:
+                    matrix[placed.first_row + offset][: len(values)] = values
         return matrix
 
     def height(self, row: int) -> float:
@@ -169,17 +195,12 @@ class Grid:
     def repeat_rows(self) -> tuple[int, int] | None:
         """Rows printed at the top of every page (first, last; 0-based). A sheet of one table
         repeats its titles down to the table's header. A sheet of several tables repeats the
-        titles (no single header is right for every page), and its tables start on a fresh page
-        rather than leave a caption or header alone at the bottom of one (`breaks`) — unless
-        its last table runs on over pages (网点排行's 各网点指标进度): then that table's caption and
-        header repeat instead. Print titles are one band of rows; rows below the top print at
-        the top of the pages after the one they are on (Excel and LibreOffice alike), so the
-        pages before that table print as they are, and the footer names the tab on every page."""
+        titles (no single header is right for every page): its tables start on a fresh page
+        rather than leave a caption or header alone at the bottom of one, and a table that runs
+        on over a page starts the next one with its caption and header again, written there
+        (`continued`) — print titles are one band of rows, so they cannot follow the tables."""
         if self.one_page:
             return None
-        if self.running is not None:
-            running = self.tables[self.running]
-            return _caption_row(running), running.header_row
         if len(self.tables) == 1 and not self.charts:
             return 0, self.tables[0].header_row
         return 0, self.title_rows - 1
@@ -188,7 +209,7 @@ class Grid:
 def layout(spec: SheetSpec) -> Grid:
     """The grid of a sheet; a one-page sheet in the largest of TEXT_SIZES that fits the page."""
     if not spec.one_page:
-        return _keep_charts_up(spec, _paginate(_layout(spec, None)))
+        return _continue_tables(spec, _keep_charts_up(spec, _paginate(_layout(spec, None))))
     for size in TEXT_SIZES:
         grid = _layout(spec, size)
         if sum(map(grid.height, range(grid.n_rows))) <= _capacity(grid):
@@ -197,9 +218,15 @@ def layout(spec: SheetSpec) -> Grid:
     return _paginate(grid)  # too long even in the smallest type: one page wide, several tall
 
 
-def _layout(spec: SheetSpec, size: float | None, tight: frozenset[int] = frozenset()) -> Grid:
-    grid = Grid(spec, size=size, tight=tight)
-    grid.widths = _shared_widths([b for b in spec.blocks if isinstance(b, Table)])
+def _layout(
+    spec: SheetSpec,
+    size: float | None,
+    tight: frozenset[int] = frozenset(),
+    continued: dict[int, tuple[int, ...]] | None = None,
+) -> Grid:
+    grid = Grid(spec, size=size, tight=tight, continued=dict(continued or {}))
+    tables = [b for b in spec.blocks if isinstance(b, Table)]
+    grid.widths, grid.placement, grid.own_columns = _sheet_columns(tables)
     if not grid.widths:
         grid.widths = dict.fromkeys(range(spec.text_width), TEXT_COLUMN_WIDTH)
     grid.landscape = bool(spec.landscape)
@@ -210,8 +237,7 @@ def _layout(spec: SheetSpec, size: float | None, tight: frozenset[int] = frozens
     # sheet's edge, where it would shrink the whole printout to fit: a text sheet's at its text
     # columns, a sheet of tables' at the page (a narrow table may have its title run on).
     page_px = page.printable(landscape=False)[0] * page.PX_PER_PT
-    tables = any(isinstance(b, Table) for b in spec.blocks)
-    room = _line_capacity(
+    room = page.line_capacity(
         max(grid.width_px, page_px) if tables else grid.width_px, size or BASE_SIZE
     )
     for line in _join_parts(spec.subtitle, room):
@@ -220,20 +246,86 @@ def _layout(spec: SheetSpec, size: float | None, tight: frozenset[int] = frozens
         row += 1
     grid.title_rows = row
     row += 1  # one blank row
+    index = 0
     for block in spec.blocks:
-        row = _table(grid, block, row) if isinstance(block, Table) else _text(grid, block, row)
+        if isinstance(block, Table):
+            row = _table(grid, block, index, row)
+            index += 1
+        else:
+            row = _text(grid, block, row)
     grid.n_rows = row
     return grid
 
 
-def _shared_widths(tables: list[Table]) -> dict[int, float]:
+def _sheet_columns(
+    tables: list[Table],
+) -> tuple[dict[int, float], list[tuple[list[int], dict[int, int]]], bool]:
+    """The sheet's column widths and where each table's columns go: (first sheet column of
+    each, the columns merged over several). Shared columns while every table fits them well;
+    else each table its own widths (`_own_columns`)."""
+    wanted = [_wanted_widths(t) for t in tables]
+    widths = _shared_widths(tables, wanted)
+    spans = [_stretch(widths, t, w) for t, w in zip(tables, wanted, strict=True)]
+    misfit = any(
+        widths[c] > 2 * want[c] and widths[c] - want[c] > SHARED_SLACK
+        for table, want, stretched in zip(tables, wanted, spans, strict=True)
+        for c in range(len(table.columns))
+        if c not in stretched
+    )
+    if not misfit:
+        return widths, [([], s) for s in spans], False
+    return (*_own_columns(tables, wanted), True)
+
+
+def _own_columns(
+    tables: list[Table], wanted: list[list[float]]
+) -> tuple[dict[int, float], list[tuple[list[int], dict[int, int]]]]:
+    """Every table its own column widths, each table column merged over the sheet columns
+    between its edges. The longest table's edges are the sheet's; each other table's column
+    ends on an edge already there when one lies a little past its width (up to GROW of it, or
+    SNAP units), so the sheet does not fill with slivers of columns; never short of its width
+    (a date would show ###)."""
+    edges: set[float] = {0.0}
+    table_edges: dict[int, list[float]] = {}
+    widest = max(map(sum, wanted))
+    for t in sorted(range(len(tables)), key=lambda t: -len(tables[t].rows)):
+        mine = _edges(wanted[t], edges, 1.0 if len(tables[t].rows) <= SMALL_TABLE else GROW)
+        if mine[-1] > widest + SNAP:  # widening it would widen the sheet: only a little then
+            mine = _edges(wanted[t], edges, GROW)
+        edges.update(mine)
+        table_edges[t] = mine
+    sheet = sorted(edges)
+    column_of = {edge: n for n, edge in enumerate(sheet)}
+    widths = {n: sheet[n + 1] - sheet[n] for n in range(len(sheet) - 1)}
+    placement = []
+    for t in range(len(tables)):
+        ends = [column_of[e] for e in table_edges[t]]
+        spans = {
+            c: ends[c + 1] - ends[c] for c in range(len(ends) - 1) if ends[c + 1] - ends[c] > 1
+        }
+        placement.append((ends[:-1], spans))
+    return widths, placement
+
+
+def _edges(widths: list[float], edges: set[float], grow: float) -> list[float]:
+    """A table's column edges: each column ends on the first edge already there within `grow`
+    of its width (or SNAP) past its end, else where it ends."""
+    at, mine = 0.0, [0.0]
+    for width in widths:
+        target = at + width
+        near = [e for e in edges if target <= e <= target + max(SNAP, grow * width)]
+        at = min(near) if near else target
+        mine.append(at)
+    return mine
+
+
+def _shared_widths(tables: list[Table], wanted: list[list[float]]) -> dict[int, float]:
     """The sheet's column widths: at each position, the widest column any table has there —
     except a table's last column when the table is narrower than the sheet: that one stretches
     over the columns to its right (`_stretch`) rather than widen a column every other table
     shares (排行榜's 说明 of the stars would make every 岗位 column 40 wide)."""
     widths: dict[int, float] = {}
     sheet = max((len(t.columns) for t in tables), default=0)
-    wanted = [_wanted_widths(t) for t in tables]
     for table, want in zip(tables, wanted, strict=True):
         for c in range(len(table.columns)):
             if c < len(table.columns) - 1 or c == sheet - 1:
@@ -280,41 +372,84 @@ def _unit_header_width(col: Col) -> float:
     return min(need, col.width * WIDEST_TEXT)
 
 
-def _stretch(grid: Grid, table: Table) -> dict[int, int]:
+def _stretch(widths: dict[int, float], table: Table, wanted: list[float]) -> dict[int, int]:
     """The last column over as many sheet columns as its width needs."""
     c = len(table.columns) - 1
-    need, covered, span = _wanted_widths(table)[c], 0.0, 0
-    while covered < need and c + span < len(grid.widths):
-        covered += grid.widths[c + span]
+    need, covered, span = wanted[c], 0.0, 0
+    while covered < need and c + span < len(widths):
+        covered += widths[c + span]
         span += 1
     return {c: span} if span > 1 else {}
 
 
-def _table(grid: Grid, table: Table, row: int) -> int:
+def _table(grid: Grid, table: Table, index: int, row: int) -> int:
+    """The table's caption, header and rows; where it continues on a new page (`continued`),
+    its caption (marked 续) and header again, on a page of their own."""
+    starts, spans = grid.placement[index]
+    pieces = [0, *grid.continued.get(index, ()), len(table.rows)]
+    for n, (first, last) in enumerate(pairwise(pieces)):
+        if n:
+            grid.forced.add(row)
+            caption = f"{table.caption}（续）" if table.caption else ""
+            part = Table(table.columns, table.rows[first:last], caption, table.empty_note)
+        else:
+            part = Table(table.columns, table.rows[first:last], table.caption, table.empty_note)
+        row = _table_part(grid, part, index, row, starts, spans, last == len(table.rows))
+    return row
+
+
+def _table_part(
+    grid: Grid,
+    table: Table,
+    index: int,
+    row: int,
+    starts: list[int],
+    spans: dict[int, int],
+    ends: bool,
+) -> int:
     start = row
     if table.caption:
         grid.cells.append(Cell(row, 0, table.caption, "caption"))
         row += 1
     header_row = row
-    spans = _stretch(grid, table)
+    placed = Placed(table, header_row, row + 1, row, spans, starts, index)
     for c, col in enumerate(table.columns):
-        grid.cells.append(Cell(row, c, col.header, "header", span=spans.get(c, 1)))
-    grid.heights[row] = _header_height(grid, table.columns, spans)
+        grid.cells.append(Cell(row, placed.col(c), col.header, "header", span=spans.get(c, 1)))
+    grid.heights[row] = _header_height(grid, placed)
     row += 1
     first = row
     if not table.rows:
-        placed = Placed(table, header_row, first, first - 1, spans)
         # The note spans the table, so it reads as one sentence under the header.
         grid.cells.append(Cell(row, 0, table.empty_note, "note", span=placed.width))
         grid.tables.append(placed)
         grid.keeps.append(page.Keep(start, row, row - start + 1))
         return row + 2
     row += len(table.rows)
-    placed = Placed(table, header_row, first, row - 1, spans)
+    placed.last_row = row - 1
     grid.tables.append(placed)
-    grid.keeps.append(page.Keep(start, row - 1, min(first + 3, row) - start))
-    row += 1
-    return _charts(grid, placed, len(grid.tables) - 1, row)
+    lead = min(first + 3, row) - start
+    if _continuable(grid, index) and len(table.rows) > WHOLE_ROWS:
+        # a long table may start low on a page: it goes on under its header on the next
+        grid.keeps.append(page.Keep(start, start + lead - 1, lead))
+    else:
+        grid.keeps.append(page.Keep(start, row - 1, lead))
+    if not ends:  # the page ends here and the table goes on under its header on the next
+        return row
+    return _charts(grid, placed, index, row + 1)
+
+
+def _continuable(grid: Grid, index: int) -> bool:
+    """A table that may run on over a page break under its caption and header again: one of
+    several tables of a sheet (a sheet of one repeats its header as print titles), drawing no
+    chart (a chart draws one range of rows)."""
+    tables = sum(isinstance(b, Table) for b in grid.spec.blocks)
+    charted = {c.table for c in grid.spec.charts}
+    return (
+        grid.size is None
+        and not grid.spec.one_page
+        and (tables > 1 or bool(charted))
+        and index not in charted
+    )
 
 
 def _join_parts(subtitle: str, width: int) -> list[str]:
@@ -334,20 +469,22 @@ def _cell_px(grid: Grid, c: int, span: int = 1) -> float:
 
 
 def _lines(text: str, width_px: float) -> int:
-    """Lines a cell's text wraps to in its column (bold or not, as the narrow font lays out)."""
-    per_unit = BASE_SIZE / 2 * page.PX_PER_PT * 1.05  # a half-width character, pixels
-    return max(1, math.ceil(print_width(text) * per_unit / (width_px - 6)))
+    """Lines a header wraps to in its column."""
+    return wrapped_lines(text, width_px, BASE_SIZE, bold=True)
 
 
 def _row_height(lines: int) -> float:
     return max(page.DEFAULT_ROW, lines * page.line_height(BASE_SIZE) + 2)
 
 
-def _header_height(grid: Grid, columns: list[Col], spans: dict[int, int]) -> float:
+def _header_height(grid: Grid, placed: Placed) -> float:
     """Headers wrap (是否现场推荐 in a narrow column takes two lines): the row is as tall as the
     longest header needs."""
     return _row_height(
-        max(_lines(col.header, _cell_px(grid, c, spans.get(c, 1))) for c, col in enumerate(columns))
+        max(
+            _lines(col.header, _cell_px(grid, placed.col(c), placed.spans.get(c, 1)))
+            for c, col in enumerate(placed.columns)
+        )
     )
 
 
@@ -357,10 +494,9 @@ def _charts(grid: Grid, placed: Placed, index: int, row: int) -> int:
     if not charts:
         return row
     space = int(grid.width_px)
-    per_band = max(1, min(len(charts), (space + CHART_GAP) // (CHART_MIN_WIDTH + CHART_GAP)))
-    width = max(
-        CHART_MIN_WIDTH, min(CHART_MAX_WIDTH, (space - CHART_GAP * (per_band - 1)) // per_band)
-    )
+    least = max(map(_min_width, charts))
+    per_band = max(1, min(len(charts), (space + CHART_GAP) // (least + CHART_GAP)))
+    width = max(least, min(CHART_MAX_WIDTH, (space - CHART_GAP * (per_band - 1)) // per_band))
     row_px = page.DEFAULT_ROW * page.PX_PER_PT
     for start in range(0, len(charts), per_band):
         band = charts[start : start + per_band]
@@ -379,6 +515,12 @@ def _charts(grid: Grid, placed: Placed, index: int, row: int) -> int:
     return row
 
 
+def _min_width(chart: Chart) -> int:
+    """A bar chart needs room for names and values; a week's days, drawn as lines or columns,
+    read in less, so two of them sit side by side on a portrait page."""
+    return CHART_MIN_WIDTH if chart.kind == "bar" else DAYS_CHART_MIN_WIDTH
+
+
 def _chart_height(chart: Chart, placed: Placed, tight: bool = False) -> int:
     """A bar per person (排行榜) grows with the people; a day-by-day chart is fixed."""
     if chart.kind == "bar":
@@ -389,15 +531,17 @@ def _chart_height(chart: Chart, placed: Placed, tight: bool = False) -> int:
 
 def _keep_charts_up(spec: SheetSpec, grid: Grid) -> Grid:
     """A chart too tall for what is left of its table's page starts a page of its own, which can
-    leave most of the page before empty (基础管理's chart of 23 items). Drawn with tighter bars it
-    may fit under its table: then it is, when that costs no page."""
+    leave most of the page before empty (基础管理's chart of 23 items); a chart a little too tall
+    pushes the table under it to a page of its own (the weekly 排行榜's month). Drawn with tighter
+    bars it may fit: then it is, when that keeps the chart under its table, or saves a page."""
     for placed in list(grid.charts):
         index = spec.charts.index(placed.chart)
-        if placed.chart.kind != "bar" or index in grid.tight or placed.row - 1 not in grid.breaks:
+        if placed.chart.kind != "bar" or index in grid.tight:
             continue
-        tighter = _paginate(_layout(spec, None, grid.tight | {index}))
+        tighter = _paginate(_layout(spec, None, grid.tight | {index}, grid.continued))
         moved = next(p for p in tighter.charts if p.chart is placed.chart)
-        if moved.row - 1 not in tighter.breaks and tighter.pages <= grid.pages:
+        pulled_up = placed.row - 1 in grid.breaks and moved.row - 1 not in tighter.breaks
+        if (pulled_up and tighter.pages <= grid.pages) or tighter.pages < grid.pages:
             grid = tighter
     return grid
 
@@ -406,6 +550,8 @@ def _text_columns(grid: Grid) -> int:
     """Columns a Text block spans: the spec's text_width, but never past the sheet's tables. A
     line merged into a column no table has makes the printout that column wider, so every page
     prints smaller (基础管理's summary line over 8 columns of a sheet of 7)."""
+    if grid.own_columns:
+        return len(grid.widths)
     if any(isinstance(b, Table) for b in grid.spec.blocks):
         return min(grid.spec.text_width, len(grid.widths))
     return grid.spec.text_width
@@ -417,12 +563,6 @@ def _text_px(grid: Grid) -> float:
     )
 
 
-def _line_capacity(width_px: float, size: float) -> int:
-    """Half-width characters one line of `width_px` holds in type of `size` points, measured
-    with the narrow font's columns so the line fits in every program."""
-    return int((width_px - 6) / page.PX_PER_PT / (size / 2) * page.SAFETY)
-
-
 def _text(grid: Grid, text: Text, row: int) -> int:
     """One row per printed line, merged across the text columns and exactly one line tall."""
     span = _text_columns(grid)
@@ -430,7 +570,7 @@ def _text(grid: Grid, text: Text, row: int) -> int:
     size = grid.size or BASE_SIZE
     for style, line in text.lines:
         points = text_size(style, size) if grid.size else (12.0 if style == "h1" else BASE_SIZE)
-        broken = break_lines(line, _line_capacity(width, points))
+        broken = break_lines(line, page.line_capacity(width, points))
         if style in ("h1", "h2"):  # a heading stays with the line under it
             grid.keeps.append(page.Keep(row, row + len(broken), len(broken) + 1))
         for part in broken:
@@ -446,50 +586,72 @@ def _capacity(grid: Grid) -> float:
     return page.printable(grid.landscape)[1] / scale * page.SAFETY
 
 
-def _paginate(grid: Grid) -> Grid:
+def _paginate(grid: Grid, landscape: bool | None = None) -> Grid:
     """Page breaks for the sheet's orientation. When the spec leaves it open: the orientation
     that prints legibly on fewer pages; on a tie portrait (more rows a page) unless it would
-    print smaller than comfortable."""
+    print smaller than comfortable. `landscape` keeps an orientation chosen before."""
     repeat = grid.repeat_rows
     repeated = sum(map(grid.height, range(repeat[1] + 1))) if repeat else 0.0
-    choices = [grid.landscape] if grid.spec.landscape is not None else [False, True]
+    if landscape is not None:
+        choices = [landscape]
+    else:
+        choices = [grid.landscape] if grid.spec.landscape is not None else [False, True]
     best: tuple[tuple[bool, int, bool], bool, list[int]] | None = None
-    for landscape in choices:
-        grid.landscape = landscape
+    for turned in choices:
+        grid.landscape = turned
         breaks, pages = page.page_breaks(
-            grid.n_rows, grid.height, grid.keeps, _capacity(grid), repeated
+            grid.n_rows, grid.height, grid.keeps, _capacity(grid), repeated, grid.forced
         )
-        scale = page.fit_scale(grid.width_px, landscape)
+        scale = page.fit_scale(grid.width_px, turned)
         rank = (scale < page.LEGIBLE_SCALE, pages, scale < page.COMFORTABLE_SCALE)
         if best is None or rank < best[0]:
-            best = (rank, landscape, breaks)
+            best = (rank, turned, breaks)
     assert best is not None
     (_, grid.pages, _), grid.landscape, grid.breaks = best
-    running = _running_table(grid, repeated)
-    if running is not None:
-        grid.running = running
-        repeat = grid.repeat_rows
-        assert repeat is not None
-        repeated = sum(map(grid.height, range(repeat[0], repeat[1] + 1)))
-        grid.breaks, grid.pages = page.page_breaks(
-            grid.n_rows, grid.height, grid.keeps, _capacity(grid), repeated
-        )
     return grid
+
+
+def _continue_tables(spec: SheetSpec, grid: Grid) -> Grid:
+    """A sheet of several tables: a table that runs on over a page break starts the next page
+    with its caption and header again. Found one break at a time — the header written on the
+    new page moves the rows after it — until no table runs on bare."""
+    for _ in range(grid.n_rows):
+        page_of = page.page_of_rows(
+            grid.n_rows, grid.height, grid.breaks, _capacity(grid), _repeated(grid)
+        )
+        running = next(
+            (
+                (placed, r)
+                for placed in grid.tables
+                if _continuable(grid, placed.index)
+                for r in range(placed.first_row + 1, placed.last_row + 1)
+                if page_of[r] != page_of[r - 1]
+            ),
+            None,
+        )
+        if running is None:
+            return grid
+        placed, r = running
+        offset = r - placed.first_row + _rows_before(grid, placed)
+        continued = dict(grid.continued)
+        continued[placed.index] = tuple(sorted({*continued.get(placed.index, ()), offset}))
+        grid = _paginate(_layout(spec, None, grid.tight, continued), grid.landscape)
+    return grid
+
+
+def _rows_before(grid: Grid, placed: Placed) -> int:
+    """Rows of the same table placed before this part of it."""
+    return sum(
+        len(p.table.rows)
+        for p in grid.tables
+        if p.index == placed.index and p.first_row < placed.first_row
+    )
+
+
+def _repeated(grid: Grid) -> float:
+    repeat = grid.repeat_rows
+    return sum(map(grid.height, range(repeat[0], repeat[1] + 1))) if repeat else 0.0
 
 
 def _caption_row(placed: Placed) -> int:
     return placed.header_row - 1 if placed.table.caption else placed.header_row
-
-
-def _running_table(grid: Grid, repeated: float) -> int | None:
-    """The last table when it is the one table of several whose rows run on over a page."""
-    if len(grid.tables) < 2 or grid.one_page:
-        return None
-    page_of = page.page_of_rows(grid.n_rows, grid.height, grid.breaks, _capacity(grid), repeated)
-    running = [
-        n
-        for n, placed in enumerate(grid.tables)
-        if placed.last_row >= placed.first_row
-        and page_of[placed.first_row] != page_of[placed.last_row]
-    ]
-    return running[0] if running == [len(grid.tables) - 1] else None

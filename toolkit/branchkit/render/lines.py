@@ -10,6 +10,7 @@ its own.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -43,6 +44,17 @@ def print_width(text: str) -> float:
 
 
 _CHAR_WIDTHS: dict[str, float] = {}  # each character's width, looked up once per process
+BOLD = 1.05  # bold type is about this much wider
+
+
+def wrapped_lines(text: str, width_px: float, size: float, bold: bool = False) -> int:
+    """Lines `text` wraps to in a cell `width_px` wide, in type of `size` points, as the narrow
+    font lays it out; a line break in the text starts a line."""
+    per_unit = size / 2 * 4 / 3 * (BOLD if bold else 1.0)  # a half-width character, pixels
+    return sum(
+        max(1, math.ceil(print_width(part) * per_unit / (width_px - 6)))
+        for part in text.split("\n")
+    )
 
 
 def _char_width(ch: str) -> float:

@@ -55,6 +55,12 @@ def line_height(size: float) -> float:
     return math.ceil(size * 1.4 / 0.75) * 0.75
 
 
+def line_capacity(width_px: float, size: float) -> int:
+    """Half-width characters one line of `width_px` holds in type of `size` points, measured
+    with the narrow font's columns so the line fits in every program."""
+    return int((width_px - 6) / PX_PER_PT / (size / 2) * SAFETY)
+
+
 @dataclass(frozen=True)
 class Keep:
     """Rows that print on one page when they can: a table from its caption to its last row, a
@@ -72,19 +78,26 @@ def page_breaks(
     keeps: list[Keep],
     capacity: float,
     repeated: float = 0.0,
+    forced: Iterable[int] = (),
 ) -> tuple[list[int], int]:
     """Rows (0-based) that should start a new page, so no block is split that fits on a page and
     no caption or header is left alone at the bottom, and the number of pages that makes.
     `capacity` is a page's height in sheet points (after scaling), `repeated` the height of the
-    print-title rows on later pages."""
+    print-title rows on later pages; `forced` rows start a page whatever room is left (a table
+    continued under its header again)."""
     height = height_of if callable(height_of) else (lambda r: height_of.get(r, DEFAULT_ROW))
     by_first = {k.first: k for k in keeps}
+    forced = set(forced)
     breaks: list[int] = []
     pages = 1
     used = 0.0
     for row in range(n_rows):
         keep = by_first.get(row)
-        if keep is not None and used > repeated:
+        if row in forced and used > repeated:
+            breaks.append(row)
+            pages += 1
+            used = repeated
+        elif keep is not None and used > repeated:
             whole = sum(height(r) for r in range(keep.first, keep.last + 1))
             lead = sum(
                 height(r) for r in range(keep.first, min(keep.last, keep.first + keep.lead - 1) + 1)

@@ -1,4 +1,5 @@
-"""Figures -> the JSON object of SPEC §7 (same Chinese names as the workbook tabs).
+"""Figures -> the --json object, with the same Chinese names as the workbook tabs
+(docs/工作簿.md#json输出).
 
 It leaves the workbook (scripts, other systems), so customers appear as 张* and phones masked.
 """
@@ -7,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import problem_text
 from ..figures import Figures
 from ..privacy import mask_name
-from ..vocab import PERIOD_LETTERS, STAR_TITLES, pace_label
+from ..vocab import MONTH, PERIOD_LETTERS, SLOT_WORDS, STAR_TITLES, PeriodKind, pace_label, word
 
 DIGITS = 4
 
@@ -18,7 +20,7 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, DIGITS)
 
 
-def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
+def figures_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
     period = figures.period(kind)
     people = []
     for p in sorted(period.people, key=lambda p: (p.rank is None, p.rank or 0, p.name)):
@@ -69,19 +71,24 @@ def figures_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
             for u in figures.unverified
         ],
         "清单": checklist_json(figures, kind),
-        "数据问题": [p.as_json() for p in figures.problems],
+        "数据问题": [problem_text.as_json(p) for p in figures.problems],
     }
 
 
-def checklist_json(figures: Figures, kind: str = "month") -> dict[str, Any]:
-    """The period's checklist (SPEC §3): items due and done, those not done, the problems still
-    open on D, and the quantities recorded (计量)."""
+def checklist_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
+    """The period's checklist (docs/口径.md#管理清单): items due and done, those not done, the
+    problems still open on D, and the quantities recorded (计量)."""
     tally = figures.period(kind).checklist
     return {
         "应完成": tally.due,
         "已完成": tally.done,
         "未完成": [
-            {"日期": m.date.isoformat(), "事项": m.item, "时段": m.period, "责任人": m.owner}
+            {
+                "日期": m.date.isoformat(),
+                "事项": m.item,
+                "时段": word(SLOT_WORDS, m.period),
+                "责任人": m.owner,
+            }
             for m in tally.missed
         ],
         "完成率": _r(tally.rate),

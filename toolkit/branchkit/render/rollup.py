@@ -1,4 +1,5 @@
-"""Rollup -> the parent branch's workbook and its `--json`. Pure: records in, specs out.
+"""Rollup -> the parent branch's workbook (docs/口径.md#分行汇总) and its `--json`. Pure: records
+in, specs out.
 
 The workbook is internal to the parent branch: staff names are shown in full; customer data never
 reaches it (the summaries carry none, and data-problem lines have their digits masked). Each
@@ -29,11 +30,13 @@ from ..vocab import (
     PERIOD_TITLES,
     STAR_TITLES,
     WEEK,
+    PeriodKind,
     pace_label,
 )
 from .numbers import percent
+from .records import Field, record_table
 from .spec import Chart, SheetSpec, Style, Table, Text
-from .tabs import Field, quantity, record_table
+from .tabs import quantity
 
 DIGITS = 4
 # The pace fields of the records shown, turned into their words.
@@ -46,7 +49,7 @@ def _title(rollup: Rollup, name: str) -> str:
     return f"{rollup.parent or '分行'} {name}"
 
 
-def subtitle(rollup: Rollup, kind: str = MONTH) -> str:
+def subtitle(rollup: Rollup, kind: PeriodKind = MONTH) -> str:
     day = rollup.day
     people = sum(p.rank is not None for p in rollup.people[kind])
     parts = [
@@ -101,7 +104,7 @@ LEAGUE_CHECKLIST: Field = ("清单完成率", "pct", 10, "figures.checklist_rate
 LEAGUE_MARKS: tuple[Field, ...] = (("错误数", "int", 7, "errors"), ("标记", "flag", 34, "mark"))
 
 
-def league_table(rollup: Rollup, kind: str = MONTH, caption: str = "") -> Table:
+def league_table(rollup: Rollup, kind: PeriodKind = MONTH, caption: str = "") -> Table:
     rows = rollup.leagues[kind]
     checklist = any(r.figures.checklist_rate is not None for r in rows)
     fields = (*LEAGUE_FIELDS, *((LEAGUE_CHECKLIST,) if checklist else ()), *LEAGUE_MARKS)
@@ -188,14 +191,14 @@ PEOPLE_FIELDS: tuple[Field, ...] = (
 )
 
 
-def _groups(rollup: Rollup, kind: str) -> dict[str, list[NetworkPerson]]:
+def _groups(rollup: Rollup, kind: PeriodKind) -> dict[str, list[NetworkPerson]]:
     groups: dict[str, list[NetworkPerson]] = {}
     for person in rollup.people[kind]:
         groups.setdefault(person.group, []).append(person)
     return groups
 
 
-def people_tables(rollup: Rollup, kind: str = MONTH) -> list[Table]:
+def people_tables(rollup: Rollup, kind: PeriodKind = MONTH) -> list[Table]:
     """One table per role group in which anyone is ranked."""
     return [
         record_table(
@@ -210,7 +213,7 @@ def people_tables(rollup: Rollup, kind: str = MONTH) -> list[Table]:
     ]
 
 
-def unranked_line(rollup: Rollup, kind: str = MONTH) -> list[tuple[Style, str]]:
+def unranked_line(rollup: Rollup, kind: PeriodKind = MONTH) -> list[tuple[Style, str]]:
     """Once, the groups left off the sheet: nobody in them has a target (厅堂主管, 网点负责人…)."""
     left = {g: len(m) for g, m in _groups(rollup, kind).items() if not m[0].size}
     if not left:
@@ -219,7 +222,7 @@ def unranked_line(rollup: Rollup, kind: str = MONTH) -> list[tuple[Style, str]]:
     return [("note", f"{names} 没有个人目标，不参加同岗位排名，未列出。")]
 
 
-def people_sheet(rollup: Rollup, kind: str = MONTH) -> SheetSpec:
+def people_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
     return SheetSpec(
         "同岗位排名",
         _title(rollup, "同岗位排名"),
@@ -247,7 +250,7 @@ STAR_FIELDS: tuple[Field, ...] = (
 NO_STAR = "没有人同时有排名得分和当期的成交或转介成功"
 
 
-def stars_sheet(rollup: Rollup, kinds: Sequence[str] = PERIOD_KINDS) -> SheetSpec:
+def stars_sheet(rollup: Rollup, kinds: Sequence[PeriodKind] = PERIOD_KINDS) -> SheetSpec:
     """The network's stars and each role group's: a title nobody earned is named once, not
     printed as a row of （暂无）."""
     titled = [(f"分行{STAR_TITLES[k]}", rollup.stars[k]) for k in kinds]
@@ -288,14 +291,14 @@ QUALITY_FIELDS: tuple[Field, ...] = (
 )
 
 
-def quality_table(rollup: Rollup, kind: str = MONTH) -> Table:
+def quality_table(rollup: Rollup, kind: PeriodKind = MONTH) -> Table:
     rows = sorted(rollup.leagues[kind], key=lambda r: (-(r.figures.success_rate or 0), r.branch))
     return record_table(
         QUALITY_FIELDS, rows, f"各网点转介质量（{PERIOD_TITLES[kind]}登记的推荐卡及其结果）"
     )
 
 
-def quality_sheet(rollup: Rollup, kind: str = MONTH) -> SheetSpec:
+def quality_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
     return SheetSpec(
         "转介质量",
         _title(rollup, "转介质量"),
@@ -320,7 +323,7 @@ class BranchChecklist:
     def branch(self) -> str:
         return self.summary.branch
 
-    def rate(self, kind: str) -> float | None:
+    def rate(self, kind: PeriodKind) -> float | None:
         return self.summary.periods[kind].checklist_rate
 
     @property
@@ -531,7 +534,7 @@ def rollup_sheets(rollup: Rollup, trends: Trends | None = None) -> list[SheetSpe
     return [*sheets, problems_sheet(rollup), trend_sheet(rollup, trends)]
 
 
-# ---------------------------------------------------------------- --json
+# ---------------------------------------------------------------- --json (docs/工作簿.md#json输出)
 
 
 def _r(value: float | None) -> float | None:
@@ -574,7 +577,7 @@ def _person_json(n: NetworkPerson) -> dict[str, Any]:
     }
 
 
-def rollup_json(rollup: Rollup, kind: str = MONTH) -> dict[str, Any]:
+def rollup_json(rollup: Rollup, kind: PeriodKind = MONTH) -> dict[str, Any]:
     return {
         "日期": rollup.day.isoformat(),
         "期间": PERIOD_LETTERS[kind],

@@ -135,21 +135,17 @@ def _table_rows(
     numbers = list(map(str, range(first + 1, first + 1 + count)))
     pieces, fills = [], []
     for c, (col, values) in enumerate(zip(placed.columns, columns, strict=True)):
-        if col.fmt == "qty":
-            piece, fill = _quantity_field(letters[c], xf_of, values, c + 2)
-            pieces.append(piece)
-            fills.append(fill)
-            continue
+        letter = letters[placed.col(c)]
         xf = xf_of.get(f"cell:{col.fmt}", 0)
-        piece, fill = _column_field(letters[c], f' s="{xf}"' if xf else "", values, c + 2)
-        pieces.append(piece)
-        fills.append(fill)
-    for c, span in placed.spans.items():  # a stretched column: its merged cells keep the border
-        xf = xf_of.get(f"cell:{placed.columns[c].fmt}", 0)
         style = f' s="{xf}"' if xf else ""
-        pieces.insert(
-            c + 1, "".join(f'<c r="{letters[c + j]}{{0}}"{style}/>' for j in range(1, span))
-        )
+        if col.fmt == "qty":
+            piece, fill = _quantity_field(letter, xf_of, values, c + 2)
+        else:
+            piece, fill = _column_field(letter, style, values, c + 2)
+        span = placed.spans.get(c, 1)  # a merged column: its covered cells keep the border
+        covered = (letters[placed.col(c) + j] for j in range(1, span))
+        pieces.append(piece + "".join(f'<c r="{cell}{{0}}"{style}/>' for cell in covered))
+        fills.append(fill)
     sized = any(first <= r < first + count for r in heights)
     attrs = [_row_attrs(heights.get(first + i)) for i in range(count)] if sized else None
     template = '<row r="{0}"{1}>' + "".join(pieces) + "</row>"

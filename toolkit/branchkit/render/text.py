@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import markupsafe
 
 from .. import vocab
+from .marks import PACE_COLORS
 from .numbers import month_day, number, percent
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
@@ -52,14 +56,37 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(num=number, pct=percent, md=month_day)
-    # The workbook's own words for branchkit's keys, for the Chinese templates.
-    env.globals["words"] = {
-        "pace": vocab.PACE_LABELS,
-        "stars": vocab.STAR_TITLES,
-        "meetings": vocab.MEETING_NAMES,
-    }
+    env.filters.update(num=number, pct=percent, md=month_day, word=_word, paced=paced)
+    env.globals["words"] = WORDS
+    env.globals["pace_colors"] = PACE_COLORS
     return env
+
+
+# The workbook's own words for branchkit's keys (vocab's tables), for the templates:
+# `words.pace[p.pace]`, or `case.nature|word("case_natures")` where a value may also be text a
+# person typed outside the list (shown as typed).
+WORDS: dict[str, Mapping[Any, str]] = {
+    "pace": vocab.PACE_LABELS,
+    "stars": vocab.STAR_TITLES,
+    "meetings": vocab.MEETING_NAMES,
+    "case_categories": vocab.CASE_CATEGORY_WORDS,
+    "case_natures": vocab.CASE_NATURE_WORDS,
+}
+
+
+def _word(value: Any, table: str) -> str:
+    return vocab.word(WORDS[table], value)
+
+
+def paced(text: str) -> markupsafe.Markup:
+    """Text for HTML, each pace's words (低于进度) marked with the pace they name — class
+    pace-behind — so the screen colours them as the tabs do; everything else escaped."""
+    marked = markupsafe.escape(text)
+    for pace, label in vocab.PACE_LABELS.items():
+        marked = marked.replace(
+            label, markupsafe.Markup('<span class="pace-{}">{}</span>').format(pace, label)
+        )
+    return marked
 
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):

@@ -6,16 +6,26 @@ The ranking, quality and follow-up tables are the same ones the branch's own tab
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
+from ..catalogue import Catalogue
 from ..figures import Figures
 from ..schema import WEEKDAY_NAMES
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
 from .checklist import fixes_table, item_table, measures_table, meetings_table
 from .numbers import percent
-from .spec import Chart, Col, Fmt, SheetSpec, Table, Text
-from .tabs import masked_for_mail, overall_table, receiver_table, referrer_table
+from .records import Field, record_table
+from .spec import Chart, Fmt, SheetSpec, Text
+from .tabs import (
+    StarRow,
+    masked_for_mail,
+    overall_table,
+    plotted,
+    receiver_table,
+    referrer_table,
+)
 
 COUNT_AXIS = "张/户/笔"
 
@@ -37,8 +47,8 @@ def headlines(weekly: Weekly) -> list[tuple[str, str]]:
 
 
 def _fixes_phrase(figures: Figures) -> str:
-    """The 整改 not closed, as 基础管理 lists them, and of those the ones SPEC §3 counts as
-    未整改 (no 整改措施 yet, or past its 整改期限: `rankings --json`'s 未整改)."""
+    """The 整改 not closed, as 基础管理 lists them, and of those the ones docs/口径.md#未整改 counts
+    as 未整改 (no 整改措施 yet, or past its 整改期限: `rankings --json`'s 未整改)."""
     if not figures.open_fixes:
         return ""
     return (
@@ -88,70 +98,104 @@ def _cover(weekly: Weekly) -> SheetSpec:
     )
 
 
+WEEKLY_STAR_FIELDS: tuple[Field, ...] = (
+    ("称号", "text", 16, "title"),
+    ("姓名", "text", 10, "names"),
+)
+
+
 def _rankings(weekly: Weekly) -> SheetSpec:
     figures = weekly.figures
-    stars = Table(
-        [Col("称号", "text", 10), Col("姓名", "text", 10)],
-        [
-            ["本周之星", "、".join(figures.stars[WEEK]) or "暂无"],
-            ["本月之星（至今）", "、".join(figures.stars[MONTH]) or "暂无"],
-        ],
-    )
+    stars = [
+        StarRow(title, "、".join(figures.stars[kind]) or "暂无", "")
+        for title, kind in (("本周之星", WEEK), ("本月之星（至今）", MONTH))
+    ]
+    week = overall_table(figures.week, "本周 · 综合排名（目标按天数折算）")
     return SheetSpec(
         "排行榜",
         f"{weekly.branch} 排行榜 {weekly.week}",
         _subtitle(weekly),
         [
-            stars,
-            overall_table(figures.week, "本周 · 综合排名（目标按天数折算）"),
+            record_table(WEEKLY_STAR_FIELDS, stars),
+            week,
             overall_table(figures.month, f"{PERIOD_TITLES[MONTH]} · 综合排名"),
         ],
-        charts=[Chart(1, 1, (3,), "本周综合完成率")],
+        charts=[plotted(week, 1, 1, 3, "本周")],
     )
+
+
+class TrendDay(NamedTuple):
+    label: str  # 11-16 一
+    sales: dict[str, float]  # by indicator, in its unit
+    cards: int
+
+
+SMALL_SHARE = 0.2  # a line whose week peaks under this share of its chart's highest is drawn apart
+
+
+def _trend_fields(indicators: list[str], catalogue: Catalogue) -> tuple[Field, ...]:
+    return (
+        ("日期", "text", 10, "label"),
+        *((f"{i}({catalogue.unit_of(i)})", "number", 11, _sold(i)) for i in indicators),
+        ("转介卡", "int", 8, "cards"),
+    )
+
+
+def _sold(indicator: str) -> Callable[[TrendDay], float]:
+    return lambda day: round(day.sales[indicator], 4)
 
 
 def _trend(weekly: Weekly) -> SheetSpec:
-    """Day by day, the days the branch was open: sales per indicator and referral cards, with
-    native Excel charts. Amounts and counts never share an axis: one chart per unit (万元, 元),
-    one for the counts (张 / 户 / 笔), each axis titled with its unit."""
+    """Day by day, the days the branch was open: sales per indicator and referral cards in one
+    table, with native Excel charts under it. Amounts and counts never share an axis: one chart
+    per unit (万元, 元), one for the counts (张 / 户 / 笔), each axis titled with its unit; within
+    a unit, lines that would lie flat along the bottom of the big ones' axis get a chart of their
+    own, and each chart's title names the indicators it draws."""
     daily = weekly.daily
     catalogue = weekly.figures.catalogue
-    labels = [f"{start:%m-%d} {WEEKDAY_NAMES[start.weekday()]}" for start, _ in daily.spans]
     indicators = list(daily.sales)
-    sales = Table(
-        [
-            Col("日期", "text", 10),
-            *(Col(f"{i}({catalogue.unit_of(i)})", "number", 11) for i in indicators),
-        ],
-        [
-            [label, *(round(daily.sales[i][n], 4) for i in indicators)]
-            for n, label in enumerate(labels)
-        ],
-        caption="每日销售（按指标；只列网点营业的日子）",
-        empty_note="（本周尚无营业日）",
-    )
-    referrals = Table(
-        [Col("日期", "text", 10), Col("转介卡", "int", 8)],
-        [[label, cards] for label, cards in zip(labels, daily.cards, strict=True)],
-        caption="每日转介",
-        empty_note="（本周尚无营业日）",
-    )
-    by_axis: dict[str, list[int]] = {}  # each money unit its own axis, every count one
-    for column, indicator in enumerate(indicators, start=1):
-        unit = COUNT_AXIS if catalogue.is_count(indicator) else catalogue.unit_of(indicator)
-        by_axis.setdefault(unit or "数量", []).append(column)
-    charts = [
-        Chart(0, 0, tuple(columns), f"每日销售（{axis}）", _axis_format(axis), "line", axis)
-        for axis, columns in by_axis.items()
+    days = [
+        TrendDay(
+            f"{start:%m-%d} {WEEKDAY_NAMES[start.weekday()]}",
+            {i: daily.sales[i][n] for i in indicators},
+            cards,
+        )
+        for n, ((start, _), cards) in enumerate(zip(daily.spans, daily.cards, strict=True))
     ]
-    charts.append(Chart(1, 0, (1,), "每日转介", "int", "column", "张"))
+    table = record_table(
+        _trend_fields(indicators, catalogue),
+        days,
+        "每日销售与转介（按指标；只列网点营业的日子）",
+        "（本周尚无营业日）",
+    )
+    by_axis: dict[str, list[str]] = {}  # each money unit its own axis, every count one
+    for indicator in indicators:
+        unit = COUNT_AXIS if catalogue.is_count(indicator) else catalogue.unit_of(indicator)
+        by_axis.setdefault(unit or "数量", []).append(indicator)
+    charts = []
+    for axis, drawn in by_axis.items():
+        for group in _by_size(drawn, daily.sales):
+            columns = tuple(indicators.index(i) + 1 for i in group)
+            title = f"每日销售：{'、'.join(group)}（{axis}）"
+            charts.append(Chart(0, 0, columns, title, _axis_format(axis), "line", axis))
+    charts.append(Chart(0, 0, (len(indicators) + 1,), "每日转介卡", "int", "column", "张"))
     return SheetSpec(
         "趋势",
         f"{weekly.branch} 每日趋势 {weekly.week}",
         _subtitle(weekly),
-        [sales, referrals],
+        [table],
         charts=charts,
     )
+
+
+def _by_size(indicators: list[str], sales: dict[str, list[float]]) -> list[list[str]]:
+    """The indicators of one axis, the big ones first and those that would lie flat along the
+    bottom of their axis (under SMALL_SHARE of its highest point) apart."""
+    peak = {i: max(sales[i], default=0.0) for i in indicators}
+    top = max(peak.values(), default=0.0)
+    big = [i for i in indicators if peak[i] >= SMALL_SHARE * top]
+    small = [i for i in indicators if i not in big]
+    return [group for group in (big, small) if group]
 
 
 def _axis_format(axis: str) -> Fmt:
@@ -173,37 +217,34 @@ def _basics(weekly: Weekly) -> SheetSpec:
     checklist quantities against their targets."""
     figures = weekly.figures
     week = figures.week.checklist
+    items = item_table(week, "本周各事项完成情况")
     return SheetSpec(
         "基础管理",
         f"{weekly.branch} 基础管理 {weekly.week}",
         _subtitle(weekly),
         [
             Text([("strong", f"本周管理清单：{checklist_summary(weekly)}")]),
-            item_table(week, "本周各事项完成情况"),
+            items,
             meetings_table(week),
             fixes_table(figures.open_fixes, "未完成的整改（整改完成后在“行动计划”改为已完成）"),
             measures_table(figures),
         ],
-        charts=[Chart(0, 0, (4,), "本周各事项完成率")] if week.due else [],
+        charts=[plotted(items, 0, 0, 4, "本周各事项")] if week.due else [],
     )
+
+
+ACTION_FIELDS: tuple[Field, ...] = (
+    ("提出日期", "date", 11, "raised_on"),
+    ("事项", "text", 34, "item"),
+    ("责任人", "text", 10, "owner"),
+    ("截止日期", "date", 11, "due"),
+    ("状态", "text", 8, lambda a: "已逾期" if a.overdue else "未完成"),
+)
 
 
 def _open_items(weekly: Weekly) -> SheetSpec:
     follow, stale = masked_for_mail(weekly.figures)
-    actions = Table(
-        [
-            Col("提出日期", "date", 11),
-            Col("事项", "text", 34),
-            Col("责任人", "text", 10),
-            Col("截止日期", "date", 11),
-            Col("状态", "text", 8),
-        ],
-        [
-            [a.raised_on, a.item, a.owner, a.due, "已逾期" if a.overdue else "未完成"]
-            for a in weekly.actions
-        ],
-        caption="未完成的行动计划",
-    )
+    actions = record_table(ACTION_FIELDS, weekly.actions, "未完成的行动计划")
     return SheetSpec(
         "跟进与行动",
         f"{weekly.branch} 跟进与行动计划 {weekly.week}",

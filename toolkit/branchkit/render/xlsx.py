@@ -18,6 +18,7 @@ from typing import Any
 from ..package import rewrite_entries
 from . import page
 from .grid import BASE_SIZE, TEXT_SIZES, Grid, Placed, PlacedChart, layout, styled, text_size
+from .marks import FLAG_COLORS, OVERDUE, OVERDUE_COLORS, status_colors
 from .spec import SheetSpec
 
 NUM_FORMATS = {
@@ -29,16 +30,8 @@ NUM_FORMATS = {
     "date": "yyyy-mm-dd",
     "rank": "0",
 }
-STATUS_COLORS = {
-    "超出进度": ("#C6EFCE", "#006100"),
-    "正常进度": ("#DDEBF7", "#1F4E79"),
-    "低于进度": ("#FFC7CE", "#9C0006"),
-    # 管理清单's day grid: done, not done
-    "✓": ("#E2EFDA", "#375623"),
-    "✗": ("#FFC7CE", "#9C0006"),
-}
-# The STATUS_COLORS a flag is drawn in: like a pace behind, it needs a look.
-FLAG_STATUS = "低于进度"
+# A data bar light enough that the black percentage on it reads at its full length.
+DATA_BAR = "#9DC3E6"
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 
 
@@ -85,6 +78,7 @@ class Formats:
                 "pct_bar",
                 "date",
                 "status",
+                "due",
                 "rank",
                 "flag",
             )
@@ -96,9 +90,13 @@ class Formats:
             for style in TEXT_STYLES
         }
         self.status = {
-            k: wb.add_format({"bg_color": bg, "font_color": fg})
-            for k, (bg, fg) in STATUS_COLORS.items()
+            text: wb.add_format({"bg_color": bg, "font_color": fg})
+            for text, (bg, fg) in status_colors().items()
         }
+        bg, fg = OVERDUE_COLORS
+        self.overdue = wb.add_format({"bg_color": bg, "font_color": fg})
+        bg, fg = FLAG_COLORS
+        self.flag = wb.add_format({"bg_color": bg, "font_color": fg})
 
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
@@ -119,12 +117,13 @@ def _text_format(style: str, size: float | None) -> dict[str, Any]:
     points = text_size(style, size) if size else (12.0 if style == "h1" else BASE_SIZE)
     base: dict[str, Any] = {"font_name": FONT, "font_size": points, "valign": "vcenter"}
     looks: dict[str, dict[str, Any]] = {
-        "subtitle": {"font_color": "#7F7F7F", "italic": True},
+        # CJK has no italic: a slanted 汉字 is a distortion, so notes are set apart by colour.
+        "subtitle": {"font_color": "#7F7F7F"},
         "h1": {"bold": True, "font_color": "white", "bg_color": "#1F4E79"},
         "h2": {"bold": True, "font_color": "#1F4E79", "bottom": 1, "bottom_color": "#9BC2E6"},
         "body": {},
         "strong": {"bold": True},
-        "note": {"font_color": "#7F7F7F", "italic": True},
+        "note": {"font_color": "#7F7F7F"},
     }
     return base | looks[style]
 
@@ -133,7 +132,8 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
     if placed.last_row < placed.first_row:
         return
     first, last = placed.first_row, placed.last_row
-    for c, col in enumerate(placed.columns):
+    for n, col in enumerate(placed.columns):
+        c = placed.col(n)
         if col.fmt == "status":
             for state, fmt in f.status.items():
                 ws.conditional_format(
@@ -144,8 +144,19 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                     {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
                 )
         elif col.fmt == "flag":
+            ws.conditional_format(first, c, last, c, {"type": "no_blanks", "format": f.flag})
+        elif col.fmt == "due":
             ws.conditional_format(
-                first, c, last, c, {"type": "no_blanks", "format": f.status[FLAG_STATUS]}
+                first,
+                c,
+                last,
+                c,
+                {
+                    "type": "text",
+                    "criteria": "begins with",
+                    "value": OVERDUE,
+                    "format": f.overdue,
+                },
             )
         elif col.fmt == "pct_bar":
             ws.conditional_format(
@@ -155,7 +166,7 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                 c,
                 {
                     "type": "data_bar",
-                    "bar_color": "#5B9BD5",
+                    "bar_color": DATA_BAR,
                     "bar_solid": True,
                     "min_type": "num",
                     "min_value": 0,
@@ -178,10 +189,11 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
     # Merged ranges in row order: XlsxWriter's constant-memory mode drops a row behind it.
     styles = f.by_style()
     merges = [(c.row, c.col, c.span, styles[c.style]) for c in grid.cells if c.span > 1]
-    for placed in grid.tables:  # a last column stretched over the columns to its right
+    for placed in grid.tables:  # a column merged over several of the sheet's columns
         for c, span in placed.spans.items():
             fmt = styles.get(f"cell:{placed.columns[c].fmt}", f.cell["text"])
-            merges += [(r, c, span, fmt) for r in range(placed.first_row, placed.last_row + 1)]
+            at = placed.col(c)
+            merges += [(r, at, span, fmt) for r in range(placed.first_row, placed.last_row + 1)]
     for row, col, span, fmt in sorted(merges, key=lambda m: (m[0], m[1])):
         ws.merge_range(row, col, row, col + span - 1, "", fmt)
     for placed in grid.tables:
@@ -257,14 +269,15 @@ def _chart(wb: Any, ws: Any, sheet_name: str, placed_chart: PlacedChart) -> None
     sheet = sheet_name.replace("'", "''")
     number_format = NUM_FORMATS.get(spec.value_fmt, "General")
     single = len(spec.value_cols) == 1
+    label = placed.col(spec.label_col)
     for i, col in enumerate(spec.value_cols):
         color = PALETTE[i % len(PALETTE)]
         series: dict[str, Any] = {
-            "name": [sheet, placed.header_row, col],
+            "name": [sheet, placed.header_row, placed.col(col)],
             "name_data": [placed.columns[col].header],
-            "categories": [sheet, first, spec.label_col, last, spec.label_col],
+            "categories": [sheet, first, label, last, label],
             "categories_data": [_label(r[spec.label_col]) for r in rows],
-            "values": [sheet, first, col, last, col],
+            "values": [sheet, first, placed.col(col), last, placed.col(col)],
             "values_data": [_number(r[col]) for r in rows],
         }
         if spec.kind == "line":

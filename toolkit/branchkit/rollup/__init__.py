@@ -1,5 +1,5 @@
-"""The parent branch's figures: every branch and every person ranked across the network. Pure,
-like the other reports (`weekly`, `agenda`): records in, records out, no files.
+"""The parent branch's figures (docs/口径.md#分行汇总): every branch and every person ranked
+across the network. Pure, like the other reports (`weekly`, `agenda`): records in, records out.
 
 `summary` keeps what one branch workbook contributes; `league` ranks the branches and everyone
 within their role group across all branches; `trends` compares a rollup with the same point of

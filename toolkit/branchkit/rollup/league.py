@@ -1,8 +1,8 @@
 """The league and the cross-branch rankings, from the branches' summaries. Pure: no files.
 
-A branch is ranked by its 排名得分 against its 网点 targets, a person by their own 排名得分
-within their role group across every branch — the one score the branches' own 排行榜 rank by, so a person's place in
-the network and on their branch's 排行榜 can never disagree about who did better. Competition
+A branch is ranked by its 排名得分 against its 网点 targets, a person by their own 排名得分 within
+their role group across every branch — the one score of docs/口径.md#排名得分, so a person's place
+in the network and on their branch's 排行榜 can never disagree about who did better. Competition
 ranking (1, 2, 2, 4) throughout.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..figures import competition_ranks
-from ..vocab import MONTH, PERIOD_KINDS, ROLE_GROUP_TITLES, ROLE_GROUPS
+from ..vocab import MONTH, PERIOD_KINDS, ROLE_GROUP_TITLES, ROLE_GROUPS, PeriodKind
 from .summary import BranchSummary, Outcome, PeriodSummary, PersonSummary, Skipped
 
 NO_BRANCH_TARGETS = "目标表里没有“网点”的目标，未参加网点排行（人员照常参加同岗位排名）"
@@ -38,7 +38,8 @@ class LeagueRow:
 
     @property
     def mark(self) -> str:
-        """How the league marks a branch it cannot rank cleanly: marked, never ranked silently."""
+        """How the league marks a branch it cannot rank cleanly: marked, not silent
+        (docs/口径.md#分行汇总)."""
         if self.rank is None:
             return "无网点目标，未排名"
         if self.errors:
@@ -72,9 +73,9 @@ class Rollup:
     day: dt.date
     parent: str
     branches: list[BranchSummary]  # those that count, one per branch
-    leagues: dict[str, list[LeagueRow]]  # period kind -> rows, ranked first
-    people: dict[str, list[NetworkPerson]]  # period kind -> everyone, group by group
-    stars: dict[str, list[NetworkPerson]]  # period kind -> the network's stars
+    leagues: dict[PeriodKind, list[LeagueRow]]  # rows, ranked first
+    people: dict[PeriodKind, list[NetworkPerson]]  # everyone, group by group
+    stars: dict[PeriodKind, list[NetworkPerson]]  # the network's stars
     group_stars: dict[str, list[NetworkPerson]]  # role group -> its stars of the month
     left_out: list[Skipped] = field(default_factory=list)
 
@@ -90,20 +91,21 @@ class Rollup:
                 seen.setdefault(figure.indicator)
         return list(seen)
 
-    def ranks_of(self, file: str, kind: str = MONTH) -> dict[str, NetworkPerson]:
+    def ranks_of(self, file: str, kind: PeriodKind = MONTH) -> dict[str, NetworkPerson]:
         """A branch's people by name, with their network places (for the write-back)."""
         return {p.person.name: p for p in self.people[kind] if p.file == file}
 
-    def league_row(self, file: str, kind: str = MONTH) -> LeagueRow | None:
+    def league_row(self, file: str, kind: PeriodKind = MONTH) -> LeagueRow | None:
         return next((r for r in self.leagues[kind] if r.summary.file == file), None)
 
 
 def group_title(group: str) -> str:
-    return ROLE_GROUP_TITLES.get(group, group)
+    """A role group's title; a role outside the groups is its own."""
+    return next((t for g, t in ROLE_GROUP_TITLES.items() if g == group), group)
 
 
 def _group_order(group: str) -> tuple[int, str]:
-    keys = list(ROLE_GROUPS)
+    keys: list[str] = list(ROLE_GROUPS)
     return (keys.index(group), "") if group in keys else (len(keys), group)
 
 
@@ -134,7 +136,7 @@ def one_per_branch(outcomes: Iterable[Outcome]) -> tuple[list[BranchSummary], li
     return kept, skipped
 
 
-def league(branches: list[BranchSummary], kind: str = MONTH) -> list[LeagueRow]:
+def league(branches: list[BranchSummary], kind: PeriodKind = MONTH) -> list[LeagueRow]:
     """Branches ranked by 排名得分; branches without 网点 targets after them, unranked."""
     scored = [b for b in branches if b.periods[kind].score is not None]
     ranks = competition_ranks(b.periods[kind].score for b in scored)
@@ -143,7 +145,7 @@ def league(branches: list[BranchSummary], kind: str = MONTH) -> list[LeagueRow]:
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.branch))
 
 
-def network_people(branches: list[BranchSummary], kind: str = MONTH) -> list[NetworkPerson]:
+def network_people(branches: list[BranchSummary], kind: PeriodKind = MONTH) -> list[NetworkPerson]:
     """Everyone ranked within their role group across all branches, by 排名得分."""
     groups: dict[str, list[tuple[BranchSummary, PersonSummary]]] = {}
     for summary in branches:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..figures import Figures, PeriodFigures, PersonFigures, has_result
-from ..problems import ERROR, Problem, count_levels
-from ..vocab import PERIOD_KINDS
+from ..problem_text import what
+from ..problems import Level, count_levels
+from ..vocab import PERIOD_KINDS, Pace, PeriodKind
 
 # At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
 PROBLEM_LINES = 20
@@ -30,7 +31,7 @@ class IndicatorFigure:
     target: float  # monthly
     actual: float
     completion: float | None
-    status: str | None  # vocab pace key
+    status: Pace | None
     whole: bool = False  # a count (张, 户, 转介数, 外呼户数 …): shown without decimals
 
 
@@ -41,7 +42,7 @@ class PersonSummary:
     group: str  # vocab.ROLE_GROUPS key, or '' for roles ranked only overall
     overall: float | None  # 综合完成率
     score: float | None  # 排名得分: ranks people across the network
-    status: str | None
+    status: Pace | None
     referrals: int
     successes: int
     money: float  # credited 万元
@@ -57,13 +58,13 @@ class PersonSummary:
 class PeriodSummary:
     """The branch as a whole and its people, for the day, the week or the month to date."""
 
-    kind: str  # vocab.DAY / WEEK / MONTH
+    kind: PeriodKind
     start: dt.date
     end: dt.date
     time_progress: float
     overall: float | None  # the branch's 综合完成率 against its 网点 targets
     score: float | None  # its 排名得分: ranks the branch in the league
-    status: str | None
+    status: Pace | None
     referrals: int
     followed: int
     successes: int
@@ -124,10 +125,10 @@ class Skipped:
 Outcome = BranchSummary | Skipped
 
 
-def checklist_rate(figures: Figures, kind: str) -> float | None:
-    """清单完成率 of the period: the share of due checklist items done (不适用 not counted);
-    None for a branch that keeps no checklist (nothing due), and then the rollup's 清单完成
-    sheet and column leave it out."""
+def checklist_rate(figures: Figures, kind: PeriodKind) -> float | None:
+    """清单完成率 of the period: the share of due checklist items done
+    (docs/口径.md#管理清单完成率); None for a branch that keeps no checklist (nothing due), and then
+    the rollup's 清单完成 sheet and column leave it out."""
     period = figures.periods.get(kind)
     return period.checklist.rate if period is not None else None
 
@@ -136,7 +137,7 @@ def _person(p: PersonFigures) -> PersonSummary:
     return PersonSummary(
         p.name,
         p.role,
-        p.group,
+        p.group or "",
         p.overall,
         p.score,
         p.overall_status,
@@ -182,13 +183,6 @@ def _period(figures: Figures, period: PeriodFigures) -> PeriodSummary:
     )
 
 
-def _what(problem: Problem) -> str:
-    """What is wrong, as 数据问题 says it, with phone and ID digits masked."""
-    value = f'"{problem.shown_value}" ' if problem.value else ""
-    detail = f"（{problem.detail}）" if problem.detail else ""
-    return f"{value}{problem.problem}{detail}"
-
-
 def summary_of(
     figures: Figures, source: str, modified: float, month: dt.date | None
 ) -> BranchSummary:
@@ -204,7 +198,7 @@ def summary_of(
         day=figures.date,
         errors=errors,
         warnings=warnings,
-        error_lines=tuple((p.where, _what(p)) for p in figures.problems if p.level == ERROR)[
+        error_lines=tuple((p.where, what(p)) for p in figures.problems if p.level is Level.ERROR)[
             :PROBLEM_LINES
         ],
         has_targets=has_targets,

@@ -1,9 +1,10 @@
-"""Back into each branch: every person's network rank onto their branch's 排行榜.
+"""Back into each branch (docs/口径.md#分行汇总): every person's network rank onto their
+branch's 排行榜.
 
 The tab is rebuilt through the normal render path with one more block (`render.tabs`
 `network_table`) and put in with the same faithful writer as refresh: every other part of the
-workbook byte for byte, an atomic save, a backup. A workbook open in Excel is skipped and listed;
-the others are written.
+workbook byte for byte, an atomic save, a backup. A workbook open in another program (Excel,
+WPS, LibreOffice) is skipped and listed; the others are written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..rollup.league import MONTH, Rollup
 from ..rollup.summary import Skipped
 from .engine import run_each
 
-OPEN_IN_EXCEL = "正在 Excel 中打开，未写入网点排名（关闭后重新汇总即可）"
+OPEN_ELSEWHERE = "正在 {} 中打开，未写入网点排名（关闭后重新汇总即可）"
 
 
 def network_ranks(rollup: Rollup, file: str) -> NetworkRanks:
@@ -43,16 +44,21 @@ def write_ranks(path: str, day: dt.date, ranks: NetworkRanks) -> Skipped | None:
     from ..batch import batch_mode
     from ..read import read_book
     from ..render.tabs import rankings_sheet
-    from ..writeback import owner_files
+    from ..writeback import open_in, transaction
 
     target = Path(path)
-    if owner_files(target):
-        return Skipped(path, OPEN_IN_EXCEL)
+    found = open_in(target)
+    if found is not None:
+        return Skipped(path, OPEN_ELSEWHERE.format(found[0]))
+
+    def rewrite(_: object) -> None:  # read, rebuilt and replaced as one transaction
+        book = read_book(target)
+        sheet = rankings_sheet(jobs.figures(book, day), ranks)
+        jobs.write_specs(target, [sheet], None, book.settings.backups)
+
     try:
         with batch_mode():
-            book = read_book(target)
-            sheet = rankings_sheet(jobs.figures(book, day), ranks)
-            jobs.write_specs(target, [sheet], None, book.settings.backups)
+            transaction(target, None, rewrite)
     except BookError as exc:
         return Skipped(path, f"未写入网点排名：{exc.message}")
     except Exception as exc:  # one workbook no writer expected: listed, the others still written

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..filenames import WEEKLY_NAME_END
 from ..problems import BookError
 from ..rollup.summary import Outcome, Skipped, summary_of
 
@@ -41,7 +42,7 @@ def collect(
                     path.is_file()
                     and path.suffix.lower() in EXCEL_SUFFIXES
                     and not path.name.startswith(NOT_INPUTS)
-                    and not path.stem.endswith("-周报")
+                    and not path.stem.endswith(WEEKLY_NAME_END)
                     and path.resolve() not in excluded
                 ):
                     found.setdefault(path)

@@ -110,8 +110,8 @@ def run(
     parquet: Path | None = None,
     progress: ProgressFactory = _silent,
 ) -> RollupRun:
-    """The whole rollup: the workbook (with the history store beside it), and with
-    `write_back` each branch's 排行榜 given its people's network ranks."""
+    """The whole rollup of docs/口径.md#分行汇总: the workbook (with the history store beside it),
+    and with `write_back` each branch's 排行榜 given its people's network ranks."""
     from ..render.rollup import rollup_sheets
     from ..render.xlsx import build
     from ..settings import Settings

@@ -1,4 +1,4 @@
-"""The rollup's history: an embedded DuckDB file beside the rollup workbook.
+"""The rollup's history: an embedded DuckDB file beside the rollup workbook (docs/口径.md#分行汇总).
 
 Each rollup puts its figures in — branches, their indicators and people, for the day, the week
 and the month to date — under its date; running the same date again replaces that date's rows,

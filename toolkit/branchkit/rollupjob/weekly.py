@@ -1,8 +1,8 @@
 """The parent branch's weekly workbook and e-mail (`branchkit weekly --rollup DIR`).
 
 The branch's own weekly path (`weekly.py`, `jobs.weekly`) stays as it is; this one rolls the
-folder up as of the week's report day (`weekly.as_of`: today when inside the week, else its
-Sunday) and sends the league, the week's network ranks and stars. It carries no customer data.
+folder up as of the week's report day (the same rule, docs/口径.md#周报日期) and sends
+the league, the week's network ranks and stars. It carries no customer data at all.
 """
 
 from __future__ import annotations

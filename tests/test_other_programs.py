@@ -1,0 +1,194 @@
+"""Workbooks other programs have open, and what a replace keeps (issue 23).
+
+LibreOffice's `.~lock.名.xlsx#` and WPS's `.~名.xlsx` stop a write as Excel's `~$名.xlsx` does, and
+so does another process holding the file open for writing or locked where the system shows it
+(Linux): one line, exit 2, nothing written. A replace keeps the workbook's permissions and owner,
+its backup is a copy of its own (never a second name of the file a program may still save
+through), and keeping N backups of one workbook never touches another's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from branchkit import writeback
+from branchkit.writeback import BACKUP_FOLDER
+
+from . import hostile
+from .refusals import one_line_exit_2, run
+
+DAY = ["--date", "2026-11-20"]
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc shows open files")
+
+
+def _untouched(book: Path, before: bytes) -> None:
+    """The workbook as it was: no backup, no temporary file beside it."""
+    assert book.read_bytes() == before
+    assert not (book.parent / BACKUP_FOLDER).exists()
+    assert not [p for p in book.parent.iterdir() if p.name.startswith(".~branchkit")]
+
+
+# ---------------------------------------------------------------- lock files of other programs
+
+
+@pytest.mark.parametrize("program", sorted(hostile.LOCK_FILES))
+@pytest.mark.parametrize("command", ["fill", "refresh"])
+def test_a_workbook_open_in_another_office_program_is_not_written(
+    sample_copy: Path, program: str, command: str
+) -> None:
+    before = sample_copy.read_bytes()
+    hostile.opened_in(sample_copy, program)
+    one_line_exit_2(run(command, sample_copy, *DAY), sample_copy.name, program)
+    _untouched(sample_copy, before)
+
+
+def test_the_refusal_names_the_lock_file_to_delete_once_the_program_is_closed(
+    sample_copy: Path,
+) -> None:
+    lock = hostile.opened_in(sample_copy, "LibreOffice")
+    line = one_line_exit_2(run("fill", sample_copy, *DAY))
+    assert lock.name in line and "删除这个锁文件" in line
+    lock.unlink()
+    assert run("fill", sample_copy, *DAY).exit_code == 0
+
+
+# ---------------------------------------------------------------- a process holding the file
+
+
+@LINUX
+@pytest.mark.parametrize(("mode", "lock"), [("r+b", False), ("ab", False), ("rb", True)])
+def test_a_workbook_another_process_holds_for_writing_is_not_written(
+    sample_copy: Path, mode: str, lock: bool
+) -> None:
+    """A program that saves through its open handle would otherwise save into the old file,
+    which the rename has taken out of the folder: its row would be lost."""
+    before = sample_copy.read_bytes()
+    holder = hostile.held_open(sample_copy, mode, lock)
+    try:
+        line = one_line_exit_2(run("fill", sample_copy, *DAY), "另一个程序", str(holder.pid))
+        assert "python" in line
+    finally:
+        holder.kill()
+        holder.wait()
+    _untouched(sample_copy, before)
+    assert run("fill", sample_copy, *DAY).exit_code == 0  # closed: written as usual
+
+
+@LINUX
+def test_a_process_only_reading_the_workbook_does_not_stop_a_write(sample_copy: Path) -> None:
+    reader = hostile.held_open(sample_copy, "rb")
+    try:
+        result = run("refresh", sample_copy, *DAY)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert result.exit_code == 0, result.output
+
+
+def test_the_backup_is_a_copy_not_a_second_name_of_the_replaced_file(sample_copy: Path) -> None:
+    with sample_copy.open("rb") as held:  # a program with the old file still open
+        before = os.fstat(held.fileno())
+        assert run("refresh", sample_copy, *DAY).exit_code == 0
+        (copy,) = (sample_copy.parent / BACKUP_FOLDER).iterdir()
+        assert copy.stat().st_ino != before.st_ino
+        assert os.fstat(held.fileno()).st_nlink == 0  # the old file has no name left
+        held.seek(0)
+        assert copy.read_bytes() == held.read()
+
+
+# ---------------------------------------------------------------- permissions and owner
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+@pytest.mark.parametrize("command", ["fill", "refresh", "build-agenda"])
+def test_a_private_workbook_stays_private_and_so_does_its_backup(
+    sample_copy: Path, command: str
+) -> None:
+    sample_copy.chmod(0o600)
+    assert run(command, sample_copy, *DAY).exit_code in (0, 1)
+    assert stat.S_IMODE(sample_copy.stat().st_mode) == 0o600
+    (copy,) = (sample_copy.parent / BACKUP_FOLDER).iterdir()
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_shared_workbook_keeps_its_group_permissions(sample_copy: Path) -> None:
+    sample_copy.chmod(0o664)
+    assert run("init", sample_copy, "--upgrade").exit_code == 0  # nothing to add: not written
+    assert run("fill", sample_copy, *DAY).exit_code == 0
+    assert stat.S_IMODE(sample_copy.stat().st_mode) == 0o664
+
+
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() != 0, reason="only an administrator sets another owner"
+)
+def test_an_administrators_run_keeps_the_workbooks_owner(sample_copy: Path) -> None:
+    os.chown(sample_copy, 4321, 4322)
+    assert run("fill", sample_copy, *DAY).exit_code == 0
+    kept = sample_copy.stat()
+    (copy,) = (sample_copy.parent / BACKUP_FOLDER).iterdir()
+    assert (kept.st_uid, kept.st_gid) == (copy.stat().st_uid, copy.stat().st_gid) == (4321, 4322)
+
+
+# ---------------------------------------------------------------- backups belong to one workbook
+
+
+def _backed_up(book: Path, times: int, keep: int) -> None:
+    start = dt.datetime(2026, 11, 20, 8, 0, 0)
+    for n in range(times):
+        book.write_bytes(f"{book.name} version {n}".encode())
+        writeback.backup(book, keep, start + dt.timedelta(minutes=n))
+
+
+@pytest.mark.parametrize("name", ["火车站[1].xlsx", "a*.xlsx", "a?b.xlsx", "网点 (副本).xlsm"])
+def test_only_the_newest_backups_of_a_workbook_are_kept_whatever_its_name(
+    tmp_path: Path, name: str
+) -> None:
+    book = tmp_path / name
+    _backed_up(book, 5, keep=2)
+    kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
+    assert kept == [f"{name} version 3", f"{name} version 4"]
+
+
+def test_keeping_backups_of_a_workbook_never_touches_anothers(tmp_path: Path) -> None:
+    """a.xlsx, a.b.xlsx and a[1].xlsx share 备份/; each keeps its own newest two."""
+    books = [tmp_path / n for n in ("a.b.xlsx", "a[1].xlsx", "a.xlsx")]
+    for book in books:
+        _backed_up(book, 3, keep=2)
+    _backed_up(books[-1], 5, keep=2)  # five more of a.xlsx
+    kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
+    assert kept == sorted(
+        [
+            "a.b.xlsx version 1",
+            "a.b.xlsx version 2",
+            "a[1].xlsx version 1",
+            "a[1].xlsx version 2",
+            "a.xlsx version 3",
+            "a.xlsx version 4",
+        ]
+    )
+
+
+def test_rollup_write_back_lists_a_branch_open_in_libreoffice_and_writes_the_others(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from .test_rollup import NETWORK
+
+    network = tmp_path / "城东分行"
+    shutil.copytree(NETWORK, network)
+    book = network / "人民路支行-2026-11.xlsx"
+    before = book.read_bytes()
+    hostile.opened_in(book, "LibreOffice")
+    out = tmp_path / "汇总.xlsx"
+    result = run("rollup", network, *DAY, "--out", out, "--write-back", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert "已写回 2 个网点的排行榜" in result.output
+    skipped = [line for line in result.output.splitlines() if line.startswith("未写回")]
+    assert len(skipped) == 1 and book.name in skipped[0] and "LibreOffice" in skipped[0]
+    assert book.read_bytes() == before

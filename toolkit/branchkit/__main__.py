@@ -1,0 +1,6 @@
+"""`python -m branchkit`: the command line, started from a given Python (the launcher scripts
+beside a workbook name the Python branchkit was installed in, not whatever PATH finds)."""
+
+from .cli import main
+
+main()
