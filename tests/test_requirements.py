@@ -15,9 +15,9 @@ from .conftest import ROOT
 PACKAGE = ROOT / "toolkit" / "branchkit"
 # Imported only inside a try that carries on without it: the system keyring, when installed.
 OPTIONAL = {"keyring"}
-# Modules the package carries that run only from a development checkout (`make wheelhouse`):
-# what they import is a development extra.
-DEVELOPMENT_ONLY = {"wheelhouse.py"}
+# Tools beside the package that run only from a checkout (`make wheelhouse`): what they import
+# is a development extra.
+DEVELOPMENT_TOOLS = (ROOT / "toolkit" / "wheelhouse.py",)
 
 
 def _requirements(section: str, key: str) -> set[str]:
@@ -32,13 +32,11 @@ def _normal(name: str) -> str:
 
 
 def _imported_distributions(development: bool = False) -> dict[str, set[str]]:
-    """Distribution -> the package's modules that import it (third-party imports only), of the
-    modules a user runs, or of those that run only from a development checkout."""
+    """Distribution -> the modules that import it (third-party imports only): the package's, or
+    the development tools' beside it."""
     owners = packages_distributions()
     found: dict[str, set[str]] = {}
-    for path in PACKAGE.rglob("*.py"):
-        if (path.name in DEVELOPMENT_ONLY) != development:
-            continue
+    for path in DEVELOPMENT_TOOLS if development else PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]

@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from branchkit.wheelhouse import INSTALLER, PYTHONS, dry_run, installer_script, missing
+
+from toolkit.wheelhouse import INSTALLER, PYTHONS, dry_run, installer_script, missing
 
 ANY = "py3-none-any"
 

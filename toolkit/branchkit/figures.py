@@ -687,12 +687,19 @@ def _joined(before: _Inputs, after: _Inputs, first: dt.date) -> _Inputs:
     )
 
 
-def compute(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
+def compute(
+    book: Book, day: dt.date, previous: Book | None = None, league: bool = False
+) -> Figures:
     """Day, week and month figures from one pass over sales, credits and card matching.
 
     A workbook holds its own month, so the week to date starts on the month's first day at the
     earliest — unless `previous`, last month's workbook of the same branch, is given: then a
-    week that began last month reads those days from it (the weekly workbook does)."""
+    week that began last month reads those days from it (the weekly workbook does).
+
+    `league`: only what a parent branch's rollup compares — each period's people and branch,
+    collaboration share and checklist completion, and the problems. The ledger, the quality
+    tables, the checklist's detail, follow-ups and tomorrow's targets are left empty: a rollup
+    of thousands of workbooks would build them for nothing."""
     settings = book.settings
     calendar = branch_calendar(book)
     first, last = month_bounds(day)
@@ -723,12 +730,16 @@ def compute(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
             time_progress=branch.time_progress,
             people=people,
             branch=branch,
-            ledger=[s for s in used.sales if s.date in period.days],
-            referrers=_referrer_quality(people),
-            receivers=_receiver_quality(totals, period),
+            ledger=[] if league else [s for s in used.sales if s.date in period.days],
+            referrers=[] if league else _referrer_quality(people),
+            receivers=[] if league else _receiver_quality(totals, period),
             collaboration_share=_collaboration_share(totals, period),
-            checklist=checklist.tally(used.records, used.items, period),
+            checklist=checklist.completion(used.records, period)
+            if league
+            else checklist.tally(used.records, used.items, period),
         )
+    if league:
+        return _league_figures(book, day, periods)
     month_figures = periods[MONTH]
     horizon = calendar.next_open(day)
     return Figures(
@@ -744,12 +755,7 @@ def compute(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
         unverified=unverified(book.tracking, _sheets(book)[1], here.matches, day, first),
         tomorrow=_tomorrow(month_figures, day, month, book.catalogue),
         targets_today=_tomorrow(month_figures, day, month, book.catalogue, from_day=True),
-        problems=[
-            *book.problems,
-            *day_problems(book, day),
-            *_calendar_problems(book, day),
-            *_sales_before_month(book, first),
-        ],
+        problems=_problems(book, day),
         next_workday=horizon,
         sold_by_day=totals.sold,
         cards_by_day=used.cards_by_day,
@@ -761,6 +767,38 @@ def compute(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
         cross_branch=cross_branch(book.referrals, book.tracking, _sheets(book), day, first),
         on_duty=present,
     )
+
+
+def _league_figures(book: Book, day: dt.date, periods: dict[PeriodKind, PeriodFigures]) -> Figures:
+    """`compute(league=True)`: the periods and the problems, nothing for the agenda."""
+    return Figures(
+        branch=book.settings.branch,
+        date=day,
+        settings=book.settings,
+        catalogue=book.catalogue,
+        month_progress=periods[MONTH].time_progress,
+        periods=periods,
+        stars={},
+        follow_ups=[],
+        not_followed=[],
+        unverified=[],
+        tomorrow=[],
+        problems=_problems(book, day),
+        next_workday=day,
+        sold_by_day={},
+        cards_by_day={},
+    )
+
+
+def _problems(book: Book, day: dt.date) -> list[Problem]:
+    """The workbook's problems and those of D: the day's rows, the calendar, last month's
+    sales written this month."""
+    return [
+        *book.problems,
+        *day_problems(book, day),
+        *_calendar_problems(book, day),
+        *_sales_before_month(book, month_bounds(day)[0]),
+    ]
 
 
 def _sheets(book: Book) -> tuple[str, str]:

@@ -2,7 +2,8 @@
 Windows with Python 3.10, 3.11 or 3.12, and `安装.cmd`, which installs from it with no network
 (`pip install --no-index --find-links`). Bank PCs reach no package index; IT copies the folder.
 
-`python -m branchkit.wheelhouse DIR` (`make wheelhouse`) builds it on any machine that reaches
+`python toolkit/wheelhouse.py DIR` (`make wheelhouse`), from a checkout of the repository (it is
+no part of the installed package, which never runs it), builds it on any machine that reaches
 PyPI: branchkit's own wheel, then `pip download` of its requirements for each Python. pip
 resolves with the markers of the machine it runs on, not of `--platform` — on Linux it leaves out
 `pywin32` (xlwings on Windows), `colorama` (click, tqdm) and `win_unicode_console` (pcodedmp)
@@ -30,7 +31,7 @@ from pathlib import Path
 PYTHONS = ("3.10", "3.11", "3.12")
 PLATFORM = "win_amd64"
 INSTALLER = "安装.cmd"
-PROJECT = Path(__file__).resolve().parents[2]  # the repository (setup.cfg) in a checkout
+PROJECT = Path(__file__).resolve().parents[1]  # the repository (setup.cfg)
 
 
 def windows(python: str) -> dict[str, str]:
