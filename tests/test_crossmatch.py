@@ -14,17 +14,18 @@ from typing import Any
 
 import pytest
 from branchkit import schema
-from branchkit.crossmatch import (
+from branchkit.figures import compute
+from branchkit.read import read_book
+from branchkit.rollup.crossmatch import (
     CrossSide,
     cross_side,
     match_across,
     referrer_credits,
     with_credit,
 )
-from branchkit.figures import compute
-from branchkit.read import read_book
+from branchkit.rollupjob.job import compute as compute_rollup
 from branchkit.templates import write_branch_workbook
-from branchkit.vocab import CROSS_BRANCH
+from branchkit.vocab import CROSS_BRANCH, MONTH, WEEK
 
 D = dt.date(2026, 12, 20)
 PRODUCTS = [["日鑫月溢", "理财", "万元"]]
@@ -165,3 +166,19 @@ def test_a_sale_after_the_period_or_a_card_before_it_earns_nothing_in_it(tmp_pat
         1,
         {},
     )
+
+
+def test_the_rollup_league_ranks_both_people_of_the_referral(tmp_path: Path) -> None:
+    _sides(tmp_path)  # both workbooks, side by side in one folder
+    rollup = compute_rollup([tmp_path], D, jobs=1)
+    people = {(p.branch, p.person.name): p.person for p in rollup.people[MONTH]}
+    wang, zhou = people[("火车站支行", "王五")], people[("人民路支行", "周建")]
+    # 王五 as above: 1 转介成功 and 6 万 by his own branch's rules, 排名得分 0.4 (0 in his own
+    # workbook); 周建 as his workbook has it: 25 of 40 万.
+    assert (wang.successes, wang.money, wang.score) == (1, pytest.approx(6.0), pytest.approx(0.4))
+    assert wang.has_result and wang.branch_rank == 1
+    assert (zhou.successes, zhou.score) == (0, pytest.approx(25 / 40))
+    # The week (12-14..12-20) credits the sale, not the card of 12-04.
+    week = {(p.branch, p.person.name): p.person for p in rollup.people[WEEK]}
+    assert week[("火车站支行", "王五")].successes == 0
+    assert week[("火车站支行", "王五")].money == pytest.approx(6.0)

@@ -19,16 +19,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from .credit import credit_split
-from .figures import PersonFigures, judge
-from .matching import dated_on_or_before
-from .parse import other_branch, phone_key
-from .read import Book
-from .schema import REFERRAL_INDICATORS
-from .settings import Settings
-from .vocab import Unit
-
-SUCCESSES = REFERRAL_INDICATORS[1]
+from ..credit import credit_split
+from ..figures import PersonFigures, judge
+from ..matching import dated_on_or_before
+from ..parse import other_branch, phone_key
+from ..read import Book
+from ..schema import REFERRAL_INDICATORS
+from ..settings import Settings
+from ..vocab import Unit
 
 
 @dataclass(frozen=True)
@@ -74,10 +72,21 @@ class CrossSide:
     settings: Settings  # 匹配天数, and the 分润 rules its referrers are credited by
     cards: tuple[CrossCard, ...] = ()
     rows: tuple[CrossRow, ...] = ()
+    # The indicators 排名得分 leaves out (转介数 and the checklist's quantities): for judging a
+    # referrer again with their credit.
+    raw_counts: tuple[str, ...] = (REFERRAL_INDICATORS[0],)
+
+    def __bool__(self) -> bool:
+        return bool(self.cards or self.rows)
 
 
 def cross_side(book: Book, day: dt.date) -> CrossSide:
     """The workbook's cross-branch cards and rows dated on or before D."""
+    raw_counts = (REFERRAL_INDICATORS[0], *book.catalogue.measures)
+    empty = CrossSide(book.settings.branch, book.settings, raw_counts=raw_counts)
+    named = set(book.referrals["receiver"]) | set(book.tracking["referrer"])
+    if not any(map(other_branch, named)):  # as good as always: nothing to walk
+        return empty
     cards = dated_on_or_before(book.referrals, "date", day)
     found_cards = []
     for row, date, customer, phone, referrer, receiver in cards.zip(
@@ -112,7 +121,9 @@ def cross_side(book: Book, day: dt.date) -> CrossSide:
         found_rows.append(
             CrossRow(row, date, customer, phone_key(phone), other[0], other[1], receiver, sale)
         )
-    return CrossSide(book.settings.branch, book.settings, tuple(found_cards), tuple(found_rows))
+    return CrossSide(
+        book.settings.branch, book.settings, tuple(found_cards), tuple(found_rows), raw_counts
+    )
 
 
 @dataclass(frozen=True)
