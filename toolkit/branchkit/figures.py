@@ -482,7 +482,6 @@ class _Context:
     months: list[_Month]  # in date order: this workbook's month last
     catalogue: Catalogue
     settings: Settings
-    day: dt.date
     on_duty: frozenset[str]  # D's people on duty: the only ones the day's ranking ranks
 
 
@@ -718,7 +717,7 @@ def compute(
             calendar.weekdays,
         )
     present = on_duty(book, day, calendar)
-    context = _Context(used.totals, months, book.catalogue, settings, day, frozenset(present))
+    context = _Context(used.totals, months, book.catalogue, settings, frozenset(present))
     totals = used.totals
     periods: dict[PeriodKind, PeriodFigures] = {}
     for kind in PERIOD_KINDS:
