@@ -7,6 +7,7 @@ fix come out as one line naming the file and what to do; a traceback only with -
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -39,7 +40,7 @@ class BranchkitGroup(ChineseGroup):
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"错误：{visible(str(exc))}", err=True)
+            click.echo(f"错误：{visible(str(_for_command(exc, ctx)))}", err=True)
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -54,6 +55,32 @@ class BranchkitGroup(ChineseGroup):
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+# The 控制台 button that does a command's job inside Excel, by its macro (macros.BUTTONS).
+EXCEL_BUTTONS = {
+    "fill": "BranchkitFill",
+    "refresh": "BranchkitRefresh",
+    "build-agenda": "BranchkitAgenda",
+}
+
+
+def _for_command(exc: BookError, ctx: click.Context) -> BookError:
+    """A workbook open in another program, told for the command that met it: in Excel with the
+    button that does the same job ("填写" for fill), and --out only where the command has it."""
+    from .writeback import OpenElsewhere
+
+    if not isinstance(exc, OpenElsewhere) or not isinstance(ctx.command, click.Group):
+        return exc
+    name = ctx.invoked_subcommand or ""
+    command = ctx.command.commands.get(name)
+    out = command is not None and any(p.name == "out" for p in command.params)
+    macro = EXCEL_BUTTONS.get(name)
+    if macro is None:
+        return exc.told("", out)
+    from .macros import BUTTONS
+
+    return exc.told(dict(BUTTONS)[macro], out)
 
 
 def _json_out(data: Any) -> None:
@@ -131,7 +158,27 @@ def out_option(func: F) -> F:
         type=click.Path(path_type=Path),
         default=None,
         help="写到另一个文件，原工作簿保持不变",
-    )(func)
+    )(force_option(func))
+
+
+def force_option(func: F) -> F:
+    """--force for a command that writes files: an output may then replace a file branchkit
+    did not make for it (kept in 备份); never a workbook with a weekly, a rollup, a text or an
+    e-mail (outputs.claim). The command runs inside `overwrite_allowed`, so the library calls
+    between it and the write need not pass the flag along."""
+
+    @functools.wraps(func)
+    def run(*args: Any, force: bool, **kwargs: Any) -> Any:
+        from .outputs import overwrite_allowed
+
+        with overwrite_allowed(force):
+            return func(*args, **kwargs)
+
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="输出文件已存在、又不是 branchkit 为此生成的时也覆盖（原文件留在“备份”文件夹）",
+    )(run)  # type: ignore[return-value]
 
 
 def template_option(func: F) -> F:
@@ -491,6 +538,7 @@ def _progress_bar(label: str, total: int) -> Any:
     default=None,
     help="汇总工作簿（默认 分行汇总-年-月.xlsx；历史库 分行汇总.duckdb 存在它旁边）",
 )
+@force_option
 @json_option
 @click.option("--write-back", is_flag=True, help="把每人的分行同岗位排名写回各网点的“排行榜”")
 @click.option(
@@ -652,9 +700,11 @@ def build_agenda(
     if out is None:
         click.echo(text, nl=False)
     else:
+        from .outputs import AGENDA_TEXT, stamped
         from .writeback import write_bytes
 
-        write_bytes(out, text.encode("utf-8"))
+        data = stamped(text, fmt).encode("utf-8")
+        out = write_bytes(out, data, made_for=AGENDA_TEXT, made_from=[book])
         click.echo(f"{tab}已写入 {out}")
     _exit_for_errors(agenda.errors)
 
@@ -696,6 +746,7 @@ def doctor(book: Path | None, fix: bool) -> None:
     default=None,
     help="周报工作簿写到这里（默认：网点工作簿旁边的“网点-周次-周报.xlsx”）",
 )
+@force_option
 @click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
 @click.option(
     "--to", "recipients", multiple=True, help="收件人（可多次使用；默认用“设置”里的邮件收件人）"
@@ -753,6 +804,10 @@ def weekly(
         return
     if book is None:
         raise click.BadParameter("请给出网点工作簿，或用 --rollup 指定各网点工作簿所在的文件夹")
+    if eml is not None:  # refused before the weekly workbook is written, not after
+        from .outputs import MAIL, claim
+
+        claim(eml, MAIL, [book])
     loaded = read_book(book)
     today = dt.date.today()
     data, written = jobs.weekly(loaded, week or week_label(today), out, today)
@@ -765,7 +820,7 @@ def weekly(
     if eml:
         # Without recipients, an .eml is still useful: Outlook lets them be filled in.
         unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}{unaddressed}")
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml, [book])}{unaddressed}")
     if send_mail:
         smtp = (smtp_host, smtp_port, smtp_user, security)
         where = jobs.send_mail(message, loaded.settings, smtp)
@@ -800,7 +855,7 @@ def _parent_weekly(
     settings = Settings()
     message = parent.message(data, recipients, mail.sender(settings), template_dir)
     if eml:
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml, [data.path])}")
     if send_mail:
         mail.check_addresses(recipients)
         where = jobs.send_mail(message, settings, smtp)

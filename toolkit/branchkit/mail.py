@@ -19,6 +19,7 @@ import smtplib
 import socket
 import ssl
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -232,10 +233,13 @@ def compose(
     return message
 
 
-def write_eml(message: EmailMessage, path: Path) -> Path:
+def write_eml(message: EmailMessage, path: Path, made_from: Iterable[str | Path] = ()) -> Path:
+    """The message as an .eml file; it replaces only an .eml branchkit wrote (outputs.MAIL)
+    unless --force, and is no more readable than the workbooks it is `made_from`."""
+    from .outputs import MAIL
     from .writeback import write_bytes
 
-    return write_bytes(path, bytes(message))
+    return write_bytes(path, bytes(message), made_for=MAIL, made_from=made_from)
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema
-from .problems import BookError
+from .problems import BookError, os_reason
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -73,7 +73,7 @@ def check_readable(path: Path) -> str:
     except PermissionError as exc:
         raise BookError(path, "没有权限访问这个文件或它所在的文件夹") from exc
     except OSError as exc:
-        raise BookError(path, f"无法访问这个文件（{exc.strerror or exc}）") from exc
+        raise BookError(path, f"无法访问这个文件（{os_reason(exc)}）") from exc
     if stat.S_ISDIR(info.st_mode):
         raise BookError(path, "这是一个文件夹，不是工作簿")
     if not stat.S_ISREG(info.st_mode):  # a named pipe would block the reader forever
