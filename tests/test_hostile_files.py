@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import threading
 import zipfile
@@ -37,6 +38,33 @@ def _every_command(book: Path, *words: str) -> None:
         one_line_exit_2(run(*args), *words)
     assert book.read_bytes() == before
     assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
+
+
+# ---------------------------------------------------------------- not a branch workbook at all
+
+
+def test_a_workbook_without_any_input_sheet_is_not_a_branch_workbook(tmp_path: Path) -> None:
+    """A price list passed by mistake: one line pointing to init, not six tabs written into it
+    and a list of thirteen missing sheets."""
+    book = hostile.foreign_workbook(tmp_path / "价目表.xlsx")
+    _every_command(book, "不是网点工作簿", "branchkit init 价目表.xlsx --upgrade")
+    before = book.read_bytes()
+    for args in (["fill", book, *DAY], ["weekly", book, "--week", "2026-W47"]):
+        one_line_exit_2(run(*args), "不是网点工作簿")
+    assert book.read_bytes() == before
+    assert run("init", book, "--upgrade").exit_code == 0
+    assert run("validate", book).exit_code in (0, 1)  # a branch workbook now, if an empty one
+
+
+def test_a_workbook_missing_only_some_input_sheets_is_still_read(tmp_path: Path) -> None:
+    without_targets = '<sheet name="目标"[^>]*/>'.encode()
+    book = hostile.rebuild(
+        tmp_path / "缺目标.xlsx",
+        {"xl/workbook.xml": lambda xml: re.sub(without_targets, b"", xml)},
+    )
+    result = run("validate", book)
+    assert result.exit_code == 1 and "目标" in result.output  # the missing sheet, listed
+    assert "不是网点工作簿" not in result.output
 
 
 # ---------------------------------------------------------------- crashes of the cell reader
