@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .batch import batch_mode
-from .cli_text import ChineseGroup, version_option
+from .cli_text import ChineseGroup, Words, version_option
 from .controls import visible
 from .problems import BookError, Problem, count_levels
 
@@ -138,13 +138,21 @@ def date_option(func: F) -> F:
     )(func)
 
 
+def _periods() -> tuple[dict[str, Any], dict[str, Any]]:
+    from .vocab import PERIOD_LETTERS, PERIOD_TITLES
+
+    return {word: kind for kind, word in PERIOD_LETTERS.items()}, {
+        word: kind for kind, word in PERIOD_TITLES.items()
+    }
+
+
 def period_option(func: F) -> F:
     return click.option(
         "--period",
-        type=click.Choice(["day", "week", "month"]),
+        type=Words(_periods),
         default="month",
         show_default=True,
-        help="期间：当日 / 本周至今 / 本月至今",
+        help="期间：日（当日）/ 周（本周至今）/ 月（本月至今）",
     )(func)
 
 
@@ -643,17 +651,24 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
     return visible("\n".join(lines))  # sheet names are the workbook's
 
 
+def _meetings() -> tuple[dict[str, Any], dict[str, Any]]:
+    """夕会 first, as the branch calls its evening meeting; 日例会 accepted for it."""
+    from .vocab import DAILY, MEETING_ALIASES, MEETING_NAMES
+
+    shown = {word: kind for word, kind in MEETING_ALIASES.items()}
+    shown |= {word: kind for kind, word in MEETING_NAMES.items() if kind != DAILY}
+    return shown, {MEETING_NAMES[DAILY]: DAILY}
+
+
 @main.command("build-agenda")
 @book_argument
 @date_option
 @click.option(
     "--meeting",
-    type=click.Choice(
-        ["daily", "weekly", "monthly", "morning", "夕会", "日例会", "周例会", "月例会", "晨会"]
-    ),
+    type=Words(_meetings),
     default="daily",
     show_default=True,
-    help="夕会：日例会（即“夕会”）/ 周例会 / 月例会；或 晨会（morning）",
+    help="夕会（即日例会）/ 周例会 / 月例会；或 晨会",
 )
 @click.option(
     "--format",

@@ -139,6 +139,12 @@ _OS_REASONS = {
     "EROFS": "磁盘或共享文件夹是只读的",
     "ENOSPC": "磁盘空间不足",
     "EDQUOT": "超出了磁盘配额",
+    "ECONNRESET": "连接被对方断开",
+    "ECONNREFUSED": "连接被拒绝",
+    "ECONNABORTED": "连接被中断",
+    "ETIMEDOUT": "连接超时",
+    "ENETUNREACH": "网络不通",
+    "EHOSTUNREACH": "连不上对方的电脑",
 }
 
 
