@@ -67,6 +67,31 @@ def test_a_workbook_missing_only_some_input_sheets_is_still_read(tmp_path: Path)
     assert "不是网点工作簿" not in result.output
 
 
+# ---------------------------------------------------------------- XML bombs, said in Chinese
+
+
+def _entities(xml: bytes) -> bytes:
+    """A part declaring entities that expand one another (a billion-laughs bomb, small)."""
+    head = b'<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY h "&a;&a;&a;&a;">]><sst '
+    return xml.replace(b"<sst ", head, 1).replace(b"<t>", b"<t>&h;", 1)
+
+
+def test_an_entity_bomb_in_the_shared_strings_is_named_in_chinese(tmp_path: Path) -> None:
+    book = hostile.rebuild(tmp_path / "炸弹.xlsx", {"xl/sharedStrings.xml": _entities})
+    _every_command(book, "xl/sharedStrings.xml", "DTD")
+    said = one_line_exit_2(run("validate", book)).split(": ", 1)[1]  # after the file's path
+    assert "XmlError" not in said and "entity" not in said
+
+
+def test_a_dtd_in_a_part_a_write_edits_is_named_in_chinese(sample_copy: Path) -> None:
+    dtd = b'<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa">]><workbook '
+    hostile.rebuild(sample_copy, {"xl/workbook.xml": lambda x: x.replace(b"<workbook ", dtd, 1)})
+    before = sample_copy.read_bytes()
+    line = one_line_exit_2(run("refresh", sample_copy, *DAY), "xl/workbook.xml", "DTD 声明")
+    assert "Forbidden" not in line
+    assert sample_copy.read_bytes() == before
+
+
 # ---------------------------------------------------------------- crashes of the cell reader
 
 
