@@ -283,8 +283,8 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
 @click.option(
     "--launchers",
     is_flag=True,
-    help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用）；"
-    "工作簿已存在时只写脚本",
+    help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用；"
+    "--macros 总会放）；工作簿已存在时只写脚本；文件夹里为别的工作簿做的脚本只有加 --force 才替换",
 )
 @click.option(
     "--from",
@@ -309,7 +309,7 @@ def init(
             "--upgrade 和 --from 不能一起用：--upgrade 补齐旧工作簿，--from 新建下个月的"
         )
     if launchers and book.exists() and previous is None:
-        _write_launchers(book)
+        _write_launchers(book, force=force)
         return
     if previous is not None:
         _check_suffix(book, macros)
@@ -318,8 +318,8 @@ def init(
         made = new_month(previous, book, month or None, force, macros, branch)
         for line in summary(made):
             click.echo(line)
-        if launchers:
-            _write_launchers(book)
+        if launchers or macros:
+            _write_launchers(book, previous, force)
         return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
@@ -362,8 +362,8 @@ def init(
     note = _blank_settings_note(branch, month)
     if note:
         click.echo(note)
-    if launchers:
-        _write_launchers(book)
+    if launchers or macros:  # the buttons' four jobs for WPS and LibreOffice too
+        _write_launchers(book, force=force)
 
 
 def _check_suffix(book: Path, macros: bool) -> None:
@@ -374,15 +374,23 @@ def _check_suffix(book: Path, macros: bool) -> None:
         )
 
 
-def _write_launchers(book: Path) -> None:
+def _write_launchers(book: Path, previous: Path | None = None, force: bool = False) -> None:
     from .launchers import write_launchers
 
-    done = write_launchers(book)
+    done = write_launchers(book, previous=previous, force=force)
     if done.written:
         names = "、".join(p.name for p in done.written if p.suffix == ".cmd")
-        click.echo(f"已在 {book.parent} 放好双击脚本：{names}（Linux 桌面用同名 .sh）")
+        moved = f"（原来运行的是 {done.moved_from}）" if done.moved_from else ""
+        click.echo(f"已在 {book.parent} 放好双击脚本：{names}（Linux 桌面用同名 .sh）{moved}")
     for path in done.skipped:
         click.echo(f"未改动 {path}：这个文件不是 branchkit 生成的", err=True)
+    for other, paths in done.others.items():
+        names = "、".join(p.name for p in paths if p.suffix == ".cmd") or paths[0].name
+        click.echo(
+            f"未改动工作簿旁的双击脚本 {names} 等：它们运行的是 {other}；"
+            f"要改为运行 {book.name}，请运行 branchkit init {book.name} --launchers --force",
+            err=True,
+        )
 
 
 @main.command("add-buttons")
@@ -400,7 +408,7 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
     written = add(book, out, force)
     click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written} 检查设置）")
-    _write_launchers(written)
+    _write_launchers(written, previous=book)
 
 
 def format_problems(problems: list[Problem]) -> str:
