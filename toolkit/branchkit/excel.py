@@ -239,9 +239,9 @@ def _format_table(sheet: Any, placed: Placed) -> None:
                 sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
-        elif col.fmt == "text":
+        elif col.fmt in ("text", "flag"):
             column.number_format = "@"
-        if col.fmt in ("status", "due"):
+        if col.fmt in ("status", "due", "flag"):
             for offset, row in enumerate(placed.rows()):
                 colors = cell_colors(col.fmt, row[c])
                 if colors is not None:

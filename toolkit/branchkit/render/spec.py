@@ -8,9 +8,21 @@ from typing import Any, Literal
 
 # "qty": a quantity of mixed units in one column — whole counts (int values) without decimals,
 # amounts (float values) with two. "status": a pace or a checklist mark, coloured by what it
-# means; "due": a follow-up's state, an overdue one coloured (render/marks.py).
+# means; "due": a follow-up's state, an overdue one coloured; "flag": text that marks its row (a
+# branch ranked with data errors), coloured whenever it is not empty (render/marks.py).
 Fmt = Literal[
-    "text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "due", "rank", "qty"
+    "text",
+    "int",
+    "amount",
+    "number",
+    "pct",
+    "pct_bar",
+    "date",
+    "status",
+    "due",
+    "rank",
+    "qty",
+    "flag",
 ]
 Style = Literal["h1", "h2", "body", "note", "strong"]
 

@@ -19,7 +19,7 @@ from ..outputs import PROPERTY
 from ..package import rewrite_entries
 from . import page
 from .grid import BASE_SIZE, TEXT_SIZES, Grid, Placed, PlacedChart, layout, styled, text_size
-from .marks import OVERDUE, OVERDUE_COLORS, status_colors
+from .marks import FLAG_COLORS, OVERDUE, OVERDUE_COLORS, status_colors
 from .spec import SheetSpec
 
 NUM_FORMATS = {
@@ -64,7 +64,9 @@ class Formats:
                     **base,
                     "border": 1,
                     "border_color": "#D9D9D9",
-                    "num_format": NUM_FORMATS.get(name, "@" if name == "text" else "General"),
+                    "num_format": NUM_FORMATS.get(
+                        name, "@" if name in ("text", "flag") else "General"
+                    ),
                     **({"align": "center"} if name in ("status", "rank", "date") else {}),
                 }
             )
@@ -79,6 +81,7 @@ class Formats:
                 "status",
                 "due",
                 "rank",
+                "flag",
             )
         }
         # Text lines are broken into rows by the grid, one line each: no wrapping here.
@@ -93,6 +96,8 @@ class Formats:
         }
         bg, fg = OVERDUE_COLORS
         self.overdue = wb.add_format({"bg_color": bg, "font_color": fg})
+        bg, fg = FLAG_COLORS
+        self.flag = wb.add_format({"bg_color": bg, "font_color": fg})
 
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
@@ -139,6 +144,8 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                     c,
                     {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
                 )
+        elif col.fmt == "flag":
+            ws.conditional_format(first, c, last, c, {"type": "no_blanks", "format": f.flag})
         elif col.fmt == "due":
             ws.conditional_format(
                 first,
