@@ -92,6 +92,39 @@ def test_a_refused_mail_leaves_no_weekly_behind(sample_copy: Path) -> None:
     assert [p.name for p in sample_copy.parent.iterdir()] == [sample_copy.name]
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize(
+    "command", [["rollup", "{folder}", *DAY], ["weekly", "--rollup", "{folder}", *WEEK]]
+)
+def test_a_rollup_never_replaces_a_branch_workbook(
+    tmp_path: Path, command: list[str], force: list[str]
+) -> None:
+    folder = tmp_path / "城东分行"
+    shutil.copytree(SAMPLES / "城东分行", folder)
+    target = folder / "火车站支行-2026-11.xlsx"
+    before = target.read_bytes()
+    args = [a.format(folder=folder) for a in command]
+    one_line_exit_2(run(*args, "--out", target, *force), target.name, "工作簿")
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in (SAMPLES / "城东分行").iterdir()
+    )  # no store, no backup
+
+
+def test_a_rollup_replaces_its_own_workbook_but_not_another_outputs(tmp_path: Path) -> None:
+    folder = tmp_path / "城东分行"
+    shutil.copytree(SAMPLES / "城东分行", folder)
+    out = tmp_path / "分行汇总.xlsx"
+    for _ in range(2):
+        assert run("rollup", folder, *DAY, "--out", out).exit_code == 0
+    weekly = tmp_path / "周报.xlsx"
+    assert run("weekly", folder / "滨江支行-2026-11.xlsx", *WEEK, "--out", weekly).exit_code == 0
+    line = one_line_exit_2(run("rollup", folder, *DAY, "--out", weekly), "--force")
+    assert "分行汇总工作簿" in line
+    assert run("rollup", folder, *DAY, "--out", weekly, "--force").exit_code == 0
+    assert "网点排行" in _sheets(weekly)
+
+
 # ---------------------------------------------------------------- a copy over another workbook
 
 
@@ -235,6 +268,17 @@ def test_every_file_made_from_a_private_workbook_is_private(tmp_path: Path) -> N
     made = [p for p in made if p.suffix != ".cmd"]  # launchers hold only the workbook's name
     assert len(made) == 9, made
     assert [p.name for p in made if not _private(p)] == []
+
+
+@POSIX
+def test_a_rollup_is_no_wider_than_the_most_private_branch_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "城东分行"
+    shutil.copytree(SAMPLES / "城东分行", folder)
+    (folder / "人民路支行-2026-11.xlsx").chmod(0o600)
+    out, weekly = tmp_path / "汇总.xlsx", tmp_path / "分行周报.xlsx"
+    assert run("rollup", folder, *DAY, "--out", out).exit_code in (0, 1)
+    assert run("weekly", "--rollup", folder, *WEEK, "--out", weekly).exit_code in (0, 1)
+    assert _private(out) and _private(weekly)
 
 
 @POSIX

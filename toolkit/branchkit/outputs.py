@@ -101,7 +101,7 @@ def claim(
         return dest, False
     if output.ours(dest):
         return dest, False
-    if not output.replaces_workbooks and is_workbook(dest):
+    if not output.replaces_workbooks and is_workbook(dest) and not _made_by_branchkit(dest):
         raise BookError(
             dest,
             f"这是一个工作簿，branchkit 不会用{output.noun}覆盖它（加 --force 也不会）：请换一个文件名",
@@ -162,6 +162,12 @@ def _made_workbook(purpose: str, marks: Callable[[], tuple[str, ...]]) -> Callab
             return False
 
     return ours
+
+
+def _made_by_branchkit(path: Path) -> bool:
+    """A whole workbook branchkit made, for whatever purpose (another output's, not a person's
+    workbook: --force may replace it)."""
+    return any(output.ours(path) for output in (WEEKLY, ROLLUP, PARENT_WEEKLY))
 
 
 def _property(xml: bytes) -> str | None:
