@@ -808,10 +808,12 @@ def weekly(
     security: str | None,
     template_dir: Path | None,
 ) -> None:
-    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。"""
+    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。
+
+    BOOK 也可以是文件夹：用其中文件名带本周所在月份的网点工作簿（定时任务不必每月改命令）。"""
     from . import jobs, mail
     from .read import read_book
-    from .weekly import week_label
+    from .weekly import as_of, week_label
 
     if rollup_dir is not None:
         _parent_weekly(
@@ -827,6 +829,10 @@ def weekly(
         return
     if book is None:
         raise click.BadParameter("请给出网点工作簿，或用 --rollup 指定各网点工作簿所在的文件夹")
+    if book.is_dir():  # a scheduled job names the folder; the week says which month's workbook
+        from .filenames import month_workbook
+
+        book = month_workbook(book, as_of(week or week_label(dt.date.today()), dt.date.today()))
     if eml is not None:  # refused before the weekly workbook is written, not after
         from .outputs import MAIL, claim
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..filenames import ROLLUP_NAME_START
 from ..problems import BookError
 from ..rollup import league
 from ..rollup.summary import Skipped
 from . import store
-from .engine import OUTPUT_PREFIX, collect, summarize_all
+from .engine import collect, summarize_all
 
 
 class Progress(Protocol):
@@ -57,7 +58,7 @@ class RollupRun:
 
 
 def default_out(day: dt.date) -> Path:
-    return Path(f"{OUTPUT_PREFIX}-{day:%Y-%m}.xlsx")
+    return Path(f"{ROLLUP_NAME_START}-{day:%Y-%m}.xlsx")
 
 
 def compute(
