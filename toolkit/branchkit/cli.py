@@ -810,7 +810,7 @@ def weekly(
 ) -> None:
     """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。
 
-    BOOK 也可以是文件夹：用其中文件名带本周所在月份的网点工作簿（定时任务不必每月改命令）。"""
+    工作簿也可以是文件夹：用其中文件名带本周所在月份的网点工作簿（定时任务不必每月改命令）。"""
     from . import jobs, mail
     from .read import read_book
     from .weekly import as_of, week_label
