@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from branchkit import fill
+from branchkit import fill, problem_text
 from branchkit.figures import compute
+from branchkit.problems import Code, Level
 from branchkit.read import load_book
 from branchkit.schema import SHEETS_BY_KEY
 from hypothesis import given, settings
@@ -82,6 +83,26 @@ def test_the_referrer_hears_back_on_the_card() -> None:
         6: "〔自动〕未联系",
         7: "〔自动〕已联系，未成交",  # row 8 set a next contact date
     }
+
+
+def test_a_sale_dated_before_the_month_is_still_news_to_the_referrer() -> None:
+    # 钱七's row (tracking row 3) has its 达成日期 typed a month early. The card still counts as
+    # 转介成功 (docs/口径.md#转介成功), so the feedback must say the sale, with its whole date,
+    # not 未成交; and the sale, credited to no one this month, is a warning at the cell.
+    raw = golden._raw()
+    tracking = [list(r) for r in golden.TRACKING]
+    tracking[2][9] = "2026-10-08"
+    raw["追踪表"] = tracking
+    book = load_book(raw, "测试支行-2026-11.xlsx")
+    figures = compute(book, D)
+    assert _cells(fill.plan(book, figures), "referrals", "feedback")[3] == (
+        "〔自动〕2026-10-08 已达成 理财 10万元"
+    )
+    (li_si,) = [p for p in figures.month.people if p.name == "李四"]
+    assert li_si.successes == 3
+    (found,) = [p for p in figures.problems if p.code is Code.SALE_CLOSED_BEFORE_MONTH]
+    assert (found.sheet, found.cell, found.level) == ("追踪表", "J3", Level.WARNING)
+    assert problem_text.statement(found) == "达成日期 2026-10-08 早于本月"
 
 
 def test_a_persons_feedback_is_never_touched_and_fills_own_is_brought_up_to_date() -> None:

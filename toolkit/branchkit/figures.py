@@ -824,32 +824,27 @@ def _calendar_problems(book: Book, day: dt.date) -> list[Problem]:
 
 
 def _sales_before_month(book: Book, first: dt.date) -> list[Problem]:
-    """A sale with no 达成日期 counts on its 推荐时间 (docs/口径.md#业绩记分); in a row written this
-    month for a customer referred last month, that day is in no period of this workbook. Said,
-    at the 达成日期 cell, so the sale is not lost without anyone knowing. A row carried from last
-    month (〔上月结转〕) is exempt: its sale is last month's (docs/口径.md#上月结转)."""
+    """A sale counts on its 达成日期, or on its 推荐时间 when it has none (docs/口径.md#业绩记分).
+    A row of this month's workbook whose day is before the month is in no period here: the card
+    still counts as 转介成功, but the amount is credited to no one. Said, at the 达成日期 cell, so
+    the sale is not lost without anyone knowing — usually a typed year or month. A row carried
+    from last month (〔上月结转〕) is exempt: its sale is last month's (docs/口径.md#上月结转)."""
     problems = []
     for row, product, amount, closed, referred, note in book.tracking.zip(
         "row", "product", "amount", "closed_on", "referred_on", "note"
     ):
-        if (
-            product
-            and amount
-            and amount > 0
-            and not isinstance(closed, dt.date)
-            and isinstance(referred, dt.date)
-            and referred < first
-            and CARRIED_MARK not in (note or "")
-        ):
-            problems.append(
-                Problem(
-                    Code.SALE_DATED_LAST_MONTH,
-                    book.sheet_name("tracking"),
-                    book.cell("tracking", "closed_on", row),
-                    {"referred": referred, "first": first},
-                    level=Level.WARNING,
-                )
-            )
+        if not (product and amount and amount > 0) or CARRIED_MARK in (note or ""):
+            continue
+        if isinstance(closed, dt.date):
+            if closed >= first:
+                continue
+            code, args = Code.SALE_CLOSED_BEFORE_MONTH, {"closed": closed, "first": first}
+        elif isinstance(referred, dt.date) and referred < first:
+            code, args = Code.SALE_DATED_LAST_MONTH, {"referred": referred, "first": first}
+        else:
+            continue
+        cell = book.cell("tracking", "closed_on", row)
+        problems.append(Problem(code, book.sheet_name("tracking"), cell, args, level=Level.WARNING))
     return problems
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import checklist
-from .credit import Sale
+from .credit import Sale, sales_of
 from .figures import Figures
 from .matching import Matches, match_cards
 from .parse import BRANCH_SUFFIXES, other_branch
@@ -202,34 +202,37 @@ def tracking_rows(
 # ---------------------------------------------------------------- 结果反馈
 
 
-def _sale_text(sale: Sale) -> str:
+def _sale_text(sale: Sale, day: dt.date) -> str:
     amount = f"{sale.amount:g}"
-    return (
-        f"{sale.date:%m-%d} 已达成 {sale.indicator or sale.product} {amount}{unit_word(sale.unit)}"
-    )
+    # A day outside D's month is written whole: "10-08" in November's feedback reads as a slip.
+    same_month = (sale.date.year, sale.date.month) == (day.year, day.month)
+    when = f"{sale.date:%m-%d}" if same_month else f"{sale.date:%Y-%m-%d}"
+    return f"{when} 已达成 {sale.indicator or sale.product} {amount}{unit_word(sale.unit)}"
 
 
-def outcome(card_row: int, matches: Matches, sales: dict[int, Sale]) -> str:
+def outcome(card_row: int, matches: Matches, sales: dict[int, Sale], day: dt.date) -> str:
     """The referrer's news of a card, as the tracking sheet knows it on D."""
     rows = matches.card_to_rows.get(card_row, [])
     won = [sales[r] for r in rows if r in sales]
     if won:
-        return AUTO + "；".join(_sale_text(s) for s in won)
+        return AUTO + "；".join(_sale_text(s, day) for s in won)
     if matches.contacted(card_row):
         return AUTO + "已联系，未成交"
     return AUTO + "未联系"
 
 
-def feedback(book: Book, day: dt.date, figures: Figures, matches: Matches, plan: FillPlan) -> None:
-    """结果反馈 for cards (on or before D) whose feedback is empty or fill's own."""
-    sales = {s.row: s for s in figures.month.ledger}
-    sales.update({s.row: s for s in figures.week.ledger})  # a week may reach back a month
+def feedback(book: Book, day: dt.date, matches: Matches, plan: FillPlan) -> None:
+    """结果反馈 for cards (on or before D) whose feedback is empty or fill's own.
+
+    Every sale through D is news, whatever period it falls in: the card counts as 转介成功 on
+    any sale (docs/口径.md#转介成功), so the referrer must not read 未成交 beside it."""
+    sales = {s.row: s for s in sales_of(book.tracking, book.catalogue, matches, day, book.settings)}
     for row, date, written in book.referrals.zip("row", "date", "feedback"):
         if not isinstance(date, dt.date) or date > day:
             continue
         if written and not written.startswith(AUTO):
             continue  # a person's words: never touched
-        news = outcome(row, matches, sales)
+        news = outcome(row, matches, sales, day)
         if news != written:
             plan.cells.append(CellFill("referrals", row, "feedback", news, written or None))
 
@@ -352,7 +355,7 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     matches = match_cards(book.referrals, book.tracking, day, book.settings.match_days)
     numbers = card_numbers(book, day, result)
     tracking_rows(book, day, matches, numbers, result)
-    feedback(book, day, figures, matches, result)
+    feedback(book, day, matches, result)
     daily_rows(book, day, result)
     checklist_rows(book, figures, result)
     section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES[DAILY][1])
