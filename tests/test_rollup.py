@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -20,12 +21,15 @@ import pytest
 from branchkit.cli import main
 from branchkit.figures import compute
 from branchkit.read import read_book
+from branchkit.render.numbers import percents_apart
 from branchkit.rollup.summary import summary_of
 from branchkit.rollupjob.engine import summarize
 from branchkit.schema import DEFAULT_MEASURES
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import ROLE_GROUPS
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from .conftest import MESSY, SAMPLES
@@ -647,8 +651,33 @@ def test_parent_weekly_workbook_and_mail(network: Path, tmp_path: Path) -> None:
     ]
     for row in league:
         assert f"{row['排名']}. {row['网点']}" in body
+    # 滨江 80.5 % and 火车站 79.7 % are ranked apart, so they must not both read "80%"
+    shown = re.findall(r"^ *\d+\. \S+ ([\d.]+%)", body, re.MULTILINE)
+    assert len(shown) == len(league) and len(set(shown)) == len({r["排名"] for r in league})
     attached = [part.get_filename() for part in message.iter_attachments()]
     assert attached == [out.name]
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 30000)), max_size=12))
+def test_ranked_percents_read_apart_with_the_fewest_decimals(raw: list[int | None]) -> None:
+    # Scores on a 0.01 % grid, ranked high to low as a league lists them (unranked last).
+    values = sorted((v / 10000 if v is not None else None for v in raw), key=_ranked)
+    shown = percents_apart(values)
+    for (a, sa), (b, sb) in pairwise(zip(values, shown, strict=True)):
+        assert (sa == sb) == (a == b)
+    for v, text in zip(values, shown, strict=True):
+        assert text == "—" if v is None else abs(float(text[:-1]) / 100 - v) <= 0.005
+    places = max((len(t.split(".")[1]) - 1 for t in shown if "." in t), default=0)
+    if places:  # one decimal fewer would have made two different scores read the same
+        fewer = [None if v is None else f"{v:.{places - 1}%}" for v in values]
+        assert any(
+            a != b and a is not None and b is not None and fa == fb
+            for (a, fa), (b, fb) in pairwise(zip(values, fewer, strict=True))
+        )
+
+
+def _ranked(value: float | None) -> tuple[bool, float]:
+    return (value is None, -(value or 0.0))
 
 
 def test_weekly_needs_a_workbook_or_a_rollup_folder() -> None:

@@ -85,6 +85,7 @@ def message(
     template_dir: str | Path | None = None,
 ) -> EmailMessage:
     from ..mail import compose
+    from ..render.numbers import percents_apart
     from ..render.rollup import headline_pairs
 
     context = {
@@ -94,6 +95,8 @@ def message(
         "day": weekly.day,
         "headlines": headline_pairs(weekly.rollup),
         "league": weekly.rollup.league,
+        # each row's 排名得分 as read: decimals where two neighbours would read the same
+        "scores": percents_apart([row.figures.score for row in weekly.rollup.league]),
     }
     subject = f"{weekly.rollup.parent or '分行'} 周报 {weekly.week}"
     return compose(
