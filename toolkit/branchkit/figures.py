@@ -92,16 +92,24 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
 
 
 def ranking_score(
-    completion: Mapping[str, float], cap: float, raw: Iterable[str] = (REFERRALS,)
+    completion: Mapping[str, float],
+    cap: float | None,
+    raw: Iterable[str] = (REFERRALS,),
+    weights: Mapping[str, float] | None = None,
 ) -> float | None:
-    """排名得分 (docs/口径.md#排名得分): the mean of each completion capped at 完成率上限, leaving
+    """综合得分, the one composite (docs/口径.md#综合得分): the mean of each completion capped
+    at 完成率上限, weighted by 目标 权重 (the branch's 考核积分; 1 where none is given), leaving
     out the raw counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing
-    of quality — unless they are all the indicators with a target."""
+    of quality — unless they are all the indicators with a target. `cap` None: the same mean
+    uncapped, which breaks a tie at the cap between stars."""
     raw = set(raw)
-    counted = [min(v, cap) for k, v in completion.items() if k not in raw] or [
-        min(v, cap) for v in completion.values()
-    ]
-    return sum(counted) / len(counted) if counted else None
+    weights = weights or {}
+    counted = [k for k in completion if k not in raw] or list(completion)
+    total = sum(weights.get(k, 1.0) for k in counted)
+    if not total:
+        return None
+    capped = (completion[k] if cap is None else min(completion[k], cap) for k in counted)
+    return sum(weights.get(k, 1.0) * v for k, v in zip(counted, capped, strict=True)) / total
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -129,8 +137,10 @@ class PersonFigures:
     completion: dict[str, float] = field(default_factory=dict)
     status: dict[str, Pace] = field(default_factory=dict)  # indicator -> its pace
     overall: float | None = None  # 综合完成率: the plain mean of completion
-    overall_status: Pace | None = None  # the pace of the ranking score
-    score: float | None = None  # 排名得分: ranks people and picks the stars (see ranking_score)
+    overall_status: Pace | None = None  # the pace of the composite: the word beside `score`
+    score: float | None = None  # 综合得分 (排名得分): ranks people, picks the stars (ranking_score)
+    uncapped: float | None = None  # the same mean without 完成率上限: breaks a tie at the cap
+    weights: dict[str, float] = field(default_factory=dict)  # 目标 权重 given (others count 1)
     rank: int | None = None
     group: RoleGroup | None = None  # None: a role ranked only overall
     primary: float | None = None  # the group's ranking figure
@@ -257,6 +267,8 @@ class Figures:
     # The morning meeting's targets for D itself: what the month still needs over the days
     # from D to its end, D included (docs/口径.md#晨会).
     targets_today: list[TomorrowTarget] = field(default_factory=list)
+    # Those who shared the stars' 综合得分 and lost on the uncapped mean (docs/口径.md#之星).
+    star_ties: dict[PeriodKind, list[str]] = field(default_factory=dict)
 
     def is_open(self, day: dt.date) -> bool:
         return is_workday(day, self.opening)
@@ -418,6 +430,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
 class _Context:
     day_totals: _DayTotals
     targets: dict[str, dict[str, float]]
+    weights: dict[str, dict[str, float]]  # 目标 权重 where given: subject -> indicator -> weight
     overrides: dict[dt.date, bool]
     month_progress: float
     catalogue: Catalogue
@@ -432,9 +445,14 @@ def workday_overrides(book: Book) -> dict[dt.date, bool]:
     }
 
 
-def _targets(book: Book) -> dict[str, dict[str, float]]:
+def _targets(book: Book) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """目标: each subject's monthly targets, and the 权重 given (a positive number; any other
+    counts as 1, with a warning from the cross-checks)."""
     targets: dict[str, dict[str, float]] = {}
-    for subject, indicator, value in book.targets.zip("subject", "indicator", "target"):
+    weights: dict[str, dict[str, float]] = {}
+    for subject, indicator, value, weight in book.targets.zip(
+        "subject", "indicator", "target", "weight"
+    ):
         if (
             subject
             and indicator
@@ -443,7 +461,9 @@ def _targets(book: Book) -> dict[str, dict[str, float]]:
             and value > 0
         ):
             targets.setdefault(subject, {})[indicator] = value
-    return targets
+            if isinstance(weight, float) and math.isfinite(weight) and weight > 0:
+                weights.setdefault(subject, {})[indicator] = weight
+    return targets, weights
 
 
 def _period_share(period: Period, basis: DayBasis, overrides: Mapping[dt.date, bool]) -> float:
@@ -500,6 +520,7 @@ def _person_figures(
     share = _period_share(period, settings.progress_basis, context.overrides)
     progress = context.month_progress if period.kind is MONTH else 1.0
     for person in [*people.values(), branch]:
+        person.weights = dict(context.weights.get(person.name, {}))
         for indicator, monthly in context.targets.get(person.name, {}).items():
             target = monthly * share
             person.targets[indicator] = monthly
@@ -510,9 +531,13 @@ def _person_figures(
             person.status[indicator] = _pace(completion, progress, settings.tolerance)
         if person.completion:
             person.overall = sum(person.completion.values()) / len(person.completion)
-            person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
-            # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
-            # (转介数, and the checklist's quantities) must not make someone look ahead of pace while what they close lags.
+            weighed = (raw_counts, person.weights)
+            person.score = ranking_score(person.completion, settings.rank_cap, *weighed)
+            person.uncapped = ranking_score(person.completion, None, *weighed)
+            # The pace shown beside the composite is the composite's own (docs/口径.md#综合得分):
+            # a pile of raw referrals (转介数, and the checklist's quantities) must not make
+            # someone look ahead of pace while what they close lags, and a number never sits
+            # beside another figure's word.
             person.overall_status = status_of(person.score, progress, settings.tolerance)
         person.money = sum(
             v for k, v in person.credited.items() if context.catalogue.measured_in(k) is WAN_YUAN
@@ -555,7 +580,7 @@ def compute(book: Book, day: dt.date) -> Figures:
     records = checklist.entries(book.checklist, items, day)
     totals.measured = checklist.quantities_by_day(records, items)
     month_progress = time_progress(day, settings.progress_basis, overrides)
-    context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
+    context = _Context(totals, *_targets(book), overrides, month_progress, book.catalogue)
     periods: dict[PeriodKind, PeriodFigures] = {}
     for kind in PERIOD_KINDS:
         period = Period.of(kind, day)
@@ -573,6 +598,7 @@ def compute(book: Book, day: dt.date) -> Figures:
             checklist=checklist.tally(records, items, period),
         )
     month = periods[MONTH]
+    stars = {kind: _stars(periods[kind].people) for kind in PERIOD_KINDS}
     opening = opening_days(overrides, _staffing(book), day + dt.timedelta(40))
     horizon = next_workday(day, opening)
     return Figures(
@@ -582,7 +608,8 @@ def compute(book: Book, day: dt.date) -> Figures:
         catalogue=book.catalogue,
         month_progress=month_progress,
         periods=periods,
-        stars={kind: _stars(periods[kind].people) for kind in PERIOD_KINDS},
+        stars={kind: stars[kind][0] for kind in PERIOD_KINDS},
+        star_ties={kind: stars[kind][1] for kind in PERIOD_KINDS},
         follow_ups=_follow_ups(book, day, horizon),
         not_followed=not_followed(book.referrals, matches, day, settings.stale_days),
         unverified=unverified(book.tracking, book.sheet_name("tracking"), matches, day),
@@ -651,13 +678,18 @@ def has_result(person: PersonFigures) -> bool:
     return person.successes > 0 or any(v > 0 for v in person.credited.values())
 
 
-def _stars(people: list[PersonFigures]) -> list[str]:
-    """The best 排名得分 among people with a result: quality, never a pile of raw referrals."""
+def _stars(people: list[PersonFigures]) -> tuple[list[str], list[str]]:
+    """The best 综合得分 among people with a result: quality, never a pile of raw referrals
+    (docs/口径.md#之星). Several at the same score — everyone at the cap — are told apart by the
+    same mean uncapped; returns the stars and those who shared their score but not that."""
     scored = [p for p in people if p.score is not None and has_result(p)]
     if not scored:
-        return []
+        return [], []
     best = max(round(p.score or 0, 9) for p in scored)
-    return sorted(p.name for p in scored if round(p.score or 0, 9) == best)
+    tied = [p for p in scored if round(p.score or 0, 9) == best]
+    top = max(round(p.uncapped or 0, 9) for p in tied)
+    stars = sorted(p.name for p in tied if round(p.uncapped or 0, 9) == top)
+    return stars, sorted(p.name for p in tied if p.name not in stars)
 
 
 def _referrer_quality(people: list[PersonFigures]) -> list[ReferrerQuality]:
