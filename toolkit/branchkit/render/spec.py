@@ -8,9 +8,21 @@ from typing import Any, Literal
 
 # "qty": a quantity of mixed units in one column — whole counts (int values) without decimals,
 # amounts (float values) with two. "status": a pace or a checklist mark, coloured by what it
-# means; "due": a follow-up's state, an overdue one coloured (render/marks.py).
+# means; "due": a follow-up's state, an overdue one coloured (render/marks.py). "wrap": text that
+# wraps in its column, its row as tall as its lines (an agenda's targets).
 Fmt = Literal[
-    "text", "int", "amount", "number", "pct", "pct_bar", "date", "status", "due", "rank", "qty"
+    "text",
+    "int",
+    "amount",
+    "number",
+    "pct",
+    "pct_bar",
+    "date",
+    "status",
+    "due",
+    "rank",
+    "qty",
+    "wrap",
 ]
 Style = Literal["h1", "h2", "body", "note", "strong"]
 
