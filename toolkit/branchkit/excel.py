@@ -262,7 +262,7 @@ def _format_table(sheet: Any, placed: Placed) -> None:
                 sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
-        elif col.fmt in ("text", "wrap"):
+        elif col.fmt in ("text", "wrap", "figure"):
             column.number_format = "@"
             column.wrap_text = col.fmt == "wrap"  # a row the grid made tall shows every line
         if col.fmt in ("status", "due"):

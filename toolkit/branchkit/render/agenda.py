@@ -136,7 +136,10 @@ def _table(block: AgendaTable, units: float) -> Table:
     page, the widest text columns wrap ("wrap": their rows grow). A column of pace words is
     coloured as a status."""
     count = len(block.header)
-    fmts: list[Fmt] = ["status" if i in block.paces else "text" for i in range(count)]
+    fmts: list[Fmt] = [
+        "status" if i in block.paces else "figure" if i in block.numeric else "text"
+        for i in range(count)
+    ]
     rows = [list(r) for r in block.rows]
 
     cells = [max([_width(r[i]) for r in rows] + [3.0]) for i in range(count)]

@@ -57,8 +57,9 @@ CELL_KINDS = (
     "due",
     "rank",
     "wrap",
+    "figure",
 )
-SIZED_CELLS = ("text", "wrap", "status")  # what an agenda's tables hold, in its smaller type
+SIZED_CELLS = ("text", "wrap", "status", "figure")  # an agenda's tables, in its smaller type
 
 
 def _cell_props(name: str) -> dict[str, Any]:
@@ -68,8 +69,11 @@ def _cell_props(name: str) -> dict[str, Any]:
         "valign": "vcenter",
         "border": 1,
         "border_color": "#D9D9D9",
-        "num_format": NUM_FORMATS.get(name, "@" if name in ("text", "wrap") else "General"),
+        "num_format": NUM_FORMATS.get(
+            name, "@" if name in ("text", "wrap", "figure") else "General"
+        ),
         **({"align": "center"} if name in ("status", "rank", "date") else {}),
+        **({"align": "right"} if name == "figure" else {}),
         **({"text_wrap": True} if name == "wrap" else {}),
     }
 
