@@ -300,20 +300,12 @@ def test_format_text_is_accepted_beside_txt(tmp_path: Path) -> None:
 
 
 def test_validate_checks_a_day_when_asked(tmp_path: Path) -> None:
-    import xlsxwriter
+    from .test_fill_day import write_workbook
 
     # 每日概况 says 李四 is on duty on D; 每日数据 has no row of his: a warning about D.
     raw = _raw()
     raw["每日数据"] = [["日期", "姓名"]]
-    path = tmp_path / "测试支行-2026-11.xlsx"
-    workbook = xlsxwriter.Workbook(str(path))
-    for name, rows in raw.items():
-        sheet = workbook.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is not None:
-                    sheet.write(r, c, value)
-    workbook.close()
+    path = write_workbook(raw, tmp_path / "测试支行-2026-11.xlsx")
     plain = CliRunner().invoke(main, ["validate", str(path)])
     dated = CliRunner().invoke(main, ["validate", str(path), "--date", "2026-11-20"])
     assert "没有 11-20 的记录" not in plain.output

@@ -42,7 +42,7 @@ def _raw(**changes: list[list[Any]]) -> dict[str, list[list[Any]]]:
     return raw
 
 
-def _write(
+def write_workbook(
     raw: dict[str, list[list[Any]]], path: Path, formulas: dict[str, Any] | None = None
 ) -> Path:
     """The sheets as a workbook file; `formulas`: sheet!cell -> (formula, cached value)."""
@@ -82,7 +82,7 @@ def _cell_xml(path: Path, sheet: str, ref: str) -> str:
 
 
 def test_fill_writes_the_count_as_a_formula_over_the_cards_with_its_value(tmp_path: Path) -> None:
-    book = _write(_raw(), tmp_path / "测试支行-2026-11.xlsx")
+    book = write_workbook(_raw(), tmp_path / "测试支行-2026-11.xlsx")
     result = CliRunner().invoke(main, ["fill", str(book), "--date", "2026-11-20"])
     assert result.exit_code == 0, result.output
     # 每日数据 had rows 2 and 3 (王五); 李四 and 赵六 get rows 4 and 5: 日期, 姓名, 转介数量.
@@ -107,13 +107,13 @@ def test_a_count_fill_wrote_is_never_reported_against_the_cards_it_counts(tmp_pa
     # same 0 typed by a person is theirs, and is checked.
     daily = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", None]]
     formula = COUNT.format(name="李四")
-    by_fill = _write(
+    by_fill = write_workbook(
         _raw(每日数据=daily), tmp_path / "a-2026-11.xlsx", {"每日数据!C2": (formula, 0)}
     )
     found = [p.code for p in compute(read_book(by_fill), D).problems]
     assert Code.DAILY_REFERRALS_DIFFER not in found
     typed = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", 0]]
-    by_hand = _write(_raw(每日数据=typed), tmp_path / "b-2026-11.xlsx")
+    by_hand = write_workbook(_raw(每日数据=typed), tmp_path / "b-2026-11.xlsx")
     problems = compute(read_book(by_hand), D).problems
     assert [(p.cell, p.args) for p in problems if p.code is Code.DAILY_REFERRALS_DIFFER] == [
         ("C2", {"day": D, "cards": 1})
@@ -122,7 +122,7 @@ def test_a_count_fill_wrote_is_never_reported_against_the_cards_it_counts(tmp_pa
 
 def test_the_button_writes_the_same_formula_in_the_same_cell(tmp_path: Path) -> None:
     raw = _raw()
-    by_file = _write(raw, tmp_path / "测试支行-2026-11.xlsx")
+    by_file = write_workbook(raw, tmp_path / "测试支行-2026-11.xlsx")
     jobs.fill(by_file, D)
     open_book = OpenBook.from_rows("测试支行-2026-11.xlsx", raw)
     jobs.fill(excel.OpenWorkbook(open_book), D)
@@ -168,7 +168,7 @@ def test_on_a_closed_day_fill_says_so_and_writes_nothing_for_it(tmp_path: Path) 
 
 def test_a_closed_day_after_the_week_is_filled_is_one_line(tmp_path: Path) -> None:
     cards = [[*row, "结果反馈" if n == 0 else None] for n, row in enumerate(golden.CARDS)]
-    book = _write(_raw(转介登记=cards), tmp_path / "测试支行-2026-11.xlsx")
+    book = write_workbook(_raw(转介登记=cards), tmp_path / "测试支行-2026-11.xlsx")
     assert CliRunner().invoke(main, ["fill", str(book), "--date", "2026-11-20"]).exit_code == 0
     before = book.read_bytes()
     result = CliRunner().invoke(main, ["fill", str(book), "--date", "2026-11-22"])

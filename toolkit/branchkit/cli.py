@@ -100,15 +100,23 @@ class DayType(click.DateTime):
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def date_option(func: F) -> F:
-    return click.option(
-        "--date",
-        "day",
-        type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
-        default=None,
-        callback=_check_day,
-        help="统计日期 D（默认今天），如 2026-11-20",
-    )(func)
+def dated(help: str) -> Callable[[F], F]:
+    """A --date option with its own help line (what the date does for that command)."""
+
+    def option(func: F) -> F:
+        return click.option(
+            "--date",
+            "day",
+            type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
+            default=None,
+            callback=_check_day,
+            help=help,
+        )(func)
+
+    return option
+
+
+date_option = dated("统计日期 D（默认今天），如 2026-11-20")
 
 
 def period_option(func: F) -> F:
@@ -381,14 +389,7 @@ def format_problems(problems: list[Problem]) -> str:
 
 @main.command()
 @book_argument
-@click.option(
-    "--date",
-    "day",
-    type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
-    default=None,
-    callback=_check_day,
-    help="也检查这一天（如 2026-11-20）：当班却没有每日数据、每日数据的转介数量与推荐卡不符",
-)
+@dated("也检查这一天（如 2026-11-20）：当班却没有每日数据、每日数据的转介数量与推荐卡不符")
 @json_option
 def validate(book: Path, day: dt.datetime | None, as_json: bool) -> None:
     """检查工作簿的数据问题。无错误时退出码 0，有错误 1，无法打开 2。"""

@@ -13,7 +13,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from ..package import rewrite_entries
 from . import page
@@ -29,7 +29,7 @@ from .grid import (
     text_size,
 )
 from .marks import OVERDUE, OVERDUE_COLORS, status_colors
-from .spec import SheetSpec
+from .spec import Fmt, SheetSpec
 
 NUM_FORMATS = {
     "int": "0",
@@ -45,20 +45,8 @@ DATA_BAR = "#9DC3E6"
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 
 
-CELL_KINDS = (
-    "text",
-    "int",
-    "amount",
-    "number",
-    "pct",
-    "pct_bar",
-    "date",
-    "status",
-    "due",
-    "rank",
-    "wrap",
-    "figure",
-)
+# Every kind of table cell but "qty" (a column of mixed counts and amounts, styled per value)
+CELL_KINDS = tuple(kind for kind in get_args(Fmt) if kind != "qty")
 SIZED_CELLS = ("text", "wrap", "status", "figure")  # an agenda's tables, in its smaller type
 
 
