@@ -7,7 +7,7 @@ SAMPLE  := samples/火车站支行-2026-11.xlsx
 OUTDIR  := build/demo
 DEMODAY := 2026-11-20
 
-.PHONY: demo test lint bench bench-rollup samples templates screenshots wheelhouse clean
+.PHONY: demo test lint bench bench-rollup bench-network samples templates screenshots wheelhouse clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -44,8 +44,16 @@ bench: $(STAMP)
 bench-rollup: $(STAMP)
 	$(BIN)/python benchmarks/rollup.py
 
+# A province: 5,000 branch workbooks on this machine and on a Dask cluster of local processes,
+# and a year of daily rollups in the history store. The first run generates the workbooks
+# (about half a gigabyte) and the year's store (a few gigabytes) into benchmarks/data/: allow
+# an hour or more on two cores; later runs take about a quarter of that.
+bench-network: $(STAMP)
+	$(BIN)/python benchmarks/network.py
+	$(BIN)/python benchmarks/history.py
+
 samples: $(STAMP)
-	$(BIN)/python -m branchkit.samples samples
+	$(BIN)/python -m tests.samples samples
 
 templates: $(STAMP)
 	$(BIN)/python -m branchkit.templates templates/xlsx

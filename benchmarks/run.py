@@ -33,6 +33,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# The benchmarks' workbooks come from the tests' sample generator (tests/samples.py), and the
+# warm path clicks the tests' stand-in for Excel: both import from the project's root.
+sys.path[:0] = [str(HERE), str(ROOT)]
 DATA = HERE / "data"
 SAMPLE = ROOT / "samples" / "火车站支行-2026-11.xlsx"
 DAY = "2026-11-20"
@@ -101,7 +104,8 @@ BASELINES = ("calamine floor", "openpyxl load+save", "pandas read_excel")
 @dataclass
 class Run:
     seconds: float
-    peak_mib: float
+    peak_mib: float  # the largest process of the command's tree (a pool's worker, or itself)
+    cpu: float = 0.0  # CPU seconds of the command and the processes it waited for
 
 
 def run_once(command: list[str], exit_code: int = 0) -> Run:
@@ -115,11 +119,15 @@ def run_once(command: list[str], exit_code: int = 0) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != exit_code:
         raise SystemExit(f"failed: {' '.join(command)}\n{error}")
-    return Run(elapsed, usage.ru_maxrss / 1024)
+    return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def summarize(results: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in results), max(r.peak_mib for r in results))
+    return Run(
+        statistics.median(r.seconds for r in results),
+        max(r.peak_mib for r in results),
+        statistics.median(r.cpu for r in results),
+    )
 
 
 def measure_interleaved(commands: dict[str, list[str]], runs: dict[str, int]) -> dict[str, Run]:
@@ -150,7 +158,6 @@ class Row:
 
 
 def w2_book(tracking_rows: int) -> Path:
-    sys.path.insert(0, str(HERE))
     from workloads import write_parent_branch
 
     DATA.mkdir(exist_ok=True)
@@ -196,7 +203,6 @@ def warm_path(book: Path) -> dict[str, float]:
     """In one process, as xlwings' UDF server keeps Python alive between clicks: the refresh
     button's function (`branchkit.excel.refresh`) clicked twice on the stand-in workbook of
     tests/test_excel_buttons.py, then the file refresh (`jobs.refresh`) run twice."""
-    sys.path.insert(0, str(ROOT))
     from unittest import mock
 
     from branchkit import excel, jobs, schema
@@ -387,11 +393,11 @@ def reader_choice(book: Path, runs: int = 5) -> dict[str, float]:
         ("openpyxl read-only", openpyxl_read_only),
         ("branchkit read_book (scan, calamine, typing)", load_typed),
     ):
-        timings[name] = _median_seconds(job, runs)
+        timings[name] = median_seconds(job, runs)
     return timings
 
 
-def _median_seconds(job: Callable[[], object], runs: int) -> float:
+def median_seconds(job: Callable[[], object], runs: int) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -471,7 +477,7 @@ def scan_alone(book: Path, runs: int = 3) -> float:
             if sheet.kind == "worksheet" and sheet.name not in schema.GENERATED_SHEETS:
                 reader._scan(sheet)
 
-    return _median_seconds(scan, runs)
+    return median_seconds(scan, runs)
 
 
 # ---------------------------------------------------------------- the report
@@ -588,10 +594,13 @@ def main() -> None:
     report = render(measured)
     print(report)
     results = HERE / "RESULTS.md"
-    # The rollup section is benchmarks/rollup.py's own (`make bench-rollup`): kept as it is.
+    # The sections between markers are the other benchmarks' own (rollup.py, network.py,
+    # history.py): kept as they are.
     old = results.read_text(encoding="utf-8") if results.exists() else ""
-    kept = re.search(r"<!-- rollup:start -->.*?<!-- rollup:end -->", old, re.S)
-    results.write_text(report + (f"\n{kept.group()}\n" if kept else ""), encoding="utf-8")
+    sections = [
+        m.group() for m in re.finditer(r"<!-- (\w+):start -->.*?<!-- \1:end -->", old, re.S)
+    ]
+    results.write_text(report + "".join(f"\n{s}\n" for s in sections), encoding="utf-8")
 
 
 def targets(m: Measured) -> list[tuple[str, str, bool]]:

@@ -17,8 +17,9 @@ from typing import Any
 
 from branchkit import schema
 from branchkit.parse import id_check_digit
-from branchkit.samples import PRODUCTS
 from branchkit.templates import write_branch_workbook
+
+from tests.samples import PRODUCTS
 
 ROLES = (
     "柜员",

@@ -101,13 +101,11 @@ def build_rollup(folder: Path) -> Path:
     tabs, without the history a first run does not have)."""
     from branchkit.render.rollup import rollup_sheets
     from branchkit.render.xlsx import build
-    from branchkit.rollup.job import compute
+    from branchkit.rollupjob.job import compute
 
     folder.mkdir(parents=True, exist_ok=True)
     book = folder / "城东分行-汇总.xlsx"
-    book.write_bytes(
-        build(rollup_sheets(compute([ROOT / "samples" / "城东分行"], DAY, jobs=1), []))
-    )
+    book.write_bytes(build(rollup_sheets(compute([ROOT / "samples" / "城东分行"], DAY, jobs=1))))
     return book
 
 
@@ -494,7 +492,7 @@ def rollup_png(folder: Path, target: Path) -> Path:
     """网点排行 of the three sample branches of samples/城东分行 (`branchkit rollup`)."""
     from branchkit.render.rollup import league_sheet
     from branchkit.render.xlsx import build
-    from branchkit.rollup.job import compute
+    from branchkit.rollupjob.job import compute
 
     rollup = compute([ROOT / "samples" / "城东分行"], DAY, jobs=1)
     book = folder / "网点排行.xlsx"

@@ -232,7 +232,7 @@ def test_a_table_running_on_over_pages_starts_each_page_with_its_caption_and_hea
 
 def test_the_rollup_league_repeats_the_indicator_tables_header() -> None:
     from branchkit.render.rollup import league_sheet
-    from branchkit.rollup.job import compute
+    from branchkit.rollupjob.job import compute
 
     grid = layout(league_sheet(compute([SAMPLE.parent / "城东分行"], DAY, jobs=1)))
     indicators = grid.tables[-1]

@@ -11,7 +11,7 @@ import io
 import re
 from pathlib import Path
 
-from branchkit import samples, schema
+from branchkit import schema
 from branchkit.cli import main
 from branchkit.privacy import mask_text
 from branchkit.templates import write_branch_workbook
@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
+
+from . import samples
 
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")

@@ -6,6 +6,7 @@ Expected leagues and ranks are worked out here from each branch's own outputs (`
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -17,14 +18,19 @@ from pathlib import Path
 import duckdb
 import pytest
 from branchkit.cli import main
-from branchkit.samples import write_network
+from branchkit.figures import compute
+from branchkit.read import read_book
+from branchkit.rollup.summary import summary_of
+from branchkit.rollupjob.engine import summarize
 from branchkit.schema import DEFAULT_MEASURES
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import ROLE_GROUPS
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from .conftest import SAMPLES
+from .conftest import MESSY, SAMPLES
+from .samples import NETWORK as NETWORK_BRANCHES
+from .samples import PARENT, network_month, write_network
 
 NETWORK = SAMPLES / "城东分行"
 DAY = "2026-11-20"
@@ -95,6 +101,18 @@ def _branch_score_from_its_tab(path: Path, tmp: Path) -> float:
 def test_committed_network_samples_equal_the_build(tmp_path: Path) -> None:
     for path in write_network(tmp_path):
         assert path.read_bytes() == (NETWORK / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("name", [*(f"城东分行/{b}-2026-11.xlsx" for b in BRANCHES), MESSY.name])
+@pytest.mark.parametrize("day", ["2026-11-01", "2026-11-16", DAY])
+def test_the_per_workbook_step_keeps_what_the_full_figures_give(name: str, day: str) -> None:
+    """The rollup's step reads only input sheets and computes only what the league compares;
+    its summary is exactly the one the whole figures of a refresh give (problems included)."""
+    path = SAMPLES / name
+    when = dt.date.fromisoformat(day)
+    book = read_book(path)
+    full = summary_of(compute(book, when), str(path), path.stat().st_mtime, book.month)
+    assert summarize(str(path), when) == full
 
 
 def test_golden_league_of_the_three_sample_branches(network: Path, tmp_path: Path) -> None:
@@ -168,9 +186,83 @@ def test_rollup_workbook_has_every_sheet_charts_a4_and_no_personal_data(
     with zipfile.ZipFile(out) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
         sheets = [zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/sheet")]
-    assert len(charts) == 4  # 网点排行, 转介质量, 清单完成, 趋势
+    assert len(charts) == 3  # 网点排行, 转介质量, 清单完成; a first rollup has no trend to draw
     assert all(b'paperSize="9"' in xml for xml in sheets)
     assert (tmp_path / "分行汇总.duckdb").exists()
+
+
+def _sheet_xml(path: Path, name: str) -> str:
+    """A sheet's XML by its tab name."""
+    with zipfile.ZipFile(path) as zf:
+        workbook = zf.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet name="([^"]+)"', workbook)
+        return zf.read(f"xl/worksheets/sheet{names.index(name) + 1}.xml").decode()
+
+
+def test_rollup_printout_leaves_out_what_is_empty_and_says_why_once(
+    network: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总.xlsx"
+    code, _, err = _invoke("rollup", str(network), "--date", "2026-11-01", "--out", str(out))
+    assert code == 0, err
+    book = CalamineWorkbook.from_path(str(out))
+
+    def text(sheet: str) -> list[str]:
+        return [str(v) for row in book.get_sheet_by_name(sheet).to_python() for v in row if v]
+
+    people = text("同岗位排名")
+    # 厅堂主管, 网点负责人 and 内勤行长 have no targets: no table of nobody, one line saying so.
+    assert not [t for t in people if "全分行 0 人" in t]
+    unranked = [t for t in people if "不参加同岗位排名" in t]
+    assert len(unranked) == 1
+    assert all(role in unranked[0] for role in ("厅堂主管", "网点负责人", "内勤行长"))
+    assert "周敏" not in people  # 火车站支行's 厅堂主管
+    stars = text("分行之星")
+    # On the 1st no 客户助理 or 柜员 has a result yet: named once, not a row of （暂无）.
+    assert "（暂无）" not in stars
+    joined = "".join(stars)  # a long line is printed over several rows
+    assert joined.count("暂无") == 1
+    assert "暂无客户助理/柜员之星：没有人同时有排名得分和当期的成交或转介成功。" in joined
+    assert not [t for t in stars if t.endswith(("厅堂主管之星", "网点负责人之星", "内勤行长之星"))]
+    # 滨江支行 is ranked with a data error: its 标记 is coloured (a rule on every non-empty mark).
+    rows = book.get_sheet_by_name("网点排行").to_python()
+    header = next(i for i, r in enumerate(rows) if "标记" in r)
+    column = rows[header].index("标记")
+    marked = next(i for i, r in enumerate(rows) if r[1] == "滨江支行")
+    letter = chr(ord("A") + column)
+    xml = _sheet_xml(out, "网点排行")
+    rule = re.search(
+        rf'<conditionalFormatting sqref="{letter}(\d+):{letter}(\d+)"><cfRule type="notContainsBlanks"',
+        xml,
+    )
+    assert rule and int(rule[1]) <= marked + 1 <= int(rule[2])
+    assert "数据错误" in rows[marked][column]
+
+
+def test_score_rule_says_the_caps_the_branches_set(network: Path, tmp_path: Path) -> None:
+    """完成率上限 comes from each branch's 设置, not a fixed 150%; caps that differ are said."""
+    branch = "人民路支行"
+    path = network / f"{branch}-2026-11.xlsx"
+    path.unlink()
+    names = dict(next(n for n in NETWORK_BRANCHES if n[0] == branch)[4])
+    write_branch_workbook(
+        path,
+        branch,
+        "2026-11",
+        network_month(branch, "RML", 20261121, 0.9, names),
+        {"parent": PARENT, "short_code": "RML", "rank_cap": "1.2"},
+    )
+    out = tmp_path / "汇总.xlsx"
+    code, _, err = _invoke("rollup", str(network), "--date", DAY, "--out", str(out))
+    assert code == 0, err
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("网点排行").to_python()
+    lines = " ".join(str(r[0]) for r in rows[:8])
+    assert "完成率上限（120%、150%）" in lines
+    assert "注意：各网点设置的完成率上限不同（120% 的 1 个、150% 的 2 个）" in lines
+    league = {
+        b["网点"]: b for b in _rollup_json(network, "--out", str(tmp_path / "j.xlsx"))["网点"]
+    }
+    assert league[branch]["排名得分"] <= 1.2
 
 
 def test_rollup_json_names_people_with_role_and_rank(network: Path) -> None:
@@ -261,45 +353,158 @@ def test_store_replaces_a_date_on_rerun_and_keeps_other_dates(
     with duckdb.connect(str(db), read_only=True) as con:
         dates = con.execute("SELECT DISTINCT rollup_date FROM person_figures ORDER BY 1").fetchall()
     assert [d[0].isoformat() for d in dates] == ["2026-11-13", DAY]
-    # The 趋势 sheet of a rollup for the 20th shows both rollups, from the store.
+    # The 趋势 sheet of a rollup for the 20th shows both rollups, from the store, and draws them.
     assert CliRunner().invoke(main, [*args, DAY]).exit_code == 0
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
     assert {"2026-11-13", DAY} <= {r[0] for r in rows}
+    with zipfile.ZipFile(out) as zf:
+        assert len([n for n in zf.namelist() if n.startswith("xl/charts/chart")]) == 4
 
 
-def test_parquet_export_is_readable(network: Path, tmp_path: Path) -> None:
+def _week_scores(path: Path, day: str) -> dict[str, float | None]:
+    """Each person's 排名得分 of the week to D, as the branch's own `rankings` says it."""
+    code, out, err = _invoke("rankings", str(path), "--date", day, "--period", "week", "--json")
+    assert code in (0, 1), err
+    return {p["姓名"]: p["排名得分"] for p in json.loads(out)["人员"]}
+
+
+def _cell(value: object) -> object:
+    return None if value == "" else value
+
+
+def _table_after(rows: list[list], caption: str) -> list[list]:
+    """The rows of the table whose caption starts with `caption`, header first."""
+    start = next(i for i, r in enumerate(rows) if str(r[0]).startswith(caption))
+    table = []
+    for row in rows[start + 1 :]:
+        if row[0] in ("", None):
+            break
+        table.append(row)
+    return table
+
+
+def test_trend_compares_each_person_with_the_same_weekday_of_last_week(
+    network: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "汇总.xlsx"
+    args = ["rollup", str(network), "--out", str(out), "--jobs", "1", "--date"]
+    for day in ("2026-11-12", "2026-11-13", DAY):  # the 13th: the same Friday a week before
+        assert CliRunner().invoke(main, [*args, day]).exit_code == 0
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
+    people = _table_after(rows, "人员：本次（2026-11-20）与上周同期 2026-11-13")
+    header, body = people[0], people[1:]
+    assert header[:6] == ["网点", "姓名", "岗位", "本周排名得分", "上周同期", "较上周"]
+    assert "本月排名得分" not in header  # no rollup of October in the store: not compared
+    # Those with no score then or now (no personal targets) are left out, as on 同岗位排名.
+    assert not [r for r in body if r[2] in ("厅堂主管", "网点负责人", "内勤行长")]
+    assert any("没有上月同期的汇总" in str(r[0]) for r in rows)
+    checked = 0
+    for branch in BRANCHES:
+        path = network / f"{branch}-2026-11.xlsx"
+        now, then = _week_scores(path, DAY), _week_scores(path, "2026-11-13")
+        for row in (r for r in body if r[0] == branch):
+            name = row[1]
+            assert _cell(row[3]) == pytest.approx(now[name], abs=1e-4), name  # JSON: 4 decimals
+            assert _cell(row[4]) == pytest.approx(then[name], abs=1e-4), name
+            if now[name] is not None and then[name] is not None:
+                assert row[5] == pytest.approx(row[3] - row[4], abs=1e-12)
+                checked += 1
+            else:
+                assert row[5] == ""
+    assert checked >= 20
+
+
+def test_first_rollup_says_why_it_shows_no_trend(network: Path, tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    code, _, err = _invoke("rollup", str(network), "--date", DAY, "--out", str(out))
+    assert code == 0, err
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
+    text = [str(r[0]) for r in rows if r and r[0]]
+    assert any("第一次汇总" in line for line in text)
+    assert not any(line.startswith(("历次汇总", "各网点：", "人员：")) for line in text)
+
+
+def test_parquet_export_is_partitioned_by_month_and_reads_back(
+    network: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "汇总.xlsx"
     folder = tmp_path / "parquet"
-    result = CliRunner().invoke(
-        main,
-        ["rollup", str(network), "--date", DAY, "--out", str(out), "--export-parquet", str(folder)],
-    )
+    args = ["rollup", str(network), "--out", str(out), "--export-parquet", str(folder), "--date"]
+    result = CliRunner().invoke(main, [*args, DAY])
     assert result.exit_code == 0, result.stderr
-    counts = _counts(tmp_path / "分行汇总.duckdb")
-    for table, count in counts.items():
-        path = folder / f"{table}.parquet"
-        assert path.read_bytes()[:4] == b"PAR1"
-        with duckdb.connect() as con:
-            found = con.execute(
-                "SELECT count(*), count(DISTINCT branch) FROM read_parquet(?)", [str(path)]
-            ).fetchone()
-        assert found == (count, 3), table
+    db = tmp_path / "分行汇总.duckdb"
+    # A rollup of the month before, as the store would hold it: the same rows a month earlier.
+    with duckdb.connect(str(db)) as con:
+        for table in ("branch_figures", "indicator_figures", "person_figures"):
+            con.execute(
+                f"INSERT INTO {table} SELECT * REPLACE (rollup_date - INTERVAL 1 MONTH "
+                f"AS rollup_date) FROM {table}"
+            )
+    written = set(folder.rglob("*.parquet"))
+    november = {p for p in written if p.parent.name == "month=2026-11"}
+    assert written == november and len(written) == 3  # left_out is empty: no file
+    before = {p: p.stat().st_mtime_ns for p in november}
+    result = CliRunner().invoke(main, [*args, DAY])
+    assert result.exit_code == 0, result.stderr
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.parquet"))
+    assert files == [
+        f"{table}/month={month}/{table}.parquet"
+        for table in ("branch_figures", "indicator_figures", "person_figures")
+        for month in ("2026-10", "2026-11")
+    ]
+    assert all(p.stat().st_mtime_ns != before[p] for p in november)  # the rollup's month again
+    assert not [p for p in folder.rglob("*") if p.name.startswith(".~")]  # no temporary left
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ("branch_figures", "indicator_figures", "person_figures"):
+            stored = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+            back = con.execute(
+                "SELECT * EXCLUDE (month) FROM read_parquet(?, hive_partitioning = true) "
+                "ORDER BY ALL",
+                [str(folder / table / "*" / "*.parquet")],
+            ).fetchall()
+            assert back == stored, table
+            months = con.execute(
+                "SELECT DISTINCT month, strftime(rollup_date, '%Y-%m') FROM "
+                "read_parquet(?, hive_partitioning = true)",
+                [str(folder / table / "*" / "*.parquet")],
+            ).fetchall()
+            assert sorted(months) == [("2026-10", "2026-10"), ("2026-11", "2026-11")], table
 
 
 # ---------------------------------------------------------------- Dask
 
 
+def _store_rows(db: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("branch_figures", "indicator_figures", "person_figures", "left_out")
+        }
+
+
+def _sheets(path: Path) -> dict[str, list[list]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+
+
 @pytest.mark.slow
-def test_dask_scheduler_gives_the_same_rollup(network: Path, tmp_path: Path) -> None:
+def test_dask_cluster_of_worker_processes_gives_the_same_rollup(
+    network: Path, tmp_path: Path
+) -> None:
+    """The same league, store rows and workbook, cell for cell, from the process pool and from a
+    Dask cluster whose workers are processes of their own (as on other machines)."""
     distributed = pytest.importorskip("distributed")
-    expected = _rollup_json(network, "--out", str(tmp_path / "a.xlsx"), "--jobs", "1")
+    pooled, on_dask = tmp_path / "pool", tmp_path / "dask"
+    expected = _rollup_json(network, "--out", str(pooled / "汇总.xlsx"), "--jobs", "2")
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0"
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         got = _rollup_json(
-            network, "--out", str(tmp_path / "b.xlsx"), "--scheduler", cluster.scheduler_address
+            network, "--out", str(on_dask / "汇总.xlsx"), "--scheduler", cluster.scheduler_address
         )
     assert got == expected
+    assert _store_rows(on_dask / "分行汇总.duckdb") == _store_rows(pooled / "分行汇总.duckdb")
+    assert _sheets(on_dask / "汇总.xlsx") == _sheets(pooled / "汇总.xlsx")
 
 
 def test_unreachable_scheduler_is_one_line(network: Path, tmp_path: Path) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from branchkit import schema
-from branchkit.samples import write_samples
 from branchkit.templates import build_templates
 from openpyxl import load_workbook
 
 from .conftest import ROOT, SAMPLES
+from .samples import write_samples
 
 
 def test_committed_template_equals_the_build(tmp_path: Path) -> None:

@@ -14,13 +14,13 @@ from branchkit.cli import main
 from branchkit.figures import compute
 from branchkit.read import read_book
 from branchkit.render.report import figures_json
-from branchkit.samples import BRANCH, PARENT, build_month
 from branchkit.templates import write_branch_workbook
 from branchkit.upgrade import upgrade_bytes
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from .conftest import CORPUS, SAMPLE
+from .samples import BRANCH, PARENT, build_month
 from .test_package import _check_preserved
 
 D = dt.date(2026, 11, 20)

@@ -611,6 +611,16 @@ def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> Checklist
     return figures
 
 
+def completion(rows: list[Entry], period: Period) -> ChecklistFigures:
+    """Only the period's items due and done, counted as `tally` counts them: what a parent
+    branch's rollup compares (清单完成率), without the detail by item, 时段 and 责任人."""
+    figures = ChecklistFigures()
+    for entry in rows:
+        if entry.counted and entry.date in period.days:
+            figures.total.add(entry.state == DONE)
+    return figures
+
+
 def as_found(entry: Entry, name: str = "") -> Found:
     """A row's 发现问题 with its 整改; `name` is the item as 清单项目 spells it."""
     return Found(

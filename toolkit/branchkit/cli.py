@@ -551,7 +551,7 @@ def rollup(
     路径：网点工作簿所在的文件夹，或工作簿文件（可多个）；汇总工作簿旁边的 分行汇总.duckdb
     记录每次汇总的数字，供趋势使用。"""
     from .render.rollup import rollup_json, summary_line
-    from .rollup.job import run
+    from .rollupjob.job import run
 
     result = run(list(inputs), _day(day), out, jobs, scheduler, write_back, parquet, _progress_bar)
     if as_json:
@@ -819,7 +819,7 @@ def _parent_weekly(
 ) -> None:
     """`weekly --rollup DIR`: the parent branch's weekly workbook and mail."""
     from . import jobs, mail
-    from .rollup import weekly as parent
+    from .rollupjob import weekly as parent
     from .settings import Settings
     from .weekly import week_label
 

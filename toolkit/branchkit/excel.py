@@ -262,10 +262,10 @@ def _format_table(sheet: Any, placed: Placed) -> None:
                 sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
-        elif col.fmt in ("text", "wrap", "figure"):
+        elif col.fmt in ("text", "wrap", "figure", "flag"):
             column.number_format = "@"
             column.wrap_text = col.fmt == "wrap"  # a row the grid made tall shows every line
-        if col.fmt in ("status", "due"):
+        if col.fmt in ("status", "due", "flag"):
             for offset, row in enumerate(placed.rows()):
                 colors = cell_colors(col.fmt, row[c])
                 if colors is not None:

@@ -569,8 +569,13 @@ def _primary(person: PersonFigures, group: RoleGroup) -> float:
 # ---------------------------------------------------------------- the whole computation
 
 
-def compute(book: Book, day: dt.date) -> Figures:
-    """Day, week and month figures from one pass over sales, credits and card matching."""
+def compute(book: Book, day: dt.date, league: bool = False) -> Figures:
+    """Day, week and month figures from one pass over sales, credits and card matching.
+
+    `league`: only what a parent branch's rollup compares — each period's people and branch,
+    collaboration share and checklist completion, and the problems. The ledger, the quality
+    tables, the checklist's detail, follow-ups and tomorrow's targets are left empty: a rollup
+    of thousands of workbooks would build them for nothing."""
     settings = book.settings
     overrides = workday_overrides(book)
     matches = match_cards(book.referrals, book.tracking, day)
@@ -591,12 +596,16 @@ def compute(book: Book, day: dt.date) -> Figures:
             time_progress=month_progress if kind == MONTH else 1.0,
             people=people,
             branch=branch,
-            ledger=[s for s in sales if s.date in period.days],
-            referrers=_referrer_quality(people),
-            receivers=_receiver_quality(totals, period),
+            ledger=[] if league else [s for s in sales if s.date in period.days],
+            referrers=[] if league else _referrer_quality(people),
+            receivers=[] if league else _receiver_quality(totals, period),
             collaboration_share=_collaboration_share(totals, period),
-            checklist=checklist.tally(records, items, period),
+            checklist=checklist.completion(records, period)
+            if league
+            else checklist.tally(records, items, period),
         )
+    if league:
+        return _league_figures(book, day, periods, month_progress)
     month = periods[MONTH]
     stars = {kind: _stars(periods[kind].people) for kind in PERIOD_KINDS}
     opening = opening_days(overrides, _staffing(book), day + dt.timedelta(40))
@@ -624,6 +633,29 @@ def compute(book: Book, day: dt.date) -> Figures:
         checklist_items=items,
         open_fixes=checklist.open_fixes(records, book.actions, day),
         opening=opening,
+    )
+
+
+def _league_figures(
+    book: Book, day: dt.date, periods: dict[PeriodKind, PeriodFigures], month_progress: float
+) -> Figures:
+    """`compute(league=True)`: the periods and the problems, nothing for the agenda."""
+    return Figures(
+        branch=book.settings.branch,
+        date=day,
+        settings=book.settings,
+        catalogue=book.catalogue,
+        month_progress=month_progress,
+        periods=periods,
+        stars={},
+        follow_ups=[],
+        not_followed=[],
+        unverified=[],
+        tomorrow=[],
+        problems=[*book.problems, *day_problems(book, day)],
+        next_workday=day,
+        sold_by_day={},
+        cards_by_day={},
     )
 
 

@@ -28,6 +28,9 @@ CHUNK = 1 << 22  # bytes of inflated XML looked at in one go
 # are scanned with numpy too: the regular expressions take about 35 ms a MB, numpy under 10.
 VECTOR_SCAN_BYTES = 4_000_000
 VECTOR_ALSO_BYTES = 256_000
+# A process that reads many workbooks (a rollup's worker) pays numpy's import once for all of
+# them, and from about this size numpy's scan of a part costs less than the expressions'.
+VECTOR_MANY_BYTES = 16_000
 
 
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?(?:worksheet|dialogsheet|macrosheet|chartsheet)[\s>/]")
@@ -76,39 +79,49 @@ def scan(stream: IO[bytes], size: int = 0, vectorised: bool | None = None) -> Sh
     return result
 
 
-# r="A1" right after white space. The pattern starts with the literal 'r' (the white space is
-# looked behind at), so the regex engine skips to each 'r' instead of trying every byte.
-_PLAIN_REF = re.compile(rb"r(?<=[\x00-\x20]r)=[\"']([A-Z]+)[0-9]*")
-# The same references when whole: one to four letters (the whole run), then digits.
-_WHOLE_REF = re.compile(rb"r(?<=[\x00-\x20]r)=[\"']([A-Z]{1,4})([0-9]+)")
+# r="A1" right after white space: its letters and the digits after them. The pattern starts with
+# the literal 'r' (the white space is looked behind at), so the regex engine skips to each 'r'
+# instead of trying every byte. A reference is whole with one to four letters and some digits.
+_PLAIN_REF = re.compile(rb"r(?<=[\x00-\x20]r)=[\"']([A-Z]+)([0-9]*)")
 _PLAIN_VALUE = re.compile(rb"<v>([-+nNiI][^<]*)")
+_PLAIN_CELL = re.compile(rb"<c[\x00-\x20>/]")
 
 
 def _scan_block_plain(block: bytes, prefix: bytes, result: SheetScan) -> None:
     """`vectorscan.scan_block` with regular expressions (the same results, property-tested): references
     r="A1" right after white space, cell tags, and values that start like an odd number."""
-    result.references += len(_PLAIN_REF.findall(block))
-    # No whole reference: 'A' alone, or letters running on — the reader refuses those itself.
-    whole = _WHOLE_REF.findall(block)
-    if whole:
-        letter_runs, digit_runs = zip(*whole, strict=True)
-        short = [int(d) for d in digit_runs if len(d) < ROW_DIGITS]
-        top = min(short) if short else HUGE
-        bottom = HUGE if max(map(len, digit_runs)) >= ROW_DIGITS else max(short)
-        columns = [
-            HUGE if len(letters) > 3 else _letters_to_column(letters)
-            for letters in set(letter_runs)  # a sheet has few columns
-        ]
-        result.widen(top, bottom, min(columns), max(columns))
-    tag = re.escape(b"<" + prefix)
-    result.cell_tags += len(re.findall(tag + rb"c[\x00-\x20>/]", block))
+    found = _PLAIN_REF.findall(block)
+    result.references += len(found)
+    if found:
+        # Only the extremes matter: the distinct letter runs (a sheet has few columns) and row
+        # numbers (one per row, not per cell) are measured, not every reference.
+        letter_runs, digit_runs = map(set, zip(*found, strict=True))
+        if max(map(len, letter_runs)) > 4 or b"" in digit_runs:
+            # Not whole ('A' alone, letters running on): the reader refuses those itself, and
+            # they do not count for the range.
+            whole = [(a, d) for a, d in found if len(a) <= 4 and d]
+            letter_runs, digit_runs = {a for a, _ in whole}, {d for _, d in whole}
+        if digit_runs:
+            short = [int(d) for d in digit_runs if len(d) < ROW_DIGITS]
+            top = min(short) if short else HUGE
+            bottom = HUGE if max(map(len, digit_runs)) >= ROW_DIGITS else max(short)
+            columns = [
+                HUGE if len(letters) > 3 else _letters_to_column(letters) for letters in letter_runs
+            ]
+            result.widen(top, bottom, min(columns), max(columns))
+    if prefix:
+        tag = re.escape(b"<" + prefix)
+        cells = re.compile(tag + rb"c[\x00-\x20>/]")
+        values = re.compile(tag + rb"v>([-+nNiI][^<]*)")
+    else:
+        tag, cells, values = b"<", _PLAIN_CELL, _PLAIN_VALUE
+    result.cell_tags += len(cells.findall(block))
     row_starts = [m.start() for m in re.finditer(tag + rb"row[\x00-\x20>/]", block)]
     value_tags = [m.start() for m in re.finditer(tag + rb"(?:v>|is[\x00-\x20>/])", block)]
     carried = bisect.bisect_left(value_tags, row_starts[0]) if row_starts else len(value_tags)
     begun = {bisect.bisect_right(row_starts, v) for v in value_tags[carried:]}
     last = len(row_starts) in begun if row_starts else None
     result.add_value_rows(carried > 0, len(begun), last)
-    values = _PLAIN_VALUE if not prefix else re.compile(tag + rb"v>([-+nNiI][^<]*)")
     if any(odd_number(text) for text in values.findall(block)):
         result.odd_numbers = True
 

@@ -271,8 +271,11 @@ class SheetsInFlight(Mapping[str, RawSheet]):
         return len(self._names)
 
 
-def read_raw(path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS) -> RawBook:
-    """Every sheet but `skip` as rows of Python values; row 0 is Excel's row 1.
+def read_raw(
+    path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS, many: bool = False
+) -> RawBook:
+    """Every sheet but `skip` as rows of Python values; row 0 is Excel's row 1. `many`: one of
+    many workbooks read by this process (a rollup's worker), which scans with numpy sooner.
 
     The generated tabs are not read by default: after a refresh they can hold far more cells
     (a parent branch's 分润明细) than branchkit needs, and they are rebuilt anyway.
@@ -282,7 +285,7 @@ def read_raw(path: str | Path, skip: Iterable[str] = schema.GENERATED_SHEETS) ->
     path = Path(path)
     if check_readable(path) == "xls":
         return _read_legacy(path, skip)
-    reader = _Reader(path, layout(path))
+    reader = _Reader(path, layout(path), many)
     skipped = set(skip)
     wanted = [s for s in reader.layout.sheets if s.name not in skipped]
     largest = max(wanted, key=lambda s: s.size if s.kind == "worksheet" else 0, default=None)
@@ -345,15 +348,17 @@ def _sheet_rows_of_file(path: Path, name: str) -> dict[str, RawSheet]:
 class _Reader:
     """One workbook opened for reading: its zip, its layout, and calamine made on first use."""
 
-    def __init__(self, path: Path, found: Layout) -> None:
+    def __init__(self, path: Path, found: Layout, many: bool = False) -> None:
         self.path = path
         self.layout = found
         self._book: Any = None
         self._index: dict[str, int] = {}
-        from .sheetscan import VECTOR_ALSO_BYTES, VECTOR_SCAN_BYTES
+        from .sheetscan import VECTOR_ALSO_BYTES, VECTOR_MANY_BYTES, VECTOR_SCAN_BYTES
 
         large = any(s.size >= VECTOR_SCAN_BYTES for s in found.sheets if s.kind == "worksheet")
         self._vector_from = VECTOR_ALSO_BYTES if large else VECTOR_SCAN_BYTES
+        if many:
+            self._vector_from = VECTOR_MANY_BYTES
 
     def sheet(self, name: str) -> SheetPart:
         return next(s for s in self.layout.sheets if s.name == name)

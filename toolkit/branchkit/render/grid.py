@@ -370,7 +370,7 @@ def _wanted_widths(table: Table) -> list[float]:
         return widths
     per_unit = BASE_SIZE / 2 * page.PX_PER_PT / page.NARROW_DIGIT  # width units a half-width
     for c, col in enumerate(table.columns):
-        if col.fmt != "text":
+        if col.fmt not in ("text", "flag"):
             continue
         texts = {row[c] for row in table.rows if len(row) > c and isinstance(row[c], str)}
         longest = max(map(print_width, texts), default=0.0)  # each distinct text measured once

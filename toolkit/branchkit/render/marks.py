@@ -23,6 +23,9 @@ CHECK_COLORS: dict[ChecklistState, Colors] = {DONE: PALE_GREEN, NOT_DONE: RED}
 # 跟进提醒's 状态: a follow-up past its date reads "逾期 3 天" and stands out.
 OVERDUE = "逾期"
 OVERDUE_COLORS = RED
+# A "flag" cell (the rollup league's 标记 of a branch ranked with data errors) stands out like a
+# pace behind whenever it says anything: it needs a look.
+FLAG_COLORS = RED
 
 
 def status_colors() -> dict[str, Colors]:
@@ -40,4 +43,6 @@ def cell_colors(fmt: str, value: object) -> Colors | None:
         return status_colors().get(value)
     if fmt == "due" and value.startswith(OVERDUE):
         return OVERDUE_COLORS
+    if fmt == "flag" and value:
+        return FLAG_COLORS
     return None

@@ -2,20 +2,26 @@
 in, specs out.
 
 The workbook is internal to the parent branch: staff names are shown in full; customer data never
-reaches it (the summaries carry none, and data-problem lines have their digits masked).
+reaches it (the summaries carry none, and data-problem lines have their digits masked). Each
+table is declared as (header, format, width, field) beside the record it shows, as the branch's
+own tabs are (`tabs.record_table`). What would print empty — a role group nobody in it is ranked
+in, a star nobody earned, a trend with one point — is left out, and the sheet says once why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..rollup.league import LeagueRow, NetworkPerson, Rollup, group_title
-from ..rollup.store import BranchPoint
-from ..rollup.summary import IndicatorFigure
-from ..schema import GENERATED_MARK, REFERRAL_INDICATORS
+from ..rollup.summary import BranchSummary, IndicatorFigure
+from ..rollup.trends import Change, Trends
+from ..schema import GENERATED_MARK
+from ..settings import Settings
 from ..vocab import (
     DAY,
     MONTH,
@@ -28,10 +34,15 @@ from ..vocab import (
     pace_label,
 )
 from .numbers import percent
-from .spec import Chart, Col, SheetSpec, Table, Text
+from .records import Field, record_table
+from .spec import Chart, SheetSpec, Style, Table, Text
+from .tabs import quantity
 
-COUNT_UNITS = ("张", "户", "笔")
 DIGITS = 4
+# The pace fields of the records shown, turned into their words.
+PACE: dict[str, Callable[[Any], Any]] = dict.fromkeys(
+    ("figures.status", "person.status", "figure.status"), pace_label
+)
 
 
 def _title(rollup: Rollup, name: str) -> str:
@@ -56,99 +67,95 @@ def time_progress(rollup: Rollup) -> float | None:
     return rollup.branches[0].month_figures.time_progress if rollup.branches else None
 
 
-def _is_count(figure: IndicatorFigure) -> bool:
-    return figure.whole or figure.unit in COUNT_UNITS or figure.indicator in REFERRAL_INDICATORS
-
-
-def _qty(value: float, whole: bool) -> int | float:
-    return round(value) if whole else round(value, DIGITS)
-
-
-SCORE_RULE = (
-    "网点和人员都按排名得分排名：各项有目标的指标完成率的平均，每项最多按完成率上限（默认 150%）计，"
-    "不含转介数和清单计量（只有这些时才计）；综合完成率为不封顶的平均。人员在全分行同岗位组内排名（1、2、2、4）。"
-)
+def score_lines(rollup: Rollup) -> list[tuple[Style, str]]:
+    """How branches and people are ranked, at the 完成率上限 the branches' 设置 give (a warning
+    when they differ: a score capped at 120% and one capped at 150% do not compare evenly)."""
+    caps = Counter(s.rank_cap for s in rollup.branches) or Counter([Settings().rank_cap])
+    shown = "、".join(f"{c:.0%}" for c in sorted(caps))
+    lines: list[tuple[Style, str]] = [
+        (
+            "note",
+            "网点和人员都按排名得分排名：各项有目标的指标完成率的平均，每项最多按完成率上限"
+            f"（{shown}）计，不含转介数和清单计量（只有这些时才计）；综合完成率为不封顶的平均。"
+            "人员在全分行同岗位组内排名（1、2、2、4）。",
+        )
+    ]
+    if len(caps) > 1:
+        counts = "、".join(f"{c:.0%} 的 {n} 个" for c, n in sorted(caps.items()))
+        lines.append(
+            ("strong", f"注意：各网点设置的完成率上限不同（{counts}），每个网点按自己的上限计分。")
+        )
+    return lines
 
 
 # ---------------------------------------------------------------- 网点排行
 
+LEAGUE_FIELDS: tuple[Field, ...] = (
+    ("排名", "rank", 6, "rank"),
+    ("网点", "text", 12, "branch"),
+    ("排名得分", "pct_bar", 11, "figures.score"),
+    ("综合完成率", "pct", 10, "figures.overall"),
+    ("进度", "status", 10, "figures.status"),
+    ("转介数", "int", 8, "figures.referrals"),
+    ("转介成功率", "pct", 10, "figures.success_rate"),
+    ("协作营销占比", "pct", 11, "figures.collaboration_share"),
+)
+LEAGUE_CHECKLIST: Field = ("清单完成率", "pct", 10, "figures.checklist_rate")
+LEAGUE_MARKS: tuple[Field, ...] = (("错误数", "int", 7, "errors"), ("标记", "flag", 34, "mark"))
+
 
 def league_table(rollup: Rollup, kind: PeriodKind = MONTH, caption: str = "") -> Table:
-    rows_of: Sequence[LeagueRow] = rollup.leagues[kind]
-    checklist = any(r.figures.checklist_rate is not None for r in rows_of)
-    columns = [
-        Col("排名", "rank", 6),
-        Col("网点", "text", 12),
-        Col("排名得分", "pct_bar", 11),
-        Col("综合完成率", "pct", 10),
-        Col("进度", "status", 10),
-        Col("转介数", "int", 8),
-        Col("转介成功率", "pct", 10),
-        Col("协作营销占比", "pct", 11),
-        *([Col("清单完成率", "pct", 10)] if checklist else []),
-        Col("错误数", "int", 7),
-        Col("标记", "text", 34),
-    ]
-    rows = []
-    for r in rows_of:
-        f = r.figures
-        rows.append(
-            [
-                r.rank,
-                r.branch,
-                f.score,
-                f.overall,
-                pace_label(f.status),
-                f.referrals,
-                f.success_rate,
-                f.collaboration_share,
-                *([f.checklist_rate] if checklist else []),
-                r.errors,
-                r.mark,
-            ]
-        )
-    return Table(
-        columns,
+    rows = rollup.leagues[kind]
+    checklist = any(r.figures.checklist_rate is not None for r in rows)
+    fields = (*LEAGUE_FIELDS, *((LEAGUE_CHECKLIST,) if checklist else ()), *LEAGUE_MARKS)
+    return record_table(
+        fields,
         rows,
         caption or f"{PERIOD_TITLES[kind]} · 网点排行（按排名得分；有数据错误的网点标出）",
         "（没有可排名的网点）",
+        PACE,
     )
 
 
+@dataclass(frozen=True)
+class BranchIndicator:
+    """One branch's progress on one indicator, as 各网点指标进度 lists it: counts whole."""
+
+    branch: str
+    figure: IndicatorFigure
+
+    @property
+    def target(self) -> int | float:
+        return quantity(self.figure.target, self.figure.whole)
+
+    @property
+    def actual(self) -> int | float:
+        return quantity(self.figure.actual, self.figure.whole)
+
+
+INDICATOR_FIELDS: tuple[Field, ...] = (
+    ("网点", "text", 12, "branch"),
+    ("指标", "text", 10, "figure.indicator"),
+    ("单位", "text", 6, "figure.unit"),
+    ("月目标", "qty", 10, "target"),
+    ("已完成", "qty", 10, "actual"),
+    ("完成率", "pct_bar", 12, "figure.completion"),
+    ("进度", "status", 10, "figure.status"),
+)
+
+
 def indicator_table(rollup: Rollup) -> Table:
-    rows = []
-    for r in rollup.league:
-        for i in r.figures.indicators:
-            whole = _is_count(i)
-            rows.append(
-                [
-                    r.branch,
-                    i.indicator,
-                    i.unit,
-                    _qty(i.target, whole),
-                    _qty(i.actual, whole),
-                    i.completion,
-                    pace_label(i.status),
-                ]
-            )
-    return Table(
-        [
-            Col("网点", "text", 12),
-            Col("指标", "text", 10),
-            Col("单位", "text", 6),
-            Col("月目标", "qty", 10),
-            Col("已完成", "qty", 10),
-            Col("完成率", "pct_bar", 12),
-            Col("进度", "status", 10),
-        ],
-        rows,
+    return record_table(
+        INDICATOR_FIELDS,
+        (BranchIndicator(r.branch, i) for r in rollup.league for i in r.figures.indicators),
         "各网点指标进度（网点目标，本月至今）",
+        shown=PACE,
     )
 
 
 def league_sheet(rollup: Rollup) -> SheetSpec:
     marked = [r.branch for r in rollup.league if r.errors]
-    lines: list[tuple[Any, str]] = [("note", SCORE_RULE)]
+    lines = score_lines(rollup)
     if marked:
         lines.append(
             (
@@ -169,48 +176,50 @@ def league_sheet(rollup: Rollup) -> SheetSpec:
 
 # ---------------------------------------------------------------- 同岗位排名
 
+PEOPLE_FIELDS: tuple[Field, ...] = (
+    ("岗位排名", "rank", 8, "rank"),
+    ("姓名", "text", 9, "person.name"),
+    ("网点", "text", 12, "branch"),
+    ("岗位", "text", 9, "person.role"),
+    ("排名得分", "pct_bar", 11, "person.score"),
+    ("综合完成率", "pct", 10, "person.overall"),
+    ("进度", "status", 10, "person.status"),
+    ("转介数", "int", 7, "person.referrals"),
+    ("转介成功数", "int", 9, "person.successes"),
+    ("记分业绩(万元)", "amount", 14, "person.money"),
+    ("网点内排名", "rank", 9, "person.branch_rank"),
+)
+
+
+def _groups(rollup: Rollup, kind: PeriodKind) -> dict[str, list[NetworkPerson]]:
+    groups: dict[str, list[NetworkPerson]] = {}
+    for person in rollup.people[kind]:
+        groups.setdefault(person.group, []).append(person)
+    return groups
+
 
 def people_tables(rollup: Rollup, kind: PeriodKind = MONTH) -> list[Table]:
-    tables = []
-    people = rollup.people[kind]
-    for group in dict.fromkeys(p.group for p in people):
-        members = [p for p in people if p.group == group]
-        size = members[0].size if members else 0
-        tables.append(
-            Table(
-                [
-                    Col("岗位排名", "rank", 8),
-                    Col("姓名", "text", 9),
-                    Col("网点", "text", 12),
-                    Col("岗位", "text", 9),
-                    Col("排名得分", "pct_bar", 11),
-                    Col("综合完成率", "pct", 10),
-                    Col("进度", "status", 10),
-                    Col("转介数", "int", 7),
-                    Col("转介成功数", "int", 9),
-                    Col("记分业绩(万元)", "amount", 14),
-                    Col("网点内排名", "rank", 9),
-                ],
-                [
-                    [
-                        n.rank,
-                        n.person.name,
-                        n.branch,
-                        n.person.role,
-                        n.person.score,
-                        n.person.overall,
-                        pace_label(n.person.status),
-                        n.person.referrals,
-                        n.person.successes,
-                        round(n.person.money, DIGITS),
-                        n.person.branch_rank,
-                    ]
-                    for n in members
-                ],
-                f"{group_title(group)} · {PERIOD_TITLES[kind]}（全分行 {size} 人参加排名；没有目标的人不排名）",
-            )
+    """One table per role group in which anyone is ranked."""
+    return [
+        record_table(
+            PEOPLE_FIELDS,
+            members,
+            f"{group_title(group)} · {PERIOD_TITLES[kind]}（全分行 {members[0].size} 人参加排名；"
+            "没有目标的人不排名）",
+            shown=PACE,
         )
-    return tables
+        for group, members in _groups(rollup, kind).items()
+        if members[0].size
+    ]
+
+
+def unranked_line(rollup: Rollup, kind: PeriodKind = MONTH) -> list[tuple[Style, str]]:
+    """Once, the groups left off the sheet: nobody in them has a target (厅堂主管, 网点负责人…)."""
+    left = {g: len(m) for g, m in _groups(rollup, kind).items() if not m[0].size}
+    if not left:
+        return []
+    names = "、".join(f"{group_title(g)}（{n} 人）" for g, n in left.items())
+    return [("note", f"{names} 没有个人目标，不参加同岗位排名，未列出。")]
 
 
 def people_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
@@ -218,7 +227,7 @@ def people_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
         "同岗位排名",
         _title(rollup, "同岗位排名"),
         subtitle(rollup, kind),
-        [Text([("note", SCORE_RULE)]), *people_tables(rollup, kind)],
+        [Text([*score_lines(rollup), *unranked_line(rollup, kind)]), *people_tables(rollup, kind)],
         text_width=11,
     )
 
@@ -226,72 +235,66 @@ def people_sheet(rollup: Rollup, kind: PeriodKind = MONTH) -> SheetSpec:
 # ---------------------------------------------------------------- 分行之星
 
 
-def _star_rows(stars: Sequence[NetworkPerson], label: str) -> list[list[Any]]:
-    if not stars:
-        return [[label, "（暂无）", "", "", None]]
-    return [[label, s.person.name, s.branch, s.person.role, s.person.score] for s in stars]
+class Star(NamedTuple):
+    title: str
+    star: NetworkPerson
+
+
+STAR_FIELDS: tuple[Field, ...] = (
+    ("称号", "text", 16, "title"),
+    ("姓名", "text", 10, "star.person.name"),
+    ("网点", "text", 12, "star.branch"),
+    ("岗位", "text", 10, "star.person.role"),
+    ("排名得分", "pct", 10, "star.person.score"),
+)
+NO_STAR = "没有人同时有排名得分和当期的成交或转介成功"
 
 
 def stars_sheet(rollup: Rollup, kinds: Sequence[PeriodKind] = PERIOD_KINDS) -> SheetSpec:
-    columns = [
-        Col("称号", "text", 16),
-        Col("姓名", "text", 10),
-        Col("网点", "text", 12),
-        Col("岗位", "text", 10),
-        Col("排名得分", "pct", 10),
+    """The network's stars and each role group's: a title nobody earned is named once, not
+    printed as a row of （暂无）."""
+    titled = [(f"分行{STAR_TITLES[k]}", rollup.stars[k]) for k in kinds]
+    titled += [
+        (f"{group_title(g)}之星", stars)
+        for g, stars in rollup.group_stars.items()
+        if any(p.group == g and p.size for p in rollup.people[MONTH])
     ]
-    network = Table(
-        columns,
-        [row for k in kinds for row in _star_rows(rollup.stars[k], f"分行{STAR_TITLES[k]}")],
-        "分行之星（全分行排名得分最高、且当期有成交或转介成功的人）",
-    )
-    groups = Table(
-        columns,
-        [
-            row
-            for group, stars in rollup.group_stars.items()
-            for row in _star_rows(stars, f"{group_title(group)}之星")
-        ],
-        f"岗位之星（{PERIOD_TITLES[MONTH]}，各岗位组内）",
-    )
+    network, groups = titled[: len(kinds)], titled[len(kinds) :]
+    blocks: list[Table | Text] = []
+    none = [title for title, stars in titled if not stars]
+    if none:
+        blocks.append(Text([("note", f"暂无{'、'.join(none)}：{NO_STAR}。")]))
+    for part, caption in (
+        (network, "分行之星（全分行排名得分最高、且当期有成交或转介成功的人）"),
+        (groups, f"岗位之星（{PERIOD_TITLES[MONTH]}，各岗位组内）"),
+    ):
+        rows = [Star(title, s) for title, stars in part for s in stars]
+        if rows:
+            blocks.append(record_table(STAR_FIELDS, rows, caption))
     return SheetSpec(
-        "分行之星", _title(rollup, "分行之星"), subtitle(rollup), [network, groups], landscape=False
+        "分行之星", _title(rollup, "分行之星"), subtitle(rollup), blocks, landscape=False
     )
 
 
 # ---------------------------------------------------------------- 转介质量
 
+QUALITY_FIELDS: tuple[Field, ...] = (
+    ("网点", "text", 12, "branch"),
+    ("转介数", "int", 8, "figures.referrals"),
+    ("跟进数", "int", 8, "figures.followed"),
+    ("跟进率", "pct", 9, "figures.follow_rate"),
+    ("转介成功数", "int", 10, "figures.successes"),
+    ("转介成功率", "pct_bar", 12, "figures.success_rate"),
+    ("现场推荐率", "pct", 10, "figures.on_site_rate"),
+    ("达成金额(万元)", "amount", 13, "figures.referred_amount"),
+    ("协作营销占比", "pct", 11, "figures.collaboration_share"),
+)
+
 
 def quality_table(rollup: Rollup, kind: PeriodKind = MONTH) -> Table:
-    rows_of = sorted(rollup.leagues[kind], key=lambda r: (-(r.figures.success_rate or 0), r.branch))
-    return Table(
-        [
-            Col("网点", "text", 12),
-            Col("转介数", "int", 8),
-            Col("跟进数", "int", 8),
-            Col("跟进率", "pct", 9),
-            Col("转介成功数", "int", 10),
-            Col("转介成功率", "pct_bar", 12),
-            Col("现场推荐率", "pct", 10),
-            Col("达成金额(万元)", "amount", 13),
-            Col("协作营销占比", "pct", 11),
-        ],
-        [
-            [
-                r.branch,
-                f.referrals,
-                f.followed,
-                f.follow_rate,
-                f.successes,
-                f.success_rate,
-                f.on_site_rate,
-                round(f.referred_amount, DIGITS),
-                f.collaboration_share,
-            ]
-            for r in rows_of
-            for f in [r.figures]
-        ],
-        f"各网点转介质量（{PERIOD_TITLES[kind]}登记的推荐卡及其结果）",
+    rows = sorted(rollup.leagues[kind], key=lambda r: (-(r.figures.success_rate or 0), r.branch))
+    return record_table(
+        QUALITY_FIELDS, rows, f"各网点转介质量（{PERIOD_TITLES[kind]}登记的推荐卡及其结果）"
     )
 
 
@@ -312,23 +315,43 @@ def has_checklist(rollup: Rollup) -> bool:
     return any(p.checklist_rate is not None for s in rollup.branches for p in s.periods.values())
 
 
+@dataclass(frozen=True)
+class BranchChecklist:
+    summary: BranchSummary
+
+    @property
+    def branch(self) -> str:
+        return self.summary.branch
+
+    def rate(self, kind: PeriodKind) -> float | None:
+        return self.summary.periods[kind].checklist_rate
+
+    @property
+    def month(self) -> float | None:
+        return self.rate(MONTH)
+
+    @property
+    def week(self) -> float | None:
+        return self.rate(WEEK)
+
+    @property
+    def day(self) -> float | None:
+        return self.rate(DAY)
+
+
+CHECKLIST_FIELDS: tuple[Field, ...] = (
+    ("网点", "text", 12, "branch"),
+    ("本月清单完成率", "pct_bar", 14, "month"),
+    ("本周", "pct", 9, "week"),
+    ("当日", "pct", 9, "day"),
+)
+
+
 def checklist_sheet(rollup: Rollup) -> SheetSpec:
     """Checklist completion by branch; added only when the branches' figures carry it."""
-    rows = [
-        [s.branch, *(s.periods[k].checklist_rate for k in (MONTH, WEEK, DAY))]
-        for s in sorted(
-            rollup.branches, key=lambda s: (-(s.month_figures.checklist_rate or 0), s.branch)
-        )
-    ]
-    table = Table(
-        [
-            Col("网点", "text", 12),
-            Col("本月清单完成率", "pct_bar", 14),
-            Col("本周", "pct", 9),
-            Col("当日", "pct", 9),
-        ],
-        rows,
-        "每日管理清单完成率（到期事项中已完成的比例，不适用的不计）",
+    rows = sorted(map(BranchChecklist, rollup.branches), key=lambda r: (-(r.month or 0), r.branch))
+    table = record_table(
+        CHECKLIST_FIELDS, rows, "每日管理清单完成率（到期事项中已完成的比例，不适用的不计）"
     )
     return SheetSpec(
         "清单完成",
@@ -342,149 +365,164 @@ def checklist_sheet(rollup: Rollup) -> SheetSpec:
 # ---------------------------------------------------------------- 数据问题
 
 
+class ErrorLine(NamedTuple):
+    branch: str
+    line: str
+
+
+LEFT_OUT_FIELDS: tuple[Field, ...] = (("文件", "text", 30, "file"), ("原因", "text", 72, "reason"))
+ERROR_FIELDS: tuple[Field, ...] = (
+    ("网点", "text", 30, "branch"),
+    ("错误（每个网点最多列 20 条）", "text", 72, "line"),
+)
+
+
 def problems_sheet(rollup: Rollup) -> SheetSpec:
     """Which workbooks were left out and why, and each branch's 错误 (their counts are on
-    网点排行 beside the rank)."""
-    left_out = Table(
-        [Col("文件", "text", 30), Col("原因", "text", 72)],
-        [[Path(s.file).name, s.reason] for s in rollup.left_out],
-        "未计入或未排名的工作簿",
-        "所有工作簿都已计入",
-    )
-    details = Table(
-        [Col("网点", "text", 30), Col("错误（每个网点最多列 20 条）", "text", 72)],
-        [
-            [s.branch, f"{where}：{what}"]
-            for s in sorted(rollup.branches, key=lambda s: (-s.errors, s.branch))
-            for where, what in s.error_lines
-        ],
-        "各网点的数据错误（出错的行不计入相关数字；全部问题见该网点工作簿的“数据问题”表）",
-        "没有数据错误",
-    )
+    网点排行 beside the rank). The first line counts both; a table with nothing in it is left
+    out."""
     errors = sum(s.errors for s in rollup.branches)
     warnings = sum(s.warnings for s in rollup.branches)
-    summary = Text(
-        [
-            (
-                "strong",
-                f"{len(rollup.left_out)} 个工作簿未计入或未排名；计入的 {len(rollup.branches)} "
-                f"个网点共有 {errors} 个数据错误、{warnings} 个警告。",
+    blocks: list[Table | Text] = [
+        Text(
+            [
+                (
+                    "strong",
+                    f"{len(rollup.left_out)} 个工作簿未计入或未排名；计入的 {len(rollup.branches)} "
+                    f"个网点共有 {errors} 个数据错误、{warnings} 个警告。",
+                )
+            ]
+        )
+    ]
+    if rollup.left_out:
+        blocks.append(
+            record_table(
+                LEFT_OUT_FIELDS,
+                rollup.left_out,
+                "未计入或未排名的工作簿",
+                shown={"file": lambda f: Path(f).name},
             )
-        ]
-    )
-    return SheetSpec(
-        "数据问题",
-        _title(rollup, "数据问题"),
-        subtitle(rollup),
-        [summary, left_out, details],
-        text_width=2,
-    )
+        )
+    lines = [
+        ErrorLine(s.branch, f"{where}：{what}")
+        for s in sorted(rollup.branches, key=lambda s: (-s.errors, s.branch))
+        for where, what in s.error_lines
+    ]
+    if lines:
+        blocks.append(
+            record_table(
+                ERROR_FIELDS,
+                lines,
+                "各网点的数据错误（出错的行不计入相关数字；全部问题见该网点工作簿的“数据问题”表）",
+            )
+        )
+    return SheetSpec("数据问题", _title(rollup, "数据问题"), subtitle(rollup), blocks, text_width=2)
 
 
 # ---------------------------------------------------------------- 趋势
 
+HISTORY_FIELDS: tuple[Field, ...] = (
+    ("汇总日期", "text", 11, "day"),
+    ("网点数", "int", 7, "branches"),
+    ("平均排名得分", "pct", 12, "score"),
+    ("平均综合完成率", "pct", 13, "overall"),
+    ("转介数", "int", 8, "referrals"),
+    ("转介成功率", "pct", 10, "success_rate"),
+)
+WHO_FIELDS: dict[bool, tuple[Field, ...]] = {
+    False: (("网点", "text", 12, "branch"),),
+    True: (
+        ("网点", "text", 12, "branch"),
+        ("姓名", "text", 9, "name"),
+        ("岗位", "text", 9, "role"),
+    ),
+}
+WEEK_FIELDS: tuple[Field, ...] = (
+    ("本周排名得分", "pct", 12, "week"),
+    ("上周同期", "pct", 10, "week_before"),
+    ("较上周", "pct", 9, "week_change"),
+)
+MONTH_FIELDS: tuple[Field, ...] = (
+    ("本月排名得分", "pct", 12, "month"),
+    ("上月同期", "pct", 10, "month_before"),
+    ("较上月同期", "pct", 11, "month_change"),
+)
+TREND_SOURCE = (
+    "趋势取自每次汇总时存下的数字（汇总工作簿旁的 分行汇总.duckdb）；同一天重新汇总会替换当天的数字。"
+    "本周、本月都是至今的数字，与上周、上月的同一时点比较（排名得分之差）。"
+)
 
-def _mean(values: Sequence[float | None]) -> float | None:
-    known = [v for v in values if v is not None]
-    return sum(known) / len(known) if known else None
 
-
-def _before(points: Sequence[BranchPoint], day: dt.date) -> dt.date | None:
-    earlier = sorted({p.day for p in points if p.day < day})
-    return earlier[-1] if earlier else None
-
-
-def _same_day_last_month(points: Sequence[BranchPoint], day: dt.date) -> dt.date | None:
-    """The last rollup of the previous month on or before D's day of the month, else its last."""
-    first = day.replace(day=1)
-    last_month = (first - dt.timedelta(days=1)).replace(day=1)
-    dates = sorted({p.day for p in points if last_month <= p.day < first})
-    within = [d for d in dates if d.day <= day.day]
-    chosen = within or dates
-    return chosen[-1] if chosen else None
-
-
-def trend_tables(points: Sequence[BranchPoint], day: dt.date) -> tuple[Table, Table]:
-    """The network over the rollups in the store, and each branch against the previous rollup
-    and the same day last month (week-on-week, month-on-month)."""
-    dates = sorted({p.day for p in points})
-    overview = Table(
-        [
-            Col("汇总日期", "text", 11),
-            Col("网点数", "int", 7),
-            Col("平均排名得分", "pct", 12),
-            Col("平均综合完成率", "pct", 13),
-            Col("转介数", "int", 8),
-            Col("转介成功率", "pct", 10),
-        ],
-        [
-            [
-                d.isoformat(),
-                len(at),
-                _mean([p.score for p in at]),
-                _mean([p.overall for p in at]),
-                sum(p.referrals for p in at),
-                (sum(p.successes for p in at) / refs)
-                if (refs := sum(p.referrals for p in at))
-                else None,
-            ]
-            for d in dates
-            for at in [[p for p in points if p.day == d]]
-        ],
-        "历次汇总（每次都是当时的本月至今）",
+def history_table(trends: Trends) -> Table:
+    return record_table(
+        HISTORY_FIELDS,
+        trends.history,
+        "历次汇总（本月每次汇总，和此前各月最后一次；都是当时的本月至今）",
+        shown={"day": dt.date.isoformat},
     )
-    previous, last_month = _before(points, day), _same_day_last_month(points, day)
-    by = {(p.day, p.branch): p for p in points}
 
-    def score(when: dt.date | None, branch: str) -> float | None:
-        point = by.get((when, branch)) if when else None
-        return point.score if point else None
 
-    def change(now: float | None, then: float | None) -> float | None:
-        return None if now is None or then is None else now - then
-
-    rows = []
-    for branch in sorted({p.branch for p in points if p.day == day}):
-        now = score(day, branch)
-        before, month_ago = score(previous, branch), score(last_month, branch)
-        rows.append([branch, now, before, change(now, before), month_ago, change(now, month_ago)])
-    label = lambda d: d.isoformat() if d else "无"  # noqa: E731
-    compare = Table(
-        [
-            Col("网点", "text", 12),
-            Col("本次排名得分", "pct", 12),
-            Col("上次", "pct", 10),
-            Col("较上次", "pct", 10),
-            Col("上月同期", "pct", 10),
-            Col("较上月同期", "pct", 11),
-        ],
-        rows,
-        f"各网点：本次（{day.isoformat()}）与上次（{label(previous)}）、上月同期（{label(last_month)}）",
+def change_table(trends: Trends, people: bool) -> Table | None:
+    """Branches' or people's 排名得分 week on week and month on month; None when there is no
+    earlier rollup to compare with. Whoever has no score then or now (no targets) is left out,
+    as on 同岗位排名."""
+    fields = (
+        *WHO_FIELDS[people],
+        *(WEEK_FIELDS if trends.week_before else ()),
+        *(MONTH_FIELDS if trends.month_before else ()),
     )
-    return overview, compare
-
-
-def trend_sheet(rollup: Rollup, points: Sequence[BranchPoint]) -> SheetSpec:
-    overview, compare = trend_tables(points, rollup.day)
-    lines: list[tuple[Any, str]] = [
-        (
-            "note",
-            "趋势取自每次汇总时存下的数字（汇总工作簿旁的 分行汇总.duckdb）；同一天重新汇总会替换当天的数字。",
-        )
+    if len(fields) == len(WHO_FIELDS[people]):
+        return None
+    compared = "、".join(
+        f"{label} {when.isoformat()}"
+        for label, when in (("上周同期", trends.week_before), ("上月同期", trends.month_before))
+        if when
+    )
+    rows: Sequence[Change] = [
+        c
+        for c in (trends.people if people else trends.branches)
+        if any(v is not None for v in (c.week, c.week_before, c.month, c.month_before))
     ]
-    if len(overview.rows) < 2:
-        lines.append(("strong", "这是第一次汇总：之后每次汇总都会记入历史，从第二次起可以比较。"))
+    return record_table(
+        fields,
+        rows,
+        f"{'人员' if people else '各网点'}：本次（{trends.day.isoformat()}）与{compared}",
+    )
+
+
+def _missing_comparisons(trends: Trends) -> str:
+    missing = [
+        what
+        for what, when in (("上周同期", trends.week_before), ("上月同期", trends.month_before))
+        if when is None
+    ]
+    return f"历史里没有{'和'.join(missing)}的汇总，不作这项比较。" if missing else ""
+
+
+def trend_sheet(rollup: Rollup, trends: Trends | None) -> SheetSpec:
+    lines: list[tuple[Style, str]] = [("note", TREND_SOURCE)]
+    blocks: list[Table | Text] = []
+    charts = []
+    if trends is None or trends.first:
+        lines.append(("strong", "这是第一次汇总：历史里还没有更早的数字，下次汇总起显示趋势。"))
+    else:
+        if missing := _missing_comparisons(trends):
+            lines.append(("strong", missing))
+        blocks.append(history_table(trends))
+        if len(trends.history) > 1:
+            charts.append(Chart(0, 0, (2, 3), "平均排名得分与综合完成率", "pct", "line"))
+        blocks += filter(None, (change_table(trends, False), change_table(trends, True)))
     return SheetSpec(
         "趋势",
         _title(rollup, "趋势"),
         subtitle(rollup),
-        [Text(lines), overview, compare],
-        charts=[Chart(0, 0, (2, 3), "平均排名得分与综合完成率", "pct", "line")],
+        [Text(lines), *blocks],
+        charts=charts,
         text_width=6,
     )
 
 
-def rollup_sheets(rollup: Rollup, points: Sequence[BranchPoint]) -> list[SheetSpec]:
+def rollup_sheets(rollup: Rollup, trends: Trends | None = None) -> list[SheetSpec]:
     sheets = [
         league_sheet(rollup),
         people_sheet(rollup),
@@ -493,7 +531,7 @@ def rollup_sheets(rollup: Rollup, points: Sequence[BranchPoint]) -> list[SheetSp
     ]
     if has_checklist(rollup):
         sheets.append(checklist_sheet(rollup))
-    return [*sheets, problems_sheet(rollup), trend_sheet(rollup, points)]
+    return [*sheets, problems_sheet(rollup), trend_sheet(rollup, trends)]
 
 
 # ---------------------------------------------------------------- --json (docs/工作簿.md#json输出)
@@ -597,7 +635,7 @@ def weekly_sheets(rollup: Rollup, week: str, monday: dt.date) -> list[SheetSpec]
     marked = f"{week}（{monday:%m-%d} 至 {rollup.day:%m-%d}） · {GENERATED_MARK}"
     lines: list[tuple[Any, str]] = [("h1", "本周要点")]
     lines += [("strong", f"{label}：{value}") for label, value in headline_pairs(rollup)]
-    lines += [("h1", "说明"), ("note", SCORE_RULE)]
+    lines += [("h1", "说明"), *score_lines(rollup)]
     cover = SheetSpec(
         "封面",
         f"{rollup.parent or '分行'} 周报 {week}",

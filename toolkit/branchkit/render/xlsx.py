@@ -28,7 +28,7 @@ from .grid import (
     styled,
     text_size,
 )
-from .marks import OVERDUE, OVERDUE_COLORS, status_colors
+from .marks import FLAG_COLORS, OVERDUE, OVERDUE_COLORS, status_colors
 from .spec import Fmt, SheetSpec
 
 NUM_FORMATS = {
@@ -58,7 +58,7 @@ def _cell_props(name: str) -> dict[str, Any]:
         "border": 1,
         "border_color": "#D9D9D9",
         "num_format": NUM_FORMATS.get(
-            name, "@" if name in ("text", "wrap", "figure") else "General"
+            name, "@" if name in ("text", "wrap", "figure", "flag") else "General"
         ),
         **({"align": "center"} if name in ("status", "rank", "date") else {}),
         **({"align": "right"} if name == "figure" else {}),
@@ -115,6 +115,8 @@ class Formats:
         }
         bg, fg = OVERDUE_COLORS
         self.overdue = wb.add_format({"bg_color": bg, "font_color": fg})
+        bg, fg = FLAG_COLORS
+        self.flag = wb.add_format({"bg_color": bg, "font_color": fg})
 
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
@@ -162,6 +164,8 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
                     c,
                     {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
                 )
+        elif col.fmt == "flag":
+            ws.conditional_format(first, c, last, c, {"type": "no_blanks", "format": f.flag})
         elif col.fmt == "due":
             ws.conditional_format(
                 first,

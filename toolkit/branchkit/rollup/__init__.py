@@ -1,8 +1,8 @@
-"""The parent branch's view (docs/口径.md#分行汇总): every branch and every person ranked
-across the network.
+"""The parent branch's figures (docs/口径.md#分行汇总): every branch and every person ranked
+across the network. Pure, like the other reports (`weekly`, `agenda`): records in, records out.
 
-One step per workbook (`summary.summarize`: read, compute, keep a small summary), run on all cores
-or on a Dask cluster (`engine`); the league and the cross-branch rankings from the summaries
-(`league`, pure); their history in an embedded DuckDB store (`store`); each person's network rank
-written back onto their branch's 排行榜 (`backfill`). The sheets are in `render/rollup.py`.
+`summary` keeps what one branch workbook contributes; `league` ranks the branches and everyone
+within their role group across all branches; `trends` compares a rollup with the same point of
+the previous week and month. The sheets are in `render/rollup.py`; reading the workbooks, the
+history store and writing are the job's (`rollupjob`).
 """

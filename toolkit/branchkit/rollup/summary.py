@@ -1,21 +1,21 @@
-"""The per-workbook step of a rollup: one branch workbook -> a small summary, or why not.
+"""One branch workbook's contribution to a rollup: a small summary of its figures (pure).
 
-It runs in a worker process (or on a Dask worker), so what it returns is all that travels back:
-a few hundred numbers per branch, never the workbook's rows. Everything a parent branch compares
-is taken here from the branch's own `Figures`, so a person's score in the rollup is by
-construction the score on their branch's 排行榜.
+The per-workbook step (`rollupjob.engine.summarize`) reads the workbook in a worker process (or
+on a Dask worker) and returns this summary, so it is all that travels back: a few hundred numbers
+per branch, never the workbook's rows. Everything a parent branch compares is taken here from the
+branch's own `Figures`, so a person's score in the rollup is by construction the score on their
+branch's 排行榜.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..figures import Figures, PeriodFigures, PersonFigures, has_result
 from ..problem_text import what
-from ..problems import BookError, Level, count_levels
+from ..problems import Level, count_levels
 from ..vocab import PERIOD_KINDS, Pace, PeriodKind
 
 # At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
@@ -102,6 +102,7 @@ class BranchSummary:
     warnings: int
     error_lines: tuple[tuple[str, str], ...]  # (sheet!cell, what is wrong), digits masked
     has_targets: bool  # any target at all (a person's or the branch's)
+    rank_cap: float  # 设置 完成率上限: the most one indicator counts for in 排名得分
     periods: dict[str, PeriodSummary] = field(default_factory=dict)
 
     @property
@@ -201,30 +202,6 @@ def summary_of(
             :PROBLEM_LINES
         ],
         has_targets=has_targets,
+        rank_cap=figures.settings.rank_cap,
         periods={kind: _period(figures, figures.periods[kind]) for kind in PERIOD_KINDS},
     )
-
-
-def summarize(path: str, day: dt.date) -> Outcome:
-    """Read one branch workbook and summarize it for D, or say in one line why it is left out.
-
-    Never raises for a bad file: a parent branch's folder always holds one, and the other
-    branches must still count (docs/口径.md#分行汇总)."""
-    from ..batch import batch_mode
-    from ..figures import compute
-    from ..read import read_book
-
-    try:
-        modified = os.stat(path).st_mtime
-        with batch_mode():
-            book = read_book(path)
-            if book.month and (book.month.year, book.month.month) != (day.year, day.month):
-                return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
-            summary = summary_of(compute(book, day), path, modified, book.month)
-    except BookError as exc:
-        return Skipped(path, exc.message)
-    except Exception as exc:  # a workbook no reader expected: listed, the others still count
-        return Skipped(path, f"无法读取（{type(exc).__name__}: {exc}）")
-    if not summary.has_targets:
-        return Skipped(path, "目标表里没有任何目标，无法计算完成率和排名")
-    return summary

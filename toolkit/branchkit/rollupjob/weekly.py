@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from ..rollup.league import Rollup
 from ..weekly import as_of, parse_week, week_label
 from .engine import collect
 from .job import ProgressFactory, _silent, compute
-from .league import Rollup
 
 OUTPUT_NAME = "分行周报-{week}.xlsx"
 

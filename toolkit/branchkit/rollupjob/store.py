@@ -18,12 +18,13 @@ import datetime as dt
 import errno
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..problems import BookError
-from .league import Rollup
+from ..rollup import trends as trend_rules
+from ..rollup.league import Rollup
+from ..rollup.trends import Change, NetworkPoint, Trends
 
 STORE_NAME = "分行汇总.duckdb"
 
@@ -195,6 +196,8 @@ def connect(path: Path, read_only: bool = False) -> Iterator[Any]:
 
     try:
         con = duckdb.connect(str(path), read_only=read_only)
+        # No progress bar: a long query on a terminal would draw DuckDB's over the rollup's.
+        con.execute("SET enable_progress_bar = false")
     except duckdb.Error as exc:
         raise store_error(path, exc) from exc
     try:
@@ -234,31 +237,97 @@ def save(path: Path, rollup: Rollup) -> dict[str, int]:
     return {name: len(rows) for name, rows in tables.items()}
 
 
-@dataclass(frozen=True)
-class BranchPoint:
-    """One branch's month-to-date figures as one earlier (or this) rollup recorded them."""
-
-    day: dt.date
-    branch: str
-    overall: float | None
-    score: float | None
-    rank: int | None
-    referrals: int
-    successes: int
+def dates(con: Any, until: dt.date) -> list[dt.date]:
+    """Every rollup date in the store up to `until`."""
+    found = con.execute(
+        "SELECT DISTINCT rollup_date FROM branch_figures WHERE rollup_date <= ? ORDER BY 1",
+        [until],
+    ).fetchall()
+    return [row[0] for row in found]
 
 
-def history(path: Path, until: dt.date) -> list[BranchPoint]:
-    """Every rollup's month-to-date branch figures up to `until`, oldest first."""
-    if not path.exists():
+def network_history(con: Any, shown: Sequence[dt.date]) -> list[NetworkPoint]:
+    """The network as each of the rollups `shown` saw it, month to date."""
+    if not shown:
         return []
+    found = con.execute(
+        "SELECT rollup_date, count(*), avg(score), avg(overall), sum(referrals), sum(successes) "
+        "FROM branch_figures WHERE period = 'month' AND rollup_date IN "
+        f"({', '.join('?' * len(shown))}) GROUP BY rollup_date ORDER BY rollup_date",
+        list(shown),
+    ).fetchall()
+    return [
+        NetworkPoint(d, n, score, overall, int(refs), int(wins))
+        for d, n, score, overall, refs, wins in found
+    ]
+
+
+# One row a branch or a person of D: the week's and the month's score at D, and at the same
+# points of the previous week and month. A date with no rollup (NULL) joins nothing.
+_CHANGES = """
+SELECT {keys}, m.score, pm.score, w.score, pw.score
+FROM {table} m
+LEFT JOIN {table} w ON w.rollup_date = $day AND w.period = 'week' AND {same_w}
+LEFT JOIN {table} pw ON pw.rollup_date = $week_before AND pw.period = 'week' AND {same_pw}
+LEFT JOIN {table} pm ON pm.rollup_date = $month_before AND pm.period = 'month' AND {same_pm}
+WHERE m.rollup_date = $day AND m.period = 'month'
+ORDER BY {order}
+"""
+
+
+def changes(
+    con: Any,
+    table: str,
+    day: dt.date,
+    week_before: dt.date | None,
+    month_before: dt.date | None,
+) -> list[Change]:
+    """Each branch (table branch_figures) or person (person_figures) of D's rollup, week on
+    week and month on month."""
+    people = table == "person_figures"
+    key = ("branch", "name") if people else ("branch",)
+
+    def same(alias: str) -> str:
+        return " AND ".join(f"{alias}.{k} = m.{k}" for k in key)
+
+    sql = _CHANGES.format(
+        table=table,
+        keys=", ".join(f"m.{k}" for k in key) + (", m.role" if people else ""),
+        same_w=same("w"),
+        same_pw=same("pw"),
+        same_pm=same("pm"),
+        order=", ".join(f"m.{k}" for k in key),
+    )
+    found = con.execute(
+        sql, {"day": day, "week_before": week_before, "month_before": month_before}
+    ).fetchall()
+    if people:
+        return [
+            Change(branch, name, role, week, week_then, month, month_then)
+            for branch, name, role, month, month_then, week, week_then in found
+        ]
+    return [
+        Change(branch, "", "", week, week_then, month, month_then)
+        for branch, month, month_then, week, week_then in found
+    ]
+
+
+def trends(path: Path, day: dt.date) -> Trends:
+    """The rollup of D against the earlier ones in the store: the queries the rollup workbook's
+    趋势 sheet runs (the benchmarks time each on a year of a province's rollups)."""
+    if not path.exists():
+        return Trends(day, [], None, None)
     with connect(path, read_only=True) as con:
-        found = con.execute(
-            "SELECT rollup_date, branch, overall, score, league_rank, referrals, successes "
-            "FROM branch_figures WHERE period = 'month' AND rollup_date <= ? "
-            "ORDER BY rollup_date, branch",
-            [until],
-        ).fetchall()
-    return [BranchPoint(*row) for row in found]
+        known = dates(con, day)
+        week, month = trend_rules.week_before(known, day), trend_rules.month_before(known, day)
+        return Trends(
+            day,
+            network_history(con, trend_rules.history_dates(known, day)),
+            week,
+            month,
+            changes(con, "branch_figures", day, week, month),
+            changes(con, "person_figures", day, week, month),
+        )
 
 
 def check_export_folder(folder: Path) -> None:
@@ -269,37 +338,62 @@ def check_export_folder(folder: Path) -> None:
 
 
 def _first_file(folder: Path) -> Path:
-    return folder / f"{next(iter(TABLES))}.parquet"
+    return folder / next(iter(TABLES)) / "month=0000-00" / "part.parquet"
 
 
-def export_parquet(path: Path, folder: Path, tables: Sequence[str] = tuple(TABLES)) -> list[Path]:
-    """Each table as folder/<table>.parquet, written to a temporary name and renamed into place."""
+def month_of(day: dt.date) -> str:
+    """A partition's name: month=2026-11."""
+    return f"month={day:%Y-%m}"
+
+
+def export_parquet(
+    path: Path,
+    folder: Path,
+    months: Sequence[dt.date] | None = None,
+    tables: Sequence[str] = tuple(TABLES),
+) -> list[Path]:
+    """Each table as Parquet partitioned by month, as data platforms read them (Hive style:
+    folder/<table>/month=YYYY-MM/<table>.parquet; the month is in the path, the rows keep their
+    rollup_date). A year of a province's rollups is large, and a rollup changes one month only:
+    with `months` (the rollup's own) only those months and any the folder lacks are written;
+    None writes every month. Each file goes to a temporary name, renamed into place. Returns
+    the files written."""
     import duckdb
 
     from ..writeback import make_folder, unwritable
 
     check_export_folder(folder)
-    make_folder(_first_file(folder))
+    wanted = None if months is None else {month_of(m) for m in months}
     written = []
     with connect(path) as con:
         for name in tables:
-            target = folder / f"{name}.parquet"
-            temp = folder / f".~{name}.{os.getpid()}.parquet"
-            order = "rollup_date, period" + (", branch" if name != "left_out" else ", file")
-            try:
-                con.execute(
-                    f"COPY (SELECT * FROM {name} ORDER BY {order}) TO '{_quoted(temp)}' "
-                    "(FORMAT PARQUET)"
-                )
-                os.replace(temp, target)
-            except OSError as exc:
-                raise unwritable(target, exc) from exc
-            except duckdb.IOException as exc:
-                raise store_error(target, exc) from exc
-            finally:
-                with contextlib.suppress(OSError):
-                    temp.unlink()
-            written.append(target)
+            order = "rollup_date, period, " + ("file" if name == "left_out" else "branch")
+            firsts = con.execute(
+                f"SELECT DISTINCT date_trunc('month', rollup_date) FROM {name} ORDER BY 1"
+            ).fetchall()
+            for (first,) in firsts:
+                part = folder / name / month_of(first)
+                target = part / f"{name}.parquet"
+                if wanted is not None and part.name not in wanted and target.exists():
+                    continue
+                make_folder(target)
+                temp = part / f".~{name}.{os.getpid()}.tmp"
+                try:
+                    con.execute(
+                        f"COPY (SELECT * FROM {name} WHERE rollup_date >= ? "
+                        f"AND rollup_date < ? + INTERVAL 1 MONTH ORDER BY {order}) "
+                        f"TO '{_quoted(temp)}' (FORMAT PARQUET)",
+                        [first, first],
+                    )
+                    os.replace(temp, target)
+                except OSError as exc:
+                    raise unwritable(target, exc) from exc
+                except duckdb.IOException as exc:
+                    raise store_error(target, exc) from exc
+                finally:
+                    with contextlib.suppress(OSError):
+                        temp.unlink()
+                written.append(target)
     return written
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..problems import BookError
 from ..render.tabs import NetworkRanks
+from ..rollup.league import MONTH, Rollup
+from ..rollup.summary import Skipped
 from .engine import run_each
-from .league import MONTH, Rollup
-from .summary import Skipped
 
 OPEN_ELSEWHERE = "正在 {} 中打开，未写入网点排名（关闭后重新汇总即可）"
 

@@ -1,7 +1,7 @@
 """The rollup as a user asks for it, shared by the CLI and any script: collect the workbooks,
 summarize them in parallel, rank, keep the history, write the workbook, write ranks back.
 
-Only this module and the CLI touch files; `league` and `render.rollup` stay pure.
+Only this package and the CLI touch files; `rollup` and `render.rollup` stay pure.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..problems import BookError
-from . import league, store
+from ..rollup import league
+from ..rollup.summary import Skipped
+from . import store
 from .engine import OUTPUT_PREFIX, collect, summarize_all
-from .summary import Skipped
 
 
 class Progress(Protocol):
@@ -130,7 +131,7 @@ def run(
     db = out.parent / store.STORE_NAME
     make_folder(out)
     store.save(db, rollup)
-    specs = rollup_sheets(rollup, store.history(db, day))
+    specs = rollup_sheets(rollup, store.trends(db, day))
     # The workbook replaced is kept in 备份 like any other; a rollup has no 设置, so the default
     # number of versions stays.
     write_bytes(out, build(specs), verify_workbook([s.name for s in specs]), Settings().backups)
@@ -146,6 +147,6 @@ def run(
         finally:
             bar.close()
     if parquet is not None:
-        result.parquet = store.export_parquet(db, parquet)
+        result.parquet = store.export_parquet(db, parquet, [day])
     result.seconds = time.perf_counter() - started
     return result

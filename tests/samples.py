@@ -2,7 +2,11 @@
 
 The month is simulated, not planted: each person has a referral habit and a skill, every card
 goes through follow-up and maybe a sale by chance, and the figures fall out of that. A fixed
-seed makes it reproducible. `python -m branchkit.samples samples` rebuilds both files.
+seed makes it reproducible. `python -m tests.samples samples` (`make samples`) rebuilds the
+files of samples/; the benchmarks make their branch workbooks with it under other seeds.
+
+Test data, not part of the installed package: it lives beside the tests that check the committed
+samples are exactly what it builds.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .checklist import default_items, due_items, fix_key, owners_on_duty
-from .parse import id_check_digit
-from .templates import write_branch_workbook
-from .vocab import SLOT_WORDS, word
+from branchkit import schema
+from branchkit.checklist import default_items, due_items, fix_key, owners_on_duty
+from branchkit.parse import id_check_digit
+from branchkit.templates import write_branch_workbook
+from branchkit.vocab import SLOT_WORDS, word
 
 BRANCH = "火车站支行"
 PARENT = "城东分行"
@@ -38,8 +42,9 @@ class Person:
     active: bool = True
 
 
+SUPERVISOR = "周敏"  # 厅堂主管: hosts the meetings, keeps the checklist
 STAFF = (
-    Person("周敏", "厅堂主管"),
+    Person(SUPERVISOR, "厅堂主管"),
     Person("陈建国", "网点负责人"),
     Person("李四", "客户助理", 2.4, 0.35),
     Person("王芳", "客户助理", 1.8, 0.45),
@@ -169,6 +174,10 @@ def build_month(seed: int = 20261120) -> dict[str, list[list[Any]]]:
         weekend = day.weekday() >= 5
         traffic = rng.randint(60, 90) if weekend else rng.randint(110, 180)
         on_duty = [p.name for p in STAFF if p.active and (not weekend or rng.random() < 0.5)]
+        if not on_duty:
+            # The branch opens every day of the month: on a weekend whose draw left everyone at
+            # home (one seed in a few thousand), the lobby supervisor opens it alone.
+            on_duty = [SUPERVISOR]
         duty[day] = on_duty
         overview.append([day, traffic, "、".join(on_duty), *_floor(floor, day, traffic)])
         referred_today: dict[str, int] = {}
@@ -434,7 +443,7 @@ def _checklist(duty: dict[dt.date, list[str]], seed: int) -> list[list[Any]]:
         # The branch opens every day of the sample month, so 每月末 is the 30th.
         for item in due_items(default_items(), day, lambda _: True):
             holders = owners_on_duty(item, present, roles)
-            owner = holders[0] if holders else ("周敏" if "周敏" in present else present[0])
+            owner = holders[0] if holders else (SUPERVISOR if SUPERVISOR in present else present[0])
             if item.name == "电话外呼" and wealth:
                 owner = wealth[day.day % len(wealth)]  # the two wealth managers take turns
             state = "未完成" if rng.random() < MISS_CHANCE.get(item.name, 0.04) else "已完成"
@@ -445,7 +454,7 @@ def _checklist(duty: dict[dt.date, list[str]], seed: int) -> list[list[Any]]:
                 low, high = QUANTITIES[item.measure]
                 quantity = rng.randint(low, high)
             problem, fix, fix_owner, fix_due = found.get((day, item.name), (None, None, None, None))
-            checker = "周敏" if "周敏" in present else "何平"
+            checker = SUPERVISOR if SUPERVISOR in present else "何平"
             rows.append(
                 [
                     day,

@@ -1,8 +1,9 @@
-"""Running the per-workbook step over a parent branch's folder: on all cores, or on Dask.
+"""The per-workbook step of a rollup and running it over a parent branch's folder: on all
+cores, or on Dask.
 
 Only each workbook's summary travels back from a worker (a few kilobytes), never its rows, so
-memory stays bounded by the number of workers, not of branches. The step itself
-(`summary.summarize`) is the same function on one core, in the process pool and on a cluster.
+memory stays bounded by the number of workers, not of branches. The step itself (`summarize`)
+is the same function on one core, in the process pool and on a cluster.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 from ..filenames import WEEKLY_NAME_END
 from ..problems import BookError
-from .summary import Outcome, Skipped, summarize
+from ..rollup.summary import Outcome, Skipped, summary_of
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 OUTPUT_PREFIX = "分行汇总"  # the rollup's own workbook, if it sits among the branches
@@ -114,6 +115,34 @@ def _on_dask(
             for future in dask_completed(futures):
                 done(future.result())
         return list(client.gather(futures))
+
+
+def summarize(path: str, day: dt.date) -> Outcome:
+    """Read one branch workbook and summarize it for D, or say in one line why it is left out.
+
+    Never raises for a bad file: a parent branch's folder always holds one, and the other
+    branches must still count."""
+    from ..batch import batch_mode
+    from ..figures import compute
+    from ..read import load_book
+    from ..schema import NOT_INPUT_SHEETS
+    from ..source import read_raw
+
+    try:
+        modified = os.stat(path).st_mtime
+        with batch_mode():
+            # Only input sheets: 说明 and the other helper sheets are nobody's input.
+            book = load_book(read_raw(path, NOT_INPUT_SHEETS, many=True), path)
+            if book.month and (book.month.year, book.month.month) != (day.year, day.month):
+                return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
+            summary = summary_of(compute(book, day, league=True), path, modified, book.month)
+    except BookError as exc:
+        return Skipped(path, exc.message)
+    except Exception as exc:  # a workbook no reader expected: listed, the others still count
+        return Skipped(path, f"无法读取（{type(exc).__name__}: {exc}）")
+    if not summary.has_targets:
+        return Skipped(path, "目标表里没有任何目标，无法计算完成率和排名")
+    return summary
 
 
 def summarize_all(
