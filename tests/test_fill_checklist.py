@@ -157,9 +157,9 @@ def test_fill_writes_the_days_checklist_into_the_sample(sample_copy: Path) -> No
     assert first.exit_code == 0, first.output
     rows = CalamineWorkbook.from_path(str(sample_copy)).get_sheet_by_name("每日清单").to_python()
     added = rows[len(before) :]
-    # 24 default items less 厅堂微沙龙 (Wednesdays), 外拓营销 and 周例会 (Fridays) and the
+    # 28 default items less 厅堂微沙龙 (Wednesdays), 外拓营销 and 周例会 (Fridays) and the
     # month-end check.
-    assert f"每日清单：新增 {len(added)} 行" in first.output and len(added) == 20
+    assert f"每日清单：新增 {len(added)} 行" in first.output and len(added) == 24
     owners = {row[2]: row[3] for row in added}
     assert (
         owners["晨会"],

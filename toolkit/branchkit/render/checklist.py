@@ -216,7 +216,11 @@ FIX_FIELDS: tuple[Field, ...] = (
 
 
 def item_table(tally: ChecklistFigures, caption: str) -> Table:
-    return record_table(ITEM_FIELDS, tally.by_item.items(), caption, "本期没有清单记录")
+    return item_table_of(list(tally.by_item.items()), caption, "本期没有清单记录")
+
+
+def item_table_of(items: list[tuple[str, Tally]], caption: str, empty: str) -> Table:
+    return record_table(ITEM_FIELDS, items, caption, empty)
 
 
 def meetings_table(tally: ChecklistFigures) -> Table:
