@@ -314,9 +314,11 @@ def test_the_weekly_workbook_has_a_basics_sheet() -> None:
         for s in weekly_sheets(build_weekly(book, compute(book, D), "2026-W47"))
         if s.name == "基础管理"
     )
-    items, meetings, fixes, measures = (b for b in basics.blocks if hasattr(b, "rows"))
+    missed, items, meetings, fixes, measures = (b for b in basics.blocks if hasattr(b, "rows"))
     # The week 11-16..11-20: 晨会 rows 5, 8, 16; 电话外呼 6 (not), 9, 13; 厅堂巡查 7, 10 (not),
-    # 15; 擦玻璃 12.
+    # 15; 擦玻璃 12. First, charted, the two not done every time.
+    assert [row[:4] for row in missed.rows] == [["电话外呼", 3, 2, 1], ["厅堂巡查", 3, 2, 1]]
+    assert [c.title for c in basics.charts] == ["本周没有每次完成的事项完成率"]
     assert [row[:4] for row in items.rows] == [
         ["晨会", 3, 3, 0],
         ["电话外呼", 3, 2, 1],

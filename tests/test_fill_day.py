@@ -221,3 +221,14 @@ def test_a_saturday_the_branch_opens_is_filled() -> None:
     assert [(r.sheet, r.values["name"]) for r in plan.rows if r.sheet == "daily"] == [
         ("daily", "李四")
     ]
+
+
+def test_a_name_too_long_for_a_formula_gets_the_count_as_a_number() -> None:
+    # A formula may quote at most 255 characters: a (hostile) name of 300 gets the plain count.
+    long = "甲" * 300
+    roster = [*golden.ROSTER, [long, "柜员", "是"]]
+    book = load_book(_raw(人员=roster), "测试支行-2026-11.xlsx")
+    from branchkit import fill
+
+    rows = [r.values for r in fill.plan(book, compute(book, D)).rows if r.sheet == "daily"]
+    assert [r["referrals"] for r in rows if r["name"] == long] == [0]

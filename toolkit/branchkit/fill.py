@@ -34,6 +34,7 @@ OPEN = ACTION_STATE_WORDS[ActionState.OPEN]  # 行动计划 状态 of an item fi
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
 BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
 COACHING_DAYS = 7  # a coaching pair is followed up a week later
+FORMULA_TEXT = 255  # the longest text a spreadsheet formula may quote
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ def referral_count(book: Book, day: dt.date, name: str, now: int) -> Formula | i
     own — the figures count the cards themselves, and no data problem is raised against it — while
     a number a person types over it is theirs. Without those columns: the count as a number."""
     where = book.positions.get("referrals", {})
-    if "referrer" not in where or "date" not in where:
+    if "referrer" not in where or "date" not in where or len(name) > FORMULA_TEXT:
         return now
     sheet = "'" + book.sheet_name("referrals").replace("'", "''") + "'!"
     referrer, date = column_letter(where["referrer"]), column_letter(where["date"])
