@@ -19,6 +19,7 @@ from .privacy import mask_name
 from .problems import count_levels
 from .read import Book
 from .schema import BRANCH_TARGET
+from .staffing import on_duty
 from .vocab import (
     AHEAD,
     ASSISTANTS,
@@ -273,6 +274,9 @@ class Tomorrow:
     open_actions: list[ActionLine]
     actions_left_out: int = 0
     free: list[str] = field(default_factory=list)  # on duty, every target met, nothing due
+    # D is the month's last opening day: the targets are the gaps to close today, and nothing
+    # is set for next month's first day (docs/口径.md#明日目标).
+    last_day: bool = False
 
 
 @dataclass
@@ -291,6 +295,9 @@ class Agenda:
     plan: Plan
     training: Training
     tomorrow: Tomorrow
+    # A year the holiday library does not know (docs/口径.md#节假日库不知道的年份): said once,
+    # with 工作日历 as the fix.
+    unknown_year: int | None = None
 
     @property
     def meeting_name(self) -> str:
@@ -302,14 +309,6 @@ class Agenda:
 
 
 # ---------------------------------------------------------------- who is there
-
-
-def on_duty(book: Book, day: dt.date) -> list[str] | None:
-    """The 当班人员 of D, or None when the day overview does not say."""
-    for date, names in book.overview.zip("date", "on_duty"):
-        if date == day and names:
-            return list(names)
-    return None
 
 
 def host_of(book: Book, present: list[str] | None) -> Host:
@@ -786,14 +785,15 @@ def target_lines(
     figures: Figures, targets: list[TomorrowTarget], invited: set[str]
 ) -> tuple[list[TargetLine], dict[str, list[TargetLine]]]:
     """The branch's targets, and each invited person's, for the next day (nothing for targets
-    already met)."""
+    already met); with no day left in the month, the gaps to close today (days_left 0)."""
     unit_of = figures.catalogue.unit_of
     branch: list[TargetLine] = []
     people: dict[str, list[TargetLine]] = {}
     for t in targets:
-        if t.tomorrow <= 0:
+        amount = t.tomorrow if t.days_left else t.gap
+        if amount <= 0:
             continue
-        line = TargetLine(t.indicator, t.tomorrow, unit_of(t.indicator), t.gap, t.days_left)
+        line = TargetLine(t.indicator, amount, unit_of(t.indicator), t.gap, t.days_left)
         if t.subject == BRANCH_TARGET:
             branch.append(line)
         elif t.subject in invited:
@@ -821,7 +821,7 @@ def follow_up_lines(follow_ups: list[FollowUp]) -> list[FollowUpLine]:
 def duty_rows(
     figures: Figures,
     targets: list[TomorrowTarget],
-    on_duty: list[str],
+    duty: list[str],
     follow_ups: list[FollowUp],
 ) -> tuple[list[TargetLine], list[DutyRow], list[str]]:
     """The branch's targets for the day; one row for every person on duty that day with a
@@ -829,14 +829,14 @@ def duty_rows(
     (docs/口径.md#夕会议程): their targets and their follow-ups, in the month's ranking order,
     receivers not on duty after them, follow-ups that name no receiver last; and the names of
     those on duty with nothing to set (named in one line, not a row of dashes each)."""
-    branch, people = target_lines(figures, targets, set(on_duty))
+    branch, people = target_lines(figures, targets, set(duty))
     due = {line.receiver: line for line in follow_up_lines(follow_ups)}
     rank = {p.name: p.rank or 999 for p in figures.month.people}
-    on_duty_first = sorted(on_duty, key=lambda name: (rank.get(name, 999), name))
+    on_duty_first = sorted(duty, key=lambda name: (rank.get(name, 999), name))
     rows = [DutyRow(name, people.get(name, []), due.get(name), True) for name in on_duty_first]
     free = [r.name for r in rows if not r.targets and r.follow_up is None]
     rows = [r for r in rows if r.targets or r.follow_up is not None]
-    listed = set(on_duty)
+    listed = set(duty)
     rows += [
         DutyRow(line.receiver, [], line, False)
         for name, line in due.items()
@@ -859,13 +859,18 @@ def tomorrow(
     behind: list[str],
     plan_actions: list[ActionLine],
     minutes: int,
+    today: list[str],
 ) -> Tomorrow:
-    """Section 4: every person on duty on the next opening day (每日概况 says who, else everyone
-    active) with their targets, and every receiver's follow-ups due — the table is never cut;
-    the key products and the open actions fit the minutes."""
-    active = [p.name for p in figures.month.people]
-    tomorrow_duty = on_duty(book, figures.next_workday) or active
-    branch, people, free = duty_rows(figures, figures.tomorrow, tomorrow_duty, figures.follow_ups)
+    """Section 4: every person on duty on the next opening day (staffing.on_duty; on the month's
+    last opening day, those on duty `today`, who close the month's gaps) with their targets, and
+    every receiver's follow-ups due — the table is never cut; the key products and the open
+    actions fit the minutes."""
+    if figures.last_opening_day:  # the gaps are today's: those on duty today close them
+        duty = today
+    else:
+        active = [p.name for p in figures.month.people]
+        duty = on_duty(book, figures.next_workday, figures.calendar) or active
+    branch, people, free = duty_rows(figures, figures.tomorrow, duty, figures.follow_ups)
     key_products = key_products_of(figures, behind)
     fixes = figures.still_open
     actions = [
@@ -874,7 +879,9 @@ def tomorrow(
         if a not in plan_actions and not _fix_action(a, fixes)
     ]
     actions, actions_out = _fit(actions, _room(minutes, bool(branch) + bool(key_products)))
-    return Tomorrow(branch, people, key_products, actions, actions_out, free)
+    return Tomorrow(
+        branch, people, key_products, actions, actions_out, free, figures.last_opening_day
+    )
 
 
 # ---------------------------------------------------------------- the agenda
@@ -889,7 +896,7 @@ def build(
         raise ValueError(meeting)  # the 晨会 is built by morning.build
     day = figures.date
     period = figures.period(MEETING_PERIODS[meeting]).period
-    present = on_duty(book, day)
+    present = figures.on_duty or None  # nobody named (a closed day): everyone is invited
     active = [p.name for p in figures.month.people]
     attendees = list(present or active) if meeting == DAILY else active
     minutes = SECTION_MINUTES[meeting]
@@ -911,5 +918,6 @@ def build(
         summary=summary(book, figures, meeting, period, set(attendees)),
         plan=section_2,
         training=training(book, figures, period, behind),
-        tomorrow=tomorrow(book, figures, behind, section_2.actions_due, minutes[3]),
+        tomorrow=tomorrow(book, figures, behind, section_2.actions_due, minutes[3], attendees),
+        unknown_year=figures.unknown_year,
     )

@@ -1,4 +1,5 @@
-"""File names made from what people typed (网点名称 names the weekly workbook).
+"""File names made from what people typed (网点名称 names the weekly workbook), and the names of a
+branch's workbooks month by month.
 
 A branch name is text from a cell: it can hold a slash, a line break, characters Windows
 forbids, a control character (Excel stores U+0000 as `_x0000_`, which the reader decodes), or be
@@ -8,8 +9,10 @@ name is made safe rather than refused: a supervisor wants the weekly workbook, n
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
 
 from .problems import BookError
 
@@ -52,3 +55,19 @@ def safe_stem(*candidates: str) -> str:
         if name:
             return name
     raise BookError(candidates[0] if candidates else "", "无法用作文件名：请用 --out 指定输出文件")
+
+
+def _stamps(month: dt.date) -> tuple[str, str, str]:
+    """The ways a workbook's name says its month: 2026-11, 202611, 2026年11月."""
+    return f"{month:%Y-%m}", f"{month:%Y%m}", f"{month.year}年{month.month}月"
+
+
+def month_sibling(book: Path, month: dt.date, other: dt.date) -> Path | None:
+    """BOOK's name with its month `month` changed to `other` (火车站支行-2026-12.xlsx ->
+    火车站支行-2026-11.xlsx): the same branch's workbook of another month, beside it; None when
+    the name does not say its month."""
+    stem = book.stem
+    for was, now in zip(_stamps(month), _stamps(other), strict=True):
+        if was in stem:
+            return book.with_name(stem.replace(was, now) + book.suffix)
+    return None

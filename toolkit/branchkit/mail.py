@@ -190,9 +190,14 @@ def weekly_message(
     template_dir: str | Path | None = None,
     lang: str = "zh",
 ) -> EmailMessage:
-    from .render.weekly import headlines, pace_lines
+    from .render.weekly import headlines, month_boundary_line, pace_lines
 
-    context = {"weekly": weekly, "headlines": headlines(weekly), "pace": pace_lines(weekly)}
+    context = {
+        "weekly": weekly,
+        "headlines": headlines(weekly),
+        "pace": pace_lines(weekly),
+        "boundary": month_boundary_line(weekly),
+    }
     subject = f"{weekly.branch or '网点'} 周报 {weekly.week}"
     return compose(
         subject, "weekly_mail", context, attachment, recipients, from_address, template_dir, lang

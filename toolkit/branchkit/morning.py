@@ -26,7 +26,6 @@ from .agenda import (
     floor_summary,
     host_of,
     key_products_of,
-    on_duty,
     open_actions,
 )
 from .checklist import OpenFix
@@ -79,6 +78,8 @@ class MorningAgenda:
     actions_left_out: int
     free: list[str] = field(default_factory=list)  # on duty, nothing to set them today
     meeting: Meeting = MORNING
+    unknown_year: int | None = None  # docs/口径.md#节假日库不知道的年份
+    last_day: bool = False  # D is the month's last opening day
 
     @property
     def meeting_name(self) -> str:
@@ -155,7 +156,7 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
     everyone on duty (and every receiver with a follow-up due today): never cut."""
     day = figures.date
     minutes = SECTION_MINUTES[MORNING]
-    present = on_duty(book, day)
+    present = figures.on_duty or None
     active = [p.name for p in figures.month.people]
     attendees = list(present or active)
     month = figures.month.branch
@@ -195,4 +196,6 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         open_actions=actions,
         fixes=fixes_shown,
         actions_left_out=actions_out + fixes_out,
+        unknown_year=figures.unknown_year,
+        last_day=figures.last_opening_day,
     )

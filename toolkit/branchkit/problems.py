@@ -72,6 +72,9 @@ class Code(Enum):
     # the day D
     NO_DAILY_ROW = "no-daily-row"
     DAILY_REFERRALS_DIFFER = "daily-referrals-differ"
+    # the branch's year: a calendar the holiday library does not know, a sale of last month
+    HOLIDAYS_UNKNOWN = "holidays-unknown"
+    SALE_DATED_LAST_MONTH = "sale-dated-last-month"
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ def summarize(path: str, day: dt.date) -> Outcome:
     from ..batch import batch_mode
     from ..figures import compute
     from ..read import load_book
+    from ..rollup.crossmatch import cross_side
     from ..schema import NOT_INPUT_SHEETS
     from ..source import read_raw
 
@@ -135,7 +136,8 @@ def summarize(path: str, day: dt.date) -> Outcome:
             book = load_book(read_raw(path, NOT_INPUT_SHEETS, many=True), path)
             if book.month and (book.month.year, book.month.month) != (day.year, day.month):
                 return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
-            summary = summary_of(compute(book, day, league=True), path, modified, book.month)
+            figures = compute(book, day, league=True)
+            summary = summary_of(figures, path, modified, book.month, cross_side(book, day))
     except BookError as exc:
         return Skipped(path, exc.message)
     except Exception as exc:  # a workbook no reader expected: listed, the others still count
