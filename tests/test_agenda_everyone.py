@@ -118,17 +118,18 @@ def test_the_star_is_applauded_with_their_numbers() -> None:
 
 
 def test_section_four_has_everyone_on_duty_tomorrow_and_every_receivers_follow_ups() -> None:
-    # Nobody is recorded for Monday 11-23: everyone active. 10 days left after D.
+    # The branch opens every day (设置 营业日, by default): tomorrow is Saturday 11-21, nobody
+    # is recorded for it, so everyone active. 10 opening days left after D.
     agenda = _agenda()
     _, fourth = _tables(agenda)
     rows = _rows(fourth)
-    # 赵六: 理财 (100 − 58.6) / 10 = 4.14 万元; his follow-ups due by 11-23: 张三 (11-18,
-    # overdue) and 郑一 (11-23): 2, 1 overdue, masked.
+    # 赵六: 理财 (100 − 58.6) / 10 = 4.14 万元; his follow-ups due by 11-21: 张三 (11-18,
+    # overdue); 郑一's is on Monday 11-23.
     assert rows["赵六"] == {
         "姓名": "赵六",
         "明日目标": "理财 4.14万元",
-        "到期跟进": "2（逾期 1）",
-        "客户（前几位）": "张*、郑*",
+        "到期跟进": "1（逾期 1）",
+        "客户（前几位）": "张*",
     }
     # each 柜员: 转介数 10 − 0 over 10 days, a whole card a day
     assert all(rows[name]["明日目标"] == "转介数 1张" for name in TELLERS)
@@ -139,18 +140,17 @@ def test_section_four_has_everyone_on_duty_tomorrow_and_every_receivers_follow_u
 
 
 def test_a_receiver_not_on_duty_tomorrow_still_has_a_row() -> None:
-    # 每日概况 says only 李四 and 王五 work on Monday: 赵六's follow-ups are still listed.
+    # 每日概况 says only 李四 and 王五 work on Saturday: 赵六's follow-up is still listed, after
+    # those on duty (in the month's ranking order).
     overview = [
         ["日期", "客流量", "当班人员"],
         ["2026-11-20", 200, "、".join(ON_DUTY)],
-        ["2026-11-23", None, "李四、王五"],
+        ["2026-11-21", None, "李四、王五"],
     ]
     _, fourth = _tables(_agenda(每日清单=overview))
     rows = _rows(fourth)
     assert list(rows) == ["李四", "王五", "赵六"]
-    assert (
-        rows["赵六"]["明日目标"] == "（明日不当班）" and rows["赵六"]["到期跟进"] == "2（逾期 1）"
-    )
+    assert (rows["赵六"]["明日目标"], rows["赵六"]["到期跟进"]) == ("（明日不当班）", "1（逾期 1）")
 
 
 def test_the_morning_has_everyone_on_duty_today_with_their_follow_ups() -> None:

@@ -49,6 +49,7 @@ FRIDAY = {"晨会": "已完成"}  # the rest blank at 17:30
 
 def _book(friday: dict[str, str | None] = FRIDAY):  # type: ignore[no-untyped-def]
     raw = golden._raw()
+    raw["设置"] = [*golden.SETTINGS, ["营业日", "周一至周五"]]  # Friday's next morning is Monday's
     raw["每日概况"] = raw.pop("每日清单")
     raw.update({"清单项目": ITEMS, "每日清单": _records(friday)})
     return load_book(raw, "测试支行-2026-11.xlsx")

@@ -37,6 +37,7 @@ DAILY = [
 
 def _raw(**changes: list[list[Any]]) -> dict[str, list[list[Any]]]:
     raw = golden._raw()
+    raw["设置"] = [*golden.SETTINGS, ["营业日", "周一至周五"]]  # closed at the weekend
     raw["每日数据"] = DAILY
     raw.update(changes)
     return raw
@@ -153,7 +154,8 @@ def test_the_formula_follows_the_columns_where_the_workbook_has_them(tmp_path: P
 
 
 def test_on_a_closed_day_fill_says_so_and_writes_nothing_for_it(tmp_path: Path) -> None:
-    # Sunday 11-22: no 工作日历 row, no 每日概况 row, a statutory rest day — closed.
+    # Sunday 11-22: the branch opens Monday to Friday (设置 营业日), no 工作日历 or 每日概况 row
+    # says otherwise — closed.
     book = load_book(_raw(), "测试支行-2026-11.xlsx")
     sunday = dt.date(2026, 11, 22)
     from branchkit import fill
@@ -211,7 +213,8 @@ def test_a_holiday_is_closed_and_the_months_checklist_is_left_as_it_was() -> Non
 
 
 def test_a_saturday_the_branch_opens_is_filled() -> None:
-    # 每日概况 shows 11-21 staffed (李四、周敏): the branch opens this Saturday.
+    # The branch opens Monday to Friday, but 每日概况 shows 11-21 staffed (李四、周敏): it opened
+    # this Saturday.
     overview = [["日期", "客流量", "当班人员"], ["2026-11-21", 60, "李四、周敏"]]
     book = load_book(_raw(每日清单=overview), "测试支行-2026-11.xlsx")
     from branchkit import fill
