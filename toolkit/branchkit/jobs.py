@@ -255,6 +255,7 @@ def weekly(
     """The weekly workbook of `week` as of `today` (see weekly.as_of), written to `out` (default:
     beside the branch workbook)."""
     from . import weekly as weekly_data
+    from .outputs import WEEKLY
     from .render.weekly import weekly_sheets
     from .render.xlsx import build as build_xlsx
     from .writeback import verify_workbook, write_bytes
@@ -267,7 +268,13 @@ def weekly(
     data = weekly_data.build(book, figures(book, day, previous), week, previous, wanted)
     specs = weekly_sheets(data)
     path = out or weekly_data.default_output(Path(book.source), data)
-    written = write_bytes(path, build_xlsx(specs), verify_workbook([s.name for s in specs]))
+    written = write_bytes(
+        path,
+        build_xlsx(specs, WEEKLY.tag),
+        verify_workbook([s.name for s in specs]),
+        made_for=WEEKLY,
+        made_from=[book.source],
+    )
     return data, written
 
 

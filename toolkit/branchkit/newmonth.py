@@ -433,7 +433,13 @@ def new_month(
             from .macros import write_macro_workbook
 
             write_macro_workbook(
-                path, branch, f"{wanted:%Y-%m}", data, guide_notes(carried), keep_backups=keep
+                path,
+                branch,
+                f"{wanted:%Y-%m}",
+                data,
+                guide_notes(carried),
+                keep_backups=keep,
+                made_from=[previous_path],
             )
         else:
             from .templates import write_branch_workbook
@@ -445,6 +451,7 @@ def new_month(
                 data=data,
                 keep_backups=keep,
                 notes=guide_notes(carried),
+                made_from=[previous_path],
             )
     return Made(path, previous_path, carried)
 

@@ -15,13 +15,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..filenames import WEEKLY_NAME_END
+from ..filenames import branch_workbooks
 from ..problems import BookError
 from ..rollup.summary import Outcome, Skipped, summary_of
-
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-OUTPUT_PREFIX = "分行汇总"  # the rollup's own workbook, if it sits among the branches
-NOT_INPUTS = ("~$", ".~branchkit-", OUTPUT_PREFIX)  # Excel owner files, our temp files, outputs
 
 T = TypeVar("T")
 
@@ -37,14 +33,8 @@ def collect(
     missing: list[Skipped] = []
     for item in inputs:
         if item.is_dir():
-            for path in sorted(item.iterdir()):
-                if (
-                    path.is_file()
-                    and path.suffix.lower() in EXCEL_SUFFIXES
-                    and not path.name.startswith(NOT_INPUTS)
-                    and not path.stem.endswith(WEEKLY_NAME_END)
-                    and path.resolve() not in excluded
-                ):
+            for path in branch_workbooks(item):
+                if path.resolve() not in excluded:
                     found.setdefault(path)
         elif item.exists():
             found.setdefault(item)
