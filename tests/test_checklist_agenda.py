@@ -175,14 +175,15 @@ def test_yesterday_in_two_lines() -> None:
 
 def test_todays_targets_count_today_among_the_days_left() -> None:
     agenda = _morning()
-    # 11 days from 11-20 to 11-30: 理财 (150 − 73) / 11 = 7 万元; 外呼户数 (150 − 95) / 11 = 5.
+    # 11 days from 11-20 to 11-30, over the gaps of the morning: nothing of 理财 was sold on
+    # 11-20, (150 − 73) / 11 = 7 万元; 外呼户数 before 11-20's 25 was 70, (150 − 70) / 11 = 7.3 -> 8.
     branch = {t.indicator: (t.amount, t.days_left) for t in agenda.branch_targets}
-    assert branch == {"理财": (7.0, 11), "外呼户数": (5.0, 11)}
+    assert branch == {"理财": (7.0, 11), "外呼户数": (8.0, 11)}
     people = {row.name: row.targets for row in agenda.people}
-    # 赵六: 理财 (100 − 56.6) / 11 = 3.95; 外呼户数 (120 − 95) / 11 = 2.27 -> 3.
+    # 赵六: 理财 (100 − 56.6) / 11 = 3.95; 外呼户数 (120 − 70) / 11 = 4.5 -> 5.
     assert [(t.indicator, round(t.amount, 2)) for t in people["赵六"]] == [
         ("理财", 3.95),
-        ("外呼户数", 3.0),
+        ("外呼户数", 5.0),
     ]
     assert agenda.script_topic == "理财" and "理财" in agenda.script  # the weakest, behind
 

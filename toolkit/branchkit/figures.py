@@ -780,7 +780,7 @@ def compute(
         not_followed=not_followed(book.referrals, here.matches, day, settings.stale_days),
         unverified=unverified(book.tracking, _sheets(book)[1], here.matches, day, first),
         tomorrow=_tomorrow(month_figures, day, month, book.catalogue),
-        targets_today=_tomorrow(month_figures, day, month, book.catalogue, from_day=True),
+        targets_today=_tomorrow(month_figures, day, month, book.catalogue, periods[DAY]),
         problems=_problems(book, day),
         next_workday=horizon,
         sold_by_day=totals.sold,
@@ -1015,7 +1015,7 @@ def _tomorrow(
     day: dt.date,
     month: _Month,
     catalogue: Catalogue,
-    from_day: bool = False,
+    morning: PeriodFigures | None = None,
 ) -> list[TomorrowTarget]:
     """(monthly target − month-to-date actual) ÷ the days the branch still opens this month,
     never negative (docs/口径.md#明日目标).
@@ -1024,10 +1024,14 @@ def _tomorrow(
     of the gap. A person who leaves this month shares their gap over their own days, and gets
     nothing once they have gone. Counts are whole and rounded up ("信用卡 1张", never "0.23张").
     On the month's last opening day there is no tomorrow in this month: each target's
-    `tomorrow` is 0 and its `gap` is what to close today. `from_day`: the days include D
-    itself — the morning meeting's targets for today."""
-    start = day if from_day else day + dt.timedelta(days=1)
+    `tomorrow` is 0 and its `gap` is what to close today.
+
+    `morning`: the figures of D itself, for the morning meeting's targets for today — the gap
+    as it stood before D's sales (the month to date less D's own), over the days from D on. The
+    month's gap after D's sales over days that still count D would take D's sales off twice."""
+    start = day if morning is not None else day + dt.timedelta(days=1)
     calendar = month.calendar
+    sold_today = {p.name: p for p in [morning.branch, *morning.people]} if morning else {}
     last_day = calendar.open_days(start, month.last) == 0
     targets = []
     for person in [month_figures.branch, *month_figures.people]:
@@ -1036,14 +1040,12 @@ def _tomorrow(
         left = calendar.open_days(*own) if own else 0
         if not left and not last_day:
             continue  # they are gone before the branch opens again
+        today = sold_today.get(person.name)
         for indicator, target in person.targets.items():
-            gap = max(0.0, target - person.actual(indicator))
+            actual = person.actual(indicator) - (today.actual(indicator) if today else 0.0)
+            gap = max(0.0, target - actual)
             share = gap / left if left else 0.0
             if catalogue.is_count(indicator):
                 gap, share = float(math.ceil(gap - 1e-9)), float(math.ceil(share - 1e-9))
-            targets.append(
-                TomorrowTarget(
-                    person.name, indicator, target, person.actual(indicator), gap, left, share
-                )
-            )
+            targets.append(TomorrowTarget(person.name, indicator, target, actual, gap, left, share))
     return targets
