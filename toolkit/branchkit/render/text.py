@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,7 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
         aligned=aligned,
         grid_columns=grid_columns,
         pct_beside=percent_beside,
+        markdown=markdown_text,
     )
     env.globals["words"] = WORDS
     env.globals["pace_colors"] = PACE_COLORS
@@ -185,6 +187,33 @@ def aligned(table: Any) -> list[str]:
     from ..termtext import aligned as line_up
 
     return line_up([table.header, *table.rows], right=table.numeric)
+
+
+# Markdown reads structure into punctuation anywhere in a line (links, images, emphasis, code,
+# table cells) and into a few marks at its start (a heading, a list item, a thematic break, a
+# setext underline); & < > would start an entity or pass HTML through.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_LINE_START = re.compile(r"^(?:[#+=-](?=[\s#=-]|$)|[0-9]{1,9}(?=[.)](?:\s|$)))")
+
+
+def markdown_text(value: Any) -> str:
+    """`value` as Markdown that reads as exactly this text: the one filter every line and cell
+    of the Markdown agenda goes through, since most of them quote what staff typed (names,
+    notes, a case's 描述, masked names such as 张*). A value is one line (line breaks made
+    spaces, leading blanks dropped: four would start a code block); each character Markdown
+    could read as markup is escaped with a backslash, & < > written as entities, and a line
+    start that would make a heading or a list item (# , - , + , 1. , ===) has its mark escaped."""
+    text = " ".join(str(value).splitlines()).lstrip()
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = "".join(_MD_ENTITIES.get(c, c) for c in text)
+    found = _MD_LINE_START.match(text)
+    if found is None:
+        return text
+    if found.group(0)[:1].isdigit():  # 1. or 1) : the mark after the number
+        end = found.end()
+        return f"{text[:end]}\\{text[end:]}"
+    return "\\" + text
 
 
 def paced(text: str) -> markupsafe.Markup:
