@@ -271,7 +271,7 @@ window.addEventListener("load", function () {
   var root = document.documentElement, body = document.body;
   var W = window.innerWidth, H = window.innerHeight;
   var screens = Array.prototype.slice.call(document.querySelectorAll(".deck .screen"));
-  var outside = [], bare = 0, boxes = 0;
+  var outside = [], bare = 0, boxes = 0, headless = 0;
   screens.forEach(function (s, n) {
     var texts = s.querySelectorAll("h1, h2, h3, p, .running, .cue span");
     Array.prototype.forEach.call(texts, function (t) {
@@ -286,6 +286,8 @@ window.addEventListener("load", function () {
     });
     Array.prototype.forEach.call(s.querySelectorAll(".col"), function (c) {
       if (c.firstElementChild && c.firstElementChild.tagName !== "H2") { bare += 1; }
+      var second = c.firstElementChild && c.firstElementChild.nextElementSibling;
+      if (second && second.classList.contains("trow")) { headless += 1; }  // a table's rows go on without its header
     });
   });
   var behind = document.querySelector(".deck .pace-behind");
@@ -309,6 +311,7 @@ window.addEventListener("load", function () {
               continued: s.querySelectorAll("h2.cont").length};
     }),
     textBoxes: boxes, outside: outside.slice(0, 10), bareColumns: bare, pageDownTo: pageDownTo,
+    headlessTables: headless,
     behindColour: behind ? getComputedStyle(behind).color : "",
     behindBackground: behind ? getComputedStyle(behind).backgroundColor : "",
     minutes: Array.prototype.map.call(document.querySelectorAll(".deck h2:not(.cont) .minutes"),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from branchkit import jobs
-from branchkit.render.agenda import agenda_lines
+from branchkit.render.agenda import agenda_blocks, agenda_lines
 from branchkit.render.text import environment
 
 from . import rendering
@@ -84,28 +84,26 @@ def test_a_daily_agenda_takes_one_screen_of_columns(
 def test_a_section_too_long_for_a_screen_goes_on_to_the_next_under_its_heading(
     tmp_path: Path,
 ) -> None:
-    """The agenda is not tuned to today's content: section 1 with a line for each of sixty
-    people (the whole branch of a big month) pages on, each column under its heading again."""
+    """The agenda is not tuned to today's content: section 1 with a row for each of sixty
+    people on duty (the whole branch of a big month) pages on, each column under its heading
+    again and the table under its header again."""
     lines = agenda_lines(jobs.build_agenda(rendering.SAMPLE, rendering.DAY, "daily"))
-    first = next(n for n, (style, _) in enumerate(lines) if style == "h1")
-    people = [
-        (
-            "body",
-            f"· 员工{n}（客户助理）：接待客户 {n}，转介 3，自主销售 0　低于进度：转介成功数 61%",
-        )
-        for n in range(60)
-    ]
+    head = next(n for n, (style, _) in enumerate(lines) if style == "thead")
+    row = next(text for style, text in lines if style == "row").split("\t")
+    people = [("row", "\t".join([f"员工{n}", *row[1:]])) for n in range(60)]
+    long = [*lines[: head + 1], *people, *lines[head + 1 :]]
     html = tmp_path / "长议程.html"
     html.write_text(
         environment()
         .get_template("agenda.html.j2")
-        .render(lines=[*lines[: first + 1], *people, *lines[first + 1 :]], lang="zh-CN"),
+        .render(lines=long, blocks=agenda_blocks(long), lang="zh-CN"),
         encoding="utf-8",
     )
     for viewport in rendering.VIEWPORTS:
         seen = rendering.measure(html, viewport)
         assert_every_line_shows(seen, viewport)
         assert len(seen["screens"]) > 1 and sum(s["continued"] for s in seen["screens"]) > 0
+        assert seen["headlessTables"] == 0
 
 
 def test_the_screenshot_is_the_full_screen(outputs: rendering.Outputs, tmp_path: Path) -> None:

@@ -57,11 +57,13 @@ def _book(**changes: list[list[object]]):  # type: ignore[no-untyped-def]
 
 
 def _sections(lines: list[tuple[str, str]]) -> list[list[str]]:
+    """Each section's lines, its tables left out (the minutes limit the talk, not the tables:
+    docs/口径.md#夕会议程)."""
     sections: list[list[str]] = []
     for style, text in lines:
         if style == "h1":
             sections.append([])
-        elif sections:
+        elif sections and style not in ("thead", "row"):
             sections[-1].append(text)
     return sections
 
@@ -83,12 +85,12 @@ def test_section_1_has_the_queue_the_complaints_and_the_days_checklist() -> None
     # Only LED屏不亮 is new today; 利率牌过期 was first found on 11-16.
     assert [f.problem for f in summary.found] == ["LED屏不亮"]
     first = _sections(agenda_lines(agenda))[0]
+    assert first[0].startswith("网点合计：客流量 150；")  # the traffic, said once
     assert (
-        "服务：客流量 150；高峰等候 14 人；最长等候 42 分钟；开放窗口 3 个；服务案例 1 起（投诉：客户投诉排队太久）；投诉 2 起"
-        in first
+        "服务：高峰等候 14 人；最长等候 42 分钟；开放窗口 3 个；服务案例 1 起（投诉：客户投诉排队太久）；"
+        "投诉 2 起。运营：风险案例 1 起（大额取现未二次核实）" in first
     )
     assert "客户意见：等候区座椅不够" in first
-    assert "运营：风险案例 1 起（大额取现未二次核实）" in first
     assert "管理清单：应完成 4 项，已完成 3 项（75%）；未完成：厅堂巡查（王五）" in first
     assert "新发现问题：LED屏不亮（厅堂巡查，尚未定整改措施）" in first
 
@@ -104,13 +106,10 @@ def test_section_2_follows_up_open_fixes_whatever_the_focus() -> None:
         assert [f.found.problem for f in agenda.plan.fixes] == ["利率牌过期", "LED屏不亮"]
         second = _sections(agenda_lines(agenda))[1]
         assert (
-            "整改未完成：利率牌过期（厅堂巡查，11-16 发现）：更新利率牌，整改期限 11-18 已过；责任人 周敏"
+            "未整改：利率牌过期（厅堂巡查，11-16 发现）：更新利率牌，11-18 已到期；周敏负责"
             in second
         )
-        assert (
-            "整改未完成：LED屏不亮（厅堂巡查，11-20 发现）：还没有整改措施，请定措施和责任人；责任人 王五"
-            in second
-        )
+        assert "未整改：LED屏不亮（厅堂巡查，11-20 发现）：未定整改措施；王五负责" in second
 
 
 def test_a_fix_is_said_once_not_again_as_an_action_item() -> None:
@@ -156,7 +155,7 @@ def test_the_morning_meeting_has_four_short_sections() -> None:
     assert [text for style, text in lines if style == "h1"] == [
         "一、昨日回顾（2 分钟）",
         "二、今日目标（3 分钟）",
-        "三、今日跟进与管理清单（3 分钟）",
+        "三、今日管理清单（3 分钟）",
         "四、待办事项（2 分钟）",
     ]
     for minutes, section in zip(agenda.minutes, _sections(lines), strict=True):
@@ -176,22 +175,25 @@ def test_yesterday_in_two_lines() -> None:
 
 def test_todays_targets_count_today_among_the_days_left() -> None:
     agenda = _morning()
-    # 11 days from 11-20 to 11-30: 理财 (150 − 73) / 11 = 7 万元; 外呼户数 (150 − 95) / 11 = 5.
+    # 11 days from 11-20 to 11-30, over the gaps of the morning: nothing of 理财 was sold on
+    # 11-20, (150 − 73) / 11 = 7 万元; 外呼户数 before 11-20's 25 was 70, (150 − 70) / 11 = 7.3 -> 8.
     branch = {t.indicator: (t.amount, t.days_left) for t in agenda.branch_targets}
-    assert branch == {"理财": (7.0, 11), "外呼户数": (5.0, 11)}
-    people = dict(agenda.people_targets)
-    # 赵六: 理财 (100 − 56.6) / 11 = 3.95; 外呼户数 (120 − 95) / 11 = 2.27 -> 3.
+    assert branch == {"理财": (7.0, 11), "外呼户数": (8.0, 11)}
+    people = {row.name: row.targets for row in agenda.people}
+    # 赵六: 理财 (100 − 56.6) / 11 = 3.95; 外呼户数 (120 − 70) / 11 = 4.5 -> 5.
     assert [(t.indicator, round(t.amount, 2)) for t in people["赵六"]] == [
         ("理财", 3.95),
-        ("外呼户数", 3.0),
+        ("外呼户数", 5.0),
     ]
     assert agenda.script_topic == "理财" and "理财" in agenda.script  # the weakest, behind
 
 
 def test_todays_follow_ups_and_checklist_with_owners() -> None:
     agenda = _morning()
-    # Only 张三's follow-up (11-18, overdue) is due by today; 郑一's is on 11-23.
-    assert [(f.receiver, f.count, f.overdue, f.customers) for f in agenda.follow_ups] == [
+    # Only 张三's follow-up (11-18, overdue) is due by today; 郑一's is on 11-23. It is in
+    # 赵六's row of today's table; nobody else has one due.
+    due = {row.name: row.follow_up for row in agenda.people if row.follow_up}
+    assert [(n, f.count, f.overdue, f.customers) for n, f in due.items()] == [
         ("赵六", 1, 1, ["张*"])
     ]
     # 11-20's rows are already written: each person's items as the sheet has them.
@@ -218,10 +220,17 @@ def test_a_day_without_rows_takes_its_items_from_the_catalogue() -> None:
         ("赵六", ["电话外呼"]),
         ("王五", ["厅堂巡查"]),
     ]
-    # The month's last open day brings 月检, and nobody on duty is 内勤行长.
+    # The month's last open day brings 月检, and nobody on duty is 内勤行长: 设置 names no
+    # 网点负责人, so the host answers for it — 周敏, the 厅堂主管 on duty. Nothing is ownerless.
     last = _morning(dt.date(2026, 11, 30))
-    assert last.duties[-1].owner == "" and last.duties[-1].roles == ["内勤行长"]
-    assert "· 未找到责任人：月检（当班人员中没有内勤行长）" in render_agenda(last, "txt")
+    assert [(d.owner, d.items, d.roles) for d in last.duties] == [
+        ("周敏", ["晨会", "月检"], ["内勤行长"]),
+        ("赵六", ["电话外呼"], []),
+        ("王五", ["厅堂巡查"], []),
+    ]
+    text = render_agenda(last, "txt")
+    assert "· 周敏：晨会、月检（当班人员中没有内勤行长，由周敏负责）" in text
+    assert "未找到责任人" not in text
 
 
 def test_open_fixes_and_actions_close_the_morning() -> None:
@@ -310,9 +319,11 @@ def test_the_weekly_workbook_has_a_basics_sheet() -> None:
         for s in weekly_sheets(build_weekly(book, compute(book, D), "2026-W47"))
         if s.name == "基础管理"
     )
-    items, meetings, fixes, measures = (b for b in basics.blocks if hasattr(b, "rows"))
+    missed, items, meetings, fixes, measures = (b for b in basics.blocks if hasattr(b, "rows"))
     # The week 11-16..11-20: 晨会 rows 5, 8, 16; 电话外呼 6 (not), 9, 13; 厅堂巡查 7, 10 (not),
-    # 15; 擦玻璃 12.
+    # 15; 擦玻璃 12. First, charted, the two not done every time.
+    assert [row[:4] for row in missed.rows] == [["电话外呼", 3, 2, 1], ["厅堂巡查", 3, 2, 1]]
+    assert [c.title for c in basics.charts] == ["本周没有每次完成的事项完成率"]
     assert [row[:4] for row in items.rows] == [
         ["晨会", 3, 3, 0],
         ["电话外呼", 3, 2, 1],

@@ -163,12 +163,12 @@ def test_a_quantity_is_an_indicator_like_referrals(figures) -> None:  # type: ig
     assert round(zhao.score, 4) == 0.566
     assert round(zhao.overall, 4) == round((0.566 + 95 / 120) / 2, 4)
     # Tomorrow: (150 − 95) / 10 days = 5.5 -> 6; 赵六 (120 − 95) / 10 = 2.5 -> 3: whole counts,
-    # rounded up. The 晨会's targets for D itself spread the same gaps over 11 days, D included:
-    # 55 / 11 = 5; 25 / 11 = 2.27 -> 3.
+    # rounded up. The 晨会's targets for D itself spread the gaps of that morning, before D's 25,
+    # over 11 days, D included: (150 − 70) / 11 = 7.3 -> 8; (120 − 70) / 11 = 4.5 -> 5.
     tomorrow = {(t.subject, t.indicator): t.tomorrow for t in figures.tomorrow}
     assert (tomorrow[("网点", "外呼户数")], tomorrow[("赵六", "外呼户数")]) == (6, 3)
     today = {(t.subject, t.indicator): t.tomorrow for t in figures.targets_today}
-    assert (today[("网点", "外呼户数")], today[("赵六", "外呼户数")]) == (5, 3)
+    assert (today[("网点", "外呼户数")], today[("赵六", "外呼户数")]) == (8, 5)
 
 
 def test_targets_accept_the_checklist_measures_without_a_warning() -> None:
@@ -177,8 +177,11 @@ def test_targets_accept_the_checklist_measures_without_a_warning() -> None:
         "测试支行-2026-11.xlsx",
     )
     targets = [p for p in book.problems if p.sheet == "目标"]
-    # 外拓户数 is a default measure; 上门次数 is neither a default nor in this 清单项目.
-    assert [(p.cell, p.value) for p in targets] == [("B10", "上门次数")]
+    # 外呼户数 is this 清单项目's 计量 and 外拓户数 a default one (`init --upgrade` brings its
+    # item): no warning. 上门次数 is a word 指标 may hold, but nothing counts toward it.
+    assert [(p.cell, p.value, p.code) for p in targets] == [
+        ("B10", "上门次数", Code.INDICATOR_WITHOUT_PRODUCT)
+    ]
     assert book.catalogue.unit_of("外呼户数") == "户" and book.catalogue.is_count("外呼户数")
 
 

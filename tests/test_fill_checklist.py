@@ -33,30 +33,54 @@ def _rows(plan: fill.FillPlan, sheet: str) -> list[dict[str, Any]]:
 
 def test_the_items_due_on_a_day_get_their_rows_with_an_owner_on_duty() -> None:
     # Monday 11-30 is the month's last open day: 晨会, 电话外呼, 厅堂巡查 every day, 月检 每月末;
-    # 周例会 is on Fridays. Nobody's duty is recorded, so everyone active counts.
+    # 周例会 is on Fridays. Nobody's duty is recorded, so everyone active counts. Nobody is
+    # 内勤行长 and 设置 names no 网点负责人: 月检 goes to the meeting's host, 周敏 (厅堂主管).
     plan = _plan(checklist.raw(), dt.date(2026, 11, 30))
     day = dt.date(2026, 11, 30)
     assert _rows(plan, "checklist") == [
         {"date": day, "period": "营业前", "item": "晨会", "owner": "周敏"},
         {"date": day, "period": "营业中", "item": "电话外呼", "owner": "赵六"},
         {"date": day, "period": "营业中", "item": "厅堂巡查", "owner": "王五"},
-        {"date": day, "period": "营业后", "item": "月检"},  # no 内勤行长 on duty
+        {"date": day, "period": "营业后", "item": "月检", "owner": "周敏"},
     ]
-    assert [(s.sheet, s.row, s.column, s.reason) for s in plan.skipped] == [
-        ("checklist_items", 6, "roles", "当班人员中没有内勤行长，责任人留空")
-    ]
+    assert plan.skipped == []  # an owner for every item: nothing to say item by item
 
 
 def test_the_owner_comes_from_the_day_overview_when_it_says_who_is_on_duty() -> None:
-    # Friday 11-27: 周敏 and 李四 on duty. 周例会 falls due; no 理财经理 or 大堂经理 is there.
+    # Friday 11-27: 周敏 and 李四 on duty. 周例会 falls due; no 理财经理 or 大堂经理 is there, so
+    # 电话外呼 and 厅堂巡查 go to the host, 周敏 (厅堂主管 on duty).
     day = dt.date(2026, 11, 27)
     raw = checklist.raw(每日概况=[["日期", "当班人员"], ["2026-11-27", "周敏、李四"]])
     assert _rows(_plan(raw, day), "checklist") == [
         {"date": day, "period": "营业前", "item": "晨会", "owner": "周敏"},
-        {"date": day, "period": "营业中", "item": "电话外呼"},
-        {"date": day, "period": "营业中", "item": "厅堂巡查"},
+        {"date": day, "period": "营业中", "item": "电话外呼", "owner": "周敏"},
+        {"date": day, "period": "营业中", "item": "厅堂巡查", "owner": "周敏"},
         {"date": day, "period": "营业后", "item": "周例会", "owner": "周敏"},
     ]
+
+
+def test_an_item_nobody_on_duty_holds_goes_to_the_branch_head_then_the_host() -> None:
+    # Friday 11-27, only 李四 (客户助理) on duty: no 厅堂主管 to host. 设置 names 陈行长 as
+    # 网点负责人: every item no one on duty can take is theirs. Without one, 设置 夕会主持人
+    # 王五 hosts and takes them; with neither, the rows stay without an owner, said in one line.
+    day = dt.date(2026, 11, 27)
+    overview = [["日期", "当班人员"], ["2026-11-27", "李四"]]
+    items = ["晨会", "电话外呼", "厅堂巡查", "周例会"]
+
+    def owners(*settings: list[str]) -> list[str | None]:
+        raw = checklist.raw(每日概况=overview)
+        raw["设置"] = [*raw["设置"], *settings]
+        rows = _rows(_plan(raw, day), "checklist")
+        assert [r["item"] for r in rows] == items
+        return [r.get("owner") for r in rows]
+
+    assert owners(["网点负责人", "陈行长"], ["夕会主持人", "王五"]) == ["陈行长"] * 4
+    assert owners(["夕会主持人", "王五"]) == ["王五"] * 4
+    raw = checklist.raw(每日概况=overview)
+    plan = _plan(raw, day)
+    assert [r.get("owner") for r in _rows(plan, "checklist")] == [None] * 4
+    assert [(s.sheet, s.column) for s in plan.skipped] == [("checklist", "owner")]
+    assert "4 项" in plan.skipped[0].reason
 
 
 def test_a_day_that_has_its_rows_gets_none_again() -> None:
@@ -133,9 +157,9 @@ def test_fill_writes_the_days_checklist_into_the_sample(sample_copy: Path) -> No
     assert first.exit_code == 0, first.output
     rows = CalamineWorkbook.from_path(str(sample_copy)).get_sheet_by_name("每日清单").to_python()
     added = rows[len(before) :]
-    # 24 default items less 厅堂微沙龙 (Wednesdays), 外拓营销 and 周例会 (Fridays) and the
+    # 28 default items less 厅堂微沙龙 (Wednesdays), 外拓营销 and 周例会 (Fridays) and the
     # month-end check.
-    assert f"每日清单：新增 {len(added)} 行" in first.output and len(added) == 20
+    assert f"每日清单：新增 {len(added)} 行" in first.output and len(added) == 24
     owners = {row[2]: row[3] for row in added}
     assert (
         owners["晨会"],

@@ -85,7 +85,7 @@ def test_dry_run_lists_without_writing_and_json_masks_customers(sample_copy: Pat
     assert result.exit_code == 0, result.output
     assert sample_copy.read_bytes() == original
     data = json.loads(result.output)
-    assert set(data) == {"已填写", "跳过"}
+    assert set(data) == {"已填写", "跳过", "说明"}
     assert any(w["表"] == "追踪表" and w["单元格"].startswith("B") for w in data["已填写"])
     values = [str(w["值"]) for w in data["已填写"]]
     assert not any(v.isdigit() and len(v) == 11 for v in values)  # phones masked

@@ -15,6 +15,7 @@ from branchkit.figures import compute
 from branchkit.problems import Code, Level
 from branchkit.read import load_book
 from branchkit.schema import SHEETS_BY_KEY
+from branchkit.writerules import Formula
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,12 +123,20 @@ def test_a_persons_feedback_is_never_touched_and_fills_own_is_brought_up_to_date
 
 def test_on_duty_staff_get_their_daily_row_with_the_cards_counted() -> None:
     # Nobody's duty is recorded for 11-20, so everyone active counts; 周敏 (厅堂主管) keeps no
-    # 每日数据 and 王五 already has his row. 李四 logged card 7 on 11-20.
+    # 每日数据 and 王五 already has his row. 李四 logged card 7 on 11-20. 转介数量 is a count over
+    # 转介登记 (推荐人 in column E, 日期 in A) with today's count cached.
     plan = _plan(golden._raw())
     added = [r.values for r in plan.rows if r.sheet == "daily"]
+    cards = "'转介登记'!"
     assert added == [
-        {"date": D, "name": "李四", "referrals": 1},
-        {"date": D, "name": "赵六", "referrals": 0},
+        {
+            "date": D,
+            "name": name,
+            "referrals": Formula(
+                f'COUNTIFS({cards}$E:$E,"{name}",{cards}$A:$A,DATE(2026,11,20))', count
+            ),
+        }
+        for name, count in (("李四", 1), ("赵六", 0))
     ]
 
 

@@ -11,6 +11,7 @@ January 2027 is past what the holiday library knows; its weekdays are 1 and 4–
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -91,6 +92,35 @@ def test_tomorrow_divides_the_gap_by_the_days_the_branch_still_opens() -> None:
     assert _targets(every_day, today=True)[("网点", "理财")].days_left == 31
 
 
+def test_the_mornings_target_is_the_gap_of_the_morning_over_the_days_from_today() -> None:
+    # Thursday 12-10, open Monday to Friday: 10, 11, 14–18, 21–25, 28–31 = 16 days from today.
+    # That day 赵六 sells 500 万元 of 理财 and 李四 her five cards; the morning meeting came
+    # before both sales, so its targets are the month's whole targets over 16 days: 网点 2000 ÷
+    # 16 = 125, 赵六 600 ÷ 16 = 37.5, 李四 5 ÷ 16 -> 1 card. Taking today's sales off the gap
+    # as well as counting today's share would say 1500 ÷ 16 = 93.75, 100 ÷ 16 = 6.25 and nothing
+    # for 李四.
+    cards = sale("2026-12-10", "褚三", "李四", "龙卡", 5)
+    book = _book("2026-12", WEEKDAYS, 追踪表=[*SALE, cards])
+    thursday = compute(book, dt.date(2026, 12, 10))
+    today = _targets(thursday, today=True)
+    assert (today[("网点", "理财")].days_left, today[("网点", "理财")].tomorrow) == (16, 125)
+    assert (today[("赵六", "理财")].actual, today[("赵六", "理财")].tomorrow) == (0, 37.5)
+    assert today[("李四", "信用卡")].tomorrow == 1
+    text = render_agenda(morning.build(book, thursday, None), "txt")
+    assert "网点今日目标（本月还有 16 个营业日，含今天）：理财 125万元" in text
+    assert re.search(r"李四\s+信用卡 1张", text)
+    assert "今日当班、目标已完成且没有到期跟进：周敏\n" in text  # 周敏 has no target; 李四 has
+    # The evening of 12-10 sees the sales: 1500 ÷ 15 = 100 for tomorrow, and the 晨会 of 12-11
+    # says the same 100 even once 赵六 has sold 200 more on 12-11: the gap of that morning.
+    assert _targets(thursday)[("网点", "理财")].tomorrow == 100
+    friday_sale = sale("2026-12-11", "卫四", "赵六", "日鑫月溢", 200)
+    friday = compute(
+        _book("2026-12", WEEKDAYS, 追踪表=[*SALE, cards, friday_sale]), dt.date(2026, 12, 11)
+    )
+    assert _targets(friday, today=True)[("网点", "理财")].tomorrow == 100
+    assert _targets(friday)[("网点", "理财")].tomorrow == pytest.approx(1300 / 14)
+
+
 def test_a_closed_day_in_the_work_calendar_takes_no_share() -> None:
     # 工作日历 closes Thursday 12-24 and opens Saturday 12-26: still 22 days after 12-01,
     # but Christmas Eve is skipped and the Saturday counts.
@@ -122,7 +152,8 @@ def test_the_months_last_opening_day_has_no_tomorrow() -> None:
         "今天是本月最后一个营业日，没有明日目标：网点本月还差 理财 1,500万元，请今天完成。"
         in tomorrow
     )
-    assert "· 赵六（本月还差）：理财 100万元" in tomorrow
+    # everyone on duty today, in a table: what each still needs this month
+    assert "本月还差（今天完成）" in tomorrow and re.search(r"赵六\s+理财 100万元", tomorrow)
     assert "明日目标（" not in text and "01-01" not in text
 
     table = _progress_table(last)

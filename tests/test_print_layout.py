@@ -122,8 +122,10 @@ def test_every_agenda_row_is_one_line_tall_and_holds_one_line(agendas: dict[str,
             if style not in TEXT_STYLES:
                 continue
             points = text_size(style, cell_size or size)
-            assert grid.heights[cell.row] >= page.line_height(points)
-            assert grid.heights[cell.row] < 2 * page.line_height(points)  # no blank gap
+            # a one-page sheet's lines are set a little tighter (page.TIGHT_LEADING)
+            line = page.line_height(points, page.TIGHT_LEADING)
+            assert grid.heights[cell.row] >= line
+            assert grid.heights[cell.row] < 2 * line  # no blank gap
             assert print_width(cell.value) * points / 2 <= width_pt
 
 
@@ -464,7 +466,7 @@ def test_a_charts_title_says_what_it_plots() -> None:
                     assert header.split("(")[0] in chart.title, (spec.name, chart.title)
     assert charts >= 8
     (weekly,) = [s for s in _weekly_specs() if s.name == "排行榜"]
-    assert [c.title for c in weekly.charts] == ["本周排名得分"]
+    assert [c.title for c in weekly.charts] == ["本周综合得分"]
 
 
 def test_each_table_of_the_weekly_follow_ups_has_its_own_widths() -> None:

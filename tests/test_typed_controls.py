@@ -40,7 +40,9 @@ def test_agendas_show_typed_control_characters_as_pictures(
     assert run("build-agenda", typed, *DAY, "--format", fmt, "--out", out).exit_code in (0, 1)
     text = out.read_text(encoding="utf-8")
     _clean(text)
-    assert "火车站␛[31m␛]0;x␇␀" in text  # the branch's name, shown as typed
+    # the branch's name, shown as typed (Markdown escapes the brackets that would make a link)
+    shown = r"火车站␛\[31m␛\]0;x␇␀" if fmt == "md" else "火车站␛[31m␛]0;x␇␀"
+    assert shown in text
     printed = run("build-agenda", typed, *DAY, "--format", fmt)
     _clean(printed.output)
 

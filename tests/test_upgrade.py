@@ -84,15 +84,15 @@ def test_upgrade_adds_the_new_sheets_and_keeps_every_part(old_book: Path) -> Non
         "每日清单",
         "每日管理清单",
     )
-    assert [i for i in book.checklist_items["item"]][:2] == ["晨会", "厅堂环境6S"]
+    assert [i for i in book.checklist_items["item"]][:2] == ["晨会", "现金尾箱及重要空白凭证交接"]
     # The new sheets work: fill plans the day's rows into them.
     from branchkit import fill
 
     planned = fill.plan(book, compute(book, D)).rows
     assert [r.values["item"] for r in planned if r.sheet == "checklist"][:3] == [
         "晨会",
+        "现金尾箱及重要空白凭证交接",
         "厅堂环境6S",
-        "设备开机检查",
     ]
     again = CliRunner().invoke(main, ["init", "--upgrade", str(old_book)])
     assert again.exit_code == 0 and "无需升级" in again.output

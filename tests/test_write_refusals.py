@@ -356,8 +356,9 @@ def test_init_refuses_a_month_that_is_not_one(tmp_path: Path, month: str) -> Non
 def test_init_without_branch_says_what_is_blank(tmp_path: Path) -> None:
     result = run("init", tmp_path / "x.xlsx", "--month", "2026-11")
     assert result.exit_code == 0, result.output
-    note = result.output.splitlines()[-1]
+    note, next_step = result.output.splitlines()[-2:]
     assert "网点名称" in note and "--branch" in note and "设置" in note
-    assert "统计月份" not in note
+    assert "统计月份" not in note and next_step.startswith("下一步：")
     full = run("init", tmp_path / "y.xlsx", "--branch", "火车站支行", "--month", "2026-11")
-    assert full.output.strip().count("\n") == 0  # nothing blank: nothing to say
+    made, then = full.output.strip().splitlines()  # nothing blank: only what to do next
+    assert made.startswith("已新建") and then.startswith("下一步：")

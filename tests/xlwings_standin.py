@@ -79,9 +79,26 @@ class Range:
 
     @property
     def formula(self) -> Any:
-        """As Excel reports it: the formula of a formula cell, else the constant."""
-        value = self._sheet.cells.get((self._top, self._left))
-        return "" if value is None else value
+        """As Excel reports it: the formula of a formula cell, else the constant; a range of
+        several cells gives rows of them."""
+
+        def one(row: int, col: int) -> Any:
+            value = self._sheet.formulas.get((row, col), self._sheet.cells.get((row, col)))
+            return "" if value is None else value
+
+        if (self._top, self._left) == (self._bottom, self._right):
+            return one(self._top, self._left)
+        return tuple(
+            tuple(one(r, c) for c in range(self._left, self._right + 1))
+            for r in range(self._top, self._bottom + 1)
+        )
+
+    @formula.setter
+    def formula(self, text: str) -> None:
+        """Excel stores the formula and shows what it computes; the stand-in computes nothing,
+        so the cell shows the formula's text (a test reads the formula back from `formulas`)."""
+        self._sheet.formulas[(self._top, self._left)] = text
+        self._sheet.cells[(self._top, self._left)] = text
 
     def copy(self, destination: Range) -> None:
         """Excel copies values and formats; formats are not modelled here."""
@@ -95,6 +112,7 @@ class Range:
         for r in range(self._top, self._bottom + 1):
             for c in range(self._left, self._right + 1):
                 self._sheet.cells.pop((r, c), None)
+                self._sheet.formulas.pop((r, c), None)
 
     def merge(self) -> None:
         self._sheet.merged.append((self._top, self._left, self._bottom, self._right))
@@ -152,11 +170,12 @@ class Charts:
 
 
 class Sheet:
-    __slots__ = ("book", "cells", "charts", "merged", "name")
+    __slots__ = ("book", "cells", "charts", "formulas", "merged", "name")
 
     def __init__(self, book: Book, name: str) -> None:
         self.book, self.name = book, name
         self.cells: dict[tuple[int, int], Any] = {}
+        self.formulas: dict[tuple[int, int], str] = {}  # cells holding a formula: its text
         self.merged: list[tuple[int, int, int, int]] = []
         self.charts = Charts()  # Excel keeps charts when a sheet's cells are cleared
 
@@ -164,6 +183,7 @@ class Sheet:
         # Excel's own rule: a leading apostrophe marks text and is not part of the value.
         if isinstance(value, str) and value.startswith("'"):
             value = value[1:]
+        self.formulas.pop((row, col), None)  # a value typed over a formula replaces it
         if value is None or value == "":
             self.cells.pop((row, col), None)
         else:

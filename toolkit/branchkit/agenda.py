@@ -19,6 +19,7 @@ from .privacy import mask_name
 from .problems import count_levels
 from .read import Book
 from .schema import BRANCH_TARGET
+from .staffing import on_duty
 from .vocab import (
     AHEAD,
     ASSISTANTS,
@@ -47,7 +48,7 @@ from .vocab import (
 )
 from .workdays import Period
 
-FOLLOW_UP_NAMES = 6  # customers named per receiver; the rest are on 跟进提醒
+FOLLOW_UP_NAMES = 3  # customers named per receiver; the rest are on 跟进提醒
 LINES_PER_MINUTE = 3  # docs/口径.md#夕会议程: at most about one line per 20 seconds
 PAIRS_AT_MOST = 3  # coaching pairs one meeting can follow up on
 
@@ -84,18 +85,22 @@ class IndicatorPace:
 
 @dataclass(frozen=True)
 class PersonLine:
-    """One person's line in section 1: the metrics of their role, and what is behind pace."""
+    """One person's row of section 1's table: the metrics of their role for the period, their
+    综合得分 month to date with its own pace (docs/口径.md#综合得分), and what is behind pace."""
 
     name: str
     role: str
-    metrics: list[tuple[str, Any]]  # (metric key, value); business_types is a list of words
+    metrics: dict[str, Any]  # the role's metrics by key; business_types is a list of words
     behind: list[IndicatorPace]
     has_targets: bool
+    score: float | None = None  # 综合得分, month to date
+    pace: Pace | None = None  # the pace of that score, never of another figure
+    star: bool = False  # the period's star: applauded with their numbers
 
 
 @dataclass(frozen=True)
 class BranchTotals:
-    traffic: float
+    traffic: float | None  # None: 每日概况 has no traffic for these days (未登记, never 0)
     transactions: int
     referrals: int
     successes: int
@@ -160,7 +165,7 @@ class FloorSummary:
     """Service and operations on the floor: always in section 1, whatever the focus
     (docs/口径.md#夕会议程)."""
 
-    traffic: float
+    traffic: float | None  # None: 每日概况 records no traffic for the period (未登记)
     complaints: int  # per day the larger of 每日概况 投诉数 and the 投诉 cases, summed
     service_cases: list[CaseLine]  # 服务 category, and complaints of any category
     risk_cases: list[CaseLine]  # 运营 category, and risks of any category
@@ -182,7 +187,8 @@ class MissedLine:
 @dataclass
 class ChecklistSummary:
     """The period's checklist in section 1 (docs/口径.md#夕会议程): how much was done, what was not,
-    and the problems found. Empty (due 0, nothing found) for a branch that does not keep it."""
+    what is still to come after the meeting (待完成, docs/口径.md#待完成), and the problems found.
+    Empty (due 0, nothing found) for a branch that does not keep it."""
 
     due: int
     done: int
@@ -191,25 +197,29 @@ class ChecklistSummary:
     missed_left_out: int
     found: list[Found]
     found_left_out: int
+    pending: list[MissedLine] = field(default_factory=list)
 
     @property
     def kept(self) -> bool:
-        return bool(self.due or self.found)
+        return bool(self.due or self.found or self.pending)
 
 
 @dataclass
 class Summary:
-    """Section 1: the period's results."""
+    """Section 1: the period's results — every person on duty in the table: the minutes limit
+    the talk, not the table."""
 
     totals: BranchTotals
     no_activity: bool
     people: list[PersonLine]
-    people_left_out: int  # more than the section's minutes hold: on 排行榜
     floor: FloorSummary
     branch_progress: list[IndicatorPace]
     stars: dict[PeriodKind, list[str]]  # names
     trends: list[TrendLine]
     checklist: ChecklistSummary | None = None
+    # The meeting period's stars and the 综合得分 of that period that made them (the numbers
+    # they are applauded for; their row of the table is marked ★).
+    star_scores: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -218,6 +228,7 @@ class Plan:
 
     focus: Focus  # MARKETING / SERVICE_OPERATIONS / SERVICE / OPERATIONS / NONE
     chosen: bool  # set by 设置 or 控制台 夕会重点 rather than by the pace
+    nothing_sold: bool  # no sale in the month yet: "on pace" is no reason to praise the sales
     behind_indicators: list[IndicatorPace]
     behind_people: list[tuple[str, list[IndicatorPace]]]
     causes: tuple[str, ...]
@@ -241,18 +252,28 @@ class Training:
     completion: float | None = None
 
 
+@dataclass(frozen=True)
+class DutyRow:
+    """One row of the targets table (section 4, and the 晨会's today): a person's targets for
+    the day and the follow-ups they have due, masked."""
+
+    name: str
+    targets: list[TargetLine]
+    follow_up: FollowUpLine | None
+    on_duty: bool  # on duty that day (a receiver who is not still has their follow-ups)
+
+
 @dataclass
 class Tomorrow:
-    """Section 4: targets, key products, follow-ups and open actions."""
+    """Section 4: targets, key products, follow-ups and open actions — every person on duty
+    tomorrow and every receiver with follow-ups due, in one table."""
 
     branch: list[TargetLine]
-    people: list[tuple[str, list[TargetLine]]]
+    people: list[DutyRow]  # those with a target or a follow-up
     key_products: list[str]
-    follow_ups: list[FollowUpLine]
     open_actions: list[ActionLine]
-    people_left_out: int = 0  # beyond the section's minutes: on 排行榜
-    follow_ups_left_out: int = 0  # receivers beyond the section's minutes: on 跟进提醒
     actions_left_out: int = 0
+    free: list[str] = field(default_factory=list)  # on duty, every target met, nothing due
     # D is the month's last opening day: the targets are the gaps to close today, and nothing
     # is set for next month's first day (docs/口径.md#明日目标).
     last_day: bool = False
@@ -268,6 +289,7 @@ class Agenda:
     attendees: list[str]
     minutes: tuple[int, int, int, int]
     month_progress: float
+    tolerance: float  # 进度容差: a percentage beside its pace word shows what decided it
     errors: int  # 错误 still open in the workbook: said first, so nobody praises a typo
     summary: Summary
     plan: Plan
@@ -289,7 +311,7 @@ class Agenda:
 # ---------------------------------------------------------------- who is there
 
 
-def _host(book: Book, present: list[str] | None) -> Host:
+def host_of(book: Book, present: list[str] | None) -> Host:
     """The lobby supervisor hosts; when absent, whoever 设置 names (docs/口径.md#夕会议程)."""
     supervisors = [
         n
@@ -332,38 +354,50 @@ def _daily_by_person(book: Book, period: Period) -> dict[str, dict[str, Any]]:
 
 
 def _person_line(
-    person: PersonFigures, month: PersonFigures, daily: dict[str, Any], referred_sales: int
+    person: PersonFigures,
+    month: PersonFigures,
+    daily: dict[str, Any],
+    referred_sales: int,
+    star: bool = False,
 ) -> PersonLine:
-    """The role's own metrics for the period; progress is always month to date
+    """The role's own metrics for the period; the 综合得分 and progress are always month to date
     (docs/口径.md#夕会议程)."""
-    role = person.role
-    group = role_group(role)
-    served = ("served", daily.get("served", 0))
-    metrics: list[tuple[str, Any]]
+    group = role_group(person.role)
+    served = daily.get("served", 0)
+    metrics: dict[str, Any]
     if group is ASSISTANTS:
-        metrics = [
-            served,
-            ("transactions", daily.get("transactions", 0)),
-            ("business_types", list(dict.fromkeys(daily.get("types", [])))),
-            ("referrals", person.referrals),
-        ]
+        metrics = {
+            "served": served,
+            "transactions": daily.get("transactions", 0),
+            "business_types": list(dict.fromkeys(daily.get("types", []))),
+            "referrals": person.referrals,
+        }
     elif group is SERVICE:
-        metrics = [served, ("referrals", person.referrals), ("own_sales", person.own_sales)]
+        metrics = {"served": served, "referrals": person.referrals, "own_sales": person.own_sales}
     elif group is WEALTH:
-        metrics = [
-            served,
-            ("follow_ups", daily.get("follow_ups", 0)),
-            ("referred_sales", referred_sales),
-            ("phone_invitations", daily.get("phone_invitations", 0)),
-        ]
+        metrics = {
+            "served": served,
+            "follow_ups": daily.get("follow_ups", 0),
+            "referred_sales": referred_sales,
+            "phone_invitations": daily.get("phone_invitations", 0),
+        }
         if person.money:
-            metrics.append(("money", person.money))
+            metrics["money"] = person.money
     else:
-        metrics = [served] if daily.get("served") else []
+        metrics = {"served": served} if served else {}
     behind = [
         IndicatorPace(k, month.completion.get(k), v) for k, v in month.status.items() if v is BEHIND
     ]
-    return PersonLine(person.name, role, metrics, behind, bool(month.status))
+    return PersonLine(
+        person.name,
+        person.role,
+        metrics,
+        behind,
+        bool(month.status),
+        month.score,
+        month.overall_status,
+        star,
+    )
 
 
 def _trend_spans(meeting: Meeting, period: Period) -> list[tuple[str, dt.date, dt.date]]:
@@ -414,7 +448,8 @@ def floor_summary(book: Book, period: Period) -> FloorSummary:
     of the two counts, so it is never counted twice and never lost."""
     dates = book.overview["date"]
     days = book.overview.where(d in period for d in dates)
-    traffic = float(sum(t for t in days["traffic"] if t is not None))
+    counted = [t for t in days["traffic"] if t is not None]
+    traffic = float(sum(counted)) if counted else None  # no row (or no number): 未登记
     service = _case_lines(book, period, SERVICE_CASES, {CaseCategory.SERVICE})
     risks = _case_lines(book, period, RISK_CASES, {CaseCategory.OPERATIONS})
     complaints: dict[dt.date, int] = {}
@@ -448,13 +483,7 @@ def checklist_summary(figures: Figures, meeting: Meeting) -> ChecklistSummary:
     over a week or month) and the problems found — newly found ones only: one seen again is
     already open, and section 2 follows it up."""
     tally = figures.period(MEETING_PERIODS[meeting]).checklist
-    by_item: dict[str, list[Missed]] = {}
-    for m in tally.missed:
-        by_item.setdefault(m.item, []).append(m)
-    missed = [
-        MissedLine(item, list(dict.fromkeys(m.owner for m in rows if m.owner)), len(rows))
-        for item, rows in by_item.items()
-    ]
+    missed = _by_item(tally.missed)
     if meeting != DAILY:
         missed.sort(key=lambda line: -line.count)
     shown, missed_out = _fit(missed, MISSED_SHOWN + 1)
@@ -468,7 +497,21 @@ def checklist_summary(figures: Figures, meeting: Meeting) -> ChecklistSummary:
     found, found_out = _fit(
         [f for k, f in new.items() if first_seen.get(k, f.date) >= start], FOUND_SHOWN + 1
     )
-    return ChecklistSummary(tally.due, tally.done, tally.rate, shown, missed_out, found, found_out)
+    pending = _by_item(tally.pending)
+    return ChecklistSummary(
+        tally.due, tally.done, tally.rate, shown, missed_out, found, found_out, pending
+    )
+
+
+def _by_item(rows: list[Missed]) -> list[MissedLine]:
+    """Items with how often they appear and their owners, in the order first met."""
+    by_item: dict[str, list[Missed]] = {}
+    for m in rows:
+        by_item.setdefault(m.item, []).append(m)
+    return [
+        MissedLine(item, list(dict.fromkeys(m.owner for m in found if m.owner)), len(found))
+        for item, found in by_item.items()
+    ]
 
 
 def summary(
@@ -477,9 +520,10 @@ def summary(
     meeting: Meeting,
     period: Period,
     present: set[str],
-    minutes: int,
-    errors: int,
 ) -> Summary:
+    """Section 1. Its table holds every person on duty (and the period's star, who is
+    applauded with their numbers): one row each, since each speaks to their own row — the
+    minutes limit the talk, not the table."""
     figures_now = figures.period(MEETING_PERIODS[meeting])
     month = figures.month
     floor = floor_summary(book, period)
@@ -496,38 +540,38 @@ def summary(
         if sale.referrer:
             referred_by_receiver[sale.receiver] = referred_by_receiver.get(sale.receiver, 0) + 1
     month_people = {p.name: p for p in month.people}
+    star_kind = MEETING_PERIODS[meeting]
+    stars = set(figures.stars[star_kind])
     lines = [
         _person_line(
-            p, month_people[p.name], daily_rows.get(p.name, {}), referred_by_receiver.get(p.name, 0)
+            p,
+            month_people[p.name],
+            daily_rows.get(p.name, {}),
+            referred_by_receiver.get(p.name, 0),
+            p.name in stars,
         )
         for p in figures_now.people
-        if p.name in present and (p.targets or p.name in daily_rows or p.referrals or p.credited)
+        if p.name in present or p.name in stars
     ]
-    # Those behind pace first (they are what the meeting is for), then by the month's ranking.
+    # The ranking's order (the month's 综合得分), those without a score after.
     rank = {p.name: p.rank or 999 for p in month.people}
-    lines.sort(key=lambda line: (not line.behind, rank.get(line.name, 999), line.name))
-    stars = figures.stars if meeting != DAILY else {DAY: figures.stars[DAY]}
+    lines.sort(key=lambda line: (rank.get(line.name, 999), line.name))
+    shown_stars = figures.stars if meeting != DAILY else {DAY: figures.stars[DAY]}
     progress = [
         IndicatorPace(i, month.branch.completion.get(i), month.branch.status.get(i))
         for i in month.branch.targets
     ]
     trends = _trends(figures, meeting, period)[: LINES_PER_MINUTE + 1]
-    checklist = checklist_summary(figures, meeting)
-    # Spoken for: errors, totals, service (and the comment book), operations, progress, the
-    # stars, the trends, the checklist line and the problems it found.
-    used = (errors > 0) + 3 + bool(floor.comments) + bool(progress) + len(stars) + len(trends)
-    used += checklist.kept + bool(checklist.found)
-    people, left_out = _fit(lines, _room(minutes, used))
     return Summary(
         totals,
-        floor.traffic == 0 and transactions == 0 and branch.referrals == 0 and not ledger,
-        people,
-        left_out,
+        not floor.traffic and transactions == 0 and branch.referrals == 0 and not ledger,
+        lines,
         floor,
         progress,
-        stars,
+        shown_stars,
         trends,
-        checklist,
+        checklist_summary(figures, meeting),
+        {p.name: p.score for p in figures_now.people if p.name in stars},
     )
 
 
@@ -621,14 +665,14 @@ def focus_of(figures: Figures, chosen: Focus | None) -> tuple[Focus, bool]:
     设置 / 控制台 夕会重点 = 营销 / 服务 / 运营 decides; otherwise the pace does: marketing when the
     branch is 低于进度 on any indicator that has a branch target (one indicator far ahead must
     not hide two far behind), else service and operations. A branch without branch targets is
-    judged by its people's average; without any target there is no pace to judge."""
+    judged by its people's average 综合得分; without any target there is no pace to judge."""
     if chosen in CHOSEN_FOCUSES:
         return chosen, True
     month = figures.month
     if month.branch.status:
         behind = any(s is BEHIND for s in month.branch.status.values())
         return (Focus.MARKETING if behind else Focus.SERVICE_OPERATIONS), False
-    scored = [p.overall for p in month.people if p.overall is not None]
+    scored = [p.score for p in month.people if p.score is not None]  # the one composite
     if not scored:
         return Focus.NONE, False
     pace = status_of(sum(scored) / len(scored), figures.month_progress, figures.settings.tolerance)
@@ -690,6 +734,7 @@ def plan(
     return Plan(
         focus,
         was_chosen,
+        not month.ledger,  # nothing sold this month: no line may call the sales good
         [IndicatorPace(i, month.branch.completion.get(i), BEHIND) for i in behind]
         if month.branch.status
         else [IndicatorPace(i, None, BEHIND) for i in behind],
@@ -721,11 +766,13 @@ def training(book: Book, figures: Figures, period: Period, behind: list[str]) ->
     )
     if candidates:
         weakest = candidates[0]
+        # Products named like their indicator (手机银行 of 手机银行) would only repeat the topic.
+        products = [p for p in figures.catalogue.products_of(weakest) if p != weakest]
         return Training(
             TrainingSource.WEAKEST,
             weakest,
             SCRIPTS[weakest],
-            figures.catalogue.products_of(weakest)[:2],
+            products[:2],
             branch.completion.get(weakest),
         )
     return Training(TrainingSource.DEFAULT, "", PHONE_SCRIPT)
@@ -771,6 +818,35 @@ def follow_up_lines(follow_ups: list[FollowUp]) -> list[FollowUpLine]:
     ]
 
 
+def duty_rows(
+    figures: Figures,
+    targets: list[TomorrowTarget],
+    duty: list[str],
+    follow_ups: list[FollowUp],
+) -> tuple[list[TargetLine], list[DutyRow], list[str]]:
+    """The branch's targets for the day; one row for every person on duty that day with a
+    target still to meet or a follow-up due, and every other receiver with follow-ups due
+    (docs/口径.md#夕会议程): their targets and their follow-ups, in the month's ranking order,
+    receivers not on duty after them, follow-ups that name no receiver last; and the names of
+    those on duty with nothing to set (named in one line, not a row of dashes each)."""
+    branch, people = target_lines(figures, targets, set(duty))
+    due = {line.receiver: line for line in follow_up_lines(follow_ups)}
+    rank = {p.name: p.rank or 999 for p in figures.month.people}
+    on_duty_first = sorted(duty, key=lambda name: (rank.get(name, 999), name))
+    rows = [DutyRow(name, people.get(name, []), due.get(name), True) for name in on_duty_first]
+    free = [r.name for r in rows if not r.targets and r.follow_up is None]
+    rows = [r for r in rows if r.targets or r.follow_up is not None]
+    listed = set(duty)
+    rows += [
+        DutyRow(line.receiver, [], line, False)
+        for name, line in due.items()
+        if name not in listed and name
+    ]
+    if "" in due:
+        rows.append(DutyRow("", [], due[""], False))
+    return branch, rows, free
+
+
 def key_products_of(figures: Figures, behind: list[str]) -> list[str]:
     """The products of the indicators behind pace: what to put in front of customers."""
     products = figures.catalogue.products.items()
@@ -781,12 +857,20 @@ def tomorrow(
     book: Book,
     figures: Figures,
     behind: list[str],
-    invited: set[str],
     plan_actions: list[ActionLine],
     minutes: int,
+    today: list[str],
 ) -> Tomorrow:
-    branch, people = target_lines(figures, figures.tomorrow, invited)
-    follow_ups = follow_up_lines(figures.follow_ups)
+    """Section 4: every person on duty on the next opening day (staffing.on_duty; on the month's
+    last opening day, those on duty `today`, who close the month's gaps) with their targets, and
+    every receiver's follow-ups due — the table is never cut; the key products and the open
+    actions fit the minutes."""
+    if figures.last_opening_day:  # the gaps are today's: those on duty today close them
+        duty = today
+    else:
+        active = [p.name for p in figures.month.people]
+        duty = on_duty(book, figures.next_workday, figures.calendar) or active
+    branch, people, free = duty_rows(figures, figures.tomorrow, duty, figures.follow_ups)
     key_products = key_products_of(figures, behind)
     fixes = figures.still_open
     actions = [
@@ -794,23 +878,9 @@ def tomorrow(
         for a in open_actions(book, figures.date)
         if a not in plan_actions and not _fix_action(a, fixes)
     ]
-    # Spoken for: the branch's targets and key products; then people, follow-ups, actions share
-    # what is left, a third each at least.
-    room = _room(minutes, bool(branch) + bool(key_products))
-    share = max(1, room // 3)
-    targets, people_out = _fit(list(people.items()), share)
-    follow_ups, follow_out = _fit(follow_ups, share)
-    actions, actions_out = _fit(actions, max(1, room - len(targets) - len(follow_ups) - 2))
+    actions, actions_out = _fit(actions, _room(minutes, bool(branch) + bool(key_products)))
     return Tomorrow(
-        branch,
-        targets,
-        key_products,
-        follow_ups,
-        actions,
-        people_out,
-        follow_out,
-        actions_out,
-        figures.last_opening_day,
+        branch, people, key_products, actions, actions_out, free, figures.last_opening_day
     )
 
 
@@ -839,21 +909,15 @@ def build(
         date=day,
         meeting=meeting,
         period=period,
-        host=_host(book, present),
+        host=host_of(book, present),
         attendees=attendees,
         minutes=minutes,
         month_progress=figures.month_progress,
+        tolerance=figures.settings.tolerance,
         errors=errors,
-        summary=summary(book, figures, meeting, period, set(attendees), minutes[0], errors),
+        summary=summary(book, figures, meeting, period, set(attendees)),
         plan=section_2,
         training=training(book, figures, period, behind),
-        tomorrow=tomorrow(
-            book,
-            figures,
-            behind,
-            set(attendees) | set(active),
-            section_2.actions_due,
-            minutes[3],
-        ),
+        tomorrow=tomorrow(book, figures, behind, section_2.actions_due, minutes[3], attendees),
         unknown_year=figures.unknown_year,
     )

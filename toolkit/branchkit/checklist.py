@@ -24,10 +24,11 @@ from .table import Table
 from .vocab import SLOT_WORDS, ActionState, ChecklistState, FixState, Slot, members_by_word
 from .workdays import Period, month_bounds
 
-DONE, NOT_DONE, NOT_APPLICABLE = (
+DONE, NOT_DONE, NOT_APPLICABLE, PENDING = (
     ChecklistState.DONE,
     ChecklistState.NOT_DONE,
     ChecklistState.NOT_APPLICABLE,
+    ChecklistState.PENDING,
 )
 UNNAMED = "（未填）"  # a row without 责任人, in the per-person figures
 # 营业前 first: the order items are listed and filled in; a 时段 typed outside the list last.
@@ -42,6 +43,15 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "晨会",
         "开门前召开，当班人员全部参加；讲清今日重点产品和目标，交接昨日推荐卡",
         "厅堂主管",
+        "每日",
+        "",
+    ),
+    (
+        "营业前",
+        "运营",
+        "现金尾箱及重要空白凭证交接",
+        "双人交接，当面清点现金、尾箱和重要空白凭证，登记并签字",
+        "内勤行长",
         "每日",
         "",
     ),
@@ -78,6 +88,15 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "仪容仪表",
         "统一着装、佩戴工牌，仪容整洁；保安站姿规范",
         "厅堂主管",
+        "每日",
+        "",
+    ),
+    (
+        "营业前",
+        "服务",
+        "开门迎客",
+        "按时开门，大堂经理在门口迎候、问候第一批客户",
+        "大堂经理",
         "每日",
         "",
     ),
@@ -190,6 +209,15 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "",
     ),
     (
+        "营业中",
+        "运营",
+        "双录及适当性检查",
+        "当日理财、基金、保险销售逐笔核对双录（录音录像）、风险测评和适当性匹配",
+        "内勤行长",
+        "每日",
+        "",
+    ),
+    (
         "营业后",
         "营销",
         "每日数据与追踪表",
@@ -228,8 +256,17 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "营业后",
         "运营",
+        "日终轧账与账实核对",
+        "日终轧账平衡；现金、尾箱和重要空白凭证账实相符，双人签字",
+        "内勤行长",
+        "每日",
+        "",
+    ),
+    (
+        "营业后",
+        "运营",
         "营业终了安全检查",
-        "门窗、电源、监控、尾箱检查并登记",
+        "安保、消防、门窗、监控逐项检查，电源关闭、尾箱入库，登记签字",
         "内勤行长",
         "每日",
         "",
@@ -256,6 +293,7 @@ DEFAULT_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
 # The meetings and training the weekly workbook counts as held (docs/工作簿.md#默认清单,
 # docs/口径.md#夕会议程).
 MEETING_ITEMS = ("晨会", "夕会", "晚课")
+EVENING_MEETING = MEETING_ITEMS[1]  # the item that marks when the 夕会 looks at the day
 
 
 def same_item(name: str | None) -> str:
@@ -336,6 +374,17 @@ def due_items(
 
 def slot_rank(slot: Slot | str) -> int:
     return SLOT_ORDER[slot] if isinstance(slot, Slot) else len(SLOT_ORDER)
+
+
+def after_meeting(catalogue: list[Item]) -> frozenset[str]:
+    """The items (compared by `same_item`) whose time has not come when the 夕会 looks at the
+    day (docs/口径.md#待完成): those of 营业后 from the 夕会 item on, in 清单项目's order — the
+    夕会 itself, 晚课, 日终轧账, the security check. Without a 夕会 item, all of 营业后."""
+    evening = [i for i in catalogue if i.period is Slot.AFTER_CLOSING]
+    start = next(
+        (n for n, i in enumerate(evening) if same_item(i.name) == same_item(EVENING_MEETING)), 0
+    )
+    return frozenset(same_item(i.name) for i in evening[start:])
 
 
 # ---------------------------------------------------------------- the records
@@ -477,6 +526,9 @@ class ChecklistFigures:
     quantities: dict[str, float] = field(default_factory=dict)  # 计量 -> the branch's total
     marks: dict[tuple[str, dt.date], ChecklistState] = field(default_factory=dict)  # (item, day)
     days: list[dt.date] = field(default_factory=list)  # the days with a record
+    by_day: dict[dt.date, Tally] = field(default_factory=dict)
+    # D's items whose time had not come at the 夕会 (待完成): not counted yet, listed as such
+    pending: list[Missed] = field(default_factory=list)
 
     @property
     def due(self) -> int:
@@ -495,7 +547,7 @@ class ChecklistFigures:
         return self.by_item.get(name, Tally())
 
 
-_MARK_RANK = {NOT_DONE: 0, DONE: 1, NOT_APPLICABLE: 2}
+_MARK_RANK = {NOT_DONE: 0, PENDING: 1, DONE: 2, NOT_APPLICABLE: 3}
 
 
 def measure_of(catalogue: list[Item]) -> dict[str, str]:
@@ -504,11 +556,15 @@ def measure_of(catalogue: list[Item]) -> dict[str, str]:
 
 
 def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> ChecklistFigures:
+    """The period's checklist as of the evening of its last day D: on D, an item after the 夕会
+    with nothing typed yet is 待完成 — not counted, neither done nor missed — until the next
+    morning (docs/口径.md#待完成); a state a person typed counts as typed."""
     figures = ChecklistFigures()
     # Items in the catalogue's order (by 时段), then any the catalogue does not have.
     listed = sorted(catalogue, key=lambda i: slot_rank(i.period))
     names = {same_item(i.name): i.name for i in listed}
     measures = measure_of(catalogue)
+    later = after_meeting(catalogue)
     days = set()
     for entry in rows:
         if entry.date not in period.days:
@@ -516,12 +572,19 @@ def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> Checklist
         days.add(entry.date)
         key = same_item(entry.item)
         name = names.setdefault(key, entry.item)
-        if entry.counted or entry.state is NOT_APPLICABLE:
-            # Two rows for one item and day: the worse one shows.
+        pending = entry.state is None and entry.date == period.end and key in later
+        if pending:
+            figures.pending.append(Missed(entry.date, name, entry.period, entry.owner))
+            mark: ChecklistState | None = PENDING
+        elif entry.counted or entry.state is NOT_APPLICABLE:
             mark = entry.state if isinstance(entry.state, ChecklistState) else NOT_DONE
+        else:
+            mark = None
+        if mark is not None:
+            # Two rows for one item and day: the worse one shows.
             before = figures.marks.get((name, entry.date), mark)
             figures.marks[(name, entry.date)] = min(before, mark, key=_MARK_RANK.__getitem__)
-        if entry.counted:
+        if entry.counted and not pending:
             done = entry.state is DONE
             for tallies, label in (
                 (figures.by_item, name),
@@ -529,6 +592,7 @@ def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> Checklist
                 (figures.by_owner, entry.owner or UNNAMED),
             ):
                 tallies.setdefault(label, Tally()).add(done)
+            figures.by_day.setdefault(entry.date, Tally()).add(done)
             figures.total.add(done)
             if not done:
                 figures.missed.append(Missed(entry.date, name, entry.period, entry.owner))
@@ -542,6 +606,7 @@ def tally(rows: list[Entry], catalogue: list[Item], period: Period) -> Checklist
     figures.by_period = dict(sorted(figures.by_period.items(), key=lambda kv: slot_rank(kv[0])))
     figures.by_owner = dict(sorted(figures.by_owner.items()))
     figures.missed.sort(key=lambda m: (m.date, slot_rank(m.period), rank[m.item]))
+    figures.pending.sort(key=lambda m: rank[m.item])
     figures.days = sorted(days)
     return figures
 
@@ -646,3 +711,15 @@ def owners_on_duty(item: Item, present: Iterable[str], roles: dict[str, str]) ->
     """The on-duty people holding one of the item's 责任岗位, in the item's role order."""
     present = list(present)
     return [n for role in item.roles for n in present if roles.get(n) == role]
+
+
+def owner_of(
+    item: Item, present: Iterable[str], roles: dict[str, str], head: str, host: str
+) -> tuple[str, bool]:
+    """Who answers for an item on a day (docs/工作簿.md#填写): the first on-duty holder of its
+    责任岗位, else 设置 网点负责人 (who owns what has no other owner), else the meeting's host;
+    and whether it fell back — '' when there is nobody to name."""
+    holders = owners_on_duty(item, present, roles)
+    if holders:
+        return holders[0], False
+    return head or host, True

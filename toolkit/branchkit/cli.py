@@ -127,15 +127,23 @@ class DayType(click.DateTime):
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def date_option(func: F) -> F:
-    return click.option(
-        "--date",
-        "day",
-        type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
-        default=None,
-        callback=_check_day,
-        help="统计日期 D（默认今天），如 2026-11-20",
-    )(func)
+def dated(help: str) -> Callable[[F], F]:
+    """A --date option with its own help line (what the date does for that command)."""
+
+    def option(func: F) -> F:
+        return click.option(
+            "--date",
+            "day",
+            type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
+            default=None,
+            callback=_check_day,
+            help=help,
+        )(func)
+
+    return option
+
+
+date_option = dated("统计日期 D（默认今天），如 2026-11-20")
 
 
 def _periods() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -320,6 +328,7 @@ def init(
             click.echo(line)
         if launchers or macros:
             _write_launchers(book, previous, force)
+        click.echo(next_step(book, macros))
         return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
@@ -364,6 +373,21 @@ def init(
         click.echo(note)
     if launchers or macros:  # the buttons' four jobs for WPS and LibreOffice too
         _write_launchers(book, force=force)
+    click.echo(next_step(book, macros))
+
+
+def next_step(book: Path, macros: bool) -> str:
+    """What to do with a new workbook, said once when it is made."""
+    if macros:
+        return (
+            f"下一步：运行 branchkit doctor {book.name} 检查按钮需要的设置；然后在 Excel 里填好"
+            "“设置”“人员”“产品”“目标”，每天在“控制台”点「填写」「刷新排行」「生成夕会议程」"
+        )
+    return (
+        "下一步：填好“设置”“人员”“产品”“目标”，员工每天登记“转介登记”“追踪表”；"
+        f"然后运行 branchkit fill {book.name} 和 branchkit refresh {book.name}，"
+        f"傍晚 branchkit build-agenda {book.name} 生成夕会议程"
+    )
 
 
 def _check_suffix(book: Path, macros: bool) -> None:
@@ -428,14 +452,20 @@ def format_problems(problems: list[Problem]) -> str:
 
 @main.command()
 @book_argument
+@dated("也检查这一天（如 2026-11-20）：当班却没有每日数据、每日数据的转介数量与推荐卡不符")
 @json_option
-def validate(book: Path, as_json: bool) -> None:
+def validate(book: Path, day: dt.datetime | None, as_json: bool) -> None:
     """检查工作簿的数据问题。无错误时退出码 0，有错误 1，无法打开 2。"""
     from . import problem_text
     from .read import read_book
 
     loaded = read_book(book)
     problems = loaded.problems
+    if day is not None:  # the checks of one day, as refresh and the agenda make them for D
+        from .crosscheck import day_problems
+
+        loaded.check_day(day.date())
+        problems = [*problems, *day_problems(loaded, day.date())]
     errors, warnings = count_levels(problems)
     if as_json:
         _json_out(
@@ -514,7 +544,7 @@ def rankings_text(figures: Figures, kind: PeriodKind) -> str:
     """The period's ranking for a terminal: a header line, the people ranked (aligned in
     terminal columns), then the stars."""
     from .termtext import aligned
-    from .vocab import PERIOD_LETTERS, STAR_TITLES
+    from .vocab import PERIOD_LETTERS, STAR_TITLES, pace_label
 
     period = figures.period(kind)
     lines = [
@@ -524,8 +554,8 @@ def rankings_text(figures: Figures, kind: PeriodKind) -> str:
     ranked = sorted(
         (p for p in period.people if p.rank is not None), key=lambda p: (p.rank, p.name)
     )
-    rows = [("排名", "姓名", "岗位", "排名得分", "综合完成率")] + [
-        (str(p.rank), p.name, p.role, f"{p.score or 0:.1%}", f"{p.overall or 0:.1%}")
+    rows = [("排名", "姓名", "岗位", "综合得分", "进度")] + [
+        (str(p.rank), p.name, p.role, f"{p.score or 0:.1%}", pace_label(p.overall_status))
         for p in ranked
     ]
     if ranked:
@@ -631,6 +661,7 @@ def fill(
             {
                 "已填写": [{"表": s, "单元格": c, "值": v} for s, c, v in result.written],
                 "跳过": [{"表": s, "单元格": c, "原因": r} for s, c, r in result.skipped],
+                "说明": result.notes,
             }
         )
         _exit_for_errors(result.errors)
@@ -639,7 +670,10 @@ def fill(
 
 
 def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
-    """One line per sheet ("追踪表：新增 12 行，填写 3 格"), then what was skipped and why."""
+    """One line per sheet ("追踪表：新增 12 行，填写 3 格"), then what was skipped and why; on a
+    day the branch is closed with nothing else to write, the one line that says so."""
+    if result.notes and not (result.rows_added or result.cells_filled or result.skipped):
+        return visible("\n".join(result.notes))
     if dry_run:
         head = f"预演（未写入），统计日期 {day}："
     elif result.path:
@@ -656,6 +690,7 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
         lines.append(f"  · {sheet}：{'，'.join(parts)}")
     for sheet, cell, reason in result.skipped:
         lines.append(f"  跳过 {sheet}!{cell}：{reason}" if cell else f"  跳过 {sheet}：{reason}")
+    lines += result.notes
     return visible("\n".join(lines))  # sheet names are the workbook's
 
 
@@ -681,10 +716,10 @@ def _meetings() -> tuple[dict[str, Any], dict[str, Any]]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["xlsx", "md", "html", "txt"]),
+    type=click.Choice(["xlsx", "md", "html", "txt", "text", "markdown"]),
     default="xlsx",
     show_default=True,
-    help="xlsx：写入工作簿的“夕会议程”表；其余输出文本",
+    help="xlsx：写入工作簿的“夕会议程”表；md（markdown）、html、txt（text）输出文本",
 )
 @out_option
 @template_option

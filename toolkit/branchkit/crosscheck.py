@@ -34,6 +34,7 @@ class Book(Protocol):
     def problems(self) -> list[Problem]: ...
     def sheet_name(self, key: str) -> str: ...
     def cell(self, key: str, column: str, row: int) -> str: ...
+    def is_formula(self, key: str, column: str, row: int) -> bool: ...
 
 
 def cross_check(book: Book) -> None:
@@ -43,6 +44,45 @@ def cross_check(book: Book) -> None:
     _check_people(book, "checklist", ("owner", "fix_owner", "checker"))
     _check_sales(book)
     _check_checklist(book)
+    _check_targets(book)
+
+
+def _check_targets(book: Book) -> None:
+    """目标 (docs/口径.md#综合得分): an indicator is an open list, so one nothing counts toward —
+    no product of 产品 names it, and it is neither a referral count nor a checklist 计量 (this
+    workbook's, or the default list's) — is worth a warning (its completion stays 0); a 权重 that
+    is not a positive number counts as 1."""
+    catalogue = book.catalogue
+    counted = {
+        *schema.REFERRAL_INDICATORS,
+        *schema.DEFAULT_MEASURES,  # the default checklist's: `init --upgrade` brings its items
+        *catalogue.measures,
+        *catalogue.indicator_units,
+    }
+    table = book.tables["targets"]
+    name = book.sheet_name("targets")
+    for indicator, weight, row in table.zip("indicator", "weight", "row"):
+        if indicator and indicator not in counted:
+            book.problems.append(
+                Problem(
+                    Code.INDICATOR_WITHOUT_PRODUCT,
+                    name,
+                    book.cell("targets", "indicator", row),
+                    {"indicator": indicator},
+                    value=indicator,
+                    level=Level.WARNING,
+                )
+            )
+        if isinstance(weight, float) and not (math.isfinite(weight) and weight > 0):
+            book.problems.append(
+                Problem(
+                    Code.WEIGHT_NOT_POSITIVE,
+                    name,
+                    book.cell("targets", "weight", row),
+                    value=_display(weight),
+                    level=Level.WARNING,
+                )
+            )
 
 
 def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
@@ -203,7 +243,9 @@ def _cap(book: Book, product: str | None) -> float:
 def day_problems(book: Book, day: dt.date) -> list[Problem]:
     """Warnings about D itself (docs/口径.md#数据错误): someone on duty with no 每日数据 row for D
     (their day would count as zeros without anyone noticing), and a 每日数据 转介数量 that disagrees
-    with the cards logged that day."""
+    with the cards logged that day — a number a person typed; the count fill writes is a formula
+    over 转介登记 that stays true as cards are added, and is never reported against them
+    (docs/工作簿.md#填写)."""
     problems: list[Problem] = []
     daily = book.tables["daily"]
     has_row = {n for d, n in daily.zip("date", "name") if d == day}
@@ -233,6 +275,8 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
             cards[referrer] = cards.get(referrer, 0) + 1
     for date, name, reported, row in daily.zip("date", "name", "referrals", "row"):
         if date == day and name and reported is not None and reported != cards.get(name, 0):
+            if book.is_formula("daily", "referrals", row):
+                continue  # fill's own count (or the branch's formula): recounted as cards come
             problems.append(
                 Problem(
                     Code.DAILY_REFERRALS_DIFFER,

@@ -21,7 +21,7 @@ from .batch import batch_mode
 from .problems import BookError
 from .read import Book, RawBook, RawSheet, load_book
 from .render import page
-from .render.grid import Grid, Placed, layout, split_style, text_size
+from .render.grid import BASE_SIZE, Grid, Placed, layout, split_style, table_size, text_size
 from .render.marks import cell_colors
 from .render.spec import SheetSpec
 from .render.xlsx import NUM_FORMATS
@@ -31,6 +31,7 @@ from .writerules import (
     NOT_EMPTY,
     OUT_OF_SHEET,
     Filled,
+    Formula,
     NewRows,
     Refused,
     SheetFill,
@@ -96,6 +97,23 @@ def raw_book(book: Any) -> RawBook:
         rows += [pad_cols + list(r) for r in values]
         raw[sheet.name] = rows
     return raw
+
+
+def formula_cells(book: Any, name: str) -> frozenset[tuple[int, int]]:
+    """(row, column) of the cells of sheet `name` that hold a formula, as Excel reports them (one
+    call for the sheet's used range; asked only where a check must tell a formula from a value)."""
+    used = book.sheets[name].used_range
+    found = used.formula
+    if not isinstance(found, (list, tuple)):
+        found = ((found,),)
+    elif found and not isinstance(found[0], (list, tuple)):
+        found = (found,)
+    return frozenset(
+        (used.row + r, used.column + c)
+        for r, line in enumerate(found)
+        for c, text in enumerate(line)
+        if isinstance(text, str) and text.startswith("=")
+    )
 
 
 def _control(book: Any) -> Any | None:
@@ -191,6 +209,11 @@ def write_grid(book: Any, grid: Grid) -> None:
             target.font.color = NOTE_GREY
     for placed in grid.tables:
         _format_table(sheet, placed)
+        size = table_size(grid.size)
+        if size is not None and size != BASE_SIZE and placed.last_row >= placed.first_row:
+            sheet.range(
+                (placed.first_row + 1, 1), (placed.last_row + 1, placed.width)
+            ).font.size = size  # a one-page sheet's tables, in its type (grid.cell_style)
     _draw_charts(sheet, grid)
 
 
@@ -239,8 +262,9 @@ def _format_table(sheet: Any, placed: Placed) -> None:
                 sheet.range((first + offset, at)).number_format = NUM_FORMATS[kind]
         elif col.fmt in NUM_FORMATS:
             column.number_format = NUM_FORMATS[col.fmt]
-        elif col.fmt in ("text", "flag"):
+        elif col.fmt in ("text", "wrap", "figure", "flag"):
             column.number_format = "@"
+            column.wrap_text = col.fmt == "wrap"  # a row the grid made tall shows every line
         if col.fmt in ("status", "due", "flag"):
             for offset, row in enumerate(placed.rows()):
                 colors = cell_colors(col.fmt, row[c])
@@ -307,7 +331,7 @@ class OpenWorkbook:
 
     def read(self) -> Book:
         self.raw = raw_book(self.book)
-        return load_book(self.raw, self.book.fullname)
+        return load_book(self.raw, self.book.fullname, lambda name: formula_cells(self.book, name))
 
     def write_sheets(self, specs: list[SheetSpec]) -> Path:
         write_specs(self.book, specs)
@@ -392,7 +416,10 @@ class _OpenSheet:
         target = self.sheet.range((row, col))
         if not appended and str(target.formula or "").startswith("="):  # also one showing ""
             return self._skip(row, col, FORMULA)
-        target.value = _excel_value(value)
+        if isinstance(value, Formula):  # branchkit's own: Excel computes it at once
+            target.formula = f"={value.text}"
+        else:
+            target.value = _excel_value(value)
         self.result.written.append(Written(self.name, cell_ref(row, col), value, appended))
         return True
 
@@ -488,7 +515,10 @@ def _fill_job(book: Any) -> str:
         parts.append(f"写入 {written} 格")
     lines = len(result.skipped)
     tail = f"；{lines} 处未填写（如已有内容）" if lines else ""
-    return f"已填写（{day}）：{'，'.join(parts) or '没有需要填写的内容'}{tail}"
+    if result.notes and not parts:
+        return "；".join(result.notes)  # a day the branch is closed: said, nothing written
+    notes = "".join(f"；{note}" for note in result.notes)
+    return f"已填写（{day}）：{'，'.join(parts) or '没有需要填写的内容'}{tail}{notes}"
 
 
 def fill() -> str:

@@ -86,16 +86,24 @@ def competition_ranks(values: Iterable[float | None]) -> list[int | None]:
 
 
 def ranking_score(
-    completion: Mapping[str, float], cap: float, raw: Iterable[str] = (REFERRALS,)
+    completion: Mapping[str, float],
+    cap: float | None,
+    raw: Iterable[str] = (REFERRALS,),
+    weights: Mapping[str, float] | None = None,
 ) -> float | None:
-    """排名得分 (docs/口径.md#排名得分): the mean of each completion capped at 完成率上限, leaving
+    """综合得分, the one composite (docs/口径.md#综合得分): the mean of each completion capped
+    at 完成率上限, weighted by 目标 权重 (the branch's 考核积分; 1 where none is given), leaving
     out the raw counts — 转介数, and the checklist's quantities such as 外呼户数, which say nothing
-    of quality — unless they are all the indicators with a target."""
+    of quality — unless they are all the indicators with a target. `cap` None: the same mean
+    uncapped, which breaks a tie at the cap between stars."""
     raw = set(raw)
-    counted = [min(v, cap) for k, v in completion.items() if k not in raw] or [
-        min(v, cap) for v in completion.values()
-    ]
-    return sum(counted) / len(counted) if counted else None
+    weights = weights or {}
+    counted = [k for k in completion if k not in raw] or list(completion)
+    total = sum(weights.get(k, 1.0) for k in counted)
+    if not total:
+        return None
+    capped = (completion[k] if cap is None else min(completion[k], cap) for k in counted)
+    return sum(weights.get(k, 1.0) * v for k, v in zip(counted, capped, strict=True)) / total
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -123,8 +131,10 @@ class PersonFigures:
     completion: dict[str, float] = field(default_factory=dict)
     status: dict[str, Pace] = field(default_factory=dict)  # indicator -> its pace
     overall: float | None = None  # 综合完成率: the plain mean of completion
-    overall_status: Pace | None = None  # the pace of the ranking score
-    score: float | None = None  # 排名得分: ranks people and picks the stars (see ranking_score)
+    overall_status: Pace | None = None  # the pace of the composite: the word beside `score`
+    score: float | None = None  # 综合得分 (排名得分): ranks people, picks the stars (ranking_score)
+    uncapped: float | None = None  # the same mean without 完成率上限: breaks a tie at the cap
+    weights: dict[str, float] = field(default_factory=dict)  # 目标 权重 given (others count 1)
     rank: int | None = None
     group: RoleGroup | None = None  # None: a role ranked only overall
     primary: float | None = None  # the group's ranking figure
@@ -258,6 +268,8 @@ class Figures:
     # The morning meeting's targets for D itself: what the month still needs over the days
     # from D to its end, D included (docs/口径.md#晨会).
     targets_today: list[TomorrowTarget] = field(default_factory=list)
+    # Those who shared the stars' 综合得分 and lost on the uncapped mean (docs/口径.md#之星).
+    star_ties: dict[PeriodKind, list[str]] = field(default_factory=dict)
     # D is the month's last opening day (or later): no tomorrow in this month, the gaps are
     # today's (docs/口径.md#明日目标).
     last_opening_day: bool = False
@@ -471,6 +483,7 @@ class _Month:
     targets: dict[str, dict[str, float]]
     calendar: BranchCalendar
     members: dict[str, Member]
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)  # 目标 权重 where given
 
     def member(self, name: str) -> Member | None:
         return BRANCH if name == BRANCH_TARGET else self.members.get(name)
@@ -486,12 +499,18 @@ class _Context:
 
 
 def _month_of(book: Book, first: dt.date, calendar: BranchCalendar) -> _Month:
-    return _Month(first, month_bounds(first)[1], _targets(book), calendar, members(book))
+    targets, weights = _targets(book)
+    return _Month(first, month_bounds(first)[1], targets, calendar, members(book), weights)
 
 
-def _targets(book: Book) -> dict[str, dict[str, float]]:
+def _targets(book: Book) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """目标: each subject's monthly targets, and the 权重 given (a positive number; any other
+    counts as 1, with a warning from the cross-checks)."""
     targets: dict[str, dict[str, float]] = {}
-    for subject, indicator, value in book.targets.zip("subject", "indicator", "target"):
+    weights: dict[str, dict[str, float]] = {}
+    for subject, indicator, value, weight in book.targets.zip(
+        "subject", "indicator", "target", "weight"
+    ):
         if (
             subject
             and indicator
@@ -500,7 +519,9 @@ def _targets(book: Book) -> dict[str, dict[str, float]]:
             and value > 0
         ):
             targets.setdefault(subject, {})[indicator] = value
-    return targets
+            if isinstance(weight, float) and math.isfinite(weight) and weight > 0:
+                weights.setdefault(subject, {})[indicator] = weight
+    return targets, weights
 
 
 def _paced(
@@ -590,6 +611,7 @@ def _person_figures(period: Period, context: _Context) -> tuple[list[PersonFigur
         person.targets, person.period_targets, person.time_progress = _paced(
             person.name, period, context
         )
+        person.weights = dict(context.months[-1].weights.get(person.name, {}))
         judge(person, settings, raw_counts)
     for person in [*people.values(), branch]:
         person.money = sum(
@@ -616,7 +638,7 @@ def judge(person: PersonFigures, settings: Settings, raw_counts: Iterable[str]) 
     rollup does for a cross-branch referral. `raw_counts`: 转介数 and the checklist's quantities."""
     raw_counts = tuple(raw_counts)
     person.completion, person.status = {}, {}
-    person.overall = person.score = person.overall_status = None
+    person.overall = person.score = person.uncapped = person.overall_status = None
     progress = person.time_progress
     for indicator, target in person.period_targets.items():
         if target <= 0:
@@ -626,10 +648,13 @@ def judge(person: PersonFigures, settings: Settings, raw_counts: Iterable[str]) 
         person.status[indicator] = _pace(completion, progress, settings.tolerance)
     if person.completion:
         person.overall = sum(person.completion.values()) / len(person.completion)
-        person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
-        # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
-        # (转介数, and the checklist's quantities) must not make someone look ahead of pace while
-        # what they close lags.
+        weighed = (raw_counts, person.weights)
+        person.score = ranking_score(person.completion, settings.rank_cap, *weighed)
+        person.uncapped = ranking_score(person.completion, None, *weighed)
+        # The pace shown beside the composite is the composite's own (docs/口径.md#综合得分): a
+        # pile of raw referrals (转介数, and the checklist's quantities) must not make someone
+        # look ahead of pace while what they close lags, and a number never sits beside another
+        # figure's word.
         person.overall_status = status_of(person.score, progress, settings.tolerance)
 
 
@@ -740,6 +765,7 @@ def compute(
     if league:
         return _league_figures(book, day, periods)
     month_figures = periods[MONTH]
+    stars = {kind: _stars(periods[kind].people) for kind in PERIOD_KINDS}
     horizon = calendar.next_open(day)
     return Figures(
         branch=settings.branch,
@@ -748,12 +774,13 @@ def compute(
         catalogue=book.catalogue,
         month_progress=month_figures.time_progress,
         periods=periods,
-        stars={kind: _stars(periods[kind].people) for kind in PERIOD_KINDS},
+        stars={kind: stars[kind][0] for kind in PERIOD_KINDS},
+        star_ties={kind: stars[kind][1] for kind in PERIOD_KINDS},
         follow_ups=_follow_ups(book, day, horizon),
         not_followed=not_followed(book.referrals, here.matches, day, settings.stale_days),
         unverified=unverified(book.tracking, _sheets(book)[1], here.matches, day, first),
         tomorrow=_tomorrow(month_figures, day, month, book.catalogue),
-        targets_today=_tomorrow(month_figures, day, month, book.catalogue, from_day=True),
+        targets_today=_tomorrow(month_figures, day, month, book.catalogue, periods[DAY]),
         problems=_problems(book, day),
         next_workday=horizon,
         sold_by_day=totals.sold,
@@ -890,13 +917,18 @@ def has_result(person: PersonFigures) -> bool:
     return person.successes > 0 or any(v > 0 for v in person.credited.values())
 
 
-def _stars(people: list[PersonFigures]) -> list[str]:
-    """The best 排名得分 among people with a result: quality, never a pile of raw referrals."""
+def _stars(people: list[PersonFigures]) -> tuple[list[str], list[str]]:
+    """The best 综合得分 among people with a result: quality, never a pile of raw referrals
+    (docs/口径.md#之星). Several at the same score — everyone at the cap — are told apart by the
+    same mean uncapped; returns the stars and those who shared their score but not that."""
     scored = [p for p in people if p.score is not None and has_result(p)]
     if not scored:
-        return []
+        return [], []
     best = max(round(p.score or 0, 9) for p in scored)
-    return sorted(p.name for p in scored if round(p.score or 0, 9) == best)
+    tied = [p for p in scored if round(p.score or 0, 9) == best]
+    top = max(round(p.uncapped or 0, 9) for p in tied)
+    stars = sorted(p.name for p in tied if round(p.uncapped or 0, 9) == top)
+    return stars, sorted(p.name for p in tied if p.name not in stars)
 
 
 def _referrer_quality(people: list[PersonFigures]) -> list[ReferrerQuality]:
@@ -978,7 +1010,7 @@ def _tomorrow(
     day: dt.date,
     month: _Month,
     catalogue: Catalogue,
-    from_day: bool = False,
+    morning: PeriodFigures | None = None,
 ) -> list[TomorrowTarget]:
     """(monthly target − month-to-date actual) ÷ the days the branch still opens this month,
     never negative (docs/口径.md#明日目标).
@@ -987,10 +1019,14 @@ def _tomorrow(
     of the gap. A person who leaves this month shares their gap over their own days, and gets
     nothing once they have gone. Counts are whole and rounded up ("信用卡 1张", never "0.23张").
     On the month's last opening day there is no tomorrow in this month: each target's
-    `tomorrow` is 0 and its `gap` is what to close today. `from_day`: the days include D
-    itself — the morning meeting's targets for today."""
-    start = day if from_day else day + dt.timedelta(days=1)
+    `tomorrow` is 0 and its `gap` is what to close today.
+
+    `morning`: the figures of D itself, for the morning meeting's targets for today — the gap
+    as it stood before D's sales (the month to date less D's own), over the days from D on. The
+    month's gap after D's sales over days that still count D would take D's sales off twice."""
+    start = day if morning is not None else day + dt.timedelta(days=1)
     calendar = month.calendar
+    sold_today = {p.name: p for p in [morning.branch, *morning.people]} if morning else {}
     last_day = calendar.open_days(start, month.last) == 0
     targets = []
     for person in [month_figures.branch, *month_figures.people]:
@@ -999,14 +1035,12 @@ def _tomorrow(
         left = calendar.open_days(*own) if own else 0
         if not left and not last_day:
             continue  # they are gone before the branch opens again
+        today = sold_today.get(person.name)
         for indicator, target in person.targets.items():
-            gap = max(0.0, target - person.actual(indicator))
+            actual = person.actual(indicator) - (today.actual(indicator) if today else 0.0)
+            gap = max(0.0, target - actual)
             share = gap / left if left else 0.0
             if catalogue.is_count(indicator):
                 gap, share = float(math.ceil(gap - 1e-9)), float(math.ceil(share - 1e-9))
-            targets.append(
-                TomorrowTarget(
-                    person.name, indicator, target, person.actual(indicator), gap, left, share
-                )
-            )
+            targets.append(TomorrowTarget(person.name, indicator, target, actual, gap, left, share))
     return targets

@@ -20,19 +20,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import checklist
+from .a1 import column_letter
 from .credit import Sale, sales_of
 from .figures import Figures
 from .matching import Matches, match_cards
 from .parse import BRANCH_SUFFIXES, other_branch
 from .read import Book
-from .schema import NO, SHEETS_BY_KEY, YES, Kind
+from .schema import NO, SHEETS_BY_KEY, WEEKDAY_NAMES, YES, Kind
 from .staffing import on_duty
 from .vocab import ACTION_STATE_WORDS, DAILY, SLOT_WORDS, ActionState, role_group, unit_word, word
+from .writerules import Formula
 
 OPEN = ACTION_STATE_WORDS[ActionState.OPEN]  # 行动计划 状态 of an item fill writes
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
 COACHING_DAYS = 7  # a coaching pair is followed up a week later
+FORMULA_TEXT = 255  # the longest text a spreadsheet formula may quote
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,13 @@ class CellFill:
 
 @dataclass(frozen=True)
 class NewRow:
-    """A row appended at the end of a table; the columns not named stay empty for a person."""
+    """A row appended at the end of a table; the columns not named stay empty for a person.
+    `key`: the columns that say a row is already there (default: all it gives) — a 每日数据 row
+    is one person's day, whatever count its formula shows now."""
 
     sheet: str  # schema key
     values: dict[str, Any]
+    key: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class FillPlan:
     cells: list[CellFill] = field(default_factory=list)
     rows: list[NewRow] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said once, whole (a closed day)
 
     def __bool__(self) -> bool:
         return bool(self.cells or self.rows)
@@ -241,8 +248,9 @@ def feedback(book: Book, day: dt.date, matches: Matches, plan: FillPlan) -> None
 
 
 def daily_rows(book: Book, day: dt.date, plan: FillPlan) -> None:
-    """One 每日数据 row for D per front-line person on duty without one, 转介数量 from the cards;
-    the other numbers are theirs to type."""
+    """One 每日数据 row for D per front-line person on duty without one; the other numbers are
+    theirs to type. 转介数量 is a formula over 转介登记 (`referral_count`), so the count stays
+    true as cards are added later that day."""
     keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
     has_row = {n for d, n in book.daily.zip("date", "name") if d == day}
     cards: dict[str, int] = {}
@@ -251,9 +259,28 @@ def daily_rows(book: Book, day: dt.date, plan: FillPlan) -> None:
             cards[referrer] = cards.get(referrer, 0) + 1
     for name in on_duty(book, day):
         if name in keeps_daily and name not in has_row:
-            plan.rows.append(
-                NewRow("daily", {"date": day, "name": name, "referrals": cards.get(name, 0)})
-            )
+            count = referral_count(book, day, name, cards.get(name, 0))
+            values = {"date": day, "name": name, "referrals": count}
+            plan.rows.append(NewRow("daily", values, key=("date", "name")))
+
+
+def referral_count(book: Book, day: dt.date, name: str, now: int) -> Formula | int:
+    """每日数据 转介数量 as fill writes it (docs/工作簿.md#填写): COUNTIFS over 转介登记's 推荐人
+    and 日期 columns, with the count as of now cached in the cell. Excel, WPS and LibreOffice
+    recount it as cards are typed, so it never goes stale; being a formula, it is plainly fill's
+    own — the figures count the cards themselves, and no data problem is raised against it — while
+    a number a person types over it is theirs. Without those columns: the count as a number."""
+    where = book.positions.get("referrals", {})
+    if "referrer" not in where or "date" not in where or len(name) > FORMULA_TEXT:
+        return now
+    sheet = "'" + book.sheet_name("referrals").replace("'", "''") + "'!"
+    referrer, date = column_letter(where["referrer"]), column_letter(where["date"])
+    person = '"' + name.replace('"', '""') + '"'
+    text = (
+        f"COUNTIFS({sheet}${referrer}:${referrer},{person},"
+        f"{sheet}${date}:${date},DATE({day.year},{day.month},{day.day}))"
+    )
+    return Formula(text, now)
 
 
 # ---------------------------------------------------------------- 行动计划
@@ -283,9 +310,11 @@ def coaching_actions(
 
 def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
     """D's 每日清单 rows (docs/工作簿.md#填写, docs/工作簿.md#默认清单): one per item due that day
-    by 频次 that has no row yet, 责任人 = the first person on duty (每日概况 当班人员, else everyone
-    在岗) holding one of the item's 责任岗位. An item nobody on duty can take gets its row with
-    责任人 empty, and a note pointing at the item's 责任岗位."""
+    by 频次 that has no row yet, 责任人 the first person on duty (每日概况 当班人员, else everyone
+    在岗) holding one of the item's 责任岗位, else 设置 网点负责人, else the meeting's host. Only
+    when there is nobody at all to name is 责任人 left empty — said once, not item by item."""
+    from .agenda import host_of  # the 夕会's host: the agenda's rule, imported where it is used
+
     if "checklist" not in book.sheet_names:
         return  # a workbook from before the checklist: `init --upgrade` adds the sheet
     day = figures.date
@@ -295,7 +324,24 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
         if date == day
     }
     present = on_duty(book, day, figures.calendar)
-    if not present:  # one line for the day, not one per item (a new, still empty workbook)
+    roles = {n: r for n, r in book.roster.zip("name", "role") if n and r}
+    head, host = book.settings.branch_head, host_of(book, present or None).name
+    unowned = 0
+    for item in checklist.due_items(figures.checklist_items, day, figures.is_open):
+        if checklist.same_item(item.name) in written:
+            continue
+        owner, _ = checklist.owner_of(item, present, roles, head, host)
+        values: dict[str, Any] = {
+            "date": day,
+            "period": word(SLOT_WORDS, item.period),
+            "item": item.name,
+        }
+        if owner:
+            values["owner"] = owner
+        else:
+            unowned += 1
+        plan.rows.append(NewRow("checklist", values))
+    if unowned and not present:  # one line for the day (a new, still empty workbook)
         plan.skipped.append(
             Skip(
                 "overview",
@@ -304,21 +350,16 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
                 f"{day:%m-%d} 没有当班人员（每日概况、人员都未登记），每日清单新行的责任人留空",
             )
         )
-    roles = {n: r for n, r in book.roster.zip("name", "role") if n and r}
-    for item in checklist.due_items(figures.checklist_items, day, figures.is_open):
-        if checklist.same_item(item.name) in written:
-            continue
-        owners = checklist.owners_on_duty(item, present, roles)
-        period = word(SLOT_WORDS, item.period)
-        values: dict[str, Any] = {"date": day, "period": period, "item": item.name}
-        if owners:
-            values["owner"] = owners[0]
-        elif present:
-            needed = "、".join(item.roles) or "责任岗位"
-            plan.skipped.append(
-                Skip("checklist_items", item.row, "roles", f"当班人员中没有{needed}，责任人留空")
+    elif unowned:
+        plan.skipped.append(
+            Skip(
+                "checklist",
+                0,
+                "owner",
+                f"{day:%m-%d} 有 {unowned} 项当班人员中没有对应岗位，设置也没有网点负责人、"
+                "夕会主持人：这些行的责任人留空，请在“设置”填写网点负责人",
             )
-        plan.rows.append(NewRow("checklist", values))
+        )
 
 
 def fix_actions(book: Book, figures: Figures, plan: FillPlan) -> None:
@@ -356,14 +397,26 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     numbers = card_numbers(book, day, result)
     tracking_rows(book, day, matches, numbers, result)
     feedback(book, day, matches, result)
-    daily_rows(book, day, result)
-    checklist_rows(book, figures, result)
-    section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES[DAILY][1])
-    coaching_actions(
-        book, day, [(p.indicator, p.coach, p.learner) for p in section_2.pairings], result
-    )
+    if figures.is_open(day):
+        daily_rows(book, day, result)
+        checklist_rows(book, figures, result)
+        section_2 = agenda_plan(book, figures, figures.today.period, SECTION_MINUTES[DAILY][1])
+        pairs = [(p.indicator, p.coach, p.learner) for p in section_2.pairings]
+        coaching_actions(book, day, pairs, result)
+    else:
+        # A day the branch is closed (docs/口径.md#下一个营业日) has no 每日数据, no checklist
+        # and no meeting: nothing is written for it (docs/工作簿.md#填写).
+        result.notes.append(closed_day_note(day, figures.next_workday))
     fix_actions(book, figures, result)
     return result
+
+
+def closed_day_note(day: dt.date, next_open: dt.date) -> str:
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    return (
+        f"{day:%Y-%m-%d}（周{weekday}）网点不营业：不填写这一天的每日数据、每日清单和行动计划；"
+        f"下一个营业日是 {next_open:%m-%d}（要填写某一天，请加 --date）"
+    )
 
 
 # ---------------------------------------------------------------- onto the workbook as it is
@@ -379,6 +432,7 @@ class SheetEdits:
     cells: dict[tuple[int, int], Any] = field(default_factory=dict)  # written only if empty
     replace: dict[tuple[int, int], tuple[str, Any]] = field(default_factory=dict)  # (old, new)
     rows: list[dict[int, Any]] = field(default_factory=list)  # appended under the table
+    key: list[int] | None = None  # the columns that say a row is there already (None: all)
 
 
 def cell_value(sheet_key: str, column: str, value: Any) -> Any:
@@ -426,6 +480,8 @@ def resolve(plan: FillPlan, book: Book) -> tuple[list[SheetEdits], list[tuple[st
             skipped.append((book.sheet_name(new.sheet), "", "工作簿没有这张表，未添加行"))
             continue
         positions = book.positions.get(new.sheet, {})
+        if new.key and all(k in positions for k in new.key):
+            target.key = [positions[k] for k in new.key]
         target.rows.append(
             {
                 positions[key]: cell_value(new.sheet, key, value)

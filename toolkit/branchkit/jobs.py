@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -322,27 +322,32 @@ class Filled:
     rows_added: dict[str, int]  # sheet -> new rows
     cells_filled: dict[str, int]  # sheet -> cells written in rows that were there
     errors: int
+    notes: list[str] = field(default_factory=list)  # what fill says once (a closed day)
 
 
-def fill_requests(book: Book, day: dt.date) -> tuple[list[SheetFill], list[tuple[str, str, str]]]:
+def fill_requests(
+    book: Book, day: dt.date
+) -> tuple[list[SheetFill], list[tuple[str, str, str]], list[str]]:
     """What fill writes for D, sheet by sheet in the workbook's own terms, as both writers take
-    it; and what cannot be placed, as (sheet, cell, reason)."""
+    it; what cannot be placed, as (sheet, cell, reason); and what fill says once (a closed
+    day)."""
     from . import fill as planner
     from .templates import input_row_height
     from .writerules import NewRows, SheetFill
 
-    edits, skipped = planner.resolve(planner.plan(book, figures(book, day)), book)
+    plan = planner.plan(book, figures(book, day))
+    edits, skipped = planner.resolve(plan, book)
     requests = [
         SheetFill(
             e.name,
             e.cells,
-            [NewRows(e.header_row, e.rows)] if e.rows else (),
+            [NewRows(e.header_row, e.rows, e.key)] if e.rows else (),
             e.replace,
             input_row_height,
         )
         for e in edits
     ]
-    return requests, skipped
+    return requests, skipped, plan.notes
 
 
 def fill(
@@ -359,7 +364,7 @@ def fill(
 
     def job() -> Filled:
         book = target.read()
-        requests, skipped = fill_requests(book, day)
+        requests, skipped, notes = fill_requests(book, day)
         report, written_to = target.fill(requests, dry_run)
         return Filled(
             written_to,
@@ -368,6 +373,7 @@ def fill(
             report.rows_added(),
             _count_by_sheet(w.sheet for w in report.written if not w.appended),
             count_levels(book.problems)[0],
+            notes,
         )
 
     return _one_step(target, job, dry_run)

@@ -15,19 +15,18 @@ from . import checklist
 from .agenda import (
     ActionLine,
     BranchTotals,
-    FollowUpLine,
+    DutyRow,
     Host,
     TargetLine,
     _daily_by_person,
     _fit,
     _fix_action,
-    _host,
     _room,
+    duty_rows,
     floor_summary,
-    follow_up_lines,
+    host_of,
     key_products_of,
     open_actions,
-    target_lines,
 )
 from .checklist import OpenFix
 from .figures import Figures
@@ -50,11 +49,11 @@ class Yesterday:
 
 @dataclass(frozen=True)
 class Duty:
-    """Today's checklist items of one person (owner '' for items nobody on duty can take)."""
+    """Today's checklist items of one person (owner '' only when there is nobody to name)."""
 
     owner: str
     items: list[str]
-    roles: list[str]  # for the unowned: the 责任岗位 nobody on duty holds
+    roles: list[str]  # the 责任岗位 nobody on duty holds, whose items fell to this owner
 
 
 @dataclass
@@ -68,18 +67,16 @@ class MorningAgenda:
     errors: int
     yesterday: Yesterday
     branch_targets: list[TargetLine]
-    people_targets: list[tuple[str, list[TargetLine]]]
-    people_left_out: int
+    people: list[DutyRow]  # on duty today with a target or a follow-up; other receivers due
     key_products: list[str]
     script_topic: str  # the indicator the script is for, '' for the phone script
     script: str
-    follow_ups: list[FollowUpLine]
-    follow_ups_left_out: int
     duties: list[Duty]
     duties_left_out: int
     open_actions: list[ActionLine]
     fixes: list[OpenFix]
     actions_left_out: int
+    free: list[str] = field(default_factory=list)  # on duty, nothing to set them today
     meeting: Meeting = MORNING
     unknown_year: int | None = None  # docs/口径.md#节假日库不知道的年份
     last_day: bool = False  # D is the month's last opening day
@@ -103,7 +100,10 @@ def yesterday_of(figures: Figures) -> dt.date | None:
     return None
 
 
-def _yesterday(book: Book, figures: Figures | None) -> Yesterday:
+def _yesterday(book: Book, figures: Figures | None, now: Figures) -> Yesterday:
+    """Yesterday's results and stars (`figures`: as of yesterday) and its checklist as it stands
+    this morning — what was still to come at yesterday's 夕会 is counted now
+    (docs/口径.md#待完成)."""
     if figures is None:
         return Yesterday(None)
     today = figures.today
@@ -117,14 +117,15 @@ def _yesterday(book: Book, figures: Figures | None) -> Yesterday:
         len(ledger),
         sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN),
     )
-    tally = today.checklist
+    tally = now.month.checklist.by_day.get(figures.date, checklist.Tally())
     return Yesterday(figures.date, totals, tally.due, tally.done, figures.stars[DAY])
 
 
 def duties(book: Book, figures: Figures, present: list[str]) -> list[Duty]:
     """Today's checklist by person: the rows 每日清单 already has for D (fill wrote them, the
-    supervisor may have moved some), else the items due by 频次 given to whoever on duty holds
-    the 责任岗位 — the same choice `branchkit fill` makes."""
+    supervisor may have moved some), else the items due by 频次 given to their owner by the same
+    rule `branchkit fill` uses — whoever on duty holds the 责任岗位, else 设置 网点负责人, else the
+    host (docs/工作簿.md#填写)."""
     day = figures.date
     rows = [
         (owner or "", item)
@@ -134,31 +135,30 @@ def duties(book: Book, figures: Figures, present: list[str]) -> list[Duty]:
     missing_roles: dict[str, list[str]] = {}
     if not rows:
         roles = {n: r for n, r in book.roster.zip("name", "role") if n and r}
+        head, host = book.settings.branch_head, host_of(book, present or None).name
         for item in checklist.due_items(figures.checklist_items, day, figures.is_open):
-            owners = checklist.owners_on_duty(item, present, roles)
-            rows.append((owners[0] if owners else "", item.name))
-            if not owners:
-                missing_roles.setdefault(item.name, list(item.roles))
+            owner, fell_back = checklist.owner_of(item, present, roles, head, host)
+            rows.append((owner, item.name))
+            if fell_back:
+                missing_roles.setdefault(owner, []).extend(item.roles)
     by_owner: dict[str, list[str]] = {}
     for owner, item in rows:
         by_owner.setdefault(owner, []).append(item)
-    result = [Duty(owner, items, []) for owner, items in by_owner.items() if owner]
-    if "" in by_owner:
-        unowned = by_owner[""]
-        roles_needed = [r for i in unowned for r in missing_roles.get(i, [])]
-        result.append(Duty("", unowned, list(dict.fromkeys(roles_needed))))
-    return result
+    return [
+        Duty(owner, items, list(dict.fromkeys(missing_roles.get(owner, []))))
+        for owner, items in sorted(by_owner.items(), key=lambda kv: kv[0] == "")
+    ]
 
 
 def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> MorningAgenda:
     """The 晨会 of D = figures.date; `yesterday` is the figures of `yesterday_of(figures)` when
-    there is one (its day's results and stars)."""
+    there is one (its day's results and stars). Today's targets and follow-ups are one table of
+    everyone on duty (and every receiver with a follow-up due today): never cut."""
     day = figures.date
     minutes = SECTION_MINUTES[MORNING]
     present = figures.on_duty or None
     active = [p.name for p in figures.month.people]
     attendees = list(present or active)
-    branch, people = target_lines(figures, figures.targets_today, set(attendees))
     month = figures.month.branch
     behind = sorted(
         (i for i, s in month.status.items() if s == BEHIND), key=lambda i: month.completion[i]
@@ -167,18 +167,10 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         (i for i in sorted(month.completion, key=month.completion.__getitem__) if i in SCRIPTS),
         "",
     )
-    key_products = key_products_of(figures, behind)
-    # Section 2: the branch line, key products and the script are spoken for.
-    people_targets, people_out = _fit(list(people.items()), _room(minutes[1], 3))
-
-    follow_ups = follow_up_lines([f for f in figures.follow_ups if f.due <= day])
-    # Section 3 shares its lines: follow-ups first (customers are waiting), then the checklist.
-    room = _room(minutes[2], 0)
-    follow_ups, follow_out = _fit(follow_ups, max(1, room // 3))
-    todays, duties_out = _fit(
-        duties(book, figures, attendees), max(1, room - len(follow_ups) - bool(follow_out))
+    branch, people, free = duty_rows(
+        figures, figures.targets_today, attendees, [f for f in figures.follow_ups if f.due <= day]
     )
-
+    todays, duties_out = _fit(duties(book, figures, attendees), _room(minutes[2], 0))
     fixes = figures.still_open
     actions = [a for a in open_actions(book, day) if not _fix_action(a, fixes)]
     room = _room(minutes[3], 0)
@@ -187,20 +179,18 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
     return MorningAgenda(
         branch=book.settings.branch or figures.branch,
         date=day,
-        host=_host(book, present),
+        host=host_of(book, present),
         attendees=attendees,
         minutes=minutes,
         month_progress=figures.month_progress,
         errors=count_levels(figures.problems)[0],
-        yesterday=_yesterday(book, yesterday),
+        yesterday=_yesterday(book, yesterday, figures),
         branch_targets=branch,
-        people_targets=people_targets,
-        people_left_out=people_out,
-        key_products=key_products,
+        people=people,
+        free=free,
+        key_products=key_products_of(figures, behind),
         script_topic=weakest,
         script=SCRIPTS.get(weakest, PHONE_SCRIPT),
-        follow_ups=follow_ups,
-        follow_ups_left_out=follow_out,
         duties=todays,
         duties_left_out=duties_out,
         open_actions=actions,

@@ -97,6 +97,11 @@ MESSAGES: dict[Code, Message] = {
             "单位是未知，请核对：按产品单位填写",
         ),
     ),
+    Code.WEIGHT_NOT_POSITIVE: Message("权重应为大于 0 的数", ("这一行按权重 1 计入综合得分",)),
+    Code.INDICATOR_WITHOUT_PRODUCT: Message(
+        "没有产品计入这项指标",
+        ("请在“产品”表写上计入“{indicator}”的产品，否则它的完成一直是 0",),
+    ),
     Code.NO_DAILY_ROW: Message(
         "当班但“每日数据”没有 {day:%m-%d} 的记录",
         ("这一天会按 0 计算；请在“每日数据”补上这一行",),

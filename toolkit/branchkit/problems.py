@@ -67,6 +67,8 @@ class Code(Enum):
     NEGATIVE_AMOUNT = "negative-amount"
     OVER_SALE_CAP = "over-sale-cap"
     UNUSUALLY_LARGE = "unusually-large"
+    WEIGHT_NOT_POSITIVE = "weight-not-positive"
+    INDICATOR_WITHOUT_PRODUCT = "indicator-without-product"
     # the day D
     NO_DAILY_ROW = "no-daily-row"
     DAILY_REFERRALS_DIFFER = "daily-referrals-differ"

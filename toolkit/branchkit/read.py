@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -70,6 +70,11 @@ class Book:
     header_rows: dict[str, int] = field(default_factory=dict)  # key -> the header's Excel row
     catalogue: Catalogue = field(default_factory=lambda: Catalogue({}, {}))
     month: dt.date | None = None  # 统计月份, else the month in the file name
+    # A sheet's formula cells (row, column), asked for only where a check must tell a formula
+    # from a typed value (fill's 转介数量 count); none known by default.
+    formulas: Callable[[str], frozenset[tuple[int, int]]] = field(
+        default_factory=lambda: _no_formulas, repr=False, init=False
+    )
 
     def check_day(self, day: dt.date) -> None:
         """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
@@ -108,6 +113,15 @@ class Book:
         """Where a value sits in the workbook as it is (columns may be reordered)."""
         return cell_ref(row, self.positions.get(key, {}).get(column))
 
+    def is_formula(self, key: str, column: str, row: int) -> bool:
+        """Whether that cell holds a formula rather than a value a person typed."""
+        col = self.positions.get(key, {}).get(column)
+        return col is not None and (row, col) in self.formulas(self.sheet_name(key))
+
+
+def _no_formulas(sheet: str) -> frozenset[tuple[int, int]]:
+    return frozenset()
+
 
 # ---------------------------------------------------------------- cells -> typed values
 
@@ -129,7 +143,9 @@ def _parse_cell(col: Column, value: Any, month: dt.date | None, unit: Unit | str
     if kind is Kind.YESNO:
         return parse.parse_yesno(value)
     if kind is Kind.CHOICE:
-        return _closed_choice(col, value) if col.words else parse.parse_choice(value, col.choices)
+        if col.words:
+            return _closed_choice(col, value)
+        return parse.parse_choice(value, () if col.open_choices else col.choices)
     if kind is Kind.PHONE:
         return parse.parse_phone(value)
     if kind is Kind.ID_NUMBER:
@@ -437,9 +453,14 @@ def _month_from_name(source: str) -> dt.date | None:
     return None
 
 
-def load_book(raw: RawBook, source: str = "") -> Book:
+def load_book(
+    raw: RawBook,
+    source: str = "",
+    formulas: Callable[[str], frozenset[tuple[int, int]]] | None = None,
+) -> Book:
     """Rows of cell values -> typed tables and every problem found (docs/工作簿.md#手填的写法,
-    docs/口径.md#数据错误)."""
+    docs/口径.md#数据错误). `formulas`: a sheet's formula cells by its name, where the source
+    can tell (calamine reads a formula's cached value, as if typed)."""
     problems: list[Problem] = []
     names = resolve_sheets(raw, problems)
     if "settings" in names:
@@ -483,6 +504,8 @@ def load_book(raw: RawBook, source: str = "") -> Book:
         catalogue=catalogue,
         month=month,
     )
+    if formulas is not None:
+        book.formulas = formulas
     cross_check(book)
     return book
 
@@ -526,8 +549,10 @@ def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, Unit | str
 def read_book(path: str | Path) -> Book:
     """The workbook at `path`, read; a workbook without any of the input sheets is refused in
     one line: it is not a branch workbook, and writing six tabs into it would help nobody."""
+    from .source import formula_cells
+
     path = Path(path)
-    book = load_book(read_raw(path), str(path))
+    book = load_book(read_raw(path), str(path), lambda name: formula_cells(path, name))
     if not book.sheet_names:
         raise BookError(path, not_a_branch_workbook(path))
     return book

@@ -57,6 +57,9 @@ class Column:
     # when read, so it leaves the input sheets masked wherever it is shown (docs/工作簿.md#脱敏).
     free_text: bool = False
     strict: bool = False  # a choice outside the list is an 错误 (the row's figure cannot count)
+    # The choices are suggestions (the dropdown offers them) and any other word is as good: a
+    # branch names its own indicators (个人养老金), so 指标 is an open list, never refused.
+    open_choices: bool = False
     # A closed set of branchkit's (vocab): each member and the word the sheet writes for it. The
     # reader turns the word — Simplified, Traditional or the member's English key — into the
     # member; `choices` are the words.
@@ -205,8 +208,9 @@ PRODUCTS = Sheet(
             Kind.CHOICE,
             required=True,
             choices=INDICATORS,
+            open_choices=True,
             aliases=("indicator", "指标类别", "类别"),
-            help="这个产品计入哪项指标",
+            help="这个产品计入哪项指标；也可写网点自己的指标，如 个人养老金",
             width=10,
         ),
         _c(
@@ -251,8 +255,10 @@ TARGETS = Sheet(
             Kind.CHOICE,
             required=True,
             choices=INDICATORS + REFERRAL_INDICATORS + DEFAULT_MEASURES,
+            open_choices=True,
             aliases=("indicator",),
-            help="理财、基金……或 转介数、转介成功数，或清单项目的计量（如 外呼户数）",
+            help="理财、基金……或 转介数、转介成功数，或清单项目的计量（如 外呼户数），"
+            "或“产品”表里网点自己的指标",
             width=12,
         ),
         _c(
@@ -263,6 +269,14 @@ TARGETS = Sheet(
             aliases=("target", "月目标", "目标"),
             help="本月目标，单位与产品相同（万元 / 张 / 户 / 笔）",
             width=10,
+        ),
+        _c(
+            "weight",
+            "权重",
+            Kind.NUMBER,
+            aliases=("weight", "积分权重", "考核权重", "分值"),
+            help="可不填（按 1）；这项指标在综合得分里的权重，即网点的考核积分，如 理财 3、信用卡 1",
+            width=8,
         ),
     ),
     aliases=("targets", "目标任务", "任务"),

@@ -172,7 +172,7 @@ class Settings:
     rank_cap: float = _item(
         "完成率上限",
         1.5,
-        "排名得分里每项完成率最多按此计，一项超额太多也盖不住其他指标",
+        "综合得分（排名得分）里每项完成率最多按此计，一项超额太多也盖不住其他指标",
         ("rank cap", "completion cap"),
         _positive,
     )

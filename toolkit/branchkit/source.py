@@ -312,6 +312,34 @@ def read_raw(
     return SheetsInFlight(names, ready, pending, reader)
 
 
+def formula_cells(path: Path, name: str) -> frozenset[tuple[int, int]]:
+    """(row, column) of the cells of sheet `name` that hold a formula. Asked only when a check
+    must tell a formula from a typed value, so the part is read again then (a legacy .xls, or a
+    sheet that cannot be found, has none that can be told)."""
+    from .package import PackageError
+    from .package.sheetdata import SheetData
+
+    if check_readable(path) == "xls":
+        return frozenset()
+    found = layout(path)
+    part = next((s.part for s in found.sheets if s.name == name and s.kind == "worksheet"), None)
+    if not part or part not in found.package.by_name:
+        return frozenset()
+    text = found.package.text(part)
+    if "<f" not in text and ":f" not in text:
+        return frozenset()
+    try:
+        data = SheetData(text)
+    except PackageError:
+        return frozenset()
+    return frozenset(
+        (number, col)
+        for number, row in data.rows.items()
+        for col, cell in row.cells.items()
+        if cell.has_formula
+    )
+
+
 def readable_sheets(path: Path) -> list[str]:
     """The sheets of an .xlsx/.xlsm, opened as `read_raw` opens it: the check that a file just
     written reads back (whatever its name; the temporary file's does not say it is Excel)."""

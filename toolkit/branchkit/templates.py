@@ -87,6 +87,9 @@ def _validation(col: Column) -> dict[str, Any] | None:
             "error_type": "warning",
             "error_message": f"不在“{sheet.name}”表里；仍要填写请点“是”",
         }
+    if col.choices and col.open_choices:
+        # Suggestions: the dropdown offers them, anything else is taken without a question.
+        return {"validate": "list", "source": list(col.choices), "show_error": False}
     if col.choices:
         return {
             "validate": "list",
@@ -359,7 +362,8 @@ def describe_column(col: Column) -> str:
     }
     parts = [kinds[col.kind]] if col.kind in kinds else []
     if col.choices and col.kind is Kind.CHOICE:
-        parts.append("可选：" + "、".join(col.choices))
+        offered = "、".join(col.choices)
+        parts.append(f"常用：{offered}" if col.open_choices else f"可选：{offered}")
     if col.choices_from:
         sheet_key, col_key = col.choices_from.split(".")
         source = schema.SHEETS_BY_KEY[sheet_key]

@@ -19,7 +19,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-Value = Union[str, int, float, bool, dt.date, dt.datetime]  # noqa: UP007  (a runtime alias)
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula branchkit itself writes (never text from input): `text` without its '=', and the
+    value it has now, cached in the cell so every reader sees it before a spreadsheet program
+    recalculates. Both writers put the same formula in the same cell; a cell compares by its
+    cached value. A person typing over it replaces it with their own number."""
+
+    text: str
+    cached: int | float
+
+
+Value = Union[str, int, float, bool, dt.date, dt.datetime, Formula]  # noqa: UP007
 Stored = Union[str, float, bool]  # noqa: UP007
 
 MAX_ROW, MAX_COL = 1_048_576, 16_384
@@ -142,6 +154,8 @@ def stored(value: Value | None, date1904: bool = False) -> Stored | Refused | No
     """The value as a cell holds it once written; None for nothing to write (empty)."""
     if value is None or (isinstance(value, str) and value == ""):
         return None
+    if isinstance(value, Formula):
+        return stored(value.cached, date1904)
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.date):

@@ -35,6 +35,7 @@ from ..writerules import (
     PROTECTED,
     TOTALS_ROW,
     Filled,
+    Formula,
     NewRows,
     Refused,
     SheetFill,
@@ -92,6 +93,9 @@ def _encode(value: Value, date1904: bool) -> _Encoded | Refused | None:
     kept = stored(value, date1904)
     if kept is None or isinstance(kept, Refused):
         return kept
+    if isinstance(value, Formula) and isinstance(kept, float):
+        formula = escape(value.text, quote=False)
+        return _Encoded("", f"<f>{formula}</f><v>{_number(kept)}</v>", kept)
     if isinstance(kept, bool):
         return _Encoded("b", f"<v>{int(kept)}</v>", kept)
     if isinstance(kept, str):

@@ -98,7 +98,7 @@ def grid_table(figures: Figures) -> Table:
         grid_fields(days),
         rows,
         f"本月逐日完成情况（{first:%m-%d} 至 {figures.date:%m-%d}；✓ 已完成 ✗ 未完成 — 不适用，"
-        "空白为当天没有这一项）",
+        "待 夕会后的事项、明早计入，空白为当天没有这一项）",
         "“清单项目”和“每日清单”都还没有内容",
     )
 
@@ -216,7 +216,11 @@ FIX_FIELDS: tuple[Field, ...] = (
 
 
 def item_table(tally: ChecklistFigures, caption: str) -> Table:
-    return record_table(ITEM_FIELDS, tally.by_item.items(), caption, "本期没有清单记录")
+    return item_table_of(list(tally.by_item.items()), caption, "本期没有清单记录")
+
+
+def item_table_of(items: list[tuple[str, Tally]], caption: str, empty: str) -> Table:
+    return record_table(ITEM_FIELDS, items, caption, empty)
 
 
 def meetings_table(tally: ChecklistFigures) -> Table:

@@ -54,6 +54,18 @@ def split_style(style: str) -> tuple[str, float | None]:
     return base, float(size) if size else None
 
 
+def table_size(grid_size: float | None) -> float | None:
+    """The type size of a one-page sheet's tables: the sheet's own, never above the tabs' size
+    their columns are measured for (None: the tabs' size)."""
+    return None if grid_size is None else min(grid_size, BASE_SIZE)
+
+
+def cell_style(fmt: str, grid_size: float | None) -> str:
+    """A table cell's style: 'cell:text', or 'cell:text@9' on a one-page sheet in 9-point type."""
+    size = table_size(grid_size)
+    return f"cell:{fmt}" if size is None or size == BASE_SIZE else f"cell:{fmt}@{size:g}"
+
+
 def text_size(style: str, size: float) -> float:
     """The point size a text style prints at, for body text of `size`."""
     return size + HEADING_STEP if style == "h1" else size
@@ -242,10 +254,11 @@ def _layout(
     )
     for line in _join_parts(spec.subtitle, room):
         grid.cells.append(Cell(row, 0, line, styled("subtitle", size)))
-        grid.heights[row] = page.line_height(size or BASE_SIZE)
+        grid.heights[row] = _line_height(grid, size or BASE_SIZE)
         row += 1
     grid.title_rows = row
-    row += 1  # one blank row
+    if size is None:
+        row += 1  # one blank row (a one-page sheet, the agenda, has no room to spare)
     index = 0
     for block in spec.blocks:
         if isinstance(block, Table):
@@ -342,6 +355,11 @@ def _shared_widths(tables: list[Table], wanted: list[list[float]]) -> dict[int, 
     return widths
 
 
+def wanted_widths(table: Table) -> list[float]:
+    """Each column's width as a sheet of this table would make it (`_wanted_widths`)."""
+    return _wanted_widths(table)
+
+
 def _wanted_widths(table: Table) -> list[float]:
     """Each column's width: as the table asks, a text column wider when its text needs it (the
     stars' 张丽、李四、杨帆、王芳), up to WIDEST_TEXT times, and a column whose header carries a
@@ -413,8 +431,10 @@ def _table_part(
         row += 1
     header_row = row
     placed = Placed(table, header_row, row + 1, row, spans, starts, index)
+    size = table_size(grid.size)
+    header = styled("header", None if size == BASE_SIZE else size)
     for c, col in enumerate(table.columns):
-        grid.cells.append(Cell(row, placed.col(c), col.header, "header", span=spans.get(c, 1)))
+        grid.cells.append(Cell(row, placed.col(c), col.header, header, span=spans.get(c, 1)))
     grid.heights[row] = _header_height(grid, placed)
     row += 1
     first = row
@@ -424,6 +444,7 @@ def _table_part(
         grid.tables.append(placed)
         grid.keeps.append(page.Keep(start, row, row - start + 1))
         return row + 2
+    _row_heights(grid, placed, first)
     row += len(table.rows)
     placed.last_row = row - 1
     grid.tables.append(placed)
@@ -435,7 +456,34 @@ def _table_part(
         grid.keeps.append(page.Keep(start, row - 1, lead))
     if not ends:  # the page ends here and the table goes on under its header on the next
         return row
+    if grid.size is not None and not grid.spec.charts:
+        return row  # a one-page sheet (the agenda): its lines go on right under the table
     return _charts(grid, placed, index, row + 1)
+
+
+def _row_heights(grid: Grid, placed: Placed, first: int) -> None:
+    """Rows of a table with text that wraps ("wrap" columns) as tall as their most lines; on a
+    one-page sheet (the agenda) every row exactly as tall as its lines, without the tabs' spare."""
+    wrapping = [c for c, col in enumerate(placed.columns) if col.fmt == "wrap"]
+    if not wrapping and grid.size is None:
+        return
+    size = table_size(grid.size) or BASE_SIZE
+    line = _line_height(grid, size)
+    for offset, values in enumerate(placed.table.rows):
+        lines = max(
+            (
+                wrapped_lines(
+                    str(values[c] or ""),
+                    _cell_px(grid, placed.col(c), placed.spans.get(c, 1)),
+                    size,
+                )
+                for c in wrapping
+                if c < len(values)
+            ),
+            default=1,
+        )
+        if lines > 1 or grid.size is not None:
+            grid.heights[first + offset] = lines * line + (0 if grid.size is not None else 2)
 
 
 def _continuable(grid: Grid, index: int) -> bool:
@@ -468,24 +516,26 @@ def _cell_px(grid: Grid, c: int, span: int = 1) -> float:
     return page.columns_px(grid.widths.get(i, 0) for i in range(c, c + span))
 
 
-def _lines(text: str, width_px: float) -> int:
+def _lines(text: str, width_px: float, size: float = BASE_SIZE) -> int:
     """Lines a header wraps to in its column."""
-    return wrapped_lines(text, width_px, BASE_SIZE, bold=True)
+    return wrapped_lines(text, width_px, size, bold=True)
 
 
-def _row_height(lines: int) -> float:
-    return max(page.DEFAULT_ROW, lines * page.line_height(BASE_SIZE) + 2)
+def _row_height(lines: int, size: float = BASE_SIZE) -> float:
+    return max(page.DEFAULT_ROW, lines * page.line_height(size) + 2)
 
 
 def _header_height(grid: Grid, placed: Placed) -> float:
     """Headers wrap (是否现场推荐 in a narrow column takes two lines): the row is as tall as the
-    longest header needs."""
-    return _row_height(
-        max(
-            _lines(col.header, _cell_px(grid, placed.col(c), placed.spans.get(c, 1)))
-            for c, col in enumerate(placed.columns)
-        )
+    longest header needs; on a one-page sheet, in its tables' type and without spare."""
+    size = table_size(grid.size)
+    lines = max(
+        _lines(col.header, _cell_px(grid, placed.col(c), placed.spans.get(c, 1)), size or BASE_SIZE)
+        for c, col in enumerate(placed.columns)
     )
+    if size is None:
+        return _row_height(lines)
+    return lines * _line_height(grid, size) + 2
 
 
 def _charts(grid: Grid, placed: Placed, index: int, row: int) -> int:
@@ -550,7 +600,7 @@ def _text_columns(grid: Grid) -> int:
     """Columns a Text block spans: the spec's text_width, but never past the sheet's tables. A
     line merged into a column no table has makes the printout that column wider, so every page
     prints smaller (基础管理's summary line over 8 columns of a sheet of 7)."""
-    if grid.own_columns:
+    if grid.own_columns or grid.spec.one_page:  # the agenda's tables set the page's width
         return len(grid.widths)
     if any(isinstance(b, Table) for b in grid.spec.blocks):
         return min(grid.spec.text_width, len(grid.widths))
@@ -575,15 +625,22 @@ def _text(grid: Grid, text: Text, row: int) -> int:
             grid.keeps.append(page.Keep(row, row + len(broken), len(broken) + 1))
         for part in broken:
             grid.cells.append(Cell(row, 0, part, styled(style, grid.size), span=span))
-            grid.heights[row] = page.line_height(points) + (3 if style == "h1" else 0)
+            air = (1 if grid.size else 3) if style == "h1" else 0  # a heading's bar
+            grid.heights[row] = _line_height(grid, points) + air
             row += 1
     return row
+
+
+def _line_height(grid: Grid, points: float) -> float:
+    """A row of one line: a one-page sheet's (the agenda) set a little tighter, so a branch's
+    whole meeting fits its page in readable type."""
+    return page.line_height(points, page.TIGHT_LEADING if grid.size else page.LEADING)
 
 
 def _capacity(grid: Grid) -> float:
     """A page's height in sheet points: the grid's scale when it prints one page wide."""
     scale = page.fit_scale(grid.width_px, grid.landscape)
-    return page.printable(grid.landscape)[1] / scale * page.SAFETY
+    return page.printable(grid.landscape, grid.spec.one_page)[1] / scale * page.SAFETY
 
 
 def _paginate(grid: Grid, landscape: bool | None = None) -> Grid:

@@ -4,7 +4,7 @@ a checklist state, an overdue follow-up — never by the words shown: the words 
 
 from __future__ import annotations
 
-from ..checklist import DONE, NOT_APPLICABLE, NOT_DONE
+from ..checklist import DONE, NOT_APPLICABLE, NOT_DONE, PENDING
 from ..vocab import AHEAD, BEHIND, ON_PACE, PACE_LABELS, ChecklistState, Pace
 
 Colors = tuple[str, str]  # background, text
@@ -16,8 +16,8 @@ PALE_GREEN: Colors = ("#E2EFDA", "#375623")
 
 PACE_COLORS: dict[Pace, Colors] = {AHEAD: GREEN, ON_PACE: BLUE, BEHIND: RED}
 
-# 管理清单's day grid: done, not done, not applicable.
-CHECK_MARKS = {DONE: "✓", NOT_DONE: "✗", NOT_APPLICABLE: "—"}
+# 管理清单's day grid: done, not done, not applicable, still to come after the 夕会 (on D).
+CHECK_MARKS = {DONE: "✓", NOT_DONE: "✗", NOT_APPLICABLE: "—", PENDING: "待"}
 CHECK_COLORS: dict[ChecklistState, Colors] = {DONE: PALE_GREEN, NOT_DONE: RED}
 
 # 跟进提醒's 状态: a follow-up past its date reads "逾期 3 天" and stands out.

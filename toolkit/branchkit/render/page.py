@@ -16,6 +16,7 @@ from dataclasses import dataclass
 A4 = (595.3, 841.9)  # points, portrait
 SIDE_MARGIN = 0.4  # inches, left and right, as xlsx.py writes them
 END_MARGIN = 0.5  # inches, top and bottom (the footer sits inside the bottom margin)
+ONE_PAGE_END_MARGIN = 0.4  # a one-page sheet's (the agenda): a few more lines of the meeting
 FOOTER_MARGIN = 0.25  # inches: the footer, inside the bottom margin
 # The sheet's name and its own page number on every page: a loose sheet finds its tab. (No "of
 # N": LibreOffice counts N over the whole workbook.)
@@ -38,11 +39,12 @@ def columns_px(widths: Iterable[float], digit: int = NARROW_DIGIT) -> float:
     return sum(column_px(w, digit) for w in widths)
 
 
-def printable(landscape: bool) -> tuple[float, float]:
-    """Width and height (points) inside the margins."""
+def printable(landscape: bool, one_page: bool = False) -> tuple[float, float]:
+    """Width and height (points) inside the margins (a one-page sheet's margins)."""
     short, long = A4
     width, height = (long, short) if landscape else (short, long)
-    return width - 2 * SIDE_MARGIN * 72, height - 2 * END_MARGIN * 72
+    end = ONE_PAGE_END_MARGIN if one_page else END_MARGIN
+    return width - 2 * SIDE_MARGIN * 72, height - 2 * end * 72
 
 
 def fit_scale(width_px: float, landscape: bool) -> float:
@@ -50,9 +52,13 @@ def fit_scale(width_px: float, landscape: bool) -> float:
     return min(1.0, printable(landscape)[0] * PX_PER_PT / max(width_px, 1.0))
 
 
-def line_height(size: float) -> float:
+LEADING = 1.4  # a tab's line: its type size and the space between lines
+TIGHT_LEADING = 1.3  # a one-page sheet's (the agenda): CJK still reads clearly at this
+
+
+def line_height(size: float, leading: float = LEADING) -> float:
     """Row height (points, whole pixels) for one line of text in a font of `size` points."""
-    return math.ceil(size * 1.4 / 0.75) * 0.75
+    return math.ceil(size * leading / 0.75) * 0.75
 
 
 def line_capacity(width_px: float, size: float) -> int:

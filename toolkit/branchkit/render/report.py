@@ -38,6 +38,7 @@ def figures_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
                 "进度": {k: pace_label(v) for k, v in p.status.items()},
                 "综合完成率": _r(p.overall),
                 "排名得分": _r(p.score),
+                "综合进度": pace_label(p.overall_status) or None,  # the 排名得分's own pace
                 "排名": p.rank,
             }
         )

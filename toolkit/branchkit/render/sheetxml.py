@@ -16,7 +16,7 @@ from itertools import repeat
 from typing import Any
 
 from ..a1 import column_letter
-from .grid import Grid, Placed
+from .grid import Grid, Placed, cell_style
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_TEXT = 32_767  # Excel's limit for one cell
@@ -123,7 +123,11 @@ def _quantity_field(
 
 
 def _table_rows(
-    placed: Placed, letters: list[str], xf_of: Mapping[str, int], heights: Mapping[int, float]
+    placed: Placed,
+    letters: list[str],
+    xf_of: Mapping[str, int],
+    heights: Mapping[int, float],
+    size: float | None = None,
 ) -> list[str]:
     """A table's <row> elements from one format template per row (filled by C-level map): a
     parent branch's 分润明细 has a million cells, and a Python step per cell costs seconds."""
@@ -136,7 +140,7 @@ def _table_rows(
     pieces, fills = [], []
     for c, (col, values) in enumerate(zip(placed.columns, columns, strict=True)):
         letter = letters[placed.col(c)]
-        xf = xf_of.get(f"cell:{col.fmt}", 0)
+        xf = xf_of.get(cell_style(col.fmt, size), xf_of.get(f"cell:{col.fmt}", 0))
         style = f' s="{xf}"' if xf else ""
         if col.fmt == "qty":
             piece, fill = _quantity_field(letter, xf_of, values, c + 2)
@@ -174,7 +178,7 @@ def sheet_data(grid: Grid, xf_of: Mapping[str, int]) -> bytes:
     blocks: dict[int, bytes] = {}  # first row (0-based) -> the XML of its row or rows
     in_tables: set[int] = set()
     for placed in grid.tables:
-        rows = _table_rows(placed, letters, xf_of, grid.heights)
+        rows = _table_rows(placed, letters, xf_of, grid.heights, grid.size)
         if rows:
             blocks[placed.first_row] = b"".join(map(str.encode, rows))
             in_tables.update(range(placed.first_row, placed.first_row + len(rows)))

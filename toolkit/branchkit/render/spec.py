@@ -9,7 +9,9 @@ from typing import Any, Literal
 # "qty": a quantity of mixed units in one column — whole counts (int values) without decimals,
 # amounts (float values) with two. "status": a pace or a checklist mark, coloured by what it
 # means; "due": a follow-up's state, an overdue one coloured; "flag": text that marks its row (a
-# branch ranked with data errors), coloured whenever it is not empty (render/marks.py).
+# branch ranked with data errors), coloured whenever it is not empty (render/marks.py). "wrap":
+# text that wraps in its column, its row as tall as its lines (an agenda's targets); "figure": a
+# figure already written out as text (an agenda's 29, 62.5%), aligned right.
 Fmt = Literal[
     "text",
     "int",
@@ -23,6 +25,8 @@ Fmt = Literal[
     "rank",
     "qty",
     "flag",
+    "wrap",
+    "figure",
 ]
 Style = Literal["h1", "h2", "body", "note", "strong"]
 

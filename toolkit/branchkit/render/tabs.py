@@ -57,8 +57,7 @@ OVERALL_FIELDS: tuple[Field, ...] = (
     ("排名", "rank", 6, "rank"),
     ("姓名", "text", 10, "name"),
     ("岗位", "text", 10, "role"),
-    ("排名得分", "pct_bar", 11, "score"),
-    ("综合完成率", "pct", 11, "overall"),
+    ("综合得分", "pct_bar", 11, "score"),
     ("进度", "status", 10, lambda p: pace_label(p.overall_status)),
     ("转介数", "int", 8, "referrals"),
     ("转介成功数", "int", 10, "successes"),
@@ -67,14 +66,32 @@ OVERALL_FIELDS: tuple[Field, ...] = (
 )
 
 
-def score_rule(cap: float) -> str:
-    """The one line that says how the overall ranking and the stars are decided
-    (docs/口径.md#排名得分)."""
+def score_rule(figures: Figures) -> str:
+    """The one line that says how the overall ranking and the stars are decided, with the
+    weights 目标 gives (docs/口径.md#综合得分)."""
+    cap = figures.settings.rank_cap
     return (
-        f"排名得分＝各项指标完成率的平均（每项最多按 {cap:.0%} 计；不含转介数和清单计量，除非只有这些）；"
-        "“进度”比较排名得分与时间进度。综合完成率是全部指标（含转介数）不封顶的平均，仅供参考，"
-        "所以转介多而业绩少的人综合完成率高、排名靠后。之星取排名得分最高、且本期有成交或转介成功的人。"
+        f"综合得分＝各项指标完成率的{weights_phrase(figures)}（每项最多按 {cap:.0%} 计；"
+        "不含转介数和清单计量，除非只有这些）；“进度”是综合得分对时间进度的进度。"
+        "之星取综合得分最高、且本期有成交或转介成功的人，同分时比不封顶的得分。"
     )
+
+
+def weights_phrase(figures: Figures) -> str:
+    """平均, or the weighted mean with the weights 目标 gives: one weight per indicator when the
+    rows agree ("理财 3、信用卡 2，其余 1"), else a pointer to 目标."""
+    month = figures.month
+    given: dict[str, set[float]] = {}
+    for p in [month.branch, *month.people]:
+        for indicator in p.targets:
+            given.setdefault(indicator, set()).add(p.weights.get(indicator, 1.0))
+    if all(w == {1.0} for w in given.values()):
+        return "平均"
+    if any(len(w) > 1 for w in given.values()):
+        return "加权平均（权重按“目标”表各行）"
+    named = "、".join(f"{i} {number(w.pop())}" for i, w in given.items() if w != {1.0})
+    rest = "，其余 1" if any(w == {1.0} for w in given.values()) else ""
+    return f"加权平均（权重 {named}{rest}）"
 
 
 def overall_table(figures: PeriodFigures, caption: str) -> Table:
@@ -187,8 +204,9 @@ def progress_table(figures: Figures) -> Table:
 
 
 def _star_note(figures: Figures, kind: PeriodKind) -> str:
-    """What a star stands on: their 排名得分 and place in the period's ranking on this tab; where
-    the #1 there is not the star, why (docs/口径.md#之星); where there is no star, why not."""
+    """What a star stands on: their 综合得分 and place in the period's ranking on this tab; where
+    others shared that score, that the uncapped mean told them apart; where the #1 there is not
+    the star, why (docs/口径.md#之星); where there is no star, why not."""
     period = figures.periods[kind]
     stars = [p for p in period.people if p.name in figures.stars[kind]]
     passed = figures.leaders_without_result(kind)
@@ -200,9 +218,13 @@ def _star_note(figures: Figures, kind: PeriodKind) -> str:
             return "没有设定目标的人员，无法排名"
         return "本期无人有成交或转介成功"
     star = stars[0]
-    place = f"{'并列' if len(stars) > 1 else ''}第{star.rank}名"
+    tied = figures.star_ties.get(kind, [])
+    place = f"{'并列' if len(stars) > 1 or tied else ''}第{star.rank}名"
     score = "—" if star.score is None else f"{star.score:.1%}"
-    stands = f"排名得分 {score}，{PERIOD_TITLES[kind]}综合排名{place}"
+    stands = f"综合得分 {score}，{PERIOD_TITLES[kind]}综合排名{place}"
+    if tied:
+        uncapped = "—" if star.uncapped is None else f"{star.uncapped:.1%}"
+        stands += f"；与{'、'.join(tied)}同分，按不封顶的得分（{uncapped}）评出"
     return f"{stands}；{why_not}" if why_not else stands
 
 
@@ -253,7 +275,7 @@ class NetworkRow(NamedTuple):
 NETWORK_FIELDS: tuple[Field, ...] = (
     ("姓名", "text", 10, "name"),
     ("岗位", "text", 10, "role"),
-    ("排名得分", "pct", 11, "score"),
+    ("综合得分", "pct", 11, "score"),
     ("分行同岗位排名", "text", 18, lambda r: f"分行同岗位 {r.rank} / {r.ranked}"),
     ("岗位组", "text", 18, "group"),
 )
@@ -284,10 +306,10 @@ def network_table(figures: PeriodFigures, network: NetworkRanks) -> Table:
 
 def rankings_sheet(figures: Figures, network: NetworkRanks | None = None) -> SheetSpec:
     month = figures.month
-    overall = overall_table(month, "本月至今 · 综合排名（按排名得分）")
+    overall = overall_table(month, "本月至今 · 综合排名（按综合得分）")
     blocks: list[Table | Text] = [
         stars_table(figures, STAR_TITLES, "之星（按完成质量评选：完成率与转化，不看转介张数）"),
-        Text([("note", score_rule(figures.settings.rank_cap))]),
+        Text([("note", score_rule(figures))]),
         overall,
         *([network_table(month, network)] if network else []),
         progress_table(figures),
@@ -306,7 +328,7 @@ def rankings_sheet(figures: Figures, network: NetworkRanks | None = None) -> She
 
 def plotted(table: Table, index: int, label_col: int, value_col: int, period: str) -> Chart:
     """A chart of one column, titled with what it plots: the period and the column's header
-    (本月排名得分 over the 排名得分 bars, never another figure's name)."""
+    (本月综合得分 over the 综合得分 bars, never another figure's name)."""
     return Chart(index, label_col, (value_col,), f"{period}{table.columns[value_col].header}")
 
 

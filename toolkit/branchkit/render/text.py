@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -27,9 +28,10 @@ import markupsafe
 from .. import vocab
 from ..problems import BookError
 from .marks import PACE_COLORS
-from .numbers import month_day, number, percent
+from .numbers import month_day, number, percent, percent_beside
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "jinja"
+CELL_SEPARATOR = "\t"  # between the cells of a table line ("row|李四\t客户助理\t…")
 
 
 def environment(lang: str = "zh", template_dir: str | Path | None = None) -> jinja2.Environment:
@@ -57,7 +59,18 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(num=number, pct=percent, md=month_day, word=_word, paced=paced)
+    env.filters.update(
+        num=number,
+        pct=percent,
+        md=month_day,
+        word=_word,
+        paced=paced,
+        cells=cells,
+        aligned=aligned,
+        grid_columns=grid_columns,
+        pct_beside=percent_beside,
+        markdown=markdown_text,
+    )
     env.globals["words"] = WORDS
     env.globals["pace_colors"] = PACE_COLORS
     return env
@@ -131,6 +144,76 @@ WORDS: dict[str, Mapping[Any, str]] = {
 
 def _word(value: Any, table: str) -> str:
     return vocab.word(WORDS[table], value)
+
+
+def cells(values: Any) -> str:
+    """A table line's cells, as the layouts split them: text, tabs and line breaks inside a
+    cell made spaces, None an empty cell."""
+    return CELL_SEPARATOR.join(
+        "" if v is None else " ".join(str(v).replace(CELL_SEPARATOR, " ").split()) for v in values
+    )
+
+
+LONGEST_CELL = 40  # half-width characters: a wider cell wraps in an HTML table
+WRAPPING_CELL = 12  # ... and one this wide may wrap rather than widen the table
+
+
+def grid_columns(table: Any) -> str:
+    """The CSS grid columns of an HTML table drawn one row element at a time (so a screen can
+    go on with it in its next column): every row the same template, so the rows line up. A
+    column is at least as wide as its widest cell (in em of the row's type: a Chinese
+    character is one), a long text column at least a few characters (it wraps); what room is
+    left is shared as the columns are wide. A table wider than its column is seen by the
+    screen's script, which then tries smaller type."""
+    from .lines import print_width
+
+    def widths(i: int) -> tuple[float, float]:
+        cells = max(print_width(r[i]) for r in table.rows) if table.rows else 0.0
+        header = print_width(table.header[i])
+        # a column of figures lets its header take two lines; a text column wants its header,
+        # and a long one (the day's targets) wraps rather than squeeze the names
+        want = min(max(cells, header / 2 if i in table.numeric else header), LONGEST_CELL)
+        wraps = i not in table.numeric and i not in table.paces and want > WRAPPING_CELL
+        least = WRAPPING_CELL if wraps else max(cells, header / 2)
+        return least / 2 + 0.6, want + 2  # em (padding included), share
+
+    found = [widths(i) for i in range(len(table.header))]
+    return " ".join(f"minmax({least:.1f}em, {share:.1f}fr)" for least, share in found)
+
+
+def aligned(table: Any) -> list[str]:
+    """A table (render.agenda.AgendaTable) as lines whose columns line up in a fixed-width font,
+    the columns of figures aligned right."""
+    from ..termtext import aligned as line_up
+
+    return line_up([table.header, *table.rows], right=table.numeric)
+
+
+# Markdown reads structure into punctuation anywhere in a line (links, images, emphasis, code,
+# table cells) and into a few marks at its start (a heading, a list item, a thematic break, a
+# setext underline); & < > would start an entity or pass HTML through.
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_LINE_START = re.compile(r"^(?:[#+=-](?=[\s#=-]|$)|[0-9]{1,9}(?=[.)](?:\s|$)))")
+
+
+def markdown_text(value: Any) -> str:
+    """`value` as Markdown that reads as exactly this text: the one filter every line and cell
+    of the Markdown agenda goes through, since most of them quote what staff typed (names,
+    notes, a case's 描述, masked names such as 张*). A value is one line (line breaks made
+    spaces, leading blanks dropped: four would start a code block); each character Markdown
+    could read as markup is escaped with a backslash, & < > written as entities, and a line
+    start that would make a heading or a list item (# , - , + , 1. , ===) has its mark escaped."""
+    text = " ".join(str(value).splitlines()).lstrip()
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = "".join(_MD_ENTITIES.get(c, c) for c in text)
+    found = _MD_LINE_START.match(text)
+    if found is None:
+        return text
+    if found.group(0)[:1].isdigit():  # 1. or 1) : the mark after the number
+        end = found.end()
+        return f"{text[:end]}\\{text[end:]}"
+    return "\\" + text
 
 
 def paced(text: str) -> markupsafe.Markup:

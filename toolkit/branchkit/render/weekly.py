@@ -15,7 +15,7 @@ from ..figures import Figures
 from ..schema import WEEKDAY_NAMES
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
-from .checklist import fixes_table, item_table, measures_table, meetings_table
+from .checklist import fixes_table, item_table, item_table_of, measures_table, meetings_table
 from .numbers import percent
 from .records import Field, record_table
 from .spec import Chart, Fmt, SheetSpec, Text
@@ -239,23 +239,27 @@ def _quality(weekly: Weekly) -> SheetSpec:
 
 
 def _basics(weekly: Weekly) -> SheetSpec:
-    """基础管理: the week's checklist by item, the meetings held, the 整改 not closed, and the
-    checklist quantities against their targets."""
+    """基础管理: the items not done every time this week first, drawn as a chart under them (what
+    the branch head acts on — the whole list of some thirty items, mostly at 100%, would be a
+    chart taller than its page); then the week's checklist by item, the meetings held, the 整改
+    not closed, and the checklist quantities against their targets."""
     figures = weekly.figures
     week = figures.week.checklist
-    items = item_table(week, "本周各事项完成情况")
+    short = [(name, tally) for name, tally in week.by_item.items() if tally.done < tally.due]
+    missed = item_table_of(short, "本周没有每次完成的事项", "本周各事项都已完成")
     return SheetSpec(
         "基础管理",
         f"{weekly.branch} 基础管理 {weekly.week}",
         _subtitle(weekly),
         [
             Text([("strong", f"本周管理清单：{checklist_summary(weekly)}")]),
-            items,
+            missed,
+            item_table(week, "本周各事项完成情况"),
             meetings_table(week),
             fixes_table(figures.open_fixes, "未完成的整改（整改完成后在“行动计划”改为已完成）"),
             measures_table(figures),
         ],
-        charts=[plotted(items, 0, 0, 4, "本周各事项")] if week.due else [],
+        charts=[plotted(missed, 0, 0, 4, "本周没有每次完成的事项")] if short else [],
     )
 
 

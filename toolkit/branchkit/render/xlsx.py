@@ -13,14 +13,24 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from ..outputs import PROPERTY
 from ..package import rewrite_entries
 from . import page
-from .grid import BASE_SIZE, TEXT_SIZES, Grid, Placed, PlacedChart, layout, styled, text_size
+from .grid import (
+    BASE_SIZE,
+    TEXT_SIZES,
+    Grid,
+    Placed,
+    PlacedChart,
+    cell_style,
+    layout,
+    styled,
+    text_size,
+)
 from .marks import FLAG_COLORS, OVERDUE, OVERDUE_COLORS, status_colors
-from .spec import SheetSpec
+from .spec import Fmt, SheetSpec
 
 NUM_FORMATS = {
     "int": "0",
@@ -36,6 +46,41 @@ DATA_BAR = "#9DC3E6"
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 
 
+# Every kind of table cell but "qty" (a column of mixed counts and amounts, styled per value)
+CELL_KINDS = tuple(kind for kind in get_args(Fmt) if kind != "qty")
+SIZED_CELLS = ("text", "wrap", "status", "figure")  # an agenda's tables, in its smaller type
+
+
+def _cell_props(name: str) -> dict[str, Any]:
+    return {
+        "font_name": FONT,
+        "font_size": BASE_SIZE,
+        "valign": "vcenter",
+        "border": 1,
+        "border_color": "#D9D9D9",
+        "num_format": NUM_FORMATS.get(
+            name, "@" if name in ("text", "wrap", "figure", "flag") else "General"
+        ),
+        **({"align": "center"} if name in ("status", "rank", "date") else {}),
+        **({"align": "right"} if name == "figure" else {}),
+        **({"text_wrap": True} if name == "wrap" else {}),
+    }
+
+
+HEADER = {
+    "font_name": FONT,
+    "font_size": BASE_SIZE,
+    "valign": "vcenter",
+    "bold": True,
+    "font_color": "white",
+    "bg_color": "#1F4E79",
+    "border": 1,
+    "border_color": "#BFBFBF",
+    "text_wrap": True,
+    "align": "center",
+}
+
+
 class Formats:
     """The handful of cell formats the tabs use, created once per workbook."""
 
@@ -46,43 +91,18 @@ class Formats:
         self.caption = wb.add_format(
             {**base, "bold": True, "font_size": 11, "font_color": "#1F4E79"}
         )
-        self.header = wb.add_format(
-            {
-                **base,
-                "bold": True,
-                "font_color": "white",
-                "bg_color": "#1F4E79",
-                "border": 1,
-                "border_color": "#BFBFBF",
-                "text_wrap": True,
-                "align": "center",
-            }
-        )
-        self.cell = {
-            name: wb.add_format(
-                {
-                    **base,
-                    "border": 1,
-                    "border_color": "#D9D9D9",
-                    "num_format": NUM_FORMATS.get(
-                        name, "@" if name in ("text", "flag") else "General"
-                    ),
-                    **({"align": "center"} if name in ("status", "rank", "date") else {}),
-                }
-            )
-            for name in (
-                "text",
-                "int",
-                "amount",
-                "number",
-                "pct",
-                "pct_bar",
-                "date",
-                "status",
-                "due",
-                "rank",
-                "flag",
-            )
+        self.header = wb.add_format(HEADER)
+        self.cell = {name: wb.add_format(_cell_props(name)) for name in CELL_KINDS}
+        # A one-page sheet's tables in its smaller type (grid.cell_style): their headers and the
+        # kinds of cell an agenda's tables hold.
+        small = [size for size in TEXT_SIZES if size < BASE_SIZE]
+        for size in small:
+            for name in SIZED_CELLS:
+                self.cell[f"{name}@{size:g}"] = wb.add_format(
+                    {**_cell_props(name), "font_size": size}
+                )
+        self.sized_headers = {
+            styled("header", size): wb.add_format({**HEADER, "font_size": size}) for size in small
         }
         # Text lines are broken into rows by the grid, one line each: no wrapping here.
         self.styles = {
@@ -102,7 +122,8 @@ class Formats:
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
         named = {"title": self.title, "caption": self.caption, "header": self.header}
-        return named | self.styles | {f"cell:{k}": v for k, v in self.cell.items()}
+        cells = {f"cell:{k}": v for k, v in self.cell.items()}
+        return named | self.sized_headers | self.styles | cells
 
     def xf_indexes(self) -> dict[str, int]:
         """Registers every cell format with the workbook and returns its xf index, so cells written
@@ -192,7 +213,7 @@ def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
     merges = [(c.row, c.col, c.span, styles[c.style]) for c in grid.cells if c.span > 1]
     for placed in grid.tables:  # a column merged over several of the sheet's columns
         for c, span in placed.spans.items():
-            fmt = styles.get(f"cell:{placed.columns[c].fmt}", f.cell["text"])
+            fmt = styles.get(cell_style(placed.columns[c].fmt, grid.size), f.cell["text"])
             at = placed.col(c)
             merges += [(r, at, span, fmt) for r in range(placed.first_row, placed.last_row + 1)]
     for row, col, span, fmt in sorted(merges, key=lambda m: (m[0], m[1])):
@@ -240,8 +261,8 @@ def print_setup(ws: Any, grid: Grid) -> None:
     ws.set_margins(
         left=page.SIDE_MARGIN,
         right=page.SIDE_MARGIN,
-        top=page.END_MARGIN,
-        bottom=page.END_MARGIN,
+        top=page.ONE_PAGE_END_MARGIN if grid.spec.one_page else page.END_MARGIN,
+        bottom=page.ONE_PAGE_END_MARGIN if grid.spec.one_page else page.END_MARGIN,
     )
     ws.center_horizontally()
     if grid.repeat_rows is not None:

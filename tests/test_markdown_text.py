@@ -1,0 +1,146 @@
+"""The Markdown agenda quotes what staff typed (names, notes, a case's 描述) and Markdown reads
+markup into text: every line and cell goes through one filter, `markdown_text`, so the text shows
+as typed. Checked against the CommonMark rules themselves (a backslash before ASCII punctuation
+is that character; &amp; &lt; &gt; are & < >; which marks start a block), written out here
+independently of the filter: there is no Markdown parser among branchkit's dependencies."""
+
+from __future__ import annotations
+
+import re
+
+from branchkit.read import Book, load_book
+from branchkit.render.agenda import render_agenda
+from branchkit.render.text import markdown_text
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from . import test_figures_golden as golden
+from .test_agenda import D, _raw, build
+
+ASCII_PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# What CommonMark turns back into text: a backslash escape, or one of the three entities.
+UNESCAPE = re.compile(rf"\\([{ASCII_PUNCTUATION}])|&(amp|lt|gt);")
+ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+# Marks that make something other than a paragraph when a line starts with them (after up to
+# three spaces): ATX heading, list item (bullet or ordered), block quote, fenced code, HTML
+# block, thematic break or setext underline, an indented code block, a table row.
+BLOCK_START = re.compile(
+    r"^(?: {0,3}(?:#{1,6}(?:\s|$)|[-+*](?:\s|$)|[0-9]{1,9}[.)](?:\s|$)|>|<|```|~~~"
+    r"|(?:[-=_*]\s*){1,}$|\|)| {4}|\t)"
+)
+# Characters that are markup wherever they stand: links and images, emphasis, code spans,
+# strikethrough, table cells; and an entity or raw HTML.
+INLINE_MARKUP = set("[]*_`~|<>")
+
+
+def unescaped(markdown: str) -> str:
+    return UNESCAPE.sub(lambda m: m.group(1) or ENTITIES[m.group(2)], markdown)
+
+
+def bare_markup(markdown: str) -> list[str]:
+    """The inline markup characters not escaped by a backslash, and any & that is not one of the
+    three entities (it could spell another, as &copy; does)."""
+    found, i = [], 0
+    while i < len(markdown):
+        c = markdown[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c in INLINE_MARKUP or (c == "&" and not re.match(r"&(amp|lt|gt);", markdown[i:])):
+            found.append(c)
+        i += 1
+    return found
+
+
+TEXT = st.text(
+    st.one_of(
+        st.sampled_from(list("#>-+*=_`~|[]()!<>&\\.) 1\n\t")),
+        st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+@example("=")
+@example("===  ")
+@example("- - -")
+@example("__")
+@example("```py")
+@example("    缩进")
+@example(" 12) 项")
+@example("###### 六级")
+def test_escaped_text_reads_back_as_typed_and_starts_no_block(text: str) -> None:
+    escaped = markdown_text(text)
+    # one line, as typed: line breaks are spaces, leading blanks dropped
+    assert "\n" not in escaped and "\r" not in escaped
+    assert unescaped(escaped) == " ".join(text.splitlines()).lstrip()
+    assert bare_markup(escaped) == []
+    assert not BLOCK_START.match(escaped), escaped
+
+
+def test_the_marks_that_would_change_the_document_are_escaped() -> None:
+    assert markdown_text("[x](http://evil)") == r"\[x\](http://evil)"
+    assert markdown_text("![](http://evil/a.png)") == r"!\[\](http://evil/a.png)"
+    assert markdown_text("*粗* _斜_ `代码` a|b ~~删~~") == r"\*粗\* \_斜\_ \`代码\` a\|b \~\~删\~\~"
+    assert markdown_text("<script>&copy;") == "&lt;script&gt;&amp;copy;"
+    assert markdown_text("# 标题") == r"\# 标题"
+    assert markdown_text("> 引用") == "&gt; 引用"
+    assert (markdown_text("- 项"), markdown_text("+ 项"), markdown_text("---")) == (
+        r"\- 项",
+        r"\+ 项",
+        r"\---",
+    )
+    assert (markdown_text("1. 一"), markdown_text("2) 二")) == (r"1\. 一", r"2\) 二")
+    assert (markdown_text("==="), markdown_text("    缩进")) == (r"\===", "缩进")
+    # what is not a mark stays as it is: a date, a figure, a negative number, a masked phone
+    plain = "2026-11-20 7.3% -5 +3 138****0001"
+    assert markdown_text(plain) == r"2026-11-20 7.3% -5 +3 138\*\*\*\*0001"
+
+
+HOSTILE_NAME = "[小李](http://evil)"
+HOSTILE_CASE = "![](http://evil/a.png) *急* a|b\n# 标题\n> 引用\n- 列表\n1. 一"
+
+
+def test_a_hostile_name_and_case_change_nothing_in_the_markdown_agenda() -> None:
+    roster = [*golden.ROSTER, [HOSTILE_NAME, "客户助理", "是"]]
+    cases = [
+        ["日期", "类别", "性质", "相关人员", "描述", "原因", "改进措施", "责任人"],
+        ["2026-11-20", "服务", "投诉", HOSTILE_NAME, HOSTILE_CASE, "", "", HOSTILE_NAME],
+    ]
+    targets = [["对象", "指标", "目标值"], ["网点", "理财", 100]]
+    text = render_agenda(build(_load(人员=roster, 案例=cases, 目标=targets), D), "md")
+    # The new 客户助理 has her row in section 1's table, her name escaped, its | kept in the cell.
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert any(row.startswith(r"| \[小李\](http://evil) | 客户助理 |") for row in rows)
+    assert "[小李](" not in text.replace(r"\[小李\](", "")
+    assert r"!\[\](http://evil/a.png) \*急\* a\|b" in text
+    # Each line of the 描述 is a paragraph of text, never a heading, quote or list.
+    for typed, written in [("# 标题", r"\# 标题"), ("> 引用", "&gt; 引用"), ("- 列表", r"\- 列表")]:
+        assert typed not in text.splitlines() and written in text.splitlines()
+    assert r"1\. 一" in text
+    # No line starts a block but by the layout's own mark (heading, note, item, bold line, table
+    # row), and what follows the mark has no markup of its own.
+    for line in text.splitlines():
+        for content in _contents(line):
+            assert not BLOCK_START.match(content), line
+            assert bare_markup(content) == [], line
+
+
+def _contents(line: str) -> list[str]:
+    """The text the layout put on a line, without the layout's own marks."""
+    if line.startswith("|---") or line.startswith("<!-- "):
+        return []
+    if line.startswith("| "):
+        return line.removeprefix("| ").removesuffix(" |").split(" | ")
+    if line.startswith("**") and line.endswith("**"):
+        return [line[2:-2]]
+    for mark in ("# ", "## ", "### ", "> ", "- "):
+        if line.startswith(mark):
+            return [line.removeprefix(mark)]
+    return [line]
+
+
+def _load(**changes: list[list[object]]) -> Book:
+    return load_book(_raw(**changes), "t-2026-11.xlsx")
