@@ -7,9 +7,12 @@ independently of the filter: there is no Markdown parser among branchkit's depen
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import pytest
+from branchkit.controls import BREAKS, one_line
 from branchkit.read import Book, load_book
-from branchkit.render.agenda import render_agenda
+from branchkit.render.agenda import agenda_lines, render_agenda, typed_on_one_line
 from branchkit.render.text import markdown_text
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -116,16 +119,58 @@ def test_a_hostile_name_and_case_change_nothing_in_the_markdown_agenda() -> None
     assert any(row.startswith(r"| \[小李\](http://evil) | 客户助理 |") for row in rows)
     assert "[小李](" not in text.replace(r"\[小李\](", "")
     assert r"!\[\](http://evil/a.png) \*急\* a\|b" in text
-    # Each line of the 描述 is a paragraph of text, never a heading, quote or list.
-    for typed, written in [("# 标题", r"\# 标题"), ("> 引用", "&gt; 引用"), ("- 列表", r"\- 列表")]:
-        assert typed not in text.splitlines() and written in text.splitlines()
-    assert r"1\. 一" in text
+    # The 描述 is one line of text (render.agenda.typed_on_one_line), its marks escaped: never a
+    # heading, quote or list, and nothing a line break would make one at the start of a line.
+    cases = [line for line in text.splitlines() if "a\\|b" in line]
+    assert cases and all(r"a\|b # 标题 &gt; 引用 - 列表 1. 一" in line for line in cases)
+    for typed in ("# 标题", "> 引用", "- 列表", "1. 一"):
+        assert not any(line.startswith(typed) for line in text.splitlines())
     # No line starts a block but by the layout's own mark (heading, note, item, bold line, table
     # row), and what follows the mark has no markup of its own.
     for line in text.splitlines():
         for content in _contents(line):
             assert not BLOCK_START.match(content), line
             assert bare_markup(content) == [], line
+
+
+FORGED = "正常\nstrong|伪造行\u2028h1|五、散会\t另一格"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "txt"])
+def test_a_line_break_typed_into_a_cell_forges_no_agenda_line(fmt: str) -> None:
+    # The lines templates give each line its style at its start and each table cell its tab: a
+    # 描述 with line breaks and a tab must stay text inside its own line.
+    cases = [
+        ["日期", "类别", "性质", "相关人员", "描述", "原因", "改进措施", "责任人"],
+        ["2026-11-20", "服务", "投诉", "李四", FORGED, "", "", "李四"],
+    ]
+    book = _load(案例=cases, 目标=[["对象", "指标", "目标值"], ["网点", "理财", 100]])
+    agenda = build(book, D)
+    lines = agenda_lines(agenda)
+    assert ("strong", "伪造行") not in lines and ("h1", "五、散会") not in lines
+    quoted = [text for _, text in lines if "伪造行" in text]
+    assert quoted and all("正常 strong|伪造行 h1|五、散会 另一格" in text for text in quoted)
+    text = render_agenda(agenda, fmt)
+    assert not any(line.strip() in ("伪造行", "五、散会") for line in text.splitlines())
+
+
+@dataclass(frozen=True)
+class _Line:
+    who: str
+    cells: list[str]
+    nested: tuple[_Line, ...] = ()
+
+
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=4))
+def test_every_text_in_a_record_is_made_one_line_and_the_rest_kept(texts: list[str]) -> None:
+    record = _Line(texts[0], texts, (_Line(texts[-1], []),))
+    flat = typed_on_one_line(record)
+    for before, after in [(record.who, flat.who), *zip(record.cells, flat.cells, strict=True)]:
+        assert after == (one_line(before) if BREAKS.search(before) else before)
+        assert not BREAKS.search(after)
+    assert flat.nested[0].who == flat.cells[-1]
+    if not any(BREAKS.search(t) for t in texts):
+        assert flat is record  # nothing to change: the very same record
 
 
 def _contents(line: str) -> list[str]:

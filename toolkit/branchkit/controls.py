@@ -17,7 +17,8 @@ import re
 # overrides that make text read in another order than typed (U+202E).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_BREAKS = re.compile("[\n\t\u2028\u2029]+")
+# What ends a line or a cell: everything str.splitlines breaks at, and the tab.
+BREAKS = re.compile("[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def _shown(match: re.Match[str]) -> str:
@@ -47,4 +48,4 @@ def visible(text: str) -> str:
 
 def one_line(text: str) -> str:
     """`visible` on one line: line breaks and tabs become one space (a mail header, a file name)."""
-    return _BREAKS.sub(" ", visible(text)).strip()
+    return BREAKS.sub(" ", visible(text)).strip()

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from itertools import accumulate
 from pathlib import Path
+from typing import TypeVar
 
 from ..agenda import Agenda
+from ..controls import BREAKS as _BREAKS
+from ..controls import one_line
 from ..morning import MorningAgenda
 from ..schema import GENERATED_MARK
 from ..vocab import MORNING, PACE_LABELS, agenda_sheet_name
@@ -67,13 +70,15 @@ class AgendaTable:
 _FIGURE = re.compile(r"[-—+]?[\d,]*\.?\d*%?|—|")
 
 Block = tuple[str, str] | AgendaTable
+_T = TypeVar("_T")
 
 
 def agenda_lines(
     agenda: AnyAgenda, lang: str = "zh", template_dir: str | Path | None = None
 ) -> list[tuple[str, str]]:
     name = "morning.lines.j2" if agenda.meeting == MORNING else "agenda.lines.j2"
-    text = environment(lang, template_dir).get_template(name).render(agenda=agenda)
+    template = environment(lang, template_dir).get_template(name)
+    text = template.render(agenda=typed_on_one_line(agenda))
     lines = []
     for raw in text.splitlines():
         if not raw.strip():
@@ -81,6 +86,36 @@ def agenda_lines(
         style, sep, body = raw.partition("|")
         lines.append((style.strip(), body) if sep and style.strip() in STYLES else ("body", raw))
     return lines
+
+
+def typed_on_one_line(value: _T) -> _T:
+    """`value` with every text that holds a line break or a tab made one line.
+
+    The lines templates give each line its style at its start ("strong|…") and each cell its
+    tab: a 描述 typed as "正常\nstrong|全部完成", or a name with a tab in it, would otherwise
+    forge a bold line or a cell in every format. Text is what staff typed (names, items, cases,
+    notes); records are walked whole, each dataclass copied only where something changed."""
+    if isinstance(value, str):
+        return one_line(value) if _BREAKS.search(value) else value  # type: ignore[return-value]
+    if isinstance(value, list | tuple):
+        items = [typed_on_one_line(v) for v in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            return type(value)(items)  # type: ignore[return-value]
+        return value
+    if isinstance(value, dict):
+        pairs = {typed_on_one_line(k): typed_on_one_line(v) for k, v in value.items()}
+        same = all(a is b for a, b in zip(pairs.items(), value.items(), strict=True))
+        return value if same and len(pairs) == len(value) else pairs  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for f in fields(value):
+            if f.init:
+                old = getattr(value, f.name)
+                new = typed_on_one_line(old)
+                if new is not old:
+                    changed[f.name] = new
+        return replace(value, **changed) if changed else value  # type: ignore[type-var]
+    return value
 
 
 def agenda_blocks(lines: list[tuple[str, str]]) -> list[Block]:
