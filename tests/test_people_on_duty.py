@@ -154,10 +154,19 @@ def test_a_new_hires_progress_targets_and_tomorrow_count_only_her_days() -> None
     # rounded up to 2 whole cards.
     (tomorrow,) = [t for t in figures.tomorrow if t.subject == "刘洋"]
     assert (tomorrow.gap, tomorrow.days_left, tomorrow.tomorrow) == (26, 25, 2)
-    # Before she joins she is in no period: not ranked, no target.
-    before = compute(_book(), dt.date(2026, 12, 2))
-    assert "刘洋" not in {p.name for p in before.month.people}
-    assert "刘洋" not in {t.subject for t in before.tomorrow}
+    # Before she joins she is in no period and not ranked. The evening before her first day
+    # she is on duty tomorrow: her target is tomorrow's, 29 cards over the 28 days she will be
+    # there that the branch opens (12-25 is closed), 1.04 rounded up to 2 whole cards, and
+    # section 4 of the 夕会 gives it to her; two days before, she has none yet.
+    eve = compute(_book(), dt.date(2026, 12, 2))
+    assert "刘洋" not in {p.name for p in eve.month.people}
+    (first,) = [t for t in eve.tomorrow if t.subject == "刘洋"]
+    assert (first.actual, first.gap, first.days_left, first.tomorrow) == (0, 29, 28, 2)
+    section_4 = render_agenda(build(_book(), eve), "txt").split("四、")[1]
+    (row,) = [line for line in section_4.splitlines() if line.lstrip().startswith("刘洋")]
+    assert "信用卡 2张" in row
+    earlier = compute(_book(), dt.date(2026, 12, 1))
+    assert "刘洋" not in {t.subject for t in earlier.tomorrow}
 
 
 def test_a_leaver_is_paced_on_her_days_and_has_no_tomorrow_after_them() -> None:

@@ -1005,6 +1005,21 @@ def _follow_ups(book: Book, day: dt.date, horizon: dt.date) -> list[FollowUp]:
     return sorted(result, key=lambda r: (r.receiver, r.due, r.row))
 
 
+def _joining(month_figures: PeriodFigures, month: _Month, by: dt.date) -> list[PersonFigures]:
+    """People who join after D, by the day `by`, with a target set this month (docs/口径.md#入职和离岗):
+    not in the month to date, yet on duty that day, with the whole of their target before them."""
+    listed = {p.name for p in month_figures.people}
+    return [
+        PersonFigures(m.name, m.role, targets=dict(month.targets[m.name]))
+        for m in month.members.values()
+        if m.name not in listed
+        and m.name in month.targets
+        and m.joined_on is not None
+        and m.joined_on <= min(by, month.last)
+        and m.own_days(month.first, month.last) is not None
+    ]
+
+
 def _tomorrow(
     month_figures: PeriodFigures,
     day: dt.date,
@@ -1029,7 +1044,8 @@ def _tomorrow(
     sold_today = {p.name: p for p in [morning.branch, *morning.people]} if morning else {}
     last_day = calendar.open_days(start, month.last) == 0
     targets = []
-    for person in [month_figures.branch, *month_figures.people]:
+    joining = _joining(month_figures, month, calendar.next_open(day)) if morning is None else []
+    for person in [month_figures.branch, *month_figures.people, *joining]:
         member = month.member(person.name)
         own = member.own_days(start, month.last) if member is not None else None
         left = calendar.open_days(*own) if own else 0
