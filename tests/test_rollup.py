@@ -28,7 +28,7 @@ from branchkit.schema import DEFAULT_MEASURES
 from branchkit.templates import write_branch_workbook
 from branchkit.vocab import ROLE_GROUPS
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
@@ -659,6 +659,7 @@ def test_parent_weekly_workbook_and_mail(network: Path, tmp_path: Path) -> None:
 
 
 @given(st.lists(st.one_of(st.none(), st.integers(0, 30000)), max_size=12))
+@example([250])  # 2.5 % shown as 2%: half a percent off, give or take a float's last bit
 def test_ranked_percents_read_apart_with_the_fewest_decimals(raw: list[int | None]) -> None:
     # Scores on a 0.01 % grid, ranked high to low as a league lists them (unranked last).
     values = sorted((v / 10000 if v is not None else None for v in raw), key=_ranked)
@@ -666,7 +667,7 @@ def test_ranked_percents_read_apart_with_the_fewest_decimals(raw: list[int | Non
     for (a, sa), (b, sb) in pairwise(zip(values, shown, strict=True)):
         assert (sa == sb) == (a == b)
     for v, text in zip(values, shown, strict=True):
-        assert text == "—" if v is None else abs(float(text[:-1]) / 100 - v) <= 0.005
+        assert text == "—" if v is None else abs(float(text[:-1]) / 100 - v) <= 0.005 + 1e-12
     places = max((len(t.split(".")[1]) - 1 for t in shown if "." in t), default=0)
     if places:  # one decimal fewer would have made two different scores read the same
         fewer = [None if v is None else f"{v:.{places - 1}%}" for v in values]
