@@ -18,7 +18,7 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)
 	@mkdir -p $(OUTDIR)
 	$(BIN)/branchkit validate $(SAMPLE) || true
-	$(BIN)/branchkit fill $(SAMPLE) --date $(DEMODAY) --out $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx
+	$(BIN)/branchkit fill $(SAMPLE) --date $(DEMODAY) --out $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --force
 	$(BIN)/branchkit refresh $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --date $(DEMODAY)
 	$(BIN)/branchkit build-agenda $(OUTDIR)/火车站支行-2026-11-已刷新.xlsx --date $(DEMODAY)
 	$(BIN)/branchkit build-agenda $(SAMPLE) --date $(DEMODAY) --format md --out $(OUTDIR)/夕会议程-$(DEMODAY).md

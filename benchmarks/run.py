@@ -176,7 +176,8 @@ def refusal(tmp: Path) -> tuple[Run, Run]:
 
 
 def task_command(task: str, book: Path, out: Path) -> list[str]:
-    return [*BRANCHKIT, task, str(book), "--date", DAY, "--out", str(out)]
+    """A task writing its copy to `out` again and again (--force: the last run's copy)."""
+    return [*BRANCHKIT, task, str(book), "--date", DAY, "--out", str(out), "--force"]
 
 
 def bench(
@@ -207,6 +208,7 @@ def warm_path(book: Path) -> dict[str, float]:
 
     from branchkit import excel, jobs, schema
     from branchkit.batch import batch_mode
+    from branchkit.outputs import overwrite_allowed
     from branchkit.source import read_raw
 
     from tests.xlwings_standin import Book
@@ -233,7 +235,7 @@ def warm_path(book: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         for call in ("jobs.refresh, first call", "jobs.refresh, second call"):
             start = time.perf_counter()
-            with batch_mode():
+            with batch_mode(), overwrite_allowed():  # the second call replaces the first's
                 jobs.refresh(book, day, Path(tmp) / "warm.xlsx")
             timings[call] = time.perf_counter() - start
     return timings

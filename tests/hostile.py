@@ -197,6 +197,18 @@ def with_sheet(dest: Path, kind: str, name: str) -> Path:
     )
 
 
+def foreign_workbook(dest: Path) -> Path:
+    """An ordinary Excel workbook that is no branch workbook: a price list on Sheet1."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(dest))
+    sheet = book.add_worksheet("Sheet1")
+    for row, values in enumerate([["品名", "单价"], ["纸巾", 3.5], ["矿泉水", 2]]):
+        sheet.write_row(row, 0, values)
+    book.close()
+    return dest
+
+
 def legacy_xls(dest: Path) -> Path:
     """A real BIFF8 .xls (Excel 97-2003) with a 设置 sheet, written by xlwt."""
     import xlwt

@@ -225,10 +225,17 @@ def test_force_replaces_it_and_keeps_the_old_one(sample_copy: Path, tmp_path: Pa
     assert [b.read_bytes() for b in backups] == [b"an older file"]
 
 
-def test_a_workbook_with_buttons_already_is_refused_in_one_line(added: Path) -> None:
-    result = CliRunner().invoke(main, ["add-buttons", str(added), "--force"])
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_workbook_with_buttons_already_is_told_so(added: Path, force: list[str]) -> None:
+    """Not "the file exists, add --force": it has the buttons, and --force would not change
+    that (the way to new buttons and to a fixed Python is said)."""
+    first = added.read_bytes()
+    result = CliRunner().invoke(main, ["add-buttons", str(added), *force])
     assert result.exit_code == 2
-    assert schema.CONTROL_SHEET in result.output and len(result.output.strip().splitlines()) == 1
+    line = result.output.strip()
+    assert len(line.splitlines()) == 1 and "已经有按钮" in line and "文件已存在" not in line
+    assert schema.CONTROL_SHEET in line and "doctor" in line and "--force 不会" in line
+    assert added.read_bytes() == first
 
 
 def test_the_output_must_be_xlsm(sample_copy: Path, tmp_path: Path) -> None:

@@ -75,19 +75,27 @@ def test_the_progress_table_shows_units_and_counts_without_decimals() -> None:
     assert [c.fmt for c in progress.columns][3:5] == ["qty", "qty"]
 
 
-def test_tomorrow_divides_by_the_days_left_counted_like_time_progress() -> None:
-    # On 工作日, time progress and the days left are work days: 23–27 and 30 = 6.
+def test_tomorrow_divides_by_the_days_the_branch_still_opens() -> None:
+    # A branch open Monday to Friday, on 自然日 or 工作日 alike: after Friday 11-20 it opens on
+    # 23–27 and 30 = 6 days, so 网点 理财 needs 77 / 6 a day, not 77 / 10.
+    for basis in ("自然日", "工作日"):
+        settings = [*_setting("时间进度口径", basis), ["营业日", "周一至周五"]]
+        figures = compute(_book(设置=settings), D)
+        tomorrow = {(t.subject, t.indicator): t for t in figures.tomorrow}
+        assert tomorrow[("网点", "理财")].days_left == 6, basis
+        assert tomorrow[("网点", "理财")].tomorrow == pytest.approx(77 / 6)
+        # Counts stay whole and are rounded up: 5 cards still to refer over 6 days is 1 a day.
+        assert tomorrow[("李四", "转介数")].tomorrow == 1
+    # Open every day (营业日 每天, the default), even on 工作日 the weekends take their part:
+    # 21–30 = 10 days, while time progress still counts work days (15 of 21).
     figures = compute(_book(设置=_setting("时间进度口径", "工作日")), D)
-    tomorrow = {(t.subject, t.indicator): t for t in figures.tomorrow}
-    assert tomorrow[("网点", "理财")].days_left == 6
-    assert tomorrow[("网点", "理财")].tomorrow == pytest.approx(77 / 6)
-    # Counts stay whole and are rounded up: 5 cards still to refer over 6 days is 1 a day.
-    assert tomorrow[("李四", "转介数")].tomorrow == 1
+    assert {t.days_left for t in figures.tomorrow} == {10}
+    assert figures.month_progress == pytest.approx(15 / 21)
 
 
 def test_the_agenda_says_what_the_month_still_needs_and_how_many_days_are_left() -> None:
     text = render_agenda(build(_book(), compute(_book(), D)), "txt")
-    assert "网点明日目标（本月还剩 10 天）：理财 7.7万元（还差 77万元）" in text
+    assert "网点明日目标（本月还有 10 个营业日）：理财 7.7万元（还差 77万元）" in text
     assert "转介成功数 1个" in text and "0.1" not in text.split("四、")[1]
 
 
@@ -245,6 +253,7 @@ def test_a_make_up_saturday_the_branch_does_not_open_is_skipped() -> None:
     # 2026-10-10 is a statutory make-up work day (Saturday); the day overview shows the branch
     # closed that day (nobody on duty), so after Friday 10-09 the next day it opens is Monday.
     settings = [r if r[0] != "统计月份" else ["统计月份", "2026-10"] for r in golden.SETTINGS]
+    settings.append(["营业日", "周一至周五"])  # closed on Sunday 10-11 too
     overview = [["日期", "客流量", "当班人员"], ["2026-10-10", 0, None]]
     book = load_book({**golden._raw(), "设置": settings, "每日清单": overview}, "t-2026-10.xlsx")
     assert compute(book, dt.date(2026, 10, 9)).next_workday == dt.date(2026, 10, 12)
@@ -380,7 +389,7 @@ def test_everyone_the_agenda_leaves_out_has_tomorrows_targets_on_the_rankings_ta
     book = read_book(SAMPLE)
     figures = compute(book, D)
     table = _tomorrow_table(rankings_sheet(figures))
-    assert f"剩余 {figures.tomorrow[0].days_left} 天" in table.caption
+    assert f"剩余 {figures.tomorrow[0].days_left} 个营业日" in table.caption
     shown = {
         (row["对象"], row["指标"]): row["明日目标"]
         for row in _by_header(table)
@@ -423,9 +432,9 @@ def test_a_weeks_average_window_count_says_average_and_its_risk_case_is_the_week
 def test_the_rankings_tab_states_tomorrows_targets_worked_out_by_hand() -> None:
     # 网点 理财: target 150, done 73, so 77 to go over the 10 calendar days after Friday 11-20:
     # 7.7 a day. 李四 still has 5 cards to refer: 0.5 a day, a whole card. The next day the
-    # branch opens is Monday 11-23 (no 工作日历 or 每日概况: the statutory calendar).
+    # branch opens is Saturday 11-21 (no 工作日历 or 每日概况, 营业日 每天).
     table = _tomorrow_table(rankings_sheet(compute(_book(), D)))
-    assert "明日目标（11-23 周一）＝本月还差 ÷ 剩余 10 天" in table.caption
+    assert "明日目标（11-21 周六）＝本月还差 ÷ 剩余 10 个营业日" in table.caption
     rows = {
         (row["对象"], row["指标"]): [row["单位"], row["明日目标"], row["本月还差"]]
         for row in _by_header(table)

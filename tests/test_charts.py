@@ -142,7 +142,7 @@ def test_the_trend_shows_the_days_the_branch_was_open() -> None:
     book = _golden_book([["2026-11-17", "否"], ["2026-11-18", "否"], ["2026-11-21", "是"]])
     figures = compute(book, dt.date(2026, 11, 22))
     assert figures.sold_by_day and dt.date(2026, 11, 18) in {d for d, _ in figures.sold_by_day}
-    days = open_days(book, figures, dt.date(2026, 11, 16))
+    days = open_days(figures)
     assert [d.day for d in days] == [16, 18, 19, 20, 21]
     weekly = build_weekly(book, figures, "2026-W47")
     assert [start.day for start, _ in weekly.daily.spans] == [16, 18, 19, 20, 21]
@@ -151,4 +151,4 @@ def test_the_trend_shows_the_days_the_branch_was_open() -> None:
 def test_days_still_to_come_are_not_drawn() -> None:
     book = _golden_book([])
     figures = compute(book, dt.date(2026, 11, 18))  # a Wednesday run
-    assert [d.day for d in open_days(book, figures, dt.date(2026, 11, 16))] == [16, 17, 18]
+    assert [d.day for d in open_days(figures)] == [16, 17, 18]

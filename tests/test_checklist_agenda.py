@@ -204,10 +204,14 @@ def test_todays_follow_ups_and_checklist_with_owners() -> None:
     assert "· 王五：厅堂巡查、擦玻璃" in third
 
 
+WEEKDAYS_ONLY = [*checklist.golden.SETTINGS, ["营业日", "周一至周五"]]
+
+
 def test_a_day_without_rows_takes_its_items_from_the_catalogue() -> None:
     # Monday 11-23 has no rows: the items due by 频次 go to whoever on duty (everyone, as
-    # 每日概况 does not say) holds the role. Yesterday is Friday 11-20, the last open day.
-    agenda = _morning(dt.date(2026, 11, 23))
+    # 每日概况 does not say) holds the role. The branch opens Monday to Friday: yesterday is
+    # Friday 11-20, the last open day.
+    agenda = _morning(dt.date(2026, 11, 23), 设置=WEEKDAYS_ONLY)
     assert agenda.yesterday.date == D
     assert [(d.owner, d.items) for d in agenda.duties] == [
         ("周敏", ["晨会"]),
@@ -227,7 +231,7 @@ def test_open_fixes_and_actions_close_the_morning() -> None:
 
 
 def test_the_first_open_day_of_the_month_has_no_yesterday() -> None:
-    agenda = _morning(dt.date(2026, 11, 2))  # 11-01 is a Sunday
+    agenda = _morning(dt.date(2026, 11, 2), 设置=WEEKDAYS_ONLY)  # 11-01 is a Sunday
     assert agenda.yesterday.date is None
     assert "今天是本月第一个营业日，没有昨日数据。" in render_agenda(agenda, "txt")
 

@@ -25,6 +25,8 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+from .conftest import SAMPLE
+
 PROG = "branchkit"
 USAGE_ERROR = 2  # click's exit code for a command line it cannot use
 
@@ -162,7 +164,7 @@ def test_version_is_chinese() -> None:
 MISTAKES = [
     (["refresh", "本月.xlsx", "--date", "2026-13-01"], ["--date", "“2026-13-01”", "日期"]),
     (["refresh", "本月.xlsx", "--date", "20号"], ["--date", "“20号”", "2026-11-20"]),
-    (["rankings", "本月.xlsx", "--period", "year"], ["--period", "“year”", "day、week、month"]),
+    (["rankings", "本月.xlsx", "--period", "year"], ["--period", "“year”", "日、周、月"]),
     (["build-agenda", "本月.xlsx", "--format", "pdf"], ["--format", "“pdf”", "xlsx、md"]),
     (["weekly", "本月.xlsx", "--smtp-port", "abc"], ["--smtp-port", "“abc”", "整数"]),
     (["refresh"], ["缺少参数：工作簿"]),
@@ -191,6 +193,42 @@ def test_mistakes_are_told_in_chinese_with_clicks_exit_code(
     for fragment in told:
         assert fragment in error, (fragment, error)
     assert_chinese(result.output, main, args)
+
+
+@pytest.mark.parametrize(
+    ("path", "option", "shown", "default"),
+    [
+        (["rankings"], "--period", "[日|周|月]", "默认：月"),
+        (["build-agenda"], "--meeting", "[夕会|周例会|月例会|晨会]", "默认：夕会"),
+    ],
+)
+def test_closed_choices_are_shown_in_chinese(
+    path: list[str], option: str, shown: str, default: str
+) -> None:
+    help_text = "".join(run(main, [*path, "--help"]).output.split())  # however it wraps
+    assert f"{option}{shown}" in help_text and default in help_text
+    for key in ("day", "month", "daily", "weekly", "morning"):
+        assert key not in help_text
+
+
+@pytest.mark.parametrize(
+    ("args", "same"),
+    [
+        (["rankings", "--period"], ["周", "week", "本周至今"]),
+        (["build-agenda", "--format", "txt", "--meeting"], ["周例会", "weekly"]),
+        (["build-agenda", "--format", "txt", "--meeting"], ["夕会", "日例会", "daily"]),
+    ],
+)
+def test_a_choice_is_taken_in_chinese_and_by_its_english_key(
+    args: list[str], same: list[str]
+) -> None:
+    outputs = set()
+    for word in same:
+        command, option = args[:-1], args[-1]
+        result = run(main, [*command, str(SAMPLE), "--date", "2026-11-20", option, word])
+        assert result.exit_code in (0, 1), result.output
+        outputs.add(result.output)
+    assert len(outputs) == 1
 
 
 def test_the_usage_shown_with_an_error_is_the_failing_commands() -> None:

@@ -81,6 +81,7 @@ def test_rankings_json_follows_spec_7(sample_copy: Path) -> None:
         "跟进提醒",
         "未跟进",
         "无卡转介",
+        "跨网点转介",
         "清单",
         "数据问题",
     }

@@ -293,8 +293,15 @@ def test_reconciliation(month: dict) -> None:
 
 
 def test_follow_ups_due_by_next_work_day(month: dict) -> None:
-    # Next work day after Friday 11-20 is Monday 11-23; row 11 (11-30) is not due yet.
+    # 营业日 每天 (the default): the next day the branch opens after Friday 11-20 is Saturday
+    # 11-21, so 郑一's 11-23 is not due yet, nor row 11 (11-30).
     assert month["跟进提醒"] == [
+        {"接收人": "赵六", "客户": "张*", "建议下次联系时间": "2026-11-18", "逾期": True},
+    ]
+    # Open Monday to Friday: the next opening day is Monday 11-23, and 郑一's call is due.
+    raw = {**_raw(), "设置": [*SETTINGS, ["营业日", "周一至周五"]]}
+    weekdays = figures_json(compute(load_book(raw, "测试支行-2026-11.xlsx"), D), "month")
+    assert weekdays["跟进提醒"] == [
         {"接收人": "赵六", "客户": "张*", "建议下次联系时间": "2026-11-18", "逾期": True},
         {"接收人": "赵六", "客户": "郑*", "建议下次联系时间": "2026-11-23", "逾期": False},
     ]

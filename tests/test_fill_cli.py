@@ -131,3 +131,39 @@ def _part_of(data: bytes, sheet: str) -> str:
 
     pkg = Package.read(data)
     return next(e.part for e in sheet_entries(pkg, workbook_part(pkg)) if e.name == sheet)
+
+
+def test_a_feedback_that_grows_between_two_fills_shows_whole(tmp_path: Path) -> None:
+    """结果反馈 narrowed by the branch, so fill's feedback wraps: on 11-06 a card's feedback is
+    〔自动〕未联系 (fill sets the row's height for it); on 11-20 the same cell holds the sale, a
+    line longer. Every 〔自动〕 feedback then has the height its lines need."""
+    import openpyxl
+    from branchkit.templates import input_row_height
+
+    from . import hostile
+
+    width = 14.7109375
+    book = hostile.in_sheet(
+        tmp_path / "窄反馈.xlsx",
+        "转介登记",
+        lambda xml: xml.replace(
+            b'<col min="11" max="11" width="38.7109375"',
+            f'<col min="11" max="11" width="{width}"'.encode(),
+        ),
+    )
+    for day in ("2026-11-06", "2026-11-20"):
+        result = CliRunner().invoke(main, ["fill", str(book), "--date", day])
+        assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(book)["转介登记"]
+    feedback = [
+        (row, cell.value)
+        for row, cell in enumerate(sheet["K"], start=1)
+        if isinstance(cell.value, str) and cell.value.startswith("〔自动〕")
+    ]
+    assert len(feedback) > 100
+    short = [
+        (row, text)
+        for row, text in feedback
+        if (sheet.row_dimensions[row].height or 15) < input_row_height(text, width) - 0.01
+    ]
+    assert short == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import threading
 import zipfile
@@ -37,6 +38,58 @@ def _every_command(book: Path, *words: str) -> None:
         one_line_exit_2(run(*args), *words)
     assert book.read_bytes() == before
     assert sorted(p.name for p in book.parent.iterdir()) == [book.name]
+
+
+# ---------------------------------------------------------------- not a branch workbook at all
+
+
+def test_a_workbook_without_any_input_sheet_is_not_a_branch_workbook(tmp_path: Path) -> None:
+    """A price list passed by mistake: one line pointing to init, not six tabs written into it
+    and a list of thirteen missing sheets."""
+    book = hostile.foreign_workbook(tmp_path / "价目表.xlsx")
+    _every_command(book, "不是网点工作簿", "branchkit init 价目表.xlsx --upgrade")
+    before = book.read_bytes()
+    for args in (["fill", book, *DAY], ["weekly", book, "--week", "2026-W47"]):
+        one_line_exit_2(run(*args), "不是网点工作簿")
+    assert book.read_bytes() == before
+    assert run("init", book, "--upgrade").exit_code == 0
+    assert run("validate", book).exit_code in (0, 1)  # a branch workbook now, if an empty one
+
+
+def test_a_workbook_missing_only_some_input_sheets_is_still_read(tmp_path: Path) -> None:
+    without_targets = '<sheet name="目标"[^>]*/>'.encode()
+    book = hostile.rebuild(
+        tmp_path / "缺目标.xlsx",
+        {"xl/workbook.xml": lambda xml: re.sub(without_targets, b"", xml)},
+    )
+    result = run("validate", book)
+    assert result.exit_code == 1 and "目标" in result.output  # the missing sheet, listed
+    assert "不是网点工作簿" not in result.output
+
+
+# ---------------------------------------------------------------- XML bombs, said in Chinese
+
+
+def _entities(xml: bytes) -> bytes:
+    """A part declaring entities that expand one another (a billion-laughs bomb, small)."""
+    head = b'<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY h "&a;&a;&a;&a;">]><sst '
+    return xml.replace(b"<sst ", head, 1).replace(b"<t>", b"<t>&h;", 1)
+
+
+def test_an_entity_bomb_in_the_shared_strings_is_named_in_chinese(tmp_path: Path) -> None:
+    book = hostile.rebuild(tmp_path / "炸弹.xlsx", {"xl/sharedStrings.xml": _entities})
+    _every_command(book, "xl/sharedStrings.xml", "DTD")
+    said = one_line_exit_2(run("validate", book)).split(": ", 1)[1]  # after the file's path
+    assert "XmlError" not in said and "entity" not in said
+
+
+def test_a_dtd_in_a_part_a_write_edits_is_named_in_chinese(sample_copy: Path) -> None:
+    dtd = b'<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa">]><workbook '
+    hostile.rebuild(sample_copy, {"xl/workbook.xml": lambda x: x.replace(b"<workbook ", dtd, 1)})
+    before = sample_copy.read_bytes()
+    line = one_line_exit_2(run("refresh", sample_copy, *DAY), "xl/workbook.xml", "DTD 声明")
+    assert "Forbidden" not in line
+    assert sample_copy.read_bytes() == before
 
 
 # ---------------------------------------------------------------- crashes of the cell reader

@@ -146,3 +146,54 @@ def test_add_buttons_puts_them_beside_the_macro_workbook(sample_copy: Path) -> N
     assert result.exit_code == 0, result.output
     text = (sample_copy.parent / "填写.cmd").read_text(encoding="utf-8")
     assert f'"%~dp0{sample_copy.stem}.xlsm"' in text
+
+
+# ---------------------------------------------------------------- one folder, several workbooks
+
+
+def _runs_on(folder: Path) -> set[str]:
+    """The workbook each of the eight scripts runs."""
+    from branchkit.launchers import runs_on
+
+    return {runs_on((folder / f"{n}{s}").read_bytes()) for n in NAMES for s in (".cmd", ".sh")}
+
+
+def test_scripts_made_for_another_workbook_are_left_alone_and_said(folder: Path) -> None:
+    other = folder / "人民路支行-2026-11.xlsx"
+    shutil.copyfile(SAMPLE, other)
+    _init(folder / ODD)
+    result = CliRunner().invoke(main, ["init", str(other), "--launchers"])
+    assert result.exit_code == 0, result.output
+    assert _runs_on(folder) == {ODD}
+    told = result.output.strip().splitlines()[-1]
+    assert ODD in told and f"branchkit init {other.name} --launchers --force" in told
+    forced = CliRunner().invoke(main, ["init", str(other), "--launchers", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _runs_on(folder) == {other.name}
+    assert other.read_bytes() == SAMPLE.read_bytes()  # only the scripts were written
+
+
+def test_next_months_workbook_takes_over_last_months_scripts(folder: Path) -> None:
+    _init(folder / ODD)
+    december = folder / "火车站支行-2026-12.xlsx"
+    result = CliRunner().invoke(
+        main, ["init", str(december), "--from", str(folder / ODD), "--launchers"]
+    )
+    assert result.exit_code == 0, result.output
+    assert _runs_on(folder) == {december.name}
+    assert f"原来运行的是 {ODD}" in result.output
+
+
+def test_add_buttons_moves_the_scripts_on_to_the_macro_workbook(folder: Path) -> None:
+    _init(folder / ODD)
+    result = CliRunner().invoke(main, ["add-buttons", str(folder / ODD)])
+    assert result.exit_code == 0, result.output
+    assert _runs_on(folder) == {Path(ODD).stem + ".xlsm"}
+
+
+def test_a_new_macro_workbook_comes_with_its_scripts(tmp_path: Path) -> None:
+    """README: init --macros, like add-buttons, puts the scripts beside the workbook."""
+    book = tmp_path / "网点.xlsm"
+    result = CliRunner().invoke(main, ["init", str(book), "--macros", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert _runs_on(tmp_path) == {book.name}

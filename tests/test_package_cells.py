@@ -492,3 +492,34 @@ def test_a_row_grows_to_the_wrapped_text_fill_writes_but_not_past_a_persons_heig
     assert [r[4] for r in _openpyxl_rows(data)[1:]] == [LONG, LONG, "短", LONG]
     unchanged, _ = _fill(original, SheetFill(SHEET, cells={(2, 5): LONG}))
     assert openpyxl.load_workbook(io.BytesIO(unchanged))[SHEET].row_dimensions[2].height is None
+
+
+def test_a_row_fill_grew_grows_again_for_longer_text_but_a_persons_height_stays() -> None:
+    """fill's own 〔自动〕 feedback is rewritten as the outcome changes: the height fill gave the
+    row for the old text is fill's, so the row grows to the new one. A height that fits no text
+    of its row is a person's and stays, however long the new text."""
+    short = "〔自动〕已联系，未成交。"  # 12 characters: two lines, 30 points
+    first, _ = _fill(
+        _wrapped_book(),
+        SheetFill(SHEET, cells={(2, 5): short, (3, 5): short}, row_height=_lines_of_ten),
+    )
+    import openpyxl
+
+    heights = openpyxl.load_workbook(io.BytesIO(first))[SHEET].row_dimensions
+    assert (heights[2].height, heights[3].height) == (30, 18)  # row 3: a person's 18 points
+    second, _ = _fill(
+        first,
+        SheetFill(
+            SHEET,
+            replace={(2, 5): (short, LONG), (3, 5): (short, LONG)},
+            row_height=_lines_of_ten,
+        ),
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(second))[SHEET]
+    assert [ws.cell(r, 5).value for r in (2, 3)] == [LONG, LONG]
+    assert ws.row_dimensions[2].height == 45  # grown again: three lines
+    assert ws.row_dimensions[3].height == 18  # never past a person's height
+    third, _ = _fill(
+        second, SheetFill(SHEET, replace={(2, 5): (LONG, short)}, row_height=_lines_of_ten)
+    )
+    assert openpyxl.load_workbook(io.BytesIO(third))[SHEET].row_dimensions[2].height == 45

@@ -177,3 +177,22 @@ def test_json_carries_the_sentence_and_the_level_word() -> None:
     assert problem_text.detail(problem) == "“达成金额或数量”"  # no kind given: the column alone
     late = Problem(Code.FIX_DUE_BEFORE_FOUND, "每日清单", "J5", {"found": dt.date(2026, 11, 2)})
     assert problem_text.statement(late) == "整改期限早于发现问题的日期（11-02）"
+
+
+def test_a_sale_dated_before_the_month_is_said_at_its_closing_date_with_the_whole_date() -> None:
+    """messy-branch 跟踪记录 row 2: a 20万 sale with no 达成日期 whose 推荐时间 was typed 2013.7.1
+    counts on a day no period of the November workbook holds — said at M2 (达成日期), with the
+    year, so the typo shows, never lost silently."""
+    import datetime as dt
+
+    from branchkit.figures import compute
+    from branchkit.read import read_book
+
+    from .conftest import MESSY
+
+    figures = compute(read_book(MESSY), dt.date(2026, 11, 20))
+    (found,) = [p for p in figures.problems if p.code is Code.SALE_DATED_LAST_MONTH]
+    assert (found.sheet, found.cell, found.level) == ("跟踪记录", "M2", Level.WARNING)
+    assert found.args["referred"] == dt.date(2013, 7, 1)
+    assert problem_text.statement(found) == "成交没有达成日期，推荐时间 2013-07-01 早于本月"
+    assert "请填写达成日期" in problem_text.detail(found)

@@ -318,3 +318,39 @@ def test_sending_without_recipients_says_so_before_connecting(
         assert "没有收件人" in result.output.splitlines()[-1]
         with pytest.raises(TimeoutError):
             server.accept()
+
+
+def test_a_folder_names_the_workbook_of_the_weeks_month(tmp_path: Path) -> None:
+    """A job scheduled once (`weekly D:\\网点 --send`) keeps working month after month: the folder's
+    workbook whose name carries the month of the week's report day is used; branchkit's own
+    outputs, backups and other programs' lock files beside it are not workbooks of the branch."""
+    import shutil
+
+    from .conftest import SAMPLE
+    from .refusals import one_line_exit_2, run
+
+    folder = tmp_path / "网点"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    for decoy in (
+        "火车站支行-2026-W46-周报.xlsx",
+        ".~火车站支行-2026-11.xlsx",
+        "分行汇总-2026-11.xlsx",
+    ):
+        shutil.copy(SAMPLE, folder / decoy)
+    (folder / "~$火车站支行-2026-11.xlsx").write_bytes(b"owner")
+    out = tmp_path / "周报.xlsx"
+    result = run("weekly", folder, "--week", "2026-W47", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "数据截至 2026-11-22" in result.output
+    assert CalamineWorkbook.from_path(str(out)).sheet_names[0] == "封面"
+
+    # December has no workbook yet: one line naming the month and the way to make it
+    line = one_line_exit_2(run("weekly", folder, "--week", "2026-W50"), "2026-12", "init --from")
+    assert str(folder) in line
+
+    # Two branches share the folder: which one is meant is the user's to say
+    shutil.copy(SAMPLE, folder / "人民路支行-2026-11.xlsx")
+    one_line_exit_2(
+        run("weekly", folder, "--week", "2026-W47"), "人民路支行-2026-11.xlsx", SAMPLE.name
+    )

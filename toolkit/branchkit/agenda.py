@@ -253,6 +253,9 @@ class Tomorrow:
     people_left_out: int = 0  # beyond the section's minutes: on 排行榜
     follow_ups_left_out: int = 0  # receivers beyond the section's minutes: on 跟进提醒
     actions_left_out: int = 0
+    # D is the month's last opening day: the targets are the gaps to close today, and nothing
+    # is set for next month's first day (docs/口径.md#明日目标).
+    last_day: bool = False
 
 
 @dataclass
@@ -270,6 +273,9 @@ class Agenda:
     plan: Plan
     training: Training
     tomorrow: Tomorrow
+    # A year the holiday library does not know (docs/口径.md#节假日库不知道的年份): said once,
+    # with 工作日历 as the fix.
+    unknown_year: int | None = None
 
     @property
     def meeting_name(self) -> str:
@@ -281,14 +287,6 @@ class Agenda:
 
 
 # ---------------------------------------------------------------- who is there
-
-
-def on_duty(book: Book, day: dt.date) -> list[str] | None:
-    """The 当班人员 of D, or None when the day overview does not say."""
-    for date, names in book.overview.zip("date", "on_duty"):
-        if date == day and names:
-            return list(names)
-    return None
 
 
 def _host(book: Book, present: list[str] | None) -> Host:
@@ -740,14 +738,15 @@ def target_lines(
     figures: Figures, targets: list[TomorrowTarget], invited: set[str]
 ) -> tuple[list[TargetLine], dict[str, list[TargetLine]]]:
     """The branch's targets, and each invited person's, for the next day (nothing for targets
-    already met)."""
+    already met); with no day left in the month, the gaps to close today (days_left 0)."""
     unit_of = figures.catalogue.unit_of
     branch: list[TargetLine] = []
     people: dict[str, list[TargetLine]] = {}
     for t in targets:
-        if t.tomorrow <= 0:
+        amount = t.tomorrow if t.days_left else t.gap
+        if amount <= 0:
             continue
-        line = TargetLine(t.indicator, t.tomorrow, unit_of(t.indicator), t.gap, t.days_left)
+        line = TargetLine(t.indicator, amount, unit_of(t.indicator), t.gap, t.days_left)
         if t.subject == BRANCH_TARGET:
             branch.append(line)
         elif t.subject in invited:
@@ -803,7 +802,15 @@ def tomorrow(
     follow_ups, follow_out = _fit(follow_ups, share)
     actions, actions_out = _fit(actions, max(1, room - len(targets) - len(follow_ups) - 2))
     return Tomorrow(
-        branch, targets, key_products, follow_ups, actions, people_out, follow_out, actions_out
+        branch,
+        targets,
+        key_products,
+        follow_ups,
+        actions,
+        people_out,
+        follow_out,
+        actions_out,
+        figures.last_opening_day,
     )
 
 
@@ -819,7 +826,7 @@ def build(
         raise ValueError(meeting)  # the 晨会 is built by morning.build
     day = figures.date
     period = figures.period(MEETING_PERIODS[meeting]).period
-    present = on_duty(book, day)
+    present = figures.on_duty or None  # nobody named (a closed day): everyone is invited
     active = [p.name for p in figures.month.people]
     attendees = list(present or active) if meeting == DAILY else active
     minutes = SECTION_MINUTES[meeting]
@@ -848,4 +855,5 @@ def build(
             section_2.actions_due,
             minutes[3],
         ),
+        unknown_year=figures.unknown_year,
     )

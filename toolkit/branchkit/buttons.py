@@ -41,6 +41,7 @@ def add_buttons(
     existing file is replaced only with `force`, and its old version kept in 备份/. Its
     Interpreter_Win is `interpreter` (default: this PC's Python, on Windows)."""
     from .macros import this_interpreter
+    from .outputs import overwrite_allowed, same_file
     from .writeback import Transaction, transaction, verify_workbook
 
     book = Path(book)
@@ -49,14 +50,37 @@ def add_buttons(
         raise BookError(book, "这是旧版 .xls 工作簿：请在 Excel 中“另存为” .xlsx 后再加按钮")
     if dest.suffix.lower() != ".xlsm":
         raise BookError(dest, "带按钮的工作簿要用 .xlsm 扩展名")
-    if dest.exists() and not force:
-        raise BookError(dest, "文件已存在；要覆盖请加 --force")
+    if book.suffix.lower() == ".xlsm" and has_buttons(book):
+        raise BookError(book, ALREADY_HAS_BUTTONS)
+    if same_file(book, dest) and not force:
+        raise BookError(
+            dest,
+            "要在这个 .xlsm 里加上按钮，请加 --force（加按钮前的版本会留在“备份”文件夹）",
+        )
     python = this_interpreter() if interpreter is None else interpreter
 
     def write_buttons(read: Transaction) -> Path:  # from the bytes of BOOK read for it
         return read.replace(with_buttons(read.data, book, python), verify_workbook(ADDED_SHEETS))
 
-    return transaction(book, dest, write_buttons)
+    with overwrite_allowed(force):  # another file at DEST: replaced only with --force
+        return transaction(book, dest, write_buttons)
+
+
+ALREADY_HAS_BUTTONS = (
+    f"工作簿已经有按钮（“{schema.CONTROL_SHEET}”和“{schema.XLWINGS_CONF_SHEET}”表），不用再加："
+    "按钮找不到 Python 时运行 branchkit doctor 检查并修复；要换成新版本的按钮，先删除这两张表再运行 "
+    "add-buttons（--force 不会替换已有的按钮）"
+)
+
+
+def has_buttons(book: Path) -> bool:
+    """Whether the workbook has both sheets add-buttons puts in (in an .xlsm: with its macros)."""
+    try:
+        pkg = Package.read(book)
+        present = {e.name for e in sheet_entries(pkg, workbook_part(pkg))}
+    except (OSError, PackageError):
+        return False  # the transaction says what is wrong with it
+    return all(name in present for name in ADDED_SHEETS)
 
 
 def with_buttons(data: bytes, book: Path | str, interpreter: str = "") -> bytes:

@@ -7,6 +7,7 @@ fix come out as one line naming the file and what to do; a traceback only with -
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .batch import batch_mode
-from .cli_text import ChineseGroup, version_option
+from .cli_text import ChineseGroup, Words, version_option
 from .controls import visible
 from .problems import BookError, Problem, count_levels
 
@@ -39,7 +40,7 @@ class BranchkitGroup(ChineseGroup):
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"错误：{visible(str(exc))}", err=True)
+            click.echo(f"错误：{visible(str(_for_command(exc, ctx)))}", err=True)
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -54,6 +55,32 @@ class BranchkitGroup(ChineseGroup):
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+# The 控制台 button that does a command's job inside Excel, by its macro (macros.BUTTONS).
+EXCEL_BUTTONS = {
+    "fill": "BranchkitFill",
+    "refresh": "BranchkitRefresh",
+    "build-agenda": "BranchkitAgenda",
+}
+
+
+def _for_command(exc: BookError, ctx: click.Context) -> BookError:
+    """A workbook open in another program, told for the command that met it: in Excel with the
+    button that does the same job ("填写" for fill), and --out only where the command has it."""
+    from .writeback import OpenElsewhere
+
+    if not isinstance(exc, OpenElsewhere) or not isinstance(ctx.command, click.Group):
+        return exc
+    name = ctx.invoked_subcommand or ""
+    command = ctx.command.commands.get(name)
+    out = command is not None and any(p.name == "out" for p in command.params)
+    macro = EXCEL_BUTTONS.get(name)
+    if macro is None:
+        return exc.told("", out)
+    from .macros import BUTTONS
+
+    return exc.told(dict(BUTTONS)[macro], out)
 
 
 def _json_out(data: Any) -> None:
@@ -111,13 +138,21 @@ def date_option(func: F) -> F:
     )(func)
 
 
+def _periods() -> tuple[dict[str, Any], dict[str, Any]]:
+    from .vocab import PERIOD_LETTERS, PERIOD_TITLES
+
+    return {word: kind for kind, word in PERIOD_LETTERS.items()}, {
+        word: kind for kind, word in PERIOD_TITLES.items()
+    }
+
+
 def period_option(func: F) -> F:
     return click.option(
         "--period",
-        type=click.Choice(["day", "week", "month"]),
+        type=Words(_periods),
         default="month",
         show_default=True,
-        help="期间：当日 / 本周至今 / 本月至今",
+        help="期间：日（当日）/ 周（本周至今）/ 月（本月至今）",
     )(func)
 
 
@@ -131,7 +166,27 @@ def out_option(func: F) -> F:
         type=click.Path(path_type=Path),
         default=None,
         help="写到另一个文件，原工作簿保持不变",
-    )(func)
+    )(force_option(func))
+
+
+def force_option(func: F) -> F:
+    """--force for a command that writes files: an output may then replace a file branchkit
+    did not make for it (kept in 备份); never a workbook with a weekly, a rollup, a text or an
+    e-mail (outputs.claim). The command runs inside `overwrite_allowed`, so the library calls
+    between it and the write need not pass the flag along."""
+
+    @functools.wraps(func)
+    def run(*args: Any, force: bool, **kwargs: Any) -> Any:
+        from .outputs import overwrite_allowed
+
+        with overwrite_allowed(force):
+            return func(*args, **kwargs)
+
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="输出文件已存在、又不是 branchkit 为此生成的时也覆盖（原文件留在“备份”文件夹）",
+    )(run)  # type: ignore[return-value]
 
 
 def template_option(func: F) -> F:
@@ -228,8 +283,8 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
 @click.option(
     "--launchers",
     is_flag=True,
-    help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用）；"
-    "工作簿已存在时只写脚本",
+    help="在工作簿旁放 填写/刷新/夕会/周报 的双击脚本（.cmd 和 .sh，供 WPS、LibreOffice 使用；"
+    "--macros 总会放）；工作簿已存在时只写脚本；文件夹里为别的工作簿做的脚本只有加 --force 才替换",
 )
 @click.option(
     "--from",
@@ -254,7 +309,7 @@ def init(
             "--upgrade 和 --from 不能一起用：--upgrade 补齐旧工作簿，--from 新建下个月的"
         )
     if launchers and book.exists() and previous is None:
-        _write_launchers(book)
+        _write_launchers(book, force=force)
         return
     if previous is not None:
         _check_suffix(book, macros)
@@ -263,8 +318,8 @@ def init(
         made = new_month(previous, book, month or None, force, macros, branch)
         for line in summary(made):
             click.echo(line)
-        if launchers:
-            _write_launchers(book)
+        if launchers or macros:
+            _write_launchers(book, previous, force)
         return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
@@ -307,8 +362,8 @@ def init(
     note = _blank_settings_note(branch, month)
     if note:
         click.echo(note)
-    if launchers:
-        _write_launchers(book)
+    if launchers or macros:  # the buttons' four jobs for WPS and LibreOffice too
+        _write_launchers(book, force=force)
 
 
 def _check_suffix(book: Path, macros: bool) -> None:
@@ -319,15 +374,23 @@ def _check_suffix(book: Path, macros: bool) -> None:
         )
 
 
-def _write_launchers(book: Path) -> None:
+def _write_launchers(book: Path, previous: Path | None = None, force: bool = False) -> None:
     from .launchers import write_launchers
 
-    done = write_launchers(book)
+    done = write_launchers(book, previous=previous, force=force)
     if done.written:
         names = "、".join(p.name for p in done.written if p.suffix == ".cmd")
-        click.echo(f"已在 {book.parent} 放好双击脚本：{names}（Linux 桌面用同名 .sh）")
+        moved = f"（原来运行的是 {done.moved_from}）" if done.moved_from else ""
+        click.echo(f"已在 {book.parent} 放好双击脚本：{names}（Linux 桌面用同名 .sh）{moved}")
     for path in done.skipped:
         click.echo(f"未改动 {path}：这个文件不是 branchkit 生成的", err=True)
+    for other, paths in done.others.items():
+        names = "、".join(p.name for p in paths if p.suffix == ".cmd") or paths[0].name
+        click.echo(
+            f"未改动工作簿旁的双击脚本 {names} 等：它们运行的是 {other}；"
+            f"要改为运行 {book.name}，请运行 branchkit init {book.name} --launchers --force",
+            err=True,
+        )
 
 
 @main.command("add-buttons")
@@ -345,7 +408,7 @@ def add_buttons(book: Path, out: Path | None, force: bool) -> None:
 
     written = add(book, out, force)
     click.echo(f"已加上按钮：{written}（先运行 branchkit doctor {written} 检查设置）")
-    _write_launchers(written)
+    _write_launchers(written, previous=book)
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -491,6 +554,7 @@ def _progress_bar(label: str, total: int) -> Any:
     default=None,
     help="汇总工作簿（默认 分行汇总-年-月.xlsx；历史库 分行汇总.duckdb 存在它旁边）",
 )
+@force_option
 @json_option
 @click.option("--write-back", is_flag=True, help="把每人的分行同岗位排名写回各网点的“排行榜”")
 @click.option(
@@ -595,17 +659,24 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
     return visible("\n".join(lines))  # sheet names are the workbook's
 
 
+def _meetings() -> tuple[dict[str, Any], dict[str, Any]]:
+    """夕会 first, as the branch calls its evening meeting; 日例会 accepted for it."""
+    from .vocab import DAILY, MEETING_ALIASES, MEETING_NAMES
+
+    shown = {word: kind for word, kind in MEETING_ALIASES.items()}
+    shown |= {word: kind for kind, word in MEETING_NAMES.items() if kind != DAILY}
+    return shown, {MEETING_NAMES[DAILY]: DAILY}
+
+
 @main.command("build-agenda")
 @book_argument
 @date_option
 @click.option(
     "--meeting",
-    type=click.Choice(
-        ["daily", "weekly", "monthly", "morning", "夕会", "日例会", "周例会", "月例会", "晨会"]
-    ),
+    type=Words(_meetings),
     default="daily",
     show_default=True,
-    help="夕会：日例会（即“夕会”）/ 周例会 / 月例会；或 晨会（morning）",
+    help="夕会（即日例会）/ 周例会 / 月例会；或 晨会",
 )
 @click.option(
     "--format",
@@ -652,9 +723,11 @@ def build_agenda(
     if out is None:
         click.echo(text, nl=False)
     else:
+        from .outputs import AGENDA_TEXT, stamped
         from .writeback import write_bytes
 
-        write_bytes(out, text.encode("utf-8"))
+        data = stamped(text, fmt).encode("utf-8")
+        out = write_bytes(out, data, made_for=AGENDA_TEXT, made_from=[book])
         click.echo(f"{tab}已写入 {out}")
     _exit_for_errors(agenda.errors)
 
@@ -696,6 +769,7 @@ def doctor(book: Path | None, fix: bool) -> None:
     default=None,
     help="周报工作簿写到这里（默认：网点工作簿旁边的“网点-周次-周报.xlsx”）",
 )
+@force_option
 @click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
 @click.option(
     "--to", "recipients", multiple=True, help="收件人（可多次使用；默认用“设置”里的邮件收件人）"
@@ -734,10 +808,12 @@ def weekly(
     security: str | None,
     template_dir: Path | None,
 ) -> None:
-    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。"""
+    """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。
+
+    工作簿也可以是文件夹：用其中文件名带本周所在月份的网点工作簿（定时任务不必每月改命令）。"""
     from . import jobs, mail
     from .read import read_book
-    from .weekly import week_label
+    from .weekly import as_of, week_label
 
     if rollup_dir is not None:
         _parent_weekly(
@@ -753,6 +829,14 @@ def weekly(
         return
     if book is None:
         raise click.BadParameter("请给出网点工作簿，或用 --rollup 指定各网点工作簿所在的文件夹")
+    if book.is_dir():  # a scheduled job names the folder; the week says which month's workbook
+        from .filenames import month_workbook
+
+        book = month_workbook(book, as_of(week or week_label(dt.date.today()), dt.date.today()))
+    if eml is not None:  # refused before the weekly workbook is written, not after
+        from .outputs import MAIL, claim
+
+        claim(eml, MAIL, [book])
     loaded = read_book(book)
     today = dt.date.today()
     data, written = jobs.weekly(loaded, week or week_label(today), out, today)
@@ -765,7 +849,7 @@ def weekly(
     if eml:
         # Without recipients, an .eml is still useful: Outlook lets them be filled in.
         unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}{unaddressed}")
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml, [book])}{unaddressed}")
     if send_mail:
         smtp = (smtp_host, smtp_port, smtp_user, security)
         where = jobs.send_mail(message, loaded.settings, smtp)
@@ -800,7 +884,7 @@ def _parent_weekly(
     settings = Settings()
     message = parent.message(data, recipients, mail.sender(settings), template_dir)
     if eml:
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml)}")
+        click.echo(f"邮件已写入：{mail.write_eml(message, eml, [data.path])}")
     if send_mail:
         mail.check_addresses(recipients)
         where = jobs.send_mail(message, settings, smtp)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import enum
+import functools
 import inspect
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO, Any
 
 import click
@@ -168,6 +169,39 @@ def _choice_text(choice: Any) -> str:
     return choice.name if isinstance(choice, enum.Enum) else str(choice)
 
 
+class Words(click.Choice):
+    """A choice shown and typed in Chinese (`[日|周|月]`, 默认：月). `table` gives, on first use
+    (the vocabulary is not imported for every command), the words shown mapped to the keys the
+    command receives, and aliases; the keys themselves are accepted too, so scripts written with
+    the English keys keep working."""
+
+    def __init__(self, table: Callable[[], tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
+        self._table = table
+        self.case_sensitive = True
+
+    @functools.cached_property
+    def _words(self) -> tuple[dict[str, str], dict[str, str]]:
+        words, aliases = self._table()
+        shown = {word: str(getattr(key, "value", key)) for word, key in words.items()}
+        extra = {word: str(getattr(key, "value", key)) for word, key in aliases.items()}
+        return shown, {key: key for key in shown.values()} | extra | shown
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]  # read only: from `table`
+        return tuple(self._words[0])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        accepted = self._words[1]
+        if isinstance(value, str) and value.strip() in accepted:
+            return accepted[value.strip()]
+        return super().convert(value, param, ctx)  # refused, listing the words
+
+    def word(self, key: Any) -> str:
+        """The word shown for a key (a default)."""
+        key = str(getattr(key, "value", key))
+        return next((w for w, k in self._words[0].items() if k == key), key)
+
+
 def type_name(kind: click.ParamType) -> str:
     """What a value of this type is called in a usage line: the Chinese for click's TEXT, PATH..."""
     if isinstance(kind, click.DateTime):
@@ -256,6 +290,8 @@ def default_text(param: click.Option, ctx: click.Context) -> str | None:
         return DYNAMIC_DEFAULT
     if isinstance(value, (list, tuple)):
         return ", ".join(_choice_text(v) for v in value)
+    if isinstance(param.type, Words):
+        return param.type.word(value)
     if isinstance(value, enum.Enum):
         return value.name
     return '""' if value == "" else str(value)

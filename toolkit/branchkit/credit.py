@@ -16,9 +16,19 @@ from typing import NamedTuple
 
 from .catalogue import Catalogue
 from .matching import Matches
+from .parse import other_branch
 from .settings import Settings
 from .table import Table
-from .vocab import OWN, REFERRED, UNVERIFIED, CountCredit, CreditMode, SaleKind, Unit
+from .vocab import (
+    CROSS_BRANCH,
+    OWN,
+    REFERRED,
+    UNVERIFIED,
+    CountCredit,
+    CreditMode,
+    SaleKind,
+    Unit,
+)
 
 
 def credit_split(
@@ -41,6 +51,16 @@ def credit_split(
     if settings.credit_mode is CreditMode.SPLIT:
         return amount * settings.share, amount * (1 - settings.share)
     return amount, amount
+
+
+def _kind(referred: bool, matched: bool, referrer: str | None) -> SaleKind:
+    """Through a card of this workbook; a referrer of another branch, whose card is in their own
+    workbook (docs/口径.md#跨网点转介); no card at all (无卡转介); or the receiver's own."""
+    if not referred:
+        return OWN
+    if matched:
+        return REFERRED
+    return CROSS_BRANCH if other_branch(referrer) else UNVERIFIED
 
 
 class Sale(NamedTuple):
@@ -109,7 +129,7 @@ def sales_of(
             to_referrer = to_receiver = None
         else:
             to_referrer, to_receiver = credit_split(amount, referred, listed.unit, settings)  # type: ignore[union-attr]
-        kind = (REFERRED if row in matched else UNVERIFIED) if referred else OWN
+        kind = _kind(referred, row in matched, referrer)
         sales.append(
             Sale(
                 date,

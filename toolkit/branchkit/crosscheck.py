@@ -15,6 +15,7 @@ from typing import Protocol
 
 from . import schema
 from .catalogue import OTHER_CAP, Catalogue
+from .parse import other_branch
 from .problems import Code, Level, Problem
 from .table import Table
 from .vocab import role_group
@@ -45,6 +46,8 @@ def cross_check(book: Book) -> None:
 
 
 def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
+    """A name not on 人员 is a warning — but not 网点·姓名, a person of another branch
+    (docs/口径.md#跨网点转介), who must never be added to this branch's roster."""
     people = {n for n in book.tables["roster"]["name"] if n}
     if not people:
         return
@@ -52,7 +55,7 @@ def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
     sheet = schema.SHEETS_BY_KEY[key]
     for col_key in columns:
         names = table[col_key]
-        unknown = {n for n in set(names) if n and n not in people}
+        unknown = {n for n in set(names) if n and n not in people and not other_branch(n)}
         if not unknown:
             continue
         rows = table["row"]

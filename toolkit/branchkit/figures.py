@@ -21,18 +21,22 @@ from .checklist import ChecklistFigures, OpenFix
 from .credit import Sale, sales_of
 from .crosscheck import day_problems
 from .matching import (
+    CrossBranch,
     Matches,
     NotFollowed,
     Unverified,
+    cross_branch,
     dated_on_or_before,
     match_cards,
     not_followed,
     unverified,
 )
-from .problems import Problem
+from .parse import other_branch
+from .problems import Code, Level, Problem
 from .read import Book
-from .schema import BRANCH_TARGET, REFERRAL_INDICATORS
+from .schema import BRANCH_TARGET, CARRIED_MARK, REFERRAL_INDICATORS
 from .settings import Settings
+from .staffing import Member, branch_calendar, members, on_duty
 from .vocab import (
     AHEAD,
     ASSISTANTS,
@@ -44,23 +48,13 @@ from .vocab import (
     ROLE_GROUPS,
     SERVICE,
     WEEK,
-    DayBasis,
     Pace,
     PeriodKind,
     RoleGroup,
     Unit,
     role_group,
 )
-from .workdays import (
-    Period,
-    days_between,
-    days_left,
-    is_workday,
-    month_bounds,
-    next_workday,
-    opening_days,
-    time_progress,
-)
+from .workdays import BranchCalendar, Period, month_bounds, year_known
 
 REFERRALS, SUCCESSES = REFERRAL_INDICATORS
 WAN_YUAN = Unit.WAN_YUAN  # the unit the money figures (记分业绩, 协作营销占比) are counted in
@@ -137,6 +131,12 @@ class PersonFigures:
     group_rank: int | None = None
     money: float = 0.0  # credited amount over indicators counted in 万元 (units never mixed)
     measured: dict[str, float] = field(default_factory=dict)  # checklist quantities (计量)
+    # The part of the monthly targets that falls in the period, on the person's own days
+    # (docs/口径.md#入职和离岗): what completion divides by.
+    period_targets: dict[str, float] = field(default_factory=dict)
+    # The time progress the person is paced against: the month's, on their own days; 1.0 for the
+    # day and the week, whose targets are already prorated.
+    time_progress: float = 1.0
 
     @property
     def success_rate(self) -> float | None:
@@ -198,8 +198,9 @@ class TomorrowTarget:
     target: float  # monthly
     actual: float  # month to date
     gap: float  # what the month still needs (whole for counts)
-    days_left: int  # after D, counted like 时间进度
-    tomorrow: float  # gap ÷ days left, never negative (whole, rounded up, for counts)
+    days_left: int  # the days the branch still opens this month after D (0: D is its last)
+    tomorrow: float  # gap ÷ days left, never negative (whole, rounded up, for counts); 0 on the
+    # month's last opening day, which has no tomorrow in this month: the gap is today's
 
 
 @dataclass
@@ -252,14 +253,23 @@ class Figures:
     # The checklist (docs/口径.md#管理清单): its items, and the problems found and not closed on D.
     checklist_items: list[checklist.Item] = field(default_factory=list)
     open_fixes: list[OpenFix] = field(default_factory=list)
-    # Days known to be open or closed (工作日历, 每日概况); the statutory calendar for the rest.
-    opening: dict[dt.date, bool] = field(default_factory=dict)
+    # When the branch opens (docs/口径.md#营业日): 工作日历, 每日概况, 营业日, statutory calendar.
+    calendar: BranchCalendar = field(default_factory=BranchCalendar)
     # The morning meeting's targets for D itself: what the month still needs over the days
     # from D to its end, D included (docs/口径.md#晨会).
     targets_today: list[TomorrowTarget] = field(default_factory=list)
+    # D is the month's last opening day (or later): no tomorrow in this month, the gaps are
+    # today's (docs/口径.md#明日目标).
+    last_opening_day: bool = False
+    # A year of D the holiday library does not know, with nothing in 工作日历 for D's month
+    # (docs/口径.md#节假日库不知道的年份); None otherwise.
+    unknown_year: int | None = None
+    # Referrals to or from another branch (网点·姓名), listed apart (docs/口径.md#跨网点转介).
+    cross_branch: list[CrossBranch] = field(default_factory=list)
+    on_duty: list[str] = field(default_factory=list)  # D's people on duty (staffing.on_duty)
 
     def is_open(self, day: dt.date) -> bool:
-        return is_workday(day, self.opening)
+        return self.calendar.is_open(day)
 
     @property
     def still_open(self) -> list[OpenFix]:
@@ -324,6 +334,38 @@ class _DayTotals:
     # (date, 责任人, 计量) -> the checklist quantities each person recorded
     measured: dict[tuple[dt.date, str, str], float] = field(default_factory=dict)
 
+    def within(self, first: dt.date, last: dt.date) -> _DayTotals:
+        """Only the days first..last: a workbook's own month (docs/口径.md#上月结转)."""
+
+        def kept(table: dict) -> dict:  # type: ignore[type-arg]
+            return {
+                k: v
+                for k, v in table.items()
+                if first <= (k[0] if isinstance(k, tuple) else k) <= last
+            }
+
+        return _DayTotals(
+            kept(self.cards),
+            kept(self.credited),
+            kept(self.sold),
+            kept(self.own_sales),
+            kept(self.received),
+            kept(self.money),
+            kept(self.measured),
+        )
+
+    def joined(self, other: _DayTotals) -> _DayTotals:
+        """Both workbooks' days, which never overlap (each keeps its own month)."""
+        return _DayTotals(
+            {**self.cards, **other.cards},
+            {**self.credited, **other.credited},
+            {**self.sold, **other.sold},
+            {**self.own_sales, **other.own_sales},
+            {**self.received, **other.received},
+            {**self.money, **other.money},
+            {**self.measured, **other.measured},
+        )
+
 
 def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
     """One pass over cards, one over sales, one over daily activity (a parent branch's month:
@@ -339,6 +381,8 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
     card_to_rows = matches.card_to_rows
     contacted = matches.contacted_cards
     cards, received = totals.cards, totals.received
+    # Receivers of another branch (网点·姓名): theirs to count, not ours.
+    theirs = {name for name in set(book.referrals["receiver"]) if other_branch(name)}
     date_type = dt.date
     for row, date, referrer, receiver, on_site in book.referrals.zip(
         "row", "date", "referrer", "receiver", "on_site"
@@ -359,7 +403,7 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
                 made.won += 1
                 made.won_on_site += any(closed for _, closed in won)
                 made.amount += sum(money for money, _ in won)
-        if receiver:
+        if receiver and receiver not in theirs:
             got = received.get((date, receiver))
             if got is None:
                 got = received[(date, receiver)] = [0, 0, 0, 0, 0]
@@ -414,22 +458,35 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
 # ---------------------------------------------------------------- per person
 
 
+BRANCH = Member(BRANCH_TARGET, BRANCH_TARGET)  # the whole branch: every day of the month
+
+
+@dataclass
+class _Month:
+    """One workbook's month as the figures see it: its days, targets, calendar and people. The
+    weekly of a week that began last month reads last month's workbook as a second one."""
+
+    first: dt.date
+    last: dt.date
+    targets: dict[str, dict[str, float]]
+    calendar: BranchCalendar
+    members: dict[str, Member]
+
+    def member(self, name: str) -> Member | None:
+        return BRANCH if name == BRANCH_TARGET else self.members.get(name)
+
+
 @dataclass
 class _Context:
     day_totals: _DayTotals
-    targets: dict[str, dict[str, float]]
-    overrides: dict[dt.date, bool]
-    month_progress: float
+    months: list[_Month]  # in date order: this workbook's month last
     catalogue: Catalogue
+    settings: Settings
+    on_duty: frozenset[str]  # D's people on duty: the only ones the day's ranking ranks
 
 
-def workday_overrides(book: Book) -> dict[dt.date, bool]:
-    """The 工作日历 sheet: days the branch opens or closes against the statutory calendar."""
-    return {
-        d: bool(w)
-        for d, w in book.work_calendar.zip("date", "workday")
-        if isinstance(d, dt.date) and w is not None
-    }
+def _month_of(book: Book, first: dt.date, calendar: BranchCalendar) -> _Month:
+    return _Month(first, month_bounds(first)[1], _targets(book), calendar, members(book))
 
 
 def _targets(book: Book) -> dict[str, dict[str, float]]:
@@ -446,32 +503,61 @@ def _targets(book: Book) -> dict[str, dict[str, float]]:
     return targets
 
 
-def _period_share(period: Period, basis: DayBasis, overrides: Mapping[dt.date, bool]) -> float:
-    """The part of the monthly target that falls in the period (1 for the month itself)."""
-    if period.kind is MONTH:
-        return 1.0
-    first, last = month_bounds(period.end)
-    start = max(period.start, first)
-    total = days_between(first, last, basis, overrides)
-    return days_between(start, period.end, basis, overrides) / total if total else 0.0
+def _paced(
+    name: str, period: Period, context: _Context
+) -> tuple[dict[str, float], dict[str, float], float]:
+    """(monthly targets, the period's part of them, time progress) of one person or the branch,
+    on the days they belong to the branch (docs/口径.md#入职和离岗).
+
+    The month's part of a monthly target is all of it; a day's or a week's is its share of the
+    person's own days of the month, counted like 时间进度, in each month the period touches. The
+    month is paced on their own days too: a new hire's first day expects nothing yet, so nobody
+    is behind on the day they start."""
+    basis = context.settings.progress_basis
+    monthly: dict[str, float] = {}
+    due: dict[str, float] = {}
+    progress = 1.0
+    for month in context.months:
+        member = month.member(name)
+        own = member.own_days(month.first, month.last) if member else None
+        start, end = max(period.start, month.first), min(period.end, month.last)
+        if member is None or own is None or start > end:
+            continue
+        targets = month.targets.get(name, {})
+        monthly = targets or monthly
+        total = month.calendar.days(*own, basis)
+        if period.kind is MONTH:
+            share = 1.0
+            elapsed = month.calendar.days(own[0], min(period.end, own[1]), basis)
+            if member.joined_on is not None and member.joined_on == period.end > month.first:
+                elapsed = 0  # their first day
+            progress = elapsed / total if total else 1.0
+        else:
+            inside = month.calendar.days(max(start, own[0]), min(end, own[1]), basis)
+            share = inside / total if total else 0.0
+        for indicator, target in targets.items():
+            due[indicator] = due.get(indicator, 0.0) + target * share
+    return monthly, due, progress
 
 
-def _person_figures(
-    book: Book, period: Period, context: _Context
-) -> tuple[list[PersonFigures], PersonFigures]:
+def _person_figures(period: Period, context: _Context) -> tuple[list[PersonFigures], PersonFigures]:
     days = period.days
-    settings = book.settings
+    settings = context.settings
     people: dict[str, PersonFigures] = {}
-    for name, role, active in book.roster.zip("name", "role", "active"):
-        if name and active is not False and name not in people:
-            people[name] = PersonFigures(name, role or "")
+    for month in reversed(context.months):  # this month's roster first: its roles hold
+        start, end = max(period.start, month.first), min(period.end, month.last)
+        for member in month.members.values():
+            if member.name not in people and start <= end and member.own_days(start, end):
+                people[member.name] = PersonFigures(member.name, member.role)
     branch = PersonFigures(BRANCH_TARGET, BRANCH_TARGET)
 
     totals = context.day_totals
     for (date, referrer), cards in totals.cards.items():
         if date not in days:
             continue
-        for who in (people.get(referrer), branch):
+        # A card of another branch's person (网点·姓名) is that branch's referral, not ours.
+        ours = branch if not other_branch(referrer) else None
+        for who in (people.get(referrer), ours):
             if who is None:
                 continue
             who.referrals += cards.made
@@ -497,39 +583,54 @@ def _person_figures(
                     who.measured[measure] = who.measured.get(measure, 0.0) + quantity
     raw_counts = (REFERRALS, *context.catalogue.measures)
 
-    share = _period_share(period, settings.progress_basis, context.overrides)
-    progress = context.month_progress if period.kind is MONTH else 1.0
+    # The day's ranking ranks only those on duty (docs/口径.md#当班人员): someone off that day
+    # is ranked for the week and the month, never "joint 4th" on a day they were not there.
+    judged = [p for p in people.values() if period.kind is not DAY or p.name in context.on_duty]
+    for person in [*judged, branch]:
+        person.targets, person.period_targets, person.time_progress = _paced(
+            person.name, period, context
+        )
+        judge(person, settings, raw_counts)
     for person in [*people.values(), branch]:
-        for indicator, monthly in context.targets.get(person.name, {}).items():
-            target = monthly * share
-            person.targets[indicator] = monthly
-            if target <= 0:
-                continue
-            completion = person.actual(indicator) / target
-            person.completion[indicator] = completion
-            person.status[indicator] = _pace(completion, progress, settings.tolerance)
-        if person.completion:
-            person.overall = sum(person.completion.values()) / len(person.completion)
-            person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
-            # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
-            # (转介数, and the checklist's quantities) must not make someone look ahead of pace while what they close lags.
-            person.overall_status = status_of(person.score, progress, settings.tolerance)
         person.money = sum(
             v for k, v in person.credited.items() if context.catalogue.measured_in(k) is WAN_YUAN
         )
-    ranked = [p for p in people.values() if p.score is not None]
+    ranked = [p for p in judged if p.score is not None]
     for person, rank in zip(ranked, competition_ranks(p.score for p in ranked), strict=True):
         person.rank = rank
     for group in ROLE_GROUPS:
-        members = [p for p in people.values() if role_group(p.role) == group]
-        for person in members:
+        grouped = [p for p in judged if role_group(p.role) == group]
+        for person in grouped:
             person.group = group
             person.primary = _primary(person, group)
         for person, rank in zip(
-            members, competition_ranks(p.primary for p in members), strict=True
+            grouped, competition_ranks(p.primary for p in grouped), strict=True
         ):
             person.group_rank = rank
     return list(people.values()), branch
+
+
+def judge(person: PersonFigures, settings: Settings, raw_counts: Iterable[str]) -> None:
+    """Completion, pace, 综合完成率 and 排名得分 from the person's actuals, period targets and time
+    progress (docs/口径.md#完成率, docs/口径.md#排名得分); again after credit is added, as the
+    rollup does for a cross-branch referral. `raw_counts`: 转介数 and the checklist's quantities."""
+    raw_counts = tuple(raw_counts)
+    person.completion, person.status = {}, {}
+    person.overall = person.score = person.overall_status = None
+    progress = person.time_progress
+    for indicator, target in person.period_targets.items():
+        if target <= 0:
+            continue
+        completion = person.actual(indicator) / target
+        person.completion[indicator] = completion
+        person.status[indicator] = _pace(completion, progress, settings.tolerance)
+    if person.completion:
+        person.overall = sum(person.completion.values()) / len(person.completion)
+        person.score = ranking_score(person.completion, settings.rank_cap, raw_counts)
+        # The pace shown beside the ranking is the ranking score's: a pile of raw referrals
+        # (转介数, and the checklist's quantities) must not make someone look ahead of pace while
+        # what they close lags.
+        person.overall_status = status_of(person.score, progress, settings.tolerance)
 
 
 def _primary(person: PersonFigures, group: RoleGroup) -> float:
@@ -544,101 +645,212 @@ def _primary(person: PersonFigures, group: RoleGroup) -> float:
 # ---------------------------------------------------------------- the whole computation
 
 
-def compute(book: Book, day: dt.date, league: bool = False) -> Figures:
+@dataclass
+class _Inputs:
+    """One workbook's rows as the figures use them: matched, credited, added into their days."""
+
+    matches: Matches
+    sales: list[Sale]
+    totals: _DayTotals
+    items: list[checklist.Item]
+    records: list[checklist.Entry]
+    cards_by_day: dict[dt.date, int]
+
+
+def _inputs(book: Book, day: dt.date) -> _Inputs:
+    settings = book.settings
+    matches = match_cards(book.referrals, book.tracking, day, settings.match_days)
+    sales = sales_of(book.tracking, book.catalogue, matches, day, settings)
+    totals = _day_totals(book, sales, matches)
+    items = checklist.items(book.checklist_items)
+    records = checklist.entries(book.checklist, items, day)
+    totals.measured = checklist.quantities_by_day(records, items)
+    return _Inputs(matches, sales, totals, items, records, _cards_by_day(book))
+
+
+def _joined(before: _Inputs, after: _Inputs, first: dt.date) -> _Inputs:
+    """Last month's workbook's days and this one's, each workbook its own month: the rows this
+    workbook carries from last month (〔上月结转〕) are last month's facts, counted there, never
+    twice (docs/口径.md#上月结转)."""
+    earlier = month_bounds(first - dt.timedelta(days=1))
+    return _Inputs(
+        after.matches,
+        [s for s in before.sales if s.date >= earlier[0]]
+        + [s for s in after.sales if s.date >= first],
+        before.totals.within(*earlier).joined(after.totals.within(first, dt.date.max)),
+        after.items,
+        [r for r in before.records if earlier[0] <= r.date <= earlier[1]]
+        + [r for r in after.records if r.date >= first],
+        {d: n for d, n in before.cards_by_day.items() if earlier[0] <= d <= earlier[1]}
+        | {d: n for d, n in after.cards_by_day.items() if d >= first},
+    )
+
+
+def compute(
+    book: Book, day: dt.date, previous: Book | None = None, league: bool = False
+) -> Figures:
     """Day, week and month figures from one pass over sales, credits and card matching.
+
+    A workbook holds its own month, so the week to date starts on the month's first day at the
+    earliest — unless `previous`, last month's workbook of the same branch, is given: then a
+    week that began last month reads those days from it (the weekly workbook does).
 
     `league`: only what a parent branch's rollup compares — each period's people and branch,
     collaboration share and checklist completion, and the problems. The ledger, the quality
     tables, the checklist's detail, follow-ups and tomorrow's targets are left empty: a rollup
     of thousands of workbooks would build them for nothing."""
     settings = book.settings
-    overrides = workday_overrides(book)
-    matches = match_cards(book.referrals, book.tracking, day)
-    sales = sales_of(book.tracking, book.catalogue, matches, day, settings)
-    totals = _day_totals(book, sales, matches)
-    items = checklist.items(book.checklist_items)
-    records = checklist.entries(book.checklist, items, day)
-    totals.measured = checklist.quantities_by_day(records, items)
-    month_progress = time_progress(day, settings.progress_basis, overrides)
-    context = _Context(totals, _targets(book), overrides, month_progress, book.catalogue)
+    calendar = branch_calendar(book)
+    first, last = month_bounds(day)
+    here = _inputs(book, day)
+    month = _month_of(book, first, calendar)
+    months, used, since = [month], here, first
+    if previous is not None:
+        earlier = month_bounds(first - dt.timedelta(days=1))
+        before = _month_of(previous, earlier[0], branch_calendar(previous))
+        months = [before, month]
+        used = _joined(_inputs(previous, earlier[1]), here, first)
+        since = earlier[0]
+        calendar = BranchCalendar(
+            {**before.calendar.overrides, **calendar.overrides},
+            {**before.calendar.staffing, **calendar.staffing},
+            calendar.weekdays,
+        )
+    present = on_duty(book, day, calendar)
+    context = _Context(used.totals, months, book.catalogue, settings, frozenset(present))
+    totals = used.totals
     periods: dict[PeriodKind, PeriodFigures] = {}
     for kind in PERIOD_KINDS:
-        period = Period.of(kind, day)
-        people, branch = _person_figures(book, period, context)
+        period = Period.of(kind, day, since)
+        people, branch = _person_figures(period, context)
         periods[kind] = PeriodFigures(
             kind=kind,
             period=period,
-            time_progress=month_progress if kind == MONTH else 1.0,
+            time_progress=branch.time_progress,
             people=people,
             branch=branch,
-            ledger=[] if league else [s for s in sales if s.date in period.days],
+            ledger=[] if league else [s for s in used.sales if s.date in period.days],
             referrers=[] if league else _referrer_quality(people),
             receivers=[] if league else _receiver_quality(totals, period),
             collaboration_share=_collaboration_share(totals, period),
-            checklist=checklist.completion(records, period)
+            checklist=checklist.completion(used.records, period)
             if league
-            else checklist.tally(records, items, period),
+            else checklist.tally(used.records, used.items, period),
         )
     if league:
-        return _league_figures(book, day, periods, month_progress)
-    month = periods[MONTH]
-    opening = opening_days(overrides, _staffing(book), day + dt.timedelta(40))
-    horizon = next_workday(day, opening)
+        return _league_figures(book, day, periods)
+    month_figures = periods[MONTH]
+    horizon = calendar.next_open(day)
     return Figures(
         branch=settings.branch,
         date=day,
         settings=settings,
         catalogue=book.catalogue,
-        month_progress=month_progress,
+        month_progress=month_figures.time_progress,
         periods=periods,
         stars={kind: _stars(periods[kind].people) for kind in PERIOD_KINDS},
         follow_ups=_follow_ups(book, day, horizon),
-        not_followed=not_followed(book.referrals, matches, day, settings.stale_days),
-        unverified=unverified(book.tracking, book.sheet_name("tracking"), matches, day),
-        tomorrow=_tomorrow(month.people, month.branch, day, settings, overrides, book.catalogue),
-        targets_today=_tomorrow(
-            month.people, month.branch, day, settings, overrides, book.catalogue, from_day=True
-        ),
-        problems=[*book.problems, *day_problems(book, day)],
+        not_followed=not_followed(book.referrals, here.matches, day, settings.stale_days),
+        unverified=unverified(book.tracking, _sheets(book)[1], here.matches, day, first),
+        tomorrow=_tomorrow(month_figures, day, month, book.catalogue),
+        targets_today=_tomorrow(month_figures, day, month, book.catalogue, from_day=True),
+        problems=_problems(book, day),
         next_workday=horizon,
         sold_by_day=totals.sold,
-        cards_by_day=_cards_by_day(book),
-        checklist_items=items,
-        open_fixes=checklist.open_fixes(records, book.actions, day),
-        opening=opening,
+        cards_by_day=used.cards_by_day,
+        checklist_items=here.items,
+        open_fixes=checklist.open_fixes(here.records, book.actions, day),
+        calendar=calendar,
+        last_opening_day=calendar.open_days(day + dt.timedelta(days=1), last) == 0,
+        unknown_year=_unknown_year(book, day),
+        cross_branch=cross_branch(book.referrals, book.tracking, _sheets(book), day, first),
+        on_duty=present,
     )
 
 
-def _league_figures(
-    book: Book, day: dt.date, periods: dict[PeriodKind, PeriodFigures], month_progress: float
-) -> Figures:
+def _league_figures(book: Book, day: dt.date, periods: dict[PeriodKind, PeriodFigures]) -> Figures:
     """`compute(league=True)`: the periods and the problems, nothing for the agenda."""
     return Figures(
         branch=book.settings.branch,
         date=day,
         settings=book.settings,
         catalogue=book.catalogue,
-        month_progress=month_progress,
+        month_progress=periods[MONTH].time_progress,
         periods=periods,
         stars={},
         follow_ups=[],
         not_followed=[],
         unverified=[],
         tomorrow=[],
-        problems=[*book.problems, *day_problems(book, day)],
+        problems=_problems(book, day),
         next_workday=day,
         sold_by_day={},
         cards_by_day={},
     )
 
 
-def _staffing(book: Book) -> dict[dt.date, bool]:
-    """The days the day overview shows: staffed (someone on duty, or traffic), or not."""
-    return {
-        date: bool(names) or bool(traffic)
-        for date, names, traffic in book.overview.zip("date", "on_duty", "traffic")
-        if isinstance(date, dt.date)
-    }
+def _problems(book: Book, day: dt.date) -> list[Problem]:
+    """The workbook's problems and those of D: the day's rows, the calendar, last month's
+    sales written this month."""
+    return [
+        *book.problems,
+        *day_problems(book, day),
+        *_calendar_problems(book, day),
+        *_sales_before_month(book, month_bounds(day)[0]),
+    ]
+
+
+def _sheets(book: Book) -> tuple[str, str]:
+    return book.sheet_name("referrals"), book.sheet_name("tracking")
+
+
+def _unknown_year(book: Book, day: dt.date) -> int | None:
+    """D's year when the holiday library does not know it and 工作日历 says nothing of D's
+    month: the figures then count on 营业日 alone (docs/口径.md#节假日库不知道的年份). One row of
+    工作日历 in the month is the branch's own word for it, and the warning goes."""
+    if year_known(day.year):
+        return None
+    first, last = month_bounds(day)
+    typed = (d for d in book.work_calendar["date"] if isinstance(d, dt.date))
+    return None if any(first <= d <= last for d in typed) else day.year
+
+
+def _calendar_problems(book: Book, day: dt.date) -> list[Problem]:
+    year = _unknown_year(book, day)
+    if year is None:
+        return []
+    sheet = book.sheet_name("work_calendar")
+    return [Problem(Code.HOLIDAYS_UNKNOWN, sheet, "", {"year": year}, level=Level.WARNING)]
+
+
+def _sales_before_month(book: Book, first: dt.date) -> list[Problem]:
+    """A sale with no 达成日期 counts on its 推荐时间 (docs/口径.md#业绩记分); in a row written this
+    month for a customer referred last month, that day is in no period of this workbook. Said,
+    at the 达成日期 cell, so the sale is not lost without anyone knowing. A row carried from last
+    month (〔上月结转〕) is exempt: its sale is last month's (docs/口径.md#上月结转)."""
+    problems = []
+    for row, product, amount, closed, referred, note in book.tracking.zip(
+        "row", "product", "amount", "closed_on", "referred_on", "note"
+    ):
+        if (
+            product
+            and amount
+            and amount > 0
+            and not isinstance(closed, dt.date)
+            and isinstance(referred, dt.date)
+            and referred < first
+            and CARRIED_MARK not in (note or "")
+        ):
+            problems.append(
+                Problem(
+                    Code.SALE_DATED_LAST_MONTH,
+                    book.sheet_name("tracking"),
+                    book.cell("tracking", "closed_on", row),
+                    {"referred": referred, "first": first},
+                    level=Level.WARNING,
+                )
+            )
+    return problems
 
 
 def _cards_by_day(book: Book) -> dict[dt.date, int]:
@@ -767,36 +979,39 @@ def _follow_ups(book: Book, day: dt.date, horizon: dt.date) -> list[FollowUp]:
 
 
 def _tomorrow(
-    people: list[PersonFigures],
-    branch: PersonFigures,
+    month_figures: PeriodFigures,
     day: dt.date,
-    settings: Settings,
-    overrides: Mapping[dt.date, bool],
+    month: _Month,
     catalogue: Catalogue,
     from_day: bool = False,
 ) -> list[TomorrowTarget]:
-    """(monthly target − month-to-date actual) ÷ the days left, never negative
-    (docs/口径.md#明日目标).
+    """(monthly target − month-to-date actual) ÷ the days the branch still opens this month,
+    never negative (docs/口径.md#明日目标).
 
-    The days left are counted like 时间进度 (calendar days on 自然日, work days on 工作日), so a
-    branch that opens every weekend is not handed targets inflated by 10/6. Counts are whole and
-    rounded up ("信用卡 1张", never "0.23张"). On the month's last day the whole gap is tomorrow's.
-    `from_day`: the days left include D itself — the morning meeting's targets for today, with
-    D's own results (usually none yet at 8 a.m.) already counted."""
-    left = days_left(day, settings.progress_basis, overrides)
-    if from_day:
-        left += days_between(day, day, settings.progress_basis, overrides)
-    remaining = max(1, left)
+    The days are opening days whatever the 时间进度口径: a day the branch is closed takes no part
+    of the gap. A person who leaves this month shares their gap over their own days, and gets
+    nothing once they have gone. Counts are whole and rounded up ("信用卡 1张", never "0.23张").
+    On the month's last opening day there is no tomorrow in this month: each target's
+    `tomorrow` is 0 and its `gap` is what to close today. `from_day`: the days include D
+    itself — the morning meeting's targets for today."""
+    start = day if from_day else day + dt.timedelta(days=1)
+    calendar = month.calendar
+    last_day = calendar.open_days(start, month.last) == 0
     targets = []
-    for person in [branch, *people]:
+    for person in [month_figures.branch, *month_figures.people]:
+        member = month.member(person.name)
+        own = member.own_days(start, month.last) if member is not None else None
+        left = calendar.open_days(*own) if own else 0
+        if not left and not last_day:
+            continue  # they are gone before the branch opens again
         for indicator, target in person.targets.items():
             gap = max(0.0, target - person.actual(indicator))
-            share = gap / remaining
+            share = gap / left if left else 0.0
             if catalogue.is_count(indicator):
                 gap, share = float(math.ceil(gap - 1e-9)), float(math.ceil(share - 1e-9))
             targets.append(
                 TomorrowTarget(
-                    person.name, indicator, target, person.actual(indicator), gap, remaining, share
+                    person.name, indicator, target, person.actual(indicator), gap, left, share
                 )
             )
     return targets

@@ -1,4 +1,5 @@
-"""File names made from what people typed (网点名称 names the weekly workbook).
+"""File names made from what people typed (网点名称 names the weekly workbook), and the names of a
+branch's workbooks month by month.
 
 A branch name is text from a cell: it can hold a slash, a line break, characters Windows
 forbids, a control character (Excel stores U+0000 as `_x0000_`, which the reader decodes), or be
@@ -8,8 +9,10 @@ name is made safe rather than refused: a supervisor wants the weekly workbook, n
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
 
 from .problems import BookError
 
@@ -22,6 +25,13 @@ _DEVICES = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$
 
 # The end of a weekly workbook's name ('火车站支行-2026-W47-周报.xlsx'): a rollup skips such files.
 WEEKLY_NAME_END = "-周报"
+# The start of the rollup workbook's name ('分行汇总-2026-11.xlsx'), which may sit among the
+# branches' workbooks.
+ROLLUP_NAME_START = "分行汇总"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# Not a branch's workbook whatever its suffix: Excel's owner file (~$), another program's lock
+# or branchkit's temporary file (.~), the rollup's own output.
+_NOT_BRANCH = ("~$", ".~", ROLLUP_NAME_START)
 # Bytes of UTF-8 a name part may take: file systems allow 255 per name, and the weekly
 # workbook's name adds its week and suffix ('-2026-W47-周报.xlsx', 23 bytes) to this part.
 MAX_NAME_BYTES = 120
@@ -52,3 +62,53 @@ def safe_stem(*candidates: str) -> str:
         if name:
             return name
     raise BookError(candidates[0] if candidates else "", "无法用作文件名：请用 --out 指定输出文件")
+
+
+def _stamps(month: dt.date) -> tuple[str, str, str]:
+    """The ways a workbook's name says its month: 2026-11, 202611, 2026年11月."""
+    return f"{month:%Y-%m}", f"{month:%Y%m}", f"{month.year}年{month.month}月"
+
+
+def month_sibling(book: Path, month: dt.date, other: dt.date) -> Path | None:
+    """BOOK's name with its month `month` changed to `other` (火车站支行-2026-12.xlsx ->
+    火车站支行-2026-11.xlsx): the same branch's workbook of another month, beside it; None when
+    the name does not say its month."""
+    stem = book.stem
+    for was, now in zip(_stamps(month), _stamps(other), strict=True):
+        if was in stem:
+            return book.with_name(stem.replace(was, now) + book.suffix)
+    return None
+
+
+def branch_workbooks(folder: Path) -> list[Path]:
+    """The branch workbooks in `folder` (not its subfolders, such as the 备份 of older
+    versions), by name: Excel files that are not lock or temporary files, weekly workbooks or
+    the rollup's own output."""
+    return [
+        path
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path.suffix.lower() in EXCEL_SUFFIXES
+        and not path.name.startswith(_NOT_BRANCH)
+        and not path.stem.endswith(WEEKLY_NAME_END)
+    ]
+
+
+def month_workbook(folder: Path, month: dt.date) -> Path:
+    """The one branch workbook in `folder` whose name says `month` (火车站支行-2026-12.xlsx): how a
+    job scheduled once a week finds this month's workbook without being edited every month.
+    One line when there is none, or more than one (several branches share the folder)."""
+    found = [p for p in branch_workbooks(folder) if any(s in p.stem for s in _stamps(month))]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BookError(
+            folder,
+            f"文件夹里没有 {month:%Y-%m} 的网点工作簿（文件名里要有 {month:%Y-%m}，"
+            f"如 火车站支行-{month:%Y-%m}.xlsx）：月初请先用 branchkit init --from 上月工作簿 新建",
+        )
+    names = "、".join(p.name for p in found)
+    raise BookError(
+        folder,
+        f"文件夹里有 {len(found)} 个 {month:%Y-%m} 的工作簿（{names}）：请直接写出要用的那个",
+    )

@@ -23,14 +23,15 @@ from . import checklist
 from .credit import Sale
 from .figures import Figures
 from .matching import Matches, match_cards
+from .parse import BRANCH_SUFFIXES, other_branch
 from .read import Book
 from .schema import NO, SHEETS_BY_KEY, YES, Kind
+from .staffing import on_duty
 from .vocab import ACTION_STATE_WORDS, DAILY, SLOT_WORDS, ActionState, role_group, unit_word, word
 
 OPEN = ACTION_STATE_WORDS[ActionState.OPEN]  # 行动计划 状态 of an item fill writes
 
 AUTO = "〔自动〕"  # marks a 结果反馈 that fill wrote and may rewrite
-BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
 COACHING_DAYS = 7  # a coaching pair is followed up a week later
 
 
@@ -168,6 +169,8 @@ def tracking_rows(
     ):
         if not isinstance(date, dt.date) or date > day or row in matches.card_to_rows:
             continue
+        if other_branch(receiver):  # that branch's own workbook tracks it (docs/口径.md#跨网点转介)
+            continue
         if not receiver:
             plan.skipped.append(Skip("referrals", row, "receiver", "没有接收人，未转入追踪表"))
             continue
@@ -234,14 +237,6 @@ def feedback(book: Book, day: dt.date, figures: Figures, matches: Matches, plan:
 # ---------------------------------------------------------------- 每日数据
 
 
-def on_duty_today(book: Book, day: dt.date) -> list[str]:
-    """D's 当班人员 from the day overview, else everyone 在岗 (docs/工作簿.md#填写)."""
-    for date, names in book.overview.zip("date", "on_duty"):
-        if date == day and names:
-            return list(names)
-    return [n for n, active in book.roster.zip("name", "active") if n and active is not False]
-
-
 def daily_rows(book: Book, day: dt.date, plan: FillPlan) -> None:
     """One 每日数据 row for D per front-line person on duty without one, 转介数量 from the cards;
     the other numbers are theirs to type."""
@@ -251,7 +246,7 @@ def daily_rows(book: Book, day: dt.date, plan: FillPlan) -> None:
     for date, referrer in book.referrals.zip("date", "referrer"):
         if date == day and referrer:
             cards[referrer] = cards.get(referrer, 0) + 1
-    for name in on_duty_today(book, day):
+    for name in on_duty(book, day):
         if name in keeps_daily and name not in has_row:
             plan.rows.append(
                 NewRow("daily", {"date": day, "name": name, "referrals": cards.get(name, 0)})
@@ -296,7 +291,7 @@ def checklist_rows(book: Book, figures: Figures, plan: FillPlan) -> None:
         for date, item in book.checklist.zip("date", "item")
         if date == day
     }
-    present = on_duty_today(book, day)
+    present = on_duty(book, day, figures.calendar)
     if not present:  # one line for the day, not one per item (a new, still empty workbook)
         plan.skipped.append(
             Skip(
@@ -354,7 +349,7 @@ def plan(book: Book, figures: Figures) -> FillPlan:
 
     day = figures.date
     result = FillPlan()
-    matches = match_cards(book.referrals, book.tracking, day)
+    matches = match_cards(book.referrals, book.tracking, day, book.settings.match_days)
     numbers = card_numbers(book, day, result)
     tracking_rows(book, day, matches, numbers, result)
     feedback(book, day, figures, matches, result)

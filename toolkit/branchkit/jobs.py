@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .problems import count_levels
+from .problems import BookError, count_levels
 from .read import Book, read_book
 
 if TYPE_CHECKING:
@@ -113,12 +113,64 @@ class Refreshed:
     warnings: int
 
 
-def figures(book: Book, day: dt.date) -> Figures:
-    """The figures for D; a D outside the workbook's month is refused with one line."""
+def figures(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
+    """The figures for D; a D outside the workbook's month is refused with one line, naming
+    that month's workbook when it lies beside this one (the 晨会 of the 1st reads the new
+    month's workbook). `previous`: last month's workbook, for a week that began in it."""
     from .figures import compute
 
-    book.check_day(day)
-    return compute(book, day)
+    try:
+        book.check_day(day)
+    except BookError:
+        beside = month_book(book, day)
+        if beside is None or book.month is None:
+            raise
+        raise BookError(
+            book.source,
+            f"统计日期 {day} 不在本工作簿的统计月份 {book.month:%Y-%m} 内："
+            f"{day:%Y-%m} 的工作簿是同一文件夹里的 {beside.name}，请用它",
+        ) from None
+    return compute(book, day, previous)
+
+
+def month_book(book: Book, day: dt.date) -> Path | None:
+    """The same branch's workbook of `day`'s month beside BOOK, by its name (火车站支行-2026-11.xlsx
+    beside 火车站支行-2026-12.xlsx, .xlsx or .xlsm); None when there is none."""
+    from .filenames import month_sibling
+
+    if not book.source or book.month is None:
+        return None
+    named = month_sibling(Path(book.source), book.month, day.replace(day=1))
+    if named is None:
+        return None
+    for suffix in (named.suffix, ".xlsx", ".xlsm"):
+        candidate = named.with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:
+    """Last month's workbook of the same branch beside BOOK (docs/口径.md#周报日期), read — None
+    when there is none, or it is another branch's or month's, or cannot be read (the week's
+    days of last month are then named as missing) — and the name it is looked for by."""
+    from .filenames import month_sibling
+
+    before = (first - dt.timedelta(days=1)).replace(day=1)
+    named = month_sibling(Path(book.source), book.month, before) if book.month else None
+    wanted = named.name if named else ""
+    path = month_book(book, before)
+    if path is None:
+        return None, wanted
+    try:
+        previous = read_book(path)
+    except BookError:
+        return None, wanted
+    if (previous.month and previous.month != before) or (
+        previous.settings.branch != book.settings.branch
+    ):
+        return None, wanted
+    return previous, wanted
 
 
 def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:
@@ -203,16 +255,26 @@ def weekly(
     """The weekly workbook of `week` as of `today` (see weekly.as_of), written to `out` (default:
     beside the branch workbook)."""
     from . import weekly as weekly_data
+    from .outputs import WEEKLY
     from .render.weekly import weekly_sheets
     from .render.xlsx import build as build_xlsx
     from .writeback import verify_workbook, write_bytes
 
-    book.check_week(*weekly_data.parse_week(week), week)
+    monday, sunday = weekly_data.parse_week(week)
+    book.check_week(monday, sunday, week)
     day = weekly_data.as_of(week, today or dt.date.today(), book.month)
-    data = weekly_data.build(book, figures(book, day), week)
+    first = day.replace(day=1)
+    previous, wanted = last_months_book(book, first) if monday < first else (None, "")
+    data = weekly_data.build(book, figures(book, day, previous), week, previous, wanted)
     specs = weekly_sheets(data)
     path = out or weekly_data.default_output(Path(book.source), data)
-    written = write_bytes(path, build_xlsx(specs), verify_workbook([s.name for s in specs]))
+    written = write_bytes(
+        path,
+        build_xlsx(specs, WEEKLY.tag),
+        verify_workbook([s.name for s in specs]),
+        made_for=WEEKLY,
+        made_from=[book.source],
+    )
     return data, written
 
 

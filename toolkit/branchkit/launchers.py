@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .interpreter import interpreter_to_write
@@ -45,30 +45,77 @@ CLOSE_FIRST = "请先在 WPS / Excel / LibreOffice 里保存并关闭这个工�
 class Written:
     written: list[Path]
     skipped: list[Path]  # files of these names that branchkit did not make: left alone
+    # Scripts made for another workbook of the folder, by its name: left alone (without force).
+    others: dict[str, list[Path]] = field(default_factory=dict)
+    moved_from: str = ""  # the workbook the replaced scripts ran before (`previous`)
 
 
-def write_launchers(book: Path, machine: Machine | None = None) -> Written:
-    """The eight scripts beside `book`; one of ours from before is replaced, anything else of
-    the same name is left as it is and reported."""
+def write_launchers(
+    book: Path,
+    machine: Machine | None = None,
+    previous: Path | None = None,
+    force: bool = False,
+) -> Written:
+    """The eight scripts beside `book`. A script of ours for this workbook is replaced; one for
+    another workbook of the folder is left alone — one folder keeps one set of scripts, and the
+    set it has may be what a colleague double-clicks every day — unless `force`, or unless that
+    workbook is `previous`, the one `book` is made from (last month's, the .xlsx before its
+    buttons): then the scripts move on to `book`, as the branch moves on. Anything else of the
+    same name is not ours and is left as it is. Both are reported."""
     from .writeback import write_bytes
 
     machine = machine or this_machine()
     python = _console_python(machine)
-    written, skipped = [], []
+    before = _beside(book, previous)
+    written: list[Path] = []
+    skipped: list[Path] = []
+    others: dict[str, list[Path]] = {}
+    moved_from = ""
     for launcher in LAUNCHERS:
         for suffix, script in (
             (".cmd", cmd_script(book.name, python["Windows"], launcher)),
             (".sh", sh_script(book.name, python["Linux"], launcher)),
         ):
             path = book.parent / f"{launcher.name}{suffix}"
-            if path.exists() and MARK.encode() not in path.read_bytes()[:400]:
-                skipped.append(path)
-                continue
+            if path.exists():
+                old = path.read_bytes()
+                if MARK.encode() not in old[:400]:
+                    skipped.append(path)
+                    continue
+                named = runs_on(old)
+                if named and named != book.name:
+                    if named == before:
+                        moved_from = named
+                    elif not force:
+                        others.setdefault(named, []).append(path)
+                        continue
             write_bytes(path, script)
             if suffix == ".sh":
                 path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
             written.append(path)
-    return Written(written, skipped)
+    return Written(written, skipped, others, moved_from)
+
+
+def _beside(book: Path, previous: Path | None) -> str:
+    """`previous`'s name when it is in `book`'s folder (where the scripts find workbooks)."""
+    if previous is None:
+        return ""
+    same = previous.resolve().parent == book.resolve().parent
+    return previous.name if same else ""
+
+
+_CMD_BOOK = re.compile(r"^echo 工作簿：(.*?)\r?$", re.M)
+_SH_BOOK = re.compile(r"^printf '%s\\n' '工作簿：(.*)'$", re.M)
+
+
+def runs_on(script: bytes) -> str:
+    """The workbook a script of ours runs on, by its name ('' when it does not say)."""
+    text = script.decode("utf-8", "replace")
+    found = _CMD_BOOK.search(text)
+    if found:
+        return re.sub(r"\^(.)", r"\1", found.group(1)).replace("%%", "%")
+    found = _SH_BOOK.search(text)
+    return found.group(1).replace("'\\''", "'") if found else ""
 
 
 def _console_python(machine: Machine) -> dict[str, str]:

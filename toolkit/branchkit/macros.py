@@ -145,6 +145,7 @@ def write_macro_workbook(
     notes: Sequence[str] = (),
     keep_backups: int = 0,
     interpreter: str | None = None,
+    made_from: Sequence[str | Path] = (),
 ) -> Path:
     """A new branch workbook with the buttons: 控制台 first, every input sheet, xlwings.conf,
     whose Interpreter_Win is `interpreter` (default: this PC's, see interpreter.py). `data`,
@@ -165,7 +166,7 @@ def write_macro_workbook(
             notes=notes,
         )
         made = make_macro_enabled(plain.read_bytes(), path)
-    return write_bytes(path, made, keep_backups=keep_backups)
+    return write_bytes(path, made, keep_backups=keep_backups, made_from=made_from)
 
 
 def this_interpreter() -> str:

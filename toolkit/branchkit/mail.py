@@ -19,6 +19,7 @@ import smtplib
 import socket
 import ssl
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .controls import one_line
-from .problems import BookError
+from .problems import BookError, os_reason
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -190,9 +191,14 @@ def weekly_message(
     template_dir: str | Path | None = None,
     lang: str = "zh",
 ) -> EmailMessage:
-    from .render.weekly import headlines, pace_lines
+    from .render.weekly import headlines, month_boundary_line, pace_lines
 
-    context = {"weekly": weekly, "headlines": headlines(weekly), "pace": pace_lines(weekly)}
+    context = {
+        "weekly": weekly,
+        "headlines": headlines(weekly),
+        "pace": pace_lines(weekly),
+        "boundary": month_boundary_line(weekly),
+    }
     subject = f"{weekly.branch or '网点'} 周报 {weekly.week}"
     return compose(
         subject, "weekly_mail", context, attachment, recipients, from_address, template_dir, lang
@@ -232,10 +238,13 @@ def compose(
     return message
 
 
-def write_eml(message: EmailMessage, path: Path) -> Path:
+def write_eml(message: EmailMessage, path: Path, made_from: Iterable[str | Path] = ()) -> Path:
+    """The message as an .eml file; it replaces only an .eml branchkit wrote (outputs.MAIL)
+    unless --force, and is no more readable than the workbooks it is `made_from`."""
+    from .outputs import MAIL
     from .writeback import write_bytes
 
-    return write_bytes(path, bytes(message))
+    return write_bytes(path, bytes(message), made_for=MAIL, made_from=made_from)
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:
@@ -319,10 +328,24 @@ def _converse(
         client._host = config.host  # type: ignore[attr-defined]
         client.connect(config.host, config.port)
         if config.security == "starttls":
-            client.starttls(context=ssl.create_default_context())
+            try:
+                client.starttls(context=ssl.create_default_context())
+            except smtplib.SMTPNotSupportedError as exc:
+                raise _Unsupported(NO_STARTTLS) from exc
         if password is not None:
-            _login(client, config.user, password)
+            try:
+                _login(client, config.user, password)
+            except smtplib.SMTPNotSupportedError as exc:
+                raise _Unsupported(NO_LOGIN) from exc
         client.send_message(message)
+
+
+NO_STARTTLS = "邮件服务器不支持 STARTTLS 加密：请检查加密方式（--security）和端口（465 用 ssl）"
+NO_LOGIN = "邮件服务器不支持账号登录：请检查服务器地址和端口，或去掉账号（不需要登录的服务器）"
+
+
+class _Unsupported(smtplib.SMTPNotSupportedError):
+    """What the server did not offer, said in the user's words (smtplib says it in English)."""
 
 
 def _failure(where: str, exc: Exception) -> Exception:
@@ -335,17 +358,27 @@ def _failure(where: str, exc: Exception) -> Exception:
         return MailError(where, "邮件服务器拒绝了账号或密码（认证失败）")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return MailError(where, "收件人地址被邮件服务器拒绝：" + "、".join(exc.recipients))
+    if isinstance(exc, _Unsupported):
+        return MailError(where, str(exc))
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return MailError(
-            where,
-            f"邮件服务器不支持 {exc.args[0] if exc.args else 'STARTTLS'}：请检查加密方式（--security）"
-            "和是否需要账号",
+            where, "邮件服务器不支持这次发送需要的功能：请检查加密方式（--security）和账号"
         )
     if isinstance(exc, ssl.SSLError):
         return MailError(
             where,
-            f"加密连接失败（{exc.reason}）：请检查端口和加密方式（465 用 ssl，587 用 starttls）",
+            "加密连接失败：请检查端口和加密方式（465 用 ssl，587 用 starttls），"
+            "以及这台电脑是否信任服务器的证书（加 --debug 可查看详细信息）",
         )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return MailError(
+            where,
+            f"邮件服务器拒绝了这封邮件（代码 {exc.smtp_code}）：请检查发件人、收件人和附件大小"
+            "（加 --debug 可查看服务器的原话）",
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return MailError(where, "邮件服务器中途断开了连接：请稍后重试，或检查端口和加密方式")
     if isinstance(exc, (smtplib.SMTPException, OSError)):
-        return MailError(where, f"发送失败（{type(exc).__name__}: {exc}）")
+        reason = os_reason(exc) if isinstance(exc, OSError) else "加 --debug 可查看详细信息"
+        return MailError(where, f"发送失败（{reason}）")
     return exc

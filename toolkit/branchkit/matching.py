@@ -1,8 +1,10 @@
 """The two forms reconciled (docs/口径.md#对账与匹配): which tracking rows answer which card.
 
 A card is matched by 转介编号 when both rows carry one; otherwise by the same customer (name and
-phone digits) and the same referrer, the tracking row's 推荐时间 0–7 days after the card's 日期
-(the nearest card wins). Pure: tables and a date in, matches and lists out.
+phone digits) and the same referrer, the tracking row's 推荐时间 0 to 匹配天数 days after the
+card's 日期 (the nearest card wins): a customer who comes back two weeks later to buy is still the
+card's. A card or row naming a person of another branch (网点·姓名) is a cross-branch referral,
+listed apart. Pure: tables and a date in, matches and lists out.
 """
 
 from __future__ import annotations
@@ -13,11 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from .parse import phone_key
+from .parse import other_branch, phone_key
 from .table import Table
-
-# docs/口径.md#对账与匹配: the tracking row's 推荐时间 0–7 days after the card's 日期
-MATCH_WINDOW_DAYS = 7
 
 
 def dated_on_or_before(table: Table, column: str, last: dt.date) -> Table:
@@ -76,7 +75,9 @@ def contact_rows(tracking: Table) -> frozenset[int]:
     )
 
 
-def match_cards(cards: Table, tracking: Table, day: dt.date) -> Matches:
+def match_cards(cards: Table, tracking: Table, day: dt.date, window: int) -> Matches:
+    """Which tracking rows (dated on or before D) answer which card; `window` is 设置 匹配天数,
+    how many days after a card a row of the same customer and referrer is still its."""
     tracking = dated_on_or_before(tracking, "referred_on", day)
     by_id: dict[str, int] = {}
     by_person: dict[tuple[str, str], list[tuple[dt.date, int, str]]] = defaultdict(list)
@@ -94,7 +95,9 @@ def match_cards(cards: Table, tracking: Table, day: dt.date) -> Matches:
             tracking[c] for c in ("customer", "referrer", "referred_on", "phone")
         )
         for i in unmatched:
-            found[i] = _card_by_person(by_person, customers[i], referrers[i], dates[i], phones[i])
+            found[i] = _card_by_person(
+                by_person, customers[i], referrers[i], dates[i], phones[i], window
+            )
     card_to_rows: dict[int, list[int]] = defaultdict(list)
     row_to_card: dict[int, int] = {}
     for row, card in zip(tracking["row"], found, strict=True):
@@ -110,6 +113,7 @@ def _card_by_person(
     referrer: str | None,
     referred_on: dt.date,
     phone: str | None,
+    window: int,
 ) -> int | None:
     """The nearest earlier card of the same customer and referrer, within the window."""
     if not customer or not referrer:
@@ -119,8 +123,7 @@ def _card_by_person(
     candidates = [
         ((referred_on - date).days, card_row)
         for date, card_row, card_key in by_person.get((customer, referrer), [])
-        if 0 <= (referred_on - date).days <= MATCH_WINDOW_DAYS
-        and (not key or not card_key or key == card_key)
+        if 0 <= (referred_on - date).days <= window and (not key or not card_key or key == card_key)
     ]
     return min(candidates)[1] if candidates else None
 
@@ -144,6 +147,22 @@ class NotFollowed:
 
 
 @dataclass(frozen=True)
+class CrossBranch:
+    """A card or tracking row naming a person of another branch (网点·姓名): a cross-branch
+    referral, listed apart (docs/口径.md#跨网点转介) and matched across workbooks by the rollup."""
+
+    sheet: str
+    row: int
+    date: dt.date
+    referrer: str
+    receiver: str
+    customer: str
+    phone: str
+    branch: str  # the other branch
+    amount: float | None  # a tracking row's sale, in its product's unit (None: none yet)
+
+
+@dataclass(frozen=True)
 class Unverified:
     """A tracking row naming a referrer with no matching card (无卡转介): credited, but listed."""
 
@@ -159,7 +178,9 @@ def not_followed(
     cards: Table, matches: Matches, day: dt.date, stale_days: int
 ) -> list[NotFollowed]:
     """Cards whose customer nobody has contacted more than 未跟进天数 days after their date
-    (docs/口径.md#对账与匹配); a bare tracking row made by `fill` does not count as a contact."""
+    (docs/口径.md#对账与匹配); a bare tracking row made by `fill` does not count as a contact. A
+    card for another branch's receiver (网点·姓名) is followed up in that branch's workbook, out
+    of this one's sight: it is a cross-branch referral, never 未跟进 here."""
     waited = dt.timedelta(days=min(stale_days, 36_500) + 1)  # a typo of 9999999 days: no crash
     stale = dated_on_or_before(cards, "date", day - waited)
     result = [
@@ -182,17 +203,66 @@ def not_followed(
             ),
             strict=True,
         )
-        if not matches.contacted(row)
+        if not matches.contacted(row) and not other_branch(receiver)
     ]
     return sorted(result, key=lambda r: (r.date, r.row))
 
 
-def unverified(tracking: Table, sheet: str, matches: Matches, day: dt.date) -> list[Unverified]:
+def unverified(
+    tracking: Table, sheet: str, matches: Matches, day: dt.date, since: dt.date
+) -> list[Unverified]:
+    """Tracking rows naming a referrer of this branch that no card answers (无卡转介), dated
+    `since` (the month's first day: a row carried from last month was listed there,
+    docs/口径.md#上月结转) to D. A referrer of another branch wrote the card in their own
+    workbook: a cross-branch referral, not 无卡."""
     rows = dated_on_or_before(tracking, "referred_on", day)
     return [
         Unverified(sheet, row, referrer, receiver or "", customer or "", date)
         for row, date, referrer, receiver, customer in rows.zip(
             "row", "referred_on", "referrer", "receiver", "customer"
         )
-        if row not in matches.row_to_card and referrer and referrer != receiver
+        if row not in matches.row_to_card
+        and referrer
+        and referrer != receiver
+        and date >= since
+        and not other_branch(referrer)
     ]
+
+
+def cross_branch(
+    cards: Table, tracking: Table, sheets: tuple[str, str], day: dt.date, since: dt.date
+) -> list[CrossBranch]:
+    """Every card and tracking row dated `since` to D that names a person of another branch
+    as referrer or receiver (docs/口径.md#跨网点转介), cards first, each in row order."""
+    found = []
+    for sheet, table, date_column in (
+        (sheets[0], cards, "date"),
+        (sheets[1], tracking, "referred_on"),
+    ):
+        names = set(table["referrer"]) | set(table["receiver"])
+        if not any(map(other_branch, names)):  # as good as always: nothing to walk
+            continue
+        rows = dated_on_or_before(table, date_column, day)
+        amounts = rows["amount"] if "amount" in rows else [None] * len(rows)
+        for row, date, referrer, receiver, customer, phone, amount in zip(
+            *(rows[c] for c in ("row", date_column, "referrer", "receiver", "customer", "phone")),
+            amounts,
+            strict=True,
+        ):
+            other = other_branch(referrer) or other_branch(receiver)
+            if other is None or date < since:
+                continue
+            found.append(
+                CrossBranch(
+                    sheet,
+                    row,
+                    date,
+                    referrer or "",
+                    receiver or "",
+                    customer or "",
+                    phone or "",
+                    other[0],
+                    amount if amount and amount > 0 else None,
+                )
+            )
+    return found

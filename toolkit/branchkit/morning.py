@@ -26,7 +26,6 @@ from .agenda import (
     floor_summary,
     follow_up_lines,
     key_products_of,
-    on_duty,
     open_actions,
     target_lines,
 )
@@ -82,6 +81,8 @@ class MorningAgenda:
     fixes: list[OpenFix]
     actions_left_out: int
     meeting: Meeting = MORNING
+    unknown_year: int | None = None  # docs/口径.md#节假日库不知道的年份
+    last_day: bool = False  # D is the month's last opening day
 
     @property
     def meeting_name(self) -> str:
@@ -154,7 +155,7 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
     there is one (its day's results and stars)."""
     day = figures.date
     minutes = SECTION_MINUTES[MORNING]
-    present = on_duty(book, day)
+    present = figures.on_duty or None
     active = [p.name for p in figures.month.people]
     attendees = list(present or active)
     branch, people = target_lines(figures, figures.targets_today, set(attendees))
@@ -205,4 +206,6 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         open_actions=actions,
         fixes=fixes_shown,
         actions_left_out=actions_out + fixes_out,
+        unknown_year=figures.unknown_year,
+        last_day=figures.last_opening_day,
     )

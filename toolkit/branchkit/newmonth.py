@@ -24,13 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from . import checklist, parse, schema
+from .filenames import month_sibling
 from .matching import match_cards
+from .parse import other_branch
 from .problems import BookError
 from .read import Book, load_book
 from .schema import CARRIED_MARK, CARRIED_MARK_COLUMNS, Kind, Sheet
 from .settings import SETTING_ITEMS, setting_cells
 from .source import RawBook, read_raw
-from .workdays import month_bounds, next_workday, statutory_days
+from .workdays import BranchCalendar, month_bounds, statutory_days
 
 Rows = list[list[Any]]
 
@@ -47,15 +49,9 @@ def next_name(book: Path, month: dt.date) -> Path:
     """Next month's file beside BOOK: its name with the month moved on (火车站支行-2026-11.xlsm
     -> 火车站支行-2026-12.xlsm), or with the month added when the name has none."""
     after = next_month(month)
-    stem = book.stem
-    for was, now in (
-        (f"{month:%Y-%m}", f"{after:%Y-%m}"),
-        (f"{month:%Y%m}", f"{after:%Y%m}"),
-        (f"{month.year}年{month.month}月", f"{after.year}年{after.month}月"),
-    ):
-        if was in stem:
-            return book.with_name(stem.replace(was, now) + book.suffix)
-    return book.with_name(f"{stem}-{after:%Y-%m}{book.suffix}")
+    return month_sibling(book, month, after) or book.with_name(
+        f"{book.stem}-{after:%Y-%m}{book.suffix}"
+    )
 
 
 def next_month_command(book: Path, month: dt.date | None) -> str:
@@ -260,7 +256,7 @@ def _carry_open_items(
             leavers.setdefault(name, Counter())[sheet] += 1
 
     # Everything the old workbook records counts: as of its last known day, whatever that is.
-    matches = match_cards(book.referrals, book.tracking, dt.date.max)
+    matches = match_cards(book.referrals, book.tracking, dt.date.max, book.settings.match_days)
     tracking = cells("tracking")
     carried.rows["tracking"] = []
     card_rows: set[int] = set()
@@ -284,7 +280,13 @@ def _carry_open_items(
     numbers = card_numbers(book, dt.date.max, FillPlan())
     id_col = [c.key for c in schema.REFERRALS.columns].index("referral_id")
     for excel_row, date, receiver in book.referrals.zip("row", "date", "receiver"):
-        unfollowed = isinstance(date, dt.date) and not matches.contacted(excel_row)
+        # A card for another branch's receiver is followed up in that branch's workbook
+        # (docs/口径.md#跨网点转介): never carried as if this branch still owed it a call.
+        unfollowed = (
+            isinstance(date, dt.date)
+            and not matches.contacted(excel_row)
+            and not other_branch(receiver)
+        )
         if not unfollowed and excel_row not in card_rows:
             continue
         carried.unfollowed_cards += unfollowed
@@ -431,7 +433,13 @@ def new_month(
             from .macros import write_macro_workbook
 
             write_macro_workbook(
-                path, branch, f"{wanted:%Y-%m}", data, guide_notes(carried), keep_backups=keep
+                path,
+                branch,
+                f"{wanted:%Y-%m}",
+                data,
+                guide_notes(carried),
+                keep_backups=keep,
+                made_from=[previous_path],
             )
         else:
             from .templates import write_branch_workbook
@@ -443,6 +451,7 @@ def new_month(
                 data=data,
                 keep_backups=keep,
                 notes=guide_notes(carried),
+                made_from=[previous_path],
             )
     return Made(path, previous_path, carried)
 
@@ -465,8 +474,8 @@ def _names(people: Iterable[tuple[str, dt.date]]) -> str:
 
 
 def _calendar(rows: Rows, carried: Carried) -> dict[dt.date, bool]:
-    """The new workbook's 工作日历 as the figures will read it: its first opening day is the
-    one to start filling on."""
+    """The new workbook's 工作日历 as the figures will read it: with 营业日, its first opening day
+    is the one to start filling on."""
     days = {}
     for typed_date, typed_flag, *_ in rows:
         day, flag = parse.parse_date(typed_date, carried.month), parse.parse_yesno(typed_flag)
@@ -559,7 +568,12 @@ def summary(made: Made) -> list[str]:
         lines.append(f"{name} 已不在岗，结转的 {items}仍在其名下：请改派给在岗的同事。")
     if c.holidays is None:
         lines.append(unknown_year_note(c.month))
-    opening = next_workday(c.month - dt.timedelta(days=1), _calendar(rows["work_calendar"], c))
+    weekdays = parse.parse_weekdays(c.settings.get("opening_days", ""))
+    calendar = BranchCalendar(
+        _calendar(rows["work_calendar"], c),
+        weekdays=weekdays if isinstance(weekdays, frozenset) else parse.EVERY_DAY,
+    )
+    opening = calendar.next_open(c.month - dt.timedelta(days=1))
     lines.append(
         f"下一步：确认“目标”，{opening:%m-%d} 起照常录入，运行 branchkit fill {made.path.name} "
         f"--date {opening}（或在 Excel 里点“填写”）"

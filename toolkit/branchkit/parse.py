@@ -64,6 +64,28 @@ def clean_name(value: Any) -> str:
     return _SPACES.sub("", clean_text(value))
 
 
+# How a branch's name ends (火车站支行, 城东分行, 人民路网点, 营业部 …): what tells 人民路支行·周建,
+# a person of another branch, from a name of two parts such as 阿依古丽·买买提.
+BRANCH_SUFFIXES = ("支行", "分行", "网点", "营业部", "营业厅", "储蓄所", "分理处")
+_BRANCH_DOT = re.compile(r"[·•・‧･.．]")
+
+
+@lru_cache(maxsize=4096)
+def other_branch(name: str | None) -> tuple[str, str] | None:
+    """(branch, person) for a name written 网点·姓名 — 人民路支行·周建, a cross-branch referral
+    (docs/口径.md#跨网点转介); None for anyone else. The dot may be typed as ·, •, ・ or a full
+    stop; the part before it must end like a branch's name."""
+    if not name:
+        return None
+    parts = _BRANCH_DOT.split(name, maxsplit=1)
+    if len(parts) != 2 or not parts[1]:
+        return None
+    branch, person = parts
+    if any(branch.endswith(s) and len(branch) > len(s) for s in BRANCH_SUFFIXES):
+        return branch, _BRANCH_DOT.sub("", person)
+    return None
+
+
 _NAME_SPLIT = re.compile(r"[、，,;；/\s]+")
 
 

@@ -104,6 +104,16 @@ MESSAGES: dict[Code, Message] = {
     Code.DAILY_REFERRALS_DIFFER: Message(
         "与转介登记不符（{day:%m-%d} 登记了 {cards} 张推荐卡）", ("排名按转介登记计算；请核对两处",)
     ),
+    Code.HOLIDAYS_UNKNOWN: Message(
+        "还不知道 {year} 年的法定节假日和调休",
+        ("现只按“设置”的营业日算营业日；请在“工作日历”填写本月的放假日和调休上班日",),
+    ),
+    Code.SALE_DATED_LAST_MONTH: Message(
+        "成交没有达成日期，推荐时间 {referred:%Y-%m-%d} 早于本月",
+        (
+            "本工作簿只算 {first:%m-%d} 起的日子，这一笔暂不计入业绩；请填写达成日期，或核对推荐时间",
+        ),
+    ),
 }
 
 # What a column of each kind takes (the `{expects}` of a value's detail).

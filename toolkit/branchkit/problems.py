@@ -70,6 +70,9 @@ class Code(Enum):
     # the day D
     NO_DAILY_ROW = "no-daily-row"
     DAILY_REFERRALS_DIFFER = "daily-referrals-differ"
+    # the branch's year: a calendar the holiday library does not know, a sale of last month
+    HOLIDAYS_UNKNOWN = "holidays-unknown"
+    SALE_DATED_LAST_MONTH = "sale-dated-last-month"
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,37 @@ class BookError(Exception):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+
+# Why the system refused a file operation, in the user's words. Anything else is said without
+# the system's English (`--debug` shows it in the traceback).
+_OS_REASONS = {
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENOENT": "找不到这个文件或文件夹",
+    "ENOTDIR": "路径中有同名的文件，不是文件夹",
+    "ENAMETOOLONG": "文件名或路径太长",
+    "ELOOP": "符号链接绕成了圈",
+    "EBUSY": "文件正被占用",
+    "ETXTBSY": "文件正被占用",
+    "EIO": "磁盘读写出错",
+    "EINVAL": "文件名里有系统不允许的字符",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "EROFS": "磁盘或共享文件夹是只读的",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "超出了磁盘配额",
+    "ECONNRESET": "连接被对方断开",
+    "ECONNREFUSED": "连接被拒绝",
+    "ECONNABORTED": "连接被中断",
+    "ETIMEDOUT": "连接超时",
+    "ENETUNREACH": "网络不通",
+    "EHOSTUNREACH": "连不上对方的电脑",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason an OSError gives, in Chinese."""
+    import errno
+
+    code = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(code, "系统没有完成这个操作，加 --debug 可查看详细信息")

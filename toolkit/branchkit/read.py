@@ -524,5 +524,18 @@ def _units(key: str, catalogue: Catalogue) -> tuple[str, Mapping[str, Unit | str
 
 
 def read_book(path: str | Path) -> Book:
+    """The workbook at `path`, read; a workbook without any of the input sheets is refused in
+    one line: it is not a branch workbook, and writing six tabs into it would help nobody."""
     path = Path(path)
-    return load_book(read_raw(path), str(path))
+    book = load_book(read_raw(path), str(path))
+    if not book.sheet_names:
+        raise BookError(path, not_a_branch_workbook(path))
+    return book
+
+
+def not_a_branch_workbook(path: Path) -> str:
+    examples = "、".join(schema.SHEETS_BY_KEY[k].name for k in ("referrals", "tracking", "roster"))
+    return (
+        f"这不是网点工作簿（{examples}等输入表一张也没有）：新建网点工作簿用 branchkit init；"
+        f"要给这个工作簿加上输入表，用 branchkit init {path.name} --upgrade"
+    )

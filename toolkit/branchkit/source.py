@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema
-from .problems import BookError
+from .problems import BookError, os_reason
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -73,7 +73,7 @@ def check_readable(path: Path) -> str:
     except PermissionError as exc:
         raise BookError(path, "没有权限访问这个文件或它所在的文件夹") from exc
     except OSError as exc:
-        raise BookError(path, f"无法访问这个文件（{exc.strerror or exc}）") from exc
+        raise BookError(path, f"无法访问这个文件（{os_reason(exc)}）") from exc
     if stat.S_ISDIR(info.st_mode):
         raise BookError(path, "这是一个文件夹，不是工作簿")
     if not stat.S_ISREG(info.st_mode):  # a named pipe would block the reader forever
@@ -154,6 +154,15 @@ def _fails_checksum(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     except (zipfile.BadZipFile, zlib.error, EOFError):
         return True
     return False
+
+
+def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part opens with a DTD (entities come inside one): the reader stops at it."""
+    try:
+        with zf.open(info) as part:
+            return b"<!DOCTYPE" in part.read(4096)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return False
 
 
 def _inflated_by_us(name: str) -> bool:
@@ -397,10 +406,17 @@ class _Reader:
                 return BookError(
                     self.path, f"{_DAMAGED}（部件 {info.filename} 校验失败）：{_REPAIR}"
                 )
+        for info in zf.infolist():
+            if info.filename.endswith((".xml", ".rels")) and _declares_dtd(zf, info):
+                return BookError(
+                    self.path,
+                    f"工作簿的 {info.filename} 含有 DTD 声明（可能是 XML 炸弹或外部实体），"
+                    "branchkit 不读取这样的文件：请在 Excel 中另存为 .xlsx 后重试",
+                )
         return BookError(
             self.path,
-            f"工作簿里有 branchkit 的读取器不支持的内容（{_short(exc)}）："
-            "请在 Excel 中另存为 .xlsx 后重试",
+            "工作簿里有 branchkit 的读取器不支持的内容：请在 Excel 中另存为 .xlsx 后重试"
+            "（加 --debug 可查看详细信息）",
         )
 
     def rows(self, sheet: SheetPart) -> RawSheet:
@@ -479,7 +495,8 @@ class _Reader:
             if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
                 raise
             raise BookError(
-                self.path, f"无法读取工作表“{sheet.name}”（读取器内部错误：{_short(exc)}）"
+                self.path,
+                f"无法读取工作表“{sheet.name}”（读取器内部错误，加 --debug 可查看详细信息）",
             ) from exc
         return _place(rows, [(c.row, c.col) for c in cleaned.far], far, self.path, sheet.name)
 
@@ -503,11 +520,6 @@ def _place(
             cells.extend([""] * (col - len(cells)))
         cells[col - 1] = value
     return rows
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text[:80]}" if text else type(exc).__name__
 
 
 def _read_legacy(path: Path, skip: Iterable[str]) -> RawBook:

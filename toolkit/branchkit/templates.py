@@ -427,10 +427,12 @@ def write_branch_workbook(
     sheets: Sequence[Sheet] = schema.INPUT_SHEETS,
     keep_backups: int = 0,
     notes: Sequence[str] = (),
+    made_from: Sequence[str | Path] = (),
 ) -> Path:
     """A branch workbook: 说明 (with `notes` at its top) + every input sheet (or those in
     `sheets`), with `data` rows (by schema key) filled in; 清单项目 starts with the default
-    checklist (docs/工作簿.md#默认清单).
+    checklist (docs/工作簿.md#默认清单). `made_from`: last month's workbook, whose permissions
+    bound the new one's.
 
     Built in memory and saved like every other write (writeback): the folders it names are made,
     a folder that cannot take it is one line, and a file it replaces is never left half-written
@@ -461,7 +463,9 @@ def write_branch_workbook(
     if not first_sheets:
         wb.worksheets()[1].activate()
     wb.close()
-    return write_bytes(Path(path), buffer.getvalue(), keep_backups=keep_backups)
+    return write_bytes(
+        Path(path), buffer.getvalue(), keep_backups=keep_backups, made_from=made_from
+    )
 
 
 def input_sheets(sheets: Sequence[tuple[Sheet, str]]) -> bytes:

@@ -390,12 +390,15 @@ def role_group(role: str) -> RoleGroup | None:
 
 class SaleKind(Key):
     """How a sale reached its receiver: through a card, through a referrer with no card
-    (无卡转介), or on their own (docs/口径.md#对账与匹配)."""
+    (无卡转介), from a referrer of another branch whose card is in that branch's workbook
+    (跨网点转介), or on their own (docs/口径.md#对账与匹配)."""
 
     REFERRED = "referred"
     UNVERIFIED = "unverified"
+    CROSS_BRANCH = "cross_branch"
     OWN = "own"
 
 
 REFERRED, UNVERIFIED, OWN = SaleKind.REFERRED, SaleKind.UNVERIFIED, SaleKind.OWN
-SALE_KINDS = {REFERRED: "转介", UNVERIFIED: "无卡转介", OWN: "自主"}
+CROSS_BRANCH = SaleKind.CROSS_BRANCH
+SALE_KINDS = {REFERRED: "转介", UNVERIFIED: "无卡转介", CROSS_BRANCH: "跨网点转介", OWN: "自主"}

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .agenda import ActionLine, IndicatorPace, open_actions
-from .figures import Figures, Trend, trend, workday_overrides
+from .figures import Figures, Trend, trend
 from .problems import BookError, count_levels
 from .read import Book
 from .vocab import Unit
-from .workdays import is_workday, month_bounds
+from .workdays import month_bounds
 
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 WEEKLY_MARK = "周报 — 客户信息已脱敏"
@@ -70,6 +70,22 @@ class Weekly:
     daily: Trend  # day by day through the week: the days the branch was open, up to `day`
     actions: list[ActionLine]
     problem_count: tuple[int, int]  # errors, warnings
+    # A week that began last month (docs/口径.md#周报日期): the days of it the figures lack (last
+    # month's workbook was not beside this one), and the workbook they were read from if it was.
+    missing: list[dt.date] = field(default_factory=list)
+    previous: str = ""
+    wanted: str = ""  # the name last month's workbook would have beside this one
+
+    @property
+    def start(self) -> dt.date:
+        """The first day the figures hold: Monday, or the month's 1st when days are missing."""
+        return self.figures.week.period.start
+
+    @property
+    def last_months_days(self) -> list[dt.date]:
+        """The week's days before the month's first: read from `previous`, or `missing`."""
+        first = self.day.replace(day=1)
+        return [self.monday + dt.timedelta(n) for n in range(max(0, (first - self.monday).days))]
 
     @property
     def referrals(self) -> int:
@@ -84,8 +100,13 @@ class Weekly:
         return self.figures.week.branch.success_rate
 
 
-def build(book: Book, figures: Figures, week: str) -> Weekly:
+def build(
+    book: Book, figures: Figures, week: str, previous: Book | None = None, wanted: str = ""
+) -> Weekly:
+    """The weekly of `week`; `previous` is last month's workbook when the week began in it and
+    the figures read it, `wanted` the name it was looked for by (see jobs.weekly)."""
     monday = parse_week(week)[0]
+    start = figures.week.period.start
     ledger = figures.week.ledger
     month_branch = figures.month.branch
     return Weekly(
@@ -102,25 +123,30 @@ def build(book: Book, figures: Figures, week: str) -> Weekly:
             for i in month_branch.targets
             if i in month_branch.completion
         ],
-        trend(figures, [(d, d) for d in open_days(book, figures, monday)]),
+        trend(figures, [(d, d) for d in open_days(figures)]),
         open_actions(book, figures.date),
         count_levels(book.problems),
+        [monday + dt.timedelta(n) for n in range((start - monday).days)],
+        Path(previous.source).name if previous is not None else "",
+        wanted,
     )
 
 
-def open_days(book: Book, figures: Figures, monday: dt.date) -> list[dt.date]:
-    """The week's days up to the figures' date on which the branch was open: a work day by the
-    calendar (工作日历 first), or any day something was sold or a card was made (a Saturday
-    opening). A closed day is left out of the trend rather than plotted as a day of zero sales,
-    and so is a day still to come, or a day of the month before (another workbook holds it)."""
-    overrides = workday_overrides(book)
+def open_days(figures: Figures) -> list[dt.date]:
+    """The week's days the figures hold, up to their date, on which the branch was open: a day
+    每日概况 shows staffed, a work day of its calendar (工作日历, else a statutory work day it
+    opens on by 营业日), or any day something was sold or a card was made — a Saturday opening.
+    A closed day is left out of the trend rather than plotted as a day of zero sales, and so is
+    a weekend with nothing recorded yet, a day still to come, or a day of last month when its
+    workbook was not read (docs/口径.md#周报日期)."""
     busy = {day for day, _ in figures.sold_by_day} | {
         day for day, cards in figures.cards_by_day.items() if cards
     }
-    first = month_bounds(figures.date)[0]
-    days = (monday + dt.timedelta(n) for n in range(7))
+    calendar = figures.calendar
     return [
-        d for d in days if first <= d <= figures.date and (is_workday(d, overrides) or d in busy)
+        d
+        for d in sorted(figures.week.period.days)
+        if calendar.staffing.get(d, calendar.is_work_day(d)) or d in busy
     ]
 
 

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
 
-from .package import Package, PackageError, replace_sheets, sheet_entries, workbook_part
-from .problems import BookError
+from .outputs import COPY, Output, claim, marked_sheets, real_path, same_file
+from .package import Package, PackageError, replace_sheets
+from .problems import BookError, os_reason
 from .processes import alive, started, writers
 from .schema import FORMER_MARKS, GENERATED_MARK
 
@@ -38,7 +39,6 @@ T = TypeVar("T")
 
 BACKUP_FOLDER = "备份"
 TEMP_PREFIX = ".~branchkit-"
-OPEN_IN_EXCEL = "工作簿正在 Excel 中打开：请在 Excel 里点按钮刷新，或加 --out 写到另一个文件"
 READ_ONLY = "文件是只读的：请在文件属性中取消“只读”，或加 --out 写到另一个文件"
 NO_WRITE = "没有写入这个文件的权限：请检查文件权限，或加 --out 写到另一个文件"
 READ_ONLY_DISK = (
@@ -69,34 +69,77 @@ def owner_files(path: Path) -> list[Path]:
 def open_in(path: Path) -> tuple[str, str] | None:
     """Which program has `path` open, and its lock file's name ('' for none): by the lock files
     beside it or, where the system shows them, by an open handle or a lock on the file itself
-    (processes.writers). None when no program is known to have it."""
-    for lock in owner_files(path):
+    (processes.writers). A symbolic link's target is looked for beside the target, and beside
+    the link too (a program that opened the link keeps its lock there). None when no program is
+    known to have it."""
+    named = [path, *([real] if (real := real_path(path)) != path else [])]
+    for lock in (lock for name in named for lock in owner_files(name)):
         if lock.name.startswith("~$"):
             return "Excel", lock.name
         return ("LibreOffice" if lock.name.startswith(".~lock.") else "WPS"), lock.name
-    holders = writers(path)
+    holders = writers(real_path(path))
     return (f"另一个程序（{holders[0]}）", "") if holders else None
 
 
+OFFICE = ("Excel", "WPS", "LibreOffice")
+
+
+class OpenElsewhere(BookError):
+    """A workbook another program has open, so it is not written: the program, the lock file it
+    keeps beside the workbook ('' when the system showed it) — and, told by the command line
+    (`told`), the Excel button that does the command's job and whether it can write a copy."""
+
+    def __init__(
+        self, path: object, program: str, lock: str = "", button: str = "", out: bool = True
+    ) -> None:
+        self.program, self.lock = program, lock
+        super().__init__(path, _open_message(program, lock, button, out))
+
+    def told(self, button: str, out: bool) -> OpenElsewhere:
+        return OpenElsewhere(self.path, self.program, self.lock, button, out)
+
+
+def _open_message(program: str, lock: str, button: str, out: bool) -> str:
+    copy = "，或加 --out 写到另一个文件" if out else ""
+    if program not in OFFICE:
+        return f"工作簿正被{program}打开并可能写入：请在那个程序里保存并关闭后重试{copy}"
+    close = f"请在 {program} 里保存并关闭后重试"
+    if button and program == "Excel":  # xlwings buttons work in Excel only
+        close = f"请在 Excel 里点“{button}”按钮，或在 Excel 里保存并关闭后重试"
+    if not lock:  # Windows refused to replace a file Excel holds
+        return f"工作簿正在 {program} 中打开：{close}{copy}"
+    return (
+        f"工作簿正在 {program} 中打开（锁文件 {lock}）：{close}{copy}；"
+        f"如果 {program} 已经关闭，这个锁文件是它异常退出时留下的，删除这个锁文件即可"
+    )
+
+
+HARD_LINKED = (
+    "这个文件还有另外 {others} 个名字（硬链接）：保存时换上的是一个新文件，其他名字仍然指向旧的"
+    "内容，两边从此不同，所以没有写入。请先把它复制成一个独立的文件（或删除多余的链接）再试，"
+    "或加 --out 写到另一个文件"
+)
+
+
+def refuse_hard_links(path: Path, found: os.stat_result | None = None) -> None:
+    """A file with other hard links would be split by the atomic replace: the new version under
+    this name, the old one under the others — a colleague opening it by another name would work
+    on a stale copy without knowing. Refused in one line rather than written in place, which
+    would give up the replace's all-or-nothing."""
+    found = found or _stat(path)
+    if found is not None and stat.S_ISREG(found.st_mode) and found.st_nlink > 1:
+        raise BookError(path, HARD_LINKED.format(others=found.st_nlink - 1))
+
+
 def ensure_not_open(path: Path) -> None:
-    """Refuses, in one line, a workbook another program has open or that cannot be written."""
+    """Refuses, in one line, a workbook another program has open or that cannot be written (or
+    replaced without splitting it from its other names)."""
     found = open_in(path)
     if found is not None:
-        program, lock = found
-        if program == "Excel":
-            raise BookError(path, OPEN_IN_EXCEL)
-        if lock:
-            raise BookError(
-                path,
-                f"工作簿正在 {program} 中打开（锁文件 {lock}）：请在 {program} 里保存并关闭后"
-                f"重试（{program} 已关闭时删除这个锁文件即可），或加 --out 写到另一个文件",
-            )
-        raise BookError(
-            path,
-            f"工作簿正被{program}打开并可能写入：请在那个程序里保存并关闭后重试，"
-            "或加 --out 写到另一个文件",
-        )
+        raise OpenElsewhere(path, *found)
+    path = real_path(path)
     if path.exists():
+        refuse_hard_links(path)
         if not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise BookError(path, READ_ONLY)  # Windows' read-only attribute shows as no write bit
         try:
@@ -105,9 +148,10 @@ def ensure_not_open(path: Path) -> None:
         except OSError as exc:
             if exc.errno == errno.EROFS:
                 raise BookError(path, READ_ONLY_DISK) from exc
+            if os.name == "nt" and isinstance(exc, PermissionError):
+                raise OpenElsewhere(path, "Excel") from exc  # Excel holds it
             if isinstance(exc, PermissionError) or exc.errno in DENIED:
-                # Windows: Excel holds it; elsewhere: not ours to write
-                raise BookError(path, OPEN_IN_EXCEL if os.name == "nt" else NO_WRITE) from exc
+                raise BookError(path, NO_WRITE) from exc  # not ours to write
             raise unwritable(path, exc) from exc
 
 
@@ -126,6 +170,7 @@ def _clean_stale_temps(dest: Path) -> None:
 
 
 def lock_path(book: Path) -> Path:
+    book = real_path(book)
     return book.with_name(f"{TEMP_PREFIX}{book.name}.lock")
 
 
@@ -221,7 +266,7 @@ def unwritable(dest: Path, exc: OSError, folder: Path | None = None) -> BookErro
         )
     if exc.errno in FULL:
         return BookError(dest, "磁盘空间不足，文件未改动：请清理磁盘后重试，或加 --out 写到别处")
-    return BookError(dest, f"无法写入（{exc.strerror or exc}），文件未改动")
+    return BookError(dest, f"无法写入（{os_reason(exc)}），文件未改动")
 
 
 def backup(
@@ -280,18 +325,25 @@ def atomic_write(
     verify: Callable[[Path], None],
     keep_backups: int = 5,
     planned: Transaction | None = None,
+    made_from: Iterable[str | Path] = (),
 ) -> Path:
     """Writes `dest` through a checked temporary file and one rename, keeping the replaced
-    file's permissions. With `planned`, the rename happens only while the workbook still holds
-    the bytes the plan was made from (else `Changed`), and the backup is those bytes."""
-    dest = Path(dest)
+    file's permissions, and giving a file made from workbooks (`made_from`, and the workbook of
+    `planned`) no wider permissions than theirs. With `planned`, the rename happens only while
+    the workbook still holds the bytes the plan was made from (else `Changed`), and the backup
+    is those bytes. A symbolic link is followed: its target is the file replaced."""
+    dest = real_path(Path(dest))
     make_folder(dest)
     _clean_stale_temps(dest)
     temp = _temp_name(dest)
     kept = _stat(dest)
+    if kept is not None:
+        refuse_hard_links(dest, kept)
+    sources = [*made_from, *([planned.book] if planned is not None else [])]
+    bounds = [found for found in map(_stat, sources) if found is not None]
     try:
         try:
-            with _create(temp, private=kept is not None) as handle:
+            with _create(temp, private=kept is not None or bool(bounds)) as handle:
                 write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -302,7 +354,7 @@ def atomic_write(
             planned.check()  # no backup of a version that is not replaced
         same = planned is not None and planned.book == dest
         try:
-            keep_permissions(temp, kept)
+            keep_permissions(temp, kept, bounds)
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc
@@ -314,7 +366,7 @@ def atomic_write(
             os.replace(temp, dest)
         except OSError as exc:
             if os.name == "nt" and isinstance(exc, PermissionError):
-                raise BookError(dest, OPEN_IN_EXCEL) from exc  # Excel holds the old file
+                raise OpenElsewhere(dest, "Excel") from exc  # Excel holds the old file
             raise unwritable(dest, exc) from exc
         _sync_folder(dest.parent)
     finally:
@@ -323,9 +375,9 @@ def atomic_write(
     return dest
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: str | Path) -> os.stat_result | None:
     try:
-        return path.stat()
+        return os.stat(path)
     except OSError:
         return None
 
@@ -337,20 +389,52 @@ def _create(path: Path, private: bool = False) -> IO[bytes]:
     return os.fdopen(os.open(path, flags, 0o600 if private else 0o666), "wb")
 
 
-def keep_permissions(path: Path, kept: os.stat_result | None) -> None:
+def keep_permissions(
+    path: Path, kept: os.stat_result | None, made_from: Iterable[os.stat_result] = ()
+) -> None:
     """Gives `path` the permissions of the file it replaces: its mode (a workbook at 0600 stays
     0600), and its owner and group where the system lets this user set them (an administrator's
-    run keeps both; a member of the file's group keeps the group)."""
-    if kept is None:
+    run keeps both; a member of the file's group keeps the group).
+
+    A file made from workbooks (`made_from`: a copy, a weekly, an e-mail, next month's workbook)
+    is never readable by more people than they are: of the permissions it would have — those of
+    the file it replaces, or a new file's — it keeps for its group and others only what every
+    workbook grants them, and its group's only while that is the workbooks' own group. Its owner
+    is whoever ran branchkit, who could read the workbooks."""
+    sources = list(made_from)
+    if kept is None and not sources:
         return
     if os.name == "posix":
-        for owner in (kept.st_uid, -1):
+        group = kept.st_gid if kept is not None else _one_group(sources)
+        for owner in (kept.st_uid, -1) if kept is not None else (-1,):
+            if group is None:
+                break
             try:
-                os.chown(path, owner, kept.st_gid)
+                os.chown(path, owner, group)
                 break
             except OSError:
                 continue
-    os.chmod(path, stat.S_IMODE(kept.st_mode))
+    mode = stat.S_IMODE(kept.st_mode) if kept is not None else 0o666 & ~_umask()
+    for source in sources:
+        mode &= stat.S_IMODE(source.st_mode) | stat.S_IRWXU
+    shared = _one_group(sources) if sources and os.name == "posix" else None
+    if sources and os.name == "posix" and shared != os.stat(path).st_gid:
+        mode &= ~stat.S_IRWXG  # the group here is not the one the workbooks let read
+    os.chmod(path, mode)
+
+
+def _one_group(found: list[os.stat_result]) -> int | None:
+    groups = {f.st_gid for f in found}
+    return groups.pop() if len(groups) == 1 else None
+
+
+def _umask() -> int:
+    """This process's umask (what a new file's mode leaves out). Read by setting it, as Python
+    offers no other way: for that instant it is 077, so a file another thread creates then is
+    only more private."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def check_writable(dest: Path) -> None:
@@ -358,7 +442,7 @@ def check_writable(dest: Path) -> None:
     command that writes more than one file (the rollup's store, workbook and Parquet files), so
     a refusal leaves none of them half-done. Writes and makes nothing itself: the folder that
     exists nearest to `dest` is tried with a temporary file, removed at once."""
-    dest = Path(dest)
+    dest = real_path(dest)
     folder = _nearest_existing(dest.parent)
     if not folder.is_dir():
         raise BookError(dest, "无法创建输出文件夹：路径中有同名的文件")
@@ -401,7 +485,7 @@ def make_folder(dest: Path) -> None:
     except OSError as exc:
         if exc.errno in DENIED or exc.errno in FULL:
             raise unwritable(dest, exc, _nearest_existing(folder)) from exc
-        raise BookError(dest, f"无法创建输出文件夹（{exc.strerror or exc}）") from exc
+        raise BookError(dest, f"无法创建输出文件夹（{os_reason(exc)}）") from exc
 
 
 def write_bytes(
@@ -409,14 +493,29 @@ def write_bytes(
     data: bytes,
     verify: Callable[[Path], None] | None = None,
     keep_backups: int = 0,
+    made_for: Output | None = None,
+    made_from: Iterable[str | Path] = (),
 ) -> Path:
     """A file made whole (an agenda, an e-mail, a workbook) written atomically; the version it
-    replaces goes to 备份 when `keep_backups` asks for it."""
+    replaces goes to 备份 when `keep_backups` asks for it. An output `made_for` a purpose is
+    first claimed for it (outputs.claim): a file branchkit did not make for that purpose is
+    replaced only with --force, and then kept in 备份. `made_from`: the workbooks whose
+    permissions bound the new file's (keep_permissions)."""
+    made_from = list(made_from)
+    if made_for is not None:
+        dest, foreign = claim(dest, made_for, made_from)
+        if foreign:
+            keep_backups = max(keep_backups, DEFAULT_BACKUPS)
 
     def write(handle: IO[bytes]) -> None:
         handle.write(data)
 
-    return atomic_write(Path(dest), write, verify or (lambda _: None), keep_backups)
+    return atomic_write(
+        Path(dest), write, verify or (lambda _: None), keep_backups, made_from=made_from
+    )
+
+
+DEFAULT_BACKUPS = 5  # 设置 保留备份数 when a workbook does not say
 
 
 def _sync_folder(folder: Path) -> None:
@@ -432,14 +531,7 @@ def _sync_folder(folder: Path) -> None:
 def owned_sheets(pkg: Package) -> set[str]:
     """Sheets branchkit made earlier: they carry the generated mark (or an earlier one) in their
     first rows."""
-    marks = [mark.encode("utf-8") for mark in (GENERATED_MARK, *FORMER_MARKS)]
-    names = set()
-    for entry in sheet_entries(pkg, workbook_part(pkg)):
-        if entry.part in pkg.by_name:
-            head = pkg.head(entry.part, 20000)
-            if any(mark in head for mark in marks):
-                names.add(entry.name)
-    return names
+    return marked_sheets(pkg, (GENERATED_MARK, *FORMER_MARKS)) or set()
 
 
 def verify_workbook(
@@ -602,16 +694,21 @@ def transaction(
     written into another. A dry run reads the same way without the lock (it replaces nothing)."""
     from .source import check_readable
 
-    book = Path(book)
-    dest = Path(out) if out else book
+    named = Path(out) if out else Path(book)  # a link: a program that opened it locks there
+    book = real_path(book)
+    dest = real_path(out) if out else book
+    if same_file(book, dest):
+        dest = book  # --out naming the workbook itself (or a link to it): written in place
     active = _ACTIVE.get()
     if active is not None and (active.book, active.dest) == (book, dest):
         return attempt(active)  # a save inside the job's own transaction
     check_readable(book)
+    if out is not None and not same_file(book, dest):
+        dest = claim(dest, COPY, [book])[0]  # a copy never silently replaces another file
     lock: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     if not dry_run:
         if dest.exists():
-            ensure_not_open(dest)
+            ensure_not_open(named)
         make_folder(dest)
         lock = book_lock(dest)
     with lock:
@@ -631,7 +728,7 @@ def _read(book: Path) -> bytes:
     try:
         return book.read_bytes()
     except OSError as exc:
-        raise BookError(book, f"无法读取（{exc.strerror or exc}）") from exc
+        raise BookError(book, f"无法读取（{os_reason(exc)}）") from exc
 
 
 def _holds(path: Path, size: int, digest: bytes) -> bool:

@@ -520,8 +520,13 @@ class _Sheet:
 
     def grow_rows(self, row_height: Callable[[str, float], float]) -> None:
         """Rows fill wrote text into a wrapping cell of are as tall as that text needs: a row it
-        added, or one at the sheet's default height; never lower, and never a row whose height a
-        person set (customHeight)."""
+        added, one at the sheet's default height, or one whose height fill itself set; never
+        lower, and never a row whose height a person set.
+
+        A height fill set is one that fits a text the row held before this run (the text it
+        was set for, say last run's shorter 〔自动〕 feedback): a person's height rarely fits a
+        text to the point, and one that does was set for that text to show, as fill's was.
+        Any other custom height is a person's."""
         styles = self.book.styles()
         for number in sorted({row for row, _ in self.written}):
             row = self.data.rows[number]
@@ -535,11 +540,24 @@ class _Sheet:
             )
             if need <= self.default_height:
                 continue
+            height = _number_or(row.attrs.get("ht"), 0.0)
             custom = row.attrs.get("customHeight") in ("1", "true")
-            if custom and number not in self.appended:
-                continue
-            if number in self.appended or need > _number_or(row.attrs.get("ht"), 0.0):
+            if custom and number not in self.appended and not self._fits(row, height, row_height):
+                continue  # a person's height
+            if number in self.appended or need > height:
                 row.height = need
+
+    def _fits(self, row: Row, height: float, row_height: Callable[[str, float], float]) -> bool:
+        """Whether `height` is what one of the row's wrapping texts, as it was before this run,
+        needs (the height fill gives a row for its text)."""
+        styles = self.book.styles()
+        for col, cell in row.cells.items():
+            if cell.is_empty or not styles.wraps(cell.style):
+                continue
+            text = self.value_of(cell)
+            if isinstance(text, str) and abs(row_height(text, self._width(col)) - height) < 0.01:
+                return True
+        return False
 
     def _width(self, col: int) -> float:
         return next((w for lo, hi, w in self.col_widths if lo <= col <= hi), self.default_width)

@@ -97,8 +97,10 @@ def xml_problem(content: bytes) -> str | None:
     parser.EntityDeclHandler = entity
     try:
         parser.Parse(content, True)
-    except pyexpat.ExpatError:
-        return "ParseError"
-    except (DTDForbidden, EntitiesForbidden) as exc:
-        return type(exc).__name__
+    except pyexpat.ExpatError as exc:
+        return f"第 {exc.lineno} 行的写法不对"
+    except DTDForbidden:
+        return "含有 DTD 声明，可能是 XML 炸弹或外部实体"
+    except EntitiesForbidden:
+        return "含有实体声明，可能是 XML 炸弹或外部实体"
     return None

@@ -70,6 +70,18 @@ def figures_json(figures: Figures, kind: PeriodKind = MONTH) -> dict[str, Any]:
             {"表": u.sheet, "行": u.row, "推荐人": u.referrer, "接收人": u.receiver}
             for u in figures.unverified
         ],
+        "跨网点转介": [
+            {
+                "表": c.sheet,
+                "行": c.row,
+                "日期": c.date.isoformat(),
+                "推荐人": c.referrer,
+                "接收人": c.receiver,
+                "客户": mask_name(c.customer),
+                "网点": c.branch,
+            }
+            for c in figures.cross_branch
+        ],
         "清单": checklist_json(figures, kind),
         "数据问题": [problem_text.as_json(p) for p in figures.problems],
     }

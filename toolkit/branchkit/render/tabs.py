@@ -145,7 +145,7 @@ def progress_table(figures: Figures) -> Table:
     far and tomorrow's target (docs/口径.md#明日目标), the branch first, then people by their month rank. The
     agendas name some people's 明日目标 and point here for everyone (docs/口径.md#夕会议程)."""
     month, catalogue = figures.month, figures.catalogue
-    due = {(t.subject, t.indicator): t for t in figures.tomorrow if t.tomorrow > 0}
+    due = {(t.subject, t.indicator): t for t in figures.tomorrow if t.gap > 0}
     people: list[PersonFigures] = [
         month.branch,
         *sorted(month.people, key=lambda p: (p.rank or 999, p.name)),
@@ -165,16 +165,18 @@ def progress_table(figures: Figures) -> Table:
                     p.completion.get(indicator),
                     p.status.get(indicator),
                     quantity(ahead.gap, whole) if ahead else None,
-                    quantity(ahead.tomorrow, whole) if ahead else None,
+                    quantity(ahead.tomorrow, whole) if ahead and ahead.tomorrow > 0 else None,
                 )
             )
     day = figures.next_workday
     left = next(iter(due.values())).days_left if due else 0
-    tomorrow = (
-        f"明日目标（{day:%m-%d} 周{WEEKDAY_NAMES[day.weekday()]}）＝本月还差 ÷ 剩余 {left} 天"
-        if due
-        else "目标都已完成，没有明日目标"
-    )
+    if figures.last_opening_day:  # docs/口径.md#明日目标: nothing for next month's first day
+        tomorrow = "今天是本月最后一个营业日：“本月还差”的今天完成，没有明日目标"
+    elif due:
+        weekday = WEEKDAY_NAMES[day.weekday()]
+        tomorrow = f"明日目标（{day:%m-%d} 周{weekday}）＝本月还差 ÷ 剩余 {left} 个营业日"
+    else:
+        tomorrow = "目标都已完成，没有明日目标"
     return record_table(
         PROGRESS_FIELDS,
         rows,
@@ -340,6 +342,30 @@ UNVERIFIED_FIELDS: tuple[Field, ...] = (
 )
 
 
+CROSS_BRANCH_FIELDS: tuple[Field, ...] = (
+    ("表", "text", 10, "sheet"),
+    ("行", "int", 6, "row"),
+    ("日期", "date", 11, "date"),
+    ("推荐人", "text", 16, "referrer"),
+    ("接收人", "text", 16, "receiver"),
+    ("客户", "text", 10, lambda r: mask_name(r.customer)),
+    ("对方网点", "text", 12, "branch"),
+    ("成交金额或数量", "amount", 13, "amount"),
+)
+
+
+def cross_branch_table(figures: Figures) -> Table:
+    """跨网点转介 (docs/口径.md#跨网点转介): cards and tracking rows naming a person of another
+    branch. Each side is credited in its own workbook; the rollup matches the two."""
+    return record_table(
+        CROSS_BRANCH_FIELDS,
+        figures.cross_branch,
+        "跨网点转介（推荐人或接收人是其他网点的人，写作 网点·姓名；各记本网点的人，"
+        "两边由分行汇总对账）",
+        "（本月没有跨网点转介）",
+    )
+
+
 def referrer_table(figures: PeriodFigures, caption: str) -> Table:
     """Referral quantity and quality per referrer (转介质量 and the weekly workbook)."""
     return record_table(REFERRER_FIELDS, figures.referrers, caption)
@@ -376,6 +402,7 @@ def quality_sheet(figures: Figures) -> SheetSpec:
                 figures.unverified,
                 "无卡转介（追踪表写了推荐人，但找不到对应的推荐卡；照常记分，请核实）",
             ),
+            cross_branch_table(figures),
         ],
         charts=[plotted(referrers, 0, 0, 6, "本月")],
     )

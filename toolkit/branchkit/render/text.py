@@ -25,6 +25,7 @@ import jinja2
 import markupsafe
 
 from .. import vocab
+from ..problems import BookError
 from .marks import PACE_COLORS
 from .numbers import month_day, number, percent
 
@@ -47,7 +48,7 @@ def _shipped_environment(lang: str) -> jinja2.Environment:
 def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environment:
     folders = [str(template_dir)] if template_dir else []
     folders += [str(PACKAGE_TEMPLATES / lang), str(PACKAGE_TEMPLATES / "layout")]
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html.j2",), default_for_string=False
@@ -60,6 +61,60 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
     env.globals["words"] = WORDS
     env.globals["pace_colors"] = PACE_COLORS
     return env
+
+
+class _Template(jinja2.Template):
+    """A template whose failure while rendering, when it happens in a branch's own template, is
+    one line naming that file and line (a name the template uses that branchkit does not give,
+    a filter used wrongly), not an internal error."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except BookError:
+            raise
+        except Exception as exc:
+            where = _branch_frame(exc)
+            if where is None:
+                raise
+            raise BookError(
+                where[0], f"模板第 {where[1]} 行出错（用到了没有的名称，或写法不对）：{_FIX}"
+            ) from exc
+
+
+class _Environment(jinja2.Environment):
+    """Templates from a branch's folder (`--template DIR`) with a syntax error are refused in
+    one line naming the file and line; the shipped ones are branchkit's own to get right."""
+
+    template_class = _Template
+
+    def get_template(self, *args: Any, **kwargs: Any) -> jinja2.Template:
+        try:
+            return super().get_template(*args, **kwargs)
+        except jinja2.TemplateSyntaxError as exc:
+            if not exc.filename or _shipped(exc.filename):
+                raise
+            raise BookError(exc.filename, f"模板第 {exc.lineno} 行有语法错误：{_FIX}") from exc
+
+
+_FIX = "请对照 branchkit 自带的同名模板改正（加 --debug 可查看详细信息）"
+
+
+def _shipped(filename: str) -> bool:
+    return Path(filename).resolve().is_relative_to(PACKAGE_TEMPLATES)
+
+
+def _branch_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The last place in a branch's own template the failure passed through (Jinja2 rewrites
+    tracebacks to show template files and lines)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2") and not _shipped(filename):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 # The workbook's own words for branchkit's keys (vocab's tables), for the templates:

@@ -6,6 +6,7 @@ The ranking, quality and follow-up tables are the same ones the branch's own tab
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -71,11 +72,36 @@ def pace_lines(weekly: Weekly) -> list[tuple[str, str, str]]:
 
 
 def _subtitle(weekly: Weekly) -> str:
-    return f"{weekly.week}（{weekly.monday:%m-%d} 至 {weekly.day:%m-%d}） · {WEEKLY_MARK}"
+    """The week and the days the figures hold — never a day they lack (docs/口径.md#周报日期)."""
+    missing = f"；{_days(weekly.missing)} 不在本工作簿" if weekly.missing else ""
+    return f"{weekly.week}（{weekly.start:%m-%d} 至 {weekly.day:%m-%d}{missing}） · {WEEKLY_MARK}"
+
+
+def _days(days: list[dt.date]) -> str:
+    if len(days) > 2:
+        return f"{days[0]:%m-%d} 至 {days[-1]:%m-%d}"
+    return "、".join(f"{d:%m-%d}" for d in days)
+
+
+def month_boundary_line(weekly: Weekly) -> str:
+    """What the cover says of a week that began last month: where those days came from, or
+    which are missing and why (docs/口径.md#周报日期). '' for a week inside one month."""
+    if weekly.missing:
+        wanted = f"（{weekly.wanted}）" if weekly.wanted else "（文件名里写上月的年-月）"
+        return (
+            f"本周的 {_days(weekly.missing)} 是上月的日子，本工作簿没有；上月的工作簿{wanted}"
+            f"不在同一文件夹，这几天没有计入，周报只算 {weekly.start:%m-%d} 起的日子"
+        )
+    if weekly.previous:
+        return f"本周跨月：上月的 {_days(weekly.last_months_days)} 取自 {weekly.previous}"
+    return ""
 
 
 def _cover(weekly: Weekly) -> SheetSpec:
     lines: list[tuple[Any, str]] = [("h1", "本周要点")]
+    boundary = month_boundary_line(weekly)
+    if boundary:
+        lines.append(("note", boundary))
     lines += [("strong", f"{label}：{value}") for label, value in headlines(weekly)]
     lines.append(("h1", f"本月进度（截至 {weekly.day:%m-%d}）"))
     lines += [

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..outputs import PROPERTY
 from ..package import rewrite_entries
 from . import page
 from .grid import BASE_SIZE, TEXT_SIZES, Grid, Placed, PlacedChart, layout, styled, text_size
@@ -384,7 +385,7 @@ class Built:
         return sheet_data(self.grids[name], xf_of)
 
 
-def build_parts(specs: list[SheetSpec]) -> Built:
+def build_parts(specs: list[SheetSpec], made_for: str = "") -> Built:
     """XlsxWriter writes the package, formats, merges, conditional formats and charts; the cells
     are left to `Built.cells` (20 times faster than XlsxWriter on large tabs). It works in
     memory: with no cells of its own to hold, it has nothing to spill to temporary files, and
@@ -402,6 +403,8 @@ def build_parts(specs: list[SheetSpec]) -> Built:
         },
     )
     wb.set_properties({"created": dt.datetime(2026, 1, 1)})
+    if made_for:  # what the workbook is, for the next run to know it may replace it (outputs)
+        wb.set_custom_property(PROPERTY, made_for)
     formats = Formats(wb)
     xf_of = formats.xf_indexes()
     grids = [add_sheet(wb, formats, spec) for spec in specs]
@@ -431,9 +434,10 @@ def grid_dimension(grid: Grid) -> str:
     return "A1" if last == "A1" else f"A1:{last}"
 
 
-def build(specs: list[SheetSpec]) -> bytes:
-    """A standalone workbook of these sheets (the weekly workbook, pictures, tests)."""
-    built = build_parts(specs)
+def build(specs: list[SheetSpec], made_for: str = "") -> bytes:
+    """A standalone workbook of these sheets (the weekly workbook, pictures, tests); `made_for`
+    names its purpose in a document property (outputs.Output)."""
+    built = build_parts(specs, made_for)
     names = list(built.grids)
 
     def fill_cells(name: str, data: bytes) -> bytes:

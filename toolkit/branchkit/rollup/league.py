@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..figures import competition_ranks
 from ..vocab import MONTH, PERIOD_KINDS, ROLE_GROUP_TITLES, ROLE_GROUPS, PeriodKind
-from .summary import BranchSummary, Outcome, PeriodSummary, PersonSummary, Skipped
+from .crossmatch import match_across, referrer_credits, with_credit
+from .summary import (
+    BranchSummary,
+    Outcome,
+    PeriodSummary,
+    PersonSummary,
+    Skipped,
+    person_summary,
+)
 
 NO_BRANCH_TARGETS = "目标表里没有“网点”的目标，未参加网点排行（人员照常参加同岗位排名）"
 
@@ -178,8 +186,44 @@ def stars_of(people: Iterable[NetworkPerson]) -> list[NetworkPerson]:
     )
 
 
+def credited_across(branches: list[BranchSummary]) -> list[BranchSummary]:
+    """The branches with each cross-branch card matched to the other branch's tracking rows
+    (docs/口径.md#跨网点配对): the card's referrer is credited the 转介成功 and their share of the
+    sale and judged again, so both people of the referral count in the network's ranking. The
+    branch's own figures (its league row) stay as its workbook gives them."""
+    sides = [b.cross for b in branches if b.cross]
+    matches = match_across(sides)
+    if not matches:
+        return branches
+    rules = {side.branch: side.settings for side in sides}
+    credited = []
+    for summary in branches:
+        side = summary.cross
+        if side is None or not side.cards:
+            credited.append(summary)
+            continue
+        periods = dict(summary.periods)
+        for kind, period in summary.periods.items():
+            credits = referrer_credits(
+                (m for m in matches if m.branch == side.branch), rules, period.start, period.end
+            )
+            whole = summary.referrers.get(kind, {})
+            people = []
+            for person in period.people:
+                credit = credits.get((side.branch, person.name))
+                figures = whole.get(person.name)
+                if credit is not None and figures is not None:
+                    again = with_credit(figures, credit, side.settings, side.raw_counts)
+                    person = person_summary(again, person.branch_rank)
+                people.append(person)
+            periods[kind] = replace(period, people=tuple(people))
+        credited.append(replace(summary, periods=periods))
+    return credited
+
+
 def build(day: dt.date, outcomes: Iterable[Outcome]) -> Rollup:
     branches, left_out = one_per_branch(outcomes)
+    branches = credited_across(branches)
     left_out += [Skipped(b.file, NO_BRANCH_TARGETS) for b in branches if not b.has_branch_targets]
     people = {kind: network_people(branches, kind) for kind in PERIOD_KINDS}
     month = people[MONTH]

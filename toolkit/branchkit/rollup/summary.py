@@ -10,13 +10,14 @@ branch's 排行榜.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..figures import Figures, PeriodFigures, PersonFigures, has_result
 from ..problem_text import what
 from ..problems import Level, count_levels
 from ..vocab import PERIOD_KINDS, Pace, PeriodKind
+from .crossmatch import CrossSide
 
 # At most this many 错误 per branch travel back for the rollup's 数据问题 sheet.
 PROBLEM_LINES = 20
@@ -104,6 +105,11 @@ class BranchSummary:
     has_targets: bool  # any target at all (a person's or the branch's)
     rank_cap: float  # 设置 完成率上限: the most one indicator counts for in 排名得分
     periods: dict[str, PeriodSummary] = field(default_factory=dict)
+    # Cross-branch referrals (docs/口径.md#跨网点配对): the workbook's cross-branch cards and rows,
+    # and, period by period, the whole figures of its people who wrote a card for another
+    # branch — what the league judges again with the credit the other workbook brings.
+    cross: CrossSide | None = None
+    referrers: dict[str, dict[str, PersonFigures]] = field(default_factory=dict)
 
     @property
     def month_figures(self) -> PeriodSummary:
@@ -184,9 +190,15 @@ def _period(figures: Figures, period: PeriodFigures) -> PeriodSummary:
 
 
 def summary_of(
-    figures: Figures, source: str, modified: float, month: dt.date | None
+    figures: Figures,
+    source: str,
+    modified: float,
+    month: dt.date | None,
+    cross: CrossSide | None = None,
 ) -> BranchSummary:
-    """The branch's figures as the rollup keeps them (pure)."""
+    """The branch's figures as the rollup keeps them (pure); `cross`, the workbook's
+    cross-branch referrals (crossmatch.cross_side), when it has any."""
+    referrers = {card.referrer for card in cross.cards} if cross else set()
     errors, warnings = count_levels(figures.problems)
     has_targets = any(p.targets for p in figures.month.people) or bool(figures.month.branch.targets)
     return BranchSummary(
@@ -204,4 +216,16 @@ def summary_of(
         has_targets=has_targets,
         rank_cap=figures.settings.rank_cap,
         periods={kind: _period(figures, figures.periods[kind]) for kind in PERIOD_KINDS},
+        cross=cross or None,
+        referrers={
+            kind: {p.name: p for p in figures.periods[kind].people if p.name in referrers}
+            for kind in PERIOD_KINDS
+        }
+        if referrers
+        else {},
     )
+
+
+def person_summary(person: PersonFigures, branch_rank: int | None) -> PersonSummary:
+    """A person as the rollup keeps them, with their place inside their branch."""
+    return replace(_person(person), branch_rank=branch_rank)

@@ -15,13 +15,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..filenames import WEEKLY_NAME_END
+from ..filenames import branch_workbooks
 from ..problems import BookError
 from ..rollup.summary import Outcome, Skipped, summary_of
-
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-OUTPUT_PREFIX = "分行汇总"  # the rollup's own workbook, if it sits among the branches
-NOT_INPUTS = ("~$", ".~branchkit-", OUTPUT_PREFIX)  # Excel owner files, our temp files, outputs
 
 T = TypeVar("T")
 
@@ -37,14 +33,8 @@ def collect(
     missing: list[Skipped] = []
     for item in inputs:
         if item.is_dir():
-            for path in sorted(item.iterdir()):
-                if (
-                    path.is_file()
-                    and path.suffix.lower() in EXCEL_SUFFIXES
-                    and not path.name.startswith(NOT_INPUTS)
-                    and not path.stem.endswith(WEEKLY_NAME_END)
-                    and path.resolve() not in excluded
-                ):
+            for path in branch_workbooks(item):
+                if path.resolve() not in excluded:
                     found.setdefault(path)
         elif item.exists():
             found.setdefault(item)
@@ -125,6 +115,7 @@ def summarize(path: str, day: dt.date) -> Outcome:
     from ..batch import batch_mode
     from ..figures import compute
     from ..read import load_book
+    from ..rollup.crossmatch import cross_side
     from ..schema import NOT_INPUT_SHEETS
     from ..source import read_raw
 
@@ -135,7 +126,8 @@ def summarize(path: str, day: dt.date) -> Outcome:
             book = load_book(read_raw(path, NOT_INPUT_SHEETS, many=True), path)
             if book.month and (book.month.year, book.month.month) != (day.year, day.month):
                 return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
-            summary = summary_of(compute(book, day, league=True), path, modified, book.month)
+            figures = compute(book, day, league=True)
+            summary = summary_of(figures, path, modified, book.month, cross_side(book, day))
     except BookError as exc:
         return Skipped(path, exc.message)
     except Exception as exc:  # a workbook no reader expected: listed, the others still count

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..filenames import ROLLUP_NAME_START
 from ..problems import BookError
 from ..rollup import league
 from ..rollup.summary import Skipped
 from . import store
-from .engine import OUTPUT_PREFIX, collect, summarize_all
+from .engine import collect, summarize_all
 
 
 class Progress(Protocol):
@@ -57,7 +58,7 @@ class RollupRun:
 
 
 def default_out(day: dt.date) -> Path:
-    return Path(f"{OUTPUT_PREFIX}-{day:%Y-%m}.xlsx")
+    return Path(f"{ROLLUP_NAME_START}-{day:%Y-%m}.xlsx")
 
 
 def compute(
@@ -112,18 +113,18 @@ def run(
 ) -> RollupRun:
     """The whole rollup of docs/口径.md#分行汇总: the workbook (with the history store beside it),
     and with `write_back` each branch's 排行榜 given its people's network ranks."""
+    from ..outputs import ROLLUP, claim
     from ..render.rollup import rollup_sheets
     from ..render.xlsx import build
     from ..settings import Settings
     from ..writeback import check_writable, make_folder, verify_workbook, write_bytes
 
     started = time.perf_counter()
-    out = out or default_out(day)
-    if out.suffix.lower() != ".xlsx":
-        raise BookError(out, "汇总工作簿请用 .xlsx 扩展名")
     # Every destination checked before the first is written, and before the workbooks are
     # read (minutes for a large network): a refusal leaves no store without its workbook, and
-    # no workbook without its Parquet files.
+    # no workbook without its Parquet files. The rollup replaces only a rollup (or, with
+    # --force, a file that is no workbook), never a branch's workbook.
+    out = claim(out or default_out(day), ROLLUP)[0]
     check_writable(out)
     if parquet is not None:
         store.check_export_folder(parquet)
@@ -134,7 +135,14 @@ def run(
     specs = rollup_sheets(rollup, store.trends(db, day))
     # The workbook replaced is kept in 备份 like any other; a rollup has no 设置, so the default
     # number of versions stays.
-    write_bytes(out, build(specs), verify_workbook([s.name for s in specs]), Settings().backups)
+    write_bytes(
+        out,
+        build(specs, ROLLUP.tag),
+        verify_workbook([s.name for s in specs]),
+        Settings().backups,
+        made_for=ROLLUP,
+        made_from=[branch.file for branch in rollup.branches],
+    )
     result = RollupRun(rollup, out, db, 0.0)
     if write_back:
         from .backfill import write_back as write_ranks

@@ -55,17 +55,26 @@ def build(
     scheduler: str | None = None,
     progress: ProgressFactory = _silent,
 ) -> ParentWeekly:
+    from ..outputs import PARENT_WEEKLY, claim
     from ..render.rollup import weekly_sheets
     from ..render.xlsx import build as build_xlsx
     from ..writeback import verify_workbook, write_bytes
 
     monday = parse_week(week)[0]
     label = week_label(monday)
+    # Claimed before the workbooks are read: never a branch's workbook, and nothing else
+    # branchkit did not make for this without --force.
+    target = claim(out or Path(OUTPUT_NAME.format(week=label)), PARENT_WEEKLY)[0]
     day = as_of(label, today, network_month(inputs))
-    target = out or Path(OUTPUT_NAME.format(week=label))
     rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[target])
     specs = weekly_sheets(rollup, label, monday)
-    written = write_bytes(target, build_xlsx(specs), verify_workbook([s.name for s in specs]))
+    written = write_bytes(
+        target,
+        build_xlsx(specs, PARENT_WEEKLY.tag),
+        verify_workbook([s.name for s in specs]),
+        made_for=PARENT_WEEKLY,
+        made_from=[branch.file for branch in rollup.branches],
+    )
     return ParentWeekly(rollup, label, monday, written)
 
 
