@@ -70,10 +70,14 @@ def _bench_env() -> dict[str, str]:
     """The environment every timed command runs in. An installed package runs from compiled
     bytecode (pip compiles it at install); a shell that sets PYTHONDONTWRITEBYTECODE would make
     every run compile branchkit afresh and time the compiler. So bytecode is allowed, kept in
-    benchmarks/data/pycache (not beside the sources), and each command runs once before timing."""
+    benchmarks/data/pycache (not beside the sources), and each command runs once before timing.
+    The per-user cache (pypinyin's initials for fill, Jinja2's compiled templates for
+    build-agenda) is the benchmark's own too, in benchmarks/data/cache: another checkout's
+    branchkit using the same user's cache would otherwise replace its entries between runs."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(DATA / "pycache")
+    env["BRANCHKIT_CACHE_DIR"] = str(DATA / "cache")
     return env
 
 
