@@ -70,10 +70,14 @@ def _bench_env() -> dict[str, str]:
     """The environment every timed command runs in. An installed package runs from compiled
     bytecode (pip compiles it at install); a shell that sets PYTHONDONTWRITEBYTECODE would make
     every run compile branchkit afresh and time the compiler. So bytecode is allowed, kept in
-    benchmarks/data/pycache (not beside the sources), and each command runs once before timing."""
+    benchmarks/data/pycache (not beside the sources), and each command runs once before timing.
+    The per-user cache (pypinyin's initials for fill, Jinja2's compiled templates for
+    build-agenda) is the benchmark's own too, in benchmarks/data/cache: another checkout's
+    branchkit using the same user's cache would otherwise replace its entries between runs."""
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(DATA / "pycache")
+    env["BRANCHKIT_CACHE_DIR"] = str(DATA / "cache")
     return env
 
 
@@ -611,16 +615,17 @@ def targets(m: Measured) -> list[tuple[str, str, bool]]:
     big = [r for r in m.rows if r.workload.startswith("W2")][-1]
     floor = big.baselines["calamine floor"].seconds
     found: list[tuple[str, str, bool]] = []
-    for task in ("refresh", "build-agenda"):
+    for task in W1_TASKS:
         seconds = w1[task].branchkit.seconds
-        found += [
+        found.append(
             (
-                f"W1 {task} ≥ 2 × faster than openpyxl load + save",
+                f"W1 {task} ≥ 3 × faster than openpyxl load + save",
                 f"{openpyxl / seconds:.1f} ×",
-                openpyxl >= 2 * seconds,
-            ),
-            (f"W1 {task} ≤ 0.35 s whole process", f"{seconds:.2f} s", seconds <= 0.35),
-        ]
+                openpyxl >= 3 * seconds,
+            )
+        )
+        if task != "fill":
+            found.append((f"W1 {task} ≤ 0.35 s whole process", f"{seconds:.2f} s", seconds <= 0.35))
     second = m.warm["button, second click"]
     found.append(
         ("W1 warm path: the button's second click ≤ 0.15 s", f"{second:.3f} s", second <= 0.15)
@@ -774,6 +779,10 @@ def what_is_left(m: Measured) -> str:
     fixed = step["interpreter start and exit (python -c pass)"]
     named = next(i.named for i in m.imports if i.task == "refresh")
     total = sum(step.values())
+    work = sum(sec for name, sec in m.click if not name.startswith(("interpreter", "import")))
+    w1 = {r.task: r for r in m.rows if r.workload.startswith("W1")}
+    refresh = w1["refresh"].branchkit.seconds
+    openpyxl = w1["refresh"].baselines["openpyxl load+save"].seconds
     big = [r for r in m.rows if r.workload.startswith("W2")][-1]
     floor = big.baselines["calamine floor"].seconds
     phases = dict(m.phases)
@@ -788,9 +797,14 @@ tools, then branchkit's own modules — many small ones, a good part of whose im
 Python compiling the generated methods of their dataclasses — and OpenCC
 ({named.get("opencc", 0):.0f} ms, and its dictionaries when first used), which loads whenever the
 header rows hold Chinese: telling Simplified from Traditional without OpenCC's own dictionaries
-cannot be made exact. Reading, figures, tabs and the atomic save of the sample month take about
-0.1 s together. With one Python kept between clicks (the warm path) the second click costs
-{m.warm["button, second click"]:.3f} s.
+cannot be made exact. Reading, figures, tabs and the atomic save of the sample month take
+{work:.2f} s together. Three times faster than openpyxl's load and save
+({openpyxl:.2f} s) leaves a click {openpyxl / 3:.2f} s; refresh takes {refresh:.2f} s as a whole
+process, {refresh - openpyxl / 3:.2f} s over. No one step holds that much: it would take most of
+the imports (a click loading no library it does not use on that click, and branchkit's
+dataclasses' generated methods made once at install rather than at each start) and a cheaper read
+of the small workbook together. With one Python kept between clicks (the warm path) the second
+click costs {m.warm["button, second click"]:.3f} s, far under the target.
 
 **W2, a parent branch's month** ({big.branchkit.seconds:.1f} s, {big.branchkit.seconds / floor:.1f} ×
 the floor's {floor:.2f} s). Reading is about the floor's own work ({read:.2f} s in-process: the

@@ -1,5 +1,6 @@
 """Where a whole column is settled at once instead of row by row (a parent branch's month has
-100,000 rows), the result is what the row-by-row rule gives."""
+100,000 rows), the result is what the row-by-row rule gives; where a long table's printed parts
+are placed at once instead of page by page, they are the parts the page-by-page rule finds."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from typing import NamedTuple
 import click
 from branchkit.cli import DayType
 from branchkit.matching import dated_on_or_before
+from branchkit.render import grid as gridmod
+from branchkit.render import page
+from branchkit.render.grid import Grid
 from branchkit.render.records import amount as _amount
 from branchkit.render.records import record_table
-from branchkit.table import Table
-from hypothesis import example, given
+from branchkit.render.spec import Chart, Col, SheetSpec, Table, Text
+from branchkit.table import Table as ColumnTable
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 DAYS = st.dates(min_value=dt.date(2026, 10, 25), max_value=dt.date(2026, 12, 5))
@@ -24,7 +29,7 @@ CELLS = st.one_of(DAYS, st.none(), st.just("2026-11-01"), st.just(45000.0))
 def test_rows_dated_on_or_before_a_day_are_those_the_row_rule_keeps(
     dates: list[object], last: dt.date
 ) -> None:
-    table = Table({"date": dates, "row": list(range(2, len(dates) + 2))})
+    table = ColumnTable({"date": dates, "row": list(range(2, len(dates) + 2))})
     kept = [i for i, d in enumerate(dates) if isinstance(d, dt.date) and d <= last]
     found = dated_on_or_before(table, "date", last)
     assert found["date"] == [dates[i] for i in kept]
@@ -87,3 +92,97 @@ def _converted(kind: click.ParamType, text: str) -> object:
 def test_the_date_option_reads_what_click_datetime_reads(text: str) -> None:
     formats = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]
     assert _converted(DayType(formats), text) == _converted(click.DateTime(formats), text)
+
+
+# ---------------------------------------------------------------- a table running on over pages
+
+
+def _continued_page_by_page(spec: SheetSpec, grid: Grid) -> Grid:
+    """The straightforward rule the layout follows: find the first page break a table runs on
+    over bare, start that page with its caption and header again, lay the sheet out again, and
+    repeat until no table runs on bare — one layout per page."""
+    while True:
+        page_of = page.page_of_rows(
+            grid.n_rows, grid.height, grid.breaks, gridmod._capacity(grid), gridmod._repeated(grid)
+        )
+        running = [
+            (placed, r)
+            for placed in grid.tables
+            if gridmod._continuable(grid, placed.index)
+            for r in range(placed.first_row + 1, placed.last_row + 1)
+            if page_of[r] != page_of[r - 1]
+        ]
+        if not running:
+            return grid
+        placed, r = running[0]
+        before = sum(
+            len(p.table.rows)
+            for p in grid.tables
+            if p.index == placed.index and p.first_row < placed.first_row
+        )
+        continued = dict(grid.continued)
+        offsets = {*continued.get(placed.index, ()), r - placed.first_row + before}
+        continued[placed.index] = tuple(sorted(offsets))
+        grid = gridmod._paginate(gridmod._layout(spec, None, grid.tight, continued), grid.landscape)
+
+
+# Columns with headers of one line or several, and in a narrow column a header near a page's
+# height or taller (86-100 characters, 690-750 points: a page that ends between a table's
+# caption and header, or its header and first rows).
+COLUMNS = st.one_of(
+    st.builds(
+        Col,
+        st.sampled_from(["网点", "是否现场推荐", "记分业绩(万元)", "下次联系日期与事项说明", "数"]),
+        st.sampled_from(["text", "int"]),
+        st.integers(4, 30),
+    ),
+    st.builds(Col, st.integers(86, 100).map(lambda n: "表" * n), st.just("text"), st.just(4)),
+)
+
+
+@st.composite
+def _sheets(draw: st.DrawFn) -> SheetSpec:
+    """Sheets of several tables of any length, with or without captions, headers of one line
+    or several, text and charts between them, in either orientation."""
+    blocks: list[Table | Text] = []
+    for n in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            blocks.append(Text([("h2", "说明"), ("body", "正文" * draw(st.integers(1, 60)))]))
+        columns = draw(st.lists(COLUMNS, min_size=1, max_size=6))
+        rows = [[f"行{i}", *range(len(columns) - 1)] for i in range(draw(st.integers(0, 400)))]
+        blocks.append(Table(columns, rows, draw(st.sampled_from(["", f"表{n}"]))))
+    tables = [b for b in blocks if isinstance(b, Table)]
+    charts = [
+        Chart(t, 0, (1,), "图", "int")
+        for t in draw(st.sets(st.integers(0, len(tables) - 1), max_size=1))
+        if len(tables[t].columns) > 1
+    ]
+    return SheetSpec(
+        "表",
+        "标题",
+        "统计日期 2026-11-20",
+        blocks,
+        charts,
+        draw(st.sampled_from([None, True, False])),
+    )
+
+
+@settings(max_examples=150)
+@given(_sheets())
+def test_a_running_tables_parts_placed_at_once_are_those_found_page_by_page(
+    spec: SheetSpec,
+) -> None:
+    start = gridmod._keep_charts_up(spec, gridmod._paginate(gridmod._layout(spec, None)))
+    fast = gridmod._continue_tables(spec, start)
+    slow = _continued_page_by_page(spec, start)
+    assert fast.continued == slow.continued
+    assert (fast.n_rows, fast.breaks, fast.pages, fast.forced) == (
+        slow.n_rows,
+        slow.breaks,
+        slow.pages,
+        slow.forced,
+    )
+    assert fast.cells == slow.cells and fast.heights == slow.heights
+    assert [(p.header_row, p.first_row, p.last_row, p.table) for p in fast.tables] == [
+        (p.header_row, p.first_row, p.last_row, p.table) for p in slow.tables
+    ]

@@ -670,30 +670,68 @@ def _paginate(grid: Grid, landscape: bool | None = None) -> Grid:
 
 def _continue_tables(spec: SheetSpec, grid: Grid) -> Grid:
     """A sheet of several tables: a table that runs on over a page break starts the next page
-    with its caption and header again. Found one break at a time — the header written on the
-    new page moves the rows after it — until no table runs on bare."""
+    with its caption and header again. The first break a table runs on over bare is found on
+    the laid-out sheet; each part from there on starts a fresh page under its caption and
+    header, so where the table breaks after that follows from its own rows (`_parts_from`) and
+    all its parts are placed at once: the sheet is laid out again once a table, not once a page
+    (跟进提醒 of a parent branch's month runs on over 300 pages)."""
     for _ in range(grid.n_rows):
-        page_of = page.page_of_rows(
-            grid.n_rows, grid.height, grid.breaks, _capacity(grid), _repeated(grid)
-        )
-        running = next(
-            (
-                (placed, r)
-                for placed in grid.tables
-                if _continuable(grid, placed.index)
-                for r in range(placed.first_row + 1, placed.last_row + 1)
-                if page_of[r] != page_of[r - 1]
-            ),
-            None,
-        )
+        running = _running(grid)
         if running is None:
             return grid
         placed, r = running
         offset = r - placed.first_row + _rows_before(grid, placed)
+        starts = [offset + n for n in _parts_from(grid, placed, r)]
         continued = dict(grid.continued)
-        continued[placed.index] = tuple(sorted({*continued.get(placed.index, ()), offset}))
+        continued[placed.index] = tuple(sorted({*continued.get(placed.index, ()), *starts}))
         grid = _paginate(_layout(spec, None, grid.tight, continued), grid.landscape)
     return grid
+
+
+def _running(grid: Grid) -> tuple[Placed, int] | None:
+    """The first table (part) that runs on over a page break bare, and the row that starts the
+    page, as `page.page_of_rows` places the rows; None when every table part is on one page."""
+    page_of = page.page_of_rows(
+        grid.n_rows, grid.height, grid.breaks, _capacity(grid), _repeated(grid)
+    )
+    return next(
+        (
+            (placed, r)
+            for placed in grid.tables
+            if _continuable(grid, placed.index)
+            for r in range(placed.first_row + 1, placed.last_row + 1)
+            if page_of[r] != page_of[r - 1]
+        ),
+        None,
+    )
+
+
+def _parts_from(grid: Grid, placed: Placed, row: int) -> list[int]:
+    """Where the parts of a table start, counted in rows from `row` (which starts the first):
+    each part starts a page at its caption and header (a forced break), and runs until a row no
+    longer fits, as `page.page_of_rows` counts — so it depends only on the part's own rows. The
+    rows are this part's from `row` on; a part that would start with its first data row on a
+    page of its own is not cut there (no caption could mend that), as `_running` looks past it."""
+    capacity, repeated = _capacity(grid), _repeated(grid)
+    lead = [grid.height(r) for r in range(_caption_row(placed), placed.first_row)]
+    data = [grid.height(r) for r in range(row, placed.last_row + 1)]
+    starts = [0]
+    while True:
+        used = repeated  # the part's first row starts a page
+        for height in lead:
+            if used > repeated and used + height > capacity:
+                used = repeated
+            used += height
+        first = starts[-1]
+        for n in range(first, len(data)):
+            if used > repeated and used + data[n] > capacity:
+                if n > first:
+                    starts.append(n)
+                    break
+                used = repeated
+            used += data[n]
+        else:
+            return starts
 
 
 def _rows_before(grid: Grid, placed: Placed) -> int:
