@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from branchkit.cli import main
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from .conftest import SAMPLE
+from .conftest import MESSY, SAMPLE
 from .test_excel_buttons import _click, _normalize, _open_book
 
 D = "2026-11-20"
@@ -56,6 +57,25 @@ def test_fill_twice_writes_nothing_the_second_time(sample_copy: Path) -> None:
     again = _fill(sample_copy)
     assert again.exit_code == 0 and "没有需要填写的内容" in again.output
     assert sample_copy.read_bytes() == first
+
+
+def test_a_card_typed_twice_is_filled_as_one_and_the_second_fill_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    # messy-branch's 转介登记 row 6 repeats row 2 (R-1 张三) cell for cell: read once, it must
+    # stay a copy. Filled alone, row 2 would differ from it by fill's feedback, and every fill
+    # after would take row 6 for a card of its own and add it another tracking row.
+    book = tmp_path / "messy-branch.xlsx"
+    shutil.copyfile(MESSY, book)
+    filled = _fill(book)
+    assert filled.exit_code == 1 and "已填写" in filled.output  # 1: the workbook has 错误
+    first = book.read_bytes()
+    cards = _sheet(book, "转介登记")
+    assert cards[5] == cards[1] and cards[1][1] == "R-1" and cards[1][10].startswith("〔自动〕")
+    for _ in range(2):
+        again = _fill(book)
+        assert "没有需要填写的内容" in again.output, again.output
+        assert book.read_bytes() == first
 
 
 def test_fill_never_changes_what_a_person_typed(sample_copy: Path) -> None:

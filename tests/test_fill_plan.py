@@ -106,6 +106,39 @@ def test_a_sale_dated_before_the_month_is_still_news_to_the_referrer() -> None:
     assert problem_text.statement(found) == "达成日期 2026-10-08 早于本月"
 
 
+def test_a_number_on_two_cards_makes_one_tracking_row_and_one_news() -> None:
+    # Card row 8 is typed with R-3, 孙八's number, for another customer: one card typed twice or
+    # a typo. A tracking row with R-3 belongs to the first card, so a row made for the second
+    # would be taken by the first on the next fill, again and again: it gets none, a line says
+    # why at its cell, and its feedback is the first card's.
+    raw = golden._raw()
+    raw["转介登记"] = [
+        *golden.CARDS,
+        ["2026-11-19", "R-3", "卫七", "13800000007", "李四", "是", "理财", "赵六"],
+    ]
+    plan = _plan(raw)
+    added = [r.values["customer"] for r in plan.rows if r.sheet == "tracking"]
+    assert "卫七" not in added
+    (skip,) = [s for s in plan.skipped if s.row == 8]
+    assert (skip.sheet, skip.column) == ("referrals", "referral_id")
+    assert "转介编号 R-3 与第 4 行相同" in skip.reason
+    feedback = _cells(plan, "referrals", "feedback")
+    assert feedback[8] == feedback[4]
+    book = load_book(_apply(raw, plan), "测试支行-2026-11.xlsx")
+    assert fill.plan(book, compute(book, D)).cells == []
+
+
+def test_a_card_for_another_branch_says_where_its_news_is() -> None:
+    raw = golden._raw()
+    raw["转介登记"] = [
+        *golden.CARDS,
+        ["2026-11-19", "R-8", "卫七", "13800000007", "李四", "是", "理财", "人民路支行·周建"],
+    ]
+    assert _cells(_plan(raw), "referrals", "feedback")[8] == (
+        "〔自动〕转人民路支行跟进，结果见该网点的工作簿"
+    )
+
+
 def test_a_persons_feedback_is_never_touched_and_fills_own_is_brought_up_to_date() -> None:
     raw = golden._raw()
     cards = [[*r, *([None] * (11 - len(r)))] for r in golden.CARDS]

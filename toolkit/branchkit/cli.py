@@ -232,7 +232,9 @@ def _day(value: dt.datetime | None) -> dt.date:
 @version_option("branchkit")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """branchkit：网点营销管理——转介、排行、跟进、夕会，都在 Excel 里。"""
+    """branchkit：网点营销管理——转介、排行、跟进、夕会，都在 Excel 里。
+
+    退出码：0 正常；1 工作簿有数据错误（结果照常写出）；2 文件无法使用；3 内部错误（--debug 看详情）。"""
     ctx.meta["debug"] = debug
 
 
@@ -488,7 +490,9 @@ def validate(book: Path, day: dt.datetime | None, as_json: bool) -> None:
 @out_option
 @json_option
 def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool) -> None:
-    """刷新排行榜、转介质量、分润明细、跟进提醒、管理清单、数据问题（写回工作簿，原数据不动）。"""
+    """刷新排行榜、转介质量、分润明细、跟进提醒、管理清单、数据问题（写回工作簿，原数据不动）。
+
+    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
     from . import jobs
 
     result = jobs.refresh(book, _day(day), out)
@@ -521,7 +525,9 @@ def _exit_for_errors(errors: int) -> None:
 @period_option
 @json_option
 def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
-    """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。"""
+    """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。
+
+    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
     from . import jobs
     from .read import read_book
     from .vocab import PeriodKind
@@ -652,7 +658,9 @@ def rollup(
 def fill(
     book: Path, day: dt.datetime | None, dry_run: bool, out: Path | None, as_json: bool
 ) -> None:
-    """填写员工的表：转介编号、追踪表新行、结果反馈、每日数据等（只写空白格和新行）。"""
+    """填写员工的表：转介编号、追踪表新行、结果反馈、每日数据等（只写空白格和新行）。
+
+    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
     from . import jobs
 
     result = jobs.fill(book, _day(day), out, dry_run)
@@ -739,7 +747,9 @@ def build_agenda(
     template_dir: Path | None,
     lang: str,
 ) -> None:
-    """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。"""
+    """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。
+
+    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
     from . import jobs
     from .vocab import DAILY, agenda_sheet_name, meeting_kind
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import checklist
@@ -25,6 +25,7 @@ from .credit import Sale, sales_of
 from .figures import Figures
 from .matching import Matches, match_cards
 from .parse import BRANCH_SUFFIXES, other_branch
+from .problems import Code
 from .read import Book
 from .schema import NO, SHEETS_BY_KEY, WEEKDAY_NAMES, YES, Kind
 from .staffing import on_duty
@@ -161,6 +162,23 @@ def card_numbers(book: Book, day: dt.date, plan: FillPlan) -> dict[int, str]:
     return numbers
 
 
+def repeated_cards(numbers: dict[int, str]) -> dict[int, int]:
+    """Cards whose 转介编号 an earlier card already has, to the earlier card's row.
+
+    Two cards with one number are one card typed twice (or a typo): a tracking row carrying the
+    number belongs to the first, so a tracking row made for the second would be taken by the
+    first on the next fill, and the second would get another, and another — fill must plan
+    nothing the second time it runs. The second card gets no row of its own and the first's
+    news."""
+    first: dict[str, int] = {}
+    repeats = {}
+    for row in sorted(numbers):
+        earlier = first.setdefault(numbers[row], row)
+        if earlier != row:
+            repeats[row] = earlier
+    return repeats
+
+
 # ---------------------------------------------------------------- 追踪表
 
 
@@ -170,6 +188,7 @@ def tracking_rows(
     """A new tracking row for the receiver of each card (on or before D) that has none, and the
     card's number on matched rows that lack it."""
     tracking = book.tracking
+    repeats = repeated_cards(numbers)
     next_seq = max((s for s in tracking["seq"] if isinstance(s, int)), default=0) + 1
     for row, date, customer, phone, referrer, on_site, receiver in book.referrals.zip(
         "row", "date", "customer", "phone", "referrer", "on_site", "receiver"
@@ -177,6 +196,10 @@ def tracking_rows(
         if not isinstance(date, dt.date) or date > day or row in matches.card_to_rows:
             continue
         if other_branch(receiver):  # that branch's own workbook tracks it (docs/口径.md#跨网点转介)
+            continue
+        if row in repeats:
+            reason = f"转介编号 {numbers[row]} 与第 {repeats[row]} 行相同，未转入追踪表（请核对是否重复登记）"
+            plan.skipped.append(Skip("referrals", row, "referral_id", reason))
             continue
         if not receiver:
             plan.skipped.append(Skip("referrals", row, "receiver", "没有接收人，未转入追踪表"))
@@ -228,18 +251,27 @@ def outcome(card_row: int, matches: Matches, sales: dict[int, Sale], day: dt.dat
     return AUTO + "未联系"
 
 
-def feedback(book: Book, day: dt.date, matches: Matches, plan: FillPlan) -> None:
+def feedback(
+    book: Book, day: dt.date, matches: Matches, numbers: dict[int, str], plan: FillPlan
+) -> None:
     """结果反馈 for cards (on or before D) whose feedback is empty or fill's own.
 
     Every sale through D is news, whatever period it falls in: the card counts as 转介成功 on
-    any sale (docs/口径.md#转介成功), so the referrer must not read 未成交 beside it."""
+    any sale (docs/口径.md#转介成功), so the referrer must not read 未成交 beside it. A card typed
+    twice (one number) reads as the first; a card for another branch says where its news is:
+    this workbook never sees that branch's contacts (docs/口径.md#跨网点转介)."""
     sales = {s.row: s for s in sales_of(book.tracking, book.catalogue, matches, day, book.settings)}
-    for row, date, written in book.referrals.zip("row", "date", "feedback"):
+    repeats = repeated_cards(numbers)
+    for row, date, receiver, written in book.referrals.zip("row", "date", "receiver", "feedback"):
         if not isinstance(date, dt.date) or date > day:
             continue
         if written and not written.startswith(AUTO):
             continue  # a person's words: never touched
-        news = outcome(row, matches, sales, day)
+        elsewhere = other_branch(receiver)
+        if elsewhere:
+            news = AUTO + f"转{elsewhere[0]}跟进，结果见该网点的工作簿"
+        else:
+            news = outcome(repeats.get(row, row), matches, sales, day)
         if news != written:
             plan.cells.append(CellFill("referrals", row, "feedback", news, written or None))
 
@@ -396,7 +428,7 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     matches = match_cards(book.referrals, book.tracking, day, book.settings.match_days)
     numbers = card_numbers(book, day, result)
     tracking_rows(book, day, matches, numbers, result)
-    feedback(book, day, matches, result)
+    feedback(book, day, matches, numbers, result)
     if figures.is_open(day):
         daily_rows(book, day, result)
         checklist_rows(book, figures, result)
@@ -408,7 +440,29 @@ def plan(book: Book, figures: Figures) -> FillPlan:
         # and no meeting: nothing is written for it (docs/工作簿.md#填写).
         result.notes.append(closed_day_note(day, figures.next_workday))
     fix_actions(book, figures, result)
+    result.cells.extend(_into_repeated_rows(book, result.cells))
     return result
+
+
+def _into_repeated_rows(book: Book, cells: list[CellFill]) -> list[CellFill]:
+    """What fill writes into a row, written into the rows typed the same as it too.
+
+    A row equal to an earlier one in every cell is read once (数据问题 says 重复, docs/口径.md#
+    数据错误). Filled alone, the first would differ from its copy by fill's own number and
+    feedback, and the next fill would take the copy for a card of its own: a second fill must
+    plan nothing. So the copy gets the same cells and stays a copy until a person changes it."""
+    repeats: dict[tuple[str, int], list[int]] = {}
+    for problem in book.problems:
+        if problem.code is Code.DUPLICATE_ROW:
+            first, row = problem.args["first"], problem.args["row"]
+            repeats.setdefault((problem.sheet, first), []).append(row)  # type: ignore[arg-type]
+    if not repeats:
+        return []
+    return [
+        replace(cell, row=row)
+        for cell in cells
+        for row in repeats.get((book.sheet_name(cell.sheet), cell.row), [])
+    ]
 
 
 def closed_day_note(day: dt.date, next_open: dt.date) -> str:

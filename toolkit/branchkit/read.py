@@ -341,7 +341,7 @@ def _drop_repeats(
                     Code.DUPLICATE_ROW,
                     name,
                     cell_ref(excel_row, None),
-                    {"first": first},
+                    {"first": first, "row": excel_row},
                     level=Level.WARNING,
                 )
             )
