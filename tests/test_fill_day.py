@@ -24,6 +24,7 @@ from . import test_figures_golden as golden
 from .xlwings_standin import Book as OpenBook
 
 D = golden.D
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 COUNT = "COUNTIFS('转介登记'!$E:$E,\"{name}\",'转介登记'!$A:$A,DATE(2026,11,20))"
 
 
@@ -46,19 +47,37 @@ def _raw(**changes: list[list[Any]]) -> dict[str, list[list[Any]]]:
 def write_workbook(
     raw: dict[str, list[list[Any]]], path: Path, formulas: dict[str, Any] | None = None
 ) -> Path:
-    """The sheets as a workbook file; `formulas`: sheet!cell -> (formula, cached value)."""
+    """The sheets as a workbook file, an ISO date ("2026-11-20") as a date cell the way Excel
+    stores a date typed in; `formulas`: sheet!cell -> (formula, cached value)."""
     workbook = xlsxwriter.Workbook(str(path))
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in raw.items():
         sheet = workbook.add_worksheet(name)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                if value is not None:
+                if isinstance(value, str) and ISO_DATE.fullmatch(value):
+                    sheet.write_datetime(r, c, dt.date.fromisoformat(value), date_format)
+                elif value is not None:
                     sheet.write(r, c, value)
     for where, (formula, cached) in (formulas or {}).items():
         name, cell = where.split("!")
         workbook.get_worksheet_by_name(name).write_formula(cell, formula, None, cached)
     workbook.close()
     return path
+
+
+def _dated(raw: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
+    """The sheets with each ISO date a date, as Excel hands a typed date to the button's reader."""
+    return {
+        name: [
+            [
+                dt.date.fromisoformat(v) if isinstance(v, str) and ISO_DATE.fullmatch(v) else v
+                for v in row
+            ]
+            for row in rows
+        ]
+        for name, rows in raw.items()
+    }
 
 
 def _cell_xml(path: Path, sheet: str, ref: str) -> str:
@@ -125,7 +144,7 @@ def test_the_button_writes_the_same_formula_in_the_same_cell(tmp_path: Path) -> 
     raw = _raw()
     by_file = write_workbook(raw, tmp_path / "测试支行-2026-11.xlsx")
     jobs.fill(by_file, D)
-    open_book = OpenBook.from_rows("测试支行-2026-11.xlsx", raw)
+    open_book = OpenBook.from_rows("测试支行-2026-11.xlsx", _dated(raw))
     jobs.fill(excel.OpenWorkbook(open_book), D)
     formulas = open_book.sheets["每日数据"].formulas
     assert formulas == {
@@ -143,7 +162,7 @@ def test_the_button_writes_the_same_formula_in_the_same_cell(tmp_path: Path) -> 
 def test_the_formula_follows_the_columns_where_the_workbook_has_them(tmp_path: Path) -> None:
     # 推荐人 moved to column B and 日期 to D: the count names those columns.
     cards = [[row[1], row[4], row[2], row[0], row[3], *row[5:]] for row in golden.CARDS]
-    book = load_book(_raw(转介登记=cards), "测试支行-2026-11.xlsx")
+    book = load_book(_dated(_raw(转介登记=cards)), "测试支行-2026-11.xlsx")
     plan = jobs.fill_requests(book, D)[0]
     (daily,) = [r for r in plan if r.sheet == "每日数据"]
     texts = [row[3].text for block in daily.append for row in block.rows]  # type: ignore[union-attr]
@@ -224,6 +243,24 @@ def test_a_saturday_the_branch_opens_is_filled() -> None:
     assert [(r.sheet, r.values["name"]) for r in plan.rows if r.sheet == "daily"] == [
         ("daily", "李四")
     ]
+
+
+def test_a_card_the_formula_would_not_count_makes_the_count_a_number(tmp_path: Path) -> None:
+    # 李四's card of 11-20 typed as text "2026.11.20" (branchkit reads it as a date, COUNTIFS
+    # would not), and 赵六 typed " 赵六 " as the referrer of another: a formula would read 0
+    # once the sheet recalculates. Their counts are numbers; 王五's untouched row stays his.
+    cards = [list(r) for r in golden.CARDS]
+    cards[6][0] = "2026.11.20"
+    cards.append(["2026-11-20", "R-9", "卫七", "13800000007", " 赵六 ", "是", "理财", "王五"])
+    book = write_workbook(_raw(转介登记=cards), tmp_path / "测试支行-2026-11.xlsx")
+    result = CliRunner().invoke(main, ["fill", str(book), "--date", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    for ref, count in (("C4", 1), ("C5", 1)):
+        xml = _cell_xml(book, "每日数据", ref)
+        assert "<f>" not in xml and f"<v>{count}</v>" in xml, xml
+    loaded = read_book(book)
+    counts = {r["name"]: r["referrals"] for r in loaded.daily.records() if r["date"] == D}
+    assert counts == {"王五": 0, "李四": 1, "赵六": 1}
 
 
 def test_a_name_too_long_for_a_formula_gets_the_count_as_a_number() -> None:

@@ -157,8 +157,13 @@ def test_a_persons_feedback_is_never_touched_and_fills_own_is_brought_up_to_date
 def test_on_duty_staff_get_their_daily_row_with_the_cards_counted() -> None:
     # Nobody's duty is recorded for 11-20, so everyone active counts; 周敏 (厅堂主管) keeps no
     # 每日数据 and 王五 already has his row. 李四 logged card 7 on 11-20. 转介数量 is a count over
-    # 转介登记 (推荐人 in column E, 日期 in A) with today's count cached.
-    plan = _plan(golden._raw())
+    # 转介登记 (推荐人 in column E, 日期 in A) with today's count cached. The cards' dates are date
+    # cells, as Excel stores a typed date: a date typed as text is counted by no formula.
+    raw = golden._raw()
+    raw["转介登记"] = [raw["转介登记"][0]] + [
+        [dt.date.fromisoformat(row[0]), *row[1:]] for row in raw["转介登记"][1:]
+    ]
+    plan = _plan(raw)
     added = [r.values for r in plan.rows if r.sheet == "daily"]
     cards = "'转介登记'!"
     assert added == [

@@ -26,7 +26,7 @@ from .figures import Figures
 from .matching import Matches, match_cards
 from .parse import BRANCH_SUFFIXES, other_branch
 from .problems import Code
-from .read import Book
+from .read import FORMULA_EXACT, Book
 from .schema import NO, SHEETS_BY_KEY, WEEKDAY_NAMES, YES, Kind
 from .staffing import on_duty
 from .vocab import ACTION_STATE_WORDS, DAILY, SLOT_WORDS, ActionState, role_group, unit_word, word
@@ -301,10 +301,18 @@ def referral_count(book: Book, day: dt.date, name: str, now: int) -> Formula | i
     and 日期 columns, with the count as of now cached in the cell. Excel, WPS and LibreOffice
     recount it as cards are typed, so it never goes stale; being a formula, it is plainly fill's
     own — the figures count the cards themselves, and no data problem is raised against it — while
-    a number a person types over it is theirs. Without those columns: the count as a number."""
+    a number a person types over it is theirs. Without those columns, or where a card of hers is
+    typed in a way the formula would not count: the count as a number."""
     where = book.positions.get("referrals", {})
     if "referrer" not in where or "date" not in where or len(name) > FORMULA_TEXT:
         return now
+    cards = book.referrals
+    if FORMULA_EXACT in cards and not all(
+        exact
+        for date, referrer, exact in cards.zip("date", "referrer", FORMULA_EXACT)
+        if date == day and referrer == name
+    ):
+        return now  # a card typed as text ("2026.12.3", " 李四 ") the formula would not count
     sheet = "'" + book.sheet_name("referrals").replace("'", "''") + "'!"
     referrer, date = column_letter(where["referrer"]), column_letter(where["date"])
     person = '"' + name.replace('"', '""') + '"'

@@ -260,9 +260,45 @@ def _read_table(
     for col in sheet.columns:
         if col.key not in present:
             columns[col.key] = list(blank)
+    watched = FORMULA_COMPARED.get(sheet.key)
+    if watched:
+        raw_of = {col.key: values for values, col in zip(kept, found.values(), strict=True)}
+        columns[FORMULA_EXACT] = _formula_exact(
+            [(raw_of[k], columns[k]) for k in watched if k in raw_of], len(excel_rows)
+        )
     columns["row"] = excel_rows
     problems.extend(sorted(sheet_problems, key=_problem_order))
     return Table(columns), {c.key: pos + 1 for pos, c in found.items()}, header_at + 1
+
+
+# The columns a formula fill writes compares (docs/工作簿.md#填写): 每日数据 转介数量 counts
+# 转介登记 rows by 推荐人 and 日期 with COUNTIFS.
+FORMULA_COMPARED = {"referrals": ("referrer", "date")}
+FORMULA_EXACT = "formula_exact"  # per row: a spreadsheet's comparison sees what branchkit read
+
+
+def _formula_exact(pairs: list[tuple[tuple[Any, ...], list[Any]]], count: int) -> list[bool]:
+    """Whether each row's cells are, to a spreadsheet's formula, the values branchkit read.
+
+    branchkit reads "2026.12.3" typed as text as a date and " 李四 " as 李四; COUNTIFS compares
+    the cells as they are and counts neither, so a count fill writes as a formula would read 0
+    once the sheet recalculates. fill writes a number where any card it counts is not exact."""
+    exact = [True] * count
+    for raw, parsed in pairs:
+        for i, (cell, value) in enumerate(zip(raw, parsed, strict=True)):
+            if value is not None and not _same_to_a_formula(cell, value):
+                exact[i] = False
+    return exact
+
+
+def _same_to_a_formula(cell: Any, value: Any) -> bool:
+    if isinstance(value, dt.date):
+        if isinstance(cell, dt.datetime):
+            return cell.time() == dt.time()
+        if isinstance(cell, dt.date):
+            return True
+        return isinstance(cell, int | float) and float(cell).is_integer()  # a date's serial
+    return cell == value
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
