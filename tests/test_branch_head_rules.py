@@ -301,6 +301,33 @@ def test_a_product_can_set_its_own_single_sale_cap() -> None:
     ]
 
 
+def test_a_product_the_workbook_does_not_list_gets_its_warning_and_no_cap_error() -> None:
+    # 大额存单 is not in 产品: it counts toward no indicator and has no unit, so 3,000 of it is
+    # judged by no cap — one warning at its product, no 错误 that would head the agenda.
+    tracking = [list(r) for r in golden.TRACKING]
+    tracking.append(
+        [
+            None,
+            "卫七",
+            "13800000007",
+            "2026-11-19",
+            "李四",
+            "赵六",
+            "是",
+            "大额存单",
+            3000,
+            None,
+            None,
+        ]
+    )
+    book = _book(追踪表=tracking)
+    row = len(tracking)
+    assert [(p.cell, p.code, p.level) for p in book.problems] == [
+        (f"H{row}", Code.UNKNOWN_PRODUCT, Level.WARNING)
+    ]
+    assert build(book, compute(book, D)).errors == 0
+
+
 def test_a_date_outside_the_workbook_month_is_refused(tmp_path: Path) -> None:
     for command in ("refresh", "rankings", "build-agenda"):
         result = CliRunner().invoke(main, [command, str(SAMPLE), "--date", "2026-12-01"])

@@ -134,10 +134,12 @@ def test_amounts_say_the_unit_they_are_typed_in(messy: dict[tuple[str, str], str
     tracking = [*golden.TRACKING, row("日鑫月溢", -5), row("外汇", 2000), *cards, row("龙卡", 30)]
     found = _lines(_golden(追踪表=tracking))
     assert f'追踪表!I{n + 1}: "-5" 不能为负数（单位是万元，20万元应填 20；{left_out}）' in found
+    # A product 产品 does not list has no unit: its warning only, never a cap in no unit.
     assert (
-        f'追踪表!I{n + 2}: "2000" 超过单笔上限 1000（单位是未知，按产品单位填写；{left_out}）'
+        f'追踪表!H{n + 2}: "外汇" 产品表中没有此产品（这笔不计入任何指标；请在“产品”表添加）'
         in found
     )
+    assert not [line for line in found if line.startswith(f"追踪表!I{n + 2}")]
     assert f'追踪表!I{n + 8}: "30" 金额比本网点平时大得多（单位是张，请核对：按张填写）' in found
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from . import schema
-from .catalogue import OTHER_CAP, Catalogue
+from .catalogue import Catalogue
 from .parse import other_branch
 from .problems import Code, Level, Problem
 from .table import Table
@@ -236,8 +236,10 @@ def _usual_amounts(products: list[str | None], amounts: list[float | None]) -> d
 
 
 def _cap(book: Book, product: str | None) -> float:
+    """A product 产品 does not list counts toward no indicator and has no unit to judge its
+    amount by: its row gets the unknown-product warning, never a cap error in a unit it lacks."""
     found = book.catalogue.product(product)
-    return found.cap if found else OTHER_CAP
+    return found.cap if found else math.inf
 
 
 def day_problems(book: Book, day: dt.date) -> list[Problem]:

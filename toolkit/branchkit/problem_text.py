@@ -41,7 +41,7 @@ def _setting(statement: str) -> Message:
 _LEFT_OUT = (
     "单位是{unit}，{unit_example}；这一笔暂不计入业绩，改好后再刷新",
     "单位是{unit}，按{unit}填写；这一笔暂不计入业绩，改好后再刷新",
-    "单位是未知，按产品单位填写；这一笔暂不计入业绩，改好后再刷新",
+    "产品表中没有这个产品，单位不明；这一笔暂不计入业绩，改好后再刷新",
 )
 
 MESSAGES: dict[Code, Message] = {
@@ -94,7 +94,7 @@ MESSAGES: dict[Code, Message] = {
         (
             "单位是{unit}，请核对：{unit_example}",
             "单位是{unit}，请核对：按{unit}填写",
-            "单位是未知，请核对：按产品单位填写",
+            "产品表中没有这个产品，单位不明，请核对",
         ),
     ),
     Code.WEIGHT_NOT_POSITIVE: Message("权重应为大于 0 的数", ("这一行按权重 1 计入综合得分",)),
