@@ -468,6 +468,11 @@ def validate(book: Path, day: dt.datetime | None, as_json: bool) -> None:
 
         loaded.check_day(day.date())
         problems = [*problems, *day_problems(loaded, day.date())]
+    month = day.date() if day is not None else loaded.month
+    if month is not None:  # the month's, as the 数据问题 tab lists them
+        from .figures import month_problems
+
+        problems = [*problems, *month_problems(loaded, month)]
     errors, warnings = count_levels(problems)
     if as_json:
         _json_out(

@@ -817,14 +817,14 @@ def _league_figures(book: Book, day: dt.date, periods: dict[PeriodKind, PeriodFi
 
 
 def _problems(book: Book, day: dt.date) -> list[Problem]:
-    """The workbook's problems and those of D: the day's rows, the calendar, last month's
-    sales written this month."""
-    return [
-        *book.problems,
-        *day_problems(book, day),
-        *_calendar_problems(book, day),
-        *_sales_before_month(book, month_bounds(day)[0]),
-    ]
+    """The workbook's problems and those of D: the day's rows, then the month's."""
+    return [*book.problems, *day_problems(book, day), *month_problems(book, day)]
+
+
+def month_problems(book: Book, day: dt.date) -> list[Problem]:
+    """What is wrong with the month D is in, beyond single cells: a year the holiday library
+    does not know, sales dated before the month. `validate` says them too, with or without D."""
+    return [*_calendar_problems(book, day), *_sales_before_month(book, month_bounds(day)[0])]
 
 
 def _sheets(book: Book) -> tuple[str, str]:
