@@ -330,8 +330,7 @@ def init(
             click.echo(line)
         if launchers or macros:
             _write_launchers(book, previous, force)
-        click.echo(next_step(book, macros))
-        return
+        return  # the summary's last line is the month's next step
     if upgrade:
         from .upgrade import upgrade as upgrade_book
 
