@@ -558,7 +558,9 @@ def _read_legacy(path: Path, skip: Iterable[str]) -> RawBook:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:
-        raise BookError(path, f"无法打开工作簿，文件可能已损坏（{type(exc).__name__}）") from exc
+        raise BookError(
+            path, "无法打开这个 .xls 工作簿，文件可能已损坏：请用 Excel 打开，另存为 .xlsx 后再试"
+        ) from exc
     skipped = set(skip)
     raw: dict[str, RawSheet] = {}
     for name in book.sheet_names:
