@@ -354,3 +354,21 @@ def test_a_folder_names_the_workbook_of_the_weeks_month(tmp_path: Path) -> None:
     one_line_exit_2(
         run("weekly", folder, "--week", "2026-W47"), "人民路支行-2026-11.xlsx", SAMPLE.name
     )
+
+
+def test_a_week_running_into_the_next_month_says_which_days_are_missing(
+    tmp_path: Path,
+) -> None:
+    # 2026-W49 is 11-30 to 12-06: November's workbook holds one day of it. The weekly is made of
+    # that day, as its title says, and the person running it is told where the rest is.
+    from .conftest import SAMPLE
+
+    out = tmp_path / "w49.xlsx"
+    result = CliRunner().invoke(
+        main, ["weekly", str(SAMPLE), "--week", "2026-W49", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "数据截至 2026-11-30" in result.output
+    assert re.search(
+        r"本周 12-01 至 12-0\d 不在这个工作簿（2026-11）里.*2026-12 的工作簿", result.output
+    )
