@@ -329,12 +329,13 @@ def referral_count(book: Book, day: dt.date, name: str, now: int) -> Formula | i
 def coaching_actions(
     book: Book, day: dt.date, pairs: list[tuple[str, str, str]], plan: FillPlan
 ) -> None:
-    """The agenda's coaching pairs (indicator, coach, learner) as open action items, once."""
+    """The agenda's coaching pairs (indicator, coach, learner) as open action items, once — an
+    item fill wrote in the earlier wording ("赵六跟王五学习理财（结对辅导）") counts as listed."""
     listed = {item for item in book.actions["item"] if item}
     due = day + dt.timedelta(days=COACHING_DAYS)
     for indicator, coach, learner in pairs:
-        item = f"{learner}跟{coach}学习{indicator}（结对辅导）"
-        if item in listed:
+        item = f"结对辅导：{learner}向{coach}请教怎样提升{indicator}"
+        if item in listed or f"{learner}跟{coach}学习{indicator}（结对辅导）" in listed:
             continue
         listed.add(item)
         plan.rows.append(
