@@ -7,7 +7,8 @@ independently of the filter: there is no Markdown parser among branchkit's depen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pytest
 from branchkit.controls import BREAKS, one_line
@@ -159,18 +160,30 @@ class _Line:
     who: str
     cells: list[str]
     nested: tuple[_Line, ...] = ()
+    by_name: dict[str, int] = field(default_factory=dict)
+    pair: _Pair | None = None
+
+
+class _Pair(NamedTuple):
+    coach: str
+    learner: str
 
 
 @given(st.lists(st.text(max_size=8), min_size=1, max_size=4))
 def test_every_text_in_a_record_is_made_one_line_and_the_rest_kept(texts: list[str]) -> None:
-    record = _Line(texts[0], texts, (_Line(texts[-1], []),))
+    by_name = {t: n for n, t in enumerate(texts)}
+    pair = _Pair(texts[0], texts[-1])
+    record = _Line(texts[0], texts, (_Line(texts[-1], []),), by_name, pair)
     flat = typed_on_one_line(record)
     for before, after in [(record.who, flat.who), *zip(record.cells, flat.cells, strict=True)]:
         assert after == (one_line(before) if BREAKS.search(before) else before)
         assert not BREAKS.search(after)
     assert flat.nested[0].who == flat.cells[-1]
+    assert isinstance(flat.pair, _Pair) and flat.pair == (flat.who, flat.cells[-1])
+    assert not any(BREAKS.search(k) for k in flat.by_name)
     if not any(BREAKS.search(t) for t in texts):
-        assert flat is record  # nothing to change: the very same record
+        assert flat is record  # nothing to change: the very same record, dict and all
+        assert flat.by_name is by_name
 
 
 def _contents(line: str) -> list[str]:

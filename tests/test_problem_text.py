@@ -143,6 +143,18 @@ def test_amounts_say_the_unit_they_are_typed_in(messy: dict[tuple[str, str], str
     assert f'追踪表!I{n + 8}: "30" 金额比本网点平时大得多（单位是张，请核对：按张填写）' in found
 
 
+def test_a_listed_product_without_a_unit_is_asked_for_its_unit() -> None:
+    # 鑫存 is in 产品 with its 单位 left blank: the amount's message asks for the unit there, and
+    # never says the product is not listed.
+    products = [*golden.PRODUCTS, ["鑫存", "存款", None]]
+    header, *rows = golden.TRACKING
+    sale = dict(zip(header, rows[0], strict=True))
+    tracking = [*golden.TRACKING, [*{**sale, "达成产品": "鑫存", "达成金额或数量": -3}.values()]]
+    found = _lines(_golden(产品=products, 追踪表=tracking))
+    (amount,) = [x for x in found if x.startswith(f"追踪表!I{len(tracking)}")]
+    assert "产品表里“鑫存”没写单位，请补上" in amount and "没有这个产品" not in amount
+
+
 def test_the_day() -> None:
     overview = [["日期", "客流量", "当班人员"], ["2026-11-20", 100, "李四、赵六"]]
     daily = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", 3]]

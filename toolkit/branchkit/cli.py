@@ -531,7 +531,7 @@ def _exit_for_errors(errors: int) -> None:
 def rankings(book: Path, day: dt.datetime | None, period: str, as_json: bool) -> None:
     """计算排名、完成率、进度和之星（--json 输出供脚本使用的 JSON）。
 
-    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
+    工作簿有数据错误时退出码为 1（照常完成；错误用 branchkit validate 查看）。"""
     from . import jobs
     from .read import read_book
     from .vocab import PeriodKind
@@ -664,7 +664,7 @@ def fill(
 ) -> None:
     """填写员工的表：转介编号、追踪表新行、结果反馈、每日数据等（只写空白格和新行）。
 
-    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
+    工作簿有数据错误时退出码为 1（照常完成；错误用 branchkit validate 查看）。"""
     from . import jobs
 
     result = jobs.fill(book, _day(day), out, dry_run)
@@ -753,7 +753,7 @@ def build_agenda(
 ) -> None:
     """生成夕会或晨会议程：写入工作簿，或输出 Markdown / HTML / 纯文本。
 
-    工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
+    工作簿有数据错误时退出码为 1（照常完成；错误用 branchkit validate 查看）。"""
     from . import jobs
     from .vocab import DAILY, agenda_sheet_name, meeting_kind
 

@@ -189,20 +189,28 @@ def _check_sales(book: Book) -> None:
         if not (odd or large):
             continue
         listed = catalogue.product(product)
-        unit = listed.unit if listed else None
+        # the unit the amount is in; `product` names a listed product whose 单位 is blank
+        args: Mapping[str, object] = {
+            "unit": listed.unit if listed else None,
+            "product": product if listed and not listed.unit else None,
+        }
         cell = book.cell("tracking", "amount", row)
         shown = _display(float(amount))
         if odd:
             amounts[i] = None  # out of the figures that need it (docs/口径.md#数据错误)
             if amount < 0:
-                args: Mapping[str, object] = {"unit": unit}
                 book.problems.append(
                     Problem(Code.NEGATIVE_AMOUNT, sheet_name, cell, args, value=shown)
                 )
             else:
-                args = {"unit": unit, "cap": limit_of[product]}
                 book.problems.append(
-                    Problem(Code.OVER_SALE_CAP, sheet_name, cell, args, value=shown)
+                    Problem(
+                        Code.OVER_SALE_CAP,
+                        sheet_name,
+                        cell,
+                        {**args, "cap": limit_of[product]},
+                        value=shown,
+                    )
                 )
         else:
             book.problems.append(
@@ -210,7 +218,7 @@ def _check_sales(book: Book) -> None:
                     Code.UNUSUALLY_LARGE,
                     sheet_name,
                     cell,
-                    {"unit": unit},
+                    args,
                     value=shown,
                     level=Level.WARNING,
                 )

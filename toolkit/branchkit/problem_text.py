@@ -41,6 +41,7 @@ def _setting(statement: str) -> Message:
 _LEFT_OUT = (
     "单位是{unit}，{unit_example}；这一笔暂不计入业绩，改好后再刷新",
     "单位是{unit}，按{unit}填写；这一笔暂不计入业绩，改好后再刷新",
+    "产品表里“{product}”没写单位，请补上；这一笔暂不计入业绩，改好后再刷新",
     "产品表中没有这个产品，单位不明；这一笔暂不计入业绩，改好后再刷新",
 )
 
@@ -94,6 +95,7 @@ MESSAGES: dict[Code, Message] = {
         (
             "单位是{unit}，请核对：{unit_example}",
             "单位是{unit}，请核对：按{unit}填写",
+            "产品表里“{product}”没写单位，请补上后核对",
             "产品表中没有这个产品，单位不明，请核对",
         ),
     ),

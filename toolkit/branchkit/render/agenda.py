@@ -99,13 +99,15 @@ def typed_on_one_line(value: _T) -> _T:
         return one_line(value) if _BREAKS.search(value) else value  # type: ignore[return-value]
     if isinstance(value, list | tuple):
         items = [typed_on_one_line(v) for v in value]
-        if any(a is not b for a, b in zip(items, value, strict=True)):
-            return type(value)(items)  # type: ignore[return-value]
-        return value
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        if hasattr(value, "_fields"):  # a NamedTuple takes its fields, not one iterable
+            return value._make(items)  # type: ignore[union-attr, no-any-return]
+        return type(value)(items)  # type: ignore[return-value]
     if isinstance(value, dict):
         pairs = {typed_on_one_line(k): typed_on_one_line(v) for k, v in value.items()}
-        same = all(a is b for a, b in zip(pairs.items(), value.items(), strict=True))
-        return value if same and len(pairs) == len(value) else pairs  # type: ignore[return-value]
+        same = len(pairs) == len(value) and all(k in value and pairs[k] is value[k] for k in pairs)
+        return value if same else pairs  # type: ignore[return-value]
     if is_dataclass(value) and not isinstance(value, type):
         changed = {}
         for f in fields(value):

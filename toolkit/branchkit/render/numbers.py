@@ -29,8 +29,8 @@ def percents_apart(values: Sequence[float | None], most: int = 2) -> list[str]:
     wrong, when the scores were 80.5 % and 79.7 %."""
     for places in range(most + 1):
         shown = ["—" if v is None else f"{v:.{places}%}" for v in values]
-        clash = any(
-            a is not None and b is not None and a != b and sa == sb
+        clash = any(  # a tie is decided as the ranks decide it (figures.competition_ranks)
+            a is not None and b is not None and round(a, 9) != round(b, 9) and sa == sb
             for (a, sa), (b, sb) in pairwise(zip(values, shown, strict=True))
         )
         if not clash:
