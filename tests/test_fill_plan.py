@@ -106,26 +106,46 @@ def test_a_sale_dated_before_the_month_is_still_news_to_the_referrer() -> None:
     assert problem_text.statement(found) == "达成日期 2026-10-08 早于本月"
 
 
-def test_a_number_on_two_cards_makes_one_tracking_row_and_one_news() -> None:
-    # Card row 8 is typed with R-3, 孙八's number, for another customer: one card typed twice or
-    # a typo. A tracking row with R-3 belongs to the first card, so a row made for the second
-    # would be taken by the first on the next fill, again and again: it gets none, a line says
-    # why at its cell, and its feedback is the first card's.
+def test_another_customers_number_gets_no_row_and_no_news_until_corrected() -> None:
+    # Card row 8 (卫七) is typed with R-3, 孙八's number. A tracking row with R-3 belongs to the
+    # first card, so a row made for the second would be taken by the first on the next fill,
+    # again and again; and 孙八's sale is not 卫七's news. It gets neither, a line says why at its
+    # cell, and 数据问题 warns there.
     raw = golden._raw()
     raw["转介登记"] = [
         *golden.CARDS,
         ["2026-11-19", "R-3", "卫七", "13800000007", "李四", "是", "理财", "赵六"],
     ]
     plan = _plan(raw)
-    added = [r.values["customer"] for r in plan.rows if r.sheet == "tracking"]
-    assert "卫七" not in added
+    assert "卫七" not in [r.values["customer"] for r in plan.rows if r.sheet == "tracking"]
     (skip,) = [s for s in plan.skipped if s.row == 8]
     assert (skip.sheet, skip.column) == ("referrals", "referral_id")
-    assert "转介编号 R-3 与第 4 行相同" in skip.reason
+    assert "转介编号 R-3 已是第 4 行另一位客户的" in skip.reason
+    assert 8 not in _cells(plan, "referrals", "feedback")
+    book = load_book(raw, "测试支行-2026-11.xlsx")
+    (taken,) = [p for p in book.problems if p.code is Code.REFERRAL_ID_TAKEN]
+    assert (taken.cell, taken.level, taken.args["first"]) == ("B8", Level.WARNING, 4)
+    after = load_book(_apply(raw, plan), "测试支行-2026-11.xlsx")
+    assert fill.plan(after, compute(after, D)).cells == []
+
+
+def test_a_card_typed_twice_with_one_number_reads_as_the_first() -> None:
+    # Row 8 is 孙八's card R-3 again, typed on another day: one card typed twice. No second
+    # tracking row; its feedback is the first's news; 数据问题 says it counts twice.
+    raw = golden._raw()
+    raw["转介登记"] = [
+        *golden.CARDS,
+        ["2026-11-12", "R-3", "孙八", "13800000003", "李四", "是", "信用卡", "王五"],
+    ]
+    plan = _plan(raw)
+    assert [r for r in plan.rows if r.sheet == "tracking" and r.values["customer"] == "孙八"] == []
     feedback = _cells(plan, "referrals", "feedback")
-    assert feedback[8] == feedback[4]
-    book = load_book(_apply(raw, plan), "测试支行-2026-11.xlsx")
-    assert fill.plan(book, compute(book, D)).cells == []
+    assert feedback[8] == feedback[4] and "已达成" in feedback[8]
+    book = load_book(raw, "测试支行-2026-11.xlsx")
+    (again,) = [p for p in book.problems if p.code is Code.CARD_TYPED_AGAIN]
+    assert problem_text.statement(again) == "和第 4 行是同一张卡（转介编号、客户相同）"
+    after = load_book(_apply(raw, plan), "测试支行-2026-11.xlsx")
+    assert fill.plan(after, compute(after, D)).cells == []
 
 
 def test_a_card_for_another_branch_says_where_its_news_is() -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from . import schema
 from .catalogue import Catalogue
+from .matching import number_repeats
 from .parse import other_branch
 from .problems import Code, Level, Problem
 from .table import Table
@@ -39,12 +40,34 @@ class Book(Protocol):
 
 def cross_check(book: Book) -> None:
     _check_people(book, "referrals", ("referrer", "receiver"))
+    _check_card_numbers(book)
     _check_people(book, "tracking", ("referrer", "receiver"))
     _check_people(book, "daily", ("name",))
     _check_people(book, "checklist", ("owner", "fix_owner", "checker"))
     _check_sales(book)
     _check_checklist(book)
     _check_targets(book)
+
+
+def _check_card_numbers(book: Book) -> None:
+    """Two cards with one 转介编号 (matching.number_repeats): the same customer is one card typed
+    twice, counted twice; another customer's is a wrong number, which fill leaves alone until it
+    is corrected (docs/工作簿.md#填写). Warnings at the later card's number: its row still counts."""
+    cards = book.tables["referrals"]
+    if "referral_id" not in cards:
+        return
+    numbers = {row: rid for row, rid in cards.zip("row", "referral_id") if rid}
+    repeats = number_repeats(cards, numbers)
+    name = book.sheet_name("referrals")
+    for code, found in (
+        (Code.CARD_TYPED_AGAIN, repeats.again),
+        (Code.REFERRAL_ID_TAKEN, repeats.taken),
+    ):
+        for row, first in sorted(found.items()):
+            cell = book.cell("referrals", "referral_id", row)
+            book.problems.append(
+                Problem(code, name, cell, {"first": first}, value=numbers[row], level=Level.WARNING)
+            )
 
 
 def _check_targets(book: Book) -> None:

@@ -23,7 +23,7 @@ from . import checklist
 from .a1 import column_letter
 from .credit import Sale, sales_of
 from .figures import Figures
-from .matching import Matches, match_cards
+from .matching import Matches, match_cards, number_repeats
 from .parse import BRANCH_SUFFIXES, other_branch
 from .problems import Code
 from .read import FORMULA_EXACT, Book
@@ -162,23 +162,6 @@ def card_numbers(book: Book, day: dt.date, plan: FillPlan) -> dict[int, str]:
     return numbers
 
 
-def repeated_cards(numbers: dict[int, str]) -> dict[int, int]:
-    """Cards whose 转介编号 an earlier card already has, to the earlier card's row.
-
-    Two cards with one number are one card typed twice (or a typo): a tracking row carrying the
-    number belongs to the first, so a tracking row made for the second would be taken by the
-    first on the next fill, and the second would get another, and another — fill must plan
-    nothing the second time it runs. The second card gets no row of its own and the first's
-    news."""
-    first: dict[str, int] = {}
-    repeats = {}
-    for row in sorted(numbers):
-        earlier = first.setdefault(numbers[row], row)
-        if earlier != row:
-            repeats[row] = earlier
-    return repeats
-
-
 # ---------------------------------------------------------------- 追踪表
 
 
@@ -188,7 +171,7 @@ def tracking_rows(
     """A new tracking row for the receiver of each card (on or before D) that has none, and the
     card's number on matched rows that lack it."""
     tracking = book.tracking
-    repeats = repeated_cards(numbers)
+    repeats = number_repeats(book.referrals, numbers)
     next_seq = max((s for s in tracking["seq"] if isinstance(s, int)), default=0) + 1
     for row, date, customer, phone, referrer, on_site, receiver in book.referrals.zip(
         "row", "date", "customer", "phone", "referrer", "on_site", "receiver"
@@ -197,8 +180,17 @@ def tracking_rows(
             continue
         if other_branch(receiver):  # that branch's own workbook tracks it (docs/口径.md#跨网点转介)
             continue
-        if row in repeats:
-            reason = f"转介编号 {numbers[row]} 与第 {repeats[row]} 行相同，未转入追踪表（请核对是否重复登记）"
+        if row in repeats.again:  # docs/工作簿.md#填写: one card typed twice
+            reason = (
+                f"和第 {repeats.again[row]} 行是同一张卡（转介编号 {numbers[row]}），未另加追踪表行"
+            )
+            plan.skipped.append(Skip("referrals", row, "referral_id", reason))
+            continue
+        if row in repeats.taken:
+            reason = (
+                f"转介编号 {numbers[row]} 已是第 {repeats.taken[row]} 行另一位客户的，"
+                "请改正编号；改好前不转入追踪表"
+            )
             plan.skipped.append(Skip("referrals", row, "referral_id", reason))
             continue
         if not receiver:
@@ -258,20 +250,24 @@ def feedback(
 
     Every sale through D is news, whatever period it falls in: the card counts as 转介成功 on
     any sale (docs/口径.md#转介成功), so the referrer must not read 未成交 beside it. A card typed
-    twice (one number) reads as the first; a card for another branch says where its news is:
+    twice (one number, one customer) reads as the first, a card with another customer's number
+    gets no news until it is corrected (matching.number_repeats); a card for another branch says
+    where its news is:
     this workbook never sees that branch's contacts (docs/口径.md#跨网点转介)."""
     sales = {s.row: s for s in sales_of(book.tracking, book.catalogue, matches, day, book.settings)}
-    repeats = repeated_cards(numbers)
+    repeats = number_repeats(book.referrals, numbers)
     for row, date, receiver, written in book.referrals.zip("row", "date", "receiver", "feedback"):
         if not isinstance(date, dt.date) or date > day:
             continue
         if written and not written.startswith(AUTO):
             continue  # a person's words: never touched
+        if row in repeats.taken:
+            continue  # a wrong number: no news is this card's until it is corrected
         elsewhere = other_branch(receiver)
         if elsewhere:
             news = AUTO + f"转{elsewhere[0]}跟进，结果见该网点的工作簿"
         else:
-            news = outcome(repeats.get(row, row), matches, sales, day)
+            news = outcome(repeats.again.get(row, row), matches, sales, day)
         if news != written:
             plan.cells.append(CellFill("referrals", row, "feedback", news, written or None))
 

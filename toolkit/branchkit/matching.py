@@ -266,3 +266,40 @@ def cross_branch(
                 )
             )
     return found
+
+
+@dataclass(frozen=True)
+class NumberRepeats:
+    """Cards whose 转介编号 an earlier card already has, each to that earlier card's row.
+
+    A tracking row carrying a number belongs to the first card with it, so a second card with the
+    number would never be matched: fill would give it a tracking row at every run. `again`: the
+    same customer (name, and phone where both have one) — one card typed twice, whose news is
+    the first's. `taken`: another customer — a wrong number, to correct before the card goes on."""
+
+    again: dict[int, int]
+    taken: dict[int, int]
+
+
+def number_repeats(cards: Table, numbers: Mapping[int, str] | None = None) -> NumberRepeats:
+    """`numbers`: every card's number by row (fill's, with those it plans); else as typed."""
+    if numbers is None:
+        numbers = {row: rid for row, rid in cards.zip("row", "referral_id") if rid}
+    who = {
+        row: (customer, phone_key(phone))
+        for row, customer, phone in cards.zip("row", "customer", "phone")
+    }
+    first: dict[str, int] = {}
+    again: dict[int, int] = {}
+    taken: dict[int, int] = {}
+    for row in sorted(numbers):
+        earlier = first.setdefault(numbers[row], row)
+        if earlier == row:
+            continue
+        (name, phone), (first_name, first_phone) = (
+            who.get(row, ("", "")),
+            who.get(earlier, ("", "")),
+        )
+        same = name == first_name and (not phone or not first_phone or phone == first_phone)
+        (again if same else taken)[row] = earlier
+    return NumberRepeats(again, taken)

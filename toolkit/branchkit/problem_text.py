@@ -115,6 +115,14 @@ MESSAGES: dict[Code, Message] = {
         "还不知道 {year} 年的法定节假日和调休",
         ("现只按“设置”的营业日算营业日；请在“工作日历”填写本月的放假日和调休上班日",),
     ),
+    Code.CARD_TYPED_AGAIN: Message(
+        "和第 {first} 行是同一张卡（转介编号、客户相同）",
+        ("这张卡按两张计入转介数；是登记了两遍的话，请删去多余的一行",),
+    ),
+    Code.REFERRAL_ID_TAKEN: Message(
+        "转介编号已是第 {first} 行另一位客户的",
+        ("请改正其中一张卡的编号；改好前这张卡不转入追踪表，也不写结果反馈",),
+    ),
     Code.SALE_DATED_LAST_MONTH: Message(
         "成交没有达成日期，推荐时间 {referred:%Y-%m-%d} 早于本月",
         (

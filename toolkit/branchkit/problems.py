@@ -61,6 +61,8 @@ class Code(Enum):
     SETTING_NOT_WEEKDAYS = "setting-not-weekdays"
     # across sheets
     UNKNOWN_PERSON = "unknown-person"
+    CARD_TYPED_AGAIN = "card-typed-again"
+    REFERRAL_ID_TAKEN = "referral-id-taken"
     UNKNOWN_PRODUCT = "unknown-product"
     UNKNOWN_CHECKLIST_ITEM = "unknown-checklist-item"
     FIX_DUE_BEFORE_FOUND = "fix-due-before-found"
