@@ -216,9 +216,7 @@ def _workbook(folder: Path, **settings: str) -> Path:
             owner="周敏",
         )
     )
-    data["actions"].append(
-        _row("actions", raised_on=DAY, item=ACTION, owner="赵六", due=DAY)
-    )
+    data["actions"].append(_row("actions", raised_on=DAY, item=ACTION, owner="赵六", due=DAY))
     keys = [c.key for c in schema.SHEETS_BY_KEY["overview"].columns]
     today = next(row for row in data["overview"] if row[keys.index("date")] == DAY)
     today += [None] * (len(keys) - len(today))
