@@ -15,7 +15,7 @@ from typing import Any
 from .checklist import Found, Missed, OpenFix, fix_key, same_item
 from .figures import REFERRALS, Figures, FollowUp, PersonFigures, TomorrowTarget, status_of, trend
 from .phrases import CAUSES, PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
-from .privacy import mask_name
+from .privacy import Names, mask_name, workbook_names
 from .problems import count_levels
 from .read import Book
 from .schema import BRANCH_TARGET
@@ -298,6 +298,8 @@ class Agenda:
     # A year the holiday library does not know (docs/口径.md#节假日库不知道的年份): said once,
     # with 工作日历 as the fix.
     unknown_year: int | None = None
+    # The workbook's customers (and staff): their names in typed text masked where it is shown
+    names: Names = field(default_factory=Names)
 
     @property
     def meeting_name(self) -> str:
@@ -920,4 +922,5 @@ def build(
         training=training(book, figures, period, behind),
         tomorrow=tomorrow(book, figures, behind, section_2.actions_due, minutes[3], attendees),
         unknown_year=figures.unknown_year,
+        names=workbook_names(book),
     )

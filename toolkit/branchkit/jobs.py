@@ -242,8 +242,9 @@ def write_agenda(
     target = _workbook(workbook, out)
 
     def job() -> tuple[Path, Agenda | MorningAgenda]:
-        agenda = build_agenda(target.read(), day, meeting, focus)
-        sheet = agenda_sheet(agenda, lang, template_dir)
+        book = target.read()
+        agenda = build_agenda(book, day, meeting, focus)
+        sheet = agenda_sheet(agenda, lang, template_dir, mask=book.settings.mask)
         return target.write_sheets([sheet]), agenda
 
     return _one_step(target, job)

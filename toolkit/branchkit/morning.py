@@ -31,6 +31,7 @@ from .agenda import (
 from .checklist import OpenFix
 from .figures import Figures
 from .phrases import PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
+from .privacy import Names, workbook_names
 from .problems import count_levels
 from .read import Book
 from .vocab import BEHIND, DAY, MEETING_NAMES, MORNING, Meeting, Unit
@@ -80,6 +81,8 @@ class MorningAgenda:
     meeting: Meeting = MORNING
     unknown_year: int | None = None  # docs/口径.md#节假日库不知道的年份
     last_day: bool = False  # D is the month's last opening day
+    # The workbook's customers (and staff): their names in typed text masked where it is shown
+    names: Names = field(default_factory=Names)
 
     @property
     def meeting_name(self) -> str:
@@ -198,4 +201,5 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         actions_left_out=actions_out + fixes_out,
         unknown_year=figures.unknown_year,
         last_day=figures.last_opening_day,
+        names=workbook_names(book),
     )

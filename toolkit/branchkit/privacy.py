@@ -4,7 +4,13 @@ financial information. Everything that leaves the input sheets goes through here
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .read import Book
 
 
 def mask_phone(phone: str | None) -> str:
@@ -83,3 +89,114 @@ def mask_text(text: str) -> str:
 def mask_digits(text: str) -> str:
     """A value shown outside its input sheet (a problem's value): numbers masked as in notes."""
     return mask_text(text)
+
+
+# ---------------------------------------------------------------- names in free text
+
+# A customer's name typed into free text (a 案例 描述, a 客户意见, a 备注) is masked where the text
+# leaves the workbook, as 张* like the 客户 columns (docs/工作簿.md#脱敏). The names the workbook
+# lists as customers are found wherever they stand; a name it does not list only right after
+# 客户 (or 客户：) and before a delimiter (客户孙立（…, 客户刘美丽139****5679), and only when it
+# begins with a common family name and is not one of the words that follow 客户 in ordinary notes.
+
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏"
+    "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹欧耿关兰焦俞左柳"
+    "甘祝包宁尚舒阮纪梅童凌毕单季裴霍涂成苗谷盛翁冉骆蓝路游辛靳柴蒙鲍华喻祁房滕屈饶艾"
+)
+_COMPOUND_SURNAMES = "欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|司徒|夏侯"
+# Words that follow 客户 in ordinary notes and begin with a family name: never taken for a name.
+_NOT_NAMES = (
+    "高兴|高端|高龄|方便|方面|满意|关系|关注|关心|安全|安排|安心|金额|"
+    "余额|于是|经理|成功|成交|常来|常用|任务|文件|单位|付款|付费|房贷|"
+    "房产|马上|周一|周二|周三|周四|周五|周六|周日|周末|谢谢|焦虑|严重|"
+    "黄金|钱款|万元|温馨|曾经|宁愿|程序|陆续|毕业|包括|尚未|许多|齐全|"
+    "何时|章程|路过|范围|顾虑|龙卡|白天|左右|苏州|江苏|关怀|关闭|关联|"
+    "关爱|陈述|陈列|华为|成为|成本|单独|单笔|房租|温度|谢绝|万一|余下|"
+    "钱包|金卡|金条"
+)
+# Characters that end a name in a note: a verb or a particle that follows it (客户王说，…).
+_NOT_IN_NAME = "的了说在是和与及等称要想来去到已未不也都就还又被把对向给让很较太再均"
+_CHINESE = "[\u4e00-\u9fff]"
+_GIVEN = f"(?:(?![{_NOT_IN_NAME}]){_CHINESE})"
+_FAMILY = f"{_COMPOUND_SURNAMES}|[{_SURNAMES}]"
+# What may follow the name: a number (masked or not), a bracket, punctuation, a space, the end,
+# or the word for the number that follows (客户刘美丽手机…).
+_AFTER = (
+    "(?=[0-9\uff10-\uff19*\uff0a(\uff08)\uff09\uff0c,\u3002.\uff1b;\uff1a:\u3001\\s!\uff01?\uff1f"
+    '\u201d"\u300b\u300d\u300f/\\-\u2014]|手机|电话|身份证|证件|卡号|账号|$)'
+)
+_AFTER_CUSTOMER = (
+    f"客户[\uff1a:\\s]?(?!{_NOT_NAMES})(?P<unlisted>(?:{_FAMILY}){_GIVEN}{{1,2}}){_AFTER}"
+)
+_LATIN = re.compile("[A-Za-z]")
+_NAME_LIST = re.compile(r"[、，,;；/\s]+")
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names a workbook knows: its customers' (客户姓名 of 转介登记 and 追踪表) and its
+    staff's (人员). A staff name is never masked — unless a customer has it too: free text
+    cannot say which of the two it means, and a customer's name must not leave the branch."""
+
+    customers: frozenset[str] = frozenset()
+    staff: frozenset[str] = frozenset()
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        """Every listed name (longest first at each place: 刘美丽 before 刘美) and a name right
+        after 客户. A listed name in Latin letters only as a whole word (Ann is not in Annual)."""
+        by_first: dict[str, list[str]] = {}
+        for name in self.customers | self.staff:
+            if len(name) >= 2 and not _LATIN.search(name):
+                by_first.setdefault(name[0], []).append(name[1:])
+        listed = [
+            f"{re.escape(first)}(?:{'|'.join(map(re.escape, sorted(rests, key=len)[::-1]))})"
+            for first, rests in by_first.items()
+        ]
+        latin = [n for n in self.customers | self.staff if len(n) >= 2 and _LATIN.search(n)]
+        listed += [f"(?<![A-Za-z]){re.escape(n)}(?![A-Za-z])" for n in sorted(latin, key=len)[::-1]]
+        names = "|".join(listed) or "(?!)"  # (?!): matches nothing
+        return re.compile(f"(?P<listed>{names})|{_AFTER_CUSTOMER}")
+
+    def _shown(self, match: re.Match[str]) -> str:
+        name = match.group("listed")
+        if name is None:  # after 客户: a name the workbook does not list, or one of its staff
+            name = match.group("unlisted")
+            if name in self.staff and name not in self.customers:
+                return match.group()
+            return match.group()[: match.start("unlisted") - match.start()] + mask_name(name)
+        return mask_name(name) if name in self.customers else name
+
+    def mask(self, text: str) -> str:
+        """`text` with every customer's name in it as 张* / 刘** (the same length: a table's
+        layout does not move). Text that only names staff (a 责任人, 张三、李四) is left whole."""
+        if not text:
+            return text
+        if self.staff and all(n in self.staff for n in _NAME_LIST.split(text.strip()) if n):
+            return text
+        return self._pattern.sub(self._shown, text)
+
+
+def workbook_names(*books: Book | None) -> Names:
+    """The customers and staff of these workbooks (a weekly's month and the one before it)."""
+    customers: set[str] = set()
+    staff: set[str] = set()
+    for book in books:
+        if book is None:
+            continue
+        for table in (book.referrals, book.tracking):
+            if "customer" in table:
+                customers.update(_each_name(table["customer"]))
+        if "name" in book.roster:
+            staff.update(_each_name(book.roster["name"]))
+    return Names(frozenset(customers), frozenset(staff))
+
+
+def _each_name(cells: list[object]) -> Iterator[str]:
+    """The names in a column (a cell may hold two: 张三、李四), each of two characters or more:
+    a single character would mask that character everywhere."""
+    for cell in cells:
+        if isinstance(cell, str):
+            yield from (n for n in _NAME_LIST.split(cell) if len(n) >= 2 and "*" not in n)

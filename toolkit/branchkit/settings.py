@@ -184,7 +184,12 @@ class Settings:
         _count,
     )
     mask: bool = _item(
-        "脱敏", True, "是：生成的表格里客户电话、证件号码打码", ("mask", "masking"), _yes_no, "是"
+        "脱敏",
+        True,
+        "是：生成的表格里客户电话、证件号码打码，议程里写到的客户姓名也打码",
+        ("mask", "masking"),
+        _yes_no,
+        "是",
     )
     meeting_focus: Focus = _choice(
         "夕会重点",

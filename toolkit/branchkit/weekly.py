@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .agenda import ActionLine, IndicatorPace, open_actions
 from .figures import Figures, Trend, trend
+from .privacy import Names, workbook_names
 from .problems import BookError, count_levels
 from .read import Book
 from .vocab import Unit
@@ -75,6 +76,9 @@ class Weekly:
     missing: list[dt.date] = field(default_factory=list)
     previous: str = ""
     wanted: str = ""  # the name last month's workbook would have beside this one
+    # Customers (and staff) of both months: their names typed into notes are masked on every
+    # sheet (render.weekly.weekly_sheets).
+    names: Names = field(default_factory=Names)
 
     @property
     def start(self) -> dt.date:
@@ -129,6 +133,7 @@ def build(
         [monday + dt.timedelta(n) for n in range((start - monday).days)],
         Path(previous.source).name if previous is not None else "",
         wanted,
+        workbook_names(book, previous),
     )
 
 

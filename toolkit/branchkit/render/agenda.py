@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from itertools import accumulate
 from pathlib import Path
@@ -74,11 +75,22 @@ _T = TypeVar("_T")
 
 
 def agenda_lines(
-    agenda: AnyAgenda, lang: str = "zh", template_dir: str | Path | None = None
+    agenda: AnyAgenda,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+    mask: bool = True,
 ) -> list[tuple[str, str]]:
+    """The agenda worded as "style|text" lines. `mask`: the customers' names in what staff
+    typed shown as 张* (`Names.mask`, docs/工作簿.md#脱敏) — always in the text formats, which
+    leave the workbook; on the tab unless the branch's 脱敏 is 否."""
     name = "morning.lines.j2" if agenda.meeting == MORNING else "agenda.lines.j2"
     template = environment(lang, template_dir).get_template(name)
-    text = template.render(agenda=typed_on_one_line(agenda))
+    names = agenda.names
+
+    def shown(text: str) -> str:
+        return names.mask(_on_one_line(text))
+
+    text = template.render(agenda=_each_text(agenda, shown if mask else _on_one_line))
     lines = []
     for raw in text.splitlines():
         if not raw.strip():
@@ -93,19 +105,29 @@ def typed_on_one_line(value: _T) -> _T:
 
     The lines templates give each line its style at its start ("strong|…") and each cell its
     tab: a 描述 typed as "正常\nstrong|全部完成", or a name with a tab in it, would otherwise
-    forge a bold line or a cell in every format. Text is what staff typed (names, items, cases,
-    notes); records are walked whole, each dataclass copied only where something changed."""
+    forge a bold line or a cell in every format."""
+    return _each_text(value, _on_one_line)
+
+
+def _on_one_line(text: str) -> str:
+    return one_line(text) if _BREAKS.search(text) else text
+
+
+def _each_text(value: _T, change: Callable[[str], str]) -> _T:
+    """`value` with `change` made to every text in it. Text is what staff typed (names, items,
+    cases, notes); records are walked whole, each dataclass copied only where something
+    changed."""
     if isinstance(value, str):
-        return one_line(value) if _BREAKS.search(value) else value  # type: ignore[return-value]
+        return change(value)  # type: ignore[return-value]
     if isinstance(value, list | tuple):
-        items = [typed_on_one_line(v) for v in value]
+        items = [_each_text(v, change) for v in value]
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         if hasattr(value, "_fields"):  # a NamedTuple takes its fields, not one iterable
             return value._make(items)  # type: ignore[union-attr, no-any-return]
         return type(value)(items)  # type: ignore[return-value]
     if isinstance(value, dict):
-        pairs = {typed_on_one_line(k): typed_on_one_line(v) for k, v in value.items()}
+        pairs = {_each_text(k, change): _each_text(v, change) for k, v in value.items()}
         same = len(pairs) == len(value) and all(k in value and pairs[k] is value[k] for k in pairs)
         return value if same else pairs  # type: ignore[return-value]
     if is_dataclass(value) and not isinstance(value, type):
@@ -113,7 +135,7 @@ def typed_on_one_line(value: _T) -> _T:
         for f in fields(value):
             if f.init:
                 old = getattr(value, f.name)
-                new = typed_on_one_line(old)
+                new = _each_text(old, change)
                 if new is not old:
                     changed[f.name] = new
         return replace(value, **changed) if changed else value  # type: ignore[type-var]
@@ -218,14 +240,18 @@ def _table(block: AgendaTable, units: float) -> Table:
 
 
 def agenda_sheet(
-    agenda: AnyAgenda, lang: str = "zh", template_dir: str | Path | None = None
+    agenda: AnyAgenda,
+    lang: str = "zh",
+    template_dir: str | Path | None = None,
+    mask: bool = True,
 ) -> SheetSpec:
     """The printable 夕会议程 (or 晨会议程) tab: portrait A4, one page, its tables as wide as the
     page takes even in a 等线 workbook (tables of different columns share the sheet's columns
     by their edges, which can make the sheet a little wider than each: then they are made
-    narrower until it fits)."""
+    narrower until it fits). `mask` is the branch's 脱敏: customers' names typed into notes
+    show whole on its own tab only when that is 否."""
     name = agenda_sheet_name(agenda.meeting)
-    lines = agenda_lines(agenda, lang, template_dir)
+    lines = agenda_lines(agenda, lang, template_dir, mask)
     title = next((text for style, text in lines if style == "title"), name)
     body = [(style, text) for style, text in lines if style != "title"]
     # The first note (date, host, length) becomes the subtitle beside the generated mark.

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from ..catalogue import Catalogue
 from ..figures import Figures
+from ..privacy import Names
 from ..schema import WEEKDAY_NAMES
 from ..vocab import MONTH, PERIOD_TITLES, STAR_TITLES, WEEK, pace_label
 from ..weekly import WEEKLY_MARK, Weekly
 from .checklist import fixes_table, item_table, item_table_of, measures_table, meetings_table
 from .numbers import percent
 from .records import Field, record_table
-from .spec import Chart, Fmt, SheetSpec, Text
+from .spec import Chart, Fmt, SheetSpec, Table, Text
 from .tabs import (
     StarRow,
     masked_for_mail,
@@ -284,7 +286,9 @@ def _open_items(weekly: Weekly) -> SheetSpec:
 
 
 def weekly_sheets(weekly: Weekly) -> list[SheetSpec]:
-    return [
+    """The sheets, every customer's name in them masked: the 客户 columns by mask_name, and a
+    name typed into a 备注, a 事项 or a 整改 here (docs/工作簿.md#脱敏)."""
+    sheets = [
         _cover(weekly),
         _rankings(weekly),
         _trend(weekly),
@@ -292,3 +296,18 @@ def weekly_sheets(weekly: Weekly) -> list[SheetSpec]:
         _basics(weekly),
         _open_items(weekly),
     ]
+    return [names_masked(sheet, weekly.names) for sheet in sheets]
+
+
+def names_masked(sheet: SheetSpec, names: Names) -> SheetSpec:
+    """`sheet` with the customers' names in its cells and lines masked (`Names.mask`: a cell
+    that only names staff, such as 姓名 or 责任人, stays whole). Titles, captions and headers
+    are ours and stay as they are."""
+    blocks: list[Table | Text] = []
+    for block in sheet.blocks:
+        if isinstance(block, Text):
+            blocks.append(Text([(style, names.mask(text)) for style, text in block.lines]))
+        else:
+            rows = [[names.mask(v) if isinstance(v, str) else v for v in r] for r in block.rows]
+            blocks.append(replace(block, rows=rows))
+    return replace(sheet, blocks=blocks)
