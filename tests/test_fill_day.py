@@ -272,3 +272,20 @@ def test_a_name_too_long_for_a_formula_gets_the_count_as_a_number() -> None:
 
     rows = [r.values for r in fill.plan(book, compute(book, D)).rows if r.sheet == "daily"]
     assert [r["referrals"] for r in rows if r["name"] == long] == [0]
+
+
+def test_a_sheets_formulas_are_looked_for_once(tmp_path: Path, monkeypatch: Any) -> None:
+    # Each look parses the sheet's XML whole: asked once per 每日数据 row whose count differs
+    # from the cards, a 100,000-row workbook took minutes for one agenda.
+    from branchkit import source
+
+    daily = [["日期", "姓名", "转介数量"]] + [["2026-11-20", "王五", n] for n in range(1, 40)]
+    book = write_workbook(_raw(每日数据=daily), tmp_path / "测试支行-2026-11.xlsx")
+    looked: list[str] = []
+    real = source.formula_cells
+    monkeypatch.setattr(
+        source, "formula_cells", lambda p, name: looked.append(name) or real(p, name)
+    )
+    problems = compute(read_book(book), D).problems
+    assert len([p for p in problems if p.code is Code.DAILY_REFERRALS_DIFFER]) == 39
+    assert looked == ["每日数据"]

@@ -588,7 +588,9 @@ def read_book(path: str | Path) -> Book:
     from .source import formula_cells
 
     path = Path(path)
-    book = load_book(read_raw(path), str(path), lambda name: formula_cells(path, name))
+    # A sheet's formula cells, looked for once: each look parses the sheet's XML whole.
+    formulas = cache(lambda name: formula_cells(path, name))
+    book = load_book(read_raw(path), str(path), formulas)
     if not book.sheet_names:
         raise BookError(path, not_a_branch_workbook(path))
     return book
