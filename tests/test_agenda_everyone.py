@@ -85,18 +85,20 @@ def test_section_one_has_a_row_for_everyone_on_duty_with_the_metrics_of_their_ro
     first, _ = _tables(agenda)
     rows = _rows(first)
     assert {name.rstrip("★") for name in rows} == set(ON_DUTY)  # all twelve, none left out
-    # 李四 (客户助理): no 每日数据, card 7 today; 综合得分 = 转介成功数 3 of 4 = 75% (转介数
-    # is a raw count, left out): ahead of 66.7% + 5%.
+    # 李四 (客户助理): no 每日数据 (接待 and 笔数 blank, never 0), card 7 today; 综合得分 =
+    # 转介成功数 3 of 4 = 75% (转介数 is a raw count, left out): ahead of 66.7% + 5%.
     assert list(rows["李四"].values()) == [
-        "李四", "客户助理", "0", "0", "1", "", "", "", "", "", "75%", "超出进度",
+        "李四", "客户助理", "", "", "1", "", "", "", "", "", "75%", "超出进度",
     ]  # fmt: skip
-    # 王五 (大堂经理): 自主销售 2 today, no card; 信用卡 1 of 6 = 17%: behind.
+    # 王五 (大堂经理): 自主销售 2 today on a row with 接待 left blank, no card; 信用卡 1 of 6
+    # = 17%: behind.
     assert list(rows["王五"].values()) == [
-        "王五", "大堂经理", "0", "", "0", "2", "", "", "", "", "17%", "低于进度",
+        "王五", "大堂经理", "", "", "0", "2", "", "", "", "", "17%", "低于进度",
     ]  # fmt: skip
-    # 赵六 (理财经理), the star: his own 2 万元 today; 理财 56.6 + 2 = 58.6 of 100: behind.
+    # 赵六 (理财经理), the star: no 每日数据; his own 2 万元 today; 理财 56.6 + 2 = 58.6 of 100:
+    # behind.
     assert list(rows["赵六★"].values()) == [
-        "赵六★", "理财经理", "0", "", "", "", "0", "0", "0", "2", "59%", "低于进度",
+        "赵六★", "理财经理", "", "", "", "", "", "", "0", "2", "59%", "低于进度",
     ]  # fmt: skip
     # 周敏 (厅堂主管) keeps no 每日数据 and has no target: named, nothing to report.
     assert list(rows["周敏"].values())[1:] == ["厅堂主管", *[""] * 8, "—", ""]
@@ -106,6 +108,7 @@ def test_section_one_has_a_row_for_everyone_on_duty_with_the_metrics_of_their_ro
     ]  # fmt: skip
     text = render_agenda(agenda, "txt")
     assert "其余" not in text and "见“排行榜”表" not in text
+    assert "每日数据未登记（表中接待、笔数等空着）：李四、赵六、王五\n" in text
 
 
 def test_the_star_is_applauded_with_their_numbers() -> None:
@@ -124,19 +127,21 @@ def test_section_four_has_everyone_on_duty_tomorrow_and_every_receivers_follow_u
     _, fourth = _tables(agenda)
     rows = _rows(fourth)
     # 赵六: 理财 (100 − 58.6) / 10 = 4.14 万元; his follow-ups due by 11-21: 张三 (11-18,
-    # overdue); 郑一's is on Monday 11-23.
+    # overdue); 郑一's is on Monday 11-23. 周九's card (11-16) is 4 days old, nobody has
+    # contacted her: 未跟进, named after those due.
     assert rows["赵六"] == {
         "姓名": "赵六",
         "明日目标": "理财 4.14万元",
-        "到期跟进": "1（逾期 1）",
-        "客户（前几位）": "张*",
+        "到期跟进": "1（逾期 1）；未跟进 1",
+        "客户（前几位）": "张*、周*",
     }
     # each 柜员: 转介数 10 − 0 over 10 days, a whole card a day
     assert all(rows[name]["明日目标"] == "转介数 1张" for name in TELLERS)
     assert rows["李四"]["明日目标"] == "转介数 1张；转介成功数 1个"
     assert rows["王五"]["明日目标"] == "信用卡 1张"
-    assert set(agenda.tomorrow.free) == {"周敏"}  # nothing to set: named below the table
-    assert "明日当班、目标已完成且没有到期跟进：周敏" in render_agenda(agenda, "txt")
+    # 周敏 has no target and nothing due: named below the table, never as "目标已完成"
+    assert (agenda.tomorrow.free, agenda.tomorrow.untargeted) == ([], ["周敏"])
+    assert "明日当班、没有个人目标也没有到期跟进：周敏\n" in render_agenda(agenda, "txt")
 
 
 def test_a_receiver_not_on_duty_tomorrow_still_has_a_row() -> None:
@@ -150,7 +155,10 @@ def test_a_receiver_not_on_duty_tomorrow_still_has_a_row() -> None:
     _, fourth = _tables(_agenda(每日清单=overview))
     rows = _rows(fourth)
     assert list(rows) == ["李四", "王五", "赵六"]
-    assert (rows["赵六"]["明日目标"], rows["赵六"]["到期跟进"]) == ("（明日不当班）", "1（逾期 1）")
+    assert (rows["赵六"]["明日目标"], rows["赵六"]["到期跟进"]) == (
+        "（明日不当班）",
+        "1（逾期 1）；未跟进 1",
+    )
 
 
 def test_the_morning_has_everyone_on_duty_today_with_their_follow_ups() -> None:
@@ -158,9 +166,11 @@ def test_the_morning_has_everyone_on_duty_today_with_their_follow_ups() -> None:
     morning = build_agenda(book, D, "晨会")
     (table,) = _tables(morning)
     rows = _rows(table)
-    assert {name for name in rows} | set(morning.free) == set(ON_DUTY)  # type: ignore[union-attr]
-    # today's due: only 张三's (11-18); 郑一's is on Monday
-    assert rows["赵六"]["今日跟进"] == "1（逾期 1）" and rows["赵六"]["客户（前几位）"] == "张*"
+    idle = {*morning.free, *morning.untargeted}  # type: ignore[union-attr]
+    assert {name for name in rows} | idle == set(ON_DUTY)
+    # today's due: only 张三's (11-18); 郑一's is on Monday; 周九's card is 未跟进
+    assert rows["赵六"]["今日跟进"] == "1（逾期 1）；未跟进 1"
+    assert rows["赵六"]["客户（前几位）"] == "张*、周*"
 
 
 @pytest.mark.parametrize("fmt", ["md", "txt", "html"])

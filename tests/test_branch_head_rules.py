@@ -434,7 +434,8 @@ def test_the_agendas_tomorrow_table_reads_as_the_rankings_tab() -> None:
     assert table.rows[0][0] == "网点"
     agenda = build(book, figures)
     people = {p.name for p in figures.month.people}
-    named = {row.name for row in agenda.tomorrow.people} | set(agenda.tomorrow.free)
+    idle = {*agenda.tomorrow.free, *agenda.tomorrow.untargeted}
+    named = {row.name for row in agenda.tomorrow.people} | idle
     assert people <= named  # nobody on duty is left out
     with_targets = {name for name, _ in due if name != "网点"}
     assert with_targets == {row.name for row in agenda.tomorrow.people if row.targets}

@@ -88,7 +88,7 @@ def test_section_1_has_the_queue_the_complaints_and_the_days_checklist() -> None
     assert first[0].startswith("网点合计：客流量 150；")  # the traffic, said once
     assert (
         "服务：高峰等候 14 人；最长等候 42 分钟；开放窗口 3 个；服务案例 1 起（投诉：客户投诉排队太久）；"
-        "投诉 2 起。运营：风险案例 1 起（大额取现未二次核实）" in first
+        "投诉 2 起。运营：风险案例 1 起（大额取现未二次核实）。" in first
     )
     assert "客户意见：等候区座椅不够" in first
     assert "管理清单：应完成 4 项，已完成 3 项（75%）；未完成：厅堂巡查（王五）" in first
@@ -191,10 +191,11 @@ def test_todays_targets_count_today_among_the_days_left() -> None:
 def test_todays_follow_ups_and_checklist_with_owners() -> None:
     agenda = _morning()
     # Only 张三's follow-up (11-18, overdue) is due by today; 郑一's is on 11-23. It is in
-    # 赵六's row of today's table; nobody else has one due.
+    # 赵六's row of today's table with 周九's card of 11-16, which nobody has contacted (未跟进);
+    # nobody else has one due.
     due = {row.name: row.follow_up for row in agenda.people if row.follow_up}
-    assert [(n, f.count, f.overdue, f.customers) for n, f in due.items()] == [
-        ("赵六", 1, 1, ["张*"])
+    assert [(n, f.count, f.overdue, f.not_followed, f.customers) for n, f in due.items()] == [
+        ("赵六", 1, 1, 1, ["张*", "周*"])
     ]
     # 11-20's rows are already written: each person's items as the sheet has them.
     assert [(d.owner, d.items) for d in agenda.duties] == [

@@ -205,18 +205,19 @@ def test_coaching_pairs_become_open_action_items_once() -> None:
     assert added == [
         {
             "raised_on": D,
-            "item": "结对辅导：赵六向王五请教怎样提升理财",
+            "item": "赵六向王五请教提升理财的做法（结对辅导）",
             "owner": "赵六",
             "due": dt.date(2026, 11, 27),
             "state": "未完成",
         }
     ]
-    for wording in ("结对辅导：赵六向王五请教怎样提升理财", "赵六跟王五学习理财（结对辅导）"):
+    for written in ("赵六向王五请教提升理财的做法（结对辅导）", "赵六跟王五学习理财（结对辅导）"):
+        # once written, in this wording or the one earlier versions wrote, never again
         raw["行动计划"] = [
             ["提出日期", "事项", "责任人", "截止日期", "状态"],
-            ["2026-11-20", wording, "赵六", "2026-11-27", "未完成"],
+            ["2026-11-20", written, "赵六", "2026-11-27", "未完成"],
         ]
-        assert [r for r in _plan(raw).rows if r.sheet == "actions"] == []  # the earlier one too
+        assert [r for r in _plan(raw).rows if r.sheet == "actions"] == []
 
 
 def test_a_card_missing_its_receiver_or_customer_is_skipped_with_its_cell() -> None:

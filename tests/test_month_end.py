@@ -109,7 +109,7 @@ def test_the_mornings_target_is_the_gap_of_the_morning_over_the_days_from_today(
     text = render_agenda(morning.build(book, thursday, None), "txt")
     assert "网点今日目标（本月还有 16 个营业日，含今天）：理财 125万元" in text
     assert re.search(r"李四\s+信用卡 1张", text)
-    assert "今日当班、目标已完成且没有到期跟进：周敏\n" in text  # 周敏 has no target; 李四 has
+    assert "今日当班、没有个人目标也没有到期跟进：周敏\n" in text  # never "目标已完成"
     # The evening of 12-10 sees the sales: 1500 ÷ 15 = 100 for tomorrow, and the 晨会 of 12-11
     # says the same 100 even once 赵六 has sold 200 more on 12-11: the gap of that morning.
     assert _targets(thursday)[("网点", "理财")].tomorrow == 100

@@ -14,12 +14,13 @@ from typing import Any
 
 from .checklist import Found, Missed, OpenFix, fix_key, same_item
 from .figures import REFERRALS, Figures, FollowUp, PersonFigures, TomorrowTarget, status_of, trend
+from .matching import NotFollowed
 from .phrases import CAUSES, PHONE_SCRIPT, SCRIPTS, SECTION_MINUTES
 from .privacy import Names, mask_name, workbook_names
 from .problems import count_levels
 from .read import Book
 from .schema import BRANCH_TARGET
-from .staffing import on_duty
+from .staffing import members, on_duty
 from .vocab import (
     AHEAD,
     ASSISTANTS,
@@ -48,7 +49,9 @@ from .vocab import (
 )
 from .workdays import Period
 
-FOLLOW_UP_NAMES = 3  # customers named per receiver; the rest are on 跟进提醒
+# Customers named per receiver; the rest are on 跟进提醒. Two, so that the follow-ups cell has
+# room for the count of cards nobody contacted (未跟进) and the meeting still prints on one page.
+FOLLOW_UP_NAMES = 2
 LINES_PER_MINUTE = 3  # docs/口径.md#夕会议程: at most about one line per 20 seconds
 PAIRS_AT_MOST = 3  # coaching pairs one meeting can follow up on
 
@@ -90,18 +93,25 @@ class PersonLine:
 
     name: str
     role: str
-    metrics: dict[str, Any]  # the role's metrics by key; business_types is a list of words
+    # The role's metrics by key; business_types is a list of words. A metric read off 每日数据
+    # is None when no row of the period gives it (未登记, never 0).
+    metrics: dict[str, Any]
     behind: list[IndicatorPace]
     has_targets: bool
     score: float | None = None  # 综合得分, month to date
     pace: Pace | None = None  # the pace of that score, never of another figure
     star: bool = False  # the period's star: applauded with their numbers
 
+    @property
+    def unrecorded(self) -> bool:
+        """A metric of the role that no 每日数据 row of the period gives (未登记)."""
+        return any(v is None for v in self.metrics.values())
+
 
 @dataclass(frozen=True)
 class BranchTotals:
     traffic: float | None  # None: 每日概况 has no traffic for these days (未登记, never 0)
-    transactions: int
+    transactions: int | None  # None: no 每日数据 row gives 业务笔数 for these days (未登记)
     referrals: int
     successes: int
     sales: int
@@ -153,11 +163,15 @@ class TargetLine:
 
 @dataclass(frozen=True)
 class FollowUpLine:
+    """One receiver's follow-ups due (of them, how many overdue) and referral cards nobody has
+    contacted yet (未跟进, docs/口径.md#跟进提醒)."""
+
     receiver: str  # '' when the tracking row names none
     count: int
     overdue: int
-    customers: list[str]  # masked (张*), the first few
+    customers: list[str]  # masked (张*), the first few: those due first, then the 未跟进
     more: bool
+    not_followed: int = 0
 
 
 @dataclass(frozen=True)
@@ -261,6 +275,7 @@ class DutyRow:
     targets: list[TargetLine]
     follow_up: FollowUpLine | None
     on_duty: bool  # on duty that day (a receiver who is not still has their follow-ups)
+    has_targets: bool = True  # a month target set; `targets` empty: every one of them met
 
 
 @dataclass
@@ -274,6 +289,7 @@ class Tomorrow:
     open_actions: list[ActionLine]
     actions_left_out: int = 0
     free: list[str] = field(default_factory=list)  # on duty, every target met, nothing due
+    untargeted: list[str] = field(default_factory=list)  # on duty, no target set, nothing due
     # D is the month's last opening day: the targets are the gaps to close today, and nothing
     # is set for next month's first day (docs/口径.md#明日目标).
     last_day: bool = False
@@ -355,6 +371,12 @@ def _daily_by_person(book: Book, period: Period) -> dict[str, dict[str, Any]]:
     return result
 
 
+def transactions_of(daily: dict[str, dict[str, Any]]) -> int | None:
+    """The branch's 业务笔数 over `_daily_by_person`'s rows; None when none gives one (未登记)."""
+    counted = [v["transactions"] for v in daily.values() if "transactions" in v]
+    return sum(counted) if counted else None
+
+
 def _person_line(
     person: PersonFigures,
     month: PersonFigures,
@@ -363,25 +385,27 @@ def _person_line(
     star: bool = False,
 ) -> PersonLine:
     """The role's own metrics for the period; the 综合得分 and progress are always month to date
-    (docs/口径.md#夕会议程)."""
+    (docs/口径.md#夕会议程). What only 每日数据 tells (接待, 笔数, 自主销售, 跟进, 邀约) is None
+    where no row of the period gives it: a day nobody recorded reads 未登记, never 0."""
     group = role_group(person.role)
-    served = daily.get("served", 0)
+    served = daily.get("served")
+    own_sales = person.own_sales if "own_sales" in daily else None
     metrics: dict[str, Any]
     if group is ASSISTANTS:
         metrics = {
             "served": served,
-            "transactions": daily.get("transactions", 0),
+            "transactions": daily.get("transactions"),
             "business_types": list(dict.fromkeys(daily.get("types", []))),
             "referrals": person.referrals,
         }
     elif group is SERVICE:
-        metrics = {"served": served, "referrals": person.referrals, "own_sales": person.own_sales}
+        metrics = {"served": served, "referrals": person.referrals, "own_sales": own_sales}
     elif group is WEALTH:
         metrics = {
             "served": served,
-            "follow_ups": daily.get("follow_ups", 0),
+            "follow_ups": daily.get("follow_ups"),
             "referred_sales": referred_sales,
-            "phone_invitations": daily.get("phone_invitations", 0),
+            "phone_invitations": daily.get("phone_invitations"),
         }
         if person.money:
             metrics["money"] = person.money
@@ -530,7 +554,7 @@ def summary(
     month = figures.month
     floor = floor_summary(book, period)
     daily_rows = _daily_by_person(book, period)
-    transactions = sum(v.get("transactions", 0) for v in daily_rows.values())
+    transactions = transactions_of(daily_rows)
     ledger = figures_now.ledger
     money = sum(s.amount for s in ledger if s.unit is Unit.WAN_YUAN)
     branch = figures_now.branch
@@ -566,7 +590,7 @@ def summary(
     trends = _trends(figures, meeting, period)[: LINES_PER_MINUTE + 1]
     return Summary(
         totals,
-        not floor.traffic and transactions == 0 and branch.referrals == 0 and not ledger,
+        not floor.traffic and not transactions and branch.referrals == 0 and not ledger,
         lines,
         floor,
         progress,
@@ -583,13 +607,14 @@ def summary(
 def _pairings(people: list[PersonFigures], indicators: list[str]) -> list[Pairing]:
     """Someone ahead of pace on a lagging indicator coaches someone behind on it
     (docs/口径.md#结对辅导): never a coach who is behind too, nobody coached by two people on one
-    thing, at most what a meeting can follow up on."""
+    thing, at most what a meeting can follow up on. Ahead on one indicator is not enough where a
+    better coach exists: someone whose 综合得分 is behind pace (a pile of referrals that never
+    convert is ahead on 转介数) coaches only when nobody ahead on it is on pace overall."""
     pairs: list[Pairing] = []
     for indicator in indicators:
-        ahead = sorted(
-            (p for p in people if p.status.get(indicator) == AHEAD),
-            key=lambda p: (-p.completion[indicator], p.name),
-        )
+        ahead = [p for p in people if p.status.get(indicator) == AHEAD]
+        ahead = [p for p in ahead if p.overall_status is not BEHIND] or ahead
+        ahead.sort(key=lambda p: (-p.completion[indicator], p.name))
         behind = sorted(
             (p for p in people if p.status.get(indicator) == BEHIND),
             key=lambda p: (p.completion[indicator], p.name),
@@ -681,16 +706,26 @@ def focus_of(figures: Figures, chosen: Focus | None) -> tuple[Focus, bool]:
     return (Focus.MARKETING if pace is BEHIND else Focus.SERVICE_OPERATIONS), False
 
 
-def _behind_indicators(figures: Figures) -> list[str]:
+def _still_here(book: Book, figures: Figures) -> list[PersonFigures]:
+    """The month's people who still belong to the branch on D: someone who left (离岗日期 before
+    D) is in the month's figures, but no longer behind anyone's pace or coaching anyone
+    (docs/口径.md#入职和离岗)."""
+    here = members(book)
+    return [
+        p
+        for p in figures.month.people
+        if (m := here.get(p.name)) is None or m.belongs(figures.date)
+    ]
+
+
+def _behind_indicators(figures: Figures, people: list[PersonFigures]) -> list[str]:
     """The branch's indicators behind pace, weakest first; without branch targets, its people's."""
     branch = figures.month.branch
     behind = sorted(
         (i for i, s in branch.status.items() if s == BEHIND), key=lambda i: branch.completion[i]
     )
     if not branch.status:
-        behind = sorted(
-            {i for p in figures.month.people for i, s in p.status.items() if s == BEHIND}
-        )
+        behind = sorted({i for p in people for i, s in p.status.items() if s == BEHIND})
     return behind
 
 
@@ -698,8 +733,9 @@ def plan(
     book: Book, figures: Figures, period: Period, minutes: int, chosen: Focus | None = None
 ) -> Plan:
     month = figures.month
+    people = _still_here(book, figures)
     focus, was_chosen = focus_of(figures, chosen)
-    behind = _behind_indicators(figures) if focus is Focus.MARKETING else []
+    behind = _behind_indicators(figures, people) if focus is Focus.MARKETING else []
     horizon = figures.next_workday
     fixes = figures.still_open
     due = [
@@ -716,14 +752,14 @@ def plan(
         Focus.SERVICE: _case_lines(book, period, SERVICE_CASES, {service}),
         Focus.OPERATIONS: _case_lines(book, period, RISK_CASES, {operations}),
     }.get(focus, [])
-    pairings = _pairings(month.people, behind)
+    pairings = _pairings(people, behind)
     # 整改 still open are always followed up (docs/口径.md#夕会议程), before the focus's own lists.
     fixes, fixes_out = _fit(fixes, _room(minutes, 3 + len(pairings)))
     # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due, and
     # the fixes.
     used = 3 + len(pairings) + len(highlights) + len(due) + len(fixes) + bool(fixes_out)
     behind_people: list[tuple[str, list[IndicatorPace]]] = []
-    for p in sorted(month.people, key=lambda p: p.name):
+    for p in sorted(people, key=lambda p: p.name):
         lagging = [
             IndicatorPace(i, p.completion.get(i), BEHIND)
             for i in behind
@@ -803,21 +839,32 @@ def target_lines(
     return branch, people
 
 
-def follow_up_lines(follow_ups: list[FollowUp]) -> list[FollowUpLine]:
-    """Follow-ups by receiver, the one with most overdue first, customers masked (张*)."""
-    grouped: dict[str, list[FollowUp]] = {}
+def follow_up_lines(
+    follow_ups: list[FollowUp], not_followed: list[NotFollowed]
+) -> list[FollowUpLine]:
+    """Follow-ups by receiver with their 未跟进 cards (docs/口径.md#跟进提醒), the one with most
+    overdue first, customers masked (张*): those due first, then the cards nobody contacted."""
+    due: dict[str, list[FollowUp]] = {}
     for f in follow_ups:
-        grouped.setdefault(f.receiver, []).append(f)
-    return [
-        FollowUpLine(
-            name,
-            len(rows),
-            sum(r.overdue for r in rows),
-            [mask_name(r.customer) for r in rows[:FOLLOW_UP_NAMES]],
-            len(rows) > FOLLOW_UP_NAMES,
+        due.setdefault(f.receiver, []).append(f)
+    stale: dict[str, list[NotFollowed]] = {}
+    for card in not_followed:
+        stale.setdefault(card.receiver, []).append(card)
+    lines = []
+    for name in [*due, *(n for n in stale if n not in due)]:
+        rows, cards = due.get(name, []), stale.get(name, [])
+        customers = [r.customer for r in rows] + [c.customer for c in cards]
+        lines.append(
+            FollowUpLine(
+                name,
+                len(rows),
+                sum(r.overdue for r in rows),
+                [mask_name(c) for c in customers[:FOLLOW_UP_NAMES]],
+                len(customers) > FOLLOW_UP_NAMES,
+                len(cards),
+            )
         )
-        for name, rows in sorted(grouped.items(), key=lambda kv: -sum(r.overdue for r in kv[1]))
-    ]
+    return sorted(lines, key=lambda line: (-line.overdue, -line.not_followed))
 
 
 def duty_rows(
@@ -825,28 +872,36 @@ def duty_rows(
     targets: list[TomorrowTarget],
     duty: list[str],
     follow_ups: list[FollowUp],
-) -> tuple[list[TargetLine], list[DutyRow], list[str]]:
+) -> tuple[list[TargetLine], list[DutyRow], list[str], list[str]]:
     """The branch's targets for the day; one row for every person on duty that day with a
-    target still to meet or a follow-up due, and every other receiver with follow-ups due
-    (docs/口径.md#夕会议程): their targets and their follow-ups, in the month's ranking order,
-    receivers not on duty after them, follow-ups that name no receiver last; and the names of
-    those on duty with nothing to set (named in one line, not a row of dashes each)."""
+    target still to meet or a follow-up due (or a card nobody contacted, 未跟进), and every other
+    receiver with one (docs/口径.md#夕会议程): their targets and their follow-ups, in the month's
+    ranking order, receivers not on duty after them, follow-ups that name no receiver last; and
+    the names of those on duty with nothing to set — every target met, then no target set at
+    all — each named in one line, not a row of dashes each."""
     branch, people = target_lines(figures, targets, set(duty))
-    due = {line.receiver: line for line in follow_up_lines(follow_ups)}
+    targeted = {t.subject for t in targets}
+    lines = follow_up_lines(follow_ups, figures.not_followed)
+    due = {line.receiver: line for line in lines}
     rank = {p.name: p.rank or 999 for p in figures.month.people}
     on_duty_first = sorted(duty, key=lambda name: (rank.get(name, 999), name))
-    rows = [DutyRow(name, people.get(name, []), due.get(name), True) for name in on_duty_first]
-    free = [r.name for r in rows if not r.targets and r.follow_up is None]
+    rows = [
+        DutyRow(name, people.get(name, []), due.get(name), True, name in targeted)
+        for name in on_duty_first
+    ]
+    idle = [r for r in rows if not r.targets and r.follow_up is None]
+    free = [r.name for r in idle if r.has_targets]
+    untargeted = [r.name for r in idle if not r.has_targets]
     rows = [r for r in rows if r.targets or r.follow_up is not None]
     listed = set(duty)
     rows += [
-        DutyRow(line.receiver, [], line, False)
+        DutyRow(line.receiver, [], line, False, line.receiver in targeted)
         for name, line in due.items()
         if name not in listed and name
     ]
     if "" in due:
-        rows.append(DutyRow("", [], due[""], False))
-    return branch, rows, free
+        rows.append(DutyRow("", [], due[""], False, False))
+    return branch, rows, free, untargeted
 
 
 def key_products_of(figures: Figures, behind: list[str]) -> list[str]:
@@ -872,7 +927,9 @@ def tomorrow(
     else:
         active = [p.name for p in figures.month.people]
         duty = on_duty(book, figures.next_workday, figures.calendar) or active
-    branch, people, free = duty_rows(figures, figures.tomorrow, duty, figures.follow_ups)
+    branch, people, free, untargeted = duty_rows(
+        figures, figures.tomorrow, duty, figures.follow_ups
+    )
     key_products = key_products_of(figures, behind)
     fixes = figures.still_open
     actions = [
@@ -882,7 +939,14 @@ def tomorrow(
     ]
     actions, actions_out = _fit(actions, _room(minutes, bool(branch) + bool(key_products)))
     return Tomorrow(
-        branch, people, key_products, actions, actions_out, free, figures.last_opening_day
+        branch,
+        people,
+        key_products,
+        actions,
+        actions_out,
+        free,
+        untargeted,
+        figures.last_opening_day,
     )
 
 

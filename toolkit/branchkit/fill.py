@@ -25,6 +25,7 @@ from .credit import Sale, sales_of
 from .figures import Figures
 from .matching import Matches, match_cards, number_repeats
 from .parse import BRANCH_SUFFIXES, other_branch
+from .phrases import COACHING_ITEMS
 from .problems import Code
 from .read import FORMULA_EXACT, Book
 from .schema import NO, SHEETS_BY_KEY, WEEKDAY_NAMES, YES, Kind
@@ -330,8 +331,11 @@ def coaching_actions(
     listed = {item for item in book.actions["item"] if item}
     due = day + dt.timedelta(days=COACHING_DAYS)
     for indicator, coach, learner in pairs:
-        item = f"结对辅导：{learner}向{coach}请教怎样提升{indicator}"
-        if item in listed or f"{learner}跟{coach}学习{indicator}（结对辅导）" in listed:
+        item, *before = (
+            text.format(learner=learner, coach=coach, indicator=indicator)
+            for text in COACHING_ITEMS
+        )
+        if item in listed or listed.intersection(before):
             continue
         listed.add(item)
         plan.rows.append(

@@ -27,6 +27,7 @@ from .agenda import (
     host_of,
     key_products_of,
     open_actions,
+    transactions_of,
 )
 from .checklist import OpenFix
 from .figures import Figures
@@ -77,7 +78,8 @@ class MorningAgenda:
     open_actions: list[ActionLine]
     fixes: list[OpenFix]
     actions_left_out: int
-    free: list[str] = field(default_factory=list)  # on duty, nothing to set them today
+    free: list[str] = field(default_factory=list)  # on duty, every target met, nothing due
+    untargeted: list[str] = field(default_factory=list)  # on duty, no target set, nothing due
     meeting: Meeting = MORNING
     unknown_year: int | None = None  # docs/口径.md#节假日库不知道的年份
     last_day: bool = False  # D is the month's last opening day
@@ -114,7 +116,7 @@ def _yesterday(book: Book, figures: Figures | None, now: Figures) -> Yesterday:
     daily = _daily_by_person(book, today.period)
     totals = BranchTotals(
         floor_summary(book, today.period).traffic,
-        sum(v.get("transactions", 0) for v in daily.values()),
+        transactions_of(daily),
         today.branch.referrals,
         today.branch.successes,
         len(ledger),
@@ -170,7 +172,7 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         (i for i in sorted(month.completion, key=month.completion.__getitem__) if i in SCRIPTS),
         "",
     )
-    branch, people, free = duty_rows(
+    branch, people, free, untargeted = duty_rows(
         figures, figures.targets_today, attendees, [f for f in figures.follow_ups if f.due <= day]
     )
     todays, duties_out = _fit(duties(book, figures, attendees), _room(minutes[2], 0))
@@ -191,6 +193,7 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         branch_targets=branch,
         people=people,
         free=free,
+        untargeted=untargeted,
         key_products=key_products_of(figures, behind),
         script_topic=weakest,
         script=SCRIPTS.get(weakest, PHONE_SCRIPT),

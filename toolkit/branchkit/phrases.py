@@ -34,6 +34,14 @@ SCRIPTS = {
     "转介数": "“您这笔业务办好了，另外有位理财经理可以帮您看看资金安排，我带您过去？”",
     "转介成功数": "交接时把客户需求说清楚：“这位是X先生，他的理财下周到期，想了解稳健型产品。”",
 }
+# The 行动计划 item `fill` writes for a coaching pair (docs/口径.md#结对辅导): the learner asks the
+# coach how they raise the indicator — natural for a count (转介数) as for a product (理财). The
+# older wording after it is what earlier versions wrote: a pair already written in it is not
+# written again.
+COACHING_ITEMS = (
+    "{learner}向{coach}请教提升{indicator}的做法（结对辅导）",
+    "{learner}跟{coach}学习{indicator}（结对辅导）",
+)
 PHONE_SCRIPT = "电话邀约：“您好，我是XX银行的理财经理X，您的理财X日到期，我们新到一款稳健产品，您方便这周来网点聊聊吗？”"
 
 # 口径说明: how each figure is computed, one line each (each heads its figure's section in
