@@ -40,7 +40,7 @@ def print_width(text: str) -> float:
         if step is None:
             step = known[ch] = _char_width(ch)
         width += step
-    return width
+    return round(width, 6)  # 22 + 2 is 24, not 24.000000000000004, against a width of 24
 
 
 _CHAR_WIDTHS: dict[str, float] = {}  # each character's width, looked up once per process
@@ -93,6 +93,13 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
     def width_of(atoms: list[str]) -> float:
         return print_width("".join(atoms))
 
+    def hangs(atoms: list[str]) -> bool:
+        """Only closing marks (and spaces) reach past the width: they hang (悬挂标点)."""
+        end = len(atoms)
+        while end > lead and (atoms[end - 1].isspace() or atoms[end - 1] in _NO_LINE_START):
+            end -= 1
+        return end < len(atoms) and width_of(atoms[:end]) <= width
+
     def settle(head: list[str], moved: list[str]) -> list[str]:
         """Move whole atoms from the end of `head` to `moved` until neither breaks a rule."""
         floor = 1 if head[:1] == [indent] and indent else 0
@@ -123,18 +130,22 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
         cut = _break_at(line, lead, width)
         head = line[:cut]
         moved = settle(head, [*line[cut:], atom])
-        if moved == [atom] and atom in _NO_LINE_START and cut == len(line):
-            # One word fills the line and nothing can come down with the mark: it hangs at the
+        if "".join(moved).lstrip()[:1] in _NO_LINE_START:
+            # One word fills the line and nothing can come down with the marks: they hang at the
             # end, as Chinese typesetting lets punctuation do (悬挂标点).
-            line.append(atom)
-            continue
-        done.append(head)
+            while moved and (moved[0].isspace() or moved[0] in _NO_LINE_START):
+                head.append(moved.pop(0))
+            if not moved:
+                line = head
+                continue
+        if "".join(head).strip():  # a line of nothing but the space before a word is no line
+            done.append(head)
         start(moved)
-        while width_of(line) > width and len(line) > lead + 1:
+        while width_of(line) > width and len(line) > lead + 1 and not hangs(line):
             # what moved down, with the new atom, may still not fit: break before its last atom
             done.append(line[:-1])
             start([line[-1]])
-        while width_of(line) > width:
+        while width_of(line) > width and not hangs(line):
             piece, rest = _cut("".join(line), width)
             done.append([piece])
             start([rest])
@@ -157,10 +168,14 @@ def _break_at(line: list[str], lead: int, width: int) -> int:
 
 
 def _cut(text: str, width: float) -> tuple[str, str]:
-    """The longest head of `text` within `width` (at least one character)."""
+    """The longest head of `text` within `width` (at least one character) that leaves no
+    closing mark to start the next line ("…2038" and ".5万元" is cut "…203" and "8.5万元")."""
     used = 0.0
     for i, ch in enumerate(text):
         used += print_width(ch)
         if used > width:
-            return text[: max(i, 1)], text[max(i, 1) :]
+            at = max(i, 1)
+            while at > 1 and text[at] in _NO_LINE_START:
+                at -= 1
+            return text[:at], text[at:]
     return text, ""
