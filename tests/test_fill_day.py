@@ -263,6 +263,17 @@ def test_a_card_the_formula_would_not_count_makes_the_count_a_number(tmp_path: P
     assert counts == {"王五": 0, "李四": 1, "赵六": 1}
 
 
+def test_a_card_typed_twice_makes_the_count_a_number(tmp_path: Path) -> None:
+    # 李四's card of 11-20 typed twice cell for cell: branchkit reads it once (重复), COUNTIFS
+    # would count both rows. Her count is written as the number branchkit counts.
+    cards = [*golden.CARDS, golden.CARDS[6]]
+    book = write_workbook(_raw(转介登记=cards), tmp_path / "测试支行-2026-11.xlsx")
+    assert CliRunner().invoke(main, ["fill", str(book), "--date", "2026-11-20"]).exit_code == 0
+    li = _cell_xml(book, "每日数据", "C4")
+    assert "<f>" not in li and "<v>1</v>" in li, li
+    assert "<f>" in _cell_xml(book, "每日数据", "C5")  # 赵六's: no card of his is typed twice
+
+
 def test_a_name_too_long_for_a_formula_gets_the_count_as_a_number() -> None:
     # A formula may quote at most 255 characters: a (hostile) name of 300 gets the plain count.
     long = "甲" * 300

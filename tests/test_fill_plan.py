@@ -106,6 +106,20 @@ def test_a_sale_dated_before_the_month_is_still_news_to_the_referrer() -> None:
     assert problem_text.statement(found) == "达成日期 2026-10-08 早于本月"
 
 
+def test_a_sale_dated_after_the_month_is_a_warning_at_its_date() -> None:
+    # 2027-11-08 typed for 2026-11-08: after D, so no news and no credit yet — said at the cell.
+    raw = golden._raw()
+    tracking = [list(r) for r in golden.TRACKING]
+    tracking[2][9] = "2027-11-08"
+    raw["追踪表"] = tracking
+    book = load_book(raw, "测试支行-2026-11.xlsx")
+    figures = compute(book, D)
+    (found,) = [p for p in figures.problems if p.code is Code.SALE_CLOSED_AFTER_MONTH]
+    assert (found.cell, found.level) == ("J3", Level.WARNING)
+    assert problem_text.statement(found) == "达成日期 2027-11-08 晚于本月"
+    assert "本工作簿只算到 11-30" in problem_text.detail(found)
+
+
 def test_another_customers_number_gets_no_row_and_no_news_until_corrected() -> None:
     # Card row 8 (卫七) is typed with R-3, 孙八's number. A tracking row with R-3 belongs to the
     # first card, so a row made for the second would be taken by the first on the next fill,

@@ -824,7 +824,7 @@ def _problems(book: Book, day: dt.date) -> list[Problem]:
 def month_problems(book: Book, day: dt.date) -> list[Problem]:
     """What is wrong with the month D is in, beyond single cells: a year the holiday library
     does not know, sales dated before the month. `validate` says them too, with or without D."""
-    return [*_calendar_problems(book, day), *_sales_before_month(book, month_bounds(day)[0])]
+    return [*_calendar_problems(book, day), *_sales_outside_month(book, *month_bounds(day))]
 
 
 def _sheets(book: Book) -> tuple[str, str]:
@@ -850,10 +850,11 @@ def _calendar_problems(book: Book, day: dt.date) -> list[Problem]:
     return [Problem(Code.HOLIDAYS_UNKNOWN, sheet, "", {"year": year}, level=Level.WARNING)]
 
 
-def _sales_before_month(book: Book, first: dt.date) -> list[Problem]:
+def _sales_outside_month(book: Book, first: dt.date, last: dt.date) -> list[Problem]:
     """A sale counts on its 达成日期, or on its 推荐时间 when it has none (docs/口径.md#业绩记分).
     A row of this month's workbook whose day is before the month is in no period here: the card
-    still counts as 转介成功, but the amount is credited to no one. Said, at the 达成日期 cell, so
+    still counts as 转介成功, but the amount is credited to no one; one dated after the month
+    (2027-11-08 for 2026-11-08) counts nowhere at all. Said, at the 达成日期 cell, so
     the sale is not lost without anyone knowing — usually a typed year or month. A row carried
     from last month (〔上月结转〕) is exempt: its sale is last month's (docs/口径.md#上月结转)."""
     problems = []
@@ -863,9 +864,10 @@ def _sales_before_month(book: Book, first: dt.date) -> list[Problem]:
         if not (product and amount and amount > 0) or CARRIED_MARK in (note or ""):
             continue
         if isinstance(closed, dt.date):
-            if closed >= first:
+            if first <= closed <= last:
                 continue
-            code, args = Code.SALE_CLOSED_BEFORE_MONTH, {"closed": closed, "first": first}
+            code = Code.SALE_CLOSED_BEFORE_MONTH if closed < first else Code.SALE_CLOSED_AFTER_MONTH
+            args = {"closed": closed, "first": first, "last": last}
         elif isinstance(referred, dt.date) and referred < first:
             code, args = Code.SALE_DATED_LAST_MONTH, {"referred": referred, "first": first}
         else:

@@ -304,12 +304,18 @@ def referral_count(book: Book, day: dt.date, name: str, now: int) -> Formula | i
     if "referrer" not in where or "date" not in where or len(name) > FORMULA_TEXT:
         return now
     cards = book.referrals
-    if FORMULA_EXACT in cards and not all(
-        exact
-        for date, referrer, exact in cards.zip("date", "referrer", FORMULA_EXACT)
+    copied = _repeated_rows(book).get(book.sheet_name("referrals"), {})
+    exact = cards[FORMULA_EXACT] if FORMULA_EXACT in cards else [True] * len(cards)
+    if not all(
+        as_read and row not in copied
+        for date, referrer, as_read, row in zip(
+            cards["date"], cards["referrer"], exact, cards["row"], strict=True
+        )
         if date == day and referrer == name
     ):
-        return now  # a card typed as text ("2026.12.3", " 李四 ") the formula would not count
+        # a card typed as text ("2026.12.3", " 李四 ") the formula would not count, or one typed
+        # twice cell for cell, which the formula would count twice and branchkit once
+        return now
     sheet = "'" + book.sheet_name("referrals").replace("'", "''") + "'!"
     referrer, date = column_letter(where["referrer"]), column_letter(where["date"])
     person = '"' + name.replace('"', '""') + '"'
@@ -460,18 +466,24 @@ def _into_repeated_rows(book: Book, cells: list[CellFill]) -> list[CellFill]:
     数据错误). Filled alone, the first would differ from its copy by fill's own number and
     feedback, and the next fill would take the copy for a card of its own: a second fill must
     plan nothing. So the copy gets the same cells and stays a copy until a person changes it."""
-    repeats: dict[tuple[str, int], list[int]] = {}
-    for problem in book.problems:
-        if problem.code is Code.DUPLICATE_ROW:
-            first, row = problem.args["first"], problem.args["row"]
-            repeats.setdefault((problem.sheet, first), []).append(row)  # type: ignore[arg-type]
+    repeats = _repeated_rows(book)
     if not repeats:
         return []
     return [
         replace(cell, row=row)
         for cell in cells
-        for row in repeats.get((book.sheet_name(cell.sheet), cell.row), [])
+        for row in repeats.get(book.sheet_name(cell.sheet), {}).get(cell.row, [])
     ]
+
+
+def _repeated_rows(book: Book) -> dict[str, dict[int, list[int]]]:
+    """Per sheet, each row read once for the rows typed the same as it (数据问题's 重复)."""
+    repeats: dict[str, dict[int, list[int]]] = {}
+    for problem in book.problems:
+        if problem.code is Code.DUPLICATE_ROW:
+            first, row = problem.args["first"], problem.args["row"]
+            repeats.setdefault(problem.sheet, {}).setdefault(first, []).append(row)  # type: ignore[arg-type]
+    return repeats
 
 
 def closed_day_note(day: dt.date, next_open: dt.date) -> str:

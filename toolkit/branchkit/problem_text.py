@@ -129,6 +129,10 @@ MESSAGES: dict[Code, Message] = {
             "本工作簿只算 {first:%m-%d} 起的日子，这一笔暂不计入业绩；请填写达成日期，或核对推荐时间",
         ),
     ),
+    Code.SALE_CLOSED_AFTER_MONTH: Message(
+        "达成日期 {closed:%Y-%m-%d} 晚于本月",
+        ("本工作簿只算到 {last:%m-%d}：这一笔不计入任何业绩；请核对达成日期的年份和月份",),
+    ),
     Code.SALE_CLOSED_BEFORE_MONTH: Message(
         "达成日期 {closed:%Y-%m-%d} 早于本月",
         (

@@ -78,6 +78,7 @@ class Code(Enum):
     HOLIDAYS_UNKNOWN = "holidays-unknown"
     SALE_DATED_LAST_MONTH = "sale-dated-last-month"
     SALE_CLOSED_BEFORE_MONTH = "sale-closed-before-month"
+    SALE_CLOSED_AFTER_MONTH = "sale-closed-after-month"
 
 
 @dataclass(frozen=True)
