@@ -360,15 +360,22 @@ def test_a_week_running_into_the_next_month_says_which_days_are_missing(
     tmp_path: Path,
 ) -> None:
     # 2026-W49 is 11-30 to 12-06: November's workbook holds one day of it. The weekly is made of
-    # that day, as its title says, and the person running it is told where the rest is.
+    # that day, as its title says, and the person running it, the cover and the mail say where
+    # the rest is.
     from .conftest import SAMPLE
 
-    out = tmp_path / "w49.xlsx"
-    result = CliRunner().invoke(
-        main, ["weekly", str(SAMPLE), "--week", "2026-W49", "--out", str(out)]
-    )
+    out, eml = tmp_path / "w49.xlsx", tmp_path / "w49.eml"
+    args = ["weekly", str(SAMPLE), "--week", "2026-W49", "--out", str(out), "--eml", str(eml)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "数据截至 2026-11-30" in result.output
-    assert re.search(
-        r"本周 12-01 至 12-0\d 不在这个工作簿（2026-11）里.*2026-12 的工作簿", result.output
+    said = re.compile(
+        r"本周的 12-01 至 12-0\d 是下月的日子，在 2026-12 的工作簿里；这份周报只算到 11-30"
     )
+    assert said.search(result.output)
+    cover = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("封面").to_python()
+    printed = "".join(str(row[0]) for row in cover).replace(" ", "")  # in printed lines
+    assert re.search(said.pattern.replace(" ", ""), printed)
+    assert re.search(r"（11-30 至 11-30；12-01 至 12-0\d 不在本工作簿）", str(cover[1][0]))
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert said.search(message.get_body(("plain",)).get_content())

@@ -890,12 +890,10 @@ def weekly(
     today = dt.date.today()
     data, written = jobs.weekly(loaded, week or week_label(today), out, today)
     click.echo(f"周报已生成：{written}（数据截至 {data.day}）")
-    wanted = as_of(data.week, today)
-    if wanted > data.day:  # the week runs on into a month this workbook does not hold
-        click.echo(
-            f"注意：本周 {data.day + dt.timedelta(days=1):%m-%d} 至 {wanted:%m-%d} 不在这个工作簿"
-            f"（{data.day:%Y-%m}）里：完整的一周请用 {wanted:%Y-%m} 的工作簿，或给出工作簿所在的文件夹"
-        )
+    if data.beyond:  # the week runs on into a month this workbook does not hold
+        from .render.weekly import month_boundary_line
+
+        click.echo(f"注意：{month_boundary_line(data)}")
     if not (send_mail or eml):
         return
     message, to = jobs.weekly_mail(

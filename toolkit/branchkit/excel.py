@@ -378,11 +378,17 @@ def _weekly_job(book: Any) -> str:
     day = control_date(book)
     loaded = OpenWorkbook(book).read()
     data, out = jobs.weekly(loaded, week_label(day), today=day)
+    if data.beyond:  # the week runs on into next month: said on the button too, not only mailed
+        from .render.weekly import month_boundary_line
+
+        note = f"（注意：{month_boundary_line(data)}）"
+    else:
+        note = ""
     if not loaded.settings.mail_to:
-        return f"周报已保存：{out.name}；设置中没有“邮件收件人”，未发送"
+        return f"周报已保存：{out.name}；设置中没有“邮件收件人”，未发送{note}"
     message, to = jobs.weekly_mail(data, out, loaded.settings)
     jobs.send_mail(message, loaded.settings)
-    return f"周报已保存并发送给 {len(to)} 位收件人：{out.name}"
+    return f"周报已保存并发送给 {len(to)} 位收件人：{out.name}{note}"
 
 
 class _OpenSheet:

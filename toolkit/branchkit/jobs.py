@@ -264,9 +264,10 @@ def weekly(
     monday, sunday = weekly_data.parse_week(week)
     book.check_week(monday, sunday, week)
     day = weekly_data.as_of(week, today or dt.date.today(), book.month)
+    until = weekly_data.as_of(week, today or dt.date.today())  # where the week is reported to
     first = day.replace(day=1)
     previous, wanted = last_months_book(book, first) if monday < first else (None, "")
-    data = weekly_data.build(book, figures(book, day, previous), week, previous, wanted)
+    data = weekly_data.build(book, figures(book, day, previous), week, previous, wanted, until)
     specs = weekly_sheets(data)
     path = out or weekly_data.default_output(Path(book.source), data)
     written = write_bytes(

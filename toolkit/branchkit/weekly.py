@@ -76,6 +76,9 @@ class Weekly:
     missing: list[dt.date] = field(default_factory=list)
     previous: str = ""
     wanted: str = ""  # the name last month's workbook would have beside this one
+    # A week that runs on into next month: its days already past that this workbook does not
+    # hold (they are in next month's workbook; `weekly FOLDER` takes that one).
+    beyond: list[dt.date] = field(default_factory=list)
     # Customers (and staff) of both months: their names typed into notes are masked on every
     # sheet (render.weekly.weekly_sheets).
     names: Names = field(default_factory=Names)
@@ -105,10 +108,16 @@ class Weekly:
 
 
 def build(
-    book: Book, figures: Figures, week: str, previous: Book | None = None, wanted: str = ""
+    book: Book,
+    figures: Figures,
+    week: str,
+    previous: Book | None = None,
+    wanted: str = "",
+    until: dt.date | None = None,
 ) -> Weekly:
     """The weekly of `week`; `previous` is last month's workbook when the week began in it and
-    the figures read it, `wanted` the name it was looked for by (see jobs.weekly)."""
+    the figures read it, `wanted` the name it was looked for by (see jobs.weekly); `until` the
+    day the week is reported to, when it lies past this workbook's month."""
     monday = parse_week(week)[0]
     start = figures.week.period.start
     ledger = figures.week.ledger
@@ -133,8 +142,16 @@ def build(
         [monday + dt.timedelta(n) for n in range((start - monday).days)],
         Path(previous.source).name if previous is not None else "",
         wanted,
-        workbook_names(book, previous),
+        beyond=_days_between(figures.date, until),
+        names=workbook_names(book, previous),
     )
+
+
+def _days_between(last: dt.date, until: dt.date | None) -> list[dt.date]:
+    """The days after `last` through `until` (none when `until` is not after it)."""
+    if until is None or until <= last:
+        return []
+    return [last + dt.timedelta(n) for n in range(1, (until - last).days + 1)]
 
 
 def open_days(figures: Figures) -> list[dt.date]:

@@ -75,7 +75,8 @@ def pace_lines(weekly: Weekly) -> list[tuple[str, str, str]]:
 
 def _subtitle(weekly: Weekly) -> str:
     """The week and the days the figures hold — never a day they lack (docs/口径.md#周报日期)."""
-    missing = f"；{_days(weekly.missing)} 不在本工作簿" if weekly.missing else ""
+    lacking = [*weekly.missing, *weekly.beyond]
+    missing = f"；{_days(lacking)} 不在本工作簿" if lacking else ""
     return f"{weekly.week}（{weekly.start:%m-%d} 至 {weekly.day:%m-%d}{missing}） · {WEEKLY_MARK}"
 
 
@@ -86,8 +87,9 @@ def _days(days: list[dt.date]) -> str:
 
 
 def month_boundary_line(weekly: Weekly) -> str:
-    """What the cover says of a week that began last month: where those days came from, or
-    which are missing and why (docs/口径.md#周报日期). '' for a week inside one month."""
+    """What the cover and the mail say of a week across two months: where last month's days came
+    from, or which are missing and why, or that next month's are in next month's workbook
+    (docs/口径.md#周报日期). '' for a week inside one month."""
     if weekly.missing:
         wanted = f"（{weekly.wanted}）" if weekly.wanted else "（文件名里写上月的年-月）"
         return (
@@ -96,6 +98,11 @@ def month_boundary_line(weekly: Weekly) -> str:
         )
     if weekly.previous:
         return f"本周跨月：上月的 {_days(weekly.last_months_days)} 取自 {weekly.previous}"
+    if weekly.beyond:
+        return (
+            f"本周的 {_days(weekly.beyond)} 是下月的日子，在 {weekly.beyond[0]:%Y-%m} 的工作簿里；"
+            f"这份周报只算到 {weekly.day:%m-%d}（给出工作簿所在的文件夹，周报会用本周所在月份的工作簿）"
+        )
     return ""
 
 
