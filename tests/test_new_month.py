@@ -464,6 +464,10 @@ def test_a_new_month_with_the_buttons(tmp_path: Path) -> None:
     new = tmp_path / "火车站支行-2026-12.xlsm"
     result = run("init", new, "--from", old, "--month", "2026-12", "--macros")
     assert result.exit_code == 0, result.output
+    # the last line, one next step for the buttons' workbook: the PC checked, then 「填写」
+    step = result.output.strip().splitlines()[-1]
+    assert step.startswith(f"下一步：运行 branchkit doctor {new.name}") and "「填写」" in step
+    assert result.output.count("下一步") == 1
     wb = load_workbook(new, read_only=True, keep_vba=True)
     assert wb.sheetnames[0] == schema.CONTROL_SHEET
     wb.close()

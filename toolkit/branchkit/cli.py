@@ -326,11 +326,11 @@ def init(
         from .newmonth import new_month, summary
 
         made = new_month(previous, book, month or None, force, macros, branch)
-        for line in summary(made):
-            click.echo(line)
         if launchers or macros:
             _write_launchers(book, previous, force)
-        return  # the summary's last line is the month's next step
+        for line in summary(made):  # its last line is the month's next step
+            click.echo(line)
+        return
     if upgrade:
         from .upgrade import upgrade as upgrade_book
 

@@ -574,8 +574,15 @@ def summary(made: Made) -> list[str]:
         weekdays=weekdays if isinstance(weekdays, frozenset) else parse.EVERY_DAY,
     )
     opening = calendar.next_open(c.month - dt.timedelta(days=1))
-    lines.append(
-        f"下一步：确认“目标”，{opening:%m-%d} 起照常录入，运行 branchkit fill {made.path.name} "
-        f"--date {opening}（或在 Excel 里点“填写”）"
-    )
+    name = made.path.name
+    if made.path.suffix.lower() == ".xlsm":  # the buttons' workbook: the PC is checked first
+        lines.append(
+            f"下一步：运行 branchkit doctor {name} 检查按钮需要的设置；确认“目标”，"
+            f"{opening:%m-%d} 起照常录入，在“控制台”点「填写」"
+        )
+    else:
+        lines.append(
+            f"下一步：确认“目标”，{opening:%m-%d} 起照常录入，运行 branchkit fill {name} "
+            f"--date {opening}"
+        )
     return lines
