@@ -278,6 +278,9 @@ class Figures:
     unknown_year: int | None = None
     # Referrals to or from another branch (网点·姓名), listed apart (docs/口径.md#跨网点转介).
     cross_branch: list[CrossBranch] = field(default_factory=list)
+    # Every sale of this workbook through D, whatever period it falls in (the ledgers are slices
+    # of it): what fill tells each card's referrer (docs/口径.md#转介成功).
+    sales: list[Sale] = field(default_factory=list)
     on_duty: list[str] = field(default_factory=list)  # D's people on duty (staffing.on_duty)
 
     def is_open(self, day: dt.date) -> bool:
@@ -792,6 +795,7 @@ def compute(
         unknown_year=_unknown_year(book, day),
         cross_branch=cross_branch(book.referrals, book.tracking, _sheets(book), day, first),
         on_duty=present,
+        sales=here.sales,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import checklist
 from .a1 import column_letter
-from .credit import Sale, sales_of
+from .credit import Sale
 from .figures import Figures
 from .matching import Matches, match_cards, number_repeats
 from .parse import BRANCH_SUFFIXES, other_branch
@@ -245,7 +245,7 @@ def outcome(card_row: int, matches: Matches, sales: dict[int, Sale], day: dt.dat
 
 
 def feedback(
-    book: Book, day: dt.date, matches: Matches, numbers: dict[int, str], plan: FillPlan
+    book: Book, figures: Figures, matches: Matches, numbers: dict[int, str], plan: FillPlan
 ) -> None:
     """结果反馈 for cards (on or before D) whose feedback is empty or fill's own.
 
@@ -255,7 +255,8 @@ def feedback(
     gets no news until it is corrected (matching.number_repeats); a card for another branch says
     where its news is:
     this workbook never sees that branch's contacts (docs/口径.md#跨网点转介)."""
-    sales = {s.row: s for s in sales_of(book.tracking, book.catalogue, matches, day, book.settings)}
+    day = figures.date
+    sales = {s.row: s for s in figures.sales}
     repeats = number_repeats(book.referrals, numbers)
     for row, date, receiver, written in book.referrals.zip("row", "date", "receiver", "feedback"):
         if not isinstance(date, dt.date) or date > day:
@@ -443,7 +444,7 @@ def plan(book: Book, figures: Figures) -> FillPlan:
     matches = match_cards(book.referrals, book.tracking, day, book.settings.match_days)
     numbers = card_numbers(book, day, result)
     tracking_rows(book, day, matches, numbers, result)
-    feedback(book, day, matches, numbers, result)
+    feedback(book, figures, matches, numbers, result)
     if figures.is_open(day):
         daily_rows(book, day, result)
         checklist_rows(book, figures, result)
