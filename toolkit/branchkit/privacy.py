@@ -7,10 +7,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .read import Book
+from .table import Table
+
+
+class _Sheets(Protocol):
+    """What of a workbook names its people (read.Book has it); privacy sits below the reader."""
+
+    @property
+    def referrals(self) -> Table: ...
+    @property
+    def tracking(self) -> Table: ...
+    @property
+    def roster(self) -> Table: ...
 
 
 def mask_phone(phone: str | None) -> str:
@@ -201,7 +211,7 @@ def _whole(text: str, at: int, name: str) -> bool:
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
-def workbook_names(*books: Book | None) -> Names:
+def workbook_names(*books: _Sheets | None) -> Names:
     """The customers and staff of these workbooks (a weekly's month and the one before it)."""
     customers: set[str] = set()
     staff: set[str] = set()

@@ -12,9 +12,14 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-from .render.grid import display_width
-
 __all__ = ["aligned", "clip", "display_width", "paragraphs", "wrap", "wrap_paragraphs"]
+
+
+def display_width(text: str) -> int:
+    """Half-width character cells: a CJK character takes two (a terminal's columns, and the unit
+    the printed lines of render/ are measured in)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
 
 # A line never starts with closing punctuation nor ends with opening punctuation (禁则).
 _CLOSING = set("，。、；：？！）》」』】〕〉”’…—%,.;:!?)]}")

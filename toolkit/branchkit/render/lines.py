@@ -14,6 +14,8 @@ import math
 import re
 import unicodedata
 
+from ..termtext import display_width as display_width
+
 # A line may end after these, and never starts with the closing ones.
 _BREAK_AFTER = frozenset("，；、：。！？）》」』”’,;:!? 　·")
 _NO_LINE_START = frozenset("，；、：。！？）》」』”’,.;:!?%）)]")
@@ -22,11 +24,6 @@ _NO_LINE_END = frozenset("（《「『“‘([")
 _ATOM = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-*#@_]*|\s+|.", re.S)
 _BULLET = "· "
 EARLIEST_BREAK = 0.6  # a punctuation break is taken only past this share of the line
-
-
-def display_width(text: str) -> int:
-    """Half-width character cells: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def print_width(text: str) -> float:
