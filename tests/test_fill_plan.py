@@ -29,6 +29,13 @@ def _plan(raw: dict[str, list[list[Any]]], day: dt.date = D) -> fill.FillPlan:
     return fill.plan(book, compute(book, day))
 
 
+def _with_card(card: list[Any]) -> dict[str, list[list[Any]]]:
+    """The golden branch with one more 转介登记 row (row 8)."""
+    raw = golden._raw()
+    raw["转介登记"] = [*golden.CARDS, card]
+    return raw
+
+
 def _cells(plan: fill.FillPlan, sheet: str, column: str) -> dict[int, Any]:
     return {c.row: c.value for c in plan.cells if (c.sheet, c.column) == (sheet, column)}
 
@@ -125,11 +132,7 @@ def test_another_customers_number_gets_no_row_and_no_news_until_corrected() -> N
     # first card, so a row made for the second would be taken by the first on the next fill,
     # again and again; and 孙八's sale is not 卫七's news. It gets neither, a line says why at its
     # cell, and 数据问题 warns there.
-    raw = golden._raw()
-    raw["转介登记"] = [
-        *golden.CARDS,
-        ["2026-11-19", "R-3", "卫七", "13800000007", "李四", "是", "理财", "赵六"],
-    ]
+    raw = _with_card(["2026-11-19", "R-3", "卫七", "13800000007", "李四", "是", "理财", "赵六"])
     plan = _plan(raw)
     assert "卫七" not in [r.values["customer"] for r in plan.rows if r.sheet == "tracking"]
     (skip,) = [s for s in plan.skipped if s.row == 8]
@@ -146,11 +149,7 @@ def test_another_customers_number_gets_no_row_and_no_news_until_corrected() -> N
 def test_a_card_typed_twice_with_one_number_reads_as_the_first() -> None:
     # Row 8 is 孙八's card R-3 again, typed on another day: one card typed twice. No second
     # tracking row; its feedback is the first's news; 数据问题 says it counts twice.
-    raw = golden._raw()
-    raw["转介登记"] = [
-        *golden.CARDS,
-        ["2026-11-12", "R-3", "孙八", "13800000003", "李四", "是", "信用卡", "王五"],
-    ]
+    raw = _with_card(["2026-11-12", "R-3", "孙八", "13800000003", "李四", "是", "信用卡", "王五"])
     plan = _plan(raw)
     assert [r for r in plan.rows if r.sheet == "tracking" and r.values["customer"] == "孙八"] == []
     feedback = _cells(plan, "referrals", "feedback")
@@ -163,11 +162,9 @@ def test_a_card_typed_twice_with_one_number_reads_as_the_first() -> None:
 
 
 def test_a_card_for_another_branch_says_where_its_news_is() -> None:
-    raw = golden._raw()
-    raw["转介登记"] = [
-        *golden.CARDS,
-        ["2026-11-19", "R-8", "卫七", "13800000007", "李四", "是", "理财", "人民路支行·周建"],
-    ]
+    raw = _with_card(
+        ["2026-11-19", "R-8", "卫七", "13800000007", "李四", "是", "理财", "人民路支行·周建"]
+    )
     assert _cells(_plan(raw), "referrals", "feedback")[8] == (
         "〔自动〕转人民路支行跟进，结果见该网点的工作簿"
     )
