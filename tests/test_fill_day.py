@@ -300,3 +300,51 @@ def test_a_sheets_formulas_are_looked_for_once(tmp_path: Path, monkeypatch: Any)
     problems = compute(read_book(book), D).problems
     assert len([p for p in problems if p.code is Code.DAILY_REFERRALS_DIFFER]) == 39
     assert looked == ["每日数据"]
+
+
+def _parsed_formulas(path: Path, name: str) -> frozenset[tuple[int, int]]:
+    """The formula cells as the sheet parser finds them: the slow, sure way."""
+    from branchkit.package.sheetdata import SheetData
+    from branchkit.source import layout
+
+    found = layout(path)
+    part = next(s.part for s in found.sheets if s.name == name)
+    data = SheetData(found.package.text(part))
+    return frozenset(
+        (number, col)
+        for number, row in data.rows.items()
+        for col, cell in row.cells.items()
+        if cell.has_formula
+    )
+
+
+_CORPORA = [
+    Path(__file__).resolve().parents[1].parent / "shared" / n
+    for n in ("excel-corpus", "realworld-corpus")
+]
+
+
+def test_formula_cells_found_without_parsing_are_the_parsers(tmp_path: Path) -> None:
+    # formula_cells names a formula's cell from its r attribute when every formula element opens
+    # a cell that has one, and parses the sheet otherwise; both ways must agree. On fill's own
+    # counts, and on every sheet with a formula in the corpora of other programs' workbooks.
+    from branchkit import source
+
+    book = write_workbook(_raw(), tmp_path / "测试支行-2026-11.xlsx")
+    assert CliRunner().invoke(main, ["fill", str(book), "--date", "2026-11-20"]).exit_code == 0
+    assert source.formula_cells(book, "每日数据") == _parsed_formulas(book, "每日数据") != set()
+    checked = 0
+    for folder in _CORPORA:
+        for path in sorted(folder.glob("*.xls[xm]"))[:300] if folder.is_dir() else []:
+            try:
+                sheets = [s.name for s in source.layout(path).sheets if s.kind == "worksheet"]
+            except Exception:  # a workbook the reader refuses has nothing to compare
+                continue
+            for name in sheets:
+                try:
+                    expected = _parsed_formulas(path, name)
+                except Exception:  # nor a sheet the parser refuses
+                    continue
+                assert source.formula_cells(path, name) == expected, (path.name, name)
+                checked += bool(expected)
+    assert checked or not any(folder.is_dir() for folder in _CORPORA)

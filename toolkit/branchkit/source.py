@@ -11,6 +11,7 @@ reader does not know. Each is one `BookError` line; a crash of the reader never 
 from __future__ import annotations
 
 import io
+import re
 import stat
 import zipfile
 import zlib
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import schema
+from .a1 import column_index
 from .problems import BookError, os_reason
 
 if TYPE_CHECKING:
@@ -312,6 +314,13 @@ def read_raw(
     return SheetsInFlight(names, ready, pending, reader)
 
 
+# A cell's formula element (<f>, <f t="shared" …/>, <x:f>), and the cell it opens (its first child).
+_FORMULA = re.compile(r"<(?:\w+:)?f[\s>/]")
+_FORMULA_CELL = re.compile(
+    r'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*<(?:\w+:)?f[\s>/]'
+)
+
+
 def formula_cells(path: Path, name: str) -> frozenset[tuple[int, int]]:
     """(row, column) of the cells of sheet `name` that hold a formula. Asked only when a check
     must tell a formula from a typed value, so the part is read again then (a legacy .xls, or a
@@ -326,8 +335,12 @@ def formula_cells(path: Path, name: str) -> frozenset[tuple[int, int]]:
     if not part or part not in found.package.by_name:
         return frozenset()
     text = found.package.text(part)
-    if "<f" not in text and ":f" not in text:
+    formulas = len(_FORMULA.findall(text))
+    if not formulas:  # <formula> of a validation or a rule is no cell's formula
         return frozenset()
+    cells = _FORMULA_CELL.findall(text)
+    if len(cells) == formulas:  # each formula's cell named by its r: no need to parse the sheet
+        return frozenset((int(row), column_index(col)) for col, row in cells)
     try:
         data = SheetData(text)
     except PackageError:
