@@ -57,8 +57,10 @@ def test_staff_names_stay_whole() -> None:
     # a 责任人 or a list of stars: only staff names, even one a customer also has
     both = Names(frozenset({"王五"}), frozenset({"王五", "李四"}))
     assert both.mask("王五") == "王五" and both.mask("李四、王五") == "李四、王五"
-    # In a note it cannot be told which 王五 is meant: the customer's name must not leave.
-    assert both.mask("王五已电话联系") == "王*已电话联系"
+    # In a note it cannot be told which 王五 is meant: the colleague's name stays, as the agenda
+    # is read aloud to the staff ("刘洋跟王*学习" would name nobody).
+    assert both.mask("王五已电话联系") == "王五已电话联系"
+    assert both.mask("刘洋跟王五学习转介话术") == "刘洋跟王五学习转介话术"
 
 
 def test_unlisted_names_after_customer() -> None:

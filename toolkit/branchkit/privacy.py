@@ -148,8 +148,9 @@ _NAME_LIST = re.compile(r"[、，,;；/\s]+")
 @dataclass(frozen=True)
 class Names:
     """The names a workbook knows: its customers' (客户姓名 of 转介登记 and 追踪表) and its
-    staff's (人员). A staff name is never masked — unless a customer has it too: free text
-    cannot say which of the two it means, and a customer's name must not leave the branch."""
+    staff's (人员). A staff name is never masked, even where a customer has it too: the agenda
+    is read aloud to the staff, and "刘洋跟王*学习" names nobody; a customer who shares a
+    colleague's name is the one name free text cannot tell apart."""
 
     customers: frozenset[str] = frozenset()
     staff: frozenset[str] = frozenset()
@@ -175,7 +176,7 @@ class Names:
             for length in lengths:
                 name = text[i : i + length]
                 if len(name) == length and name in names and _whole(text, i, name):
-                    if name in self.customers:
+                    if name in self.customers and name not in self.staff:
                         out.append(text[kept:i])
                         out.append(mask_name(name))
                         kept = i + length
@@ -188,7 +189,7 @@ class Names:
     def _mask_unlisted(self, match: re.Match[str]) -> str:
         """After 客户: a name the workbook does not list (a staff member's stays)."""
         name = match.group("unlisted")
-        if name in self.staff and name not in self.customers:
+        if name in self.staff:
             return match.group()
         return match.group()[: match.start("unlisted") - match.start()] + mask_name(name)
 
