@@ -29,6 +29,7 @@ from branchkit.jobs import build_agenda
 from branchkit.morning import MorningAgenda
 from branchkit.read import Book
 from branchkit.render.agenda import AgendaTable, agenda_blocks, agenda_lines, render_agenda
+from branchkit.vocab import WEEKLY
 
 from . import december
 from .december import CARD_HEAD, TRACKING_HEAD, sale
@@ -125,6 +126,12 @@ def test_someone_who_has_left_is_no_longer_behind_nor_coached() -> None:
     assert all("杨帆" not in (p.coach, p.learner) for p in agenda.plan.pairings)
     section_2 = render_agenda(agenda, "txt").split("二、")[1].split("三、")[0]
     assert "杨帆" not in section_2
+    # nor at the week's meeting, though his days before he left still count on 排行榜
+    book = _book()
+    weekly = build(book, compute(book, D), WEEKLY)
+    assert "杨帆" not in weekly.attendees and "杨帆" in {
+        p.name for p in compute(book, D).month.people
+    }
 
 
 # ---------------------------------------------------------------- coaching

@@ -963,7 +963,14 @@ def build(
     day = figures.date
     period = figures.period(MEETING_PERIODS[meeting]).period
     present = figures.on_duty or None  # nobody named (a closed day): everyone is invited
-    active = [p.name for p in figures.month.people]
+    # Everyone of the month still with the branch on D: who left before it is at no meeting
+    # (docs/口径.md#入职和离岗), though their days still count on 排行榜.
+    belongs = members(book)
+    active = [
+        p.name
+        for p in figures.month.people
+        if p.name not in belongs or belongs[p.name].belongs(day)
+    ]
     attendees = list(present or active) if meeting == DAILY else active
     minutes = SECTION_MINUTES[meeting]
     errors = count_levels(figures.problems)[0]
