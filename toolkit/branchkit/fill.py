@@ -283,13 +283,22 @@ def daily_rows(book: Book, day: dt.date, plan: FillPlan) -> None:
     true as cards are added later that day."""
     keeps_daily = {n for n, role in book.roster.zip("name", "role") if role_group(role or "")}
     has_row = {n for d, n in book.daily.zip("date", "name") if d == day}
-    cards: dict[str, int] = {}
-    for date, referrer in book.referrals.zip("date", "referrer"):
+    cards = book.referrals
+    copied = _repeated_rows(book).get(book.sheet_name("referrals"), {})
+    exact = cards[FORMULA_EXACT] if FORMULA_EXACT in cards else [True] * len(cards)
+    counts: dict[str, int] = {}
+    uncountable: set[str] = set()  # whose cards on D a formula would not count as branchkit does
+    for date, referrer, as_read, row in zip(
+        cards["date"], cards["referrer"], exact, cards["row"], strict=True
+    ):
         if date == day and referrer:
-            cards[referrer] = cards.get(referrer, 0) + 1
+            counts[referrer] = counts.get(referrer, 0) + 1
+            if not as_read or row in copied:
+                uncountable.add(referrer)
     for name in on_duty(book, day):
         if name in keeps_daily and name not in has_row:
-            count = referral_count(book, day, name, cards.get(name, 0))
+            now = counts.get(name, 0)
+            count = now if name in uncountable else referral_count(book, day, name, now)
             values = {"date": day, "name": name, "referrals": count}
             plan.rows.append(NewRow("daily", values, key=("date", "name")))
 
@@ -299,23 +308,12 @@ def referral_count(book: Book, day: dt.date, name: str, now: int) -> Formula | i
     and 日期 columns, with the count as of now cached in the cell. Excel, WPS and LibreOffice
     recount it as cards are typed, so it never goes stale; being a formula, it is plainly fill's
     own — the figures count the cards themselves, and no data problem is raised against it — while
-    a number a person types over it is theirs. Without those columns, or where a card of hers is
-    typed in a way the formula would not count: the count as a number."""
+    a number a person types over it is theirs. Without those columns: the count as a number; so
+    too (decided by `daily_rows`) where a card of hers on D is typed so that the formula would
+    count it otherwise than branchkit — a date typed as text ("2026.12.3"), a name with spaces
+    around it (" 李四 "), a card typed twice cell for cell."""
     where = book.positions.get("referrals", {})
     if "referrer" not in where or "date" not in where or len(name) > FORMULA_TEXT:
-        return now
-    cards = book.referrals
-    copied = _repeated_rows(book).get(book.sheet_name("referrals"), {})
-    exact = cards[FORMULA_EXACT] if FORMULA_EXACT in cards else [True] * len(cards)
-    if not all(
-        as_read and row not in copied
-        for date, referrer, as_read, row in zip(
-            cards["date"], cards["referrer"], exact, cards["row"], strict=True
-        )
-        if date == day and referrer == name
-    ):
-        # a card typed as text ("2026.12.3", " 李四 ") the formula would not count, or one typed
-        # twice cell for cell, which the formula would count twice and branchkit once
         return now
     sheet = "'" + book.sheet_name("referrals").replace("'", "''") + "'!"
     referrer, date = column_letter(where["referrer"]), column_letter(where["date"])
