@@ -91,8 +91,7 @@ class Weekly:
     @property
     def last_months_days(self) -> list[dt.date]:
         """The week's days before the month's first: read from `previous`, or `missing`."""
-        first = self.day.replace(day=1)
-        return [self.monday + dt.timedelta(n) for n in range(max(0, (first - self.monday).days))]
+        return _dates(self.monday, self.day.replace(day=1) - dt.timedelta(days=1))
 
     @property
     def referrals(self) -> int:
@@ -139,19 +138,17 @@ def build(
         trend(figures, [(d, d) for d in open_days(figures)]),
         open_actions(book, figures.date),
         count_levels(book.problems),
-        [monday + dt.timedelta(n) for n in range((start - monday).days)],
+        _dates(monday, start - dt.timedelta(days=1)),
         Path(previous.source).name if previous is not None else "",
         wanted,
-        beyond=_days_between(figures.date, until),
+        beyond=_dates(figures.date + dt.timedelta(days=1), until) if until else [],
         names=workbook_names(book, previous),
     )
 
 
-def _days_between(last: dt.date, until: dt.date | None) -> list[dt.date]:
-    """The days after `last` through `until` (none when `until` is not after it)."""
-    if until is None or until <= last:
-        return []
-    return [last + dt.timedelta(n) for n in range(1, (until - last).days + 1)]
+def _dates(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every date from `first` through `last` (none when `last` is before `first`)."""
+    return [first + dt.timedelta(n) for n in range((last - first).days + 1)]
 
 
 def open_days(figures: Figures) -> list[dt.date]:
