@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +21,11 @@ SAMPLES = ROOT / "samples"
 SAMPLE = SAMPLES / "火车站支行-2026-11.xlsx"
 MESSY = SAMPLES / "messy-branch.xlsx"
 CORPUS = ROOT.parent / "shared" / "excel-corpus"
+
+# branchkit keeps its records' compiled methods in the user cache from the moment it is imported
+# (codecache), before any fixture runs: the tests' own folder, removed when the session ends.
+_IMPORT_CACHE = tempfile.mkdtemp(prefix="branchkit-test-cache-")
+os.environ["BRANCHKIT_CACHE_DIR"] = _IMPORT_CACHE
 
 
 @pytest.fixture
@@ -43,6 +49,7 @@ def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     before = os.environ.get("BRANCHKIT_CACHE_DIR")
     os.environ["BRANCHKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
     yield
+    shutil.rmtree(_IMPORT_CACHE, ignore_errors=True)
     if before is None:
         os.environ.pop("BRANCHKIT_CACHE_DIR", None)
     else:
