@@ -90,6 +90,19 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
     def width_of(atoms: list[str]) -> float:
         return print_width("".join(atoms))
 
+    measured: tuple[list[str], int, float] = ([], 0, 0.0)  # a line, its length and width then
+
+    def line_width() -> float:
+        """width_of(line), measuring only the atoms added since it was last measured: each atom
+        was measured against the whole line before it, which made a long paragraph quadratic."""
+        nonlocal measured
+        seen, length, width = measured
+        if seen is not line or length > len(line):
+            seen, length, width = line, 0, 0.0
+        width = round(width + sum(print_width(atom) for atom in line[length:]), 6)
+        measured = (line, len(line), width)
+        return width
+
     def hangs(atoms: list[str]) -> bool:
         """Only closing marks (and spaces) reach past the width: they hang (悬挂标点)."""
         end = len(atoms)
@@ -113,9 +126,9 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
             moved = settle(done[-1], [atom])
             start(moved)
             continue
-        if width_of([*line, atom]) <= width or len(line) <= lead:
+        if round(line_width() + print_width(atom), 6) <= width or len(line) <= lead:
             line.append(atom)
-            while width_of(line) > width:  # one atom longer than the line: cut it
+            while line_width() > width:  # one atom longer than the line: cut it
                 piece, rest = _cut("".join(line), width)
                 done.append([piece])
                 start([rest])
@@ -138,11 +151,11 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
         if "".join(head).strip():  # a line of nothing but the space before a word is no line
             done.append(head)
         start(moved)
-        while width_of(line) > width and len(line) > lead + 1 and not hangs(line):
+        while line_width() > width and len(line) > lead + 1 and not hangs(line):
             # what moved down, with the new atom, may still not fit: break before its last atom
             done.append(line[:-1])
             start([line[-1]])
-        while width_of(line) > width and not hangs(line):
+        while line_width() > width and not hangs(line):
             piece, rest = _cut("".join(line), width)
             done.append([piece])
             start([rest])
