@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..termtext import display_width as display_width
 
@@ -41,6 +42,14 @@ def print_width(text: str) -> float:
 
 
 _CHAR_WIDTHS: dict[str, float] = {}  # each character's width, looked up once per process
+
+
+@lru_cache(maxsize=4096)
+def _atom_width(atom: str) -> float:
+    """print_width of one atom (a character, a word, a number): the same few recur throughout."""
+    return print_width(atom)
+
+
 BOLD = 1.05  # bold type is about this much wider
 
 
@@ -97,9 +106,11 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
         was measured against the whole line before it, which made a long paragraph quadratic."""
         nonlocal measured
         seen, length, width = measured
+        if seen is line and length == len(line):
+            return width
         if seen is not line or length > len(line):
-            seen, length, width = line, 0, 0.0
-        width = round(width + sum(print_width(atom) for atom in line[length:]), 6)
+            length, width = 0, 0.0
+        width = round(width + sum(map(_atom_width, line[length:])), 6)
         measured = (line, len(line), width)
         return width
 
@@ -126,7 +137,7 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
             moved = settle(done[-1], [atom])
             start(moved)
             continue
-        if round(line_width() + print_width(atom), 6) <= width or len(line) <= lead:
+        if round(line_width() + _atom_width(atom), 6) <= width or len(line) <= lead:
             line.append(atom)
             while line_width() > width:  # one atom longer than the line: cut it
                 piece, rest = _cut("".join(line), width)
