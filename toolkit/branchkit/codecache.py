@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import builtins
 import contextlib
+import gc
 import importlib.util
 import marshal
 import os
@@ -42,7 +43,13 @@ def install() -> None:
     path = _path()
     if path is None:
         return
-    _kept.update(_read(path))
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of code objects unmarshalled: nothing for the cycle collector to find
+    try:
+        _kept.update(_read(path))
+    finally:
+        if collecting:
+            gc.enable()
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # a module global shadows the builtin
     atexit.register(_save, path)
 
