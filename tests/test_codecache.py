@@ -113,3 +113,17 @@ def test_a_kept_record_behaves_as_a_compiled_one(monkeypatch: pytest.MonkeyPatch
         assert dataclasses.replace(a, amount=3.0).amount == 3.0
         assert [f.name for f in dataclasses.fields(cls)] == ["number", "amount", "tags"]
         assert cls.__init__.__annotations__ == first.__init__.__annotations__
+
+
+def test_a_file_grown_past_its_limit_keeps_only_what_a_run_used(tmp_path: Path) -> None:
+    import marshal
+
+    first = _probe(tmp_path)
+    (path,) = _cache_files(tmp_path)
+    stale = {
+        f"x = {n}": compile(f"x = {n}", "<string>", "exec") for n in range(codecache.MAX_ENTRIES)
+    }
+    path.write_bytes(marshal.dumps(stale))  # none of what the run needs: all compiled afresh
+    assert _probe(tmp_path)["compiled"] is True
+    kept = marshal.loads(path.read_bytes())
+    assert len(kept) == first["kept"] and not kept.keys() & stale.keys()

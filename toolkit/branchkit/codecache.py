@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import atexit
 import builtins
-import contextlib
 import gc
 import importlib.util
 import marshal
 import os
 import sys
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -92,20 +90,13 @@ def _read(path: Path) -> dict[str, types.CodeType]:
 
 
 def _save(path: Path) -> None:
-    """At exit, when something was compiled afresh: written whole or not at all (a temporary
-    file renamed over the old one), errors ignored — two processes ending together each write a
-    complete file, and either is right."""
-    if not _new:
-        return
-    kept = _kept if len(_kept) <= MAX_ENTRIES else {t: _kept[t] for t in _used}
-    try:
-        fd, temp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(kept, handle)
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    """At exit, when something was compiled afresh: the kept code, or only this process's when
+    the file has grown past MAX_ENTRIES."""
+    from .usercache import replace_file
+
+    if _new:
+        replace_file(path, marshal.dumps(_kept if len(_kept) <= MAX_ENTRIES else _used_code()))
+
+
+def _used_code() -> dict[str, types.CodeType]:
+    return {text: _kept[text] for text in _used}

@@ -85,14 +85,20 @@ def _read(path: Path, made_by: str) -> dict[str, object]:
 
 
 def _write(path: Path, data: dict[str, object]) -> None:
-    """Written whole or not at all (a temporary file renamed over the old one); errors ignored."""
+    replace_file(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def replace_file(path: Path, content: bytes) -> None:
+    """A cache file written whole or not at all (a temporary file renamed over the old one),
+    errors ignored: two processes ending together each leave a complete file, and either is
+    right."""
     try:
         fd, temp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
     except OSError:
         return
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
         os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
