@@ -793,17 +793,17 @@ def what_is_left(m: Measured) -> str:
 **W1, a click** ({total:.2f} s in the step table). Python itself takes {fixed:.3f} s. Most of
 what is not reading and writing the workbook is importing: click {named.get("click", 0):.0f} ms
 and XlsxWriter {named.get("xlsxwriter", 0):.0f} ms (under `-X importtime`), fixed costs of the
-tools, then branchkit's own modules — many small ones, a good part of whose import time is
-Python compiling the generated methods of their dataclasses — and OpenCC
+tools, then branchkit's own modules — many small ones, whose records' generated methods
+Python no longer compiles at each start (`codecache` keeps them, about a tenth of a click) — and
+OpenCC
 ({named.get("opencc", 0):.0f} ms, and its dictionaries when first used), which loads whenever the
 header rows hold Chinese: telling Simplified from Traditional without OpenCC's own dictionaries
 cannot be made exact. Reading, figures, tabs and the atomic save of the sample month take
 {work:.2f} s together. Three times faster than openpyxl's load and save
 ({openpyxl:.2f} s) leaves a click {openpyxl / 3:.2f} s; refresh takes {refresh:.2f} s as a whole
 process, {refresh - openpyxl / 3:.2f} s over. No one step holds that much: it would take most of
-the imports (a click loading no library it does not use on that click, and branchkit's
-dataclasses' generated methods made once at install rather than at each start) and a cheaper read
-of the small workbook together. With one Python kept between clicks (the warm path) the second
+the imports (a click loading no library it does not use on that click) and a cheaper read of
+the small workbook together. With one Python kept between clicks (the warm path) the second
 click costs {m.warm["button, second click"]:.3f} s, far under the target.
 
 **W2, a parent branch's month** ({big.branchkit.seconds:.1f} s, {big.branchkit.seconds / floor:.1f} ×
