@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -23,9 +24,12 @@ MESSY = SAMPLES / "messy-branch.xlsx"
 CORPUS = ROOT.parent / "shared" / "excel-corpus"
 
 # branchkit keeps its records' compiled methods in the user cache from the moment it is imported
-# (codecache), before any fixture runs: the tests' own folder, removed when the session ends.
+# (codecache), before any fixture runs: the tests' own folder, removed when the process ends —
+# by atexit, which runs after codecache's own save (registered later, run earlier), and also in
+# pytest-xdist's controller, which runs no session fixture.
 _IMPORT_CACHE = tempfile.mkdtemp(prefix="branchkit-test-cache-")
 os.environ["BRANCHKIT_CACHE_DIR"] = _IMPORT_CACHE
+atexit.register(shutil.rmtree, _IMPORT_CACHE, ignore_errors=True)
 
 
 @pytest.fixture
@@ -49,7 +53,6 @@ def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     before = os.environ.get("BRANCHKIT_CACHE_DIR")
     os.environ["BRANCHKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("user-cache"))
     yield
-    shutil.rmtree(_IMPORT_CACHE, ignore_errors=True)
     if before is None:
         os.environ.pop("BRANCHKIT_CACHE_DIR", None)
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -36,6 +37,17 @@ def _cache_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("dataclass-code.*.marshal"))
 
 
+def _kept_in(path: Path) -> dict[str, object]:
+    content = path.read_bytes()
+    assert content.startswith(codecache.MAGIC)
+    return marshal.loads(content[codecache._BODY :])  # type: ignore[no-any-return]
+
+
+def _write_kept(path: Path, kept: dict[str, object]) -> None:
+    body = marshal.dumps(kept)
+    path.write_bytes(codecache.MAGIC + codecache._digest(body) + body)
+
+
 def test_the_second_process_compiles_nothing(tmp_path: Path) -> None:
     first = _probe(tmp_path)
     assert first["routed"] and first["compiled"]
@@ -54,13 +66,24 @@ def test_a_damaged_cache_file_means_compiling_again(tmp_path: Path, content: byt
     assert _probe(tmp_path)["compiled"] is False  # written whole again
 
 
-def test_entries_that_are_not_code_are_dropped(tmp_path: Path) -> None:
-    import marshal
-
+def test_a_flipped_byte_fails_the_digest(tmp_path: Path) -> None:
+    """A bit flip can still unmarshal, into code that crashes (SystemError) or misbehaves: the
+    digest in front of the data turns the file down before marshal sees it."""
     _probe(tmp_path)
     (path,) = _cache_files(tmp_path)
-    kept = marshal.loads(path.read_bytes())
-    path.write_bytes(marshal.dumps({text: "print('not code')" for text in kept}))
+    content = bytearray(path.read_bytes())
+    for at in (codecache._BODY + 100, len(content) // 2, len(content) - 3):
+        content[at] ^= 0x10
+    path.write_bytes(bytes(content))
+    again = _probe(tmp_path)
+    assert again["compiled"] and again["routed"]
+    assert _probe(tmp_path)["compiled"] is False
+
+
+def test_entries_that_are_not_code_are_dropped(tmp_path: Path) -> None:
+    _probe(tmp_path)
+    (path,) = _cache_files(tmp_path)
+    _write_kept(path, {text: "print('not code')" for text in _kept_in(path)})
     assert _probe(tmp_path)["compiled"] is True
 
 
@@ -101,6 +124,8 @@ def test_a_kept_record_behaves_as_a_compiled_one(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(codecache, "compile", counted, raising=False)
     first = make()
     made_first = len(compiled)
+    for text in compiled:  # the second class from code as it comes back from the file
+        codecache._kept[text] = marshal.loads(marshal.dumps(codecache._kept[text]))
     second = make()
     assert made_first > 0 and len(compiled) == made_first  # the second from the kept code
     for cls in (first, second):
@@ -112,18 +137,23 @@ def test_a_kept_record_behaves_as_a_compiled_one(monkeypatch: pytest.MonkeyPatch
             a.number = "0002"  # type: ignore[misc]
         assert dataclasses.replace(a, amount=3.0).amount == 3.0
         assert [f.name for f in dataclasses.fields(cls)] == ["number", "amount", "tags"]
-        assert cls.__init__.__annotations__ == first.__init__.__annotations__
+        # compiled as dataclasses compiles (no __future__ of this file): the annotations are
+        # the fields' own, not the names of the generated function's locals
+        assert cls.__init__.__annotations__ == {
+            "number": "str",
+            "amount": "float",
+            "tags": "tuple[str, ...]",
+            "return": None,
+        }
 
 
 def test_a_file_grown_past_its_limit_keeps_only_what_a_run_used(tmp_path: Path) -> None:
-    import marshal
-
     first = _probe(tmp_path)
     (path,) = _cache_files(tmp_path)
     stale = {
         f"x = {n}": compile(f"x = {n}", "<string>", "exec") for n in range(codecache.MAX_ENTRIES)
     }
-    path.write_bytes(marshal.dumps(stale))  # none of what the run needs: all compiled afresh
+    _write_kept(path, stale)  # none of what the run needs: all compiled afresh
     assert _probe(tmp_path)["compiled"] is True
-    kept = marshal.loads(path.read_bytes())
+    kept = _kept_in(path)
     assert len(kept) == first["kept"] and not kept.keys() & stale.keys()

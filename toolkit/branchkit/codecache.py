@@ -6,9 +6,10 @@ source text and compiled: about 0.4 ms a class before Python 3.13, some 45 ms of
 the records a refresh loads — more than reading the sample month with calamine. Python keeps
 compiled modules in __pycache__ but not these, so this keeps them the same way: the text
 `dataclasses` hands to `exec` is the key, its compiled code the value, in one marshal file of the
-user cache (`usercache`) per Python build. The same text compiled gives the same code, so a kept
-entry changes nothing but the time; an entry that is missing, from another Python or unreadable
-only means compiling as before. Only the code `dataclasses` itself generates passes through here.
+user cache (`usercache`) per Python build, behind a digest of its data. The same text compiled
+gives the same code, so a kept entry changes nothing but the time; an entry that is missing, from
+another Python, unreadable or failing the digest only means compiling as before. Only the code
+`dataclasses` itself generates passes through here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import atexit
 import builtins
 import gc
+import hashlib
 import importlib.util
 import marshal
 import os
@@ -24,7 +26,11 @@ import types
 from pathlib import Path
 from typing import Any
 
-MAX_ENTRIES = 4000  # every record of every command is a few hundred; past this, start afresh
+# Every command's records together make a few hundred entries; past this many (upgrades change
+# records), a run keeps only what it used. Loading costs about 10 ms a thousand entries.
+MAX_ENTRIES = 1500
+MAGIC = b"branchkit-code-1\n"  # then a digest of the marshal data, then the data
+_BODY = len(MAGIC) + 16
 
 _kept: dict[str, types.CodeType] = {}
 _used: set[str] = set()
@@ -76,9 +82,19 @@ def _exec(source: Any, scope: Any = None, into: Any = None) -> None:
 
 
 def _read(path: Path) -> dict[str, types.CodeType]:
+    """The kept code, or nothing: a file that is not whole and ours (a flipped bit can still
+    unmarshal, into a code object that crashes or misbehaves) fails its digest and is compiled
+    over; unmarshalling anything else can raise more than the documented errors."""
     try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        content = path.read_bytes()
+    except OSError:
+        return {}
+    head, digest, body = content[: len(MAGIC)], content[len(MAGIC) : _BODY], content[_BODY:]
+    if head != MAGIC or digest != _digest(body):
+        return {}
+    try:
+        data = marshal.loads(body)
+    except Exception:  # SystemError on a malformed code object, among others
         return {}
     if not isinstance(data, dict):
         return {}
@@ -89,14 +105,18 @@ def _read(path: Path) -> dict[str, types.CodeType]:
     }
 
 
+def _digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
 def _save(path: Path) -> None:
     """At exit, when something was compiled afresh: the kept code, or only this process's when
-    the file has grown past MAX_ENTRIES."""
+    the file has grown past MAX_ENTRIES (records changed by upgrades, other libraries' records
+    when branchkit is used as a library)."""
     from .usercache import replace_file
 
     if _new:
-        replace_file(path, marshal.dumps(_kept if len(_kept) <= MAX_ENTRIES else _used_code()))
-
-
-def _used_code() -> dict[str, types.CodeType]:
-    return {text: _kept[text] for text in _used}
+        used = _used.copy()  # a thread still making records cannot change it under us
+        kept = _kept if len(_kept) <= MAX_ENTRIES else {text: _kept[text] for text in used}
+        body = marshal.dumps(kept)
+        replace_file(path, MAGIC + _digest(body) + body)
