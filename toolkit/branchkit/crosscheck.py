@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import statistics
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -253,6 +252,13 @@ def _check_sales(book: Book) -> None:
 UNUSUAL_FACTOR, UNUSUAL_MIN_SALES = 20, 5
 
 
+def _median(values: list[float]) -> float:
+    """statistics.median, without importing statistics (and fractions and decimal) on a click."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _usual_amounts(products: list[str | None], amounts: list[float | None]) -> dict[str, float]:
     """Per product, the amount above which a sale is unusually large for this branch."""
     by_product: dict[str, list[float]] = {}
@@ -260,7 +266,7 @@ def _usual_amounts(products: list[str | None], amounts: list[float | None]) -> d
         if product and amount is not None and amount > 0:
             by_product.setdefault(product, []).append(amount)
     return {
-        product: UNUSUAL_FACTOR * statistics.median(values)
+        product: UNUSUAL_FACTOR * _median(values)
         for product, values in by_product.items()
         if len(values) >= UNUSUAL_MIN_SALES
     }

@@ -18,8 +18,8 @@ import datetime as dt
 import errno
 import hashlib
 import os
+import platform
 import re
-import socket
 import stat
 import time
 import zipfile
@@ -181,7 +181,8 @@ def _lock_record() -> str:
     return f"{os.getpid()} {_HOST} {started(os.getpid())}".strip()
 
 
-_HOST = "".join(ch for ch in socket.gethostname() if ch.isalnum() or ch in "-_.") or "?"
+# The computer's name as socket.gethostname() gives it (platform is loaded anyway; socket is not).
+_HOST = "".join(ch for ch in platform.node() if ch.isalnum() or ch in "-_.") or "?"
 
 
 def _lock_holder(lock: Path) -> str | None:
