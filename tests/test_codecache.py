@@ -157,3 +157,11 @@ def test_a_file_grown_past_its_limit_keeps_only_what_a_run_used(tmp_path: Path) 
     assert _probe(tmp_path)["compiled"] is True
     kept = _kept_in(path)
     assert len(kept) == first["kept"] and not kept.keys() & stale.keys()
+
+
+def test_text_run_alone_runs_in_its_callers_namespaces() -> None:
+    """exec(text) with no namespaces runs in the caller's, as the builtin does: never in the
+    cache module's (dataclasses always passes its own, but nothing may depend on that)."""
+    seen: list[str] = []
+    codecache._exec("seen.append(__name__)")
+    assert seen == [__name__]

@@ -78,6 +78,9 @@ def _exec(source: Any, scope: Any = None, into: Any = None) -> None:
             _new = True
         _used.add(source)
         source = code
+    if scope is None:  # exec(text) alone runs in its caller's namespaces, not in this module's
+        caller = sys._getframe(1)
+        scope, into = caller.f_globals, caller.f_locals if into is None else into
     builtins.exec(source, scope, into)
 
 

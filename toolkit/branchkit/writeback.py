@@ -18,7 +18,6 @@ import datetime as dt
 import errno
 import hashlib
 import os
-import platform
 import re
 import stat
 import time
@@ -181,8 +180,17 @@ def _lock_record() -> str:
     return f"{os.getpid()} {_HOST} {started(os.getpid())}".strip()
 
 
-# The computer's name as socket.gethostname() gives it (platform is loaded anyway; socket is not).
-_HOST = "".join(ch for ch in platform.node() if ch.isalnum() or ch in "-_.") or "?"
+def _computer_name() -> str:
+    """The name socket.gethostname() gives, without importing socket where the system gives it
+    directly (os.uname: Linux, macOS)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
+_HOST = "".join(ch for ch in _computer_name() if ch.isalnum() or ch in "-_.") or "?"
 
 
 def _lock_holder(lock: Path) -> str | None:
