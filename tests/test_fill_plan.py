@@ -13,7 +13,7 @@ from typing import Any
 from branchkit import fill, problem_text
 from branchkit.figures import compute
 from branchkit.problems import Code, Level
-from branchkit.read import load_book
+from branchkit.read import Book, load_book
 from branchkit.schema import SHEETS_BY_KEY
 from branchkit.writerules import Formula
 from hypothesis import given, settings
@@ -93,15 +93,20 @@ def test_the_referrer_hears_back_on_the_card() -> None:
     }
 
 
+def _closed_on(date: str) -> Book:
+    """The golden month with 钱七's sale (追踪表 row 3, 达成日期) typed as `date`."""
+    raw = golden._raw()
+    tracking = [list(r) for r in golden.TRACKING]
+    tracking[2][9] = date
+    raw["追踪表"] = tracking
+    return load_book(raw, "测试支行-2026-11.xlsx")
+
+
 def test_a_sale_dated_before_the_month_is_still_news_to_the_referrer() -> None:
     # 钱七's row (tracking row 3) has its 达成日期 typed a month early. The card still counts as
     # 转介成功 (docs/口径.md#转介成功), so the feedback must say the sale, with its whole date,
     # not 未成交; and the sale, credited to no one this month, is a warning at the cell.
-    raw = golden._raw()
-    tracking = [list(r) for r in golden.TRACKING]
-    tracking[2][9] = "2026-10-08"
-    raw["追踪表"] = tracking
-    book = load_book(raw, "测试支行-2026-11.xlsx")
+    book = _closed_on("2026-10-08")
     figures = compute(book, D)
     assert _cells(fill.plan(book, figures), "referrals", "feedback")[3] == (
         "〔自动〕2026-10-08 已达成 理财 10万元"
@@ -115,11 +120,7 @@ def test_a_sale_dated_before_the_month_is_still_news_to_the_referrer() -> None:
 
 def test_a_sale_dated_after_the_month_is_a_warning_at_its_date() -> None:
     # 2027-11-08 typed for 2026-11-08: after D, so no news and no credit yet — said at the cell.
-    raw = golden._raw()
-    tracking = [list(r) for r in golden.TRACKING]
-    tracking[2][9] = "2027-11-08"
-    raw["追踪表"] = tracking
-    book = load_book(raw, "测试支行-2026-11.xlsx")
+    book = _closed_on("2027-11-08")
     figures = compute(book, D)
     (found,) = [p for p in figures.problems if p.code is Code.SALE_CLOSED_AFTER_MONTH]
     assert (found.cell, found.level) == ("J3", Level.WARNING)
