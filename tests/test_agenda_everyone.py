@@ -289,7 +289,10 @@ def test_a_percentage_beside_its_pace_word_is_rounded_after_the_word_is_decided(
     agenda = build(book, compute(book, dt.date(2026, 12, 3)))
     lines = [t for _, t in agenda_lines(agenda)]
     progress_line = next(line for line in lines if line.startswith("本月进度"))
-    assert progress_line == "本月进度（对照时间进度 9.7%，±5% 为正常；上表同）；正常进度：理财 5.0%"
+    assert (
+        progress_line
+        == "本月进度（对照时间进度 9.7%，±5% 为正常；上表的综合得分和进度也是本月至今）；正常进度：理财 5.0%"
+    )
     (first, *_) = _tables(agenda)
     zhao = _rows(first)["赵六"]
     assert (zhao["综合得分"], zhao["进度"]) == ("4.6%", "低于进度")
