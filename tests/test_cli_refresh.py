@@ -126,6 +126,11 @@ def test_messy_workbook_refreshes_with_problems_at_their_cells(messy_copy: Path)
     # The tabs are written, and the exit code says the workbook has 错误 (README: exit 1).
     assert result.exit_code == 1, result.output
     assert "10 个错误" in result.output  # the 8 planted plus 2 amounts beyond 单笔上限
+    # ... and as many 警告 as validate counts for the day: D's own (a sale dated years before
+    # the month) included
+    checked = CliRunner().invoke(main, ["validate", str(messy_copy), "--date", "2026-11-20"])
+    assert checked.output.strip().endswith("10 个错误，14 个警告")
+    assert "数据问题：10 个错误，14 个警告" in result.output
     rows = CalamineWorkbook.from_path(str(messy_copy)).get_sheet_by_name("数据问题").to_python()
     located = {(r[1], r[3]) for r in rows}
     assert ("跟踪记录!L3", "不是金额") in located

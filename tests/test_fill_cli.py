@@ -113,6 +113,19 @@ def test_dry_run_lists_without_writing_and_json_masks_customers(sample_copy: Pat
     assert names and all(n.endswith("*") for n in names)  # customers as 张*
 
 
+def test_json_gives_a_formula_fill_writes_as_its_text_and_its_value(sample_copy: Path) -> None:
+    """11-23 has no 每日数据 rows yet: fill adds them with 转介数量 as COUNTIFS over the cards.
+    --json says so as a spreadsheet would (found by trying the product as a new user: it printed
+    "Formula(text=..., cached=0)")."""
+    result = _fill(sample_copy, "--date", "2026-11-23", "--dry-run", "--json")
+    assert "Formula(" not in result.output
+    formulas = [w for w in json.loads(result.output)["已填写"] if "公式" in w]
+    assert formulas and all(w["表"] == "每日数据" for w in formulas)
+    for w in formulas:
+        assert w["公式"].startswith("=COUNTIFS('转介登记'!") and "DATE(2026,11,23)" in w["公式"]
+        assert isinstance(w["值"], int)
+
+
 def test_out_writes_a_copy_and_the_original_stays(sample_copy: Path, tmp_path: Path) -> None:
     original = sample_copy.read_bytes()
     out = tmp_path / "已填写.xlsx"
@@ -187,3 +200,11 @@ def test_a_feedback_that_grows_between_two_fills_shows_whole(tmp_path: Path) -> 
         if (sheet.row_dimensions[row].height or 15) < input_row_height(text, width) - 0.01
     ]
     assert short == []
+
+
+def test_a_card_whose_date_cannot_be_read_is_skipped_saying_so(messy_copy: Path) -> None:
+    """转介登记!A5 of messy-branch.xlsx holds 上周五: typed, not missing (found by trying the
+    product as a new user: fill said 没有日期)."""
+    data = json.loads(_fill(messy_copy, "--dry-run", "--json").output)
+    reasons = {(s["表"], s["单元格"]): s["原因"] for s in data["跳过"]}
+    assert reasons["转介登记", "A5"] == "日期无法识别，无法编号"

@@ -183,7 +183,7 @@ def test_on_a_closed_day_fill_says_so_and_writes_nothing_for_it(tmp_path: Path) 
     assert [r.sheet for r in plan.rows if r.sheet in ("daily", "checklist", "actions")] == []
     assert plan.notes == [
         "2026-11-22（周日）网点不营业：不填写这一天的每日数据、每日清单和行动计划；"
-        "下一个营业日是 11-23（要填写某一天，请加 --date）"
+        "下一个营业日是 11-23"
     ]
 
 
@@ -196,9 +196,50 @@ def test_a_closed_day_after_the_week_is_filled_is_one_line(tmp_path: Path) -> No
     assert result.exit_code == 0
     assert result.output.splitlines() == [
         "2026-11-22（周日）网点不营业：不填写这一天的每日数据、每日清单和行动计划；"
-        "下一个营业日是 11-23（要填写某一天，请加 --date）"
+        "下一个营业日是 11-23"
     ]
     assert book.read_bytes() == before
+
+
+def test_only_a_fill_for_today_by_default_is_told_how_to_fill_another_day(tmp_path: Path) -> None:
+    """With --date given the user already chose the day: no hint to add one (found by trying the
+    product as a new user: "要填写某一天，请加 --date" after `--date 2026-11-25`)."""
+    from branchkit import jobs
+    from branchkit.cli import FILL_ANOTHER_DAY, _fill_summary
+
+    book = write_workbook(_raw(), tmp_path / "测试支行-2026-11.xlsx")
+    sunday = dt.date(2026, 11, 22)
+    result = jobs.fill(book, sunday, dry_run=True)
+    dated = _fill_summary(result, True, sunday, dated=True)
+    assert dated.endswith(
+        "2026-11-22（周日）网点不营业：不填写这一天的每日数据、每日清单和行动计划；下一个营业日是 11-23"
+    )
+    assert "--date" not in dated
+    assert _fill_summary(result, True, sunday, dated=False) == dated + FILL_ANOTHER_DAY
+
+
+def test_a_meeting_asked_for_on_a_closed_day_says_so_first() -> None:
+    """Sunday 11-22 (设置 营业日 周一至周五): fill writes nothing for it, and a 晨会 or 夕会 built
+    for it says the branch is closed before anything else, never counts today among the days
+    left (found by trying the product as a new user: "本月还有 6 个营业日，含今天" on a Sunday)."""
+    from branchkit.render.agenda import agenda_lines
+
+    book = load_book(_raw(), "测试支行-2026-11.xlsx")
+    closed = (
+        "2026-11-22（周日）网点不营业：本议程仍按这一天计算，请核对日期；下一个营业日是 11-23。"
+    )
+    for meeting in ("晨会", "夕会"):
+        lines = [
+            text
+            for _, text in agenda_lines(jobs.build_agenda(book, dt.date(2026, 11, 22), meeting))
+        ]
+        assert lines[lines.index(closed) - 1].startswith("一、"), meeting  # under the first heading
+        assert not any("含今天" in line for line in lines)
+        friday = [
+            text
+            for _, text in agenda_lines(jobs.build_agenda(book, dt.date(2026, 11, 20), meeting))
+        ]
+        assert not any("网点不营业" in line for line in friday)
 
 
 def test_a_holiday_is_closed_and_the_months_checklist_is_left_as_it_was() -> None:

@@ -118,7 +118,8 @@ def test_a_rollup_replaces_its_own_workbook_but_not_another_outputs(tmp_path: Pa
     for _ in range(2):
         assert run("rollup", folder, *DAY, "--out", out).exit_code == 0
     weekly = tmp_path / "周报.xlsx"
-    assert run("weekly", folder / "滨江支行-2026-11.xlsx", *WEEK, "--out", weekly).exit_code == 0
+    made = run("weekly", folder / "滨江支行-2026-11.xlsx", *WEEK, "--out", weekly)
+    assert made.exit_code == 1 and weekly.exists()  # made; exit 1: 滨江支行 has 错误
     line = one_line_exit_2(run("rollup", folder, *DAY, "--out", weekly), "--force")
     assert "分行汇总工作簿" in line
     assert run("rollup", folder, *DAY, "--out", weekly, "--force").exit_code == 0

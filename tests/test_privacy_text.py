@@ -8,12 +8,13 @@ import datetime as dt
 import email
 import email.policy
 import io
+import json
 import re
 from pathlib import Path
 
 from branchkit import schema
 from branchkit.cli import main
-from branchkit.privacy import mask_text
+from branchkit.privacy import mask_personal, mask_text
 from branchkit.templates import write_branch_workbook
 from click.testing import CliRunner
 from hypothesis import given
@@ -256,3 +257,36 @@ def test_numbers_in_notes_leave_masked_through_every_command(tmp_path: Path) -> 
             assert _leaks(_cells(attached)) == []
     assert book.read_bytes() == before  # the input workbook itself is never changed
     assert PHONE in _cells(CalamineWorkbook.from_path(str(book)), ["追踪表"]).replace("-", "")
+
+
+# ---------------------------------------------------------------- a wrong number is still a number
+
+# What a phone or ID column may hold when it is not a valid number: too short or long, with
+# separators or words around it, in full-width digits.
+wrong_numbers = st.text(alphabet="0123456789０１２３４５６７８９-  xX转分机号", max_size=24)
+
+
+@given(wrong_numbers)
+def test_a_wrong_phone_or_id_number_still_shows_masked(typed: str) -> None:
+    shown = mask_personal(typed)
+    places = [i for i, ch in enumerate(typed) if ch.isdigit() or ch in "xX"]
+    # Nothing but digits is touched (a separator or a word stays where it was) ...
+    assert len(shown) == len(typed)
+    assert [shown[i] for i in range(len(typed)) if i not in places] == [
+        typed[i] for i in range(len(typed)) if i not in places
+    ]
+    # ... and only the first 3 and last 4 of ten digits or more show, as on a masked phone, of
+    # fewer only the last 2.
+    kept = [i for i in places if shown[i] != "*"]
+    assert kept == (places[:3] + places[-4:] if len(places) >= 10 else places[-2:])
+    assert all(shown[i] == typed[i] for i in kept)
+
+
+def test_the_json_of_a_check_masks_a_phone_one_digit_short(messy_copy: Path) -> None:
+    """messy-branch.xlsx has 联系方式 1381234567 in 转介登记!D4: ten digits, not a phone to
+    `mask_text`, still someone's number (found by trying the product as a new user)."""
+    result = CliRunner().invoke(main, ["validate", str(messy_copy), "--json"])
+    found = {(p["表"], p["单元格"]): p["值"] for p in json.loads(result.stdout)["数据问题"]}
+    assert found["转介登记", "D4"] == "138***4567"
+    assert found["转介登记", "I4"] == "110***********0021"
+    assert "1381234567" not in result.stdout

@@ -379,3 +379,26 @@ def test_a_week_running_into_the_next_month_says_which_days_are_missing(
     assert re.search(r"（11-30 至 11-30；12-01 至 12-0\d 不在本工作簿）", str(cover[1][0]))
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert said.search(message.get_body(("plain",)).get_content())
+
+
+def test_a_weekly_of_a_workbook_with_errors_counts_as_validate_and_exits_1(
+    messy_copy: Path, tmp_path: Path
+) -> None:
+    """README's exit codes hold for weekly too (1: the workbook has 错误, the weekly still made),
+    and its 数据质量 line counts what validate counts for the same day — the workbook's problems
+    and the day's (found by trying the product as a new user: 13 警告 against validate's 14)."""
+    out = tmp_path / "周报.xlsx"
+    made = CliRunner().invoke(
+        main, ["weekly", str(messy_copy), "--week", "2026-W47", "--out", str(out)]
+    )
+    assert made.exit_code == 1, made.output
+    assert "数据截至 2026-11-22" in made.output and out.exists()
+    checked = CliRunner().invoke(
+        main, ["validate", str(messy_copy), "--date", "2026-11-22", "--json"]
+    )
+    levels = [p["级别"] for p in json.loads(checked.stdout)["数据问题"]]
+    errors, warnings = levels.count("错误"), levels.count("警告")
+    assert errors and warnings
+    cells = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    text = "\n".join(str(v) for row in cells for v in row)
+    assert f"工作簿中有 {errors} 个数据错误、{warnings} 个警告" in text

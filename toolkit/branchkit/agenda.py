@@ -314,6 +314,9 @@ class Agenda:
     # A year the holiday library does not know (docs/口径.md#节假日库不知道的年份): said once,
     # with 工作日历 as the fix.
     unknown_year: int | None = None
+    # D is a day the branch is closed (a meeting asked for anyway): the day it opens next, said
+    # first; None on an opening day (docs/口径.md#下一个营业日)
+    reopens: dt.date | None = None
     # The workbook's customers (and staff): their names in typed text masked where it is shown
     names: Names = field(default_factory=Names)
 
@@ -993,5 +996,6 @@ def build(
         training=training(book, figures, period, behind),
         tomorrow=tomorrow(book, figures, behind, section_2.actions_due, minutes[3], attendees),
         unknown_year=figures.unknown_year,
+        reopens=None if figures.is_open(figures.date) else figures.next_workday,
         names=workbook_names(book),
     )

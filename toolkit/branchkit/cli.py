@@ -671,21 +671,37 @@ def fill(
     if as_json:
         _json_out(
             {
-                "已填写": [{"表": s, "单元格": c, "值": v} for s, c, v in result.written],
+                "已填写": [_written_json(s, c, v) for s, c, v in result.written],
                 "跳过": [{"表": s, "单元格": c, "原因": r} for s, c, r in result.skipped],
                 "说明": result.notes,
             }
         )
         _exit_for_errors(result.errors)
-    click.echo(_fill_summary(result, dry_run, _day(day)))
+    click.echo(_fill_summary(result, dry_run, _day(day), dated=day is not None))
     _exit_for_errors(result.errors)
 
 
-def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
+# After "网点不营业" when the day was today's by default: how to fill another.
+FILL_ANOTHER_DAY = "（要填写另一天，请加 --date 日期）"
+
+
+def _written_json(sheet: str, cell: str, value: object) -> dict[str, object]:
+    """One cell fill wrote, for --json: a formula as its text (=COUNTIFS(…)) under 公式 beside
+    the value it holds now, never Python's picture of the object."""
+    from .writerules import Formula
+
+    if isinstance(value, Formula):
+        return {"表": sheet, "单元格": cell, "值": value.cached, "公式": f"={value.text}"}
+    return {"表": sheet, "单元格": cell, "值": value}
+
+
+def _fill_summary(result: Any, dry_run: bool, day: dt.date, dated: bool = True) -> str:
     """One line per sheet ("追踪表：新增 12 行，填写 3 格"), then what was skipped and why; on a
-    day the branch is closed with nothing else to write, the one line that says so."""
+    day the branch is closed with nothing else to write, the one line that says so (and, when
+    the day was today's by default, how to fill another)."""
+    hint = "" if dated or not result.notes else FILL_ANOTHER_DAY
     if result.notes and not (result.rows_added or result.cells_filled or result.skipped):
-        return visible("\n".join(result.notes))
+        return visible("\n".join(result.notes)) + hint
     if dry_run:
         head = f"预演（未写入），统计日期 {day}："
     elif result.path:
@@ -703,7 +719,7 @@ def _fill_summary(result: Any, dry_run: bool, day: dt.date) -> str:
     for sheet, cell, reason in result.skipped:
         lines.append(f"  跳过 {sheet}!{cell}：{reason}" if cell else f"  跳过 {sheet}：{reason}")
     lines += result.notes
-    return visible("\n".join(lines))  # sheet names are the workbook's
+    return visible("\n".join(lines)) + hint  # sheet names are the workbook's
 
 
 def _meetings() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -859,8 +875,10 @@ def weekly(
 ) -> None:
     """生成周报工作簿（客户信息脱敏），可发送邮件或写成 .eml；--rollup 生成分行周报。
 
-    工作簿也可以是文件夹：用其中文件名带本周所在月份的网点工作簿（定时任务不必每月改命令）。"""
-    from . import jobs, mail
+    工作簿也可以是文件夹：用其中文件名带本周所在月份的网点工作簿（定时任务不必每月改命令）。
+
+    工作簿有数据错误时退出码为 1（照常生成和发送；错误用 branchkit validate 查看）。"""
+    from . import jobs
     from .read import read_book
     from .weekly import as_of, week_label
 
@@ -894,18 +912,41 @@ def weekly(
         from .render.weekly import month_boundary_line
 
         click.echo(f"注意：{month_boundary_line(data)}")
-    if not (send_mail or eml):
-        return
+    if send_mail or eml:
+        _weekly_mail(
+            data,
+            written,
+            loaded.settings,
+            book,
+            (send_mail, list(recipients), eml),
+            template_dir,
+            (smtp_host, smtp_port, smtp_user, security),
+        )
+    _exit_for_errors(data.problem_count[0])
+
+
+def _weekly_mail(
+    data: Any,
+    written: Path,
+    settings: Any,
+    book: Path,
+    how: tuple[bool, list[str], Path | None],
+    template_dir: Path | None,
+    smtp: tuple[str | None, int | None, str | None, str | None],
+) -> None:
+    """The weekly workbook's mail: sent, or written as an .eml for Outlook."""
+    from . import jobs, mail
+
+    send_mail, recipients, eml = how
     message, to = jobs.weekly_mail(
-        data, written, loaded.settings, recipients, template_dir, sending=send_mail
+        data, written, settings, recipients, template_dir, sending=send_mail
     )
     if eml:
         # Without recipients, an .eml is still useful: Outlook lets them be filled in.
         unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
         click.echo(f"邮件已写入：{mail.write_eml(message, eml, [book])}{unaddressed}")
     if send_mail:
-        smtp = (smtp_host, smtp_port, smtp_user, security)
-        where = jobs.send_mail(message, loaded.settings, smtp)
+        where = jobs.send_mail(message, settings, smtp)
         click.echo(f"已发送给 {len(to)} 位收件人（{where}）")
 
 

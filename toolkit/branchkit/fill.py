@@ -141,11 +141,15 @@ def card_numbers(book: Book, day: dt.date, plan: FillPlan) -> dict[int, str]:
         match = pattern.match(rid)
         if match:
             last_seq[match.group(1)] = max(last_seq.get(match.group(1), 0), int(match.group(2)))
+    sheet = book.sheet_name("referrals")
+    flagged = {p.cell for p in book.problems if p.sheet == sheet}  # a date typed, not read
     for row, rid, date in cards.zip("row", "referral_id", "date"):
         if rid:
             continue
         if not isinstance(date, dt.date):
-            plan.skipped.append(Skip("referrals", row, "date", "没有日期，无法编号"))
+            unread = book.cell("referrals", "date", row) in flagged
+            why = "日期无法识别，无法编号" if unread else "没有日期，无法编号"
+            plan.skipped.append(Skip("referrals", row, "date", why))
             continue
         if date > day:
             continue
@@ -489,7 +493,7 @@ def closed_day_note(day: dt.date, next_open: dt.date) -> str:
     weekday = WEEKDAY_NAMES[day.weekday()]
     return (
         f"{day:%Y-%m-%d}（周{weekday}）网点不营业：不填写这一天的每日数据、每日清单和行动计划；"
-        f"下一个营业日是 {next_open:%m-%d}（要填写某一天，请加 --date）"
+        f"下一个营业日是 {next_open:%m-%d}"
     )
 
 

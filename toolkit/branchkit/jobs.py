@@ -195,10 +195,13 @@ def refresh(
     target = _workbook(workbook, out)
 
     def job() -> Refreshed:
-        book = target.read()
-        specs = refresh_specs(book, day)
+        from .render.tabs import refresh_sheets
+
+        found = figures(target.read(), day)
+        specs = refresh_sheets(found)
         written = target.write_sheets(specs)
-        return Refreshed(written, [s.name for s in specs], *count_levels(book.problems))
+        # the 数据问题 tab's count: the workbook's problems and D's (as validate counts them)
+        return Refreshed(written, [s.name for s in specs], *count_levels(found.problems))
 
     return _one_step(target, job)
 

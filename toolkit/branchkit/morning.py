@@ -82,6 +82,9 @@ class MorningAgenda:
     untargeted: list[str] = field(default_factory=list)  # on duty, no target set, nothing due
     meeting: Meeting = MORNING
     unknown_year: int | None = None  # docs/口径.md#节假日库不知道的年份
+    # D is a day the branch is closed (a meeting asked for anyway): the day it opens next, said
+    # first; None on an opening day (docs/口径.md#下一个营业日)
+    reopens: dt.date | None = None
     last_day: bool = False  # D is the month's last opening day
     # The workbook's customers (and staff): their names in typed text masked where it is shown
     names: Names = field(default_factory=Names)
@@ -203,6 +206,7 @@ def build(book: Book, figures: Figures, yesterday: Figures | None = None) -> Mor
         fixes=fixes_shown,
         actions_left_out=actions_out + fixes_out,
         unknown_year=figures.unknown_year,
+        reopens=None if figures.is_open(figures.date) else figures.next_workday,
         last_day=figures.last_opening_day,
         names=workbook_names(book),
     )

@@ -75,9 +75,30 @@ _KEEP_FIRST, _KEEP_LAST = 3, 4  # 138****6241: what docs/工作簿.md#脱敏 let
 
 def _masked(number: str) -> str:
     """The digits of `number` but its first 3 and last 4 become '*'; separators stay."""
-    places = [i for i, ch in enumerate(number) if ch.isdigit() or ch in "Xx\uff38\uff58"]
+    places = _digit_places(number)
     hidden = set(places[_KEEP_FIRST : len(places) - _KEEP_LAST])
     return "".join("*" if i in hidden else ch for i, ch in enumerate(number))
+
+
+def _digit_places(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if ch.isdigit() or ch in "Xx\uff38\uff58"]
+
+
+# A value this many digits long shows its first 3 and last 4 (a mobile one digit short: 138***4567,
+# its missing digit still visible); a shorter one only its last 2.
+_KEEP_ENDS_FROM, _KEEP_SHORT = 10, 2
+
+
+def mask_personal(text: str) -> str:
+    """A value typed where a phone or ID number belongs, masked whatever its shape: a number
+    one digit short (1381234567) is still nearly someone's phone, though no pattern of
+    `mask_text` takes it for one."""
+    places = _digit_places(text)
+    if len(places) >= _KEEP_ENDS_FROM:
+        hidden = set(places[_KEEP_FIRST : len(places) - _KEEP_LAST])
+    else:
+        hidden = set(places[: max(0, len(places) - _KEEP_SHORT)])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 
 def _mask_match(match: re.Match[str]) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .controls import has_controls, visible
-from .privacy import mask_digits
+from .privacy import mask_digits, mask_personal
 
 
 class Level(Enum):
@@ -94,6 +94,8 @@ class Problem:
     args: Mapping[str, object] = field(default_factory=dict)
     value: str = ""
     level: Level = Level.ERROR
+    # The value was typed where a phone or ID number belongs: masked as one whatever its shape.
+    personal: bool = False
 
     def __post_init__(self) -> None:
         # The sheet's name, the value and the facts quoted from the workbook (a header, a name)
@@ -109,7 +111,7 @@ class Problem:
     @property
     def shown_value(self) -> str:
         """The value as shown anywhere outside the input sheet: phone and ID digits masked."""
-        return mask_digits(self.value)
+        return mask_personal(self.value) if self.personal else mask_digits(self.value)
 
     @property
     def where(self) -> str:

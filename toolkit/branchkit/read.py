@@ -173,6 +173,8 @@ def _closed_choice(col: Column, value: Any) -> Key | Bad | None:
 # Parse failures that still let the row count (docs/口径.md#数据错误): the value is kept or
 # dropped, the row stays.
 _WARNING_KINDS = {Kind.PHONE, Kind.ID_NUMBER, Kind.CHOICE, Kind.YESNO}
+# A value typed into these is someone's number even when it is not a valid one (Problem.personal).
+_PERSONAL_KINDS = {Kind.PHONE, Kind.ID_NUMBER}
 
 
 def _display(value: Any) -> str:
@@ -241,6 +243,7 @@ def _read_table(
                         {**value.args, **column},
                         value=_display(raw_values[n]),
                         level=Level.WARNING if warns else Level.ERROR,
+                        personal=col.kind in _PERSONAL_KINDS,
                     )
                 )
                 # A choice outside the list is still a usable label (e.g. a new indicator); a strict

@@ -137,7 +137,7 @@ def build(
         ],
         trend(figures, [(d, d) for d in open_days(figures)]),
         open_actions(book, figures.date),
-        count_levels(book.problems),
+        count_levels(figures.problems),
         _dates(monday, start - dt.timedelta(days=1)),
         Path(previous.source).name if previous is not None else "",
         wanted,

@@ -163,6 +163,7 @@ class Grid:
     # table index -> its rows (offsets) that start a page.
     continued: dict[int, tuple[int, ...]] = field(default_factory=dict)
     forced: set[int] = field(default_factory=set)  # rows that must start a page
+    sections: list[int] = field(default_factory=list)  # rows of the h1 headings (the agenda's)
     own_columns: bool = False  # every table its own widths, merged over finer sheet columns
     placement: list[tuple[list[int], dict[int, int]]] = field(default_factory=list)
 
@@ -227,7 +228,24 @@ def layout(spec: SheetSpec) -> Grid:
         if sum(map(grid.height, range(grid.n_rows))) <= _capacity(grid):
             grid.one_page = True
             return grid
-    return _paginate(grid)  # too long even in the smallest type: one page wide, several tall
+    return _overflowing(grid)  # too long even in the smallest type: one page wide, several tall
+
+
+def _overflowing(grid: Grid) -> Grid:
+    """A one-page sheet (a monthly meeting's agenda) that runs on to more pages: each section,
+    from its heading to the next, on one page when it fits, and every page started by a break of
+    its own. The tables here do not repeat their header on a new page, so where a page ends must
+    not be left to the program printing it: LibreOffice's page holds a little more than the page
+    reckoned here and would end page 1 under a table's bare header."""
+    starts = [*grid.sections, grid.n_rows]
+    for first, end in pairwise(starts):
+        grid.keeps.append(page.Keep(first, end - 1, 2))  # a heading stays with its next line
+    grid = _paginate(grid)
+    page_of = page.page_of_rows(
+        grid.n_rows, grid.height, grid.breaks, _capacity(grid), _repeated(grid)
+    )
+    grid.breaks = [r for r in range(1, grid.n_rows) if page_of[r] != page_of[r - 1]]
+    return grid
 
 
 def _layout(
@@ -623,6 +641,8 @@ def _text(grid: Grid, text: Text, row: int) -> int:
         broken = break_lines(line, page.line_capacity(width, points))
         if style in ("h1", "h2"):  # a heading stays with the line under it
             grid.keeps.append(page.Keep(row, row + len(broken), len(broken) + 1))
+        if style == "h1":
+            grid.sections.append(row)
         for part in broken:
             grid.cells.append(Cell(row, 0, part, styled(style, grid.size), span=span))
             air = (1 if grid.size else 3) if style == "h1" else 0  # a heading's bar
