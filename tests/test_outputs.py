@@ -157,12 +157,6 @@ def test_out_over_an_existing_file_asks_for_force(
     assert out.read_bytes() != SAMPLE.read_bytes()
 
 
-def test_out_naming_the_workbook_itself_writes_it_in_place(sample_copy: Path) -> None:
-    result = run("refresh", sample_copy, *DAY, "--out", sample_copy)
-    assert result.exit_code in (0, 1), result.output
-    assert "排行榜" in _sheets(sample_copy)
-
-
 def test_out_naming_a_folder_is_one_line(sample_copy: Path, tmp_path: Path) -> None:
     folder = tmp_path / "周报"
     folder.mkdir()
@@ -277,9 +271,36 @@ def test_a_rollup_is_no_wider_than_the_most_private_branch_workbook(tmp_path: Pa
     shutil.copytree(SAMPLES / "城东分行", folder)
     (folder / "人民路支行-2026-11.xlsx").chmod(0o600)
     out, weekly = tmp_path / "汇总.xlsx", tmp_path / "分行周报.xlsx"
-    assert run("rollup", folder, *DAY, "--out", out).exit_code in (0, 1)
+    parquet = tmp_path / "数据平台"
+    rolled = run("rollup", folder, *DAY, "--out", out, "--export-parquet", parquet)
+    assert rolled.exit_code in (0, 1)
     assert run("weekly", "--rollup", folder, *WEEK, "--out", weekly).exit_code in (0, 1)
     assert _private(out) and _private(weekly)
+    # The history store and its Parquet files hold every person's figures too (found by
+    # attacking the product: they were left at 0644).
+    exported = sorted(parquet.rglob("*.parquet"))
+    assert (
+        exported
+        and [p.name for p in [out.parent / "分行汇总.duckdb", *exported] if not _private(p)] == []
+    )
+
+
+@POSIX
+def test_the_history_store_of_readable_workbooks_stays_readable(tmp_path: Path) -> None:
+    """Private only where a workbook is: under umask 022 the store of 0644 workbooks is 0644,
+    as the rollup workbook is."""
+    folder = tmp_path / "城东分行"
+    shutil.copytree(SAMPLES / "城东分行", folder)
+    for book in folder.iterdir():
+        book.chmod(0o644)
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "汇总.xlsx"
+        assert run("rollup", folder, *DAY, "--out", out).exit_code in (0, 1)
+    finally:
+        os.umask(umask)
+    for made in (out, out.parent / "分行汇总.duckdb"):
+        assert stat.S_IMODE(made.stat().st_mode) == 0o644, made
 
 
 @POSIX
@@ -372,3 +393,24 @@ def test_a_command_without_out_is_not_told_to_use_it(sample_copy: Path) -> None:
     hostile.opened_in(sample_copy, "Excel")
     line = one_line_exit_2(run("init", sample_copy, "--upgrade"), "~$")
     assert "--out" not in line and "按钮" not in line
+
+
+@pytest.mark.parametrize("command", ["refresh", "fill", "build-agenda"])
+@pytest.mark.parametrize("spelled", ["itself", "dot", "link"])
+def test_out_naming_the_workbook_itself_is_refused(
+    sample_copy: Path, command: str, spelled: str
+) -> None:
+    """--out promises the workbook stays as it is; naming the workbook again (as ./name, or
+    through a link) wrote it in place (found by attacking the product)."""
+    out = {
+        "itself": sample_copy,
+        "dot": sample_copy.parent / "." / sample_copy.name,
+        "link": sample_copy.parent / "链接.xlsx",
+    }[spelled]
+    if spelled == "link":
+        out.symlink_to(sample_copy)
+    before = sample_copy.read_bytes()
+    message = one_line_exit_2(run(command, sample_copy, *DAY, "--out", out))
+    assert "--out 指向的就是这个工作簿" in message
+    assert sample_copy.read_bytes() == before
+    assert not (sample_copy.parent / BACKUP_FOLDER).exists()

@@ -122,6 +122,9 @@ def test_the_six_spellings_read_like_spec_5() -> None:
     assert mask_text("１３８１２３４６２４１") == "１３８****６２４１"
     assert mask_text("身份证110105194912310021") == "身份证110***********0021"
     assert mask_text("证件 11010519491231002x") == "证件 110***********002x"
+    # an e-mail address is someone's too (found by attacking the product)
+    assert mask_text("邮箱 zhang.san@example.com") == "邮箱 z********@example.com"
+    assert mask_text("回执发到 13812346241@163.com") == "回执发到 138****6***@163.com"
 
 
 # ---------------------------------------------------------------- through the commands

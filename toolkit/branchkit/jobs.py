@@ -47,14 +47,24 @@ class Workbook(Protocol):
         ...
 
 
+OUT_IS_THE_BOOK = (
+    "--out 指向的就是这个工作簿：要写回工作簿本身请去掉 --out，要保留原样请换一个文件名"
+)
+
+
 class WorkbookFile:
     """A workbook file: read with calamine; written at the zip-part level, atomically and with a
     backup, over the file or into a copy at `out`."""
 
     def __init__(self, path: str | Path, out: str | Path | None = None) -> None:
+        from .outputs import same_file
+
         self.path = Path(path)
         self.out = Path(out) if out else None
         self.book: Book | None = None
+        if self.out is not None and same_file(self.path, self.out):
+            # --out promises the workbook stays as it is: never quietly written in place
+            raise BookError(self.out, OUT_IS_THE_BOOK)
 
     def read(self) -> Book:
         self.book = read_book(self.path)

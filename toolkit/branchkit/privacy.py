@@ -108,13 +108,25 @@ def _mask_match(match: re.Match[str]) -> str:
     return country + _masked(number)
 
 
+# An e-mail address typed into a note: its name before the @ is the person's.
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])([A-Za-z0-9._%+-]*)(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+)
+
+
+def _mask_email(match: re.Match[str]) -> str:
+    return match.group(1) + "*" * len(match.group(2)) + match.group(3)
+
+
 def mask_text(text: str) -> str:
     """Free text with every phone, ID or other long number in it masked (docs/工作簿.md#脱敏),
-    however it was typed; everything else — dates like 2026-11-20, amounts like 20万 — left
-    as it is."""
-    if not text or not _ANY_DIGIT.search(text):
+    however it was typed, and every e-mail address (z********@example.com); everything else —
+    dates like 2026-11-20, amounts like 20万 — left as it is."""
+    if not text:
         return text
-    return _numbers().sub(_mask_match, text)
+    if _ANY_DIGIT.search(text):
+        text = _numbers().sub(_mask_match, text)
+    return _EMAIL.sub(_mask_email, text) if "@" in text else text
 
 
 def mask_digits(text: str) -> str:
@@ -154,20 +166,31 @@ _GIVEN = f"(?:(?![{_NOT_IN_NAME}]){_CHINESE})"
 _FAMILY = f"{_COMPOUND_SURNAMES}|[{_SURNAMES}]"
 # What may follow the name: a number (masked or not), a bracket, punctuation, a space, the end,
 # or the word for the number that follows (客户刘美丽手机…).
+# How a note addresses or speaks of a customer right after the name: 王小明先生, 张三丰女士.
+_HONORIFICS = "先生|女士|小姐|阿姨|大爷|大妈|奶奶|爷爷"
+# Verbs a note puts right after a customer's name (客户王小明投诉…).
+_VERBS = "投诉|来电|来行|来访|反映|表示|要求|咨询|询问|办理|致电|希望|认为|抱怨"
 _AFTER = (
     "(?=[0-9\uff10-\uff19*\uff0a(\uff08)\uff09\uff0c,\u3002.\uff1b;\uff1a:\u3001\\s!\uff01?\uff1f"
-    '\u201d"\u300b\u300d\u300f/\\-\u2014]|手机|电话|身份证|证件|卡号|账号|$)'
+    '\u201d"\u300b\u300d\u300f/\\-\u2014]|手机|电话|身份证|证件|卡号|账号|'
+    f"{_HONORIFICS}|{_VERBS}|$)"
 )
 _CUSTOMER = "客户"  # the word in a note that an unlisted name comes right after
+_NAME_LABEL = "(?:姓名|名字)"  # 客户姓名：王小明
 _AFTER_CUSTOMER = (
-    f"{_CUSTOMER}[\uff1a:\\s]?(?!{_NOT_NAMES})(?P<unlisted>(?:{_FAMILY}){_GIVEN}{{1,2}}){_AFTER}"
+    f"{_CUSTOMER}{_NAME_LABEL}?[\uff1a:\\s]?(?!{_NOT_NAMES})"
+    f"(?P<unlisted>(?:{_FAMILY}){_GIVEN}{{1,2}}){_AFTER}"
 )
+# A name with an honorific after it is someone's wherever it stands (王小明先生投诉).
+_HONORED = f"(?P<honored>(?:{_FAMILY}){_GIVEN}{{1,2}})(?={_HONORIFICS})"
+_HONORIFIC = re.compile(_HONORIFICS)
 
 
 @cache
 def _unlisted() -> re.Pattern[str]:
-    """Compiled on first use (milliseconds, for the surnames): only text with 客户 needs it."""
-    return re.compile(_AFTER_CUSTOMER)
+    """Compiled on first use (milliseconds, for the surnames): only text with 客户 or an
+    honorific needs it."""
+    return re.compile(f"{_AFTER_CUSTOMER}|{_HONORED}")
 
 
 _LATIN = re.compile("[A-Za-z]")
@@ -216,11 +239,13 @@ class Names:
         return text if not out else "".join(out) + text[kept:]
 
     def _mask_unlisted(self, match: re.Match[str]) -> str:
-        """After 客户: a name the workbook does not list (a staff member's stays)."""
-        name = match.group("unlisted")
+        """After 客户, or before an honorific: a name the workbook does not list (a staff
+        member's stays)."""
+        group = "unlisted" if match.group("unlisted") else "honored"
+        name = match.group(group)
         if name in self.staff:
             return match.group()
-        return match.group()[: match.start("unlisted") - match.start()] + mask_name(name)
+        return match.group()[: match.start(group) - match.start()] + mask_name(name)
 
     def mask(self, text: str) -> str:
         """`text` with every customer's name in it as 张* / 刘** (the same length: a table's
@@ -230,7 +255,9 @@ class Names:
         if self.staff and all(n in self.staff for n in _NAME_LIST.split(text.strip()) if n):
             return text
         masked = self._mask_listed(text)
-        return _unlisted().sub(self._mask_unlisted, masked) if _CUSTOMER in masked else masked
+        if _CUSTOMER in masked or _HONORIFIC.search(masked):
+            return _unlisted().sub(self._mask_unlisted, masked)
+        return masked
 
 
 def _whole(text: str, at: int, name: str) -> bool:

@@ -212,9 +212,52 @@ def connect(path: Path, read_only: bool = False) -> Iterator[Any]:
         con.close()
 
 
+@contextlib.contextmanager
+def _private_files() -> Iterator[None]:
+    """Files created meanwhile (a new store, its write-ahead log, a Parquet file's temporary
+    name) are readable by their owner only, until `_no_wider` gives them their mode. POSIX only:
+    elsewhere the folder's permissions decide."""
+    if os.name != "posix":
+        yield
+        return
+    mask = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(mask)
+
+
+def _no_wider(path: Path, before: os.stat_result | None, sources: Sequence[Path]) -> None:
+    """The store and its exports hold every person's figures from the branches' workbooks: no
+    more people may read them than may read every one of those (writeback.keep_permissions); a
+    store kept from earlier rollups only ever narrows."""
+    from ..writeback import keep_permissions
+
+    found = []
+    for source in sources:
+        with contextlib.suppress(OSError):
+            found.append(os.stat(source))
+    keep_permissions(path, before, found)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
 def save(path: Path, rollup: Rollup) -> dict[str, int]:
-    """Replace the rollup date's rows with this rollup's, in one transaction. Returns the rows
-    written per table."""
+    """Replace the rollup date's rows with this rollup's, in one transaction, in a store no more
+    readable than the branches' workbooks. Returns the rows written per table."""
+    before = _stat(path)
+    with _private_files():
+        written = _save(path, rollup)
+    _no_wider(path, before, [Path(b.file) for b in rollup.branches])
+    return written
+
+
+def _save(path: Path, rollup: Rollup) -> dict[str, int]:
     import pandas as pd
 
     tables = rows_of(rollup)
@@ -379,12 +422,15 @@ def export_parquet(
                 make_folder(target)
                 temp = part / f".~{name}.{os.getpid()}.tmp"
                 try:
-                    con.execute(
-                        f"COPY (SELECT * FROM {name} WHERE rollup_date >= ? "
-                        f"AND rollup_date < ? + INTERVAL 1 MONTH ORDER BY {order}) "
-                        f"TO '{_quoted(temp)}' (FORMAT PARQUET)",
-                        [first, first],
-                    )
+                    before = _stat(target)
+                    with _private_files():
+                        con.execute(
+                            f"COPY (SELECT * FROM {name} WHERE rollup_date >= ? "
+                            f"AND rollup_date < ? + INTERVAL 1 MONTH ORDER BY {order}) "
+                            f"TO '{_quoted(temp)}' (FORMAT PARQUET)",
+                            [first, first],
+                        )
+                    _no_wider(temp, before, [path])  # as readable as the store, no more
                     os.replace(temp, target)
                 except OSError as exc:
                     raise unwritable(target, exc) from exc
