@@ -20,6 +20,7 @@ import pytest
 from branchkit.read import read_book
 from branchkit.settings import Settings
 from branchkit.writeback import BACKUP_FOLDER
+from python_calamine import CalamineWorkbook
 
 from .conftest import SAMPLES
 from .refusals import one_line_exit_2, run
@@ -362,3 +363,36 @@ def test_init_without_branch_says_what_is_blank(tmp_path: Path) -> None:
     full = run("init", tmp_path / "y.xlsx", "--branch", "火车站支行", "--month", "2026-11")
     made, then = full.output.strip().splitlines()  # nothing blank: only what to do next
     assert made.startswith("已新建") and then.startswith("下一步：")
+
+
+# ---------------------------------------------------------------- names at the file system's limit
+
+
+def test_a_workbook_named_near_the_limit_is_written_and_its_backups_kept(sample_copy: Path) -> None:
+    """80 汉字 and .xlsx is 245 bytes, a legal name; its temporary file, lock and backups, named
+    after it, were not (found by attacking the product: 文件名或路径太长 on every write)."""
+    book = sample_copy.rename(sample_copy.with_name("网" * 80 + ".xlsx"))
+    from branchkit.writeback import backups_of
+
+    for day in ("2026-11-18", "2026-11-19", "2026-11-20"):  # three changes, three backups
+        result = run("refresh", book, "--date", day)
+        assert result.exit_code == 0, result.output
+    kept = backups_of(book)
+    assert len(kept) == 3 and all(len(p.name.encode()) <= 255 for p in kept)
+    assert [p.name for p in book.parent.iterdir() if p.name.startswith(".~")] == []
+    assert "排行榜" in CalamineWorkbook.from_path(str(book)).sheet_names
+
+
+def test_a_name_longer_than_the_system_takes_is_one_line(tmp_path: Path) -> None:
+    book = tmp_path / ("网" * 90 + ".xlsx")
+    for command in ("refresh", "fill", "build-agenda", "validate"):
+        one_line_exit_2(run(command, book, *DAY), "文件名或路径太长")
+
+
+def test_a_file_where_the_backups_go_is_one_line_and_nothing_is_written(
+    sample_copy: Path,
+) -> None:
+    (sample_copy.parent / BACKUP_FOLDER).write_text("not a folder")
+    before = sample_copy.read_bytes()
+    one_line_exit_2(run("fill", sample_copy, *DAY), "备份”是一个文件", "文件未改动")
+    assert sample_copy.read_bytes() == before

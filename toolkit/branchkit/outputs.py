@@ -69,7 +69,10 @@ def real_path(path: str | Path) -> Path:
     (rather than the link replaced by a file of its own) and other programs' lock files are
     looked for beside it."""
     path = Path(path)
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
+    try:
+        return Path(os.path.realpath(path)) if path.is_symlink() else path
+    except OSError:  # a name the system cannot look at (too long): reading it says why
+        return path
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import glob
 import hashlib
 import os
 import re
@@ -154,13 +155,27 @@ def ensure_not_open(path: Path) -> None:
             raise unwritable(path, exc) from exc
 
 
+# The longest file name most file systems take (bytes of UTF-8; NTFS counts 255 characters).
+NAME_MAX = 255
+_PID_ROOM = len(".4194304.tmp")  # the longest suffix a temporary name gets (a pid and .tmp)
+
+
+def _sidecar_stem(name: str) -> str:
+    """What a temporary or lock file's name says of the file it belongs to: its name, or, when
+    that would make the name longer than a folder takes (a workbook named with 80 汉字 is legal,
+    its ".~branchkit-…" temporary file would not be), a digest of it."""
+    if len(f"{TEMP_PREFIX}{name}".encode()) + _PID_ROOM <= NAME_MAX:
+        return name
+    return hashlib.blake2b(name.encode(), digest_size=10).hexdigest()
+
+
 def _temp_name(dest: Path) -> Path:
-    return dest.with_name(f"{TEMP_PREFIX}{dest.name}.{os.getpid()}.tmp")
+    return dest.with_name(f"{TEMP_PREFIX}{_sidecar_stem(dest.name)}.{os.getpid()}.tmp")
 
 
 def _clean_stale_temps(dest: Path) -> None:
     """Temp files left by a run that was killed; a live run's file is left alone."""
-    for temp in dest.parent.glob(f"{TEMP_PREFIX}{dest.name}.*.tmp"):
+    for temp in dest.parent.glob(f"{TEMP_PREFIX}{glob.escape(_sidecar_stem(dest.name))}.*.tmp"):
         pid = temp.name.rsplit(".", 2)[-2]
         if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             continue
@@ -170,7 +185,7 @@ def _clean_stale_temps(dest: Path) -> None:
 
 def lock_path(book: Path) -> Path:
     book = real_path(book)
-    return book.with_name(f"{TEMP_PREFIX}{book.name}.lock")
+    return book.with_name(f"{TEMP_PREFIX}{_sidecar_stem(book.name)}.lock")
 
 
 def _lock_record() -> str:
@@ -291,12 +306,30 @@ def backup(
     if keep <= 0 or not path.exists():
         return None
     folder = path.parent / BACKUP_FOLDER
-    folder.mkdir(exist_ok=True)
+    try:
+        folder.mkdir(exist_ok=True)
+    except FileExistsError as exc:  # a file of that name
+        raise BookError(path, BACKUP_NOT_A_FOLDER.format(folder)) from exc
+    except OSError as exc:
+        raise unwritable(path, exc, folder) from exc
+    try:
+        return _backup_into(folder, path, keep, now, data)
+    except OSError as exc:  # the 备份 folder, not the workbook's, refused the copy
+        raise unwritable(path, exc, folder) from exc
+
+
+BACKUP_NOT_A_FOLDER = "“{}”是一个文件，不是文件夹：branchkit 把旧版本存在这个文件夹里，请把这个文件改名或移走，文件未改动"
+
+
+def _backup_into(
+    folder: Path, path: Path, keep: int, now: dt.datetime | None, data: bytes | None
+) -> Path:
     stamp = (now or dt.datetime.now()).strftime(BACKUP_STAMP)
-    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    stem = _backup_stem(path)
+    target = folder / f"{stem}.{stamp}{path.suffix}"
     n = 1
     while target.exists():
-        target = folder / f"{path.stem}.{stamp}-{n}{path.suffix}"
+        target = folder / f"{stem}.{stamp}-{n}{path.suffix}"
         n += 1
     kept = path.stat()
     with _create(target, private=True) as handle:
@@ -312,12 +345,28 @@ def backup(
 BACKUP_STAMP = "%Y%m%d-%H%M%S"
 
 
+def _backup_stem(path: Path) -> str:
+    """The name a workbook's backups start with: its own, or — when a time stamp after it would
+    make a name longer than a folder takes — as much of it as fits and a digest of the whole
+    (two long names with one beginning keep apart)."""
+    room = NAME_MAX - len(f".00000000-000000-999{path.suffix}".encode())
+    stem = path.stem
+    if len(stem.encode()) <= room:
+        return stem
+    digest = "~" + hashlib.blake2b(stem.encode(), digest_size=4).hexdigest()
+    while len((stem + digest).encode()) > room:
+        stem = stem[:-1]
+    return stem + digest
+
+
 def backups_of(path: Path) -> list[Path]:
     """`path`'s backups in 备份/, oldest first: its exact name, a time stamp and a number when
     two fell in one second — never a glob made from the name (`火车站[1].xlsx` holds brackets a
     glob reads as a set of characters, and `a.*.xlsx` also matches `a.b.xlsx`'s backups)."""
     own = re.compile(
-        re.escape(path.stem) + r"\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?" + re.escape(path.suffix)
+        re.escape(_backup_stem(path))
+        + r"\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?"
+        + re.escape(path.suffix)
     )
     found = []
     with contextlib.suppress(OSError):
