@@ -242,7 +242,8 @@ def test_december_to_january_from_the_sample(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert _settings(january)["统计月份"] == "2027-01"
     assert _rows(january, "追踪表") == []
-    assert "2 行跟进的建议下次联系时间在 01 月之前" in result.output
+    assert "2 行跟进的建议下次联系时间在 1 月之前" in result.output
+    assert "不是上个月" not in result.output  # December is January's month before
     december_cards = _rows(december, "转介登记")
     unanswered = [c for c in december_cards if c[1] not in ("HCZ-20261120-09", "HCZ-20261120-16")]
     assert _rows(january, "转介登记") == unanswered  # the same cells: marked once, dates kept
@@ -574,3 +575,17 @@ def test_a_small_old_workbook_and_the_branchs_own_calendar_and_settings(tmp_path
     assert ["2026-10-03", "是", "国庆值班营业"] in calendar_rows
     assert [dt.date(2026, 10, 3), "否", "国庆节"] not in calendar_rows
     assert [dt.date(2026, 10, 2), "否", "国庆节"] in calendar_rows
+
+
+def test_a_month_skipped_is_said_before_anything_is_called_last_months(tmp_path: Path) -> None:
+    """January made from November (December's workbook never made, or not at hand): every
+    "上月" of the summary is November's, and the branch is told so first (found by trying the
+    product as a new user)."""
+    old = tmp_path / SAMPLE.name
+    shutil.copy2(SAMPLE, old)
+    result = run("init", tmp_path / "火车站支行-2027-01.xlsx", "--from", old, "--month", "2027-01")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "注意：火车站支行-2026-11.xlsx 是 2026-11 的工作簿，不是上个月（2026-12）的：下面的“上月”"
+        "指 2026-11，结转的是那个月底的情况；如有上个月的工作簿，请改用它"
+    )

@@ -94,7 +94,8 @@ def unknown_year_note(month: dt.date) -> str:
     """Said once when a new workbook's month lies in a year the holiday library does not know."""
     return (
         f"注意：branchkit 还不知道 {month.year} 年的法定节假日和调休安排，“工作日历”是空的："
-        "请在“工作日历”表填写本月的放假日和调休上班日，否则按周一至周五算工作日"
+        "请在“工作日历”表填写本月的放假日和调休上班日，否则营业日按“设置”的营业日、"
+        "工作日按周一至周五算"
     )
 
 
@@ -495,6 +496,13 @@ def summary(made: Made) -> list[str]:
         f"已新建 {month} 的工作簿：{made.path}（由 {made.previous_path.name} 带入；"
         f"{made.previous_path.name} 只读取，未改动）"
     ]
+    month_before = (c.month - dt.timedelta(days=1)).replace(day=1)
+    if c.previous != month_before:  # a month skipped: "上月" below is that workbook's month
+        lines.append(
+            f"注意：{made.previous_path.name} 是 {c.previous:%Y-%m} 的工作簿，不是上个月"
+            f"（{month_before:%Y-%m}）的：下面的“上月”指 {c.previous:%Y-%m}，"
+            "结转的是那个月底的情况；如有上个月的工作簿，请改用它"
+        )
     roster_note = "，".join(
         part
         for part in (
@@ -560,7 +568,7 @@ def summary(made: Made) -> list[str]:
     lines.append(f"结转的行在备注、推荐原因或事项末尾标有{CARRIED_MARK}，转介编号和原日期不变。")
     if c.overdue:
         lines.append(
-            f"另有 {c.overdue} 行跟进的建议下次联系时间在 {c.month:%m} 月之前（上月已到期），没有带入："
+            f"另有 {c.overdue} 行跟进的建议下次联系时间在 {c.month.month} 月之前（上月已到期），没有带入："
             "还要跟进的，请在上月工作簿改成新日期后加 --force 重新生成，或在本月追踪表登记。"
         )
     for name, where in c.with_leavers.items():
