@@ -324,7 +324,7 @@ def test_the_weekly_workbook_has_a_basics_sheet() -> None:
     # The week 11-16..11-20: 晨会 rows 5, 8, 16; 电话外呼 6 (not), 9, 13; 厅堂巡查 7, 10 (not),
     # 15; 擦玻璃 12. First, charted, the two not done every time.
     assert [row[:4] for row in missed.rows] == [["电话外呼", 3, 2, 1], ["厅堂巡查", 3, 2, 1]]
-    assert [c.title for c in basics.charts] == ["本周没有每次完成的事项完成率"]
+    assert [c.title for c in basics.charts] == ["本周未能每次完成的事项完成率"]
     assert [row[:4] for row in items.rows] == [
         ["晨会", 3, 3, 0],
         ["电话外呼", 3, 2, 1],

@@ -235,3 +235,21 @@ def test_a_card_without_a_number_is_shown_by_where_it_is_never_by_a_made_up_numb
         if label not in numbered:
             row = int(label.removeprefix("未编号·第").removesuffix("行"))
             assert row in unnumbered, label
+
+
+def test_a_date_outside_the_month_by_default_says_it_was_today(sample_copy: Path) -> None:
+    """Without --date, D is today, long past the sample's 2026-11: the refusal says where the
+    date came from and how to choose one (found by trying the product as a new user)."""
+    result = CliRunner().invoke(main, ["refresh", str(sample_copy)])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "（没有加 --date，按今天算；要看这个工作簿的某一天，请加 --date，如 --date 2026-11-30）"
+    )
+    given = CliRunner().invoke(main, ["refresh", str(sample_copy), "--date", "2026-12-01"])
+    assert given.exit_code == 2 and "没有加 --date" not in given.output
+
+
+def test_a_date_written_the_chinese_way_is_read(sample_copy: Path) -> None:
+    result = CliRunner().invoke(main, ["rankings", str(sample_copy), "--date", "2026年11月20日"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("火车站支行 2026-11-20")

@@ -91,9 +91,9 @@ def test_the_weekly_checklist_chart_prints_whole_under_its_table(printed: dict) 
     both.) In the sample's week two items missed a day: 开门迎客 and 客户意见簿."""
     pages = _sheets(printed, "weekly")["基础管理"]
     texts = ["".join(page.text.split()) for page in pages]
-    charted = [n for n, text in enumerate(texts) if "本周没有每次完成的事项完成率" in text]
+    charted = [n for n, text in enumerate(texts) if "本周未能每次完成的事项完成率" in text]
     assert charted == [0] and "本周各事项完成情况" in "".join(texts)
-    drawn = texts[0].split("本周没有每次完成的事项完成率", 1)[1]
+    drawn = texts[0].split("本周未能每次完成的事项完成率", 1)[1]
     assert "开门迎客" in drawn and "客户意见簿" in drawn  # down to its last bar's label
 
 

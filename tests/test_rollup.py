@@ -424,8 +424,16 @@ def test_first_rollup_says_why_it_shows_no_trend(network: Path, tmp_path: Path) 
     assert code == 0, err
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
     text = [str(r[0]) for r in rows if r and r[0]]
-    assert any("第一次汇总" in line for line in text)
+    assert "历史里还没有 11-20 之前的汇总，没有可以比较的趋势。" in text
     assert not any(line.startswith(("历次汇总", "各网点：", "人员：")) for line in text)
+    # A later day rolled up first, then this one: still nothing before it, and not called the
+    # first rollup (found by trying the product as a new user)
+    later = tmp_path / "后.xlsx"
+    assert _invoke("rollup", str(network), "--date", "2026-11-27", "--out", str(later))[0] == 0
+    code, _, err = _invoke("rollup", str(network), "--date", DAY, "--out", str(out), "--force")
+    assert code == 0, err
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
+    assert "历史里还没有 11-20 之前的汇总，没有可以比较的趋势。" in [str(r[0]) for r in rows if r]
 
 
 def test_parquet_export_is_partitioned_by_month_and_reads_back(

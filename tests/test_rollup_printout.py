@@ -62,7 +62,7 @@ def test_nothing_is_printed_empty_and_each_omission_is_said_once(printed: dict) 
     assert people.count("不参加同岗位排名") == 1
     assert "（暂无）" not in _text(printed, "first", "分行之星")
     trend = _text(printed, "first", "趋势")
-    assert "这是第一次汇总" in trend
+    assert "历史里还没有11-20之前的汇总" in trend
     assert "历次汇总" not in trend and "平均排名得分与综合完成率" not in trend  # no table, no chart
     assert len(rendering.by_sheet(printed["first"][1])["趋势"]) == 1
 

@@ -402,3 +402,32 @@ def test_a_weekly_of_a_workbook_with_errors_counts_as_validate_and_exits_1(
     cells = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     text = "\n".join(str(v) for row in cells for v in row)
     assert f"工作簿中有 {errors} 个数据错误、{warnings} 个警告" in text
+
+
+def test_a_week_nothing_was_entered_for_says_so_before_its_zeros(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """The sample holds nothing from 11-23 on: W48's weekly is all zeros and 低于进度, and would be
+    mailed as a bad week (found by trying the product as a new user). The cover, the mail and
+    the command line say nothing was entered; W47's says nothing of the kind."""
+    out, eml = tmp_path / "w48.xlsx", tmp_path / "w48.eml"
+    made = CliRunner().invoke(
+        main,
+        ["weekly", str(sample_copy), "--week", "2026-W48", "--out", str(out), "--eml", str(eml)],
+    )
+    assert made.exit_code == 0, made.output
+    said = "本周（11-23 至 11-29）各表还没有录入任何数据：周报里的 0 是还没录入，不是没有业绩"
+    assert said in made.output
+    cover = "".join(
+        str(row[0])
+        for row in CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+        if row
+    )
+    assert said in cover
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert said in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    normal = CliRunner().invoke(
+        main,
+        ["weekly", str(sample_copy), "--week", "2026-W47", "--out", str(tmp_path / "w47.xlsx")],
+    )
+    assert normal.exit_code == 0 and "还没有录入" not in normal.output

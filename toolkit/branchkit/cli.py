@@ -19,7 +19,7 @@ import click
 from .batch import batch_mode
 from .cli_text import ChineseGroup, Words, version_option
 from .controls import visible
-from .problems import BookError, Problem, count_levels
+from .problems import BookError, OutsideMonth, Problem, count_levels
 
 if TYPE_CHECKING:
     from .figures import Figures
@@ -40,7 +40,13 @@ class BranchkitGroup(ChineseGroup):
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"错误：{visible(str(_for_command(exc, ctx)))}", err=True)
+            said = str(_for_command(exc, ctx))
+            if isinstance(exc, OutsideMonth) and ctx.meta.get(TODAY_BY_DEFAULT):
+                import calendar
+
+                last = exc.month.replace(day=calendar.monthrange(*exc.month.timetuple()[:2])[1])
+                said += TODAY_WAS_THE_DEFAULT.format(day=last)
+            click.echo(f"错误：{visible(said)}", err=True)
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -134,7 +140,7 @@ def dated(help: str) -> Callable[[F], F]:
         return click.option(
             "--date",
             "day",
-            type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d"]),
+            type=DayType(formats=["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y年%m月%d日"]),
             default=None,
             callback=_check_day,
             help=help,
@@ -221,7 +227,20 @@ def _check_week(ctx: click.Context, param: click.Parameter, value: str | None) -
 
 
 def _day(value: dt.datetime | None) -> dt.date:
-    return value.date() if value else dt.date.today()
+    """The --date given, else today (remembered: a refusal then says where the date came from)."""
+    if value:
+        return value.date()
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[TODAY_BY_DEFAULT] = True
+    return dt.date.today()
+
+
+TODAY_BY_DEFAULT = "branchkit.today_by_default"
+# After a refusal of D when D was today only because --date was left out.
+TODAY_WAS_THE_DEFAULT = (
+    "（没有加 --date，按今天算；要看这个工作簿的某一天，请加 --date，如 --date {day}）"
+)
 
 
 # ---------------------------------------------------------------- commands
@@ -276,10 +295,11 @@ def _blank_settings_note(branch: str, month: str) -> str | None:
 
 @main.command()
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--branch", default="", help="网点名称，如 火车站支行")
+@click.option("--branch", default="", metavar="网点名称", help="网点名称，如 火车站支行")
 @click.option(
     "--month",
     default="",
+    metavar="年-月",
     callback=_check_month,
     help="统计月份，如 2026-11（也可写 2026.11、2026/11、2026年11月）",
 )
@@ -601,7 +621,10 @@ def _progress_bar(label: str, total: int) -> Any:
     "--jobs", type=click.IntRange(min=1), default=None, help="并行进程数（默认用全部 CPU 核）"
 )
 @click.option(
-    "--scheduler", default=None, help="Dask 调度器地址，如 tcp://host:8786（需 branchkit[cluster]）"
+    "--scheduler",
+    default=None,
+    metavar="地址",
+    help="Dask 调度器地址，如 tcp://host:8786（需 branchkit[cluster]）",
 )
 @click.option(
     "--export-parquet",
@@ -827,7 +850,13 @@ def doctor(book: Path | None, fix: bool) -> None:
     default=None,
     help="分行周报：汇总这个文件夹里各网点的工作簿（不用再给网点工作簿）",
 )
-@click.option("--week", default=None, callback=_check_week, help="周次，如 2026-W47（默认本周）")
+@click.option(
+    "--week",
+    default=None,
+    metavar="周次",
+    callback=_check_week,
+    help="周次，如 2026-W47（默认本周）",
+)
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -837,7 +866,11 @@ def doctor(book: Path | None, fix: bool) -> None:
 @force_option
 @click.option("--send", "send_mail", is_flag=True, help="生成后发送邮件")
 @click.option(
-    "--to", "recipients", multiple=True, help="收件人（可多次使用；默认用“设置”里的邮件收件人）"
+    "--to",
+    "recipients",
+    multiple=True,
+    metavar="邮箱",
+    help="收件人（可多次使用；默认用“设置”里的邮件收件人）",
 )
 @click.option(
     "--eml",
@@ -845,11 +878,17 @@ def doctor(book: Path | None, fix: bool) -> None:
     default=None,
     help="把邮件写成 .eml 文件而不发送（可用 Outlook 打开）",
 )
-@click.option("--smtp-host", default=None, help="SMTP 服务器（默认取“设置”或 BRANCHKIT_SMTP_HOST）")
+@click.option(
+    "--smtp-host",
+    default=None,
+    metavar="服务器",
+    help="SMTP 服务器（默认取“设置”或 BRANCHKIT_SMTP_HOST）",
+)
 @click.option("--smtp-port", type=int, default=None, help="SMTP 端口")
 @click.option(
     "--smtp-user",
     default=None,
+    metavar="账号",
     help="SMTP 账号（密码只从 BRANCHKIT_SMTP_PASSWORD 或系统钥匙串读取）",
 )
 @click.option(
@@ -912,6 +951,10 @@ def weekly(
         from .render.weekly import month_boundary_line
 
         click.echo(f"注意：{month_boundary_line(data)}")
+    if data.nothing_recorded:  # before it is mailed, as a bad week
+        from .render.weekly import nothing_recorded_line
+
+        click.echo(f"注意：{nothing_recorded_line(data)}")
     if send_mail or eml:
         _weekly_mail(
             data,

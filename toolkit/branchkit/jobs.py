@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .problems import BookError, count_levels
+from .problems import BookError, OutsideMonth, count_levels
 from .read import Book, read_book
 
 if TYPE_CHECKING:
@@ -135,10 +135,11 @@ def figures(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
         beside = month_book(book, day)
         if beside is None or book.month is None:
             raise
-        raise BookError(
+        raise OutsideMonth(
             book.source,
             f"统计日期 {day} 不在本工作簿的统计月份 {book.month:%Y-%m} 内："
             f"{day:%Y-%m} 的工作簿是同一文件夹里的 {beside.name}，请用它",
+            book.month,
         ) from None
     return compute(book, day, previous)
 

@@ -191,13 +191,19 @@ def weekly_message(
     template_dir: str | Path | None = None,
     lang: str = "zh",
 ) -> EmailMessage:
-    from .render.weekly import headlines, month_boundary_line, pace_lines
+    from .render.weekly import (
+        headlines,
+        month_boundary_line,
+        nothing_recorded_line,
+        pace_lines,
+    )
 
     context = {
         "weekly": weekly,
         "headlines": headlines(weekly),
         "pace": pace_lines(weekly),
         "boundary": month_boundary_line(weekly),
+        "empty": nothing_recorded_line(weekly),
     }
     subject = f"{weekly.branch or '网点'} 周报 {weekly.week}"
     return compose(

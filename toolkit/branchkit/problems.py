@@ -10,6 +10,7 @@ docs/工作簿.md#数据问题的列法
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -131,6 +132,15 @@ class BookError(Exception):
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+
+class OutsideMonth(BookError):
+    """A date D outside the workbook's month (`month`: its first day), refused: the command line
+    says when D was today's by default."""
+
+    def __init__(self, path: object, message: str, month: dt.date) -> None:
+        super().__init__(path, message)
+        self.month = month
 
 
 # Why the system refused a file operation, in the user's words. Anything else is said without

@@ -31,7 +31,7 @@ from .headers import (
     word_index,
 )
 from .parse import Bad
-from .problems import BookError, Code, Level, Problem
+from .problems import BookError, Code, Level, OutsideMonth, Problem
 from .schema import Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
@@ -80,10 +80,11 @@ class Book:
         """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
         would all be zero against the month's targets, which is wrong, not merely empty."""
         if self.month and (day.year, day.month) != (self.month.year, self.month.month):
-            raise BookError(
+            raise OutsideMonth(
                 self.source or "工作簿",
                 f"统计日期 {day} 不在本工作簿的统计月份 {self.month:%Y-%m} 内：请换日期，"
                 "或打开那个月的工作簿",
+                self.month,
             )
 
     def check_week(self, monday: dt.date, sunday: dt.date, label: str) -> None:

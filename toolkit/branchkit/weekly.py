@@ -82,6 +82,9 @@ class Weekly:
     # Customers (and staff) of both months: their names typed into notes are masked on every
     # sheet (render.weekly.weekly_sheets).
     names: Names = field(default_factory=Names)
+    # Nothing dated in the week on the sheets staff keep day by day (cards, follow-ups, 每日数据,
+    # 每日概况, the checklist, cases): the week's zeros are data not entered yet, not a bad week.
+    nothing_recorded: bool = False
 
     @property
     def start(self) -> dt.date:
@@ -143,7 +146,31 @@ def build(
         wanted,
         beyond=_dates(figures.date + dt.timedelta(days=1), until) if until else [],
         names=workbook_names(book, previous),
+        nothing_recorded=not _recorded(book, start, figures.date),
     )
+
+
+# The sheets kept day by day, and the dates on them that say something was done that day.
+_RECORD_DATES = {
+    "referrals": ("date",),
+    "tracking": ("first_contact", "closed_on"),
+    "daily": ("date",),
+    "overview": ("date",),
+    "checklist": ("date",),
+    "cases": ("date",),
+}
+
+
+def _recorded(book: Book, first: dt.date, last: dt.date) -> bool:
+    """Whether anything on the day-by-day sheets is dated from `first` through `last`."""
+    for key, columns in _RECORD_DATES.items():
+        table = getattr(book, key)
+        for column in columns:
+            if column in table and any(
+                isinstance(d, dt.date) and first <= d <= last for d in table[column]
+            ):
+                return True
+    return False
 
 
 def _dates(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -504,7 +504,10 @@ def trend_sheet(rollup: Rollup, trends: Trends | None) -> SheetSpec:
     blocks: list[Table | Text] = []
     charts = []
     if trends is None or trends.first:
-        lines.append(("strong", "这是第一次汇总：历史里还没有更早的数字，下次汇总起显示趋势。"))
+        # Said of D, not of the store: it may hold later rollups (a past day run again).
+        lines.append(
+            ("strong", f"历史里还没有 {rollup.day:%m-%d} 之前的汇总，没有可以比较的趋势。")
+        )
     else:
         if missing := _missing_comparisons(trends):
             lines.append(("strong", missing))

@@ -106,8 +106,21 @@ def month_boundary_line(weekly: Weekly) -> str:
     return ""
 
 
+def nothing_recorded_line(weekly: Weekly) -> str:
+    """A week nobody has entered anything for yet: its zeros read as a bad week unless said."""
+    if not weekly.nothing_recorded:
+        return ""
+    return (
+        f"本周（{weekly.start:%m-%d} 至 {weekly.day:%m-%d}）各表还没有录入任何数据："
+        "周报里的 0 是还没录入，不是没有业绩；请录入后再生成周报"
+    )
+
+
 def _cover(weekly: Weekly) -> SheetSpec:
     lines: list[tuple[Any, str]] = [("h1", "本周要点")]
+    empty = nothing_recorded_line(weekly)
+    if empty:
+        lines.append(("strong", empty))
     boundary = month_boundary_line(weekly)
     if boundary:
         lines.append(("note", boundary))
@@ -255,7 +268,7 @@ def _basics(weekly: Weekly) -> SheetSpec:
     figures = weekly.figures
     week = figures.week.checklist
     short = [(name, tally) for name, tally in week.by_item.items() if tally.done < tally.due]
-    missed = item_table_of(short, "本周没有每次完成的事项", "本周各事项都已完成")
+    missed = item_table_of(short, "本周未能每次完成的事项", "本周各事项都已完成")
     return SheetSpec(
         "基础管理",
         f"{weekly.branch} 基础管理 {weekly.week}",
@@ -268,7 +281,7 @@ def _basics(weekly: Weekly) -> SheetSpec:
             fixes_table(figures.open_fixes, "未完成的整改（整改完成后在“行动计划”改为已完成）"),
             measures_table(figures),
         ],
-        charts=[plotted(missed, 0, 0, 4, "本周没有每次完成的事项")] if short else [],
+        charts=[plotted(missed, 0, 0, 4, "本周未能每次完成的事项")] if short else [],
     )
 
 
