@@ -81,3 +81,13 @@ def test_messy_values_that_are_only_untidy_are_read() -> None:
         120,
         "2026-11-02",
     )
+
+
+def test_a_count_no_branch_keeps_is_an_error_not_a_309_digit_number() -> None:
+    """每日数据 接待客户数 = 1e308 passed as a count and printed as 309 digits in the agenda
+    (found by attacking the product)."""
+    from branchkit.parse import MAX_COUNT, Bad, parse_count
+
+    assert parse_count(1e308) == Bad(Code.COUNT_TOO_LARGE)
+    assert parse_count(float(MAX_COUNT + 1)) == Bad(Code.COUNT_TOO_LARGE)
+    assert parse_count(float(MAX_COUNT)) == MAX_COUNT and parse_count("35") == 35

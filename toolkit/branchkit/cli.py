@@ -40,13 +40,16 @@ class BranchkitGroup(ChineseGroup):
         except BookError as exc:
             if ctx.meta.get("debug"):
                 raise
-            said = str(_for_command(exc, ctx))
+            told = _for_command(exc, ctx)
+            message = told.message
             if isinstance(exc, OutsideMonth) and ctx.meta.get(TODAY_BY_DEFAULT):
                 import calendar
 
                 last = exc.month.replace(day=calendar.monthrange(*exc.month.timetuple()[:2])[1])
-                said += TODAY_WAS_THE_DEFAULT.format(day=last)
-            click.echo(f"错误：{visible(said)}", err=True)
+                message += TODAY_WAS_THE_DEFAULT.format(day=last)
+            click.echo(f"错误：{visible(f'{told.path}: {message}')}", err=True)
+            if ctx.meta.get(JSON_ASKED):
+                _json_out({"错误": visible(message), "文件": visible(str(told.path))})
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -171,7 +174,23 @@ def period_option(func: F) -> F:
 
 
 def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（UTF-8）")(func)
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        callback=_remember_json,
+        help="输出一个 JSON 对象（UTF-8）",
+    )(func)
+
+
+JSON_ASKED = "branchkit.json"
+
+
+def _remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """A script that asked for JSON gets one on stdout even when the command is refused."""
+    if value:
+        ctx.meta[JSON_ASKED] = True
+    return value
 
 
 def out_option(func: F) -> F:

@@ -203,12 +203,19 @@ def parse_number(value: Any) -> float | Bad | None:
     return Bad(Code.NOT_A_NUMBER) if isinstance(result, Bad) else result
 
 
+# No count a branch keeps (customers served in a day, calls made, an item's quantity) reaches
+# this: a larger one is a slip — 1e308 typed or pasted would print as a number of 309 digits.
+MAX_COUNT = 1_000_000
+
+
 def parse_count(value: Any) -> int | Bad | None:
     number = parse_number(value)
     if number is None or isinstance(number, Bad):
         return number
     if number < 0 or not float(number).is_integer():
         return Bad(Code.NOT_A_COUNT)
+    if number > MAX_COUNT:
+        return Bad(Code.COUNT_TOO_LARGE)
     return int(number)
 
 

@@ -64,6 +64,7 @@ MESSAGES: dict[Code, Message] = {
     Code.NOT_AN_AMOUNT: _value("不是金额"),
     Code.NOT_A_NUMBER: _value("不是数字"),
     Code.NOT_A_COUNT: _value("不是非负整数"),
+    Code.COUNT_TOO_LARGE: _value("数量大得不合常理（超过 100 万）"),
     Code.NOT_YES_NO: _value("应为 是/否"),
     Code.BAD_PHONE: _value("手机号格式不对"),
     Code.ID_STORED_AS_NUMBER: _value(

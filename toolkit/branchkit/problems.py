@@ -45,6 +45,7 @@ class Code(Enum):
     NOT_AN_AMOUNT = "not-an-amount"
     NOT_A_NUMBER = "not-a-number"
     NOT_A_COUNT = "not-a-count"
+    COUNT_TOO_LARGE = "count-too-large"
     NOT_YES_NO = "not-yes-no"
     BAD_PHONE = "bad-phone"
     ID_STORED_AS_NUMBER = "id-stored-as-number"

@@ -456,7 +456,9 @@ def _parse_distinct(
             return [v if math.isfinite(v) else _parse_cell(col, v, month, "") for v in values]
         if kind is Kind.COUNT:
             return [
-                int(v) if v >= 0 and v.is_integer() else _parse_cell(col, v, month, "")
+                int(v)
+                if 0 <= v <= parse.MAX_COUNT and v.is_integer()
+                else _parse_cell(col, v, month, "")
                 for v in values
             ]
     return [_parse_cell(col, v, month, "") for v in values]
