@@ -257,11 +257,14 @@ def test_a_date_written_the_chinese_way_is_read(sample_copy: Path) -> None:
 
 def test_json_asked_for_gets_json_even_when_the_command_is_refused(tmp_path: Path) -> None:
     """A script reading --json's stdout found nothing there on a refusal (found by trying the
-    product as a new user): the one line still goes to stderr, and stdout has 错误 and 文件."""
+    product as a new user): the one line still goes to stderr, and stdout has 错误信息 and 文件."""
     missing = tmp_path / "没有这个.xlsx"
     result = CliRunner().invoke(main, ["rankings", str(missing), "--date", "2026-11-20", "--json"])
     assert result.exit_code == 2
-    assert json.loads(result.stdout) == {"错误": "找不到这个文件，请检查路径", "文件": str(missing)}
+    assert json.loads(result.stdout) == {
+        "错误信息": "找不到这个文件，请检查路径",
+        "文件": str(missing),
+    }
     assert "错误：" in result.stderr
     plain = CliRunner().invoke(main, ["rankings", str(missing), "--date", "2026-11-20"])
     assert plain.exit_code == 2 and plain.stdout == ""

@@ -133,6 +133,23 @@ def test_a_meeting_too_long_for_a_page_breaks_between_its_sections(
     assert not any(placed.header_row + 1 in page_starts for placed in grid.tables)
 
 
+def test_a_one_table_agenda_too_long_for_a_page_repeats_only_its_title() -> None:
+    """A 晨会 of a large branch: sections 一 and 二, then one long table. As a sheet of one table
+    its print titles were every row down to that table's header — sections 一 and 二 again on
+    every page, or, longer than a page, a page for each row (found by review)."""
+    text = Text([("h1", "一、昨日回顾"), *[("body", f"第 {n} 行") for n in range(30)]])
+    people = Table(
+        [Col("姓名"), Col("今日目标", width=40)], [[f"员工{n}", "理财 1万元"] for n in range(150)]
+    )
+    grid = layout(
+        SheetSpec(
+            "晨会议程", "晨会", "s", [text, Text([("h1", "二、今日目标")]), people], one_page=True
+        )
+    )
+    assert not grid.one_page and grid.repeat_rows == (0, grid.title_rows - 1)
+    assert 2 <= grid.pages <= 6 and grid.pages == len(grid.breaks) + 1
+
+
 def test_every_agenda_row_is_one_line_tall_and_holds_one_line(agendas: dict[str, Grid]) -> None:
     for grid in agendas.values():
         size = grid.size or 10.0

@@ -125,6 +125,9 @@ def test_the_six_spellings_read_like_spec_5() -> None:
     # an e-mail address is someone's too (found by attacking the product)
     assert mask_text("邮箱 zhang.san@example.com") == "邮箱 z********@example.com"
     assert mask_text("回执发到 13812346241@163.com") == "回执发到 138****6***@163.com"
+    assert (
+        mask_text("邮箱zhangsan＠163．com") == "邮箱z*******＠163．com"
+    )  # as an input method types it
 
 
 # ---------------------------------------------------------------- through the commands
@@ -273,16 +276,23 @@ wrong_numbers = st.text(alphabet="0123456789０１２３４５６７８９-  xX�
 def test_a_wrong_phone_or_id_number_still_shows_masked(typed: str) -> None:
     shown = mask_personal(typed)
     places = [i for i, ch in enumerate(typed) if ch.isdigit() or ch in "xX"]
-    # Nothing but digits is touched (a separator or a word stays where it was) ...
+    # Nothing but digits and words is touched (a separator stays where it was; a word keeps
+    # its first character, as a name does) ...
     assert len(shown) == len(typed)
-    assert [shown[i] for i in range(len(typed)) if i not in places] == [
-        typed[i] for i in range(len(typed)) if i not in places
-    ]
+    assert [
+        shown[i] for i in range(len(typed)) if i not in places and not typed[i] >= "\u4e00"
+    ] == [typed[i] for i in range(len(typed)) if i not in places and not typed[i] >= "\u4e00"]
     # ... and only the first 3 and last 4 of ten digits or more show, as on a masked phone, of
     # fewer only the last 2.
     kept = [i for i in places if shown[i] != "*"]
     assert kept == (places[:3] + places[-4:] if len(places) >= 10 else places[-2:])
     assert all(shown[i] == typed[i] for i in kept)
+
+
+def test_a_name_typed_beside_a_wrong_number_shows_as_a_name_does() -> None:
+    """Found by review: 蒋娜 1381234567 in 联系方式 left the name whole in 数据问题 and --json."""
+    assert mask_personal("蒋娜 1381234567") == "蒋* 138***4567"
+    assert mask_personal("无") == "无"  # one character: no name to hide
 
 
 def test_the_json_of_a_check_masks_a_phone_one_digit_short(messy_copy: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import io
@@ -431,3 +432,39 @@ def test_a_week_nothing_was_entered_for_says_so_before_its_zeros(
         ["weekly", str(sample_copy), "--week", "2026-W47", "--out", str(tmp_path / "w47.xlsx")],
     )
     assert normal.exit_code == 0 and "还没有录入" not in normal.output
+
+
+def test_only_what_a_person_entered_makes_a_week_recorded() -> None:
+    """Found by review: fill's own rows (每日数据 with 转介数量 by formula, the day's checklist
+    items) made a week look entered; a follow-up row dated only by 推荐时间 did not, though its
+    sale counts; and a week that began last month looked only at this month's workbook."""
+    from branchkit.read import load_book
+    from branchkit.weekly import _recorded
+
+    from . import test_figures_golden as golden
+
+    def book(**sheets: list[list[object]]) -> object:
+        raw = {**golden._raw(), "转介登记": golden.CARDS[:1], "追踪表": golden.TRACKING[:1]}
+        raw.update(sheets)
+        return load_book(raw, "测试支行-2026-11.xlsx")
+
+    week = (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    filled = book(
+        每日数据=[["日期", "姓名", "转介数量"], ["2026-11-23", "王五", 0]],
+        每日清单=[
+            ["日期", "时段", "事项", "责任人", "完成情况"],
+            ["2026-11-23", "营业前", "开门迎客", "王五", None],
+        ],
+    )
+    assert not _recorded([filled], *week)
+    typed = book(每日数据=[["日期", "姓名", "接待客户数"], ["2026-11-24", "王五", 12]])
+    assert _recorded([typed], *week)
+    checked = book(每日清单=[["日期", "事项", "完成情况"], ["2026-11-25", "开门迎客", "已完成"]])
+    assert _recorded([checked], *week)
+    header = golden.TRACKING[0]
+    referred = [None] * len(header)
+    referred[header.index("推荐时间")] = "2026-11-24"
+    assert _recorded([book(追踪表=[header, referred])], *week)
+    # a week from Monday 11-30: its Monday is last month's, read from last month's workbook
+    assert not _recorded([filled], dt.date(2026, 12, 1), dt.date(2026, 12, 4))
+    assert _recorded([filled, typed], dt.date(2026, 11, 23), dt.date(2026, 12, 4))

@@ -49,7 +49,7 @@ class BranchkitGroup(ChineseGroup):
                 message += TODAY_WAS_THE_DEFAULT.format(day=last)
             click.echo(f"错误：{visible(f'{told.path}: {message}')}", err=True)
             if ctx.meta.get(JSON_ASKED):
-                _json_out({"错误": visible(message), "文件": visible(str(told.path))})
+                _json_out({"错误信息": visible(message), "文件": visible(str(told.path))})
             ctx.exit(EXIT_UNUSABLE)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -538,7 +538,8 @@ def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool
     工作簿有数据错误时退出码为 1（结果照常写出，错误列在“数据问题”表）。"""
     from . import jobs
 
-    result = jobs.refresh(book, _day(day), out)
+    when = _day(day)  # once: a run across midnight still says the day it computed
+    result = jobs.refresh(book, when, out)
     if as_json:
         _json_out(
             {
@@ -549,7 +550,7 @@ def refresh(book: Path, day: dt.datetime | None, out: Path | None, as_json: bool
             }
         )
         _exit_for_errors(result.errors)
-    click.echo(f"已刷新 {result.path}（统计日期 {_day(day)}）：")
+    click.echo(f"已刷新 {result.path}（统计日期 {when}）：")
     for name in result.sheets:
         click.echo(f"  · {name}")
     if result.errors or result.warnings:
@@ -709,7 +710,8 @@ def fill(
     工作簿有数据错误时退出码为 1（照常完成；错误用 branchkit validate 查看）。"""
     from . import jobs
 
-    result = jobs.fill(book, _day(day), out, dry_run)
+    when = _day(day)  # once: a run across midnight still says the day it filled
+    result = jobs.fill(book, when, out, dry_run)
     if as_json:
         _json_out(
             {
@@ -719,7 +721,7 @@ def fill(
             }
         )
         _exit_for_errors(result.errors)
-    click.echo(_fill_summary(result, dry_run, _day(day), dated=day is not None))
+    click.echo(_fill_summary(result, dry_run, when, dated=day is not None))
     _exit_for_errors(result.errors)
 
 
@@ -820,8 +822,9 @@ def build_agenda(
     kind = meeting_kind(meeting) or DAILY  # click has checked it is one of the meeting words
     tab = agenda_sheet_name(kind)
     if fmt == "xlsx":
-        written, agenda = jobs.write_agenda(book, _day(day), kind, out, lang, template_dir)
-        click.echo(f"{tab}已写入 {written} 的“{tab}”表（{_day(day)}）")
+        when = _day(day)  # once: a run across midnight still says the day it wrote
+        written, agenda = jobs.write_agenda(book, when, kind, out, lang, template_dir)
+        click.echo(f"{tab}已写入 {written} 的“{tab}”表（{when}）")
         _exit_for_errors(agenda.errors)
     from .render.agenda import render_agenda
 

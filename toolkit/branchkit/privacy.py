@@ -92,13 +92,18 @@ _KEEP_ENDS_FROM, _KEEP_SHORT = 10, 2
 def mask_personal(text: str) -> str:
     """A value typed where a phone or ID number belongs, masked whatever its shape: a number
     one digit short (1381234567) is still nearly someone's phone, though no pattern of
-    `mask_text` takes it for one."""
+    `mask_text` takes it for one. A name typed beside the number (蒋娜 1381234567) shows as a
+    name column does: its first character (蒋*)."""
     places = _digit_places(text)
     if len(places) >= _KEEP_ENDS_FROM:
         hidden = set(places[_KEEP_FIRST : len(places) - _KEEP_LAST])
     else:
         hidden = set(places[: max(0, len(places) - _KEEP_SHORT)])
-    return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+    shown = "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+    return _HAN_RUN.sub(lambda m: mask_name(m.group()) if len(m.group()) > 1 else m.group(), shown)
+
+
+_HAN_RUN = re.compile("[\u4e00-\u9fff]+")
 
 
 def _mask_match(match: re.Match[str]) -> str:
@@ -110,7 +115,8 @@ def _mask_match(match: re.Match[str]) -> str:
 
 # An e-mail address typed into a note: its name before the @ is the person's.
 _EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])([A-Za-z0-9._%+-]*)(@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])([A-Za-z0-9._%+-]*)"
+    r"([@\uff20][A-Za-z0-9-]+(?:[.\uff0e][A-Za-z0-9-]+)+)"
 )
 
 
@@ -126,7 +132,7 @@ def mask_text(text: str) -> str:
         return text
     if _ANY_DIGIT.search(text):
         text = _numbers().sub(_mask_match, text)
-    return _EMAIL.sub(_mask_email, text) if "@" in text else text
+    return _EMAIL.sub(_mask_email, text) if "@" in text or "\uff20" in text else text
 
 
 def mask_digits(text: str) -> str:
@@ -157,7 +163,7 @@ _NOT_NAMES = (
     "黄金|钱款|万元|温馨|曾经|宁愿|程序|陆续|毕业|包括|尚未|许多|齐全|"
     "何时|章程|路过|范围|顾虑|龙卡|白天|左右|苏州|江苏|关怀|关闭|关联|"
     "关爱|陈述|陈列|华为|成为|成本|单独|单笔|房租|温度|谢绝|万一|余下|"
-    "钱包|金卡|金条"
+    "钱包|金卡|金条|曾致|曾多"
 )
 # Characters that end a name in a note: a verb or a particle that follows it (客户王说，…).
 _NOT_IN_NAME = "的了说在是和与及等称要想来去到已未不也都就还又被把对向给让很较太再均"
@@ -166,14 +172,9 @@ _GIVEN = f"(?:(?![{_NOT_IN_NAME}]){_CHINESE})"
 _FAMILY = f"{_COMPOUND_SURNAMES}|[{_SURNAMES}]"
 # What may follow the name: a number (masked or not), a bracket, punctuation, a space, the end,
 # or the word for the number that follows (客户刘美丽手机…).
-# How a note addresses or speaks of a customer right after the name: 王小明先生, 张三丰女士.
-_HONORIFICS = "先生|女士|小姐|阿姨|大爷|大妈|奶奶|爷爷"
-# Verbs a note puts right after a customer's name (客户王小明投诉…).
-_VERBS = "投诉|来电|来行|来访|反映|表示|要求|咨询|询问|办理|致电|希望|认为|抱怨"
 _AFTER = (
     "(?=[0-9\uff10-\uff19*\uff0a(\uff08)\uff09\uff0c,\u3002.\uff1b;\uff1a:\u3001\\s!\uff01?\uff1f"
-    '\u201d"\u300b\u300d\u300f/\\-\u2014]|手机|电话|身份证|证件|卡号|账号|'
-    f"{_HONORIFICS}|{_VERBS}|$)"
+    '\u201d"\u300b\u300d\u300f/\\-\u2014]|手机|电话|身份证|证件|卡号|账号|$)'
 )
 _CUSTOMER = "客户"  # the word in a note that an unlisted name comes right after
 _NAME_LABEL = "(?:姓名|名字)"  # 客户姓名：王小明
@@ -181,8 +182,17 @@ _AFTER_CUSTOMER = (
     f"{_CUSTOMER}{_NAME_LABEL}?[\uff1a:\\s]?(?!{_NOT_NAMES})"
     f"(?P<unlisted>(?:{_FAMILY}){_GIVEN}{{1,2}}){_AFTER}"
 )
-# A name with an honorific after it is someone's wherever it stands (王小明先生投诉).
-_HONORED = f"(?P<honored>(?:{_FAMILY}){_GIVEN}{{1,2}})(?={_HONORIFICS})"
+# How a note speaks of a customer right after the full name: 王小明先生, 张三丰女士.
+_HONORIFICS = "先生|女士|小姐"
+# A full name (a family name and two more characters, or a compound one and one or two) with
+# an honorific after it, where it starts the note or follows a mark, a space or a number: 王小明
+# 先生投诉. Not after another 汉字 (一位高龄女士, 安排王先生, 感谢王先生 are no names), and
+# never a family name alone (王先生 names no one).
+_HONORED = (
+    f"(?<![\u4e00-\u9fff])(?!{_NOT_NAMES})"
+    f"(?P<honored>(?:{_COMPOUND_SURNAMES}){_GIVEN}{{1,2}}|[{_SURNAMES}]{_GIVEN}{{2}})"
+    f"(?={_HONORIFICS})"
+)
 _HONORIFIC = re.compile(_HONORIFICS)
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .agenda import ActionLine, IndicatorPace, open_actions
 from .figures import Figures, Trend, trend
@@ -146,30 +148,51 @@ def build(
         wanted,
         beyond=_dates(figures.date + dt.timedelta(days=1), until) if until else [],
         names=workbook_names(book, previous),
-        nothing_recorded=not _recorded(book, start, figures.date),
+        nothing_recorded=not _recorded(
+            [book, *([previous] if previous is not None else [])], monday, figures.date
+        ),
     )
 
 
-# The sheets kept day by day, and the dates on them that say something was done that day.
-_RECORD_DATES = {
-    "referrals": ("date",),
-    "tracking": ("first_contact", "closed_on"),
-    "daily": ("date",),
-    "overview": ("date",),
-    "checklist": ("date",),
-    "cases": ("date",),
+# The sheets kept day by day: the dates on them that say something was done that day, and the
+# columns of which one must hold a value for the row to be a person's record — fill adds
+# 每日数据 rows (转介数量 counted by formula) and the day's checklist rows before anyone types.
+_RECORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "referrals": (("date",), ()),
+    "tracking": (("referred_on", "first_contact", "closed_on"), ()),
+    "daily": (
+        ("date",),
+        (
+            "served",
+            "transactions",
+            "business_types",
+            "own_sales",
+            "phone_invitations",
+            "follow_ups",
+        ),
+    ),
+    "overview": (("date",), ()),
+    "checklist": (("date",), ("state", "quantity", "problem")),
+    "cases": (("date",), ()),
 }
 
 
-def _recorded(book: Book, first: dt.date, last: dt.date) -> bool:
-    """Whether anything on the day-by-day sheets is dated from `first` through `last`."""
-    for key, columns in _RECORD_DATES.items():
-        table = getattr(book, key)
-        for column in columns:
-            if column in table and any(
-                isinstance(d, dt.date) and first <= d <= last for d in table[column]
-            ):
-                return True
+def _recorded(books: list[Book], first: dt.date, last: dt.date) -> bool:
+    """Whether anything a person entered on the day-by-day sheets is dated from `first` through
+    `last`, in this month's workbook or last month's (a week that began in it)."""
+    for book in books:
+        for key, (dates, typed) in _RECORDS.items():
+            table = getattr(book, key)
+            rows: Iterable[tuple[Any, ...]] = zip(*(table[c] for c in dates), strict=True)
+            if typed:
+                rows = (
+                    row[: len(dates)]
+                    for row in zip(*(table[c] for c in (*dates, *typed)), strict=True)
+                    if any(v is not None for v in row[len(dates) :])
+                )
+            for row in rows:
+                if any(isinstance(d, dt.date) and first <= d <= last for d in row):
+                    return True
     return False
 
 

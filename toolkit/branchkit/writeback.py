@@ -62,8 +62,17 @@ def owner_files(path: Path) -> list[Path]:
     return [
         p
         for p in (path.with_name(n) for n in dict.fromkeys(names))
-        if p.exists() and p.name != "~$"
+        if p.name != "~$" and _exists(p)
     ]
+
+
+def _exists(path: Path) -> bool:
+    """Path.exists, where a name longer than the folder takes (the lock of a workbook whose own
+    name is a few bytes short of the limit) is one that cannot exist, not an error."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def open_in(path: Path) -> tuple[str, str] | None:
@@ -157,7 +166,7 @@ def ensure_not_open(path: Path) -> None:
 
 # The longest file name most file systems take (bytes of UTF-8; NTFS counts 255 characters).
 NAME_MAX = 255
-_PID_ROOM = len(".4194304.tmp")  # the longest suffix a temporary name gets (a pid and .tmp)
+_PID_ROOM = len(".4294967295.tmp")  # the longest suffix a temporary name gets (a pid and .tmp)
 
 
 def _sidecar_stem(name: str) -> str:
@@ -332,8 +341,13 @@ def _backup_into(
         target = folder / f"{stem}.{stamp}-{n}{path.suffix}"
         n += 1
     kept = path.stat()
-    with _create(target, private=True) as handle:
-        handle.write(path.read_bytes() if data is None else data)
+    try:
+        with _create(target, private=True) as handle:
+            handle.write(path.read_bytes() if data is None else data)
+    except OSError:  # a full disk: no half a backup left to be counted as one
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
     keep_permissions(target, kept)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
     for old in backups_of(path)[:-keep]:

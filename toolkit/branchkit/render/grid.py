@@ -214,6 +214,8 @@ class Grid:
         (`continued`) — print titles are one band of rows, so they cannot follow the tables."""
         if self.one_page:
             return None
+        if self.spec.one_page:  # an agenda run on to a second page: its title, not a section
+            return 0, self.title_rows - 1
         if len(self.tables) == 1 and not self.charts:
             return 0, self.tables[0].header_row
         return 0, self.title_rows - 1
@@ -237,9 +239,9 @@ def _overflowing(grid: Grid) -> Grid:
     its own. The tables here do not repeat their header on a new page, so where a page ends must
     not be left to the program printing it: LibreOffice's page holds a little more than the page
     reckoned here and would end page 1 under a table's bare header."""
-    starts = [*grid.sections, grid.n_rows]
-    for first, end in pairwise(starts):
-        grid.keeps.append(page.Keep(first, end - 1, 2))  # a heading stays with its next line
+    heading = {k.first: k.lead for k in grid.keeps}  # a heading's lines and the line under it
+    for first, end in pairwise([*grid.sections, grid.n_rows]):
+        grid.keeps.append(page.Keep(first, end - 1, heading.get(first, 2)))
     grid = _paginate(grid)
     page_of = page.page_of_rows(
         grid.n_rows, grid.height, grid.breaks, _capacity(grid), _repeated(grid)
