@@ -8,6 +8,7 @@ Cards (转介登记 rows): 2 R-1 张三 → 赵六; 3 (no number) 钱七 → 赵
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from branchkit import fill, problem_text
@@ -15,6 +16,7 @@ from branchkit.figures import compute
 from branchkit.problems import Code, Level
 from branchkit.read import Book, load_book
 from branchkit.schema import SHEETS_BY_KEY
+from branchkit.vocab import Unit
 from branchkit.writerules import Formula
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -186,6 +188,49 @@ def test_a_persons_feedback_is_never_touched_and_fills_own_is_brought_up_to_date
     assert (feedback[7].value, feedback[7].replaces) == ("〔自动〕已联系，未成交", "〔自动〕未联系")
 
 
+def test_fills_text_with_a_persons_words_after_it_is_theirs() -> None:
+    """Found by attacking the product: a referrer's note after fill's 〔自动〕 text was erased
+    at the next fill. Only text that is wholly fill's own is brought up to date; the rest is
+    left as it is and said."""
+    raw = golden._raw()
+    cards = [[*r, *([None] * (11 - len(r)))] for r in golden.CARDS]
+    cards[0][8:11] = ["身份证号", "推荐原因", "结果反馈"]
+    added = "〔自动〕未联系。推荐人补充：客户下周三来办大额存单，请务必跟进！"
+    cards[6][10] = added  # row 7: contacted since, so fill's part is out of date
+    raw["转介登记"] = cards
+    plan = _plan(raw)
+    assert 7 not in {c.row for c in plan.cells if c.column == "feedback"}
+    assert fill.Skip("referrals", 7, "feedback", fill.FEEDBACK_ADDED_TO) in plan.skipped
+
+
+def _sale_text(day: dt.date, name: str, amount: float, unit: Unit) -> str:
+    sale = SimpleNamespace(date=day, indicator=name, product=name, amount=amount, unit=unit)
+    return fill._sale_text(sale, D)  # type: ignore[arg-type]
+
+
+sale_texts = st.builds(
+    _sale_text,
+    st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+    st.sampled_from(["理财", "基金", "信用卡", "手机银行", "个人养老金", "贵金属"]),
+    st.floats(0.01, 1e7, allow_nan=False),
+    st.sampled_from(list(Unit)),
+)
+
+
+@given(
+    st.lists(sale_texts, min_size=1, max_size=4),
+    st.sampled_from(
+        ["。请尽快联系 5", " 客户说再考虑", "（推荐人：已电话确认）", "\n补充：下周再约"]
+    ),
+)
+def test_every_text_fill_writes_is_its_own_and_nothing_more(sales: list[str], added: str) -> None:
+    text = fill.AUTO + "；".join(sales)
+    assert fill.fills_own(text)
+    assert not fill.fills_own(text + added)
+    for own in ("未联系", "已联系，未成交", "转人民路支行跟进，结果见该网点的工作簿"):
+        assert fill.fills_own(fill.AUTO + own) and not fill.fills_own(fill.AUTO + own + added)
+
+
 def test_on_duty_staff_get_their_daily_row_with_the_cards_counted() -> None:
     # Nobody's duty is recorded for 11-20, so everyone active counts; 周敏 (厅堂主管) keeps no
     # 每日数据 and 王五 already has his row. 李四 logged card 7 on 11-20. 转介数量 is a count over
@@ -329,3 +374,22 @@ def test_figures_after_fill_are_the_figures_before() -> None:
             b.score,
             b.credited,
         )
+
+
+def test_a_tracking_sheet_whose_customer_header_is_not_found_is_not_filled() -> None:
+    """Found by attacking the product: with 追踪表's 客户姓名 renamed, every card looked
+    unanswered — fill added a row again for each (without a name), wrote 未联系 on cards with a
+    sale, and numbered the wrong rows after the header was put back."""
+    raw = golden._raw()
+    header = list(golden.TRACKING[0])
+    header[header.index("客户姓名")] = "姓名"
+    raw["追踪表"] = [header, *golden.TRACKING[1:]]
+    plan = _plan(raw)
+    assert [r for r in plan.rows if r.sheet == "tracking"] == []
+    assert [c for c in plan.cells if c.sheet == "tracking" or c.column == "feedback"] == []
+    assert (
+        fill.Skip("tracking", 0, "", "找不到必填列“客户姓名”，这张表不填写（改好表头后再运行）")
+        in plan.skipped
+    )
+    # the cards still get their numbers: they do not depend on the tracking sheet
+    assert _cells(plan, "referrals", "referral_id")

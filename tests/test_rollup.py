@@ -226,7 +226,7 @@ def test_rollup_printout_leaves_out_what_is_empty_and_says_why_once(
     assert "（暂无）" not in stars
     joined = "".join(stars)  # a long line is printed over several rows
     assert joined.count("暂无") == 1
-    assert "暂无客户助理/柜员之星：没有人同时有排名得分和当期的成交或转介成功。" in joined
+    assert "暂无客户助理/柜员之星：没有人同时有综合得分和当期的成交或转介成功。" in joined
     assert not [t for t in stars if t.endswith(("厅堂主管之星", "网点负责人之星", "内勤行长之星"))]
     # 滨江支行 is ranked with a data error: its 标记 is coloured (a rule on every non-empty mark).
     rows = book.get_sheet_by_name("网点排行").to_python()
@@ -397,8 +397,8 @@ def test_trend_compares_each_person_with_the_same_weekday_of_last_week(
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("趋势").to_python()
     people = _table_after(rows, "人员：本次（2026-11-20）与上周同期 2026-11-13")
     header, body = people[0], people[1:]
-    assert header[:6] == ["网点", "姓名", "岗位", "本周排名得分", "上周同期", "较上周"]
-    assert "本月排名得分" not in header  # no rollup of October in the store: not compared
+    assert header[:6] == ["网点", "姓名", "岗位", "本周综合得分", "上周同期", "较上周"]
+    assert "本月综合得分" not in header  # no rollup of October in the store: not compared
     # Those with no score then or now (no personal targets) are left out, as on 同岗位排名.
     assert not [r for r in body if r[2] in ("厅堂主管", "网点负责人", "内勤行长")]
     assert any("没有上月同期的汇总" in str(r[0]) for r in rows)
@@ -689,6 +689,46 @@ def _ranked(value: float | None) -> tuple[bool, float]:
     return (value is None, -(value or 0.0))
 
 
+def test_the_parent_weekly_saved_among_the_branches_is_no_branch_and_says_what_it_left_out(
+    network: Path,
+) -> None:
+    """Found by trying the product as a new user: 分行周报-2026-W47.xlsx saved in the branches'
+    folder was rolled up next time as a branch "without targets" (exit 1 every week); and a
+    parent weekly that left a workbook out exited 0 and did not say which."""
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=network.parent):
+        week = ["weekly", "--rollup", str(network), "--week", "2026-W47"]
+        made = runner.invoke(main, [*week, "--out", str(network / "分行周报-2026-W47.xlsx")])
+        assert made.exit_code == 0, made.stderr
+        rolled = runner.invoke(main, ["rollup", str(network), "--date", DAY])
+        assert rolled.exit_code == 0 and "分行周报" not in rolled.stderr, rolled.stderr
+        (network / "坏的支行-2026-11.xlsx").write_bytes(b"not a workbook")
+        again = runner.invoke(main, [*week, "--out", "w.xlsx"])
+        assert again.exit_code == 1 and "未计入：" in again.stderr
+        sheets = CalamineWorkbook.from_path("w.xlsx")
+        assert sheets.sheet_names[-1] == "数据问题"
+        cells = [str(c) for row in sheets.get_sheet_by_name("数据问题").to_python() for c in row]
+        assert "坏的支行-2026-11.xlsx" in cells
+
+
 def test_weekly_needs_a_workbook_or_a_rollup_folder() -> None:
     code, _, err = _invoke("weekly")
     assert code == 2 and "--rollup" in err
+
+
+def test_the_rollup_shows_one_composite_named_as_the_branch_tabs_name_it(
+    network: Path, tmp_path: Path
+) -> None:
+    """网点排行 showed 综合完成率 107.5% beside 低于进度 (the pace of 排名得分 0.5) — found by a new
+    user. As on a branch's own tabs (docs/口径.md#排名得分) one composite, 综合得分, with its pace;
+    综合完成率 stays in --json."""
+    out = tmp_path / "汇总.xlsx"
+    assert _invoke("rollup", str(network), "--date", DAY, "--out", str(out))[0] == 0
+    book = CalamineWorkbook.from_path(str(out))
+    for sheet in ("网点排行", "同岗位排名", "分行之星"):
+        cells = {str(c) for row in book.get_sheet_by_name(sheet).to_python() for c in row}
+        assert "综合得分" in cells and not {"综合完成率", "排名得分"} & cells, sheet
+    assert (
+        "综合完成率"
+        in _rollup_json(network, "--out", str(tmp_path / "j.xlsx"), "--date", DAY)["网点"][0]
+    )

@@ -63,13 +63,13 @@ def test_nothing_is_printed_empty_and_each_omission_is_said_once(printed: dict) 
     assert "（暂无）" not in _text(printed, "first", "分行之星")
     trend = _text(printed, "first", "趋势")
     assert "历史里还没有11-20之前的汇总" in trend
-    assert "历次汇总" not in trend and "平均排名得分与综合完成率" not in trend  # no table, no chart
+    assert "历次汇总" not in trend and "平均综合得分" not in trend  # no table, no chart
     assert len(rendering.by_sheet(printed["first"][1])["趋势"]) == 1
 
 
 def test_a_rollup_with_history_prints_its_trend_week_on_week(printed: dict) -> None:
     trend = _text(printed, "later", "趋势")
-    assert "历次汇总" in trend and "平均排名得分与综合完成率" in trend  # the table and its chart
+    assert "历次汇总" in trend and "平均综合得分" in trend  # the table and its chart
     assert "上周同期2026-11-13" in trend and "较上周" in trend
     assert "没有上月同期的汇总" in trend  # said once instead of three empty columns
     assert "较上月同期" not in trend

@@ -11,6 +11,7 @@ import errno
 import io
 import os
 import shutil
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -401,3 +402,15 @@ def test_a_file_where_the_backups_go_is_one_line_and_nothing_is_written(
     before = sample_copy.read_bytes()
     one_line_exit_2(run("fill", sample_copy, *DAY), "备份”是一个文件", "文件未改动")
     assert sample_copy.read_bytes() == before
+
+
+def test_an_open_document_spreadsheet_is_named_not_called_damaged(tmp_path: Path) -> None:
+    """A .ods (a zip, with no xl/workbook.xml) was reported as a damaged workbook to restore from
+    a backup (found by attacking the product)."""
+    ods = tmp_path / "网点.ods"
+    with zipfile.ZipFile(ods, "w") as package:
+        package.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("content.xml", "<office:document-content/>")
+    for command in ("fill", "validate"):
+        line = one_line_exit_2(run(command, ods, *DAY), "OpenDocument", "另存为")
+        assert "损坏" not in line and "备份" not in line

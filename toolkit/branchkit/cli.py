@@ -1038,16 +1038,17 @@ def _parent_weekly(
     )
     for skipped in data.rollup.left_out:
         click.echo(f"未计入：{skipped.file}：{skipped.reason}", err=True)
-    if not (send_mail or eml):
-        return
-    settings = Settings()
-    message = parent.message(data, recipients, mail.sender(settings), template_dir)
-    if eml:
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml, [data.path])}")
-    if send_mail:
-        mail.check_addresses(recipients)
-        where = jobs.send_mail(message, settings, smtp)
-        click.echo(f"已发送给 {len(recipients)} 位收件人（{where}）")
+    if send_mail or eml:
+        settings = Settings()
+        message = parent.message(data, recipients, mail.sender(settings), template_dir)
+        if eml:
+            click.echo(f"邮件已写入：{mail.write_eml(message, eml, [data.path])}")
+        if send_mail:
+            mail.check_addresses(recipients)
+            where = jobs.send_mail(message, settings, smtp)
+            click.echo(f"已发送给 {len(recipients)} 位收件人（{where}）")
+    # as `rollup` exits: 1 when a workbook was left out (the weekly still made and sent)
+    sys.exit(EXIT_PROBLEMS if data.rollup.left_out else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -28,10 +28,12 @@ WEEKLY_NAME_END = "-周报"
 # The start of the rollup workbook's name ('分行汇总-2026-11.xlsx'), which may sit among the
 # branches' workbooks.
 ROLLUP_NAME_START = "分行汇总"
+# ... and of the parent branch's weekly ('分行周报-2026-W47.xlsx'), saved there by default.
+PARENT_WEEKLY_NAME_START = "分行周报"
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # Not a branch's workbook whatever its suffix: Excel's owner file (~$), another program's lock
-# or branchkit's temporary file (.~), the rollup's own output.
-_NOT_BRANCH = ("~$", ".~", ROLLUP_NAME_START)
+# or branchkit's temporary file (.~), the rollup's and the parent weekly's own outputs.
+_NOT_BRANCH = ("~$", ".~", ROLLUP_NAME_START, PARENT_WEEKLY_NAME_START)
 # Bytes of UTF-8 a name part may take: file systems allow 255 per name, and the weekly
 # workbook's name adds its week and suffix ('-2026-W47-周报.xlsx', 23 bytes) to this part.
 MAX_NAME_BYTES = 120
@@ -82,8 +84,8 @@ def month_sibling(book: Path, month: dt.date, other: dt.date) -> Path | None:
 
 def branch_workbooks(folder: Path) -> list[Path]:
     """The branch workbooks in `folder` (not its subfolders, such as the 备份 of older
-    versions), by name: Excel files that are not lock or temporary files, weekly workbooks or
-    the rollup's own output."""
+    versions), by name: Excel files that are not lock or temporary files, weekly workbooks, or
+    the rollup's and the parent weekly's own outputs."""
     return [
         path
         for path in sorted(folder.iterdir())

@@ -237,6 +237,21 @@ def _sale_text(sale: Sale, day: dt.date) -> str:
     return f"{when} 已达成 {sale.indicator or sale.product} {amount}{unit_word(sale.unit)}"
 
 
+FEEDBACK_ADDED_TO = "结果反馈里有人补充了文字，未更新（要让程序继续更新，请只留〔自动〕开头的那句）"
+# Exactly what fill writes after 〔自动〕 (`outcome`, `feedback`): a text with anything else in it
+# holds a person's words too and is not fill's to replace.
+_SALE_TEXT = r"(?:\d{2}-\d{2}|\d{4}-\d{2}-\d{2}) 已达成 [^\s；。，！？!?,]+ -?\d+(?:\.\d+)?(?:e[+-]?\d+)?[^\s；。，！？!?,0-9]{0,3}"
+_FILLS_OWN = re.compile(
+    f"{re.escape(AUTO)}(?:未联系|已联系，未成交|转[^，；。]+跟进，结果见该网点的工作簿"
+    f"|{_SALE_TEXT}(?:；{_SALE_TEXT})*)"
+)
+
+
+def fills_own(text: str) -> bool:
+    """Whether a 结果反馈 is wholly fill's own text, which fill may bring up to date."""
+    return _FILLS_OWN.fullmatch(text) is not None
+
+
 def outcome(card_row: int, matches: Matches, sales: dict[int, Sale], day: dt.date) -> str:
     """The referrer's news of a card, as the tracking sheet knows it on D."""
     rows = matches.card_to_rows.get(card_row, [])
@@ -267,6 +282,10 @@ def feedback(
             continue
         if written and not written.startswith(AUTO):
             continue  # a person's words: never touched
+        if written and not fills_own(written):
+            # 〔自动〕 and then a person's words (a referrer's note after fill's text): kept
+            plan.skipped.append(Skip("referrals", row, "feedback", FEEDBACK_ADDED_TO))
+            continue
         if row in repeats.taken:
             continue  # a wrong number: no news is this card's until it is corrected
         elsewhere = other_branch(receiver)
@@ -443,10 +462,16 @@ def plan(book: Book, figures: Figures) -> FillPlan:
 
     day = figures.date
     result = FillPlan()
-    matches = match_cards(book.referrals, book.tracking, day, book.settings.match_days)
-    numbers = card_numbers(book, day, result)
-    tracking_rows(book, day, matches, numbers, result)
-    feedback(book, figures, matches, numbers, result)
+    headless = _missing_headers(book)
+    if "referrals" not in headless:
+        numbers = card_numbers(book, day, result)
+        # Cards and tracking rows are matched by customer, receiver and date: with a column of
+        # either sheet missing, every card would look unanswered (a row added again, 未联系 on
+        # a card with a sale).
+        if "tracking" not in headless:
+            matches = match_cards(book.referrals, book.tracking, day, book.settings.match_days)
+            tracking_rows(book, day, matches, numbers, result)
+            feedback(book, figures, matches, numbers, result)
     if figures.is_open(day):
         daily_rows(book, day, result)
         checklist_rows(book, figures, result)
@@ -459,7 +484,32 @@ def plan(book: Book, figures: Figures) -> FillPlan:
         result.notes.append(closed_day_note(day, figures.next_workday))
     fix_actions(book, figures, result)
     result.cells.extend(_into_repeated_rows(book, result.cells))
+    # Nothing is written into a sheet whose required headers are not found (renamed, deleted):
+    # a value would land in the wrong column, or a row go in without what identifies it.
+    result.cells = [c for c in result.cells if c.sheet not in headless]
+    result.rows = [r for r in result.rows if r.sheet not in headless]
+    for key, headers in headless.items():
+        result.skipped.append(Skip(key, 0, "", HEADERS_MISSING.format("”“".join(headers))))
     return result
+
+
+HEADERS_MISSING = "找不到必填列“{}”，这张表不填写（改好表头后再运行）"
+
+
+def _missing_headers(book: Book) -> dict[str, list[str]]:
+    """The sheets fill writes into whose required columns are not all found, and the headers
+    missing (数据问题 lists them too)."""
+    found: dict[str, list[str]] = {}
+    for key in ("referrals", "tracking", "daily", "checklist", "actions"):
+        if key not in book.sheet_names:
+            continue  # a sheet the workbook lacks: nothing to write into
+        present = book.positions.get(key, {})
+        missing = [
+            c.header for c in SHEETS_BY_KEY[key].columns if c.required and c.key not in present
+        ]
+        if missing:
+            found[key] = missing
+    return found
 
 
 def _into_repeated_rows(book: Book, cells: list[CellFill]) -> list[CellFill]:

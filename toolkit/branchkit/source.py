@@ -202,6 +202,12 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 1024:,.0f} KB"
 
 
+OPEN_DOCUMENT = (
+    "这是 OpenDocument 表格（.ods），不是 Excel 工作簿：请在 WPS、LibreOffice 或 Excel 中"
+    "“另存为” .xlsx 后重试"
+)
+
+
 def layout(path: Path, written_by_us: bool = False) -> Layout:
     """The sheets of an .xlsx/.xlsm and their parts, after the size limits are checked."""
     from .package import Package, PackageError, parse_rels, rels_path, resolve, sheet_entries
@@ -221,6 +227,8 @@ def layout(path: Path, written_by_us: bool = False) -> Layout:
                 if rel.type.endswith("/officeDocument"):
                     workbook = resolve("", rel.target)
         if workbook not in package.by_name:
+            if "content.xml" in package.by_name or "mimetype" in package.by_name:
+                raise BookError(path, OPEN_DOCUMENT)  # a zip too, but no Excel file: not damaged
             raise BookError(path, f"{_DAMAGED}（缺少 {workbook}）：{_REPAIR}")
         kinds = {}
         if rels_path(workbook) in package.by_name:

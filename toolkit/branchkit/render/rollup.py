@@ -75,8 +75,8 @@ def score_lines(rollup: Rollup) -> list[tuple[Style, str]]:
     lines: list[tuple[Style, str]] = [
         (
             "note",
-            "网点和人员都按排名得分排名：各项有目标的指标完成率的平均，每项最多按完成率上限"
-            f"（{shown}）计，不含转介数和清单计量（只有这些时才计）；综合完成率为不封顶的平均。"
+            "网点和人员都按综合得分排名：各项有目标的指标完成率的平均，每项最多按完成率上限"
+            f"（{shown}）计，不含转介数和清单计量（只有这些时才计）；“进度”是综合得分对时间进度的进度。"
             "人员在全分行同岗位组内排名（1、2、2、4）。",
         )
     ]
@@ -93,8 +93,7 @@ def score_lines(rollup: Rollup) -> list[tuple[Style, str]]:
 LEAGUE_FIELDS: tuple[Field, ...] = (
     ("排名", "rank", 6, "rank"),
     ("网点", "text", 12, "branch"),
-    ("排名得分", "pct_bar", 11, "figures.score"),
-    ("综合完成率", "pct", 10, "figures.overall"),
+    ("综合得分", "pct_bar", 11, "figures.score"),
     ("进度", "status", 10, "figures.status"),
     ("转介数", "int", 8, "figures.referrals"),
     ("转介成功率", "pct", 10, "figures.success_rate"),
@@ -111,7 +110,7 @@ def league_table(rollup: Rollup, kind: PeriodKind = MONTH, caption: str = "") ->
     return record_table(
         fields,
         rows,
-        caption or f"{PERIOD_TITLES[kind]} · 网点排行（按排名得分；有数据错误的网点标出）",
+        caption or f"{PERIOD_TITLES[kind]} · 网点排行（按综合得分；有数据错误的网点标出）",
         "（没有可排名的网点）",
         PACE,
     )
@@ -169,7 +168,7 @@ def league_sheet(rollup: Rollup) -> SheetSpec:
         _title(rollup, "网点排行"),
         subtitle(rollup),
         [Text(lines), league_table(rollup), indicator_table(rollup)],
-        charts=[Chart(0, 1, (2,), "网点排名得分")],
+        charts=[Chart(0, 1, (2,), "网点综合得分")],
         text_width=10,
     )
 
@@ -181,8 +180,7 @@ PEOPLE_FIELDS: tuple[Field, ...] = (
     ("姓名", "text", 9, "person.name"),
     ("网点", "text", 12, "branch"),
     ("岗位", "text", 9, "person.role"),
-    ("排名得分", "pct_bar", 11, "person.score"),
-    ("综合完成率", "pct", 10, "person.overall"),
+    ("综合得分", "pct_bar", 11, "person.score"),
     ("进度", "status", 10, "person.status"),
     ("转介数", "int", 7, "person.referrals"),
     ("转介成功数", "int", 9, "person.successes"),
@@ -245,9 +243,9 @@ STAR_FIELDS: tuple[Field, ...] = (
     ("姓名", "text", 10, "star.person.name"),
     ("网点", "text", 12, "star.branch"),
     ("岗位", "text", 10, "star.person.role"),
-    ("排名得分", "pct", 10, "star.person.score"),
+    ("综合得分", "pct", 10, "star.person.score"),
 )
-NO_STAR = "没有人同时有排名得分和当期的成交或转介成功"
+NO_STAR = "没有人同时有综合得分和当期的成交或转介成功"
 
 
 def stars_sheet(rollup: Rollup, kinds: Sequence[PeriodKind] = PERIOD_KINDS) -> SheetSpec:
@@ -265,7 +263,7 @@ def stars_sheet(rollup: Rollup, kinds: Sequence[PeriodKind] = PERIOD_KINDS) -> S
     if none:
         blocks.append(Text([("note", f"暂无{'、'.join(none)}：{NO_STAR}。")]))
     for part, caption in (
-        (network, "分行之星（全分行排名得分最高、且当期有成交或转介成功的人）"),
+        (network, "分行之星（全分行综合得分最高、且当期有成交或转介成功的人）"),
         (groups, f"岗位之星（{PERIOD_TITLES[MONTH]}，各岗位组内）"),
     ):
         rows = [Star(title, s) for title, stars in part for s in stars]
@@ -424,8 +422,7 @@ def problems_sheet(rollup: Rollup) -> SheetSpec:
 HISTORY_FIELDS: tuple[Field, ...] = (
     ("汇总日期", "text", 11, "day"),
     ("网点数", "int", 7, "branches"),
-    ("平均排名得分", "pct", 12, "score"),
-    ("平均综合完成率", "pct", 13, "overall"),
+    ("平均综合得分", "pct", 12, "score"),
     ("转介数", "int", 8, "referrals"),
     ("转介成功率", "pct", 10, "success_rate"),
 )
@@ -438,18 +435,18 @@ WHO_FIELDS: dict[bool, tuple[Field, ...]] = {
     ),
 }
 WEEK_FIELDS: tuple[Field, ...] = (
-    ("本周排名得分", "pct", 12, "week"),
+    ("本周综合得分", "pct", 12, "week"),
     ("上周同期", "pct", 10, "week_before"),
     ("较上周", "pct", 9, "week_change"),
 )
 MONTH_FIELDS: tuple[Field, ...] = (
-    ("本月排名得分", "pct", 12, "month"),
+    ("本月综合得分", "pct", 12, "month"),
     ("上月同期", "pct", 10, "month_before"),
     ("较上月同期", "pct", 11, "month_change"),
 )
 TREND_SOURCE = (
     "趋势取自每次汇总时存下的数字（汇总工作簿旁的 分行汇总.duckdb）；同一天重新汇总会替换当天的数字。"
-    "本周、本月都是至今的数字，与上周、上月的同一时点比较（排名得分之差）。"
+    "本周、本月都是至今的数字，与上周、上月的同一时点比较（综合得分之差）。"
 )
 
 
@@ -513,7 +510,7 @@ def trend_sheet(rollup: Rollup, trends: Trends | None) -> SheetSpec:
             lines.append(("strong", missing))
         blocks.append(history_table(trends))
         if len(trends.history) > 1:
-            charts.append(Chart(0, 0, (2, 3), "平均排名得分与综合完成率", "pct", "line"))
+            charts.append(Chart(0, 0, (2,), "平均综合得分", "pct", "line"))
         blocks += filter(None, (change_table(trends, False), change_table(trends, True)))
     return SheetSpec(
         "趋势",
@@ -618,7 +615,11 @@ def headline_pairs(rollup: Rollup) -> list[tuple[str, str]]:
     behind = [r.branch for r in rollup.league if r.figures.status == "behind"]
     stars = rollup.stars[WEEK]
     return [
-        ("网点", f"{len(rollup.branches)} 个计入，{len(rollup.left_out)} 个未计入或未排名"),
+        (
+            "网点",
+            f"{len(rollup.branches)} 个计入，{len(rollup.left_out)} 个未计入或未排名"
+            + ("（见“数据问题”表）" if rollup.left_out else ""),
+        ),
         (
             "本周转介",
             f"{referrals} 张，成功 {successes} 张（{percent(successes / referrals if referrals else None)}）",
@@ -634,7 +635,7 @@ def headline_pairs(rollup: Rollup) -> list[tuple[str, str]]:
 
 def weekly_sheets(rollup: Rollup, week: str, monday: dt.date) -> list[SheetSpec]:
     """The parent branch's weekly workbook: the week in a few lines, the month's league, the
-    week's network ranks and stars, referral quality by branch."""
+    week's network ranks and stars, referral quality by branch, and the workbooks left out."""
     marked = f"{week}（{monday:%m-%d} 至 {rollup.day:%m-%d}） · {GENERATED_MARK}"
     lines: list[tuple[Any, str]] = [("h1", "本周要点")]
     lines += [("strong", f"{label}：{value}") for label, value in headline_pairs(rollup)]
@@ -652,7 +653,7 @@ def weekly_sheets(rollup: Rollup, week: str, monday: dt.date) -> list[SheetSpec]
         _title(rollup, f"网点排行 {week}"),
         marked,
         [league_table(rollup, MONTH)],
-        charts=[Chart(0, 1, (2,), "网点排名得分（本月至今）")],
+        charts=[Chart(0, 1, (2,), "网点综合得分（本月至今）")],
     )
     people = SheetSpec(
         "同岗位排名",
@@ -664,4 +665,9 @@ def weekly_sheets(rollup: Rollup, week: str, monday: dt.date) -> list[SheetSpec]
     stars.subtitle = marked
     quality = quality_sheet(rollup, WEEK)
     quality.subtitle = marked
-    return [cover, league, people, stars, quality]
+    sheets = [cover, league, people, stars, quality]
+    if rollup.left_out:  # which workbooks and why, as the rollup workbook says (found by a user)
+        left_out = problems_sheet(rollup)
+        left_out.subtitle = marked
+        sheets.append(left_out)
+    return sheets

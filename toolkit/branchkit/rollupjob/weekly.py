@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from ..filenames import PARENT_WEEKLY_NAME_START
 from ..rollup.league import Rollup
 from ..weekly import as_of, parse_week, week_label
 from .engine import collect
 from .job import ProgressFactory, _silent, compute
 
-OUTPUT_NAME = "分行周报-{week}.xlsx"
+OUTPUT_NAME = PARENT_WEEKLY_NAME_START + "-{week}.xlsx"
 
 
 @dataclass
