@@ -732,3 +732,20 @@ def test_the_rollup_shows_one_composite_named_as_the_branch_tabs_name_it(
         "综合完成率"
         in _rollup_json(network, "--out", str(tmp_path / "j.xlsx"), "--date", DAY)["网点"][0]
     )
+
+
+def test_a_network_star_is_a_star_of_their_own_branch(network: Path, tmp_path: Path) -> None:
+    """The network picks its stars by the same rule as a branch, ties at the cap going to the
+    uncapped score (docs/口径.md#之星): found by a new user, 分行每周之星 named six people at 150%
+    where 火车站支行's own 排行榜 named two of them."""
+    stars = _rollup_json(network, "--out", str(tmp_path / "r.xlsx"))["之星"]
+    titles = {"分行每日之星": "每日之星", "分行每周之星": "每周之星", "分行每月之星": "每月之星"}
+    own: dict[str, dict[str, list[str]]] = {}
+    for book in network.glob("*.xlsx"):
+        result = CliRunner().invoke(main, ["rankings", str(book), "--date", DAY, "--json"])
+        own[book.name.split("-")[0]] = json.loads(result.stdout)["之星"]
+    assert any(len(names) for names in stars.values())
+    for title, names in stars.items():
+        for star in names:
+            branch, name = star.split(" ")
+            assert name in own[branch][titles[title]], (title, star)

@@ -175,13 +175,17 @@ def network_people(branches: list[BranchSummary], kind: PeriodKind = MONTH) -> l
 
 
 def stars_of(people: Iterable[NetworkPerson]) -> list[NetworkPerson]:
-    """The best 排名得分 among people with a result (a pile of raw referrals makes no star)."""
+    """The best 排名得分 among people with a result (a pile of raw referrals makes no star); a
+    tie at the cap goes to the best uncapped score, as a branch's own stars are picked
+    (docs/口径.md#之星), so the network never names a star the branch passed over."""
     scored = [p for p in people if p.person.score is not None and p.person.has_result]
     if not scored:
         return []
     best = max(round(p.person.score or 0, 9) for p in scored)
+    tied = [p for p in scored if round(p.person.score or 0, 9) == best]
+    top = max(round(p.person.uncapped or 0, 9) for p in tied)
     return sorted(
-        (p for p in scored if round(p.person.score or 0, 9) == best),
+        (p for p in tied if round(p.person.uncapped or 0, 9) == top),
         key=lambda p: (p.branch, p.person.name),
     )
 

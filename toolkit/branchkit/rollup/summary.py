@@ -49,6 +49,7 @@ class PersonSummary:
     money: float  # credited 万元
     branch_rank: int | None  # the person's overall rank inside their branch
     has_result: bool  # a sale credited or a referral closed: what a star needs
+    uncapped: float | None = None  # the score without 完成率上限: breaks a tie at the cap
 
     @property
     def success_rate(self) -> float | None:
@@ -152,6 +153,7 @@ def _person(p: PersonFigures) -> PersonSummary:
         round(p.money, 6),
         p.rank,
         has_result(p),
+        p.uncapped,
     )
 
 
