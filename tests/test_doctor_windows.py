@@ -384,3 +384,11 @@ def test_readme_shows_doctors_real_lines() -> None:
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert render(readme) == readme, "run: python -m tests.doctor_readme"
+
+
+def test_a_workbook_without_buttons_is_one_thing_to_do_with_one_fix(sample_copy: Path) -> None:
+    """An .xlsx was two ✗ lines (no 控制台, not .xlsm) with the same fix (found by trying the
+    product as a new user): it is one."""
+    failed = [c for c in checks(sample_copy) if not c.ok]
+    assert [c.label for c in failed] == ["工作簿是 .xlsx，没有按钮"]
+    assert failed[0].fix.startswith(f"运行 branchkit add-buttons {sample_copy.name}")

@@ -151,6 +151,11 @@ def _book_checks(book: Path, xlwings_version: str | None, machine: Machine) -> l
         )
     )
     has_control = schema.CONTROL_SHEET in raw
+    if book.suffix.lower() != ".xlsm":
+        # one line, one fix: an .xlsx holds no macros, so it has no buttons whatever its sheets
+        what = "没有按钮" if not has_control else "有“控制台”表，但 .xlsx 存不了宏，按钮不能用"
+        result.append(Check(False, f"工作簿是 {book.suffix}，{what}", add_buttons_fix(book)))
+        return result
     result.append(
         Check(
             has_control,
@@ -158,9 +163,6 @@ def _book_checks(book: Path, xlwings_version: str | None, machine: Machine) -> l
             add_buttons_fix(book),
         )
     )
-    if book.suffix.lower() != ".xlsm":
-        result.append(Check(False, "工作簿是 .xlsm（可以带按钮）", add_buttons_fix(book)))
-        return result
     system = machine.system
     modules = vba_modules(book)
     ours = modules.get("branchkit", "")
