@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from branchkit.agenda import Agenda, Host
 from branchkit.agenda import build as build_from_figures
 from branchkit.cli import main
@@ -288,3 +289,16 @@ def test_no_targets_says_so_instead_of_judging_the_pace() -> None:
     text = render_agenda(agenda, "txt")
     assert "还没有设定目标" in text and "营销进度良好" not in text
     assert "未设目标，没有明日目标" in text
+
+
+def test_out_dash_is_standard_output(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--out -` wrote a file named "-" (found by trying the product as a new user): it is
+    standard output, as without --out."""
+    monkeypatch.chdir(tmp_path)
+    args = ["build-agenda", str(sample_copy), "--date", "2026-11-20", "--format", "md"]
+    result = CliRunner().invoke(main, [*args, "--out", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == CliRunner().invoke(main, args).stdout
+    assert result.stdout.startswith("# 火车站支行 夕会议程") and not (tmp_path / "-").exists()

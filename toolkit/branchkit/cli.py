@@ -830,7 +830,7 @@ def build_agenda(
 
     agenda = jobs.build_agenda(book, _day(day), kind)
     text = render_agenda(agenda, fmt, lang, template_dir)
-    if out is None:
+    if out is None or str(out) == "-":  # --out -: standard output, as other tools take it
         click.echo(text, nl=False)
     else:
         from .outputs import AGENDA_TEXT, stamped
