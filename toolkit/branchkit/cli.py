@@ -969,14 +969,10 @@ def weekly(
     today = dt.date.today()
     data, written = jobs.weekly(loaded, week or week_label(today), out, today)
     click.echo(f"周报已生成：{written}（数据截至 {data.day}）")
-    if data.beyond:  # the week runs on into a month this workbook does not hold
-        from .render.weekly import month_boundary_line
+    from .render.weekly import notes_for_the_sender
 
-        click.echo(f"注意：{month_boundary_line(data)}")
-    if data.nothing_recorded:  # before it is mailed, as a bad week
-        from .render.weekly import nothing_recorded_line
-
-        click.echo(f"注意：{nothing_recorded_line(data)}")
+    for line in notes_for_the_sender(data):
+        click.echo(f"注意：{line}")
     if send_mail or eml:
         _weekly_mail(
             data,

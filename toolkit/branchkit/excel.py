@@ -373,20 +373,14 @@ def _agenda_job(book: Any) -> str:
 def _weekly_job(book: Any) -> str:
     """This week's workbook beside the branch workbook, sent to 设置's recipients."""
     from . import jobs
-    from .render.weekly import month_boundary_line, nothing_recorded_line
+    from .render.weekly import notes_for_the_sender
     from .weekly import week_label
 
     day = control_date(book)
     loaded = OpenWorkbook(book).read()
     data, out = jobs.weekly(loaded, week_label(day), today=day)
-    # said on the button too, not only mailed: a week running on into next month, or one with
-    # nothing entered yet
-    said = [
-        line
-        for line in (month_boundary_line(data) if data.beyond else "", nothing_recorded_line(data))
-        if line
-    ]
-    note = "".join(f"（注意：{line}）" for line in said)
+    # said on the button too, not only mailed
+    note = "".join(f"（注意：{line}）" for line in notes_for_the_sender(data))
     if not loaded.settings.mail_to:
         return f"周报已保存：{out.name}；设置中没有“邮件收件人”，未发送{note}"
     message, to = jobs.weekly_mail(data, out, loaded.settings)

@@ -73,10 +73,11 @@ def _numbers() -> re.Pattern[str]:
 _KEEP_FIRST, _KEEP_LAST = 3, 4  # 138****6241: what docs/工作簿.md#脱敏 lets a phone show
 
 
-def _masked(number: str) -> str:
-    """The digits of `number` but its first 3 and last 4 become '*'; separators stay."""
+def _masked(number: str, first: int = _KEEP_FIRST, last: int = _KEEP_LAST) -> str:
+    """The digits of `number` but its first 3 and last 4 (or `first` and `last`) become '*';
+    separators stay."""
     places = _digit_places(number)
-    hidden = set(places[_KEEP_FIRST : len(places) - _KEEP_LAST])
+    hidden = set(places[first : len(places) - last])
     return "".join("*" if i in hidden else ch for i, ch in enumerate(number))
 
 
@@ -94,16 +95,13 @@ def mask_personal(text: str) -> str:
     one digit short (1381234567) is still nearly someone's phone, though no pattern of
     `mask_text` takes it for one. A name typed beside the number (蒋娜 1381234567) shows as a
     name column does: its first character (蒋*)."""
-    places = _digit_places(text)
-    if len(places) >= _KEEP_ENDS_FROM:
-        hidden = set(places[_KEEP_FIRST : len(places) - _KEEP_LAST])
-    else:
-        hidden = set(places[: max(0, len(places) - _KEEP_SHORT)])
-    shown = "".join("*" if i in hidden else ch for i, ch in enumerate(text))
+    long = len(_digit_places(text)) >= _KEEP_ENDS_FROM
+    shown = _masked(text) if long else _masked(text, 0, _KEEP_SHORT)
     return _HAN_RUN.sub(lambda m: mask_name(m.group()) if len(m.group()) > 1 else m.group(), shown)
 
 
-_HAN_RUN = re.compile("[\u4e00-\u9fff]+")
+_CHINESE = "[\u4e00-\u9fff]"
+_HAN_RUN = re.compile(f"{_CHINESE}+")
 
 
 def _mask_match(match: re.Match[str]) -> str:
@@ -167,7 +165,6 @@ _NOT_NAMES = (
 )
 # Characters that end a name in a note: a verb or a particle that follows it (客户王说，…).
 _NOT_IN_NAME = "的了说在是和与及等称要想来去到已未不也都就还又被把对向给让很较太再均"
-_CHINESE = "[\u4e00-\u9fff]"
 _GIVEN = f"(?:(?![{_NOT_IN_NAME}]){_CHINESE})"
 _FAMILY = f"{_COMPOUND_SURNAMES}|[{_SURNAMES}]"
 # What may follow the name: a number (masked or not), a bracket, punctuation, a space, the end,
@@ -189,7 +186,7 @@ _HONORIFICS = "先生|女士|小姐"
 # 先生投诉. Not after another 汉字 (一位高龄女士, 安排王先生, 感谢王先生 are no names), and
 # never a family name alone (王先生 names no one).
 _HONORED = (
-    f"(?<![\u4e00-\u9fff])(?!{_NOT_NAMES})"
+    f"(?<!{_CHINESE})(?!{_NOT_NAMES})"
     f"(?P<honored>(?:{_COMPOUND_SURNAMES}){_GIVEN}{{1,2}}|[{_SURNAMES}]{_GIVEN}{{2}})"
     f"(?={_HONORIFICS})"
 )

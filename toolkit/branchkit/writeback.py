@@ -62,17 +62,10 @@ def owner_files(path: Path) -> list[Path]:
     return [
         p
         for p in (path.with_name(n) for n in dict.fromkeys(names))
-        if p.name != "~$" and _exists(p)
+        # a name longer than a folder takes (the lock of a workbook whose own name is a few
+        # bytes short of the limit) is one that cannot exist, not an error: stat_of says None
+        if p.name != "~$" and stat_of(p) is not None
     ]
-
-
-def _exists(path: Path) -> bool:
-    """Path.exists, where a name longer than the folder takes (the lock of a workbook whose own
-    name is a few bytes short of the limit) is one that cannot exist, not an error."""
-    try:
-        return path.exists()
-    except OSError:
-        return False
 
 
 def open_in(path: Path) -> tuple[str, str] | None:
@@ -135,7 +128,7 @@ def refuse_hard_links(path: Path, found: os.stat_result | None = None) -> None:
     this name, the old one under the others — a colleague opening it by another name would work
     on a stale copy without knowing. Refused in one line rather than written in place, which
     would give up the replace's all-or-nothing."""
-    found = found or _stat(path)
+    found = found or stat_of(path)
     if found is not None and stat.S_ISREG(found.st_mode) and found.st_nlink > 1:
         raise BookError(path, HARD_LINKED.format(others=found.st_nlink - 1))
 
@@ -408,11 +401,11 @@ def atomic_write(
     make_folder(dest)
     _clean_stale_temps(dest)
     temp = _temp_name(dest)
-    kept = _stat(dest)
+    kept = stat_of(dest)
     if kept is not None:
         refuse_hard_links(dest, kept)
     sources = [*made_from, *([planned.book] if planned is not None else [])]
-    bounds = [found for found in map(_stat, sources) if found is not None]
+    bounds = [found for found in map(stat_of, sources) if found is not None]
     try:
         try:
             with _create(temp, private=kept is not None or bool(bounds)) as handle:
@@ -447,7 +440,8 @@ def atomic_write(
     return dest
 
 
-def _stat(path: str | Path) -> os.stat_result | None:
+def stat_of(path: str | Path) -> os.stat_result | None:
+    """The file's stat, or None where there is none to be had (gone, or a name too long)."""
     try:
         return os.stat(path)
     except OSError:

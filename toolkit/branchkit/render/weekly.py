@@ -106,6 +106,13 @@ def month_boundary_line(weekly: Weekly) -> str:
     return ""
 
 
+def notes_for_the_sender(weekly: Weekly) -> list[str]:
+    """What the command line and the button say beside "周报已生成" before it is mailed: a week
+    running on into next month (its days in next month's workbook), and a week nobody entered."""
+    said = (month_boundary_line(weekly) if weekly.beyond else "", nothing_recorded_line(weekly))
+    return [line for line in said if line]
+
+
 def nothing_recorded_line(weekly: Weekly) -> str:
     """A week nobody has entered anything for yet: its zeros read as a bad week unless said."""
     if not weekly.nothing_recorded:

@@ -231,26 +231,17 @@ def _no_wider(path: Path, before: os.stat_result | None, sources: Sequence[Path]
     """The store and its exports hold every person's figures from the branches' workbooks: no
     more people may read them than may read every one of those (writeback.keep_permissions); a
     store kept from earlier rollups only ever narrows."""
-    from ..writeback import keep_permissions
+    from ..writeback import keep_permissions, stat_of
 
-    found = []
-    for source in sources:
-        with contextlib.suppress(OSError):
-            found.append(os.stat(source))
-    keep_permissions(path, before, found)
-
-
-def _stat(path: Path) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
+    keep_permissions(path, before, [s for s in map(stat_of, sources) if s is not None])
 
 
 def save(path: Path, rollup: Rollup) -> dict[str, int]:
     """Replace the rollup date's rows with this rollup's, in one transaction, in a store no more
     readable than the branches' workbooks. Returns the rows written per table."""
-    before = _stat(path)
+    from ..writeback import stat_of
+
+    before = stat_of(path)
     with _private_files():
         written = _save(path, rollup)
     _no_wider(path, before, [Path(b.file) for b in rollup.branches])
@@ -403,7 +394,7 @@ def export_parquet(
     the files written."""
     import duckdb
 
-    from ..writeback import make_folder, unwritable
+    from ..writeback import make_folder, stat_of, unwritable
 
     check_export_folder(folder)
     wanted = None if months is None else {month_of(m) for m in months}
@@ -422,7 +413,7 @@ def export_parquet(
                 make_folder(target)
                 temp = part / f".~{name}.{os.getpid()}.tmp"
                 try:
-                    before = _stat(target)
+                    before = stat_of(target)
                     with _private_files():
                         con.execute(
                             f"COPY (SELECT * FROM {name} WHERE rollup_date >= ? "
