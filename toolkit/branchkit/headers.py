@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from . import parse, schema
@@ -67,23 +67,38 @@ def labels(header: str, aliases: tuple[str, ...]) -> set[str]:
     return {normalize_label(x) for x in (header, *aliases)}
 
 
-@cache
+# Sheet -> its label index, by identity: the schema's sheets live as long as the program, and
+# hashing a frozen Sheet hashes every Column of it, which cost more than the lookup it served.
+_INDEXES: dict[int, tuple[Sheet, dict[str, Column]]] = {}
+
+
 def column_index(sheet: Sheet) -> dict[str, Column]:
+    """The sheet's columns by every label they answer to (header, aliases, after normalizing)."""
+    kept = _INDEXES.get(id(sheet))
+    if kept is not None and kept[0] is sheet:
+        return kept[1]
     index: dict[str, Column] = {}
     for col in sheet.columns:
         for label in labels(col.header, col.aliases):
             index.setdefault(label, col)
+    _INDEXES[id(sheet)] = (sheet, index)  # the sheet is kept, so its id is never reused
     return index
 
 
 def match_headers(sheet: Sheet, row: list[Any]) -> dict[int, Column]:
+    """Position -> column for the cells of `row` that name one of the sheet's columns (a column
+    named twice counts at its first place). Blank cells and numbers name nothing and are
+    passed over without parsing: a header search looks at five rows of data too."""
     index = column_index(sheet)
     found: dict[int, Column] = {}
     seen: set[str] = set()
     for pos, value in enumerate(row):
-        if parse.is_blank(value):
+        if value is None or value.__class__ is float or value.__class__ is int:
             continue
-        col = index.get(normalize_label(parse.clean_text(value)))
+        text = parse.clean_text(value)
+        if not text:
+            continue
+        col = index.get(normalize_label(text))
         if col and col.key not in seen:
             found[pos] = col
             seen.add(col.key)
