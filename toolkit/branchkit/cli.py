@@ -1023,6 +1023,7 @@ def _parent_weekly(
 ) -> None:
     """`weekly --rollup DIR`: the parent branch's weekly workbook and mail."""
     from . import jobs, mail
+    from .render.rollup import week_before_the_month
     from .rollupjob import weekly as parent
     from .settings import Settings
     from .weekly import week_label
@@ -1032,6 +1033,8 @@ def _parent_weekly(
     click.echo(
         f"分行周报已生成：{data.path}（{len(data.rollup.branches)} 个网点，数据截至 {data.day}）"
     )
+    if began_before := week_before_the_month(data.rollup):
+        click.echo(began_before)
     for skipped in data.rollup.left_out:
         click.echo(f"未计入：{skipped.file}：{skipped.reason}", err=True)
     if send_mail or eml:

@@ -66,6 +66,11 @@ def safe_stem(*candidates: str) -> str:
     raise BookError(candidates[0] if candidates else "", "无法用作文件名：请用 --out 指定输出文件")
 
 
+def says_month(path: Path, month: dt.date) -> bool:
+    """Whether the file's name says it is of `month` (火车站支行-2026-12.xlsx of 2026-12)."""
+    return any(stamp in path.stem for stamp in _stamps(month))
+
+
 def _stamps(month: dt.date) -> tuple[str, str, str]:
     """The ways a workbook's name says its month: 2026-11, 202611, 2026年11月."""
     return f"{month:%Y-%m}", f"{month:%Y%m}", f"{month.year}年{month.month}月"

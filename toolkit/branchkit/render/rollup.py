@@ -262,6 +262,8 @@ def stars_sheet(rollup: Rollup, kinds: Sequence[PeriodKind] = PERIOD_KINDS) -> S
     none = [title for title, stars in titled if not stars]
     if none:
         blocks.append(Text([("note", f"暂无{'、'.join(none)}：{NO_STAR}。")]))
+    if WEEK in kinds and (began_before := week_before_the_month(rollup)):
+        blocks.append(Text([("note", f"每周之星：{began_before}")]))
     for part, caption in (
         (network, "分行之星（全分行综合得分最高、且当期有成交或转介成功的人）"),
         (groups, f"岗位之星（{PERIOD_TITLES[MONTH]}，各岗位组内）"),
@@ -606,6 +608,36 @@ def summary_line(rollup: Rollup, seconds: float, out: Path | None) -> str:
     return f"{line} → {out}" if out else line
 
 
+# Branches named in one line before the rest are counted (a province has thousands).
+NAMED_BRANCHES = 10
+
+
+def week_before_the_month(rollup: Rollup) -> str:
+    """Where the days of a week begun last month come from (docs/口径.md#周报日期), in one line;
+    "" when the week began this month. A branch whose last month's workbook was not beside its
+    workbook counts the week from the 1st, and is named."""
+    day = rollup.day
+    monday, first = day - dt.timedelta(days=day.weekday()), day.replace(day=1)
+    if monday >= first or not rollup.branches:
+        return ""
+    before = first - dt.timedelta(days=1)
+    days = f"{monday:%m-%d}" if monday == before else f"{monday:%m-%d} 至 {before:%m-%d}"
+    lacking = [b.branch for b in rollup.branches if not b.last_month]
+    read = len(rollup.branches) - len(lacking)
+    said = [f"本周的 {days} 是上月的日子"]
+    if read:
+        said.append(f"{read} 个网点的这几天读自旁边的上月（{before:%Y-%m}）工作簿")
+    if lacking:
+        named = "、".join(lacking[:NAMED_BRANCHES])
+        if len(lacking) > NAMED_BRANCHES:
+            named += f" 等 {len(lacking)} 个"
+        said.append(
+            f"{named} 的工作簿旁没有上月的工作簿（同一网点，文件名里的年-月为 {before:%Y-%m}），"
+            f"本周只从 {first:%m-%d} 算起"
+        )
+    return "；".join(said) + "。"
+
+
 def headline_pairs(rollup: Rollup) -> list[tuple[str, str]]:
     """The parent branch's week in a few lines (the weekly cover and its e-mail say the same)."""
     week = rollup.leagues[WEEK]
@@ -614,7 +646,9 @@ def headline_pairs(rollup: Rollup) -> list[tuple[str, str]]:
     top = [r for r in rollup.league if r.rank == 1]
     behind = [r.branch for r in rollup.league if r.figures.status == "behind"]
     stars = rollup.stars[WEEK]
+    began_before = week_before_the_month(rollup)
     return [
+        *([("本周起止", began_before)] if began_before else []),
         (
             "网点",
             f"{len(rollup.branches)} 个计入，{len(rollup.left_out)} 个未计入或未排名"

@@ -9,6 +9,7 @@ ranking (1, 2, 2, 4) throughout.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -227,6 +228,10 @@ def credited_across(branches: list[BranchSummary]) -> list[BranchSummary]:
 
 def build(day: dt.date, outcomes: Iterable[Outcome]) -> Rollup:
     branches, left_out = one_per_branch(outcomes)
+    # Last month's workbooks in the folder that a week begun last month was read from are not
+    # left out: they counted, for those days (the weekly's cover says so).
+    read_for_the_week = {_same_file(b.last_month) for b in branches if b.last_month}
+    left_out = [s for s in left_out if _same_file(s.file) not in read_for_the_week]
     branches = credited_across(branches)
     left_out += [Skipped(b.file, NO_BRANCH_TARGETS) for b in branches if not b.has_branch_targets]
     people = {kind: network_people(branches, kind) for kind in PERIOD_KINDS}
@@ -245,3 +250,8 @@ def build(day: dt.date, outcomes: Iterable[Outcome]) -> Rollup:
         },
         left_out=sorted(left_out, key=lambda s: s.file),
     )
+
+
+def _same_file(path: str) -> str:
+    """One spelling for a path, to tell whether two names lead to one file."""
+    return os.path.normcase(os.path.abspath(path))

@@ -111,6 +111,9 @@ class BranchSummary:
     # branch — what the league judges again with the credit the other workbook brings.
     cross: CrossSide | None = None
     referrers: dict[str, dict[str, PersonFigures]] = field(default_factory=dict)
+    # A week that began last month (docs/口径.md#周报日期): the branch's workbook of that month
+    # its first days were read from, when it lay beside this one; "" otherwise.
+    last_month: str = ""
 
     @property
     def month_figures(self) -> PeriodSummary:
@@ -197,9 +200,11 @@ def summary_of(
     modified: float,
     month: dt.date | None,
     cross: CrossSide | None = None,
+    last_month: str = "",
 ) -> BranchSummary:
     """The branch's figures as the rollup keeps them (pure); `cross`, the workbook's
-    cross-branch referrals (crossmatch.cross_side), when it has any."""
+    cross-branch referrals (crossmatch.cross_side), when it has any; `last_month`, the
+    workbook a week begun last month was read from."""
     referrers = {card.referrer for card in cross.cards} if cross else set()
     errors, warnings = count_levels(figures.problems)
     has_targets = any(p.targets for p in figures.month.people) or bool(figures.month.branch.targets)
@@ -225,6 +230,7 @@ def summary_of(
         }
         if referrers
         else {},
+        last_month=last_month,
     )
 
 

@@ -114,6 +114,7 @@ def summarize(path: str, day: dt.date) -> Outcome:
     branches must still count."""
     from ..batch import batch_mode
     from ..figures import compute
+    from ..jobs import last_months_book
     from ..read import load_book
     from ..rollup.crossmatch import cross_side
     from ..schema import NOT_INPUT_SHEETS
@@ -126,8 +127,20 @@ def summarize(path: str, day: dt.date) -> Outcome:
             book = load_book(read_raw(path, NOT_INPUT_SHEETS, many=True), path)
             if book.month and (book.month.year, book.month.month) != (day.year, day.month):
                 return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
-            figures = compute(book, day, league=True)
-            summary = summary_of(figures, path, modified, book.month, cross_side(book, day))
+            # A week that began last month reads its first days from the branch's workbook of
+            # that month beside this one, as the branch's own weekly does.
+            first = day.replace(day=1)
+            began_before = day - dt.timedelta(days=day.weekday()) < first
+            previous = last_months_book(book, first)[0] if began_before else None
+            figures = compute(book, day, previous, league=True)
+            summary = summary_of(
+                figures,
+                path,
+                modified,
+                book.month,
+                cross_side(book, day),
+                previous.source if previous is not None else "",
+            )
     except BookError as exc:
         return Skipped(path, exc.message)
     except Exception as exc:  # a workbook no reader expected: listed, the others still count

@@ -34,12 +34,16 @@ class ParentWeekly:
         return self.rollup.day
 
 
-def network_month(inputs: Sequence[Path]) -> dt.date | None:
-    """The month the branches' workbooks are of: the first one that reads says."""
+def network_month(inputs: Sequence[Path], day: dt.date) -> dt.date | None:
+    """The month the branches' workbooks are of: the first one that reads says, looking first
+    at those whose name says D's month — a folder can hold last month's workbooks beside this
+    month's, and a week across the month end is reported in its later month."""
+    from ..filenames import says_month
     from ..problems import BookError
     from ..read import read_book
 
-    for path in collect(inputs)[0]:
+    paths = collect(inputs)[0]
+    for path in sorted(paths, key=lambda p: not says_month(p, day)):
         try:
             return read_book(path).month
         except BookError:
@@ -66,7 +70,7 @@ def build(
     # Claimed before the workbooks are read: never a branch's workbook, and nothing else
     # branchkit did not make for this without --force.
     target = claim(out or Path(OUTPUT_NAME.format(week=label)), PARENT_WEEKLY)[0]
-    day = as_of(label, today, network_month(inputs))
+    day = as_of(label, today, network_month(inputs, as_of(label, today)))
     rollup = compute(inputs, day, jobs, scheduler, progress, exclude=[target])
     specs = weekly_sheets(rollup, label, monday)
     written = write_bytes(

@@ -1,0 +1,118 @@
+"""A parent branch's week across the month end (docs/口径.md#周报日期): W49 runs 11-30 to 12-06, so
+the rollup of any day of it reads each branch's November workbook beside its December one for
+11-30 — as the branch's own weekly does — or names the branches whose November is missing. A
+folder holding both months reports the week in December. The two months are those of
+test_year_across_months (测试支行: 20 + 10 万 sold on 11-30, 5 + 30 in December's days)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from branchkit import jobs
+from branchkit.cli import main
+from branchkit.read import read_book
+from branchkit.render.rollup import headline_pairs, stars_sheet, week_before_the_month
+from branchkit.rollupjob.job import compute
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from . import test_year_across_months as months
+from .test_year_across_months import _december, _november
+
+SUNDAY = dt.date(2026, 12, 6)
+
+
+def _money(period: Any, name: str) -> float:
+    return next(p.money for p in period.people if p.name == name)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """November's and December's workbooks of 测试支行, side by side as a parent keeps them,
+    with a 网点 target (900 万 of 理财) so the branch is ranked in the league."""
+    people = months._targets
+    monkeypatch.setattr(months, "_targets", lambda *a: [*people(*a), ["网点", "理财", 900]])
+    network = tmp_path / "网点"
+    network.mkdir()
+    _december(network, _november(network))
+    return network
+
+
+def test_the_week_reads_last_months_workbook_beside_this_one(folder: Path) -> None:
+    rollup = compute([folder], SUNDAY)
+    (branch,) = rollup.branches
+    assert Path(branch.last_month).name == "测试支行-2026-11.xlsx"
+    # November's workbook counted, for 11-30: it is not listed as left out.
+    assert rollup.left_out == []
+    # The week as the branch's own weekly counts it, 11-30 included; the month is December's.
+    book = read_book(folder / "测试支行-2026-12.xlsx")
+    previous, _ = jobs.last_months_book(book, dt.date(2026, 12, 1))
+    own = jobs.figures(book, SUNDAY, previous)
+    week = branch.periods["week"]
+    assert (week.start, week.end) == (dt.date(2026, 11, 30), SUNDAY)
+    assert (week.referrals, week.successes) == (own.week.branch.referrals, 1)
+    assert week.referred_amount == pytest.approx(own.week.branch.referred_amount)
+    assert week.referred_amount == pytest.approx(20)  # card A on 11-30
+    assert _money(week, "赵六") == pytest.approx(24 + 5 + 21)  # 11-30, 12-01 and 12-05
+    month = branch.periods["month"]
+    assert month.start == dt.date(2026, 12, 1)
+    assert month.referred_amount == pytest.approx(
+        jobs.figures(book, SUNDAY).month.branch.referred_amount
+    )
+    said = week_before_the_month(rollup)
+    assert said == "本周的 11-30 是上月的日子；1 个网点的这几天读自旁边的上月（2026-11）工作簿。"
+    assert ("本周起止", said) in headline_pairs(rollup)
+
+
+def test_a_branch_without_last_months_workbook_is_named_and_counts_from_the_1st(
+    folder: Path, tmp_path: Path
+) -> None:
+    shutil.move(folder / "测试支行-2026-11.xlsx", tmp_path / "别处.xlsx")
+    rollup = compute([folder], SUNDAY)
+    (branch,) = rollup.branches
+    assert branch.last_month == ""
+    week = branch.periods["week"]
+    assert week.start == dt.date(2026, 12, 1)
+    assert week.referred_amount == 0  # card A's 11-30 is not in it
+    assert _money(week, "赵六") == pytest.approx(5 + 21)  # 12-01 and 12-05 only
+    said = week_before_the_month(rollup)
+    assert "测试支行 的工作簿旁没有上月的工作簿" in said and "本周只从 12-01 算起" in said
+    lines = [
+        text for block in stars_sheet(rollup).blocks for _, text in getattr(block, "lines", [])
+    ]
+    assert f"每周之星：{said}" in lines
+
+
+def test_a_week_that_began_this_month_reads_one_workbook(folder: Path) -> None:
+    rollup = compute([folder], dt.date(2026, 12, 9))  # W50 begins on 12-07
+    (branch,) = rollup.branches
+    assert branch.last_month == "" and week_before_the_month(rollup) == ""
+    assert branch.periods["week"].start == dt.date(2026, 12, 7)
+    # November's workbook was not needed, so it is listed, with its month.
+    november = [s for s in rollup.left_out if s.file.endswith("测试支行-2026-11.xlsx")]
+    assert len(november) == 1 and "统计月份是 2026-11" in november[0].reason
+
+
+def test_the_parent_weekly_of_a_folder_of_both_months_reports_the_week_in_its_later_month(
+    folder: Path, tmp_path: Path
+) -> None:
+    """Before, the first workbook that read (November's, by name) set the month, and W49 came
+    out as November's 11-30 with December's workbook left out."""
+    out = tmp_path / "分行周报.xlsx"
+    result = CliRunner().invoke(
+        main, ["weekly", "--rollup", str(folder), "--week", "2026-W49", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "2026-12-06" in result.stdout and "本周的 11-30 是上月的日子" in result.stdout
+    cover = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("封面").to_python()
+    text = "".join(str(cell) for row in cover for cell in row if cell)  # lines wrap
+    assert "2026-W49（11-30 至 12-06）" in text
+    assert (
+        "本周起止：本周的 11-30 是上月的日子；1 个网点的这几天读自旁边的上月（2026-11）工作簿。"
+        in text
+    )
+    assert "1 个计入" in text
