@@ -19,6 +19,7 @@ from .parse import other_branch
 from .problems import Code, Level, Problem
 from .table import Table
 from .vocab import role_group
+from .workdays import month_bounds
 
 
 class Book(Protocol):
@@ -32,12 +33,15 @@ class Book(Protocol):
     def catalogue(self) -> Catalogue: ...
     @property
     def problems(self) -> list[Problem]: ...
+    @property
+    def month(self) -> dt.date | None: ...
     def sheet_name(self, key: str) -> str: ...
     def cell(self, key: str, column: str, row: int) -> str: ...
     def is_formula(self, key: str, column: str, row: int) -> bool: ...
 
 
 def cross_check(book: Book) -> None:
+    _check_roster(book)
     _check_people(book, "referrals", ("referrer", "receiver"))
     _check_card_numbers(book)
     _check_people(book, "tracking", ("referrer", "receiver"))
@@ -46,6 +50,99 @@ def cross_check(book: Book) -> None:
     _check_sales(book)
     _check_checklist(book)
     _check_targets(book)
+
+
+def _check_roster(book: Book) -> None:
+    """人员 rows that would take a person out of the figures without a word (docs/口径.md#入职和离岗):
+    a name typed twice (the second is never counted), 离岗日期 before 入职日期, and someone with
+    cards, sales or a turn on duty in the month on a day they do not belong to the branch — 在岗
+    否, or before joining or after leaving (usually a date typed for another year). Warnings: the
+    figures stay as the sheet says; the person on the sheet decides."""
+    roster = book.tables["roster"]
+    sheet = book.sheet_name("roster")
+    first_row: dict[str, int] = {}
+    for row, name, joined, left in roster.zip("row", "name", "joined_on", "left_on"):
+        if name in first_row:
+            book.problems.append(
+                Problem(
+                    Code.SAME_NAME_TWICE,
+                    sheet,
+                    book.cell("roster", "name", row),
+                    {"first": first_row[name]},
+                    value=name,
+                    level=Level.WARNING,
+                )
+            )
+        elif name:
+            first_row[name] = row
+        if isinstance(joined, dt.date) and isinstance(left, dt.date) and left < joined:
+            book.problems.append(
+                Problem(
+                    Code.LEFT_BEFORE_JOINING,
+                    sheet,
+                    book.cell("roster", "left_on", row),
+                    {"joined": joined},
+                    value=left.isoformat(),
+                    level=Level.WARNING,
+                )
+            )
+    if book.month is not None:
+        _check_days_away(book, first_row)
+
+
+def _check_days_away(book: Book, first_row: Mapping[str, int]) -> None:
+    """People with records in the month on a day they are not of the branch: the first such
+    day, at the 人员 cell that keeps them out (在岗, 离岗日期 or 入职日期)."""
+    assert book.month is not None
+    first, last = month_bounds(book.month)
+    roster = book.tables["roster"]
+    rows = dict(zip(roster["row"], roster.zip("active", "joined_on", "left_on"), strict=True))
+    seen: dict[str, tuple[dt.date, str]] = {}  # name -> the earliest day away, the sheet's key
+
+    def away(name: object, day: object, key: str) -> None:
+        if not isinstance(name, str) or name not in first_row or not isinstance(day, dt.date):
+            return
+        if not first <= day <= last or (name in seen and seen[name][0] <= day):
+            return
+        active, joined, left = rows[first_row[name]]
+        before = isinstance(joined, dt.date) and day < joined
+        after = isinstance(left, dt.date) and day > left
+        if active is False or before or after:
+            seen[name] = (day, key)
+
+    for day, referrer in book.tables["referrals"].zip("date", "referrer"):
+        away(referrer, day, "referrals")
+    for closed, referred, receiver in book.tables["tracking"].zip(
+        "closed_on", "referred_on", "receiver"
+    ):
+        away(receiver, closed if isinstance(closed, dt.date) else referred, "tracking")
+    for day, names in book.tables["overview"].zip("date", "on_duty"):
+        for name in names or ():
+            away(name, day, "overview")
+    for name, (day, key) in seen.items():
+        row = first_row[name]
+        active, joined, left = rows[row]
+        where = {"day": day, "where": book.sheet_name(key)}
+        if active is False:
+            code, column, args = Code.RECORDED_WHILE_INACTIVE, "active", where
+        elif isinstance(left, dt.date) and day > left:
+            code, column, args = Code.RECORDED_AFTER_LEAVING, "left_on", {**where, "left": left}
+        else:
+            code, column, args = (
+                Code.RECORDED_BEFORE_JOINING,
+                "joined_on",
+                {**where, "joined": joined},
+            )
+        book.problems.append(
+            Problem(
+                code,
+                book.sheet_name("roster"),
+                book.cell("roster", column, row),
+                args,
+                value=name,
+                level=Level.WARNING,
+            )
+        )
 
 
 def _check_card_numbers(book: Book) -> None:
@@ -179,7 +276,8 @@ def _display(amount: float) -> str:
 
 
 def _check_sales(book: Book) -> None:
-    """Products not in 产品 (a warning: the sale counts toward no indicator); amounts no single sale
+    """An amount without a product (an error: no indicator can take it); products not in 产品 (a
+    warning: the sale counts toward no indicator); amounts no single sale
     can be — negative, or beyond 单笔上限 (an error: the amount is left out of every figure, so
     nobody is praised for a typo); amounts far above the branch's usual sale of that product (a
     warning: the row still counts)."""
@@ -193,6 +291,16 @@ def _check_sales(book: Book) -> None:
     unknown = {p for p in limit_of if p and catalogue.product(p) is None}
     rows = tracking["row"]
     for i, (product, amount) in enumerate(zip(sold, amounts, strict=True)):
+        if not product and amount:  # an amount no indicator can take: said, not dropped unseen
+            book.problems.append(
+                Problem(
+                    Code.SALE_WITHOUT_PRODUCT,
+                    sheet_name,
+                    book.cell("tracking", "product", rows[i]),
+                    value=_display(float(amount)),
+                )
+            )
+            continue
         odd = amount is not None and (amount < 0 or amount > limit_of[product])
         large = amount is not None and not odd and amount > usual.get(product, math.inf)
         if not odd and not large and product not in unknown:

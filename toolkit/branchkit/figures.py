@@ -828,7 +828,32 @@ def _problems(book: Book, day: dt.date) -> list[Problem]:
 def month_problems(book: Book, day: dt.date) -> list[Problem]:
     """What is wrong with the month D is in, beyond single cells: a year the holiday library
     does not know, sales dated before the month. `validate` says them too, with or without D."""
-    return [*_calendar_problems(book, day), *_sales_outside_month(book, *month_bounds(day))]
+    first, last = month_bounds(day)
+    return [
+        *_calendar_problems(book, day),
+        *_cards_outside_month(book, first, last),
+        *_sales_outside_month(book, first, last),
+    ]
+
+
+def _cards_outside_month(book: Book, first: dt.date, last: dt.date) -> list[Problem]:
+    """A card dated outside the month is in no period here, so it counts for no one's 转介数:
+    said at its date cell (usually a typed year or month) so it is not lost without anyone
+    knowing. A card carried from last month (〔上月结转〕) is last month's on purpose."""
+    sheet = book.sheet_name("referrals")
+    return [
+        Problem(
+            Code.CARD_OUTSIDE_MONTH,
+            sheet,
+            book.cell("referrals", "date", row),
+            {"date": date, "first": first, "last": last},
+            level=Level.WARNING,
+        )
+        for row, date, reason in book.referrals.zip("row", "date", "reason")
+        if isinstance(date, dt.date)
+        and not first <= date <= last
+        and CARRIED_MARK not in (reason or "")
+    ]
 
 
 def _sheets(book: Book) -> tuple[str, str]:

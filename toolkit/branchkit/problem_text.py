@@ -45,6 +45,9 @@ _LEFT_OUT = (
     "产品表中没有这个产品，单位不明；这一笔暂不计入业绩，改好后再刷新",
 )
 
+# A person's records on days 人员 says they are not of the branch.
+_AWAY = ("不在网点的日子不计入个人排名：请核对“在岗”、入职日期和离岗日期",)
+
 MESSAGES: dict[Code, Message] = {
     Code.MISSING_SHEET: Message(
         "缺少工作表", ("是不是“{close}”？请改名为“{standard}”", "请从模板复制该工作表")
@@ -81,6 +84,22 @@ MESSAGES: dict[Code, Message] = {
     Code.SETTING_NOT_A_MONTH: _setting("应为年月，如 2026-11"),
     Code.SETTING_NOT_A_CHOICE: _setting("应为 {choices: 或 }"),
     Code.SETTING_NOT_WEEKDAYS: _setting("应为 每天，或 周一至周五 这样的星期几"),
+    Code.SAME_NAME_TWICE: Message(
+        "和第 {first} 行同名",
+        (
+            "各表只按第 {first} 行的那位计，两人的记录分不开：请在姓名上加以区分（如 李四A），并改好各表里的记录",
+        ),
+    ),
+    Code.LEFT_BEFORE_JOINING: Message(
+        "离岗日期早于入职日期 {joined:%Y-%m-%d}", ("这个人哪天都不算在岗：请核对两个日期",)
+    ),
+    Code.RECORDED_WHILE_INACTIVE: Message("在岗为“否”，但“{where}”里 {day:%m-%d} 有此人", _AWAY),
+    Code.RECORDED_AFTER_LEAVING: Message(
+        "离岗日期是 {left:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 还有此人", _AWAY
+    ),
+    Code.RECORDED_BEFORE_JOINING: Message(
+        "入职日期是 {joined:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 已有此人", _AWAY
+    ),
     Code.UNKNOWN_PERSON: Message("人员表中没有此人", ("请在“人员”表添加，或核对{column}",)),
     Code.UNKNOWN_PRODUCT: Message("产品表中没有此产品", ("这笔不计入任何指标；请在“产品”表添加",)),
     Code.UNKNOWN_CHECKLIST_ITEM: Message(
@@ -88,6 +107,10 @@ MESSAGES: dict[Code, Message] = {
     ),
     Code.FIX_DUE_BEFORE_FOUND: Message(
         "整改期限早于发现问题的日期（{found:%m-%d}）", ("请核对整改期限",)
+    ),
+    Code.SALE_WITHOUT_PRODUCT: Message(
+        "有达成金额，但没有达成产品",
+        ("不知道算哪项指标：这一笔暂不计入业绩，也不算转介成功；请填写达成产品后再刷新",),
     ),
     Code.NEGATIVE_AMOUNT: Message("不能为负数", _LEFT_OUT),
     Code.OVER_SALE_CAP: Message("超过单笔上限 {cap}", _LEFT_OUT),
@@ -133,6 +156,10 @@ MESSAGES: dict[Code, Message] = {
     Code.SALE_CLOSED_AFTER_MONTH: Message(
         "达成日期 {closed:%Y-%m-%d} 晚于本月",
         ("本工作簿只算到 {last:%m-%d}：这一笔不计入任何业绩；请核对达成日期的年份和月份",),
+    ),
+    Code.CARD_OUTSIDE_MONTH: Message(
+        "推荐日期 {date:%Y-%m-%d} 不在本月",
+        ("本工作簿只算 {first:%m-%d} 至 {last:%m-%d}：这张卡不计入转介数；请核对年份和月份",),
     ),
     Code.SALE_CLOSED_BEFORE_MONTH: Message(
         "达成日期 {closed:%Y-%m-%d} 早于本月",

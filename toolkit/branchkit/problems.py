@@ -62,12 +62,18 @@ class Code(Enum):
     SETTING_NOT_A_CHOICE = "setting-not-a-choice"
     SETTING_NOT_WEEKDAYS = "setting-not-weekdays"
     # across sheets
+    SAME_NAME_TWICE = "same-name-twice"
+    LEFT_BEFORE_JOINING = "left-before-joining"
+    RECORDED_WHILE_INACTIVE = "recorded-while-inactive"
+    RECORDED_AFTER_LEAVING = "recorded-after-leaving"
+    RECORDED_BEFORE_JOINING = "recorded-before-joining"
     UNKNOWN_PERSON = "unknown-person"
     CARD_TYPED_AGAIN = "card-typed-again"
     REFERRAL_ID_TAKEN = "referral-id-taken"
     UNKNOWN_PRODUCT = "unknown-product"
     UNKNOWN_CHECKLIST_ITEM = "unknown-checklist-item"
     FIX_DUE_BEFORE_FOUND = "fix-due-before-found"
+    SALE_WITHOUT_PRODUCT = "sale-without-product"
     NEGATIVE_AMOUNT = "negative-amount"
     OVER_SALE_CAP = "over-sale-cap"
     UNUSUALLY_LARGE = "unusually-large"
@@ -81,6 +87,7 @@ class Code(Enum):
     SALE_DATED_LAST_MONTH = "sale-dated-last-month"
     SALE_CLOSED_BEFORE_MONTH = "sale-closed-before-month"
     SALE_CLOSED_AFTER_MONTH = "sale-closed-after-month"
+    CARD_OUTSIDE_MONTH = "card-outside-month"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,142 @@
+"""Typing slips that used to take people, sales or cards out of the figures without a word
+(found by trying the product as a new user): each is now a problem at the cell to fix, and
+`validate` no longer says 没有发现数据问题 (docs/口径.md#数据错误, docs/口径.md#入职和离岗).
+
+The workbook: 李四 refers, 赵六 receives; November 2026, every day open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from branchkit import schema
+from branchkit.cli import main
+from branchkit.figures import compute
+from branchkit.problems import Code, Level, Problem
+from branchkit.read import read_book
+from branchkit.schema import CARRIED_MARK
+from branchkit.templates import write_branch_workbook
+from click.testing import CliRunner
+
+from .test_year_across_months import _card, _row, _sold
+
+NOV = dt.date(2026, 11, 1)
+DAY = dt.date(2026, 11, 20)
+
+
+def _person(
+    name: str, role: str, active: str = "是", joined: Any = None, left: Any = None
+) -> list[Any]:
+    return _row(schema.ROSTER, name=name, role=role, active=active, joined_on=joined, left_on=left)
+
+
+ROSTER = [_person("李四", "客户助理"), _person("赵六", "理财经理")]
+
+
+def _book(tmp_path: Path, **data: list[list[Any]]) -> Path:
+    rows: dict[str, list[list[Any]]] = {
+        "roster": ROSTER,
+        "products": [["日鑫月溢", "理财", "万元"]],
+        "targets": [["赵六", "理财", 300], ["李四", "转介数", 30]],
+        "referrals": [_card(dt.date(2026, 11, 3), "R-1", "李雷", "13800000011")],
+        "tracking": [_sold(dt.date(2026, 11, 3), "李雷", "13800000011", 20, referrer="李四")],
+    }
+    rows.update(data)
+    return write_branch_workbook(
+        tmp_path / "测试支行-2026-11.xlsx", "测试支行", "2026-11", data=rows
+    )
+
+
+def _problems(path: Path) -> list[Problem]:
+    return [p for p in compute(read_book(path), DAY).problems if p.code is not Code.NO_DAILY_ROW]
+
+
+def _said(path: Path) -> list[tuple[Code, str, Level, str]]:
+    return [(p.code, p.where, p.level, p.value) for p in _problems(path)]
+
+
+def test_a_clean_month_says_nothing(tmp_path: Path) -> None:
+    assert _said(_book(tmp_path)) == []
+
+
+def test_an_amount_without_a_product_is_an_error_at_the_product_cell(tmp_path: Path) -> None:
+    sale = _sold(dt.date(2026, 11, 3), "李雷", "13800000011", 13, referrer="李四")
+    sale[[c.key for c in schema.TRACKING.columns].index("product")] = None
+    path = _book(tmp_path, tracking=[sale])
+    column = schema.TRACKING.columns.index(schema.TRACKING.column("product"))
+    cell = f"{chr(ord('A') + column)}2"
+    assert _said(path) == [(Code.SALE_WITHOUT_PRODUCT, f"追踪表!{cell}", Level.ERROR, "13")]
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"追踪表!{cell}" in result.stdout and "有达成金额，但没有达成产品" in result.stdout
+
+
+def test_a_card_dated_outside_the_month_is_said_unless_carried(tmp_path: Path) -> None:
+    typed = _card(dt.date(2025, 11, 3), "R-2", "韩梅", "13800000012")  # a slip of the year
+    later = _card(dt.date(2026, 12, 1), "R-3", "张三", "13800000013")
+    carried = _card(dt.date(2026, 10, 30), "R-4", "王五", "13800000014")
+    carried[[c.key for c in schema.REFERRALS.columns].index("reason")] = "理财" + CARRIED_MARK
+    first = _card(dt.date(2026, 11, 3), "R-1", "李雷", "13800000011")
+    path = _book(tmp_path, referrals=[first, typed, later, carried])
+    problems = _problems(path)
+    assert [(p.code, p.where, p.level) for p in problems] == [
+        (Code.CARD_OUTSIDE_MONTH, "转介登记!A3", Level.WARNING),
+        (Code.CARD_OUTSIDE_MONTH, "转介登记!A4", Level.WARNING),
+    ]
+    assert problems[0].args["date"] == dt.date(2025, 11, 3)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert "推荐日期 2025-11-03 不在本月" in result.stdout and "2026-10-30" not in result.stdout
+
+
+def test_a_name_typed_twice_in_the_roster_is_said_at_the_second(tmp_path: Path) -> None:
+    path = _book(tmp_path, roster=[*ROSTER, _person("李四", "柜员")])
+    assert _said(path) == [(Code.SAME_NAME_TWICE, "人员!A4", Level.WARNING, "李四")]
+    assert _problems(path)[0].args == {"first": 2}
+
+
+def test_leaving_before_joining_is_said(tmp_path: Path) -> None:
+    odd = _person("周敏", "厅堂主管", joined=dt.date(2026, 11, 25), left=dt.date(2026, 11, 10))
+    path = _book(tmp_path, roster=[*ROSTER, odd])
+    column = "ABCDEFGH"[schema.ROSTER.columns.index(schema.ROSTER.column("left_on"))]
+    assert _said(path) == [
+        (Code.LEFT_BEFORE_JOINING, f"人员!{column}4", Level.WARNING, "2026-11-10")
+    ]
+
+
+def test_records_on_days_away_are_said_at_the_roster_cell_that_keeps_them_out(
+    tmp_path: Path,
+) -> None:
+    roster = [
+        _person("李四", "客户助理", left=dt.date(2026, 10, 31)),  # left last month, still refers
+        _person("赵六", "理财经理", active="否"),  # marked gone, still sells
+        _person("周敏", "厅堂主管", joined=dt.date(2026, 11, 25)),  # on duty before joining
+    ]
+    overview = _row(schema.OVERVIEW, date=dt.date(2026, 11, 5), on_duty="周敏", traffic=80)
+    path = _book(tmp_path, roster=roster, overview=[overview])
+    keys = [c.key for c in schema.ROSTER.columns]
+    letter = {key: "ABCDEFGH"[keys.index(key)] for key in ("active", "joined_on", "left_on")}
+    problems = _problems(path)
+    assert {(p.code, p.where, p.value) for p in problems} == {
+        (Code.RECORDED_AFTER_LEAVING, f"人员!{letter['left_on']}2", "李四"),
+        (Code.RECORDED_WHILE_INACTIVE, f"人员!{letter['active']}3", "赵六"),
+        (Code.RECORDED_BEFORE_JOINING, f"人员!{letter['joined_on']}4", "周敏"),
+    }
+    assert len(problems) == 3
+    by_code = {p.code: p.args for p in problems}
+    assert by_code[Code.RECORDED_AFTER_LEAVING]["day"] == dt.date(2026, 11, 3)
+    assert by_code[Code.RECORDED_AFTER_LEAVING]["where"] == "转介登记"
+    assert by_code[Code.RECORDED_WHILE_INACTIVE]["where"] == "追踪表"
+    assert by_code[Code.RECORDED_BEFORE_JOINING] == {
+        "day": dt.date(2026, 11, 5),
+        "where": "每日概况",
+        "joined": dt.date(2026, 11, 25),
+    }
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert "离岗日期是 2026-10-31，但“转介登记”里 11-03 还有此人" in result.stdout
+    assert "没有发现数据问题" not in result.stdout
+
+
+def test_a_leaver_whose_records_stop_when_they_left_is_not_flagged(tmp_path: Path) -> None:
+    roster = [_person("李四", "客户助理", left=dt.date(2026, 11, 10)), ROSTER[1]]
+    assert _said(_book(tmp_path, roster=roster)) == []  # their one card is of 11-03
