@@ -290,6 +290,13 @@ window.addEventListener("load", function () {
       if (second && second.classList.contains("trow")) { headless += 1; }  // a table's rows go on without its header
     });
   });
+  // table rows wider than their column where the column does not scroll sideways: cut off
+  var clipped = Array.prototype.filter.call(document.querySelectorAll(".deck .thead, .deck .trow"),
+    function (row) {
+      var col = row.closest(".col");
+      return row.scrollWidth > row.clientWidth + 1 &&
+        !(col && getComputedStyle(col).overflowX === "auto" && col.scrollWidth > col.clientWidth);
+    }).length;
   var behind = document.querySelector(".deck .pace-behind");
   var pageDownTo = null;  // where Page Down takes the reader from the first screen
   if (screens.length > 1) {
@@ -311,7 +318,7 @@ window.addEventListener("load", function () {
               continued: s.querySelectorAll("h2.cont").length};
     }),
     textBoxes: boxes, outside: outside.slice(0, 10), bareColumns: bare, pageDownTo: pageDownTo,
-    headlessTables: headless,
+    headlessTables: headless, clippedRows: clipped,
     behindColour: behind ? getComputedStyle(behind).color : "",
     behindBackground: behind ? getComputedStyle(behind).backgroundColor : "",
     minutes: Array.prototype.map.call(document.querySelectorAll(".deck h2:not(.cont) .minutes"),

@@ -56,6 +56,8 @@ def assert_every_line_shows(seen: dict, viewport: tuple[int, int]) -> None:
     if len(screens) > 1:
         assert seen["pageDownTo"] == pytest.approx(screens[1]["top"], abs=1)
     assert seen["bareColumns"] == 0  # a column goes on under its section's heading (续)
+    # a table wider than its column even in the smallest type (a phone) scrolls sideways
+    assert seen["clippedRows"] == 0
     assert sum(s["sections"] for s in screens) == 4  # each section's own heading, once
     assert seen["fontPx"] >= readable(viewport)
 

@@ -73,6 +73,7 @@ def _environment(lang: str, template_dir: str | Path | None) -> jinja2.Environme
     )
     env.globals["words"] = WORDS
     env.globals["pace_colors"] = PACE_COLORS
+    env.globals["cell_padding_em"] = CELL_PADDING_EM
     return env
 
 
@@ -158,6 +159,11 @@ LONGEST_CELL = 40  # half-width characters: a wider cell wraps in an HTML table
 WRAPPING_CELL = 12  # ... and one this wide may wrap rather than widen the table
 
 
+# Space on each side of an HTML agenda cell, in em of the row's type (the layout's CSS says the
+# same): a ten-column table of people fits a third of a TV screen in readable type.
+CELL_PADDING_EM = 0.12
+
+
 def grid_columns(table: Any) -> str:
     """The CSS grid columns of an HTML table drawn one row element at a time (so a screen can
     go on with it in its next column): every row the same template, so the rows line up. A
@@ -175,7 +181,8 @@ def grid_columns(table: Any) -> str:
         want = min(max(cells, header / 2 if i in table.numeric else header), LONGEST_CELL)
         wraps = i not in table.numeric and i not in table.paces and want > WRAPPING_CELL
         least = WRAPPING_CELL if wraps else max(cells, header / 2)
-        return least / 2 + 0.6, want + 2  # em (padding included), share
+        # em (padding, and a little for a pixel rounded away, included), share
+        return least / 2 + 2 * CELL_PADDING_EM + 0.1, want + 2
 
     found = [widths(i) for i in range(len(table.header))]
     return " ".join(f"minmax({least:.1f}em, {share:.1f}fr)" for least, share in found)
