@@ -749,3 +749,14 @@ def test_a_network_star_is_a_star_of_their_own_branch(network: Path, tmp_path: P
         for star in names:
             branch, name = star.split(" ")
             assert name in own[branch][titles[title]], (title, star)
+
+
+def test_a_parent_weekly_mail_without_recipients_says_so(network: Path, tmp_path: Path) -> None:
+    """Found by a new user: the branch's weekly said an .eml had no recipients; the parent's
+    wrote one without a To: line and said nothing."""
+    eml = tmp_path / "周报.eml"
+    args = ["weekly", "--rollup", str(network), "--week", "2026-W47"]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "w.xlsx"), "--eml", str(eml)])
+    assert result.exit_code == 0, result.stderr
+    assert f"邮件已写入：{eml}（没有收件人：请在 Outlook 中填写）" in result.stdout
+    assert b"\nTo:" not in eml.read_bytes()

@@ -468,3 +468,22 @@ def test_only_what_a_person_entered_makes_a_week_recorded() -> None:
     # a week from Monday 11-30: its Monday is last month's, read from last month's workbook
     assert not _recorded([filled], dt.date(2026, 12, 1), dt.date(2026, 12, 4))
     assert _recorded([filled, typed], dt.date(2026, 11, 23), dt.date(2026, 12, 4))
+
+
+def test_the_mails_pace_words_are_coloured_as_the_tabs_colour_them(
+    sample_copy: Path, tmp_path: Path, smtp_server: tuple[Inbox, int]
+) -> None:
+    """Found by a new user: 正常进度 was green in the mail, the colour of 超出进度, and blue on
+    every tab and in the agenda."""
+    from branchkit.render.marks import PACE_COLORS
+    from branchkit.vocab import PACE_LABELS
+
+    inbox, port = smtp_server
+    assert _send(sample_copy, tmp_path, port).exit_code == 0
+    (message,) = inbox.messages
+    html = next(p for p in message.walk() if p.get_content_type() == "text/html").get_content()
+    shown = re.findall(r'<span style="color:(#[0-9A-F]{6});">([^<]+)</span>', html)
+    assert shown
+    colour = {PACE_LABELS[pace]: text for pace, (_, text) in PACE_COLORS.items()}
+    for text, words in shown:
+        assert text == colour[words], (words, text)

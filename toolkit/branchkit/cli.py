@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -1003,9 +1003,7 @@ def _weekly_mail(
         data, written, settings, recipients, template_dir, sending=send_mail
     )
     if eml:
-        # Without recipients, an .eml is still useful: Outlook lets them be filled in.
-        unaddressed = "" if to else "（没有收件人：请在 Outlook 中填写）"
-        click.echo(f"邮件已写入：{mail.write_eml(message, eml, [book])}{unaddressed}")
+        click.echo(_eml_written(mail.write_eml(message, eml, [book]), to))
     if send_mail:
         where = jobs.send_mail(message, settings, smtp)
         click.echo(f"已发送给 {len(to)} 位收件人（{where}）")
@@ -1041,13 +1039,19 @@ def _parent_weekly(
         settings = Settings()
         message = parent.message(data, recipients, mail.sender(settings), template_dir)
         if eml:
-            click.echo(f"邮件已写入：{mail.write_eml(message, eml, [data.path])}")
+            click.echo(_eml_written(mail.write_eml(message, eml, [data.path]), recipients))
         if send_mail:
             mail.check_addresses(recipients)
             where = jobs.send_mail(message, settings, smtp)
             click.echo(f"已发送给 {len(recipients)} 位收件人（{where}）")
     # as `rollup` exits: 1 when a workbook was left out (the weekly still made and sent)
     sys.exit(EXIT_PROBLEMS if data.rollup.left_out else EXIT_OK)
+
+
+def _eml_written(path: Path, recipients: Sequence[str]) -> str:
+    """Where the .eml went; without recipients it is still useful: Outlook lets them be filled in."""
+    unaddressed = "" if recipients else "（没有收件人：请在 Outlook 中填写）"
+    return f"邮件已写入：{path}{unaddressed}"
 
 
 if __name__ == "__main__":

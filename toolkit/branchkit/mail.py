@@ -191,6 +191,7 @@ def weekly_message(
     template_dir: str | Path | None = None,
     lang: str = "zh",
 ) -> EmailMessage:
+    from .render.marks import status_colors
     from .render.weekly import (
         headlines,
         month_boundary_line,
@@ -202,6 +203,8 @@ def weekly_message(
         "weekly": weekly,
         "headlines": headlines(weekly),
         "pace": pace_lines(weekly),
+        # a status's text colour by its words, as the tabs and the agenda colour it
+        "pace_color": {words: text for words, (_, text) in status_colors().items()},
         "boundary": month_boundary_line(weekly),
         "empty": nothing_recorded_line(weekly),
     }
