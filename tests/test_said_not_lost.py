@@ -18,6 +18,7 @@ from branchkit.read import read_book
 from branchkit.schema import CARRIED_MARK
 from branchkit.templates import write_branch_workbook
 from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
 
 from .test_year_across_months import _card, _row, _sold
 
@@ -140,3 +141,68 @@ def test_records_on_days_away_are_said_at_the_roster_cell_that_keeps_them_out(
 def test_a_leaver_whose_records_stop_when_they_left_is_not_flagged(tmp_path: Path) -> None:
     roster = [_person("李四", "客户助理", left=dt.date(2026, 11, 10)), ROSTER[1]]
     assert _said(_book(tmp_path, roster=roster)) == []  # their one card is of 11-03
+
+
+# ---------------------------------------------------------------- a number typed into a name
+
+MOBILE, ID = "13800138020", "110101199003071234"
+
+
+def test_a_phone_or_id_typed_into_a_name_leaves_no_output_whole(tmp_path: Path) -> None:
+    """Found by an attack: 联系方式 stands right before 推荐人, and a number typed one column too
+    far went out whole on the agenda, in --json and in the weekly workbook the mail carries."""
+    follow_up = dict(next_contact=dt.date(2026, 11, 21))
+    rows = [
+        _sold(DAY, "李雷", "13800000011", 20, referrer=MOBILE, **follow_up),
+        _sold(DAY, f"韩梅{ID}", "13800000012", 10, **follow_up),
+    ]
+    overview = _row(schema.OVERVIEW, date=DAY, on_duty=f"赵六、{MOBILE}", traffic=50)
+    path = _book(tmp_path, tracking=rows, overview=[overview])
+    runner = CliRunner()
+    outputs = [
+        runner.invoke(main, ["rankings", str(path), "--date", "2026-11-20", "--json"]).stdout,
+        runner.invoke(main, ["validate", str(path), "--json"]).stdout,
+    ]
+    for form in ("md", "txt", "html"):
+        out = tmp_path / f"agenda.{form}"
+        runner.invoke(
+            main,
+            [
+                "build-agenda",
+                str(path),
+                "--date",
+                "2026-11-20",
+                "--format",
+                form,
+                "--out",
+                str(out),
+            ],
+        )
+        outputs.append(out.read_text(encoding="utf-8"))
+    weekly = tmp_path / "周报.xlsx"
+    runner.invoke(main, ["weekly", str(path), "--week", "2026-W47", "--out", str(weekly)])
+    book = CalamineWorkbook.from_path(str(weekly))
+    outputs += [str(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names]
+    assert all(outputs)
+    for text in outputs:
+        assert MOBILE not in text and ID not in text
+    assert any("138****8020" in text for text in outputs)  # there, masked
+
+
+def test_a_customers_name_in_a_problems_value_is_masked_wherever_it_goes(tmp_path: Path) -> None:
+    """Found by an attack: 叶丽超 周五再联系 typed into a date cell went whole into validate's
+    output and the 数据问题 of the rollup sent to the parent branch."""
+    from branchkit.rollup.summary import BranchSummary
+    from branchkit.rollupjob.engine import summarize
+
+    row = _sold(dt.date(2026, 11, 3), "李雷", "13800000011", 20, referrer="李四")
+    row[[c.key for c in schema.TRACKING.columns].index("next_contact")] = "李雷 周五再联系"
+    path = _book(tmp_path, tracking=[row])
+    (problem,) = [p for p in _problems(path) if p.code is Code.NOT_A_DATE]
+    assert problem.value == "李* 周五再联系"
+    out = CliRunner().invoke(main, ["validate", str(path), "--json"]).stdout
+    assert "李* 周五再联系" in out and "李雷" not in out
+    summary = summarize(str(path), DAY)
+    assert isinstance(summary, BranchSummary)
+    lines = " ".join(text for _, text in summary.error_lines)
+    assert "李* 周五再联系" in lines and "李雷" not in lines

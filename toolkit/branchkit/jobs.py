@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .agenda import Agenda
     from .figures import Figures
     from .morning import MorningAgenda
+    from .privacy import Names
     from .render.spec import SheetSpec
     from .settings import Settings
     from .vocab import Focus
@@ -379,12 +380,18 @@ def fill(
     target = _workbook(workbook, out)
 
     def job() -> Filled:
+        from .privacy import workbook_names
+
         book = target.read()
         requests, skipped, notes = fill_requests(book, day)
         report, written_to = target.fill(requests, dry_run)
+        names = workbook_names(book)
         return Filled(
             written_to,
-            [(w.sheet, w.cell, _shown(book, w.sheet, w.cell, w.value)) for w in report.written],
+            [
+                (w.sheet, w.cell, _shown(book, names, w.sheet, w.cell, w.value))
+                for w in report.written
+            ],
             [*skipped, *((s.sheet, s.cell, s.reason) for s in report.skipped)],
             report.rows_added(),
             _count_by_sheet(w.sheet for w in report.written if not w.appended),
@@ -395,9 +402,10 @@ def fill(
     return _one_step(target, job, dry_run)
 
 
-def _shown(book: Book, sheet: str, cell: str, value: object) -> object:
+def _shown(book: Book, names: Names, sheet: str, cell: str, value: object) -> object:
     """A written value as it may be shown outside the workbook (the command line, --json):
-    customers as 张*, phone and ID digits masked (docs/工作簿.md#脱敏)."""
+    customers as 张* — also where a text names one (`names`, the workbook's) — and phone and ID
+    digits masked (docs/工作簿.md#脱敏)."""
     from .a1 import split_ref
     from .privacy import mask_digits, mask_name
 
@@ -408,7 +416,7 @@ def _shown(book: Book, sheet: str, cell: str, value: object) -> object:
     column = next(
         (c for c, pos in book.positions.get(key, {}).items() if where and pos == where[1]), ""
     )
-    return mask_name(value) if column == "customer" else mask_digits(value)
+    return mask_name(value) if column == "customer" else names.mask(mask_digits(value))
 
 
 def _count_by_sheet(sheets: Iterable[str]) -> dict[str, int]:

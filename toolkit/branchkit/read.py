@@ -420,11 +420,17 @@ def _parse_column(
             types.discard(type(None))
         distinct = [*unique, *empty]
         results = [*_parse_distinct(col, list(unique), types, month), *empty]
-    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked
-    if col.free_text:
+    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked; so does one
+    # typed into a name (a slip of one column: 联系方式 stands right before 推荐人), which every
+    # output shows as it is
+    if col.free_text or col.kind is Kind.NAME:
         from .privacy import mask_text
 
         results = [mask_text(r) if r.__class__ is str else r for r in results]
+    elif col.kind is Kind.NAMES:
+        from .privacy import mask_text
+
+        results = [[*map(mask_text, r)] if r.__class__ is list else r for r in results]
     memo = dict(zip(distinct, results, strict=True))
     parsed = list(map(memo.__getitem__, keys))
     required = col.required
@@ -549,7 +555,26 @@ def load_book(
     if formulas is not None:
         book.formulas = formulas
     cross_check(book)
+    _mask_customers_in_values(book)
     return book
+
+
+_TWO_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _mask_customers_in_values(book: Book) -> None:
+    """A customer's name in a problem's value (叶丽超 周五再联系 typed into a date cell) is shown
+    as 叶** wherever the problem goes — the 数据问题 tab, the command line, --json, the rollup
+    sent to the parent branch (docs/工作簿.md#脱敏): the value points at the cell; the cell
+    itself keeps the text. Staff names stay whole."""
+    if not any(_TWO_HAN.search(p.value) for p in book.problems if p.value):
+        return
+    from .privacy import workbook_names
+
+    names = workbook_names(book)
+    book.problems[:] = [
+        replace(p, value=names.mask(p.value)) if p.value else p for p in book.problems
+    ]
 
 
 def _read_sheet(
