@@ -46,6 +46,17 @@ def test_a_workbook_open_in_another_office_program_is_not_written(
     _untouched(sample_copy, before)
 
 
+@pytest.mark.parametrize("program", sorted(hostile.LOCK_FILES))
+def test_buttons_are_not_added_to_a_copy_of_a_workbook_open_elsewhere(
+    sample_copy: Path, program: str
+) -> None:
+    """Found by an attack: add-buttons copied a workbook open in Excel, WPS or LibreOffice —
+    without its unsaved edits — and the branch went on in the .xlsm."""
+    hostile.opened_in(sample_copy, program)
+    one_line_exit_2(run("add-buttons", sample_copy), sample_copy.name, "保存并关闭")
+    assert not sample_copy.with_suffix(".xlsm").exists()
+
+
 def test_the_refusal_names_the_lock_file_to_delete_once_the_program_is_closed(
     sample_copy: Path,
 ) -> None:
@@ -171,6 +182,36 @@ def test_keeping_backups_of_a_workbook_never_touches_anothers(tmp_path: Path) ->
             "a.xlsx version 4",
         ]
     )
+
+
+def test_backups_stamped_by_a_clock_that_was_ahead_never_take_the_new_one(tmp_path: Path) -> None:
+    """Found by an attack: five backups stamped an hour ahead (a PC clock that was fast, or
+    another PC on a shared folder) made each new backup the oldest, removed as soon as made."""
+    book = tmp_path / "w.xlsx"
+    _backed_up(book, 5, keep=5)  # 08:00 to 08:04
+    book.write_bytes(b"today's version")
+    made = writeback.backup(book, 5, dt.datetime(2026, 11, 20, 7, 0, 0))  # the clock put back
+    assert made is not None and made.read_bytes() == b"today's version"
+    kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
+    assert kept == sorted(
+        ["today's version", *(f"w.xlsx version {n}" for n in range(1, 5))]
+    )  # the oldest of the others went, so five stay
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links need no privilege on POSIX")
+def test_a_link_planted_under_the_next_backups_name_is_not_written_through(
+    tmp_path: Path,
+) -> None:
+    book = tmp_path / "w.xlsx"
+    book.write_bytes(b"the workbook")
+    folder = tmp_path / BACKUP_FOLDER
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.bin"
+    when = dt.datetime(2026, 11, 20, 8, 0, 0)
+    (folder / f"w.{when:%Y%m%d-%H%M%S}.xlsx").symlink_to(elsewhere)  # dangling
+    made = writeback.backup(book, 5, when)
+    assert made is not None and not made.is_symlink() and made.read_bytes() == b"the workbook"
+    assert not elsewhere.exists()
 
 
 def test_rollup_write_back_lists_a_branch_open_in_libreoffice_and_writes_the_others(

@@ -42,7 +42,7 @@ def add_buttons(
     Interpreter_Win is `interpreter` (default: this PC's Python, on Windows)."""
     from .macros import this_interpreter
     from .outputs import overwrite_allowed, same_file
-    from .writeback import Transaction, transaction, verify_workbook
+    from .writeback import OpenElsewhere, Transaction, open_in, transaction, verify_workbook
 
     book = Path(book)
     dest = Path(out) if out is not None else default_output(book)
@@ -57,6 +57,11 @@ def add_buttons(
             dest,
             "要在这个 .xlsm 里加上按钮，请加 --force（加按钮前的版本会留在“备份”文件夹）",
         )
+    # Open in Excel, WPS or LibreOffice, the workbook may hold edits not saved yet: the .xlsm
+    # made now would lack them, and the branch would go on in it (the launchers switch to it).
+    found = open_in(book)
+    if found is not None:
+        raise OpenElsewhere(book, *found, out=False)
     python = this_interpreter() if interpreter is None else interpreter
 
     def write_buttons(read: Transaction) -> Path:  # from the bytes of BOOK read for it

@@ -18,6 +18,7 @@ import datetime as dt
 import errno
 import glob
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -328,14 +329,18 @@ def _backup_into(
 ) -> Path:
     stamp = (now or dt.datetime.now()).strftime(BACKUP_STAMP)
     stem = _backup_stem(path)
-    target = folder / f"{stem}.{stamp}{path.suffix}"
-    n = 1
-    while target.exists():
-        target = folder / f"{stem}.{stamp}-{n}{path.suffix}"
-        n += 1
     kept = path.stat()
+    for n in itertools.count():
+        target = folder / f"{stem}.{stamp}{f'-{n}' if n else ''}{path.suffix}"
+        if os.path.lexists(target):  # a name taken, also by a link: never written through
+            continue
+        try:
+            handle = _create(target, private=True)
+        except FileExistsError:  # taken since the look
+            continue
+        break
     try:
-        with _create(target, private=True) as handle:
+        with handle:
             handle.write(path.read_bytes() if data is None else data)
     except OSError:  # a full disk: no half a backup left to be counted as one
         with contextlib.suppress(OSError):
@@ -343,7 +348,10 @@ def _backup_into(
         raise
     keep_permissions(target, kept)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
-    for old in backups_of(path)[:-keep]:
+    # The oldest by their names' time stamps go, never the one just made: a clock that was
+    # ahead once (or another PC's on a shared folder) must not make every new backup the oldest.
+    others = [old for old in backups_of(path) if old != target]
+    for old in others[: max(0, len(others) - (keep - 1))]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
@@ -450,8 +458,9 @@ def stat_of(path: str | Path) -> os.stat_result | None:
 
 def _create(path: Path, private: bool = False) -> IO[bytes]:
     """A new file, readable only by its owner when `private`: a copy of a workbook is not
-    readable by others for a moment before its own permissions are set."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+    readable by others for a moment before its own permissions are set. Never one that is there
+    already (FileExistsError): a link planted under the name is not written through."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     return os.fdopen(os.open(path, flags, 0o600 if private else 0o666), "wb")
 
 
