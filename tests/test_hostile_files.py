@@ -167,6 +167,24 @@ def test_a_zip_without_workbook_xml_is_damaged(tmp_path: Path) -> None:
     _every_command(book, "文件已损坏", "xl/workbook.xml")
 
 
+@pytest.mark.parametrize("twice", [TRACKING, TRACKING.upper()])
+def test_a_part_stored_twice_is_damage_and_neither_copy_is_chosen(
+    tmp_path: Path, twice: str
+) -> None:
+    """Found by an attack: a zip holding 追踪表 twice (the first copy short of ten rows) was read,
+    filled and written back with one copy lost; readers differ on which copy they show. Part
+    names ignore case, so a copy under another case is the same part."""
+    import warnings
+
+    book = tmp_path / "两份.xlsx"
+    shutil.copy(SAMPLE, book)
+    with warnings.catch_warnings(), zipfile.ZipFile(book, "a") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the name it is asked to repeat
+        zf.writestr(twice, zf.read(TRACKING))
+    _every_command(book, "文件已损坏", "出现了不止一次")
+    one_line_exit_2(run("fill", str(book), *DAY), "出现了不止一次")
+
+
 def test_one_flipped_byte_in_a_sheet_is_damage_named_by_sheet(tmp_path: Path) -> None:
     for at in (0.1, 0.5, 0.9):
         book = hostile.flip_byte(tmp_path / "坏.xlsx", TRACKING, at)

@@ -34,6 +34,13 @@ class Package:
                 ) from exc
             raise PackageError("文件不是完整的 Excel 工作簿（zip 损坏）") from exc
         self.by_name = {i.filename: i for i in self.infos}
+        # Part names ignore case; a second entry of one is damage (or a trick): readers differ
+        # on which copy they show, and a write would keep only one of them.
+        seen: set[str] = set()
+        for info in self.infos:
+            if info.filename.lower() in seen:
+                raise PackageError(f"部件 {info.filename} 出现了不止一次")
+            seen.add(info.filename.lower())
         self.changed: dict[str, bytes | None] = {}  # None: delete
         self._read: dict[str, bytes] = {}
 
