@@ -414,3 +414,18 @@ def test_an_open_document_spreadsheet_is_named_not_called_damaged(tmp_path: Path
     for command in ("fill", "validate"):
         line = one_line_exit_2(run(command, ods, *DAY), "OpenDocument", "另存为")
         assert "损坏" not in line and "备份" not in line
+
+
+@pytest.mark.parametrize("command", ["weekly", "init"])
+def test_a_name_too_long_for_the_folder_is_one_line_not_an_internal_error(
+    sample_copy: Path, command: str
+) -> None:
+    """Found by an attack: weekly and init said 内部错误 (exit 3) for a file name longer than the
+    folder takes; validate said it in one line."""
+    too_long = sample_copy.parent / ("很长" * 90 + ".xlsx")  # 540 bytes in UTF-8
+    args = {
+        "weekly": ["weekly", sample_copy, "--week", "2026-W47", "--out", too_long],
+        "init": ["init", too_long, "--month", "2026-12"],
+    }[command]
+    line = one_line_exit_2(run(*args), "文件名或路径太长")
+    assert "内部错误" not in line

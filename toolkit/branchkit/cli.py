@@ -19,7 +19,7 @@ import click
 from .batch import batch_mode
 from .cli_text import ChineseGroup, Words, version_option
 from .controls import visible
-from .problems import BookError, OutsideMonth, Problem, count_levels
+from .problems import BookError, OutsideMonth, Problem, count_levels, os_reason
 
 if TYPE_CHECKING:
     from .figures import Figures
@@ -59,6 +59,14 @@ class BranchkitGroup(ChineseGroup):
         except Exception as exc:
             if ctx.meta.get("debug"):
                 raise
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # A file the system refused where no step expected it (a name too long for the
+                # folder): the file and the system's reason, in one line, as a BookError says.
+                where, why = visible(str(exc.filename)), f"无法使用这个文件（{os_reason(exc)}）"
+                click.echo(f"错误：{where}: {why}", err=True)
+                if ctx.meta.get(JSON_ASKED):
+                    _json_out({"错误信息": why, "文件": where})
+                ctx.exit(EXIT_UNUSABLE)
             click.echo(
                 f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
                 err=True,
