@@ -140,6 +140,26 @@ def test_a_count_fill_wrote_is_never_reported_against_the_cards_it_counts(tmp_pa
     ]
 
 
+def test_a_card_typed_after_the_fill_that_the_formula_cannot_see_is_said(tmp_path: Path) -> None:
+    """Found by a new user: after fill wrote 李四's count as a formula, cards typed later with a
+    text date, a time of day or spaces round the name were counted by branchkit but not by
+    COUNTIFS, and the sheet showed fewer with nothing said. Said at the formula's cell."""
+    cards = [list(r) for r in golden.CARDS]
+    cards[6][0] = "2026.11.20"  # 李四's card of D, typed as text
+    cards.append(["2026-11-20", "R-9", "卫七", "13800000007", " 李四 ", "是", "理财", "王五"])
+    daily = [["日期", "姓名", "转介数量"], ["2026-11-20", "李四", None]]
+    formula = COUNT.format(name="李四")
+    book = write_workbook(
+        _raw(转介登记=cards, 每日数据=daily),
+        tmp_path / "a-2026-11.xlsx",
+        {"每日数据!C2": (formula, 0)},
+    )
+    problems = compute(read_book(book), D).problems
+    said = [(p.cell, p.args) for p in problems if p.code is Code.FORMULA_MISSES_CARDS]
+    assert said == [("C2", {"missed": 2, "cards": 2, "sheet": "转介登记"})]
+    assert Code.DAILY_REFERRALS_DIFFER not in [p.code for p in problems]
+
+
 def test_the_button_writes_the_same_formula_in_the_same_cell(tmp_path: Path) -> None:
     raw = _raw()
     by_file = write_workbook(raw, tmp_path / "测试支行-2026-11.xlsx")

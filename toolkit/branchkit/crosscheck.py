@@ -416,14 +416,38 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
                         level=Level.WARNING,
                     )
                 )
+    referrals = book.tables["referrals"]
     cards: dict[str, int] = {}
-    for date, referrer in book.tables["referrals"].zip("date", "referrer"):
+    unseen: dict[str, int] = {}  # cards a spreadsheet's COUNTIFS does not see as branchkit does
+    exact = referrals.get(schema.FORMULA_EXACT)
+    for n, (date, referrer) in enumerate(referrals.zip("date", "referrer")):
         if date == day and referrer:
             cards[referrer] = cards.get(referrer, 0) + 1
+            if exact is not None and not exact[n]:
+                unseen[referrer] = unseen.get(referrer, 0) + 1
     for date, name, reported, row in daily.zip("date", "name", "referrals", "row"):
-        if date == day and name and reported is not None and reported != cards.get(name, 0):
-            if book.is_formula("daily", "referrals", row):
-                continue  # fill's own count (or the branch's formula): recounted as cards come
+        if date != day or not name:
+            continue
+        if book.is_formula("daily", "referrals", row):
+            # fill's own count (or the branch's formula) is recounted as cards come — except
+            # cards typed in a form COUNTIFS compares differently (a text date, a time of day,
+            # spaces around the name): said, or the sheet and the figures would disagree
+            if unseen.get(name):
+                problems.append(
+                    Problem(
+                        Code.FORMULA_MISSES_CARDS,
+                        book.sheet_name("daily"),
+                        book.cell("daily", "referrals", row),
+                        {
+                            "missed": unseen[name],
+                            "cards": cards[name],
+                            "sheet": book.sheet_name("referrals"),
+                        },
+                        level=Level.WARNING,
+                    )
+                )
+            continue
+        if reported is not None and reported != cards.get(name, 0):
             problems.append(
                 Problem(
                     Code.DAILY_REFERRALS_DIFFER,

@@ -27,8 +27,8 @@ from .matching import Matches, match_cards, number_repeats
 from .parse import BRANCH_SUFFIXES, other_branch
 from .phrases import COACHING_ITEMS
 from .problems import Code
-from .read import FORMULA_EXACT, Book
-from .schema import NO, SHEETS_BY_KEY, WEEKDAY_NAMES, YES, Kind
+from .read import Book
+from .schema import FORMULA_EXACT, NO, SHEETS_BY_KEY, WEEKDAY_NAMES, YES, Kind
 from .staffing import on_duty
 from .vocab import ACTION_STATE_WORDS, DAILY, SLOT_WORDS, ActionState, role_group, unit_word, word
 from .writerules import Formula

@@ -135,6 +135,13 @@ MESSAGES: dict[Code, Message] = {
     Code.DAILY_REFERRALS_DIFFER: Message(
         "与转介登记不符（{day:%m-%d} 登记了 {cards} 张推荐卡）", ("排名按转介登记计算；请核对两处",)
     ),
+    Code.FORMULA_MISSES_CARDS: Message(
+        "这个公式数不到当天的 {missed} 张推荐卡（共 {cards} 张）",
+        (
+            "这些卡在“{sheet}”里的日期或推荐人写法公式认不出（文字日期、带时间、名字前后有空格），"
+            "表里的转介数量会少算，排名按 {cards} 张计：请把它们改成日期格式、和人员表一样的名字",
+        ),
+    ),
     Code.HOLIDAYS_UNKNOWN: Message(
         "还不知道 {year} 年的法定节假日和调休",
         ("现只按“设置”的营业日算营业日；请在“工作日历”填写本月的放假日和调休上班日",),

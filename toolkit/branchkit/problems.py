@@ -82,6 +82,7 @@ class Code(Enum):
     # the day D
     NO_DAILY_ROW = "no-daily-row"
     DAILY_REFERRALS_DIFFER = "daily-referrals-differ"
+    FORMULA_MISSES_CARDS = "formula-misses-cards"
     # the branch's year: a calendar the holiday library does not know, a sale before the month
     HOLIDAYS_UNKNOWN = "holidays-unknown"
     SALE_DATED_LAST_MONTH = "sale-dated-last-month"

@@ -32,7 +32,7 @@ from .headers import (
 )
 from .parse import Bad
 from .problems import BookError, Code, Level, OutsideMonth, Problem
-from .schema import Column, Kind, Sheet
+from .schema import FORMULA_EXACT, Column, Kind, Sheet
 from .settings import Settings, read_settings
 from .source import RawBook, RawSheet, read_raw
 from .table import Table
@@ -278,7 +278,6 @@ def _read_table(
 # The columns a formula fill writes compares (docs/工作簿.md#填写): 每日数据 转介数量 counts
 # 转介登记 rows by 推荐人 and 日期 with COUNTIFS.
 FORMULA_COMPARED = {"referrals": ("referrer", "date")}
-FORMULA_EXACT = "formula_exact"  # per row: a spreadsheet's comparison sees what branchkit read
 
 
 def _formula_exact(pairs: list[tuple[tuple[Any, ...], list[Any]]], count: int) -> list[bool]:

@@ -30,6 +30,10 @@ class Table:
     def __contains__(self, key: object) -> bool:
         return key in self.columns
 
+    def get(self, key: str) -> list[Any] | None:
+        """A column the reader adds only sometimes (formula_exact), or None."""
+        return self.columns.get(key)
+
     def __len__(self) -> int:
         return len(self.columns["row"])
 
