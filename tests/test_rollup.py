@@ -326,6 +326,10 @@ def test_write_back_adds_network_ranks_and_keeps_every_other_part(
         shown = {(r[0], r[3]) for r in rows if len(r) > 3 and str(r[3]).startswith("分行同岗位 ")}
         expected = {(name, place) for (b, name), place in places.items() if b == branch}
         assert shown == expected, branch
+        # a snapshot of the rollup: the branch's own refresh rebuilds 排行榜 without it, so
+        # the caption says so (found by a new user, who saw it vanish unannounced)
+        caption = next(str(r[0]) for r in rows if "同岗位排名（2026-11-20 分行汇总" in str(r[0]))
+        assert "网点自己刷新时这一块会去掉" in caption, caption
     backups = sorted(p.name.split(".")[0] for p in (network / "备份").iterdir())
     assert backups == ["滨江支行-2026-11", "火车站支行-2026-11"]  # the old versions, kept
 

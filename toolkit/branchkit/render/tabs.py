@@ -300,7 +300,8 @@ def network_table(figures: PeriodFigures, network: NetworkRanks) -> Table:
     return record_table(
         NETWORK_FIELDS,
         rows,
-        f"{where}同岗位排名（{network.day.isoformat()} 分行汇总，本月至今{league}）",
+        f"{where}同岗位排名（{network.day.isoformat()} 分行汇总，本月至今{league}；"
+        "网点自己刷新时这一块会去掉，分行下次汇总写回时再写上）",
     )
 
 
