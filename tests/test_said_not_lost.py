@@ -206,3 +206,25 @@ def test_a_customers_name_in_a_problems_value_is_masked_wherever_it_goes(tmp_pat
     assert isinstance(summary, BranchSummary)
     lines = " ".join(text for _, text in summary.error_lines)
     assert "李* 周五再联系" in lines and "李雷" not in lines
+
+
+def test_a_workbook_without_its_branch_name_is_called_by_its_file_name(tmp_path: Path) -> None:
+    """Found by a new user: with 设置 gone (or 网点名称 empty) the agenda's title was
+    " 夕会议程". A name branchkit gives (网点-年-月) still says the branch; another says nothing."""
+    named = write_branch_workbook(tmp_path / "人民路支行-2026-11.xlsx", "", "2026-11")
+    assert read_book(named).settings.branch == "人民路支行"
+    out = tmp_path / "议程.txt"
+    args = [
+        "build-agenda",
+        str(named),
+        "--date",
+        "2026-11-20",
+        "--format",
+        "txt",
+        "--out",
+        str(out),
+    ]
+    assert CliRunner().invoke(main, args).exit_code in (0, 1)
+    assert out.read_text(encoding="utf-8").lstrip().startswith("人民路支行 夕会议程")
+    other = write_branch_workbook(tmp_path / "新建工作表.xlsx", "", "2026-11")
+    assert read_book(other).settings.branch == ""

@@ -493,6 +493,17 @@ def _is_plain_mobile(value: str) -> bool:
 _FILE_MONTH = re.compile(r"(20\d{2})[-_.年]?(\d{1,2})")
 
 
+# A workbook named as branchkit names them: 火车站支行-2026-11.xlsx, 火车站支行2026年11月.xlsx.
+_BRANCH_AND_MONTH = re.compile(r"^(.*?\S)[\s_\-.]*20\d{2}[-_.年]?\d{1,2}月?$")
+
+
+def _branch_from_name(source: str) -> str:
+    """The branch a workbook's name gives before its month ('' for a name that is not so made):
+    what the agendas and the weekly call the branch when 设置 does not say."""
+    match = _BRANCH_AND_MONTH.match(Path(source).stem) if source else None
+    return match.group(1) if match else ""
+
+
 def _month_from_name(source: str) -> dt.date | None:
     match = _FILE_MONTH.search(Path(source).stem)
     if match and 1 <= int(match.group(2)) <= 12:
@@ -515,6 +526,8 @@ def load_book(
     else:
         settings = Settings()
     month = settings.month or _month_from_name(source)
+    if not settings.branch and (named := _branch_from_name(source)):
+        settings = replace(settings, branch=named)  # 设置 missing, or 网点名称 left empty
     tables: dict[str, Table] = {}
     positions: dict[str, dict[str, int]] = {}
     header_rows: dict[str, int] = {}
