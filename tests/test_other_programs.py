@@ -193,9 +193,16 @@ def test_backups_stamped_by_a_clock_that_was_ahead_never_take_the_new_one(tmp_pa
     made = writeback.backup(book, 5, dt.datetime(2026, 11, 20, 7, 0, 0))  # the clock put back
     assert made is not None and made.read_bytes() == b"today's version"
     kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
-    assert kept == sorted(
-        ["today's version", *(f"w.xlsx version {n}" for n in range(1, 5))]
-    )  # the oldest of the others went, so five stay
+    # those stamped after the new one go first (the earliest of them), so five stay
+    assert kept == sorted(["today's version", *(f"w.xlsx version {n}" for n in range(1, 5))])
+    # Saves go on at the right time: each keeps its backup, and the future stamps make way
+    # for them — not the real backups made since (found by a review).
+    for n in range(1, 4):
+        book.write_bytes(f"today's version {n}".encode())
+        writeback.backup(book, 5, dt.datetime(2026, 11, 20, 7, 0, n))
+    kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
+    real = ["today's version", *(f"today's version {n}" for n in range(1, 4))]
+    assert kept == sorted([*real, "w.xlsx version 4"])
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links need no privilege on POSIX")

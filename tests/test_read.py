@@ -190,7 +190,6 @@ def test_column_parsing_gives_the_cell_parsers_results(
 ) -> None:
     """Each distinct value is parsed once and looked up per cell: the result must be exactly what
     the general parser gives cell by cell, and the flagged cells exactly the bad or missing ones."""
-    from branchkit.privacy import mask_text
     from branchkit.read import _parse_cell, _parse_column
 
     col = Column("x", "x", kind, required=required, choices=("理财", "基金"))
@@ -198,11 +197,6 @@ def test_column_parsing_gives_the_cell_parsers_results(
     units = [u for _, u in cells] if kind is Kind.AMOUNT else None
     month = dt.date(2026, 11, 1)
     expected = [_parse_cell(col, v, month, units[n] if units else "") for n, v in enumerate(values)]
-    # a number typed into a name leaves the sheet masked, as in a note (docs/工作簿.md#脱敏)
-    if kind is Kind.NAME:
-        expected = [mask_text(e) if isinstance(e, str) else e for e in expected]
-    elif kind is Kind.NAMES:
-        expected = [[*map(mask_text, e)] if isinstance(e, list) else e for e in expected]
     parsed, flagged = _parse_column(col, values, month, units)
     assert parsed == expected or _same_with_nan(parsed, expected)
     assert flagged == [
@@ -300,3 +294,25 @@ def test_settings_of_a_branchs_year_and_the_rosters_dates() -> None:
     )
     assert (problem.args["item"], problem.args["default"]) == ("营业日", "每天")
     assert (odd.settings.match_days, odd.settings.branch_head) == (30, "")
+
+
+def test_header_indexes_are_kept_for_the_schemas_sheets_and_bounded_for_others() -> None:
+    """The schema's sheets keep one label index each; a sheet made for one workbook (its own 计量
+    columns) is indexed by value in a bounded cache, so a process reading thousands of
+    workbooks (a rollup's worker, the buttons' Python) does not grow (found by a review)."""
+    from dataclasses import replace
+
+    from branchkit import schema
+    from branchkit.headers import _column_index_of, column_index, match_headers
+
+    tracking = schema.SHEETS_BY_KEY["tracking"]
+    assert column_index(tracking) is column_index(tracking)
+    _column_index_of.cache_clear()
+    for n in range(200):
+        own = replace(tracking, columns=(*tracking.columns, Column(f"m{n}", f"计量{n}")))
+        assert f"计量{n}" in column_index(own)
+    assert _column_index_of.cache_info().currsize <= 32
+    # numbers and blanks in a header row name no column; text does, after normalizing
+    assert [
+        c.key for c in match_headers(tracking, [None, 3.0, 7, " 客户姓名 ", "客户姓名"]).values()
+    ] == ["customer"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,32 @@ def test_the_parent_weekly_of_a_folder_of_both_months_reports_the_week_in_its_la
         in text
     )
     assert "1 个计入" in text
+
+
+def test_of_an_xlsx_and_an_xlsm_of_last_month_the_one_saved_last_is_read(folder: Path) -> None:
+    """add-buttons leaves the .xlsx it copied beside the .xlsm the branch goes on in: the rollup
+    read the stale .xlsx, as it came first by name (found by a review)."""
+    import os
+
+    from branchkit.buttons import add_buttons
+
+    november = folder / "测试支行-2026-11.xlsx"
+    macro = add_buttons(november)
+    for newer, older in ((macro, november), (november, macro)):
+        os.utime(older, (1_700_000_000, 1_700_000_000))
+        os.utime(newer, (1_800_000_000, 1_800_000_000))
+        (branch,) = compute([folder], SUNDAY).branches
+        assert Path(branch.last_month) == newer
+
+
+def test_a_workbook_that_does_not_say_its_month_finds_last_months_by_the_week(
+    folder: Path,
+) -> None:
+    """A December workbook with 统计月份 left empty is of the rollup's month: its November sibling
+    is still found (found by a review)."""
+    from branchkit.read import read_book
+
+    book = read_book(folder / "测试支行-2026-12.xlsx")
+    blank = replace(book, month=None)
+    previous, wanted = jobs.last_months_book(blank, dt.date(2026, 12, 1))
+    assert previous is not None and wanted == "测试支行-2026-11.xlsx"

@@ -7,6 +7,7 @@ The workbook: 李四 refers, 赵六 receives; November 2026, every day open."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from branchkit.templates import write_branch_workbook
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from .test_year_across_months import _card, _row, _sold
+from .test_year_across_months import _card, _row, _sold, _tracking
 
 NOV = dt.date(2026, 11, 1)
 DAY = dt.date(2026, 11, 20)
@@ -228,3 +229,65 @@ def test_a_workbook_without_its_branch_name_is_called_by_its_file_name(tmp_path:
     assert out.read_text(encoding="utf-8").lstrip().startswith("人民路支行 夕会议程")
     other = write_branch_workbook(tmp_path / "新建工作表.xlsx", "", "2026-11")
     assert read_book(other).settings.branch == ""
+
+
+def test_fill_copies_a_name_as_typed_though_outputs_mask_its_number(tmp_path: Path) -> None:
+    """Found by a review: masking numbers in names when read made fill copy 韩梅138****0012 into
+    the new 追踪表 row, losing the digits from the workbook itself. fill copies what was typed."""
+    card = _card(dt.date(2026, 11, 3), "R-2", f"韩梅{MOBILE}", "13800000012")
+    card[[c.key for c in schema.REFERRALS.columns].index("receiver")] = f"赵六{ID}"
+    path = _book(tmp_path, referrals=[card], tracking=[])
+    assert CliRunner().invoke(main, ["fill", str(path), "--date", "2026-11-20"]).exit_code in (0, 1)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("追踪表").to_python()
+    header = [str(h).replace("\n", "") for h in rows[0]]
+    new = rows[1]
+    assert new[header.index("客户姓名")] == f"韩梅{MOBILE}"
+    assert new[header.index("接收人")] == f"赵六{ID}"
+    book = read_book(path)  # read again: the table masks, the book keeps what was typed
+    assert book.tracking["customer"] == ["韩梅138****8020"]
+    assert book.as_typed("tracking", "customer", 2, "") == f"韩梅{MOBILE}"
+
+
+def test_an_earlier_stint_and_an_open_follow_up_handed_on_are_not_flagged(tmp_path: Path) -> None:
+    """Found by a review: 人员 with an old stint of 李四 (在岗 否) above the row that counts, and
+    an open follow-up of 11-05 handed to 周敏, who joined on 11-11, were both warned about —
+    though the figures count 李四 by the row that counts, and an open row is no sale."""
+    roster = [
+        _person("李四", "客户助理", active="否"),  # an earlier stint
+        _person("赵六", "理财经理"),
+        _person("李四", "客户助理"),  # counted
+        _person("周敏", "理财经理", joined=dt.date(2026, 11, 11)),
+    ]
+    handed_on = _tracking(dt.date(2026, 11, 5), "韩梅", "13800000012")
+    handed_on[[c.key for c in schema.TRACKING.columns].index("receiver")] = "周敏"
+    path = _book(
+        tmp_path,
+        roster=roster,
+        tracking=[
+            _sold(dt.date(2026, 11, 3), "李雷", "13800000011", 20, referrer="李四"),
+            handed_on,
+        ],
+    )
+    assert _said(path) == []
+
+
+def test_fill_json_masks_a_customer_named_in_the_text_it_wrote(tmp_path: Path) -> None:
+    """Found by an attack: fill --json showed 整改：客户潘刚兰反映ATM吞卡… whole, which the agenda
+    shows as 潘**. The workbook gets the text as written; --json shows it masked."""
+    found = _row(
+        schema.CHECKLIST,
+        date=DAY,
+        period="晨会",
+        item="设备开机检查",
+        owner="赵六",
+        state="已完成",
+        problem="客户李雷反映ATM吞卡",
+        fix="联系李雷",
+    )
+    path = _book(tmp_path, checklist=[found])
+    result = CliRunner().invoke(main, ["fill", str(path), "--date", "2026-11-20", "--json"])
+    written = [cell["值"] for cell in json.loads(result.stdout)["已填写"]]
+    plan = [v for v in written if isinstance(v, str) and v.startswith("整改：")]
+    assert plan == ["整改：客户李*反映ATM吞卡（设备开机检查）：联系李*"]
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("行动计划").to_python()
+    assert any("客户李雷反映ATM吞卡" in str(cell) for row in rows for cell in row)

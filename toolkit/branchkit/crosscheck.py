@@ -54,27 +54,35 @@ def cross_check(book: Book) -> None:
 
 def _check_roster(book: Book) -> None:
     """人员 rows that would take a person out of the figures without a word (docs/口径.md#入职和离岗):
-    a name typed twice (the second is never counted), 离岗日期 before 入职日期, and someone with
-    cards, sales or a turn on duty in the month on a day they do not belong to the branch — 在岗
-    否, or before joining or after leaving (usually a date typed for another year). Warnings: the
-    figures stay as the sheet says; the person on the sheet decides."""
+    a name on two rows that both count (the second never does; an earlier stint marked 在岗 否 is
+    history, not a slip), 离岗日期 before 入职日期, and someone with cards, sales or a turn on duty
+    in the month on a day they do not belong to the branch — 在岗 否, or before joining or after
+    leaving (usually a date typed for another year). Warnings: the figures stay as the sheet
+    says; the person on the sheet decides."""
     roster = book.tables["roster"]
     sheet = book.sheet_name("roster")
-    first_row: dict[str, int] = {}
-    for row, name, joined, left in roster.zip("row", "name", "joined_on", "left_on"):
-        if name in first_row:
+    # The row each name counts by, as staffing.members picks it: the first not marked 在岗 否;
+    # a name only on such rows, by its first.
+    counted: dict[str, int] = {}
+    gone: dict[str, int] = {}
+    for row, name, active, joined, left in roster.zip(
+        "row", "name", "active", "joined_on", "left_on"
+    ):
+        if name and active is False:
+            gone.setdefault(name, row)
+        elif name in counted:
             book.problems.append(
                 Problem(
                     Code.SAME_NAME_TWICE,
                     sheet,
                     book.cell("roster", "name", row),
-                    {"first": first_row[name]},
+                    {"first": counted[name]},
                     value=name,
                     level=Level.WARNING,
                 )
             )
         elif name:
-            first_row[name] = row
+            counted[name] = row
         if isinstance(joined, dt.date) and isinstance(left, dt.date) and left < joined:
             book.problems.append(
                 Problem(
@@ -87,24 +95,34 @@ def _check_roster(book: Book) -> None:
                 )
             )
     if book.month is not None:
-        _check_days_away(book, first_row)
+        _check_days_away(book, {**gone, **counted})
 
 
-def _check_days_away(book: Book, first_row: Mapping[str, int]) -> None:
+def _check_days_away(book: Book, row_of: Mapping[str, int]) -> None:
     """People with records in the month on a day they are not of the branch: the first such
-    day, at the 人员 cell that keeps them out (在岗, 离岗日期 or 入职日期)."""
+    day, at the 人员 cell that keeps them out (在岗, 离岗日期 or 入职日期). Records are cards
+    (by their date), sales (a product and an amount: by 达成日期, else 推荐时间, as they are
+    credited) and turns on duty; an open follow-up handed to a newcomer is no record."""
     assert book.month is not None
     first, last = month_bounds(book.month)
     roster = book.tables["roster"]
     rows = dict(zip(roster["row"], roster.zip("active", "joined_on", "left_on"), strict=True))
+    limited = {
+        name: rows[row]
+        for name, row in row_of.items()
+        if rows[row][0] is False or any(isinstance(d, dt.date) for d in rows[row][1:])
+    }
+    if not limited:
+        return  # as good as always: nobody has left, joined or been marked 在岗 否
     seen: dict[str, tuple[dt.date, str]] = {}  # name -> the earliest day away, the sheet's key
 
     def away(name: object, day: object, key: str) -> None:
-        if not isinstance(name, str) or name not in first_row or not isinstance(day, dt.date):
+        if name not in limited or not isinstance(day, dt.date) or not first <= day <= last:
             return
-        if not first <= day <= last or (name in seen and seen[name][0] <= day):
+        assert isinstance(name, str)
+        if name in seen and seen[name][0] <= day:
             return
-        active, joined, left = rows[first_row[name]]
+        active, joined, left = limited[name]
         before = isinstance(joined, dt.date) and day < joined
         after = isinstance(left, dt.date) and day > left
         if active is False or before or after:
@@ -112,27 +130,25 @@ def _check_days_away(book: Book, first_row: Mapping[str, int]) -> None:
 
     for day, referrer in book.tables["referrals"].zip("date", "referrer"):
         away(referrer, day, "referrals")
-    for closed, referred, receiver in book.tables["tracking"].zip(
-        "closed_on", "referred_on", "receiver"
+    for product, amount, closed, referred, receiver in book.tables["tracking"].zip(
+        "product", "amount", "closed_on", "referred_on", "receiver"
     ):
-        away(receiver, closed if isinstance(closed, dt.date) else referred, "tracking")
+        if product and amount and amount > 0:
+            away(receiver, closed if isinstance(closed, dt.date) else referred, "tracking")
     for day, names in book.tables["overview"].zip("date", "on_duty"):
         for name in names or ():
             away(name, day, "overview")
     for name, (day, key) in seen.items():
-        row = first_row[name]
-        active, joined, left = rows[row]
+        row = row_of[name]
+        active, joined, left = limited[name]
         where = {"day": day, "where": book.sheet_name(key)}
         if active is False:
             code, column, args = Code.RECORDED_WHILE_INACTIVE, "active", where
         elif isinstance(left, dt.date) and day > left:
             code, column, args = Code.RECORDED_AFTER_LEAVING, "left_on", {**where, "left": left}
         else:
-            code, column, args = (
-                Code.RECORDED_BEFORE_JOINING,
-                "joined_on",
-                {**where, "joined": joined},
-            )
+            code, column = Code.RECORDED_BEFORE_JOINING, "joined_on"
+            args = {**where, "joined": joined}
         book.problems.append(
             Problem(
                 code,

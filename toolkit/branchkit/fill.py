@@ -210,12 +210,13 @@ def tracking_rows(
                 {
                     "seq": next_seq,
                     "referral_id": numbers.get(row),
-                    "customer": customer,
+                    # as typed: a number the reader masked in a name is the person's to keep
+                    "customer": book.as_typed("referrals", "customer", row, customer),
                     "phone": phone,
                     "referred_on": date,
                     "on_site": on_site,
-                    "referrer": referrer,
-                    "receiver": receiver,
+                    "referrer": book.as_typed("referrals", "referrer", row, referrer),
+                    "receiver": book.as_typed("referrals", "receiver", row, receiver),
                 },
             )
         )

@@ -67,21 +67,31 @@ def labels(header: str, aliases: tuple[str, ...]) -> set[str]:
     return {normalize_label(x) for x in (header, *aliases)}
 
 
-# Sheet -> its label index, by identity: the schema's sheets live as long as the program, and
+# The schema's sheets' label indexes, by identity: those sheets live as long as the program, and
 # hashing a frozen Sheet hashes every Column of it, which cost more than the lookup it served.
-_INDEXES: dict[int, tuple[Sheet, dict[str, Column]]] = {}
+_SCHEMA_INDEXES: dict[int, dict[str, Column]] = {}
 
 
 def column_index(sheet: Sheet) -> dict[str, Column]:
     """The sheet's columns by every label they answer to (header, aliases, after normalizing)."""
-    kept = _INDEXES.get(id(sheet))
-    if kept is not None and kept[0] is sheet:
-        return kept[1]
+    if schema.SHEETS_BY_KEY.get(sheet.key) is sheet:
+        index = _SCHEMA_INDEXES.get(id(sheet))
+        if index is None:
+            index = _SCHEMA_INDEXES[id(sheet)] = _column_index(sheet)
+        return index
+    return _column_index_of(sheet)  # a sheet made for one workbook (its own 计量 columns)
+
+
+@lru_cache(maxsize=32)
+def _column_index_of(sheet: Sheet) -> dict[str, Column]:
+    return _column_index(sheet)
+
+
+def _column_index(sheet: Sheet) -> dict[str, Column]:
     index: dict[str, Column] = {}
     for col in sheet.columns:
         for label in labels(col.header, col.aliases):
             index.setdefault(label, col)
-    _INDEXES[id(sheet)] = (sheet, index)  # the sheet is kept, so its id is never reused
     return index
 
 

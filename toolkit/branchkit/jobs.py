@@ -10,9 +10,11 @@ job, and handed to the agenda, the tabs and the weekly workbook, which only arra
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from .problems import BookError, OutsideMonth, count_levels
@@ -145,21 +147,33 @@ def figures(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
     return compute(book, day, previous)
 
 
-def month_book(book: Book, day: dt.date) -> Path | None:
+def month_book(book: Book, day: dt.date, own: dt.date | None = None) -> Path | None:
     """The same branch's workbook of `day`'s month beside BOOK, by its name (火车站支行-2026-11.xlsx
-    beside 火车站支行-2026-12.xlsx, .xlsx or .xlsm); None when there is none."""
+    beside 火车站支行-2026-12.xlsx, .xlsx or .xlsm); None when there is none. Of an .xlsx and an
+    .xlsm of one month (add-buttons leaves the .xlsx it copied), the one saved last. `own`: the
+    month BOOK is of when it does not say (the rollup's)."""
     from .filenames import month_sibling
 
-    if not book.source or book.month is None:
+    month = book.month or own
+    if not book.source or month is None:
         return None
-    named = month_sibling(Path(book.source), book.month, day.replace(day=1))
+    named = month_sibling(Path(book.source), month, day.replace(day=1))
     if named is None:
         return None
-    for suffix in (named.suffix, ".xlsx", ".xlsm"):
-        candidate = named.with_suffix(suffix)
-        if candidate.is_file():
-            return candidate
-    return None
+    found = [
+        (stat.st_mtime, candidate)
+        for candidate in {named.with_suffix(s) for s in (named.suffix, ".xlsx", ".xlsm")}
+        if (stat := _file_stat(candidate)) is not None
+    ]
+    return max(found)[1] if found else None
+
+
+def _file_stat(path: Path) -> os.stat_result | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found if S_ISREG(found.st_mode) else None
 
 
 def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:
@@ -169,9 +183,9 @@ def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:
     from .filenames import month_sibling
 
     before = (first - dt.timedelta(days=1)).replace(day=1)
-    named = month_sibling(Path(book.source), book.month, before) if book.month else None
+    named = month_sibling(Path(book.source), book.month or first, before)
     wanted = named.name if named else ""
-    path = month_book(book, before)
+    path = month_book(book, before, first)
     if path is None:
         return None, wanted
     try:

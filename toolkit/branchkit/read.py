@@ -70,11 +70,18 @@ class Book:
     header_rows: dict[str, int] = field(default_factory=dict)  # key -> the header's Excel row
     catalogue: Catalogue = field(default_factory=lambda: Catalogue({}, {}))
     month: dt.date | None = None  # 统计月份, else the month in the file name
+    # Names as typed where the table holds them with a number masked, by (sheet, column, row):
+    # what fill copies into new rows (docs/工作簿.md#脱敏).
+    typed: dict[tuple[str, str, int], Any] = field(default_factory=dict)
     # A sheet's formula cells (row, column), asked for only where a check must tell a formula
     # from a typed value (fill's 转介数量 count); none known by default.
     formulas: Callable[[str], frozenset[tuple[int, int]]] = field(
         default_factory=lambda: _no_formulas, repr=False, init=False
     )
+
+    def as_typed(self, key: str, column: str, row: int, value: Any) -> Any:
+        """A value of the table as the person typed it, where the reader masked a number in it."""
+        return self.typed.get((key, column, row), value)
 
     def check_day(self, day: dt.date) -> None:
         """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
@@ -193,8 +200,10 @@ def _read_table(
     month: dt.date | None,
     problems: list[Problem],
     units: tuple[str, Mapping[str, Unit | str]] | None = None,
+    typed: dict[tuple[str, str, int], Any] | None = None,
 ) -> tuple[Table, dict[str, int], int]:
-    """The sheet's typed table, each column's 1-based position, and the header's Excel row."""
+    """The sheet's typed table, each column's 1-based position, and the header's Excel row.
+    `typed` collects the names whose numbers the table holds masked, as they were read."""
     header_at, found = find_header(sheet, rows)
     columns = {c.key: [] for c in sheet.columns}  # type: dict[str, list[Any]]
     columns["row"] = []
@@ -259,6 +268,8 @@ def _read_table(
                         {"column": col.header},
                     )
                 )
+        if col.kind is Kind.NAME or col.kind is Kind.NAMES:
+            parsed = _numbers_masked(parsed, sheet.key, col.key, excel_rows, typed)
         columns[col.key] = parsed
     blank: list[Any] = [None] * len(excel_rows)
     for col in sheet.columns:
@@ -273,6 +284,39 @@ def _read_table(
     columns["row"] = excel_rows
     problems.extend(sorted(sheet_problems, key=_problem_order))
     return Table(columns), {c.key: pos + 1 for pos, c in found.items()}, header_at + 1
+
+
+def _numbers_masked(
+    parsed: list[Any],
+    key: str,
+    column: str,
+    rows: list[int],
+    typed: dict[tuple[str, str, int], Any] | None,
+) -> list[Any]:
+    """A name column with any phone or ID number in it masked (docs/工作簿.md#脱敏): a slip of
+    one column (联系方式 stands right before 推荐人) must not send a number out whole where every
+    output shows names as they are. The names as read go into `typed` by (sheet, column, row):
+    fill copies those into new rows, never the masked ones."""
+    distinct = {v for v in parsed if v.__class__ is str} | {
+        n for v in parsed if v.__class__ is list for n in v
+    }
+    if not _DIGIT.search("".join(distinct)):
+        return parsed  # as good as always: names hold no digits
+    from .privacy import mask_text
+
+    memo = {v: mask_text(v) for v in distinct}
+    masked = [
+        memo[v] if v.__class__ is str else [memo[n] for n in v] if v.__class__ is list else v
+        for v in parsed
+    ]
+    if typed is not None:
+        for row, was, now in zip(rows, parsed, masked, strict=True):
+            if was != now:
+                typed[key, column, row] = was
+    return masked
+
+
+_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
 
 
 # The columns a formula fill writes compares (docs/工作簿.md#填写): 每日数据 转介数量 counts
@@ -419,17 +463,11 @@ def _parse_column(
             types.discard(type(None))
         distinct = [*unique, *empty]
         results = [*_parse_distinct(col, list(unique), types, month), *empty]
-    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked; so does one
-    # typed into a name (a slip of one column: 联系方式 stands right before 推荐人), which every
-    # output shows as it is
-    if col.free_text or col.kind is Kind.NAME:
+    # docs/工作簿.md#脱敏: a phone or ID typed into a note leaves the sheet masked
+    if col.free_text:
         from .privacy import mask_text
 
         results = [mask_text(r) if r.__class__ is str else r for r in results]
-    elif col.kind is Kind.NAMES:
-        from .privacy import mask_text
-
-        results = [[*map(mask_text, r)] if r.__class__ is list else r for r in results]
     memo = dict(zip(distinct, results, strict=True))
     parsed = list(map(memo.__getitem__, keys))
     required = col.required
@@ -534,7 +572,8 @@ def load_book(
     catalogue = Catalogue({}, {})
     # 清单项目 is read first, its problems kept for its turn: 目标 may name its 计量 as indicators.
     early: list[Problem] = []
-    items = _read_sheet(schema.CHECKLIST_ITEMS, names, raw, month, early, None)
+    typed: dict[tuple[str, str, int], Any] = {}
+    items = _read_sheet(schema.CHECKLIST_ITEMS, names, raw, month, early, None, typed)
     measures = measure_units(items[0]["measure"])
     for sheet in schema.INPUT_SHEETS:
         if sheet.key == "settings":
@@ -550,6 +589,7 @@ def load_book(
             month,
             problems,
             _units(sheet.key, catalogue),
+            typed,
         )
         if sheet.key == "products":
             catalogue = Catalogue.from_table(tables["products"], measures)
@@ -563,6 +603,7 @@ def load_book(
         header_rows=header_rows,
         catalogue=catalogue,
         month=month,
+        typed=typed,
     )
     if formulas is not None:
         book.formulas = formulas
@@ -596,11 +637,12 @@ def _read_sheet(
     month: dt.date | None,
     problems: list[Problem],
     units: tuple[str, Mapping[str, Unit | str]] | None,
+    typed: dict[tuple[str, str, int], Any] | None = None,
 ) -> tuple[Table, dict[str, int], int]:
     name = names.get(sheet.key)
     if name is None:  # absent: a missing required sheet was already reported by name
         return Table.empty(c.key for c in sheet.columns), {}, 0
-    return _read_table(sheet, name, raw[name], month, problems, units)
+    return _read_table(sheet, name, raw[name], month, problems, units, typed)
 
 
 def _with_measures(sheet: Sheet, measures: Mapping[str, str]) -> Sheet:

@@ -348,9 +348,12 @@ def _backup_into(
         raise
     keep_permissions(target, kept)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
-    # The oldest by their names' time stamps go, never the one just made: a clock that was
-    # ahead once (or another PC's on a shared folder) must not make every new backup the oldest.
-    others = [old for old in backups_of(path) if old != target]
+    # The oldest by their names' time stamps go, never the one just made; those stamped after
+    # it go first: a clock that was ahead once (or another PC's on a shared folder) must not make
+    # each new backup the oldest, nor keep its own stamps over the real ones.
+    ordered = backups_of(path)  # by their stamps, oldest first
+    at = ordered.index(target) if target in ordered else len(ordered)
+    others = [*ordered[at + 1 :], *ordered[:at]]  # stamped after the new one, then the oldest
     for old in others[: max(0, len(others) - (keep - 1))]:
         with contextlib.suppress(OSError):
             old.unlink()
