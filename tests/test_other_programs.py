@@ -190,7 +190,7 @@ def test_backups_stamped_by_a_clock_that_was_ahead_never_take_the_new_one(tmp_pa
     book = tmp_path / "w.xlsx"
     _backed_up(book, 5, keep=5)  # 08:00 to 08:04
     book.write_bytes(b"today's version")
-    made = writeback.backup(book, 5, dt.datetime(2026, 11, 20, 7, 0, 0))  # the clock put back
+    made = writeback.backup(book, 5, dt.datetime(2026, 11, 19, 7, 0, 0))  # the clock put back
     assert made is not None and made.read_bytes() == b"today's version"
     kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
     # those stamped after the new one go first (the earliest of them), so five stay
@@ -199,10 +199,28 @@ def test_backups_stamped_by_a_clock_that_was_ahead_never_take_the_new_one(tmp_pa
     # for them — not the real backups made since (found by a review).
     for n in range(1, 4):
         book.write_bytes(f"today's version {n}".encode())
-        writeback.backup(book, 5, dt.datetime(2026, 11, 20, 7, 0, n))
+        writeback.backup(book, 5, dt.datetime(2026, 11, 19, 7, 0, n))
     kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
     real = ["today's version", *(f"today's version {n}" for n in range(1, 4))]
     assert kept == sorted([*real, "w.xlsx version 4"])
+
+
+def test_a_backup_a_few_minutes_ahead_is_time_order_not_a_stamp_to_drop_first(
+    tmp_path: Path,
+) -> None:
+    """Another PC on a shared folder whose clock is a few minutes fast made the newest real
+    backup; it stays, and the oldest goes (found by a review)."""
+    book = tmp_path / "w.xlsx"
+    start = dt.datetime(2026, 11, 16, 8, 0, 0)
+    for n in range(4):  # four days of backups
+        book.write_bytes(f"day {n}".encode())
+        writeback.backup(book, 5, start + dt.timedelta(days=n))
+    book.write_bytes(b"the other PC's")
+    writeback.backup(book, 5, dt.datetime(2026, 11, 20, 9, 1, 0))  # a minute ahead
+    book.write_bytes(b"now")
+    writeback.backup(book, 5, dt.datetime(2026, 11, 20, 9, 0, 0))
+    kept = sorted(p.read_text() for p in (tmp_path / BACKUP_FOLDER).iterdir())
+    assert kept == sorted(["day 1", "day 2", "day 3", "the other PC's", "now"])
 
 
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links need no privilege on POSIX")

@@ -146,3 +146,18 @@ def test_a_workbook_that_does_not_say_its_month_finds_last_months_by_the_week(
     blank = replace(book, month=None)
     previous, wanted = jobs.last_months_book(blank, dt.date(2026, 12, 1))
     assert previous is not None and wanted == "测试支行-2026-11.xlsx"
+
+
+def test_a_newer_copy_that_does_not_read_gives_way_to_the_one_that_does(folder: Path) -> None:
+    """An empty .xlsx saved after the good .xlsm of last month made the week lose 11-30 (found
+    by a review): the next candidate is read."""
+    import os
+
+    from branchkit.buttons import add_buttons
+
+    november = folder / "测试支行-2026-11.xlsx"
+    macro = add_buttons(november)
+    november.write_bytes(b"")  # newer, and no workbook
+    os.utime(macro, (1_700_000_000, 1_700_000_000))
+    (branch,) = compute([folder], SUNDAY).branches
+    assert Path(branch.last_month) == macro

@@ -291,3 +291,42 @@ def test_fill_json_masks_a_customer_named_in_the_text_it_wrote(tmp_path: Path) -
     assert plan == ["整改：客户李*反映ATM吞卡（设备开机检查）：联系李*"]
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("行动计划").to_python()
     assert any("客户李雷反映ATM吞卡" in str(cell) for row in rows for cell in row)
+
+
+def test_an_owner_typed_with_a_number_goes_into_the_action_plan_as_typed(tmp_path: Path) -> None:
+    """Found by a review: fill (and init --from) wrote 整改责任人 周敏136****1234 into 行动计划."""
+    owner = f"周敏{MOBILE}"
+    found = _row(
+        schema.CHECKLIST,
+        date=DAY,
+        period="晨会",
+        item="设备开机检查",
+        owner="赵六",
+        state="已完成",
+        problem="地面湿滑",
+        fix="放警示牌",
+        fix_owner=owner,
+    )
+    path = _book(tmp_path, checklist=[found])
+    december = tmp_path / "测试支行-2026-12.xlsx"
+    init = ["init", str(december), "--from", str(path), "--month", "2026-12"]
+    assert CliRunner().invoke(main, init).exit_code in (0, 1)
+    assert CliRunner().invoke(main, ["fill", str(path), "--date", "2026-11-20"]).exit_code in (0, 1)
+    for book in (path, december):
+        rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("行动计划").to_python()
+        assert any(owner in row for row in rows), book.name
+
+
+def test_a_name_again_below_the_row_that_counts_is_said_even_if_marked_gone(
+    tmp_path: Path,
+) -> None:
+    """Only an earlier stint above the counted row is history (found by a review)."""
+    path = _book(tmp_path, roster=[*ROSTER, _person("李四", "客户助理", active="否")])
+    assert _said(path) == [(Code.SAME_NAME_TWICE, "人员!A4", Level.WARNING, "李四")]
+
+
+def test_an_email_typed_into_a_name_is_read_masked(tmp_path: Path) -> None:
+    card = _card(dt.date(2026, 11, 3), "R-2", "韩梅", "13800000012")
+    card[[c.key for c in schema.REFERRALS.columns].index("referrer")] = "hanmei@example.com"
+    book = read_book(_book(tmp_path, referrals=[card]))
+    assert book.referrals["referrer"] == ["h*****@example.com"]

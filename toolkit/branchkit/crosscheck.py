@@ -54,8 +54,8 @@ def cross_check(book: Book) -> None:
 
 def _check_roster(book: Book) -> None:
     """人员 rows that would take a person out of the figures without a word (docs/口径.md#入职和离岗):
-    a name on two rows that both count (the second never does; an earlier stint marked 在岗 否 is
-    history, not a slip), 离岗日期 before 入职日期, and someone with cards, sales or a turn on duty
+    a name again below the row that counts (it never counts; an earlier stint marked 在岗 否
+    above it is history, not a slip), 离岗日期 before 入职日期, and someone with cards, sales or a turn on duty
     in the month on a day they do not belong to the branch — 在岗 否, or before joining or after
     leaving (usually a date typed for another year). Warnings: the figures stay as the sheet
     says; the person on the sheet decides."""
@@ -68,9 +68,7 @@ def _check_roster(book: Book) -> None:
     for row, name, active, joined, left in roster.zip(
         "row", "name", "active", "joined_on", "left_on"
     ):
-        if name and active is False:
-            gone.setdefault(name, row)
-        elif name in counted:
+        if name in counted:  # below the row that counts, 在岗 or not: a slip to look at
             book.problems.append(
                 Problem(
                     Code.SAME_NAME_TWICE,
@@ -81,6 +79,8 @@ def _check_roster(book: Book) -> None:
                     level=Level.WARNING,
                 )
             )
+        elif name and active is False:
+            gone.setdefault(name, row)  # an earlier stint, above the row that counts
         elif name:
             counted[name] = row
         if isinstance(joined, dt.date) and isinstance(left, dt.date) and left < joined:

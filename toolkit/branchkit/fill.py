@@ -447,7 +447,7 @@ def fix_actions(book: Book, figures: Figures, plan: FillPlan) -> None:
         listed.append(found.action)
         values: dict[str, Any] = {"raised_on": entry.date, "item": found.action, "state": OPEN}
         if found.owner:
-            values["owner"] = found.owner
+            values["owner"] = book.owner_as_typed(found.row, found.owner)
         if found.due:
             values["due"] = found.due
         plan.rows.append(NewRow("actions", values))

@@ -147,25 +147,31 @@ def figures(book: Book, day: dt.date, previous: Book | None = None) -> Figures:
     return compute(book, day, previous)
 
 
-def month_book(book: Book, day: dt.date, own: dt.date | None = None) -> Path | None:
-    """The same branch's workbook of `day`'s month beside BOOK, by its name (火车站支行-2026-11.xlsx
-    beside 火车站支行-2026-12.xlsx, .xlsx or .xlsm); None when there is none. Of an .xlsx and an
-    .xlsm of one month (add-buttons leaves the .xlsx it copied), the one saved last. `own`: the
-    month BOOK is of when it does not say (the rollup's)."""
+def month_book(book: Book, day: dt.date) -> Path | None:
+    """The same branch's workbook of `day`'s month beside BOOK (see `month_books`), or None."""
+    found = month_books(book, day)
+    return found[0] if found else None
+
+
+def month_books(book: Book, day: dt.date, own: dt.date | None = None) -> list[Path]:
+    """The same branch's workbooks of `day`'s month beside BOOK, by their name (火车站支行-2026-11
+    beside 火车站支行-2026-12, .xlsx or .xlsm), the one saved last first: add-buttons leaves the
+    .xlsx it copied beside the .xlsm the branch goes on in. `own`: the month BOOK is of when it
+    does not say (the rollup's)."""
     from .filenames import month_sibling
 
     month = book.month or own
     if not book.source or month is None:
-        return None
+        return []
     named = month_sibling(Path(book.source), month, day.replace(day=1))
     if named is None:
-        return None
+        return []
     found = [
         (stat.st_mtime, candidate)
         for candidate in {named.with_suffix(s) for s in (named.suffix, ".xlsx", ".xlsm")}
         if (stat := _file_stat(candidate)) is not None
     ]
-    return max(found)[1] if found else None
+    return [candidate for _, candidate in sorted(found, reverse=True)]
 
 
 def _file_stat(path: Path) -> os.stat_result | None:
@@ -185,18 +191,16 @@ def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:
     before = (first - dt.timedelta(days=1)).replace(day=1)
     named = month_sibling(Path(book.source), book.month or first, before)
     wanted = named.name if named else ""
-    path = month_book(book, before, first)
-    if path is None:
-        return None, wanted
-    try:
-        previous = read_book(path)
-    except BookError:
-        return None, wanted
-    if (previous.month and previous.month != before) or (
-        previous.settings.branch != book.settings.branch
-    ):
-        return None, wanted
-    return previous, wanted
+    for path in month_books(book, before, first):  # the one saved last, else the other
+        try:
+            previous = read_book(path)
+        except BookError:
+            continue
+        if (previous.month is None or previous.month == before) and (
+            previous.settings.branch == book.settings.branch
+        ):
+            return previous, wanted
+    return None, wanted
 
 
 def refresh_specs(book: Book, day: dt.date) -> list[SheetSpec]:

@@ -315,7 +315,8 @@ def _carry_open_items(
         if checklist.has_action(fix.found, listed):
             continue
         found = fix.found
-        row = [fix.first_found, _marked(found.action), found.owner or None, found.due, "未完成"]
+        owner = book.owner_as_typed(found.row, found.owner) if found.owner else None
+        row = [fix.first_found, _marked(found.action), owner, found.due, "未完成"]
         carried.rows["actions"].append(row)
         carried.fixes_added += 1
         owned(found.owner, schema.ACTIONS.name)

@@ -83,6 +83,17 @@ class Book:
         """A value of the table as the person typed it, where the reader masked a number in it."""
         return self.typed.get((key, column, row), value)
 
+    def owner_as_typed(self, row: int, owner: str) -> str:
+        """A checklist row's 整改责任人 (else its 责任人) `owner` as typed: the one of the two
+        columns it was read from."""
+        from .privacy import mask_text
+
+        for column in ("fix_owner", "owner"):
+            was = self.typed.get(("checklist", column, row))
+            if isinstance(was, str) and mask_text(was) == owner:
+                return was
+        return owner
+
     def check_day(self, day: dt.date) -> None:
         """A date D outside the workbook's month is refused (docs/工作簿.md#工作簿文件): its figures
         would all be zero against the month's targets, which is wrong, not merely empty."""
@@ -300,7 +311,7 @@ def _numbers_masked(
     distinct = {v for v in parsed if v.__class__ is str} | {
         n for v in parsed if v.__class__ is list for n in v
     }
-    if not _DIGIT.search("".join(distinct)):
+    if not _MASKABLE.search("".join(distinct)):
         return parsed  # as good as always: names hold no digits
     from .privacy import mask_text
 
@@ -316,7 +327,7 @@ def _numbers_masked(
     return masked
 
 
-_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
+_MASKABLE = re.compile(r"[0-9\uff10-\uff19@\uff20]")  # a digit, or an e-mail's @
 
 
 # The columns a formula fill writes compares (docs/工作簿.md#填写): 每日数据 转介数量 counts

@@ -327,7 +327,8 @@ BACKUP_NOT_A_FOLDER = "“{}”是一个文件，不是文件夹：branchkit 把
 def _backup_into(
     folder: Path, path: Path, keep: int, now: dt.datetime | None, data: bytes | None
 ) -> Path:
-    stamp = (now or dt.datetime.now()).strftime(BACKUP_STAMP)
+    now = now or dt.datetime.now()
+    stamp = now.strftime(BACKUP_STAMP)
     stem = _backup_stem(path)
     kept = path.stat()
     for n in itertools.count():
@@ -348,12 +349,14 @@ def _backup_into(
         raise
     keep_permissions(target, kept)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
-    # The oldest by their names' time stamps go, never the one just made; those stamped after
-    # it go first: a clock that was ahead once (or another PC's on a shared folder) must not make
-    # each new backup the oldest, nor keep its own stamps over the real ones.
-    ordered = backups_of(path)  # by their stamps, oldest first
-    at = ordered.index(target) if target in ordered else len(ordered)
-    others = [*ordered[at + 1 :], *ordered[:at]]  # stamped after the new one, then the oldest
+    # The oldest by their names' time stamps go, never the one just made. Those stamped more
+    # than a day ahead of it go first: a clock that was far ahead once must not make each new
+    # backup the oldest, nor keep its stamps over the real ones; another PC's clock a few
+    # minutes fast on a shared folder is only time order.
+    ahead = (now + dt.timedelta(days=1)).strftime(BACKUP_STAMP)
+    stamped = [(when, old) for (when, _), old in _stamped_backups(path) if old != target]
+    others = [old for when, old in stamped if when > ahead]  # in time order, as all below
+    others += [old for when, old in stamped if when <= ahead]
     for old in others[: max(0, len(others) - (keep - 1))]:
         with contextlib.suppress(OSError):
             old.unlink()
@@ -381,6 +384,11 @@ def backups_of(path: Path) -> list[Path]:
     """`path`'s backups in 备份/, oldest first: its exact name, a time stamp and a number when
     two fell in one second — never a glob made from the name (`火车站[1].xlsx` holds brackets a
     glob reads as a set of characters, and `a.*.xlsx` also matches `a.b.xlsx`'s backups)."""
+    return [p for _, p in _stamped_backups(path)]
+
+
+def _stamped_backups(path: Path) -> list[tuple[tuple[str, int], Path]]:
+    """`backups_of`, each with its (time stamp, number), in that order."""
     own = re.compile(
         re.escape(_backup_stem(path))
         + r"\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?"
@@ -392,7 +400,7 @@ def backups_of(path: Path) -> list[Path]:
             match = own.fullmatch(entry.name)
             if match:
                 found.append(((match.group(1), int(match.group(2) or 0)), Path(entry.path)))
-    return [p for _, p in sorted(found)]
+    return sorted(found)
 
 
 def atomic_write(
