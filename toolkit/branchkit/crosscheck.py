@@ -40,6 +40,22 @@ class Book(Protocol):
     def is_formula(self, key: str, column: str, row: int) -> bool: ...
 
 
+def at_cell(
+    book: Book,
+    code: Code,
+    key: str,
+    column: str,
+    row: int,
+    args: Mapping[str, object] | None = None,
+    value: str = "",
+    level: Level = Level.WARNING,
+) -> Problem:
+    """A problem at one cell of the sheet of schema key `key` (a warning unless told)."""
+    return Problem(
+        code, book.sheet_name(key), book.cell(key, column, row), args or {}, value, level
+    )
+
+
 def cross_check(book: Book) -> None:
     _check_roster(book)
     _check_people(book, "referrals", ("referrer", "receiver"))
@@ -60,7 +76,6 @@ def _check_roster(book: Book) -> None:
     leaving (usually a date typed for another year). Warnings: the figures stay as the sheet
     says; the person on the sheet decides."""
     roster = book.tables["roster"]
-    sheet = book.sheet_name("roster")
     # The row each name counts by, as staffing.members picks it: the first not marked 在岗 否;
     # a name only on such rows, by its first.
     counted: dict[str, int] = {}
@@ -69,29 +84,25 @@ def _check_roster(book: Book) -> None:
         "row", "name", "active", "joined_on", "left_on"
     ):
         if name in counted:  # below the row that counts, 在岗 or not: a slip to look at
+            first = {"first": counted[name]}
             book.problems.append(
-                Problem(
-                    Code.SAME_NAME_TWICE,
-                    sheet,
-                    book.cell("roster", "name", row),
-                    {"first": counted[name]},
-                    value=name,
-                    level=Level.WARNING,
-                )
+                at_cell(book, Code.SAME_NAME_TWICE, "roster", "name", row, first, name)
             )
         elif name and active is False:
             gone.setdefault(name, row)  # an earlier stint, above the row that counts
         elif name:
             counted[name] = row
         if isinstance(joined, dt.date) and isinstance(left, dt.date) and left < joined:
+            joining = {"joined": joined}
             book.problems.append(
-                Problem(
+                at_cell(
+                    book,
                     Code.LEFT_BEFORE_JOINING,
-                    sheet,
-                    book.cell("roster", "left_on", row),
-                    {"joined": joined},
-                    value=left.isoformat(),
-                    level=Level.WARNING,
+                    "roster",
+                    "left_on",
+                    row,
+                    joining,
+                    left.isoformat(),
                 )
             )
     if book.month is not None:
@@ -149,16 +160,7 @@ def _check_days_away(book: Book, row_of: Mapping[str, int]) -> None:
         else:
             code, column = Code.RECORDED_BEFORE_JOINING, "joined_on"
             args = {**where, "joined": joined}
-        book.problems.append(
-            Problem(
-                code,
-                book.sheet_name("roster"),
-                book.cell("roster", column, row),
-                args,
-                value=name,
-                level=Level.WARNING,
-            )
-        )
+        book.problems.append(at_cell(book, code, "roster", column, row, args, name))
 
 
 def _check_card_numbers(book: Book) -> None:
@@ -195,28 +197,24 @@ def _check_targets(book: Book) -> None:
         *catalogue.indicator_units,
     }
     table = book.tables["targets"]
-    name = book.sheet_name("targets")
     for indicator, weight, row in table.zip("indicator", "weight", "row"):
         if indicator and indicator not in counted:
+            named = {"indicator": indicator}
             book.problems.append(
-                Problem(
+                at_cell(
+                    book,
                     Code.INDICATOR_WITHOUT_PRODUCT,
-                    name,
-                    book.cell("targets", "indicator", row),
-                    {"indicator": indicator},
-                    value=indicator,
-                    level=Level.WARNING,
+                    "targets",
+                    "indicator",
+                    row,
+                    named,
+                    indicator,
                 )
             )
         if isinstance(weight, float) and not (math.isfinite(weight) and weight > 0):
+            shown = _display(weight)
             book.problems.append(
-                Problem(
-                    Code.WEIGHT_NOT_POSITIVE,
-                    name,
-                    book.cell("targets", "weight", row),
-                    value=_display(weight),
-                    level=Level.WARNING,
-                )
+                at_cell(book, Code.WEIGHT_NOT_POSITIVE, "targets", "weight", row, value=shown)
             )
 
 
@@ -235,15 +233,9 @@ def _check_people(book: Book, key: str, columns: tuple[str, ...]) -> None:
             continue
         rows = table["row"]
         for i in [i for i, name in enumerate(names) if name in unknown]:
+            header = {"column": sheet.column(col_key).header}
             book.problems.append(
-                Problem(
-                    Code.UNKNOWN_PERSON,
-                    book.sheet_name(key),
-                    book.cell(key, col_key, rows[i]),
-                    {"column": sheet.column(col_key).header},
-                    value=names[i],
-                    level=Level.WARNING,
-                )
+                at_cell(book, Code.UNKNOWN_PERSON, key, col_key, rows[i], header, names[i])
             )
 
 
@@ -256,7 +248,6 @@ def _check_checklist(book: Book) -> None:
 
     table = book.tables["checklist"]
     listed = {same_item(name) for name in book.tables["checklist_items"]["item"] if name}
-    name = book.sheet_name("checklist")
     first_found: dict[str, dt.date] = {}
     for date, item, problem in table.zip("date", "item", "problem"):
         if isinstance(date, dt.date) and item and problem:
@@ -266,23 +257,19 @@ def _check_checklist(book: Book) -> None:
         date = first_found.get(same_item(fix_key(item or "", problem or "")))
         if listed and item and same_item(item) not in listed:
             book.problems.append(
-                Problem(
-                    Code.UNKNOWN_CHECKLIST_ITEM,
-                    name,
-                    book.cell("checklist", "item", row),
-                    value=item,
-                    level=Level.WARNING,
-                )
+                at_cell(book, Code.UNKNOWN_CHECKLIST_ITEM, "checklist", "item", row, value=item)
             )
         if date is not None and isinstance(fix_due, dt.date) and fix_due < date:
+            found = {"found": date}
             book.problems.append(
-                Problem(
+                at_cell(
+                    book,
                     Code.FIX_DUE_BEFORE_FOUND,
-                    name,
-                    book.cell("checklist", "fix_due", row),
-                    {"found": date},
-                    value=f"{fix_due:%Y-%m-%d}",
-                    level=Level.WARNING,
+                    "checklist",
+                    "fix_due",
+                    row,
+                    found,
+                    f"{fix_due:%Y-%m-%d}",
                 )
             )
 
@@ -308,12 +295,17 @@ def _check_sales(book: Book) -> None:
     rows = tracking["row"]
     for i, (product, amount) in enumerate(zip(sold, amounts, strict=True)):
         if not product and amount:  # an amount no indicator can take: said, not dropped unseen
+            shown = _display(float(amount))
             book.problems.append(
-                Problem(
+                at_cell(
+                    book,
                     Code.SALE_WITHOUT_PRODUCT,
-                    sheet_name,
-                    book.cell("tracking", "product", rows[i]),
-                    value=_display(float(amount)),
+                    "tracking",
+                    "product",
+                    rows[i],
+                    None,
+                    shown,
+                    Level.ERROR,
                 )
             )
             continue
@@ -324,13 +316,7 @@ def _check_sales(book: Book) -> None:
         row = rows[i]
         if product in unknown:
             book.problems.append(
-                Problem(
-                    Code.UNKNOWN_PRODUCT,
-                    sheet_name,
-                    book.cell("tracking", "product", row),
-                    value=product,
-                    level=Level.WARNING,
-                )
+                at_cell(book, Code.UNKNOWN_PRODUCT, "tracking", "product", row, value=product)
             )
         if not (odd or large):
             continue
@@ -422,15 +408,9 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
             continue
         for name in names:
             if name in keeps_daily and name not in has_row:
+                on = {"day": day}
                 problems.append(
-                    Problem(
-                        Code.NO_DAILY_ROW,
-                        book.sheet_name("overview"),
-                        book.cell("overview", "on_duty", row),
-                        {"day": day},
-                        value=name,
-                        level=Level.WARNING,
-                    )
+                    at_cell(book, Code.NO_DAILY_ROW, "overview", "on_duty", row, on, name)
                 )
     referrals = book.tables["referrals"]
     cards: dict[str, int] = {}
@@ -449,29 +429,26 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
             # cards typed in a form COUNTIFS compares differently (a text date, a time of day,
             # spaces around the name): said, or the sheet and the figures would disagree
             if unseen.get(name):
+                missed = {
+                    "missed": unseen[name],
+                    "cards": cards[name],
+                    "sheet": book.sheet_name("referrals"),
+                }
                 problems.append(
-                    Problem(
-                        Code.FORMULA_MISSES_CARDS,
-                        book.sheet_name("daily"),
-                        book.cell("daily", "referrals", row),
-                        {
-                            "missed": unseen[name],
-                            "cards": cards[name],
-                            "sheet": book.sheet_name("referrals"),
-                        },
-                        level=Level.WARNING,
-                    )
+                    at_cell(book, Code.FORMULA_MISSES_CARDS, "daily", "referrals", row, missed)
                 )
             continue
         if reported is not None and reported != cards.get(name, 0):
+            logged = {"day": day, "cards": cards.get(name, 0)}
             problems.append(
-                Problem(
+                at_cell(
+                    book,
                     Code.DAILY_REFERRALS_DIFFER,
-                    book.sheet_name("daily"),
-                    book.cell("daily", "referrals", row),
-                    {"day": day, "cards": cards.get(name, 0)},
-                    value=str(reported),
-                    level=Level.WARNING,
+                    "daily",
+                    "referrals",
+                    row,
+                    logged,
+                    f"{reported}",
                 )
             )
     return problems
