@@ -16,8 +16,14 @@ import pytest
 from branchkit import jobs
 from branchkit.cli import main
 from branchkit.read import read_book
-from branchkit.render.rollup import headline_pairs, stars_sheet, week_before_the_month
+from branchkit.render.rollup import (
+    headline_pairs,
+    stars_sheet,
+    week_before_the_month,
+    weekly_sheets,
+)
 from branchkit.rollupjob.job import compute
+from branchkit.templates import write_branch_workbook
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
@@ -67,6 +73,13 @@ def test_the_week_reads_last_months_workbook_beside_this_one(folder: Path) -> No
     said = week_before_the_month(rollup)
     assert said == "本周的 11-30 是上月的日子；1 个网点的这几天读自旁边的上月（2026-11）工作簿。"
     assert ("本周起止", said) in headline_pairs(rollup)
+    out = folder.parent / "汇总.xlsx"
+    args = ["rollup", str(folder), "--date", "2026-12-06", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    assert said in result.stdout  # the command line says it too (found by a new user)
+    cover = weekly_sheets(rollup, "2026-W49", dt.date(2026, 11, 30))[0]
+    assert cover.subtitle.startswith("2026-W49（11-30 至 12-06）")
 
 
 def test_a_branch_without_last_months_workbook_is_named_and_counts_from_the_1st(
@@ -86,6 +99,10 @@ def test_a_branch_without_last_months_workbook_is_named_and_counts_from_the_1st(
         text for block in stars_sheet(rollup).blocks for _, text in getattr(block, "lines", [])
     ]
     assert f"每周之星：{said}" in lines
+    # No branch's November was read: the weekly's title starts on the 1st, never "11-30 至"
+    # (found by a new user).
+    cover = weekly_sheets(rollup, "2026-W49", dt.date(2026, 11, 30))[0]
+    assert cover.subtitle.startswith("2026-W49（12-01 至 12-06）")
 
 
 def test_a_week_that_began_this_month_reads_one_workbook(folder: Path) -> None:
@@ -93,9 +110,15 @@ def test_a_week_that_began_this_month_reads_one_workbook(folder: Path) -> None:
     (branch,) = rollup.branches
     assert branch.last_month == "" and week_before_the_month(rollup) == ""
     assert branch.periods["week"].start == dt.date(2026, 12, 7)
-    # November's workbook was not needed, so it is listed, with its month.
-    november = [s for s in rollup.left_out if s.file.endswith("测试支行-2026-11.xlsx")]
-    assert len(november) == 1 and "统计月份是 2026-11" in november[0].reason
+    # November's workbook was not needed, and its branch counts with December's: not listed as
+    # left out, or a daily job would report it every day (found by a new user).
+    assert rollup.left_out == []
+    # A workbook of another month whose branch has none of this month's still is.
+    write_branch_workbook(folder / "别的支行-2026-11.xlsx", "别的支行", "2026-11")
+    listed = compute([folder], dt.date(2026, 12, 9)).left_out
+    assert [(Path(s.file).name, s.reason) for s in listed] == [
+        ("别的支行-2026-11.xlsx", "统计月份是 2026-11，不是 2026-12")
+    ]
 
 
 def test_the_parent_weekly_of_a_folder_of_both_months_reports_the_week_in_its_later_month(

@@ -330,3 +330,21 @@ def test_an_email_typed_into_a_name_is_read_masked(tmp_path: Path) -> None:
     card[[c.key for c in schema.REFERRALS.columns].index("referrer")] = "hanmei@example.com"
     book = read_book(_book(tmp_path, referrals=[card]))
     assert book.referrals["referrer"] == ["h*****@example.com"]
+
+
+def test_a_returner_on_a_second_row_is_told_how_to_record_a_return(tmp_path: Path) -> None:
+    """Found by a new user: 李四 left on 11-05 and came back on 11-12, on a second row with his
+    工号; the warning told them to rename one of the two (李四A), splitting one person."""
+    from branchkit.problem_text import detail
+
+    first = _person("李四", "客户助理", left=dt.date(2026, 11, 5))
+    first[[c.key for c in schema.ROSTER.columns].index("staff_id")] = "1003"
+    again = _person("李四", "客户助理", joined=dt.date(2026, 11, 12))
+    again[[c.key for c in schema.ROSTER.columns].index("staff_id")] = "1003"
+    back = _card(dt.date(2026, 11, 14), "R-2", "韩梅", "13800000012")  # 李四's, once back
+    cards = [_card(dt.date(2026, 11, 3), "R-1", "李雷", "13800000011"), back]
+    path = _book(tmp_path, roster=[first, ROSTER[1], again], referrals=cards)
+    twice = next(p for p in _problems(path) if p.code is Code.SAME_NAME_TWICE)
+    assert "工号同为 1003" in detail(twice) and "清空第 2 行的离岗日期" in detail(twice)
+    away = next(p for p in _problems(path) if p.code is Code.RECORDED_AFTER_LEAVING)
+    assert "照常记在他名下" in detail(away)

@@ -675,7 +675,7 @@ def rollup(
 
     路径：网点工作簿所在的文件夹，或工作簿文件（可多个）；汇总工作簿旁边的 分行汇总.duckdb
     记录每次汇总的数字，供趋势使用。"""
-    from .render.rollup import rollup_json, summary_line
+    from .render.rollup import rollup_json, summary_line, week_before_the_month
     from .rollupjob.job import run
 
     result = run(list(inputs), _day(day), out, jobs, scheduler, write_back, parquet, _progress_bar)
@@ -697,6 +697,8 @@ def rollup(
         for path in result.parquet:
             click.echo(f"已导出 {path}")
         click.echo(summary_line(result.rollup, result.seconds, result.out))
+        if began_before := week_before_the_month(result.rollup):
+            click.echo(began_before)
     sys.exit(EXIT_OK if result.complete else EXIT_PROBLEMS)
 
 

@@ -80,11 +80,14 @@ def _check_roster(book: Book) -> None:
     # a name only on such rows, by its first.
     counted: dict[str, int] = {}
     gone: dict[str, int] = {}
-    for row, name, active, joined, left in roster.zip(
-        "row", "name", "active", "joined_on", "left_on"
+    ids: dict[str, object] = {}  # the 工号 of each name's counted row
+    for row, name, staff_id, active, joined, left in roster.zip(
+        "row", "name", "staff_id", "active", "joined_on", "left_on"
     ):
         if name in counted:  # below the row that counts, 在岗 or not: a slip to look at
-            first = {"first": counted[name]}
+            first: dict[str, object] = {"first": counted[name]}
+            if staff_id and staff_id == ids.get(name):  # the same person, come back
+                first["staff_id"] = staff_id
             book.problems.append(
                 at_cell(book, Code.SAME_NAME_TWICE, "roster", "name", row, first, name)
             )
@@ -92,6 +95,7 @@ def _check_roster(book: Book) -> None:
             gone.setdefault(name, row)  # an earlier stint, above the row that counts
         elif name:
             counted[name] = row
+            ids[name] = staff_id
         if isinstance(joined, dt.date) and isinstance(left, dt.date) and left < joined:
             joining = {"joined": joined}
             book.problems.append(

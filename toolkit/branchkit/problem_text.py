@@ -46,7 +46,9 @@ _LEFT_OUT = (
 )
 
 # A person's records on days 人员 says they are not of the branch.
-_AWAY = ("不在网点的日子不计入个人排名：请核对“在岗”、入职日期和离岗日期",)
+_AWAY = (
+    "这些记录照常记在他名下，但他的时间进度和目标只按在网点的日子算：多半是日期写错了，请核对入职日期和离岗日期",
+)
 
 MESSAGES: dict[Code, Message] = {
     Code.MISSING_SHEET: Message(
@@ -87,13 +89,19 @@ MESSAGES: dict[Code, Message] = {
     Code.SAME_NAME_TWICE: Message(
         "和第 {first} 行同名",
         (
+            "工号同为 {staff_id}：是同一个人回到网点的话，现在只按第 {first} 行算（它的离岗日期以后不算他在网点），请清空第 {first} 行的离岗日期、删去这一行",
             "各表只按第 {first} 行的那位计，两人的记录分不开：请在姓名上加以区分（如 李四A），并改好各表里的记录",
         ),
     ),
     Code.LEFT_BEFORE_JOINING: Message(
         "离岗日期早于入职日期 {joined:%Y-%m-%d}", ("这个人哪天都不算在岗：请核对两个日期",)
     ),
-    Code.RECORDED_WHILE_INACTIVE: Message("在岗为“否”，但“{where}”里 {day:%m-%d} 有此人", _AWAY),
+    Code.RECORDED_WHILE_INACTIVE: Message(
+        "在岗为“否”，但“{where}”里 {day:%m-%d} 有此人",
+        (
+            "在岗为“否”的人不参加排名，他的这些记录也就不在个人排名里：还在网点的话，请把“在岗”改为“是”",
+        ),
+    ),
     Code.RECORDED_AFTER_LEAVING: Message(
         "离岗日期是 {left:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 还有此人", _AWAY
     ),

@@ -667,10 +667,19 @@ def headline_pairs(rollup: Rollup) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- the parent branch's weekly
 
 
+def week_shown_from(rollup: Rollup, monday: dt.date) -> dt.date:
+    """The first day the parent's weekly can say it holds: Monday, unless the week began last
+    month and no branch's workbook of that month was read (then the 1st: never "11-30 至" for
+    days no figure holds, docs/口径.md#周报日期)."""
+    first = rollup.day.replace(day=1)
+    return monday if monday >= first or any(b.last_month for b in rollup.branches) else first
+
+
 def weekly_sheets(rollup: Rollup, week: str, monday: dt.date) -> list[SheetSpec]:
     """The parent branch's weekly workbook: the week in a few lines, the month's league, the
     week's network ranks and stars, referral quality by branch, and the workbooks left out."""
-    marked = f"{week}（{monday:%m-%d} 至 {rollup.day:%m-%d}） · {GENERATED_MARK}"
+    start = week_shown_from(rollup, monday)
+    marked = f"{week}（{start:%m-%d} 至 {rollup.day:%m-%d}） · {GENERATED_MARK}"
     lines: list[tuple[Any, str]] = [("h1", "本周要点")]
     lines += [("strong", f"{label}：{value}") for label, value in headline_pairs(rollup)]
     lines += [("h1", "说明"), *score_lines(rollup)]

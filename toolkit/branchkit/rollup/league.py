@@ -231,7 +231,14 @@ def build(day: dt.date, outcomes: Iterable[Outcome]) -> Rollup:
     # Last month's workbooks in the folder that a week begun last month was read from are not
     # left out: they counted, for those days (the weekly's cover says so).
     read_for_the_week = {_same_file(b.last_month) for b in branches if b.last_month}
-    left_out = [s for s in left_out if _same_file(s.file) not in read_for_the_week]
+    # Nor are the other month's workbooks of branches that count: a folder holds both months
+    # at a month end (docs/口径.md#周报日期), and a daily job would report them every day.
+    counted = {b.branch for b in branches}
+    left_out = [
+        s
+        for s in left_out
+        if _same_file(s.file) not in read_for_the_week and s.other_month_of not in counted
+    ]
     branches = credited_across(branches)
     left_out += [Skipped(b.file, NO_BRANCH_TARGETS) for b in branches if not b.has_branch_targets]
     people = {kind: network_people(branches, kind) for kind in PERIOD_KINDS}

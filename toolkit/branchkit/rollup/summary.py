@@ -130,6 +130,9 @@ class Skipped:
 
     file: str
     reason: str
+    # Of another month than the rollup's, and the branch it is of: left out without a word when
+    # that branch counts with its workbook of the rollup's month (a folder holds both months).
+    other_month_of: str = ""
 
 
 Outcome = BranchSummary | Skipped

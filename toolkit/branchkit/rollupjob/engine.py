@@ -126,7 +126,8 @@ def summarize(path: str, day: dt.date) -> Outcome:
             # Only input sheets: 说明 and the other helper sheets are nobody's input.
             book = load_book(read_raw(path, NOT_INPUT_SHEETS, many=True), path)
             if book.month and (book.month.year, book.month.month) != (day.year, day.month):
-                return Skipped(path, f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}")
+                reason = f"统计月份是 {book.month:%Y-%m}，不是 {day:%Y-%m}"
+                return Skipped(path, reason, book.settings.branch)
             # A week that began last month reads its first days from the branch's workbook of
             # that month beside this one, as the branch's own weekly does.
             first = day.replace(day=1)

@@ -91,12 +91,12 @@ def message(
 ) -> EmailMessage:
     from ..mail import compose
     from ..render.numbers import percents_apart
-    from ..render.rollup import headline_pairs
+    from ..render.rollup import headline_pairs, week_shown_from
 
     context = {
         "parent": weekly.rollup.parent,
         "week": weekly.week,
-        "monday": weekly.monday,
+        "monday": week_shown_from(weekly.rollup, weekly.monday),
         "day": weekly.day,
         "headlines": headline_pairs(weekly.rollup),
         "league": weekly.rollup.league,
