@@ -271,20 +271,25 @@ def test_an_earlier_stint_and_an_open_follow_up_handed_on_are_not_flagged(tmp_pa
     assert _said(path) == []
 
 
-def test_fill_json_masks_a_customer_named_in_the_text_it_wrote(tmp_path: Path) -> None:
-    """Found by an attack: fill --json showed 整改：客户潘刚兰反映ATM吞卡… whole, which the agenda
-    shows as 潘**. The workbook gets the text as written; --json shows it masked."""
-    found = _row(
+def _finding(problem: str, fix: str, **cells: Any) -> list[Any]:
+    """A 每日清单 row of D's morning round that found `problem`, with its 整改 `fix`."""
+    return _row(
         schema.CHECKLIST,
         date=DAY,
         period="晨会",
         item="设备开机检查",
         owner="赵六",
         state="已完成",
-        problem="客户李雷反映ATM吞卡",
-        fix="联系李雷",
+        problem=problem,
+        fix=fix,
+        **cells,
     )
-    path = _book(tmp_path, checklist=[found])
+
+
+def test_fill_json_masks_a_customer_named_in_the_text_it_wrote(tmp_path: Path) -> None:
+    """Found by an attack: fill --json showed 整改：客户潘刚兰反映ATM吞卡… whole, which the agenda
+    shows as 潘**. The workbook gets the text as written; --json shows it masked."""
+    path = _book(tmp_path, checklist=[_finding("客户李雷反映ATM吞卡", "联系李雷")])
     result = CliRunner().invoke(main, ["fill", str(path), "--date", "2026-11-20", "--json"])
     written = [cell["值"] for cell in json.loads(result.stdout)["已填写"]]
     plan = [v for v in written if isinstance(v, str) and v.startswith("整改：")]
@@ -296,18 +301,7 @@ def test_fill_json_masks_a_customer_named_in_the_text_it_wrote(tmp_path: Path) -
 def test_an_owner_typed_with_a_number_goes_into_the_action_plan_as_typed(tmp_path: Path) -> None:
     """Found by a review: fill (and init --from) wrote 整改责任人 周敏136****1234 into 行动计划."""
     owner = f"周敏{MOBILE}"
-    found = _row(
-        schema.CHECKLIST,
-        date=DAY,
-        period="晨会",
-        item="设备开机检查",
-        owner="赵六",
-        state="已完成",
-        problem="地面湿滑",
-        fix="放警示牌",
-        fix_owner=owner,
-    )
-    path = _book(tmp_path, checklist=[found])
+    path = _book(tmp_path, checklist=[_finding("地面湿滑", "放警示牌", fix_owner=owner)])
     december = tmp_path / "测试支行-2026-12.xlsx"
     init = ["init", str(december), "--from", str(path), "--month", "2026-12"]
     assert CliRunner().invoke(main, init).exit_code in (0, 1)
