@@ -47,10 +47,7 @@ class BranchkitGroup(ChineseGroup):
 
                 last = exc.month.replace(day=calendar.monthrange(*exc.month.timetuple()[:2])[1])
                 message += TODAY_WAS_THE_DEFAULT.format(day=last)
-            click.echo(f"错误：{visible(f'{told.path}: {message}')}", err=True)
-            if ctx.meta.get(JSON_ASKED):
-                _json_out({"错误信息": visible(message), "文件": visible(str(told.path))})
-            ctx.exit(EXIT_UNUSABLE)
+            _refuse(ctx, told.path, message)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except BrokenPipeError:  # output piped into `head` and the like: not an error
@@ -62,16 +59,21 @@ class BranchkitGroup(ChineseGroup):
             if isinstance(exc, OSError) and exc.filename is not None:
                 # A file the system refused where no step expected it (a name too long for the
                 # folder): the file and the system's reason, in one line, as a BookError says.
-                where, why = visible(str(exc.filename)), f"无法使用这个文件（{os_reason(exc)}）"
-                click.echo(f"错误：{where}: {why}", err=True)
-                if ctx.meta.get(JSON_ASKED):
-                    _json_out({"错误信息": why, "文件": where})
-                ctx.exit(EXIT_UNUSABLE)
+                _refuse(ctx, exc.filename, f"无法使用这个文件（{os_reason(exc)}）")
             click.echo(
                 f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+def _refuse(ctx: click.Context, path: object, message: str) -> None:
+    """A file that cannot be used: one line naming it (and, for a script that asked for JSON,
+    one object), exit 2."""
+    click.echo(f"错误：{visible(f'{path}: {message}')}", err=True)
+    if ctx.meta.get(JSON_ASKED):
+        _json_out({"错误信息": visible(message), "文件": visible(str(path))})
+    ctx.exit(EXIT_UNUSABLE)
 
 
 # The 控制台 button that does a command's job inside Excel, by its macro (macros.BUTTONS).

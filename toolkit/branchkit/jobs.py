@@ -10,7 +10,6 @@ job, and handed to the agenda, the tabs and the weekly workbook, which only arra
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,20 +165,14 @@ def month_books(book: Book, day: dt.date, own: dt.date | None = None) -> list[Pa
     named = month_sibling(Path(book.source), month, day.replace(day=1))
     if named is None:
         return []
+    from .writeback import stat_of
+
     found = [
         (stat.st_mtime, candidate)
         for candidate in {named.with_suffix(s) for s in (named.suffix, ".xlsx", ".xlsm")}
-        if (stat := _file_stat(candidate)) is not None
+        if (stat := stat_of(candidate)) is not None and S_ISREG(stat.st_mode)
     ]
     return [candidate for _, candidate in sorted(found, reverse=True)]
-
-
-def _file_stat(path: Path) -> os.stat_result | None:
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return found if S_ISREG(found.st_mode) else None
 
 
 def last_months_book(book: Book, first: dt.date) -> tuple[Book | None, str]:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .agenda import ActionLine, IndicatorPace, open_actions
 from .figures import Figures, Trend, trend
@@ -183,15 +181,10 @@ def _recorded(books: list[Book], first: dt.date, last: dt.date) -> bool:
     for book in books:
         for key, (dates, typed) in _RECORDS.items():
             table = getattr(book, key)
-            rows: Iterable[tuple[Any, ...]] = zip(*(table[c] for c in dates), strict=True)
-            if typed:
-                rows = (
-                    row[: len(dates)]
-                    for row in zip(*(table[c] for c in (*dates, *typed)), strict=True)
-                    if any(v is not None for v in row[len(dates) :])
-                )
-            for row in rows:
-                if any(isinstance(d, dt.date) and first <= d <= last for d in row):
+            for row in zip(*(table[c] for c in (*dates, *typed)), strict=True):
+                if typed and all(v is None for v in row[len(dates) :]):
+                    continue  # a row fill added that nobody has typed into yet
+                if any(isinstance(d, dt.date) and first <= d <= last for d in row[: len(dates)]):
                     return True
     return False
 
