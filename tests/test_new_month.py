@@ -201,9 +201,20 @@ def test_running_it_twice_refuses_without_force_and_keeps_a_backup_with_it(
     assert _digest(new) == made
     forced = run("init", new, "--from", old, "--month", "2026-12", "--force")
     assert forced.exit_code == 0, forced.output
+    assert "抄回" not in forced.output  # nothing of December was typed into the replaced one
     (kept,) = (tmp_path / "备份").glob(f"{new.stem}.*.xlsx")
     assert _digest(kept) == made
     assert _digest(old) == _digest(SAMPLE)
+    # A card typed on 12-02, then init's advice for overdue follow-ups taken (--force again):
+    # the output says the replaced workbook held a row of December and where it is.
+    typed = load_workbook(new)
+    sheet = typed[schema.REFERRALS.name]
+    sheet.append([dt.datetime(2026, 12, 2), "", "韩梅", "13800000012", "王五"])
+    typed.save(new)
+    again = run("init", new, "--from", old, "--month", "2026-12", "--force")
+    assert again.exit_code == 0, again.output
+    (warning,) = [line for line in again.output.splitlines() if "抄回" in line]
+    assert "1 行本月录入" in warning and "备份" in warning
 
 
 def test_refusals_are_one_line_and_touch_nothing(tmp_path: Path) -> None:

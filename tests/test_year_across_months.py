@@ -205,6 +205,103 @@ def test_the_weekly_of_w49_reads_novembers_workbook_beside_it(
     assert (_digest(november), _digest(december)) == before  # both read, neither written
 
 
+def test_a_card_of_last_month_answered_this_month_is_followed_up_in_the_week(
+    tmp_path: Path,
+) -> None:
+    """Three cards of 11-30 nobody reached in November: `init --from` carries them. In December
+    赵六 reaches 王五 on 12-02, and 钱七 on 12-03, who buys 3 万 that day. The week of 11-30 to
+    12-06 counts both followed up (2 and 3 days to the first contact) and 钱七's won; 孙八's
+    stays unanswered, and each card is counted once."""
+    nov30 = dt.date(2026, 11, 30)
+    november = write_branch_workbook(
+        tmp_path / "测试支行-2026-11.xlsx",
+        "测试支行",
+        "2026-11",
+        data={
+            "roster": ROSTER,
+            "products": [["日鑫月溢", "理财", "万元"]],
+            "targets": _targets(300, 30),
+            "referrals": [
+                _card(nov30, "R-C", "王五", "13800000021"),
+                _card(nov30, "", "钱七", "13800000022"),
+                _card(nov30, "R-E", "孙八", "13800000023"),
+            ],
+        },
+    )
+    rows = dict(carry(read_raw(november), read_book(november), DEC, NOV).rows)
+    assert len(rows["referrals"]) == 3  # all carried, unanswered
+    rows["tracking"] = [
+        *rows.get("tracking", []),
+        _tracking(
+            nov30, "王五", "13800000021", referrer="李四", first_contact=dt.date(2026, 12, 2)
+        ),
+        _tracking(
+            nov30,
+            "钱七",
+            "13800000022",
+            referrer="李四",
+            first_contact=dt.date(2026, 12, 3),
+            product="日鑫月溢",
+            amount=3,
+            closed_on=dt.date(2026, 12, 3),
+        ),
+    ]
+    december = write_branch_workbook(
+        tmp_path / "测试支行-2026-12.xlsx", "测试支行", "2026-12", data=rows
+    )
+    day = dt.date(2026, 12, 6)
+    week = compute(read_book(december), day, previous=read_book(november)).week
+    (li,) = [r for r in week.referrers if r.name == "李四"]
+    assert (li.referrals, li.followed, li.successes, li.amount) == (3, 2, 1, pytest.approx(3.0))
+    (zhao,) = [r for r in week.receivers if r.name == "赵六"]
+    assert (zhao.received, zhao.followed, zhao.closed, zhao.first_contact_days) == (3, 2, 1, 2.5)
+    # Without December's answer the card is what November's workbook says: not followed up.
+    alone = compute(read_book(november), nov30).today
+    assert [(r.referrals, r.followed) for r in alone.referrers if r.name == "李四"] == [(3, 0)]
+
+
+def test_a_sale_typed_on_a_carried_row_without_its_date_is_said_not_lost(tmp_path: Path) -> None:
+    """Two follow-ups carried into December: 王五 bought 10 万 in November (no 达成日期: it
+    counted on its 推荐时间), 钱七 had not bought. `init --from` writes 王五's 推荐时间 as his
+    达成日期, so when 钱七 buys and his 100 万 is typed on the carried row without a date, the
+    sale is told apart from last month's and said at its 达成日期 cell, not dropped silently."""
+    nov20 = dt.date(2026, 11, 20)
+    follow = {"referrer": "李四", "next_contact": dt.date(2026, 12, 3)}
+    november = write_branch_workbook(
+        tmp_path / "测试支行-2026-11.xlsx",
+        "测试支行",
+        "2026-11",
+        data={
+            "roster": ROSTER,
+            "products": [["日鑫月溢", "理财", "万元"]],
+            "referrals": [
+                _card(nov20, "R-W", "王五", "13800000031"),
+                _card(nov20, "R-Q", "钱七", "13800000032"),
+            ],
+            "tracking": [
+                _sold(nov20, "王五", "13800000031", 10, referral_id="R-W", **follow),
+                _tracking(
+                    nov20, "钱七", "13800000032", referral_id="R-Q", first_contact=nov20, **follow
+                ),
+            ],
+        },
+    )
+    made = carry(read_raw(november), read_book(november), DEC, NOV)
+    rows = dict(made.rows)
+    closed_at = [c.key for c in schema.TRACKING.columns].index("closed_on")
+    assert made.sales_dated == 1
+    assert [r[closed_at] for r in rows["tracking"]] == [nov20, None]
+    product_at = [c.key for c in schema.TRACKING.columns].index("product")
+    rows["tracking"][1][product_at : product_at + 2] = ["日鑫月溢", 100]  # typed in December
+    december = write_branch_workbook(
+        tmp_path / "测试支行-2026-12.xlsx", "测试支行", "2026-12", data=rows
+    )
+    problems = compute(read_book(december), dt.date(2026, 12, 4)).problems
+    dated = [(p.code.value, p.sheet, p.cell) for p in problems if "sale" in p.code.value]
+    letter = chr(ord("A") + closed_at)
+    assert dated == [("sale-dated-last-month", "追踪表", f"{letter}3")]
+
+
 def test_without_last_months_workbook_the_weekly_names_the_days_it_lacks(
     months: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -409,9 +409,8 @@ def _person_line(
             "follow_ups": daily.get("follow_ups"),
             "referred_sales": referred_sales,
             "phone_invitations": daily.get("phone_invitations"),
+            "money": person.money,  # counted from the workbook's sales: none is 0, not 未登记
         }
-        if person.money:
-            metrics["money"] = person.money
     else:
         metrics = {"served": served} if served else {}
     behind = [

@@ -382,9 +382,17 @@ class _DayTotals:
         )
 
 
-def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
+def _day_totals(
+    book: Book,
+    sales: list[Sale],
+    matches: Matches,
+    answered_later: Mapping[int, _Answer] | None = None,
+) -> _DayTotals:
     """One pass over cards, one over sales, one over daily activity (a parent branch's month:
-    50,000 cards and 70,000 sales, so the loops bind what they use to local names)."""
+    50,000 cards and 70,000 sales, so the loops bind what they use to local names).
+    `answered_later`: this workbook's cards that next month's workbook answers
+    (`_answered_next_month`)."""
+    later = answered_later or {}
     totals = _DayTotals()
     first_contact = {
         row: date
@@ -406,7 +414,10 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
             continue
         rows = card_to_rows.get(row)
         won = [sale_money[r] for r in rows if r in sale_money] if rows else None
-        followed = row in contacted
+        answer = later.get(row)
+        followed = row in contacted or answer is not None
+        if answer is not None and not won:
+            won = answer.won
         if referrer:
             made = cards.get((date, referrer))
             if made is None:
@@ -425,11 +436,12 @@ def _day_totals(book: Book, sales: list[Sale], matches: Matches) -> _DayTotals:
             got[0] += 1
             got[1] += followed
             got[2] += bool(won)
-            if rows:
-                reached = [first_contact[r] for r in rows if r in first_contact]
-                if reached:
-                    got[3] += (min(reached) - date).days
-                    got[4] += 1
+            reached = [first_contact[r] for r in rows if r in first_contact] if rows else []
+            if not reached and answer is not None and answer.first_contact:
+                reached = [answer.first_contact]
+            if reached:
+                got[3] += (min(reached) - date).days
+                got[4] += 1
     credited, sold, money_of = totals.credited, totals.sold, totals.money
     for (
         date,
@@ -685,15 +697,72 @@ class _Inputs:
     cards_by_day: dict[dt.date, int]
 
 
-def _inputs(book: Book, day: dt.date) -> _Inputs:
+def _inputs(
+    book: Book, day: dt.date, answered_later: Mapping[int, _Answer] | None = None
+) -> _Inputs:
     settings = book.settings
     matches = match_cards(book.referrals, book.tracking, day, settings.match_days)
     sales = sales_of(book.tracking, book.catalogue, matches, day, settings)
-    totals = _day_totals(book, sales, matches)
+    totals = _day_totals(book, sales, matches, answered_later)
     items = checklist.items(book.checklist_items)
     records = checklist.entries(book.checklist, items, day)
     totals.measured = checklist.quantities_by_day(records, items)
     return _Inputs(matches, sales, totals, items, records, _cards_by_day(book))
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What this month's workbook records on a card of last month's it carried."""
+
+    first_contact: dt.date | None  # the earliest 首次联系日期 given, if any
+    won: list[tuple[float, bool]]  # each sale on it: 万元, and whether it closed on site
+
+
+def _answered_next_month(previous: Book, book: Book, here: _Inputs) -> dict[int, _Answer]:
+    """Last month's cards (rows of `previous`) that this month's workbook answers: `init --from`
+    carried them unanswered (〔上月结转〕, with their 转介编号 and date), and rows of this month's
+    追踪表 answer the carried card — a contact, a sale. A week across the month end counts
+    them followed up, and won (docs/口径.md#上月结转)."""
+    matches = here.matches
+    contacted = matches.contacted_cards
+    if not contacted:
+        return {}
+    first_contact = {
+        row: date
+        for row, date in book.tracking.zip("row", "first_contact")
+        if isinstance(date, dt.date)
+    }
+    sale_money = {
+        s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in here.sales
+    }
+    answered: dict[object, _Answer] = {}
+    for row, *card, reason in book.referrals.zip(
+        "row", "referral_id", "date", "customer", "referrer", "reason"
+    ):
+        if row in contacted and CARRIED_MARK in (reason or ""):
+            rows = matches.card_to_rows.get(row, [])
+            answer = _Answer(
+                min((first_contact[r] for r in rows if r in first_contact), default=None),
+                [sale_money[r] for r in rows if r in sale_money],
+            )
+            answered.update(dict.fromkeys(_card_keys(*card), answer))
+    if not answered:
+        return {}
+    found: dict[int, _Answer] = {}
+    for row, *card in previous.referrals.zip("row", "referral_id", "date", "customer", "referrer"):
+        known = next((answered[k] for k in _card_keys(*card) if k in answered), None)
+        if known is not None:
+            found[row] = known
+    return found
+
+
+def _card_keys(rid: object, date: object, customer: object, referrer: object) -> list[object]:
+    """The same card in two months' workbooks: its 转介编号, or its date, customer and referrer
+    (`init --from` numbers a card it carries without one)."""
+    keys: list[object] = [("id", rid)] if rid else []
+    if isinstance(date, dt.date) and customer:
+        keys.append(("card", date, customer, referrer))
+    return keys
 
 
 def _joined(before: _Inputs, after: _Inputs, first: dt.date) -> _Inputs:
@@ -737,7 +806,8 @@ def compute(
         earlier = month_bounds(first - dt.timedelta(days=1))
         before = _month_of(previous, earlier[0], branch_calendar(previous))
         months = [before, month]
-        used = _joined(_inputs(previous, earlier[1]), here, first)
+        later = _answered_next_month(previous, book, here)
+        used = _joined(_inputs(previous, earlier[1], later), here, first)
         since = earlier[0]
         calendar = BranchCalendar(
             {**before.calendar.overrides, **calendar.overrides},
@@ -885,15 +955,17 @@ def _sales_outside_month(book: Book, first: dt.date, last: dt.date) -> list[Prob
     still counts as 转介成功, but the amount is credited to no one; one dated after the month
     (2027-11-08 for 2026-11-08) counts nowhere at all. Said, at the 达成日期 cell, so
     the sale is not lost without anyone knowing — usually a typed year or month. A row carried
-    from last month (〔上月结转〕) is exempt: its sale is last month's (docs/口径.md#上月结转)."""
+    from last month (〔上月结转〕) with a 达成日期 of last month is last month's sale
+    (docs/口径.md#上月结转); a sale on it without one was typed this month (`init --from` dates
+    the sales it carries), and is said like any other."""
     problems = []
     for row, product, amount, closed, referred, note in book.tracking.zip(
         "row", "product", "amount", "closed_on", "referred_on", "note"
     ):
-        if not (product and amount and amount > 0) or CARRIED_MARK in (note or ""):
+        if not (product and amount and amount > 0):
             continue
         if isinstance(closed, dt.date):
-            if first <= closed <= last:
+            if first <= closed <= last or (closed < first and CARRIED_MARK in (note or "")):
                 continue
             code = Code.SALE_CLOSED_BEFORE_MONTH if closed < first else Code.SALE_CLOSED_AFTER_MONTH
             args = {"closed": closed, "first": first, "last": last}

@@ -28,7 +28,7 @@ from .filenames import month_sibling
 from .matching import match_cards
 from .parse import other_branch
 from .problems import BookError
-from .read import Book, load_book
+from .read import Book, load_book, read_book
 from .schema import CARRIED_MARK, CARRIED_MARK_COLUMNS, Kind, Sheet
 from .settings import SETTING_ITEMS, setting_cells
 from .source import RawBook, read_raw
@@ -116,6 +116,7 @@ class Carried:
     inactive: list[str] = field(default_factory=list)  # 在岗 否, carried as typed
     targets_left_out: list[str] = field(default_factory=list)  # whose targets stay behind
     follow_ups: int = 0  # 追踪表 rows due a contact in the new month or later
+    sales_dated: int = 0  # of them, last month's sales given their 推荐时间 as 达成日期
     overdue: int = 0  # 追踪表 rows whose next contact fell before the new month: not carried
     unfollowed_cards: int = 0  # cards no tracking row has answered
     linked_cards: int = 0  # the cards of carried follow-ups, so the two still match
@@ -261,13 +262,23 @@ def _carry_open_items(
     tracking = cells("tracking")
     carried.rows["tracking"] = []
     card_rows: set[int] = set()
-    for excel_row, next_contact, receiver in book.tracking.zip("row", "next_contact", "receiver"):
+    closed_col = [c.key for c in schema.TRACKING.columns].index("closed_on")
+    for excel_row, next_contact, receiver, product, amount, referred in book.tracking.zip(
+        "row", "next_contact", "receiver", "product", "amount", "referred_on"
+    ):
         if not isinstance(next_contact, dt.date):
             continue
         if next_contact < first:
             carried.overdue += 1
             continue
-        carried.rows["tracking"].append(_mark(schema.TRACKING, tracking.row(excel_row)))
+        row = _mark(schema.TRACKING, tracking.row(excel_row))
+        if product and amount and amount > 0 and row[closed_col] is None and referred:
+            # Last month's sale counted on its 推荐时间: that day written as its 达成日期, so a
+            # sale typed on the carried row this month without one is told apart and said
+            # (figures: SALE_DATED_LAST_MONTH), not lost on last month's day.
+            row[closed_col] = referred
+            carried.sales_dated += 1
+        carried.rows["tracking"].append(row)
         carried.follow_ups += 1
         owned(receiver, schema.TRACKING.name)
         if excel_row in matches.row_to_card:
@@ -348,6 +359,9 @@ class Made:
     path: Path
     previous_path: Path
     carried: Carried
+    # --force over a workbook of the month already begun: its rows dated in the month (cards,
+    # 追踪表), which the new workbook does not have; the replaced file is in 备份/.
+    replaced_rows: int = 0
 
 
 def target_note(carried: Carried) -> str:
@@ -426,8 +440,10 @@ def new_month(
     data["settings"] = settings_rows(branch, f"{wanted:%Y-%m}", overrides) + carried.extra_settings
     keep = book.settings.backups  # the branch's own 保留备份数
     replacing = path.exists()
+    replaced_rows = 0
     if replacing:
         ensure_not_open(path)
+        replaced_rows = _rows_of_month(path, wanted)
     # Another branchkit writing the workbook being replaced finishes first (no lock is needed
     # for a file that is not there yet, whose folder may not be either).
     with book_lock(path) if replacing else contextlib.nullcontext():
@@ -455,7 +471,29 @@ def new_month(
                 notes=guide_notes(carried),
                 made_from=[previous_path],
             )
-    return Made(path, previous_path, carried)
+    return Made(path, previous_path, carried, replaced_rows)
+
+
+def _rows_of_month(path: Path, month: dt.date) -> int:
+    """The cards and 追踪表 rows of the workbook at `path` dated in `month` and not carried:
+    what the branch typed into it (0 when it cannot be read)."""
+    first, last = month_bounds(month)
+    try:
+        book = read_book(path)
+    except (BookError, OSError):
+        return 0
+    count = 0
+    for table, date, mark in (
+        (book.referrals, "date", "reason"),
+        (book.tracking, "referred_on", "note"),
+    ):
+        for day, text in table.zip(date, mark):
+            count += (
+                isinstance(day, dt.date)
+                and first <= day <= last
+                and CARRIED_MARK not in (text or "")
+            )
+    return count
 
 
 def _refuse_same_file(previous: Path, path: Path) -> None:
@@ -497,6 +535,11 @@ def summary(made: Made) -> list[str]:
         f"已新建 {month} 的工作簿：{made.path}（由 {made.previous_path.name} 带入；"
         f"{made.previous_path.name} 只读取，未改动）"
     ]
+    if made.replaced_rows:
+        lines.append(
+            f"注意：被替换的 {made.path.name} 里有 {made.replaced_rows} 行本月录入的推荐卡和跟进，"
+            "新工作簿里没有：原文件在“备份”文件夹（按时间命名），请把这些行抄回新工作簿"
+        )
     month_before = (c.month - dt.timedelta(days=1)).replace(day=1)
     if c.previous != month_before:  # a month skipped: "上月" below is that workbook's month
         lines.append(
@@ -551,7 +594,16 @@ def summary(made: Made) -> list[str]:
             ),
         ),
         ("工作日历", f"{len(rows['work_calendar'])} 行", calendar_note),
-        ("追踪表", f"{c.follow_ups} 行", "上月结转：建议下次联系时间在本月及以后的客户"),
+        (
+            "追踪表",
+            f"{c.follow_ups} 行",
+            "上月结转：建议下次联系时间在本月及以后的客户"
+            + (
+                f"（{c.sales_dated} 行上月的成交没写达成日期，已按推荐时间写上）"
+                if c.sales_dated
+                else ""
+            ),
+        ),
         (
             "转介登记",
             f"{c.unfollowed_cards + c.linked_cards} 张",
@@ -570,7 +622,8 @@ def summary(made: Made) -> list[str]:
     if c.overdue:
         lines.append(
             f"另有 {c.overdue} 行跟进的建议下次联系时间在 {c.month.month} 月之前（上月已到期），没有带入："
-            "还要跟进的，请在上月工作簿改成新日期后加 --force 重新生成，或在本月追踪表登记。"
+            "还要跟进的，请在本月追踪表登记；本月还没开始录入的话，也可以在上月工作簿改成新日期后"
+            "加 --force 重新生成（会替换本月工作簿，原文件留在“备份”文件夹）。"
         )
     for name, where in c.with_leavers.items():
         items = "、".join(f"{sheet} {count} 项" for sheet, count in where.items())
