@@ -26,8 +26,15 @@ from .test_markdown_text import unescaped
 
 FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
 TO_ASCII = str.maketrans("０１２３４５６７８９Ｘｘx", "0123456789XXX")
-SEPARATORS = re.compile("[ \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d]")
+SEPARATORS = re.compile(
+    "[ \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d./_\u00b7\u30fb\u3001\uff0e\uff0f\uff3f]"
+)
 KEPT = 4  # docs/工作簿.md#脱敏: 138****6241 shows at most 4 digits of the number in one run
+
+
+# How the groups of a number are set apart: issue 12's dash and space, and the dots, slashes,
+# underscores, middle dots and commas an attacker found unmasked.
+GAPS = ("-", " ", ".", "/", "_", "·", "、", "．")
 
 
 def _grouped(number: str, sizes: tuple[int, ...], gap: str) -> str:
@@ -42,7 +49,7 @@ def spellings(number: str) -> list[str]:
     """The ways staff type a number into a note (issue 12's six), each also in full-width
     digits as a Chinese input method types them (１３８-１２３４-６２４１)."""
     sizes = (3, 4, 4) if len(number) == 11 else (6, 8, 4)
-    spelled = [number, _grouped(number, sizes, "-"), _grouped(number, sizes, " ")]
+    spelled = [number, *(_grouped(number, sizes, gap) for gap in GAPS)]
     if len(number) == 11:
         spelled += ["+86 " + _grouped(number, sizes, " "), "+86" + number]
     return spelled + [s.translate(FULL_WIDTH) for s in spelled]
@@ -120,6 +127,8 @@ def test_the_six_spellings_read_like_spec_5() -> None:
     assert mask_text("138 1234 6241") == "138 **** 6241"
     assert mask_text("+86 138 1234 6241") == "+86 138 **** 6241"
     assert mask_text("１３８１２３４６２４１") == "１３８****６２４１"
+    assert mask_text("换号了：187.5584.1007") == "换号了：187.****.1007"
+    assert mask_text("身份证 110105.19491231.0027") == "身份证 110***.********.0027"
     assert mask_text("身份证110105194912310021") == "身份证110***********0021"
     assert mask_text("证件 11010519491231002x") == "证件 110***********002x"
     # an e-mail address is someone's too (found by attacking the product)
