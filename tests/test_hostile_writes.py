@@ -5,15 +5,19 @@ odd dates, odd branch names, read-only files and folders, missing folders, two w
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 from branchkit import writeback
 from branchkit.filenames import MAX_NAME_BYTES, safe_name
+from branchkit.package.sheetdata import Cell
 from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
@@ -248,3 +252,89 @@ def test_a_lock_taken_on_another_computer_is_respected(
     monkeypatch.setattr(writeback, "LOCK_WAIT", 0.5)
     one_line_exit_2(run("refresh", str(sample_copy), *DAY), "电脑 PC-柜台2 上的进程 4242")
     assert sample_copy.read_bytes() == before
+
+
+# ---------------------------------------------------------------- markup Excel never writes
+
+
+def _row_in_single_quotes(xml: bytes) -> bytes:
+    """Row 295 of 追踪表 moved to 300 and written with single quotes (valid XML, a gap row)."""
+    match = re.search(rb'<row r="295".*?</row>', xml, re.S)
+    assert match
+    row = match.group().replace(b'r="295"', b'r="300"').replace(b'295"', b'300"')
+    row = re.sub(rb'(\s[\w:]+)="([^"]*)"', rb"\1='\2'", row)
+    return xml[: match.start()] + xml[match.end() :].replace(b"</sheetData>", row + b"</sheetData>")
+
+
+MARKUP = {
+    "single quotes": ("追踪表", _row_in_single_quotes),
+    "CDATA": (
+        "转介登记",
+        hostile.append_rows(
+            b'<row r="900"><c r="J900" t="inlineStr"><is><t><![CDATA[a</c><c r="B900">'
+            b'<v>1</v></c></row><row r="901">]]></t></is></c></row>'
+        ),
+    ),
+    "a comment": ("转介登记", hostile.append_rows(b'<!-- <row r="4"><c r="B4"/></row> -->')),
+    # 100,000 '<c' in a comment made finding cells quadratic: minutes for a 130 KB file
+    "a comment full of cells": (
+        "转介登记",
+        hostile.append_rows(b"<!--" + b"<c" * 100_000 + b"-->"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MARKUP))
+def test_a_sheet_with_markup_excel_never_writes_is_refused_untouched(
+    tmp_path: Path, case: str
+) -> None:
+    """Comments, CDATA and single-quoted attributes among the cells are valid XML that every
+    reader takes, but the writer finds rows and cells by their text: inside them it wrote a card
+    number into a person's text, or a new row over a person's row (found by attacking fill)."""
+    sheet, change = MARKUP[case]
+    book = hostile.in_sheet(tmp_path / SAMPLE.name, sheet, change)
+    before = book.read_bytes()
+    one_line_exit_2(run("fill", str(book), *DAY), book.name, sheet, "另存为")
+    _untouched(book, before)
+
+
+def test_new_rows_go_below_a_total_kept_under_the_table(tmp_path: Path) -> None:
+    """=SUM(M2:M295) typed in M297 under 追踪表 (a common habit): fill used to take the
+    formula-only row for an empty one and write a new customer's row into it, whose 达成金额
+    then read as the branch's total. The total is the table's last row: new rows go below it,
+    and it keeps its place and formula."""
+    total = b'<row r="297"><c r="M297"><f>SUM(M2:M295)</f><v>2873.5</v></c></row>'
+    book = hostile.in_sheet(tmp_path / SAMPLE.name, "追踪表", hostile.append_rows(total))
+    filled = run("fill", str(book), *DAY)
+    # exit 1: the reader still says the total is an amount without a product (追踪表!L297)
+    assert filled.exit_code == 1 and "新增 48 行" in filled.output, filled.output
+    rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("追踪表").to_python()
+    assert rows[296][12] == 2873.5 and not any(rows[296][:12])  # row 297: the total alone
+    added = [r for r in rows[297:] if any(r)]
+    assert added and all(r[12] in ("", None) for r in added)  # new rows below, no amount
+    with zipfile.ZipFile(book) as zf:
+        assert b"<f>SUM(M2:M295)</f>" in zf.read(hostile.part_of(book, "追踪表"))
+
+
+def test_formulas_of_a_row_prepared_for_typing_still_take_new_rows() -> None:
+    """A formula of the row's own cells (=IF(L5="","",...)) or of another sheet is not a total:
+    such a row is one prepared for typing, and fill writes into its empty cells."""
+    own = Cell(13, '<c r="M5"><f>IF(L5="","",L5*2)</f></c>', 0, 0)
+    other = Cell(13, '<c r="M5"><f>COUNTIFS(转介登记!$E$2:$E$3,B5)</f></c>', 0, 0)
+    total = Cell(13, '<c r="M5"><f>SUM($M$2:$M$4)</f><v>9</v></c>', 0, 0)
+    beside = Cell(14, '<c r="N5"><f>SUM(M2:M4)</f><v>9</v></c>', 0, 0)
+    assert [c.totals_above(5) for c in (own, other, total, beside)] == [False, False, True, False]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16: no such file there")
+@pytest.mark.parametrize("command", ["fill", "refresh", "validate"])
+def test_a_file_named_in_gbk_is_one_line(tmp_path: Path, command: str) -> None:
+    """A Chinese name copied from Windows in GBK (a zip, an old share): Python keeps it as
+    surrogates, which calamine and every name made from it refuse. One line saying so, exit 2,
+    nothing written (it was 内部错误, exit 3, or blamed the workbook's contents)."""
+    name = os.fsdecode(SAMPLE.name.encode("gbk"))
+    book = tmp_path / name
+    shutil.copy(SAMPLE, book)
+    before = book.read_bytes()
+    one_line_exit_2(run(command, str(book), *DAY), "UTF-8", "改个名字")
+    _untouched(book, before)

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import stat
+import struct
 import zipfile
 from pathlib import Path
 
@@ -263,6 +264,53 @@ def test_every_file_made_from_a_private_workbook_is_private(tmp_path: Path) -> N
     made = [p for p in made if p.suffix != ".cmd"]  # launchers hold only the workbook's name
     assert len(made) == 9, made
     assert [p.name for p in made if not _private(p)] == []
+
+
+ACCESS_LIST = "system.posix_acl_access"
+
+
+def _access_list(path: Path) -> bytes:
+    """A POSIX access list as Linux keeps it: its owner and user 1000 may read and write, its
+    owning group nothing (the mode's group bits then show the mask, rw)."""
+
+    def entry(tag: int, perm: int, who: int = 0xFFFFFFFF) -> bytes:
+        return struct.pack("<HHI", tag, perm, who)
+
+    acl = struct.pack("<I", 2) + entry(0x01, 6) + entry(0x02, 6, 1000) + entry(0x04, 0)
+    acl += entry(0x10, 6) + entry(0x20, 0)
+    try:
+        os.setxattr(path, ACCESS_LIST, acl)
+        os.setxattr(path, "user.classification", b"secret")
+    except (AttributeError, OSError) as exc:  # not Linux, or a file system without them
+        pytest.skip(f"no extended attributes here: {exc}")
+    return acl
+
+
+@POSIX
+def test_a_workbook_kept_private_by_an_access_list_stays_private(tmp_path: Path) -> None:
+    """A workbook readable by its owner and one colleague (user 1000) through an access list,
+    mode 0660: the replaced workbook and its backup keep the list (without it, the group bits —
+    the list's mask — would let the owning group read it), and what is made from it is its
+    owner's alone (found by attacking the product)."""
+    book = tmp_path / "p.xlsx"
+    shutil.copy(SAMPLE, book)
+    book.chmod(0o660)
+    acl = _access_list(book)
+    filled = run("fill", book, *DAY)
+    assert filled.exit_code in (0, 1), filled.output
+    (backup,) = (tmp_path / BACKUP_FOLDER).iterdir()
+    for kept in (book, backup):
+        assert os.getxattr(kept, ACCESS_LIST) == acl, kept
+        assert os.getxattr(kept, "user.classification") == b"secret", kept
+    for command in (
+        ["refresh", book, *DAY, "--out", tmp_path / "copy.xlsx"],
+        ["weekly", book, *WEEK, "--out", tmp_path / "weekly.xlsx", "--eml", tmp_path / "w.eml"],
+        ["build-agenda", book, *DAY, "--format", "md", "--out", tmp_path / "agenda.md"],
+    ):
+        result = run(*command)
+        assert result.exit_code in (0, 1), (command, result.output)
+    made = ["copy.xlsx", "weekly.xlsx", "w.eml", "agenda.md"]
+    assert [name for name in made if not _private(tmp_path / name)] == []
 
 
 @POSIX

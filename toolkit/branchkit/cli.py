@@ -41,7 +41,7 @@ class BranchkitGroup(ChineseGroup):
             if ctx.meta.get("debug"):
                 raise
             told = _for_command(exc, ctx)
-            message = told.message
+            message = told.message if _is_utf8(str(told.path)) else NOT_UTF8_NAME
             if isinstance(exc, OutsideMonth) and ctx.meta.get(TODAY_BY_DEFAULT):
                 import calendar
 
@@ -60,11 +60,30 @@ class BranchkitGroup(ChineseGroup):
                 # A file the system refused where no step expected it (a name too long for the
                 # folder): the file and the system's reason, in one line, as a BookError says.
                 _refuse(ctx, exc.filename, f"无法使用这个文件（{os_reason(exc)}）")
+            if isinstance(exc, UnicodeEncodeError) and "surrogates" in str(exc.reason):
+                # A name in another encoding (GBK, from a Windows zip or an old share), which
+                # Python keeps as surrogates and no file name or library can take back as text.
+                named = next((a for a in sys.argv[1:] if not _is_utf8(a)), "")
+                _refuse(ctx, named or "文件名", NOT_UTF8_NAME)
             click.echo(
                 f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
                 err=True,
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+NOT_UTF8_NAME = (
+    "文件名不是 UTF-8 编码（多见于从 Windows 拷来或解压的文件），branchkit 读写不了这样命名的文件："
+    "请把文件改个名字后再试"
+)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _refuse(ctx: click.Context, path: object, message: str) -> None:

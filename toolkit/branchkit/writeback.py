@@ -167,9 +167,9 @@ def _sidecar_stem(name: str) -> str:
     """What a temporary or lock file's name says of the file it belongs to: its name, or, when
     that would make the name longer than a folder takes (a workbook named with 80 汉字 is legal,
     its ".~branchkit-…" temporary file would not be), a digest of it."""
-    if len(f"{TEMP_PREFIX}{name}".encode()) + _PID_ROOM <= NAME_MAX:
+    if len(os.fsencode(f"{TEMP_PREFIX}{name}")) + _PID_ROOM <= NAME_MAX:
         return name
-    return hashlib.blake2b(name.encode(), digest_size=10).hexdigest()
+    return hashlib.blake2b(os.fsencode(name), digest_size=10).hexdigest()
 
 
 def _temp_name(dest: Path) -> Path:
@@ -348,6 +348,7 @@ def _backup_into(
             target.unlink()
         raise
     keep_permissions(target, kept)
+    copy_extended_attributes(path, target)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
     # The oldest by their names' time stamps go, never the one just made. Those stamped more
     # than a day ahead of it go first: a clock that was far ahead once must not make each new
@@ -439,6 +440,10 @@ def atomic_write(
         same = planned is not None and planned.book == dest
         try:
             keep_permissions(temp, kept, bounds)
+            if any(_has_access_list(source) for source in sources if source != dest):
+                os.chmod(temp, stat.S_IMODE(os.stat(temp).st_mode) & stat.S_IRWXU)
+            if kept is not None:
+                copy_extended_attributes(dest, temp)
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc
@@ -507,6 +512,37 @@ def keep_permissions(
     if sources and os.name == "posix" and shared != os.stat(path).st_gid:
         mode &= ~stat.S_IRWXG  # the group here is not the one the workbooks let read
     os.chmod(path, mode)
+
+
+_ACCESS_LIST = "system.posix_acl_access"
+
+
+def copy_extended_attributes(source: Path, target: Path) -> None:
+    """`source`'s extended attributes on `target` (Linux): its POSIX access list above all. On a
+    file with one, the group bits the mode shows are the list's mask: without the list the
+    owning group would gain what the mask allows and the people the list names would lose their
+    access. An attribute that cannot be copied is left, but a list that cannot be leaves the
+    file to its owner alone."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.setxattr(target, name, os.getxattr(source, name))
+        except OSError:
+            if name == _ACCESS_LIST:
+                os.chmod(target, stat.S_IMODE(os.stat(target).st_mode) & stat.S_IRWXU)
+
+
+def _has_access_list(path: str | Path) -> bool:
+    """The file has a POSIX access list: a copy of it (a weekly, --out) is kept to its owner."""
+    try:
+        return hasattr(os, "listxattr") and _ACCESS_LIST in os.listxattr(path)
+    except OSError:
+        return False
 
 
 def _one_group(found: list[os.stat_result]) -> int | None:

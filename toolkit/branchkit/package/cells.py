@@ -226,7 +226,10 @@ class _Sheet:
         root = root_tag(xml)
         if not root or root.group(2) != "worksheet":
             raise PackageError(f"“{entry.name}”不是普通工作表，无法填写")
-        self.data = SheetData(xml)
+        try:
+            self.data = SheetData(xml)
+        except PackageError as exc:
+            raise PackageError(f"工作表“{entry.name}”：{exc}") from exc
         self.prefix = self.data.prefix
         # Everything but the cells: protection, merges and columns, without scanning the rows.
         outside = xml[: self.data.open_tag.start()] + xml[self.data.body_end :]
@@ -316,11 +319,14 @@ class _Sheet:
         return self.value_of(cell) if cell is not None and not cell.is_empty else None
 
     def _has_data(self, row: Row, cols: tuple[int, int]) -> bool:
-        """A row holds data in these columns: a typed value (a formula alone is not data)."""
+        """A row holds data in these columns: a typed value, or a total of the column above
+        (=SUM(M2:M295)); other formulas alone are not data (a row prepared for typing)."""
         if any(cols[0] <= c <= cols[1] for c in row.changes):
             return True
         return any(
-            cols[0] <= c <= cols[1] and not cell.is_empty and not cell.has_formula
+            cols[0] <= c <= cols[1]
+            and not cell.is_empty
+            and (not cell.has_formula or cell.totals_above(row.number))
             for c, cell in row.cells.items()
         )
 

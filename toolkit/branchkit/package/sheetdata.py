@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from html import unescape
 
-from ..a1 import column_letter, split_ref
+from ..a1 import column_index, column_letter, split_ref
 from .errors import PackageError
 from .sharedstrings import item_text
 from .xmltext import attrs
@@ -27,6 +27,7 @@ _ROW_NUMBER = re.compile(r'\sr\s*=\s*"(\d+)"')
 _CELL_WITHOUT_REF = re.compile(r"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 _CHILD = r"<(?:\w+:)?{0}\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?{0}>)"
 _FORMULA = re.compile(_CHILD.format("f"), re.S)
+_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 _VALUE = re.compile(_CHILD.format("v"), re.S)
 _INLINE = re.compile(_CHILD.format("is"), re.S)
 _TYPE = re.compile(r'\st\s*=\s*"([^"]*)"')
@@ -90,6 +91,22 @@ class Cell:
     @property
     def has_formula(self) -> bool:
         return self._content[0]
+
+    def totals_above(self, row: int) -> bool:
+        """A formula over this cell's own column in rows above it (=SUM(M2:M295) in M297): a
+        totals row a person keeps below a table, not a row waiting to be filled."""
+        if not self.has_formula:
+            return False
+        found = _FORMULA.search(self.text)
+        formula = found.group(1) if found else None
+        if not formula:
+            return False
+        for first_col, first_row, last_col, last_row in _RANGE.findall(formula):
+            top, bottom = int(first_row), int(last_row)
+            left, right = sorted((column_index(first_col), column_index(last_col)))
+            if left <= self.col <= right and top < bottom < row:
+                return True
+        return False
 
     @property
     def value_text(self) -> str | None:
@@ -219,6 +236,41 @@ class Row:
         return "".join(pieces)
 
 
+# Markup among the cells that is valid XML but that Excel never writes: a comment, a CDATA
+# section or a processing instruction holding '<', an attribute in single quotes. This editor
+# finds rows and cells by their text, so inside such markup it could write a cell into a person's
+# text or beside the row it meant (and a comment full of "<c" made finding cells take minutes):
+# a sheet holding any of it is refused, with a message, before anything is planned. A CDATA
+# section of plain text (<t><![CDATA[张三]]></t>, as some exporters write) is no such risk.
+_UNEXPECTED = (("<!--", "-->", "注释"), ("<![CDATA[", "]]>", "CDATA 段"), ("<?", "?>", "处理指令"))
+_SINGLE_QUOTED = re.compile(r"<[^<>]*?\s[\w:.-]+\s*=\s*'")
+
+
+def _refuse_unexpected_markup(xml: str, start: int, end: int) -> None:
+    found = [
+        what for mark, close, what in _UNEXPECTED if _holds_markup(xml, start, end, mark, close)
+    ]
+    if ("='" in xml or "= '" in xml) and _SINGLE_QUOTED.search(xml, start, end):
+        found.append("单引号写的属性")
+    if found:
+        raise PackageError(
+            f"单元格之间有{'、'.join(found)}（Excel 不会这样写），branchkit 不改写这样的工作表："
+            "请在 Excel 或 WPS 中打开后另存为 .xlsx，再运行"
+        )
+
+
+def _holds_markup(xml: str, start: int, end: int, mark: str, close: str) -> bool:
+    """Some `mark`...`close` section between `start` and `end` holds '<' (or is not closed)."""
+    at = xml.find(mark, start, end)
+    while at >= 0:
+        inner = at + len(mark)
+        stop = xml.find(close, inner, end)
+        if stop < 0 or xml.find("<", inner, stop) >= 0:
+            return True
+        at = xml.find(mark, stop + len(close), end)
+    return False
+
+
 class SheetData:
     """The rows of one worksheet's XML, editable; `render()` gives the whole part back."""
 
@@ -237,6 +289,7 @@ class SheetData:
             if close < 0:
                 raise PackageError("工作表的 <sheetData> 不完整")
             self.body_end = close
+        _refuse_unexpected_markup(xml, self.body_start, self.body_end)
         self.rows: dict[int, Row] = {}
         self.order: list[Row] = []
         self._addressed_rows = 0
