@@ -84,33 +84,38 @@ def _targets(zhao: float, li: float) -> list[list[Any]]:
     return [["赵六", "理财", zhao], ["李四", "转介数", li]]
 
 
+def _branch_book(folder: Path, month: str, **rows: list[list[Any]]) -> Path:
+    """测试支行's workbook of `month`: its staff and product, and these rows."""
+    return write_branch_workbook(
+        folder / f"测试支行-{month}.xlsx",
+        "测试支行",
+        month,
+        data={"roster": ROSTER, "products": [["日鑫月溢", "理财", "万元"]], **rows},
+    )
+
+
 def _november(folder: Path) -> Path:
     nov30 = dt.date(2026, 11, 30)
-    return write_branch_workbook(
-        folder / "测试支行-2026-11.xlsx",
-        "测试支行",
+    return _branch_book(
+        folder,
         "2026-11",
-        data={
-            "roster": ROSTER,
-            "products": [["日鑫月溢", "理财", "万元"]],
-            "targets": _targets(300, 30),
-            "referrals": [
-                _card(nov30, "R-A", "李雷", "13800000011"),
-                _card(dt.date(2026, 11, 28), "R-B", "张三", "13800000001"),
-            ],
-            "tracking": [
-                _sold(
-                    nov30,
-                    "李雷",
-                    "13800000011",
-                    20,
-                    referral_id="R-A",
-                    referrer="李四",
-                    next_contact=dt.date(2026, 12, 2),
-                ),
-                _sold(nov30, "冯二", "13900000001", 10),
-            ],
-        },
+        targets=_targets(300, 30),
+        referrals=[
+            _card(nov30, "R-A", "李雷", "13800000011"),
+            _card(dt.date(2026, 11, 28), "R-B", "张三", "13800000001"),
+        ],
+        tracking=[
+            _sold(
+                nov30,
+                "李雷",
+                "13800000011",
+                20,
+                referral_id="R-A",
+                referrer="李四",
+                next_contact=dt.date(2026, 12, 2),
+            ),
+            _sold(nov30, "冯二", "13900000001", 10),
+        ],
     )
 
 
@@ -213,20 +218,15 @@ def test_a_card_of_last_month_answered_this_month_is_followed_up_in_the_week(
     12-06 counts both followed up (2 and 3 days to the first contact) and 钱七's won; 孙八's
     stays unanswered, and each card is counted once."""
     nov30 = dt.date(2026, 11, 30)
-    november = write_branch_workbook(
-        tmp_path / "测试支行-2026-11.xlsx",
-        "测试支行",
+    november = _branch_book(
+        tmp_path,
         "2026-11",
-        data={
-            "roster": ROSTER,
-            "products": [["日鑫月溢", "理财", "万元"]],
-            "targets": _targets(300, 30),
-            "referrals": [
-                _card(nov30, "R-C", "王五", "13800000021"),
-                _card(nov30, "", "钱七", "13800000022"),
-                _card(nov30, "R-E", "孙八", "13800000023"),
-            ],
-        },
+        targets=_targets(300, 30),
+        referrals=[
+            _card(nov30, "R-C", "王五", "13800000021"),
+            _card(nov30, "", "钱七", "13800000022"),
+            _card(nov30, "R-E", "孙八", "13800000023"),
+        ],
     )
     rows = dict(carry(read_raw(november), read_book(november), DEC, NOV).rows)
     assert len(rows["referrals"]) == 3  # all carried, unanswered
@@ -246,9 +246,7 @@ def test_a_card_of_last_month_answered_this_month_is_followed_up_in_the_week(
             closed_on=dt.date(2026, 12, 3),
         ),
     ]
-    december = write_branch_workbook(
-        tmp_path / "测试支行-2026-12.xlsx", "测试支行", "2026-12", data=rows
-    )
+    december = _branch_book(tmp_path, "2026-12", **rows)
     day = dt.date(2026, 12, 6)
     week = compute(read_book(december), day, previous=read_book(november)).week
     (li,) = [r for r in week.referrers if r.name == "李四"]
@@ -267,24 +265,19 @@ def test_a_sale_typed_on_a_carried_row_without_its_date_is_said_not_lost(tmp_pat
     sale is told apart from last month's and said at its 达成日期 cell, not dropped silently."""
     nov20 = dt.date(2026, 11, 20)
     follow = {"referrer": "李四", "next_contact": dt.date(2026, 12, 3)}
-    november = write_branch_workbook(
-        tmp_path / "测试支行-2026-11.xlsx",
-        "测试支行",
+    november = _branch_book(
+        tmp_path,
         "2026-11",
-        data={
-            "roster": ROSTER,
-            "products": [["日鑫月溢", "理财", "万元"]],
-            "referrals": [
-                _card(nov20, "R-W", "王五", "13800000031"),
-                _card(nov20, "R-Q", "钱七", "13800000032"),
-            ],
-            "tracking": [
-                _sold(nov20, "王五", "13800000031", 10, referral_id="R-W", **follow),
-                _tracking(
-                    nov20, "钱七", "13800000032", referral_id="R-Q", first_contact=nov20, **follow
-                ),
-            ],
-        },
+        referrals=[
+            _card(nov20, "R-W", "王五", "13800000031"),
+            _card(nov20, "R-Q", "钱七", "13800000032"),
+        ],
+        tracking=[
+            _sold(nov20, "王五", "13800000031", 10, referral_id="R-W", **follow),
+            _tracking(
+                nov20, "钱七", "13800000032", referral_id="R-Q", first_contact=nov20, **follow
+            ),
+        ],
     )
     made = carry(read_raw(november), read_book(november), DEC, NOV)
     rows = dict(made.rows)
@@ -293,9 +286,7 @@ def test_a_sale_typed_on_a_carried_row_without_its_date_is_said_not_lost(tmp_pat
     assert [r[closed_at] for r in rows["tracking"]] == [nov20, None]
     product_at = [c.key for c in schema.TRACKING.columns].index("product")
     rows["tracking"][1][product_at : product_at + 2] = ["日鑫月溢", 100]  # typed in December
-    december = write_branch_workbook(
-        tmp_path / "测试支行-2026-12.xlsx", "测试支行", "2026-12", data=rows
-    )
+    december = _branch_book(tmp_path, "2026-12", **rows)
     problems = compute(read_book(december), dt.date(2026, 12, 4)).problems
     dated = [(p.code.value, p.sheet, p.cell) for p in problems if "sale" in p.code.value]
     letter = chr(ord("A") + closed_at)
