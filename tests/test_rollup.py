@@ -764,3 +764,24 @@ def test_a_parent_weekly_mail_without_recipients_says_so(network: Path, tmp_path
     assert result.exit_code == 0, result.stderr
     assert f"邮件已写入：{eml}（没有收件人：请在 Outlook 中填写）" in result.stdout
     assert b"\nTo:" not in eml.read_bytes()
+
+
+def test_a_problems_sheet_with_nothing_to_list_says_so_in_one_line(tmp_path: Path) -> None:
+    """No workbook left out and no 错误: the 数据问题 sheet is its first line alone, which was
+    laid over the two columns its tables would have had and broke every few words."""
+    network = tmp_path / "城东分行"
+    network.mkdir()
+    for branch, code, seed in (("人民路支行", "RML", 20261121), ("东门支行", "DMZ", 20261122)):
+        write_branch_workbook(
+            network / f"{branch}-2026-11.xlsx",
+            branch,
+            "2026-11",
+            network_month(branch, code, seed, 0.9, {}),
+            {"parent": PARENT, "short_code": code},
+        )
+    out = tmp_path / "汇总.xlsx"
+    code, _, err = _invoke("rollup", str(network), "--date", DAY, "--out", str(out))
+    assert code == 0, err
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("数据问题").to_python()
+    said = [str(r[0]) for r in rows if r and "个工作簿未计入" in str(r[0])]
+    assert said == ["0 个工作簿未计入或未排名；计入的 2 个网点共有 0 个数据错误、0 个警告。"]

@@ -120,9 +120,10 @@ def test_records_on_days_away_are_said_at_the_roster_cell_that_keeps_them_out(
     letter = {key: "ABCDEFGH"[keys.index(key)] for key in ("active", "joined_on", "left_on")}
     problems = _problems(path)
     assert {(p.code, p.where, p.value) for p in problems} == {
-        (Code.RECORDED_AFTER_LEAVING, f"人员!{letter['left_on']}2", "李四"),
-        (Code.RECORDED_WHILE_INACTIVE, f"人员!{letter['active']}3", "赵六"),
-        (Code.RECORDED_BEFORE_JOINING, f"人员!{letter['joined_on']}4", "周敏"),
+        # the cell's value, as for every problem (a helper read 刘洋 as the 离岗日期 typed)
+        (Code.RECORDED_AFTER_LEAVING, f"人员!{letter['left_on']}2", "2026-10-31"),
+        (Code.RECORDED_WHILE_INACTIVE, f"人员!{letter['active']}3", "否"),
+        (Code.RECORDED_BEFORE_JOINING, f"人员!{letter['joined_on']}4", "2026-11-25"),
     }
     assert len(problems) == 3
     by_code = {p.code: p.args for p in problems}
@@ -132,10 +133,11 @@ def test_records_on_days_away_are_said_at_the_roster_cell_that_keeps_them_out(
     assert by_code[Code.RECORDED_BEFORE_JOINING] == {
         "day": dt.date(2026, 11, 5),
         "where": "每日概况",
+        "name": "周敏",
         "joined": dt.date(2026, 11, 25),
     }
     result = CliRunner().invoke(main, ["validate", str(path)])
-    assert "离岗日期是 2026-10-31，但“转介登记”里 11-03 还有此人" in result.stdout
+    assert "离岗日期是 2026-10-31，但“转介登记”里 11-03 还有李四" in result.stdout
     assert "没有发现数据问题" not in result.stdout
 
 

@@ -156,15 +156,18 @@ def _check_days_away(book: Book, row_of: Mapping[str, int]) -> None:
     for name, (day, key) in seen.items():
         row = row_of[name]
         active, joined, left = limited[name]
-        where = {"day": day, "where": book.sheet_name(key)}
+        where = {"day": day, "where": book.sheet_name(key), "name": name}
+        # The value shown is the cell's, as the 数据问题 tab shows every cell's; the name is in
+        # the message.
         if active is False:
-            code, column, args = Code.RECORDED_WHILE_INACTIVE, "active", where
+            code, column, args, value = Code.RECORDED_WHILE_INACTIVE, "active", where, schema.NO
         elif isinstance(left, dt.date) and day > left:
             code, column, args = Code.RECORDED_AFTER_LEAVING, "left_on", {**where, "left": left}
+            value = f"{left:%Y-%m-%d}"
         else:
             code, column = Code.RECORDED_BEFORE_JOINING, "joined_on"
-            args = {**where, "joined": joined}
-        book.problems.append(at_cell(book, code, "roster", column, row, args, name))
+            args, value = {**where, "joined": joined}, f"{joined:%Y-%m-%d}"
+        book.problems.append(at_cell(book, code, "roster", column, row, args, value))
 
 
 def _check_card_numbers(book: Book) -> None:

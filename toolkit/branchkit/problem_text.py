@@ -97,16 +97,17 @@ MESSAGES: dict[Code, Message] = {
         "离岗日期早于入职日期 {joined:%Y-%m-%d}", ("这个人哪天都不算在岗：请核对两个日期",)
     ),
     Code.RECORDED_WHILE_INACTIVE: Message(
-        "在岗为“否”，但“{where}”里 {day:%m-%d} 有此人",
+        "在岗为“否”，但“{where}”里 {day:%m-%d} 有{name}",
         (
-            "在岗为“否”的人不参加排名，他的这些记录也就不在个人排名里：还在网点的话，请把“在岗”改为“是”",
+            "在岗为“否”的人不参加排名，他的这些记录也就不在个人排名里：还在网点的话，请把“在岗”改为“是”；"
+            "本月离开的，请写离岗日期、在岗仍写“是”，离岗前的记录照常计入",
         ),
     ),
     Code.RECORDED_AFTER_LEAVING: Message(
-        "离岗日期是 {left:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 还有此人", _AWAY
+        "离岗日期是 {left:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 还有{name}", _AWAY
     ),
     Code.RECORDED_BEFORE_JOINING: Message(
-        "入职日期是 {joined:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 已有此人", _AWAY
+        "入职日期是 {joined:%Y-%m-%d}，但“{where}”里 {day:%m-%d} 已有{name}", _AWAY
     ),
     Code.UNKNOWN_PERSON: Message("人员表中没有此人", ("请在“人员”表添加，或核对{column}",)),
     Code.UNKNOWN_PRODUCT: Message("产品表中没有此产品", ("这笔不计入任何指标；请在“产品”表添加",)),

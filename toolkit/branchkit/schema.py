@@ -177,7 +177,7 @@ ROSTER = Sheet(
             Kind.YESNO,
             choices=YES_NO,
             aliases=("active", "是否在岗", "在职"),
-            help="是 / 否；离岗人员不参与排行",
+            help="离岗的人写离岗日期，在岗仍写“是”：离岗前的业绩照常计入；写“否”的人不参与排行",
             width=8,
         ),
         _c(

@@ -416,7 +416,12 @@ def problems_sheet(rollup: Rollup) -> SheetSpec:
                 "各网点的数据错误（出错的行不计入相关数字；全部问题见该网点工作簿的“数据问题”表）",
             )
         )
-    return SheetSpec("数据问题", _title(rollup, "数据问题"), subtitle(rollup), blocks, text_width=2)
+    # With a table, the first line spans its two wide columns; alone, a text sheet's page width
+    # (over two narrow columns it broke every few words).
+    width = 2 if len(blocks) > 1 else SheetSpec.text_width
+    return SheetSpec(
+        "数据问题", _title(rollup, "数据问题"), subtitle(rollup), blocks, text_width=width
+    )
 
 
 # ---------------------------------------------------------------- 趋势
