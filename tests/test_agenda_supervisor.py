@@ -160,6 +160,22 @@ def test_with_no_better_coach_the_one_ahead_on_the_indicator_coaches() -> None:
     assert [(p.coach, p.learner) for p in agenda.plan.pairings] == [("王五", "孙悦")]
 
 
+def test_a_newcomer_ahead_on_the_first_day_coaches_nobody() -> None:
+    # 陈晨 joins on D with a target of 2 龙卡 and sells 1 that day: ahead of a pace of nothing,
+    # the best completion on 信用卡 (50 %, 王五 48 %). Someone who joined this month coaches
+    # nobody: 李四 still does (found by a helper trying a December: a newcomer paired to
+    # coach a colleague on the first day).
+    roster = [*ROSTER, ["陈晨", "客户助理", "是", "2026-12-11", None]]
+    targets = [
+        *(r for r in TARGETS if r[0] != "网点"),
+        ["陈晨", "信用卡", 2],
+        ["网点", "信用卡", 110],
+    ]
+    tracking = [*TRACKING, [*sale("2026-12-11", "戊", "陈晨", "龙卡", 1), None]]
+    agenda = _evening(人员=roster, 目标=targets, 追踪表=tracking)
+    assert [(p.coach, p.learner) for p in agenda.plan.pairings] == [("李四", "孙悦")]
+
+
 # ---------------------------------------------------------------- 未跟进
 
 

@@ -86,13 +86,13 @@ def week_before(dates: Iterable[dt.date], day: dt.date) -> dt.date | None:
 
 
 def month_before(dates: Iterable[dt.date], day: dt.date) -> dt.date | None:
-    """The previous month's last rollup on or before D's day of the month, else its last."""
+    """The previous month's last rollup on or before D's day of the month; none when it has
+    none by then. Its later rollups are no same point: month to date on 11-30 is a whole month
+    against four days of 12-04, and every branch would show a fall that is only the calendar."""
     first = day.replace(day=1)
     last_month = (first - dt.timedelta(days=1)).replace(day=1)
-    found = sorted(d for d in dates if last_month <= d < first)
-    within = [d for d in found if d.day <= day.day]
-    chosen = within or found
-    return chosen[-1] if chosen else None
+    within = [d for d in dates if last_month <= d < first and d.day <= day.day]
+    return max(within) if within else None
 
 
 def history_dates(dates: Iterable[dt.date], day: dt.date) -> list[dt.date]:
