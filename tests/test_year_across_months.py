@@ -30,6 +30,8 @@ from branchkit.morning import MorningAgenda
 from branchkit.newmonth import carry
 from branchkit.read import read_book
 from branchkit.render.agenda import render_agenda
+from branchkit.render.spec import Table
+from branchkit.render.tabs import quality_sheet
 from branchkit.render.weekly import weekly_sheets
 from branchkit.source import read_raw
 from branchkit.templates import write_branch_workbook
@@ -291,6 +293,30 @@ def test_a_sale_typed_on_a_carried_row_without_its_date_is_said_not_lost(tmp_pat
     dated = [(p.code.value, p.sheet, p.cell) for p in problems if "sale" in p.code.value]
     letter = chr(ord("A") + closed_at)
     assert dated == [("sale-dated-last-month", "追踪表", f"{letter}3")]
+
+
+def test_a_customer_back_after_the_match_window_is_pointed_to_her_card(tmp_path: Path) -> None:
+    """杨玉's card of 11-02 is carried unanswered; she comes back on 12-04, 32 days on, and a row
+    without 转介编号 is typed. Past 匹配天数 (30) the row finds no card: it is 无卡转介 as
+    before, but the 转介质量 tab names the older card and says to write its number."""
+    november = _branch_book(
+        tmp_path, "2026-11", referrals=[_card(dt.date(2026, 11, 2), "R-Y", "杨玉", "13800000041")]
+    )
+    rows = dict(carry(read_raw(november), read_book(november), DEC, NOV).rows)
+    rows["tracking"] = [
+        _tracking(dt.date(2026, 12, 4), "杨玉", "13800000041", referrer="李四"),
+    ]
+    december = _branch_book(tmp_path, "2026-12", **rows)
+    figures = compute(read_book(december), dt.date(2026, 12, 4))
+    assert [(u.customer, u.older_card) for u in figures.unverified] == [
+        ("杨玉", dt.date(2026, 11, 2))
+    ]
+    table = next(
+        b
+        for b in quality_sheet(figures).blocks
+        if isinstance(b, Table) and b.caption.startswith("无卡转介")
+    )
+    assert "有 11-02 的推荐卡，已超过匹配天数" in table.rows[0][-1]
 
 
 def test_without_last_months_workbook_the_weekly_names_the_days_it_lacks(

@@ -150,6 +150,7 @@ class ActionLine:
     due: dt.date | None
     overdue: bool
     raised_on: dt.date | None = None
+    owner_gone: bool = False  # the owner no longer belongs to the branch on D: hand it over
 
 
 @dataclass(frozen=True)
@@ -677,7 +678,16 @@ def _fix_action(action: ActionLine, fixes: list[OpenFix]) -> bool:
 
 def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
     """Action items still open on D: not 已完成, and raised on or before D, soonest due first
-    (the agenda and the weekly workbook list the same ones)."""
+    (the agenda and the weekly workbook list the same ones). An item whose owner has left (离岗
+    日期 before D, or 在岗 否) says so: nobody would act on it otherwise."""
+    staff = members(book)
+    listed = set(book.roster["name"]) if "name" in book.roster else set()
+    gone = {
+        name
+        for name in listed
+        if isinstance(name, str)
+        and ((m := staff.get(name)) is None or (m.left_on is not None and m.left_on < day))
+    }
     lines = [
         ActionLine(
             a["item"],
@@ -685,6 +695,7 @@ def open_actions(book: Book, day: dt.date) -> list[ActionLine]:
             a["due"] if isinstance(a["due"], dt.date) else None,
             isinstance(a["due"], dt.date) and a["due"] < day,
             a["raised_on"] if isinstance(a["raised_on"], dt.date) else None,
+            a["owner"] in gone,
         )
         for a in book.actions.records()
         if a["state"] is not ActionState.DONE

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .batch import batch_mode
-from .cli_text import ChineseGroup, Words, version_option
+from .cli_text import NO_SUCH_DAY, ChineseGroup, Words, version_option
 from .controls import visible
 from .problems import BookError, OutsideMonth, Problem, count_levels, os_reason
 
@@ -155,10 +155,17 @@ class DayType(click.DateTime):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            year, month, day = int(value[:4]), int(value[5:7]), int(value[8:])
             try:
-                return dt.datetime(int(value[:4]), int(value[5:7]), int(value[8:]))
+                return dt.datetime(year, month, day)
             except ValueError:
-                pass  # 2026-02-30: click.DateTime says what is wrong
+                if year >= 1 and 1 <= month <= 12 and day > 28:  # 2026-11-31: which day it lacks
+                    import calendar
+
+                    last = calendar.monthrange(year, month)[1]
+                    self.fail(
+                        NO_SUCH_DAY.format(year=year, month=month, day=day, last=last), param, ctx
+                    )
         return super().convert(value, param, ctx)
 
 

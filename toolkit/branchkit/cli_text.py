@@ -88,6 +88,7 @@ IDENTIFIER = "标识符"
 VALUE = "值"
 
 EXPECT_DATE = "应为日期，写法如 {examples}"
+NO_SUCH_DAY = "{year} 年 {month} 月没有 {day} 日（这个月只到 {last} 日）"
 EXPECT_CHOICE = "只能是 {choices} 之一"
 EXPECT_INTEGER = "应为整数"
 EXPECT_NUMBER = "应为数字"

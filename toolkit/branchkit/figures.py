@@ -851,7 +851,9 @@ def compute(
         star_ties={kind: stars[kind][1] for kind in PERIOD_KINDS},
         follow_ups=_follow_ups(book, day, horizon),
         not_followed=not_followed(book.referrals, here.matches, day, settings.stale_days),
-        unverified=unverified(book.tracking, _sheets(book)[1], here.matches, day, first),
+        unverified=unverified(
+            book.tracking, _sheets(book)[1], here.matches, day, first, book.referrals
+        ),
         tomorrow=_tomorrow(month_figures, day, month, book.catalogue),
         targets_today=_tomorrow(month_figures, day, month, book.catalogue, periods[DAY]),
         problems=_problems(book, day),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .parse import other_branch, phone_key
@@ -172,6 +172,9 @@ class Unverified:
     receiver: str
     customer: str
     referred_on: dt.date
+    # The latest earlier card of the same customer and referrer, when there is one: too old for
+    # 匹配天数 to take it (a customer back after a month), so 转介编号 is the way to say it is hers.
+    older_card: dt.date | None = None
 
 
 def not_followed(
@@ -209,14 +212,20 @@ def not_followed(
 
 
 def unverified(
-    tracking: Table, sheet: str, matches: Matches, day: dt.date, since: dt.date
+    tracking: Table,
+    sheet: str,
+    matches: Matches,
+    day: dt.date,
+    since: dt.date,
+    cards: Table | None = None,
 ) -> list[Unverified]:
     """Tracking rows naming a referrer of this branch that no card answers (无卡转介), dated
     `since` (the month's first day: a row carried from last month was listed there,
-    docs/口径.md#上月结转) to D. A referrer of another branch wrote the card in their own
-    workbook: a cross-branch referral, not 无卡."""
+    docs/口径.md#上月结转) to D, each with the latest earlier card of its customer and referrer
+    among `cards` (older than 匹配天数). A referrer of another branch wrote the card in their
+    own workbook: a cross-branch referral, not 无卡."""
     rows = dated_on_or_before(tracking, "referred_on", day)
-    return [
+    found = [
         Unverified(sheet, row, referrer, receiver or "", customer or "", date)
         for row, date, referrer, receiver, customer in rows.zip(
             "row", "referred_on", "referrer", "receiver", "customer"
@@ -226,6 +235,18 @@ def unverified(
         and referrer != receiver
         and date >= since
         and not other_branch(referrer)
+    ]
+    if not found or cards is None:
+        return found
+    dates: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    for date, customer, referrer in cards.zip("date", "customer", "referrer"):
+        if isinstance(date, dt.date) and customer and referrer:
+            dates[(customer, referrer)].append(date)
+    return [
+        replace(u, older_card=max(earlier, default=None))
+        if (earlier := [d for d in dates.get((u.customer, u.referrer), ()) if d < u.referred_on])
+        else u
+        for u in found
     ]
 
 

@@ -315,7 +315,12 @@ def rankings_sheet(figures: Figures, network: NetworkRanks | None = None) -> She
         *([network_table(month, network)] if network else []),
         progress_table(figures),
         *_group_tables(month),
-        overall_table(figures.week, "本周至今 · 综合排名（目标按天数折算）"),
+        # the days it holds: a week that began last month counts from the 1st in this workbook
+        overall_table(
+            figures.week,
+            f"本周至今（{figures.week.period.start:%m-%d} 至 {figures.date:%m-%d}）"
+            " · 综合排名（目标按天数折算）",
+        ),
         overall_table(figures.today, "当日 · 综合排名（目标按天数折算）"),
     ]
     return SheetSpec(
@@ -362,7 +367,15 @@ UNVERIFIED_FIELDS: tuple[Field, ...] = (
     ("接收人", "text", 10, "receiver"),
     ("客户", "text", 10, "customer"),
     ("推荐时间", "date", 11, "referred_on"),
+    ("说明", "wrap", 30, "older_card"),
 )
+
+
+def _older_card(day: object) -> str:
+    """Why a card of the same customer and referrer did not count: it is older than 匹配天数."""
+    if not isinstance(day, dt.date):
+        return ""
+    return f"有 {day:%m-%d} 的推荐卡，已超过匹配天数：是同一张卡的话，请在这一行写上它的转介编号"
 
 
 CROSS_BRANCH_FIELDS: tuple[Field, ...] = (
@@ -424,6 +437,7 @@ def quality_sheet(figures: Figures) -> SheetSpec:
                 UNVERIFIED_FIELDS,
                 figures.unverified,
                 "无卡转介（追踪表写了推荐人，但找不到对应的推荐卡；照常记分，请核实）",
+                shown={"older_card": _older_card},
             ),
             cross_branch_table(figures),
         ],
