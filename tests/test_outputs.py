@@ -314,10 +314,18 @@ def test_a_workbook_kept_private_by_an_access_list_stays_private(tmp_path: Path)
 
 
 @POSIX
-def test_a_rollup_is_no_wider_than_the_most_private_branch_workbook(tmp_path: Path) -> None:
+@pytest.mark.parametrize("private", ["by its mode", "by an access list"])
+def test_a_rollup_is_no_wider_than_the_most_private_branch_workbook(
+    tmp_path: Path, private: str
+) -> None:
     folder = tmp_path / "城东分行"
     shutil.copytree(SAMPLES / "城东分行", folder)
-    (folder / "人民路支行-2026-11.xlsx").chmod(0o600)
+    kept = folder / "人民路支行-2026-11.xlsx"
+    if private == "by its mode":
+        kept.chmod(0o600)
+    else:  # 0660 whose group bits are the list's mask: its owning group may read nothing
+        kept.chmod(0o660)
+        _access_list(kept)
     out, weekly = tmp_path / "汇总.xlsx", tmp_path / "分行周报.xlsx"
     parquet = tmp_path / "数据平台"
     rolled = run("rollup", folder, *DAY, "--out", out, "--export-parquet", parquet)

@@ -440,8 +440,7 @@ def atomic_write(
         same = planned is not None and planned.book == dest
         try:
             keep_permissions(temp, kept, bounds)
-            if any(_has_access_list(source) for source in sources if source != dest):
-                os.chmod(temp, stat.S_IMODE(os.stat(temp).st_mode) & stat.S_IRWXU)
+            owner_only_if_listed(temp, [source for source in sources if source != dest])
             if kept is not None:
                 copy_extended_attributes(dest, temp)
             backup(dest, keep_backups, data=planned.data if planned and same else None)
@@ -537,8 +536,15 @@ def copy_extended_attributes(source: Path, target: Path) -> None:
                 os.chmod(target, stat.S_IMODE(os.stat(target).st_mode) & stat.S_IRWXU)
 
 
+def owner_only_if_listed(path: Path, sources: Iterable[str | Path]) -> None:
+    """A file made from workbooks of which one has a POSIX access list (a copy, a weekly, a
+    rollup, its store) is its owner's alone: the list says who may read that workbook, and the
+    mode bits of what is made from it cannot say the same."""
+    if any(_has_access_list(source) for source in sources):
+        os.chmod(path, stat.S_IMODE(os.stat(path).st_mode) & stat.S_IRWXU)
+
+
 def _has_access_list(path: str | Path) -> bool:
-    """The file has a POSIX access list: a copy of it (a weekly, --out) is kept to its owner."""
     try:
         return hasattr(os, "listxattr") and _ACCESS_LIST in os.listxattr(path)
     except OSError:
