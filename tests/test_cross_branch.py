@@ -172,14 +172,26 @@ def test_init_from_does_not_carry_a_card_for_another_branch_as_unfollowed(tmp_pa
                     "人民路支行·周建",
                 ],
                 [dt.date(2026, 12, 5), "R-2", "周九", "13800000009", "王五", "否", "理财", "赵六"],
+                [
+                    dt.date(2026, 12, 1),
+                    "R-3",
+                    "钱八",
+                    "13800000008",
+                    "王五",
+                    "是",
+                    "理财",
+                    "人民路支行·周建",
+                ],
             ],
         },
     )
     book = read_book(old)
     carried = carry(read_raw(old), book, dt.date(2027, 1, 1), dt.date(2026, 12, 1))
-    # Only 周九's card, which our 赵六 still owes a call.
-    assert carried.unfollowed_cards == 1
-    assert [row[2] for row in carried.rows["referrals"]] == ["周九"]
+    # 周九's card, which our 赵六 still owes a call; and 钱七's for 人民路, not as one we owe
+    # but within 匹配天数 (30) of January, for the parent's rollup to pair with a sale there in
+    # January. 钱八's of 12-01 is past it: no row of January can answer it.
+    assert (carried.unfollowed_cards, carried.cross_branch_cards) == (1, 1)
+    assert [row[2] for row in carried.rows["referrals"]] == ["钱七", "周九"]
 
 
 def test_a_roster_name_with_a_dot_stays_ours() -> None:

@@ -23,6 +23,7 @@ from branchkit.render.rollup import (
     weekly_sheets,
 )
 from branchkit.rollupjob.job import compute
+from branchkit.source import read_raw
 from branchkit.templates import write_branch_workbook
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
@@ -184,3 +185,43 @@ def test_a_newer_copy_that_does_not_read_gives_way_to_the_one_that_does(folder: 
     os.utime(macro, (1_700_000_000, 1_700_000_000))
     (branch,) = compute([folder], SUNDAY).branches
     assert Path(branch.last_month) == macro
+
+
+def test_a_cross_branch_card_of_last_month_is_paired_with_this_months_sale(
+    tmp_path: Path,
+) -> None:
+    """李四 of 测试支行 referred 冯七 to 人民路支行·周建 on 11-28; 冯七 bought 30 万 there on 12-02.
+    December's rollup holds no November workbook: `init --from` carries the card (it is within
+    匹配天数 of December), so the rollup pairs it with 人民路's row and credits 李四 his share,
+    as a card of the same month is (found by a helper: he was credited nothing)."""
+    network = tmp_path / "网点"
+    network.mkdir()
+    card = months._card(dt.date(2026, 11, 28), "R-X", "冯七", "13800000051")
+    card[[c.key for c in months.schema.REFERRALS.columns].index("receiver")] = "人民路支行·周建"
+    november = months._branch_book(tmp_path, "2026-11", referrals=[card])
+    carried = months.carry(read_raw(november), read_book(november), months.DEC, months.NOV)
+    assert carried.cross_branch_cards == 1
+    months._branch_book(
+        network,
+        "2026-12",
+        targets=months._targets(300, 30),
+        **{k: v for k, v in carried.rows.items() if k != "targets"},
+    )
+    sold = months._sold(dt.date(2026, 12, 2), "冯七", "13800000051", 30, referrer="测试支行·李四")
+    sold[[c.key for c in months.schema.TRACKING.columns].index("receiver")] = "周建"
+    write_branch_workbook(
+        network / "人民路支行-2026-12.xlsx",
+        "人民路支行",
+        "2026-12",
+        data={
+            "roster": [["周建", "", "理财经理", "是"]],
+            "products": [["日鑫月溢", "理财", "万元"]],
+            "targets": [["周建", "理财", 300]],
+            "tracking": [sold],
+        },
+    )
+    rollup = compute([network], dt.date(2026, 12, 4))
+    (ours,) = [b for b in rollup.branches if b.branch == "测试支行"]
+    assert _money(ours.periods["month"], "李四") > 0
+    # the card is November's: no 转介 or 转介成功 of December for it
+    assert next(p for p in ours.periods["month"].people if p.name == "李四").referrals == 0

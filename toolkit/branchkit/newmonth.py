@@ -120,6 +120,7 @@ class Carried:
     overdue: int = 0  # 追踪表 rows whose next contact fell before the new month: not carried
     unfollowed_cards: int = 0  # cards no tracking row has answered
     linked_cards: int = 0  # the cards of carried follow-ups, so the two still match
+    cross_branch_cards: int = 0  # cards for another branch's receiver, still in 匹配天数
     open_actions: int = 0  # 行动计划 rows not 已完成
     fixes_added: int = 0  # open 整改 that had no 行动计划 row yet: written as one
     calendar_carried: int = 0  # 工作日历 rows the branch typed for the new month
@@ -291,18 +292,21 @@ def _carry_open_items(
 
     numbers = card_numbers(book, dt.date.max, FillPlan())
     id_col = [c.key for c in schema.REFERRALS.columns].index("referral_id")
+    # A card for another branch's receiver is followed up in that branch's workbook
+    # (docs/口径.md#跨网点转介): never carried as if this branch still owed it a call. Those of
+    # the last 匹配天数 days go over all the same, for the parent branch's rollup to pair them
+    # with the other branch's rows of the new month (a customer who buys on the 2nd).
+    window = first - dt.timedelta(days=book.settings.match_days)
     for excel_row, date, receiver in book.referrals.zip("row", "date", "receiver"):
-        # A card for another branch's receiver is followed up in that branch's workbook
-        # (docs/口径.md#跨网点转介): never carried as if this branch still owed it a call.
-        unfollowed = (
-            isinstance(date, dt.date)
-            and not matches.contacted(excel_row)
-            and not other_branch(receiver)
-        )
-        if not unfollowed and excel_row not in card_rows:
+        across = other_branch(receiver) is not None
+        dated = isinstance(date, dt.date)
+        unfollowed = dated and not matches.contacted(excel_row) and not across
+        pairable = across and dated and date >= window
+        if not unfollowed and not pairable and excel_row not in card_rows:
             continue
         carried.unfollowed_cards += unfollowed
-        carried.linked_cards += not unfollowed
+        carried.cross_branch_cards += pairable and not unfollowed
+        carried.linked_cards += not unfollowed and not pairable
         row = _mark(schema.REFERRALS, referrals.row(excel_row))
         if row[id_col] is None and excel_row in numbers:
             row[id_col] = numbers[excel_row]
@@ -606,9 +610,14 @@ def summary(made: Made) -> list[str]:
         ),
         (
             "转介登记",
-            f"{c.unfollowed_cards + c.linked_cards} 张",
+            f"{c.unfollowed_cards + c.linked_cards + c.cross_branch_cards} 张",
             f"上月结转：{c.unfollowed_cards} 张还没跟进"
-            + (f"，{c.linked_cards} 张是结转客户的推荐卡" if c.linked_cards else ""),
+            + (f"，{c.linked_cards} 张是结转客户的推荐卡" if c.linked_cards else "")
+            + (
+                f"，{c.cross_branch_cards} 张给其他网点（匹配天数内，分行汇总据此配对）"
+                if c.cross_branch_cards
+                else ""
+            ),
         ),
         (
             "行动计划",
