@@ -182,6 +182,16 @@ def test_a_newcomer_ahead_on_the_first_day_coaches_nobody() -> None:
     assert [(p.coach, p.learner) for p in agenda.plan.pairings] == [("李四", "孙悦")]
 
 
+def test_a_newcomer_ahead_on_the_months_last_day_coaches_nobody() -> None:
+    # 陈晨 joined 12-29 and sold 3 of his 2 龙卡: on 12-31 everyone's time progress is 100 %,
+    # his too, yet he is still two days at the branch (found in review).
+    roster = [*ROSTER, ["陈晨", "客户助理", "是", "2026-12-29", None]]
+    targets = [*TARGETS, ["陈晨", "信用卡", 2]]
+    tracking = [*TRACKING, [*sale("2026-12-30", "戊", "陈晨", "龙卡", 3), None]]
+    agenda = _evening(dt.date(2026, 12, 31), 人员=roster, 目标=targets, 追踪表=tracking)
+    assert all(p.coach != "陈晨" for p in agenda.plan.pairings)
+
+
 # ---------------------------------------------------------------- 未跟进
 
 

@@ -210,7 +210,7 @@ def test_every_kept_program_is_the_one_re_makes(tmp_path: Path) -> None:
     plain = codecache._compile_plain
     kept = _kept_in(path)
     assert kept
-    for (pattern, flags), program in kept.items():  # type: ignore[misc]
+    for (_, pattern, flags), program in kept.items():  # type: ignore[misc]
         assert _sre.compile(pattern, *program) == plain(pattern, flags)
 
 
@@ -307,3 +307,21 @@ def test_no_customer_of_a_workbook_reaches_the_user_cache(
     kept = b"".join(f.read_bytes() for f in cache.rglob("*") if f.is_file())
     assert _pattern_files(cache) and kept
     assert [name for name in customers if name.encode() in kept] == []
+
+
+BYTES_BESIDE_TEXT = """
+import re, branchkit
+def both():
+    text = "abc"  # a str constant equal to the bytes pattern below
+    return re.compile(b"abc").match(b"abc"), re.compile(text).match(text)
+assert all(both())
+"""
+
+
+def test_a_bytes_pattern_is_never_compared_with_text(tmp_path: Path) -> None:
+    """Under python -bb comparing b"abc" with "abc" raises BytesWarning: the cache keys and the
+    program's constants are told apart by type first, so a host program run with -bb works as
+    it does without branchkit (found in review)."""
+    environ = {**os.environ, "BRANCHKIT_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # compiled, then from the kept programs
+        subprocess.run([sys.executable, "-bb", "-c", BYTES_BESIDE_TEXT], env=environ, check=True)

@@ -276,6 +276,15 @@ MARKUP = {
         ),
     ),
     "a comment": ("转介登记", hostile.append_rows(b'<!-- <row r="4"><c r="B4"/></row> -->')),
+    # a comment holding a sheetData of its own ahead of the real one: the cells went into it
+    "a sheetData in a comment": (
+        "追踪表",
+        lambda xml: xml.replace(
+            b"<sheetData>",
+            b'<!-- <sheetData><row r="2"><c r="A2"/></row></sheetData> --><sheetData>',
+            1,
+        ),
+    ),
     # 100,000 '<c' in a comment made finding cells quadratic: minutes for a 130 KB file
     "a comment full of cells": (
         "转介登记",
@@ -324,6 +333,9 @@ def test_formulas_of_a_row_prepared_for_typing_still_take_new_rows() -> None:
     total = Cell(13, '<c r="M5"><f>SUM($M$2:$M$4)</f><v>9</v></c>', 0, 0)
     beside = Cell(14, '<c r="N5"><f>SUM(M2:M4)</f><v>9</v></c>', 0, 0)
     assert [c.totals_above(5) for c in (own, other, total, beside)] == [False, False, True, False]
+    # a lookup into another sheet's table, all above this row's number (found in review)
+    lookup = Cell(2, '<c r="B60"><f>VLOOKUP(A60,产品!$A$2:$C$50,2,0)</f></c>', 0, 0)
+    assert not lookup.totals_above(60)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16: no such file there")

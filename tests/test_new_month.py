@@ -205,16 +205,20 @@ def test_running_it_twice_refuses_without_force_and_keeps_a_backup_with_it(
     (kept,) = (tmp_path / "备份").glob(f"{new.stem}.*.xlsx")
     assert _digest(kept) == made
     assert _digest(old) == _digest(SAMPLE)
-    # A card typed on 12-02, then init's advice for overdue follow-ups taken (--force again):
-    # the output says the replaced workbook held a row of December and where it is.
+    # A card typed on 12-02 and a contact on 12-03 with a customer of November's (推荐时间
+    # 11-30), then init's advice for overdue follow-ups taken (--force again): the output says
+    # the replaced workbook held two rows of December and where it is.
     typed = load_workbook(new)
-    sheet = typed[schema.REFERRALS.name]
-    sheet.append([dt.datetime(2026, 12, 2), "", "韩梅", "13800000012", "王五"])
+    typed[schema.REFERRALS.name].append(
+        [dt.datetime(2026, 12, 2), "", "韩梅", "13800000012", "王五"]
+    )
+    contact = [None, "", "李雷", "13800000011", None, dt.datetime(2026, 11, 30), "是", "王五"]
+    typed[schema.TRACKING.name].append([*contact, "赵六", dt.datetime(2026, 12, 3)])
     typed.save(new)
     again = run("init", new, "--from", old, "--month", "2026-12", "--force")
     assert again.exit_code == 0, again.output
     (warning,) = [line for line in again.output.splitlines() if "抄回" in line]
-    assert "1 行本月录入" in warning and "备份" in warning
+    assert "2 行本月的记录" in warning and "备份" in warning
 
 
 def test_refusals_are_one_line_and_touch_nothing(tmp_path: Path) -> None:

@@ -314,6 +314,22 @@ def test_a_workbook_kept_private_by_an_access_list_stays_private(tmp_path: Path)
 
 
 @POSIX
+def test_a_file_replaced_by_a_copy_does_not_lend_it_its_access_list(tmp_path: Path) -> None:
+    """--out over a file with an access list (a shared folder's default one): the copy is made
+    from a private workbook, so it takes the workbook's privacy, not the old file's list —
+    setting a list would set the mode back (found by reviewing the change)."""
+    book, target = tmp_path / "p.xlsx", tmp_path / "shared.xlsx"
+    shutil.copy(SAMPLE, book)
+    book.chmod(0o600)
+    shutil.copy(SAMPLE, target)
+    _access_list(target)
+    target.chmod(0o664)
+    result = run("refresh", book, *DAY, "--out", target, "--force")
+    assert result.exit_code in (0, 1), result.output
+    assert _private(target) and ACCESS_LIST not in os.listxattr(target)
+
+
+@POSIX
 @pytest.mark.parametrize("private", ["by its mode", "by an access list"])
 def test_a_rollup_is_no_wider_than_the_most_private_branch_workbook(
     tmp_path: Path, private: str

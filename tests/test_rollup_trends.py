@@ -39,6 +39,9 @@ def test_week_before_is_last_week_up_to_the_same_weekday(
         # none by the 20th: no same point (10-31 is a whole month, found by a new user)
         ("2026-12-04", ["2026-11-20", "2026-11-30"], None),
         ("2026-11-20", ["2026-10-25", "2026-10-31"], None),
+        # the month's last day against last month's last, however long (found in review)
+        ("2026-11-30", ["2026-09-30", "2026-10-31"], "2026-10-31"),
+        ("2027-02-28", ["2027-01-28", "2027-01-31"], "2027-01-31"),
         ("2026-11-20", ["2026-09-20", "2026-11-01"], None),  # nothing in October
         ("2027-03-31", ["2027-02-27", "2027-02-28"], "2027-02-28"),  # a short month
         ("2027-01-05", ["2026-12-05", "2026-12-06"], "2026-12-05"),  # across the year

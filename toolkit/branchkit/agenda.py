@@ -608,18 +608,18 @@ def summary(
 
 
 def _pairings(
-    people: list[PersonFigures], indicators: list[str], month_progress: float
+    people: list[PersonFigures], indicators: list[str], newcomers: set[str]
 ) -> list[Pairing]:
     """Someone ahead of pace on a lagging indicator coaches someone behind on it
     (docs/口径.md#结对辅导): never a coach who is behind too, nobody coached by two people on one
     thing, at most what a meeting can follow up on. Ahead on one indicator is not enough where a
     better coach exists: someone whose 综合得分 is behind pace (a pile of referrals that never
     convert is ahead on 转介数) coaches only when nobody ahead on it is on pace overall. Nor is a
-    coach someone who joined during the month (their time progress is their own days'): on
-    their first day any card is ahead of a pace of nothing, and a newcomer would coach a
-    colleague of years."""
+    coach one of the `newcomers`, who joined during the month (their time progress is their own
+    days'): on their first day any card is ahead of a pace of nothing, and a newcomer would
+    coach a colleague of years."""
     pairs: list[Pairing] = []
-    whole_month = [p for p in people if p.time_progress >= month_progress - 1e-9]
+    whole_month = [p for p in people if p.name not in newcomers]
     for indicator in indicators:
         ahead = [p for p in whole_month if p.status.get(indicator) == AHEAD]
         ahead = [p for p in ahead if p.overall_status is not BEHIND] or ahead
@@ -771,7 +771,9 @@ def plan(
         Focus.SERVICE: _case_lines(book, period, SERVICE_CASES, {service}),
         Focus.OPERATIONS: _case_lines(book, period, RISK_CASES, {operations}),
     }.get(focus, [])
-    pairings = _pairings(people, behind, figures.month_progress)
+    first = figures.date.replace(day=1)
+    newcomers = {name for name, m in members(book).items() if m.joined_on and m.joined_on > first}
+    pairings = _pairings(people, behind, newcomers)
     # 整改 still open are always followed up (docs/口径.md#夕会议程), before the focus's own lists.
     fixes, fixes_out = _fit(fixes, _room(minutes, 3 + len(pairings)))
     # Spoken for: the focus line, behind indicators, causes, pairs, highlights, actions due, and

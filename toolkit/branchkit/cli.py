@@ -41,13 +41,15 @@ class BranchkitGroup(ChineseGroup):
             if ctx.meta.get("debug"):
                 raise
             told = _for_command(exc, ctx)
-            message = told.message if _is_utf8(str(told.path)) else NOT_UTF8_NAME
+            message, path = told.message, told.path
+            if not _is_utf8(str(path)):  # the name as typed, not a temporary file made from it
+                message, path = NOT_UTF8_NAME, _not_utf8_argument() or path
             if isinstance(exc, OutsideMonth) and ctx.meta.get(TODAY_BY_DEFAULT):
                 import calendar
 
                 last = exc.month.replace(day=calendar.monthrange(*exc.month.timetuple()[:2])[1])
                 message += TODAY_WAS_THE_DEFAULT.format(day=last)
-            _refuse(ctx, told.path, message)
+            _refuse(ctx, path, message)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except BrokenPipeError:  # output piped into `head` and the like: not an error
@@ -63,8 +65,7 @@ class BranchkitGroup(ChineseGroup):
             if isinstance(exc, UnicodeEncodeError) and "surrogates" in str(exc.reason):
                 # A name in another encoding (GBK, from a Windows zip or an old share), which
                 # Python keeps as surrogates and no file name or library can take back as text.
-                named = next((a for a in sys.argv[1:] if not _is_utf8(a)), "")
-                _refuse(ctx, named or "文件名", NOT_UTF8_NAME)
+                _refuse(ctx, _not_utf8_argument() or "文件名", NOT_UTF8_NAME)
             click.echo(
                 f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
                 err=True,
@@ -73,9 +74,14 @@ class BranchkitGroup(ChineseGroup):
 
 
 NOT_UTF8_NAME = (
-    "文件名不是 UTF-8 编码（多见于从 Windows 拷来或解压的文件），branchkit 读写不了这样命名的文件："
-    "请把文件改个名字后再试"
+    "文件名或文件夹名不是 UTF-8 编码（多见于从 Windows 拷来或解压的文件），branchkit 无法用它读写"
+    "工作簿或备份：请把它改个名字后再试"
 )
+
+
+def _not_utf8_argument() -> str:
+    """The first argument of the command line that is no UTF-8 text (a GBK name)."""
+    return next((a for a in sys.argv[1:] if not _is_utf8(a)), "")
 
 
 def _is_utf8(text: str) -> bool:

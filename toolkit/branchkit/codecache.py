@@ -99,12 +99,14 @@ def _is_record_code(key: object, value: object) -> bool:
 
 
 def _is_pattern_program(key: object, value: object) -> bool:
-    """((pattern, flags), (flags, code, groups, groupindex, indexgroup)), as `re` makes them."""
+    """((is bytes, pattern, flags), (flags, code, groups, groupindex, indexgroup)), as `re`
+    makes them."""
     return (
         isinstance(key, tuple)
-        and len(key) == 2
-        and isinstance(key[0], (str, bytes))
-        and type(key[1]) is int
+        and len(key) == 3
+        and type(key[0]) is bool
+        and isinstance(key[1], bytes if key[0] else str)
+        and type(key[2]) is int
         and isinstance(value, tuple)
         and len(value) == 5
         and type(value[0]) is int
@@ -202,7 +204,8 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> Any:
     compile_plain = _compile_plain
     if not isinstance(pattern, (str, bytes)) or type(flags) is not int or flags & re.DEBUG:
         return compile_plain(pattern, flags)
-    key = (pattern, flags)
+    # Whether it is bytes comes first: b"a" and "a" are never compared (a BytesWarning under -b)
+    key = (isinstance(pattern, bytes), pattern, flags)
     program = patterns.entries.get(key)
     if program is not None:
         try:
@@ -240,7 +243,10 @@ def _written_in_program(pattern: str | bytes) -> bool:
     frame = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__") in _RE_MODULES:
         frame = frame.f_back  # type: ignore[assignment]
-    return frame is not None and pattern in frame.f_code.co_consts
+    return frame is not None and any(
+        type(constant) is type(pattern) and constant == pattern
+        for constant in frame.f_code.co_consts
+    )
 
 
 # ---------------------------------------------------------------- the files

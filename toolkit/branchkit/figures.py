@@ -736,7 +736,7 @@ def _answered_next_month(previous: Book, book: Book, here: _Inputs) -> dict[int,
         s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in here.sales
     }
     answered: dict[object, _Answer] = {}
-    for row, *card, reason in book.referrals.zip(
+    for row, rid, date, customer, referrer, reason in book.referrals.zip(
         "row", "referral_id", "date", "customer", "referrer", "reason"
     ):
         if row in contacted and CARRIED_MARK in (reason or ""):
@@ -745,7 +745,8 @@ def _answered_next_month(previous: Book, book: Book, here: _Inputs) -> dict[int,
                 min((first_contact[r] for r in rows if r in first_contact), default=None),
                 [sale_money[r] for r in rows if r in sale_money],
             )
-            answered.update(dict.fromkeys(_card_keys(*card), answer))
+            keys = _card_keys(rid, date, customer, referrer, numbered=True)
+            answered.update(dict.fromkeys(keys, answer))
     if not answered:
         return {}
     found: dict[int, _Answer] = {}
@@ -756,11 +757,15 @@ def _answered_next_month(previous: Book, book: Book, here: _Inputs) -> dict[int,
     return found
 
 
-def _card_keys(rid: object, date: object, customer: object, referrer: object) -> list[object]:
-    """The same card in two months' workbooks: its 转介编号, or its date, customer and referrer
-    (`init --from` numbers a card it carries without one)."""
+def _card_keys(
+    rid: object, date: object, customer: object, referrer: object, numbered: bool = False
+) -> list[object]:
+    """How a card of last month is found among this month's carried cards: by its 转介编号 when
+    it has one (a twin of the same day, customer and referrer is another card), else by its date,
+    customer and referrer — `init --from` numbers a card it carries without one, so this month's
+    carried cards (`numbered`) are known both ways."""
     keys: list[object] = [("id", rid)] if rid else []
-    if isinstance(date, dt.date) and customer:
+    if (numbered or not rid) and isinstance(date, dt.date) and customer:
         keys.append(("card", date, customer, referrer))
     return keys
 
@@ -852,7 +857,13 @@ def compute(
         follow_ups=_follow_ups(book, day, horizon),
         not_followed=not_followed(book.referrals, here.matches, day, settings.stale_days),
         unverified=unverified(
-            book.tracking, _sheets(book)[1], here.matches, day, first, book.referrals
+            book.tracking,
+            _sheets(book)[1],
+            here.matches,
+            day,
+            first,
+            book.referrals,
+            settings.match_days,
         ),
         tomorrow=_tomorrow(month_figures, day, month, book.catalogue),
         targets_today=_tomorrow(month_figures, day, month, book.catalogue, periods[DAY]),
@@ -959,7 +970,7 @@ def _sales_outside_month(book: Book, first: dt.date, last: dt.date) -> list[Prob
     the sale is not lost without anyone knowing — usually a typed year or month. A row carried
     from last month (〔上月结转〕) with a 达成日期 of last month is last month's sale
     (docs/口径.md#上月结转); a sale on it without one was typed this month (`init --from` dates
-    the sales it carries), and is said like any other."""
+    the sales it carries) or carried by an older `init`, and is said asking which."""
     problems = []
     for row, product, amount, closed, referred, note in book.tracking.zip(
         "row", "product", "amount", "closed_on", "referred_on", "note"
@@ -972,7 +983,11 @@ def _sales_outside_month(book: Book, first: dt.date, last: dt.date) -> list[Prob
             code = Code.SALE_CLOSED_BEFORE_MONTH if closed < first else Code.SALE_CLOSED_AFTER_MONTH
             args = {"closed": closed, "first": first, "last": last}
         elif isinstance(referred, dt.date) and referred < first:
-            code, args = Code.SALE_DATED_LAST_MONTH, {"referred": referred, "first": first}
+            # On a carried row, last month's sale (carried by an older `init`, which wrote no
+            # date) or this month's: the message asks which, never just for "a date".
+            carried = CARRIED_MARK in (note or "")
+            code = Code.CARRIED_SALE_UNDATED if carried else Code.SALE_DATED_LAST_MONTH
+            args = {"referred": referred, "first": first}
         else:
             continue
         cell = book.cell("tracking", "closed_on", row)

@@ -218,17 +218,18 @@ def unverified(
     day: dt.date,
     since: dt.date,
     cards: Table | None = None,
+    window: int = 0,
 ) -> list[Unverified]:
     """Tracking rows naming a referrer of this branch that no card answers (无卡转介), dated
     `since` (the month's first day: a row carried from last month was listed there,
-    docs/口径.md#上月结转) to D, each with the latest earlier card of its customer and referrer
-    among `cards` (older than 匹配天数). A referrer of another branch wrote the card in their
-    own workbook: a cross-branch referral, not 无卡."""
+    docs/口径.md#上月结转) to D, each with the latest card among `cards` of its customer and
+    referrer (and phone, when both give one) older than the `window` of 匹配天数. A referrer of
+    another branch wrote the card in their own workbook: a cross-branch referral, not 无卡."""
     rows = dated_on_or_before(tracking, "referred_on", day)
     found = [
-        Unverified(sheet, row, referrer, receiver or "", customer or "", date)
-        for row, date, referrer, receiver, customer in rows.zip(
-            "row", "referred_on", "referrer", "receiver", "customer"
+        (Unverified(sheet, row, referrer, receiver or "", customer or "", date), phone_key(phone))
+        for row, date, referrer, receiver, customer, phone in rows.zip(
+            "row", "referred_on", "referrer", "receiver", "customer", "phone"
         )
         if row not in matches.row_to_card
         and referrer
@@ -237,17 +238,21 @@ def unverified(
         and not other_branch(referrer)
     ]
     if not found or cards is None:
-        return found
-    dates: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
-    for date, customer, referrer in cards.zip("date", "customer", "referrer"):
+        return [u for u, _ in found]
+    earlier: dict[tuple[str, str], list[tuple[dt.date, str]]] = defaultdict(list)
+    for date, customer, referrer, phone in cards.zip("date", "customer", "referrer", "phone"):
         if isinstance(date, dt.date) and customer and referrer:
-            dates[(customer, referrer)].append(date)
-    return [
-        replace(u, older_card=max(earlier, default=None))
-        if (earlier := [d for d in dates.get((u.customer, u.referrer), ()) if d < u.referred_on])
-        else u
-        for u in found
-    ]
+            earlier[(customer, referrer)].append((date, phone_key(phone)))
+    result = []
+    for u, phone in found:
+        older = [
+            date
+            for date, card_phone in earlier.get((u.customer, u.referrer), ())
+            if (u.referred_on - date).days > window
+            and (not phone or not card_phone or phone == card_phone)
+        ]
+        result.append(replace(u, older_card=max(older)) if older else u)
+    return result
 
 
 def cross_branch(

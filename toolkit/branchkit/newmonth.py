@@ -479,25 +479,16 @@ def new_month(
 
 
 def _rows_of_month(path: Path, month: dt.date) -> int:
-    """The cards and 追踪表 rows of the workbook at `path` dated in `month` and not carried:
-    what the branch typed into it (0 when it cannot be read)."""
-    first, last = month_bounds(month)
+    """The rows of the workbook at `path` that record something done in `month` (a card, a
+    contact or sale, a day's figures, a checklist round): what the branch typed into it (0 when
+    it cannot be read). Carried rows are last month's, unless someone wrote this month's date."""
+    from .weekly import recorded_rows
+
     try:
         book = read_book(path)
     except (BookError, OSError):
         return 0
-    count = 0
-    for table, date, mark in (
-        (book.referrals, "date", "reason"),
-        (book.tracking, "referred_on", "note"),
-    ):
-        for day, text in table.zip(date, mark):
-            count += (
-                isinstance(day, dt.date)
-                and first <= day <= last
-                and CARRIED_MARK not in (text or "")
-            )
-    return count
+    return recorded_rows(book, *month_bounds(month))
 
 
 def _refuse_same_file(previous: Path, path: Path) -> None:
@@ -541,7 +532,7 @@ def summary(made: Made) -> list[str]:
     ]
     if made.replaced_rows:
         lines.append(
-            f"注意：被替换的 {made.path.name} 里有 {made.replaced_rows} 行本月录入的推荐卡和跟进，"
+            f"注意：被替换的 {made.path.name} 里有 {made.replaced_rows} 行本月的记录（推荐卡、跟进、每日数据等），"
             "新工作簿里没有：原文件在“备份”文件夹（按时间命名），请把这些行抄回新工作簿"
         )
     month_before = (c.month - dt.timedelta(days=1)).replace(day=1)

@@ -163,6 +163,13 @@ MESSAGES: dict[Code, Message] = {
         "转介编号已是第 {first} 行另一位客户的",
         ("请改正其中一张卡的编号；改好前这张卡不转入追踪表，也不写结果反馈",),
     ),
+    Code.CARRIED_SALE_UNDATED: Message(
+        "上月结转的行有成交，没有达成日期",
+        (
+            "上月的成交已在上月计入，请把达成日期写成上月那天（推荐时间是 {referred:%Y-%m-%d}）；"
+            "本月才成交的，请写本月的达成日期，这一笔才计入本月",
+        ),
+    ),
     Code.SALE_DATED_LAST_MONTH: Message(
         "成交没有达成日期，推荐时间 {referred:%Y-%m-%d} 早于本月",
         (

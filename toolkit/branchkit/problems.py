@@ -86,6 +86,7 @@ class Code(Enum):
     # the branch's year: a calendar the holiday library does not know, a sale before the month
     HOLIDAYS_UNKNOWN = "holidays-unknown"
     SALE_DATED_LAST_MONTH = "sale-dated-last-month"
+    CARRIED_SALE_UNDATED = "carried-sale-undated"
     SALE_CLOSED_BEFORE_MONTH = "sale-closed-before-month"
     SALE_CLOSED_AFTER_MONTH = "sale-closed-after-month"
     CARD_OUTSIDE_MONTH = "card-outside-month"

@@ -178,15 +178,20 @@ _RECORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 def _recorded(books: list[Book], first: dt.date, last: dt.date) -> bool:
     """Whether anything a person entered on the day-by-day sheets is dated from `first` through
     `last`, in this month's workbook or last month's (a week that began in it)."""
-    for book in books:
-        for key, (dates, typed) in _RECORDS.items():
-            table = getattr(book, key)
-            for row in zip(*(table[c] for c in (*dates, *typed)), strict=True):
-                if typed and all(v is None for v in row[len(dates) :]):
-                    continue  # a row fill added that nobody has typed into yet
-                if any(isinstance(d, dt.date) and first <= d <= last for d in row[: len(dates)]):
-                    return True
-    return False
+    return any(recorded_rows(book, first, last) for book in books)
+
+
+def recorded_rows(book: Book, first: dt.date, last: dt.date) -> int:
+    """The rows of the day-by-day sheets (cards, 追踪表 and the others of _RECORDS) that record
+    something done from `first` through `last`: what a person entered those days."""
+    count = 0
+    for key, (dates, typed) in _RECORDS.items():
+        table = getattr(book, key)
+        for row in zip(*(table[c] for c in (*dates, *typed)), strict=True):
+            if typed and all(v is None for v in row[len(dates) :]):
+                continue  # a row fill added that nobody has typed into yet
+            count += any(isinstance(d, dt.date) and first <= d <= last for d in row[: len(dates)])
+    return count
 
 
 def _dates(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -440,8 +440,11 @@ def atomic_write(
         same = planned is not None and planned.book == dest
         try:
             keep_permissions(temp, kept, bounds)
-            owner_only_if_listed(temp, [source for source in sources if source != dest])
-            if kept is not None:
+            # What comes from other workbooks is no wider than they are; the workbook rewritten
+            # in place keeps its own access list (set last: setting a list sets the mode).
+            others = [source for source in sources if real_path(Path(source)) != dest]
+            owner_only_if_listed(temp, others)
+            if kept is not None and not others:
                 copy_extended_attributes(dest, temp)
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:

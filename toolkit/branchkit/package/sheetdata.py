@@ -27,7 +27,8 @@ _ROW_NUMBER = re.compile(r'\sr\s*=\s*"(\d+)"')
 _CELL_WITHOUT_REF = re.compile(r"<(?:\w+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 _CHILD = r"<(?:\w+:)?{0}\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?{0}>)"
 _FORMULA = re.compile(_CHILD.format("f"), re.S)
-_RANGE = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
+# A range of this sheet: one qualified by a sheet's name (产品!$A$2:$C$50) is another's.
+_RANGE = re.compile(r"(?<![!\w$])\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
 _VALUE = re.compile(_CHILD.format("v"), re.S)
 _INLINE = re.compile(_CHILD.format("is"), re.S)
 _TYPE = re.compile(r'\st\s*=\s*"([^"]*)"')
@@ -247,14 +248,17 @@ _SINGLE_QUOTED = re.compile(r"<[^<>]*?\s[\w:.-]+\s*=\s*'")
 
 
 def _refuse_unexpected_markup(xml: str, start: int, end: int) -> None:
+    """Comments, CDATA and processing instructions anywhere in the part (one holding a
+    '<sheetData>' ahead of the real one would take the cells' place); single quotes among the
+    cells, `start` to `end`."""
     found = [
-        what for mark, close, what in _UNEXPECTED if _holds_markup(xml, start, end, mark, close)
+        what for mark, close, what in _UNEXPECTED if _holds_markup(xml, 0, len(xml), mark, close)
     ]
     if ("='" in xml or "= '" in xml) and _SINGLE_QUOTED.search(xml, start, end):
         found.append("单引号写的属性")
     if found:
         raise PackageError(
-            f"单元格之间有{'、'.join(found)}（Excel 不会这样写），branchkit 不改写这样的工作表："
+            f"工作表里有{'、'.join(found)}（Excel 不会这样写），branchkit 不改写这样的工作表："
             "请在 Excel 或 WPS 中打开后另存为 .xlsx，再运行"
         )
 
