@@ -156,26 +156,35 @@ def _check_day(ctx: click.Context, param: click.Parameter, value: dt.datetime | 
 
 class DayType(click.DateTime):
     """click.DateTime that reads the usual spelling, 2026-11-20, without strptime: its first use
-    imports _strptime and compiles a pattern, a few ms of every click. Anything else (another
-    spelling, an impossible date) goes to click.DateTime as before."""
+    imports _strptime and compiles a pattern, a few ms of every click. Anything else goes to
+    click.DateTime as before; a day its month lacks (2026-11-31, 2026.11.31) is refused saying
+    so, not with the list of spellings."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-            year, month, day = int(value[:4]), int(value[5:7]), int(value[8:])
             try:
-                return dt.datetime(year, month, day)
+                return dt.datetime(int(value[:4]), int(value[5:7]), int(value[8:]))
             except ValueError:
-                if year >= 1 and 1 <= month <= 12 and day > 28:  # 2026-11-31: which day it lacks
+                pass
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            found = _DAY_PARTS.fullmatch(value) if isinstance(value, str) else None
+            if found:
+                year, month, day = map(int, found.groups())
+                if year >= 1 and 1 <= month <= 12 and day > 28:  # 2026-11-31: the day it lacks
                     import calendar
 
                     last = calendar.monthrange(year, month)[1]
-                    self.fail(
-                        NO_SUCH_DAY.format(year=year, month=month, day=day, last=last), param, ctx
-                    )
-        return super().convert(value, param, ctx)
+                    if day > last:
+                        said = NO_SUCH_DAY.format(year=year, month=month, day=day, last=last)
+                        self.fail(said, param, ctx)
+            raise
 
 
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The spellings --date takes (2026-11-20, 2026.11.20, 2026/11/20, 2026年11月20日), by their parts
+_DAY_PARTS = re.compile("([0-9]{4})[-./年]([0-9]{1,2})[-./月]([0-9]{1,2})日?")
 
 
 def dated(help: str) -> Callable[[F], F]:
