@@ -131,7 +131,7 @@ def test_someone_who_has_left_is_no_longer_behind_nor_coached() -> None:
     actions = [["提出日期", "事项", "责任人", "截止日期", "状态"]]
     actions += [["2026-12-01", "回访存量客户", "杨帆", "2026-12-11", "未完成"]]
     handed = render_agenda(_evening(行动计划=actions), "txt")
-    assert "回访存量客户（杨帆，已离岗，请改派，12-11 前）" in handed
+    assert "回访存量客户（杨帆，已不在岗，请改派，12-11 前）" in handed
     # nor at the week's meeting, though his days before he left still count on 排行榜
     book = _book()
     weekly = build(book, compute(book, D), WEEKLY)

@@ -336,6 +336,9 @@ def test_formulas_of_a_row_prepared_for_typing_still_take_new_rows() -> None:
     # a lookup into another sheet's table, all above this row's number (found in review)
     lookup = Cell(2, '<c r="B60"><f>VLOOKUP(A60,产品!$A$2:$C$50,2,0)</f></c>', 0, 0)
     assert not lookup.totals_above(60)
+    # 序号 numbered by formula down prepared rows: it reads its own row (found by a user)
+    numbering = Cell(1, '<c r="A296"><f>IF(C296="","",MAX(A$1:A295)+1)</f></c>', 0, 0)
+    assert not numbering.totals_above(296)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16: no such file there")
@@ -350,3 +353,21 @@ def test_a_file_named_in_gbk_is_one_line(tmp_path: Path, command: str) -> None:
     before = book.read_bytes()
     one_line_exit_2(run(command, str(book), *DAY), "UTF-8", "改个名字")
     _untouched(book, before)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16: no such file there")
+def test_a_branch_workbook_named_in_gbk_is_left_out_of_a_rollup_by_name(tmp_path: Path) -> None:
+    """One workbook of the parent's folder named in GBK: the others are rolled up and it is
+    listed, its name read as GBK (DuckDB refused the name: 内部错误, no rollup, an empty store)."""
+    folder = tmp_path / "城东分行"
+    shutil.copytree(SAMPLE.parent / "城东分行", folder)
+    renamed = folder / "人民路支行-2026-11.xlsx"
+    renamed.rename(folder / os.fsdecode("人民路支行-2026-11.xlsx".encode("gbk")))
+    out = tmp_path / "汇总.xlsx"
+    result = run("rollup", str(folder), *DAY, "--out", str(out))
+    assert result.exit_code == 1, result.output
+    assert "人民路支行-2026-11.xlsx" in result.output and "UTF-8" in result.output
+    sheets = CalamineWorkbook.from_path(str(out)).sheet_names
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("数据问题").to_python()
+    assert "网点排行" in sheets
+    assert any("人民路支行-2026-11.xlsx" in str(r[0]) for r in rows)

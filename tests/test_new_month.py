@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from branchkit import schema
+from branchkit import schema, writeback
 from branchkit.newmonth import carry
 from branchkit.read import load_book, read_book
 from branchkit.templates import write_branch_workbook
@@ -215,10 +215,17 @@ def test_running_it_twice_refuses_without_force_and_keeps_a_backup_with_it(
     contact = [None, "", "李雷", "13800000011", None, dt.datetime(2026, 11, 30), "是", "王五"]
     typed[schema.TRACKING.name].append([*contact, "赵六", dt.datetime(2026, 12, 3)])
     typed.save(new)
+    typed_bytes = new.read_bytes()
     again = run("init", new, "--from", old, "--month", "2026-12", "--force")
     assert again.exit_code == 0, again.output
     (warning,) = [line for line in again.output.splitlines() if "抄回" in line]
-    assert "2 行本月的记录" in warning and "备份" in warning
+    (kept_copy,) = (tmp_path / "备份").glob(f"{new.stem}.替换前.*.xlsx")
+    assert "2 行本月的记录" in warning and f"备份/{kept_copy.name}" in warning
+    assert kept_copy.read_bytes() == typed_bytes
+    # later writes' backups never prune it (a user lost the only copy after six fills)
+    for n in range(4):
+        writeback.backup(new, 2, now=dt.datetime(2026, 12, 8 + n))
+    assert kept_copy.exists() and len(writeback.backups_of(new)) == 2
 
 
 def test_refusals_are_one_line_and_touch_nothing(tmp_path: Path) -> None:

@@ -313,20 +313,33 @@ def test_a_workbook_kept_private_by_an_access_list_stays_private(tmp_path: Path)
     assert [name for name in made if not _private(tmp_path / name)] == []
 
 
+def _entries(path: Path) -> dict[tuple[int, int], int]:
+    """The access list of `path`: (tag, who) -> permission bits."""
+    data = os.getxattr(path, ACCESS_LIST)[4:]
+    return {(tag, who): perm for tag, perm, who in struct.iter_unpack("<HHI", data)}
+
+
 @POSIX
-def test_a_file_replaced_by_a_copy_does_not_lend_it_its_access_list(tmp_path: Path) -> None:
-    """--out over a file with an access list (a shared folder's default one): the copy is made
-    from a private workbook, so it takes the workbook's privacy, not the old file's list —
-    setting a list would set the mode back (found by reviewing the change)."""
+@pytest.mark.parametrize("source_mode", [0o600, 0o644])
+def test_a_file_replaced_by_a_copy_keeps_its_list_and_grows_no_wider(
+    tmp_path: Path, source_mode: int
+) -> None:
+    """--out over a file with an access list (a shared folder's): the copy keeps the list —
+    its owning group still reads nothing — and its mask is narrowed to what the workbook it is
+    made from allows: nobody gains access (found by reviewing the change, and by a user: the
+    list dropped, the mask's bits became the group's)."""
     book, target = tmp_path / "p.xlsx", tmp_path / "shared.xlsx"
     shutil.copy(SAMPLE, book)
-    book.chmod(0o600)
+    book.chmod(source_mode)
     shutil.copy(SAMPLE, target)
+    target.chmod(0o660)
     _access_list(target)
-    target.chmod(0o664)
     result = run("refresh", book, *DAY, "--out", target, "--force")
     assert result.exit_code in (0, 1), result.output
-    assert _private(target) and ACCESS_LIST not in os.listxattr(target)
+    entries = _entries(target)
+    assert entries[(0x04, 0xFFFFFFFF)] == 0 and entries[(0x20, 0xFFFFFFFF)] == 0
+    mask = stat.S_IMODE(target.stat().st_mode) >> 3 & 0o7  # the mask: bounds user 1000 too
+    assert mask <= (source_mode >> 3 & 0o7)
 
 
 @POSIX

@@ -101,6 +101,14 @@ def test_id_check_digit_follows_gb11643() -> None:
 
 def test_phones() -> None:
     assert parse.parse_phone("138 0013 6241") == "13800136241"
+    # set apart as notes set it apart, and as the masking reads it (found by a user)
+    for spelled in (
+        "187.5584.1007",
+        "187_5584_1007",
+        "187·5584·1007",
+        "１８７．５５８４．１００７",
+    ):
+        assert parse.parse_phone(spelled) == "18755841007"
     assert parse.parse_phone("+86-13800136241") == "13800136241"
     assert parse.parse_phone(13800136241.0) == "13800136241"
     assert parse.parse_phone("138XXXX6241") == "138****6241"

@@ -338,7 +338,7 @@ def test_a_customer_back_after_the_match_window_is_pointed_to_her_card(tmp_path:
         for b in quality_sheet(figures).blocks
         if isinstance(b, Table) and b.caption.startswith("无卡转介")
     )
-    assert "有 11-02 的推荐卡，已超过匹配天数" in table.rows[0][-1]
+    assert "有 11-02 的推荐卡（R-Y），已超过匹配天数" in table.rows[0][-1]
 
 
 def test_without_last_months_workbook_the_weekly_names_the_days_it_lacks(

@@ -19,6 +19,7 @@ import click
 from .batch import batch_mode
 from .cli_text import NO_SUCH_DAY, ChineseGroup, Words, version_option
 from .controls import visible
+from .filenames import not_utf8, readable_name
 from .problems import BookError, OutsideMonth, Problem, count_levels, os_reason
 
 if TYPE_CHECKING:
@@ -42,8 +43,8 @@ class BranchkitGroup(ChineseGroup):
                 raise
             told = _for_command(exc, ctx)
             message, path = told.message, told.path
-            if not _is_utf8(str(path)):  # the name as typed, not a temporary file made from it
-                message, path = NOT_UTF8_NAME, _not_utf8_argument() or path
+            if not_utf8(str(path)):  # the name as typed, not a temporary file made from it
+                message, path = NOT_UTF8_NAME, readable_name(_not_utf8_argument() or str(path))
             if isinstance(exc, OutsideMonth) and ctx.meta.get(TODAY_BY_DEFAULT):
                 import calendar
 
@@ -65,7 +66,7 @@ class BranchkitGroup(ChineseGroup):
             if isinstance(exc, UnicodeEncodeError) and "surrogates" in str(exc.reason):
                 # A name in another encoding (GBK, from a Windows zip or an old share), which
                 # Python keeps as surrogates and no file name or library can take back as text.
-                _refuse(ctx, _not_utf8_argument() or "文件名", NOT_UTF8_NAME)
+                _refuse(ctx, readable_name(_not_utf8_argument()) or "文件名", NOT_UTF8_NAME)
             click.echo(
                 f"内部错误：{type(exc).__name__}: {visible(str(exc))}（加 --debug 可查看详细信息）",
                 err=True,
@@ -81,15 +82,7 @@ NOT_UTF8_NAME = (
 
 def _not_utf8_argument() -> str:
     """The first argument of the command line that is no UTF-8 text (a GBK name)."""
-    return next((a for a in sys.argv[1:] if not _is_utf8(a)), "")
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return next((a for a in sys.argv[1:] if not_utf8(a)), "")
 
 
 def _refuse(ctx: click.Context, path: object, message: str) -> None:

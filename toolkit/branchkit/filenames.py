@@ -39,6 +39,28 @@ _NOT_BRANCH = ("~$", ".~", ROLLUP_NAME_START, PARENT_WEEKLY_NAME_START)
 MAX_NAME_BYTES = 120
 
 
+def not_utf8(path: str | Path) -> bool:
+    """A name in another encoding (GBK, from a Windows zip or an old share), which Python keeps
+    as surrogates: no library, database or workbook cell can take it as text."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def readable_name(path: str | Path) -> str:
+    """The name as a person would read it: each part of it that is not UTF-8 taken as GB18030
+    (what a Chinese Windows wrote), the others as they are."""
+    if not not_utf8(path):
+        return str(path)
+    import os
+
+    parts = Path(path).parts
+    shown = [os.fsencode(p).decode("gb18030", "replace") if not_utf8(p) else p for p in parts]
+    return str(Path(*shown))
+
+
 def safe_name(text: str, max_bytes: int = MAX_NAME_BYTES) -> str:
     """`text` as one file-name part: white space (a line break too) becomes one space, forbidden
     and control characters '_', no dots or spaces at either end (Windows drops them; '..' would climb a folder),

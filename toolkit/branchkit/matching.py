@@ -175,6 +175,12 @@ class Unverified:
     # The latest earlier card of the same customer and referrer, when there is one: too old for
     # 匹配天数 to take it (a customer back after a month), so 转介编号 is the way to say it is hers.
     older_card: dt.date | None = None
+    older_card_id: str = ""  # its 转介编号, when it has one
+
+    @property
+    def older(self) -> tuple[dt.date, str] | None:
+        """The older card's date and 转介编号, for a table's one column."""
+        return (self.older_card, self.older_card_id) if self.older_card else None
 
 
 def not_followed(
@@ -239,19 +245,24 @@ def unverified(
     ]
     if not found or cards is None:
         return [u for u, _ in found]
-    earlier: dict[tuple[str, str], list[tuple[dt.date, str]]] = defaultdict(list)
-    for date, customer, referrer, phone in cards.zip("date", "customer", "referrer", "phone"):
+    earlier: dict[tuple[str, str], list[tuple[dt.date, str, str]]] = defaultdict(list)
+    for date, rid, customer, referrer, phone in cards.zip(
+        "date", "referral_id", "customer", "referrer", "phone"
+    ):
         if isinstance(date, dt.date) and customer and referrer:
-            earlier[(customer, referrer)].append((date, phone_key(phone)))
+            earlier[(customer, referrer)].append((date, phone_key(phone), rid or ""))
     result = []
     for u, phone in found:
         older = [
-            date
-            for date, card_phone in earlier.get((u.customer, u.referrer), ())
+            (date, rid)
+            for date, card_phone, rid in earlier.get((u.customer, u.referrer), ())
             if (u.referred_on - date).days > window
             and (not phone or not card_phone or phone == card_phone)
         ]
-        result.append(replace(u, older_card=max(older)) if older else u)
+        if older:
+            date, rid = max(older)
+            u = replace(u, older_card=date, older_card_id=rid)
+        result.append(u)
     return result
 
 

@@ -366,6 +366,7 @@ class Made:
     # --force over a workbook of the month already begun: its rows dated in the month (cards,
     # 追踪表), which the new workbook does not have; the replaced file is in 备份/.
     replaced_rows: int = 0
+    kept_as: Path | None = None  # where the replaced workbook is kept, outside the backups' count
 
 
 def target_note(carried: Carried) -> str:
@@ -444,10 +445,14 @@ def new_month(
     data["settings"] = settings_rows(branch, f"{wanted:%Y-%m}", overrides) + carried.extra_settings
     keep = book.settings.backups  # the branch's own 保留备份数
     replacing = path.exists()
-    replaced_rows = 0
+    replaced_rows, kept_as = 0, None
     if replacing:
         ensure_not_open(path)
         replaced_rows = _rows_of_month(path, wanted)
+        if replaced_rows:  # kept where no later write's backups can prune it
+            from .writeback import backup
+
+            kept_as = backup(path, 1, label=REPLACED_LABEL)
     # Another branchkit writing the workbook being replaced finishes first (no lock is needed
     # for a file that is not there yet, whose folder may not be either).
     with book_lock(path) if replacing else contextlib.nullcontext():
@@ -475,7 +480,15 @@ def new_month(
                 notes=guide_notes(carried),
                 made_from=[previous_path],
             )
-    return Made(path, previous_path, carried, replaced_rows)
+    return Made(path, previous_path, carried, replaced_rows, kept_as)
+
+
+# The label of the copy kept of a workbook init --force replaced with this month's records in it
+REPLACED_LABEL = "替换前"
+
+
+def _shown(kept: Path | None) -> str:
+    return f"{kept.parent.name}/{kept.name}" if kept is not None else "“备份”文件夹"
 
 
 def _rows_of_month(path: Path, month: dt.date) -> int:
@@ -533,7 +546,8 @@ def summary(made: Made) -> list[str]:
     if made.replaced_rows:
         lines.append(
             f"注意：被替换的 {made.path.name} 里有 {made.replaced_rows} 行本月的记录（推荐卡、跟进、每日数据等），"
-            "新工作簿里没有：原文件在“备份”文件夹（按时间命名），请把这些行抄回新工作簿"
+            f"新工作簿里没有：原文件留在 {_shown(made.kept_as)}（以后的备份不会删掉它），"
+            "请把这些行抄回新工作簿"
         )
     month_before = (c.month - dt.timedelta(days=1)).replace(day=1)
     if c.previous != month_before:  # a month skipped: "上月" below is that workbook's month

@@ -245,6 +245,7 @@ def parse_yesno(value: Any) -> bool | Bad | None:
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _MASKED_MOBILE = re.compile(r"^1[3-9]\d[*xX＊]{4}\d{4}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
+_MOBILE_GAPS = re.compile("[-._\u00b7\u30fb\uff0e\uff3f]")
 
 
 def parse_phone(value: Any) -> str | Bad | None:
@@ -258,7 +259,9 @@ def parse_phone(value: Any) -> str | Bad | None:
         text = text[3:].lstrip("-")
     elif text.startswith("86") and len(text) == 13:
         text = text[2:]
-    digits_dashes = text.replace("-", "")
+    # A mobile's groups set apart as notes set them apart (privacy masks them the same way):
+    # 138-1234-6241, 138.1234.6241, 138_1234_6241, 138·1234·6241
+    digits_dashes = _MOBILE_GAPS.sub("", text)
     if _MOBILE.match(digits_dashes):
         return digits_dashes
     if _MASKED_MOBILE.match(digits_dashes):

@@ -166,8 +166,8 @@ MESSAGES: dict[Code, Message] = {
     Code.CARRIED_SALE_UNDATED: Message(
         "上月结转的行有成交，没有达成日期",
         (
-            "上月的成交已在上月计入，请把达成日期写成上月那天（推荐时间是 {referred:%Y-%m-%d}）；"
-            "本月才成交的，请写本月的达成日期，这一笔才计入本月",
+            "本月的成交请写本月的达成日期，否则按推荐时间 {referred:%Y-%m-%d} 算在上月，不计入本月；"
+            "只有旧版 init 带来的上月成交（上月已计入）才写上月那天",
         ),
     ),
     Code.SALE_DATED_LAST_MONTH: Message(

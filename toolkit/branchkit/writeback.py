@@ -297,7 +297,11 @@ def unwritable(dest: Path, exc: OSError, folder: Path | None = None) -> BookErro
 
 
 def backup(
-    path: Path, keep: int, now: dt.datetime | None = None, data: bytes | None = None
+    path: Path,
+    keep: int,
+    now: dt.datetime | None = None,
+    data: bytes | None = None,
+    label: str = "",
 ) -> Path | None:
     """Keep the current version as 备份/name.YYYYmmdd-HHMMSS.xlsx; only the newest `keep` of this
     workbook's own backups stay (never another workbook's: `a.xlsx` and `a.b.xlsx` share a folder).
@@ -305,7 +309,8 @@ def backup(
     The backup is a copy — of `data`, the bytes a replace was planned from, when given — never a
     second name for the live file: a program still saving through a handle on the old file must
     not write into the backup. It keeps the workbook's permissions (a private workbook's backup
-    is private too) and its time of last change."""
+    is private too) and its time of last change. A `label` (备份/name.替换前.YYYYmmdd-….xlsx)
+    names a copy kept outside the count: no later write prunes it."""
     if keep <= 0 or not path.exists():
         return None
     folder = path.parent / BACKUP_FOLDER
@@ -316,7 +321,7 @@ def backup(
     except OSError as exc:
         raise unwritable(path, exc, folder) from exc
     try:
-        return _backup_into(folder, path, keep, now, data)
+        return _backup_into(folder, path, keep, now, data, label)
     except OSError as exc:  # the 备份 folder, not the workbook's, refused the copy
         raise unwritable(path, exc, folder) from exc
 
@@ -325,11 +330,16 @@ BACKUP_NOT_A_FOLDER = "“{}”是一个文件，不是文件夹：branchkit 把
 
 
 def _backup_into(
-    folder: Path, path: Path, keep: int, now: dt.datetime | None, data: bytes | None
+    folder: Path,
+    path: Path,
+    keep: int,
+    now: dt.datetime | None,
+    data: bytes | None,
+    label: str = "",
 ) -> Path:
     now = now or dt.datetime.now()
     stamp = now.strftime(BACKUP_STAMP)
-    stem = _backup_stem(path)
+    stem = _backup_stem(path) + (f".{label}" if label else "")
     kept = path.stat()
     for n in itertools.count():
         target = folder / f"{stem}.{stamp}{f'-{n}' if n else ''}{path.suffix}"
@@ -347,9 +357,11 @@ def _backup_into(
         with contextlib.suppress(OSError):
             target.unlink()
         raise
-    keep_permissions(target, kept)
     copy_extended_attributes(path, target)
+    keep_permissions(target, kept)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    if label:
+        return target
     # The oldest by their names' time stamps go, never the one just made. Those stamped more
     # than a day ahead of it go first: a clock that was far ahead once must not make each new
     # backup the oldest, nor keep its stamps over the real ones; another PC's clock a few
@@ -439,13 +451,13 @@ def atomic_write(
             planned.check()  # no backup of a version that is not replaced
         same = planned is not None and planned.book == dest
         try:
-            keep_permissions(temp, kept, bounds)
-            # What comes from other workbooks is no wider than they are; the workbook rewritten
-            # in place keeps its own access list (set last: setting a list sets the mode).
-            others = [source for source in sources if real_path(Path(source)) != dest]
-            owner_only_if_listed(temp, others)
-            if kept is not None and not others:
+            # The replaced file's access list first (setting one sets the mode), then its mode
+            # narrowed by the workbooks the content comes from: on a file with a list, the
+            # group bits chmod sets are the list's mask, which bounds everyone the list names.
+            if kept is not None:
                 copy_extended_attributes(dest, temp)
+            keep_permissions(temp, kept, bounds)
+            owner_only_if_listed(temp, [s for s in sources if real_path(Path(s)) != dest])
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc

@@ -29,6 +29,8 @@ _CHILD = r"<(?:\w+:)?{0}\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?{0}>)"
 _FORMULA = re.compile(_CHILD.format("f"), re.S)
 # A range of this sheet: one qualified by a sheet's name (产品!$A$2:$C$50) is another's.
 _RANGE = re.compile(r"(?<![!\w$])\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
+# Any cell reference's row number (a formula that reads its own row is that row's, not a total)
+_OWN_ROW = re.compile(r"(?<![\w$])\$?[A-Z]{1,3}\$?(\d+)(?![\w(])")
 _VALUE = re.compile(_CHILD.format("v"), re.S)
 _INLINE = re.compile(_CHILD.format("is"), re.S)
 _TYPE = re.compile(r'\st\s*=\s*"([^"]*)"')
@@ -100,7 +102,8 @@ class Cell:
             return False
         found = _FORMULA.search(self.text)
         formula = found.group(1) if found else None
-        if not formula:
+        if not formula or any(int(n) == row for n in _OWN_ROW.findall(formula)):
+            # =IF(C296="","",MAX(A$1:A295)+1): a numbering prepared for the row, not a total
             return False
         for first_col, first_row, last_col, last_row in _RANGE.findall(formula):
             top, bottom = int(first_row), int(last_row)

@@ -367,15 +367,17 @@ UNVERIFIED_FIELDS: tuple[Field, ...] = (
     ("接收人", "text", 10, "receiver"),
     ("客户", "text", 10, "customer"),
     ("推荐时间", "date", 11, "referred_on"),
-    ("说明", "wrap", 30, "older_card"),
+    ("说明", "wrap", 30, "older"),
 )
 
 
-def _older_card(day: object) -> str:
+def _older_card(older: tuple[dt.date, str] | None) -> str:
     """Why a card of the same customer and referrer did not count: it is older than 匹配天数."""
-    if not isinstance(day, dt.date):
+    if older is None:
         return ""
-    return f"有 {day:%m-%d} 的推荐卡，已超过匹配天数：是同一张卡的话，请在这一行写上它的转介编号"
+    day, rid = older
+    number = f"（{rid}）" if rid else ""
+    return f"有 {day:%m-%d} 的推荐卡{number}，已超过匹配天数：是同一张卡的话，请在这一行写上它的转介编号"
 
 
 CROSS_BRANCH_FIELDS: tuple[Field, ...] = (
@@ -437,7 +439,7 @@ def quality_sheet(figures: Figures) -> SheetSpec:
                 UNVERIFIED_FIELDS,
                 figures.unverified,
                 "无卡转介（追踪表写了推荐人，但找不到对应的推荐卡；照常记分，请核实）",
-                shown={"older_card": _older_card},
+                shown={"older": _older_card},
             ),
             cross_branch_table(figures),
         ],

@@ -15,11 +15,13 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..filenames import branch_workbooks
+from ..filenames import branch_workbooks, not_utf8, readable_name
 from ..problems import BookError
 from ..rollup.summary import Outcome, Skipped, summary_of
 
 T = TypeVar("T")
+
+NOT_UTF8_REASON = "文件名不是 UTF-8 编码（多见于从 Windows 拷来或解压的文件）：请改名后再汇总"
 
 
 def collect(
@@ -39,7 +41,7 @@ def collect(
         elif item.exists():
             found.setdefault(item)
         else:
-            missing.append(Skipped(str(item), "找不到这个文件或文件夹"))
+            missing.append(Skipped(readable_name(item), "找不到这个文件或文件夹"))
     return list(found), missing
 
 
@@ -120,6 +122,8 @@ def summarize(path: str, day: dt.date) -> Outcome:
     from ..schema import NOT_INPUT_SHEETS
     from ..source import read_raw
 
+    if not_utf8(path):  # the store and the rollup workbook could not even name it
+        return Skipped(readable_name(path), NOT_UTF8_REASON)
     try:
         modified = os.stat(path).st_mtime
         with batch_mode():
