@@ -3,10 +3,10 @@
 A button starts Python afresh on every click, so whatever a click recomputes from the same
 inputs each time is the user's wait: Jinja2 compiling the agenda's templates, pypinyin loading
 its dictionaries (about 0.2 s) to make a branch name's initials, and (`codecache`) Python
-compiling the methods of branchkit's records. All are kept here, as Python keeps compiled
-modules, each entry under what it was computed from. The only thing from a
-workbook kept here is a branch's name (to find its initials again); never a customer, a phone or
-a figure. A folder that cannot be made or written only means computing again.
+compiling the methods of branchkit's records and the patterns written in its code. All are kept
+here, as Python keeps compiled modules, each entry under what it was computed from. The only
+thing from a workbook kept here is a branch's name (to find its initials again); never a
+customer, a phone or a figure. A folder that cannot be made or written only means computing again.
 
 The folder: %LOCALAPPDATA%\\branchkit\\Cache on Windows, ~/Library/Caches/branchkit on macOS,
 $XDG_CACHE_HOME/branchkit (else ~/.cache/branchkit) elsewhere; BRANCHKIT_CACHE_DIR overrides it.
