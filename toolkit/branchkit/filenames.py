@@ -10,6 +10,7 @@ name is made safe rather than refused: a supervisor wants the weekly workbook, n
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -54,8 +55,6 @@ def readable_name(path: str | Path) -> str:
     (what a Chinese Windows wrote), the others as they are."""
     if not not_utf8(path):
         return str(path)
-    import os
-
     parts = Path(path).parts
     shown = [os.fsencode(p).decode("gb18030", "replace") if not_utf8(p) else p for p in parts]
     return str(Path(*shown))
