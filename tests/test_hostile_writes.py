@@ -4,6 +4,7 @@ odd dates, odd branch names, read-only files and folders, missing folders, two w
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -371,3 +372,18 @@ def test_a_branch_workbook_named_in_gbk_is_left_out_of_a_rollup_by_name(tmp_path
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("数据问题").to_python()
     assert "网点排行" in sheets
     assert any("人民路支行-2026-11.xlsx" in str(r[0]) for r in rows)
+
+
+def test_a_totals_row_with_its_label_is_neither_data_nor_an_error(tmp_path: Path) -> None:
+    """合计 in L297 and =SUM(M2:M295) beside it under 追踪表: fill writes below it, and the
+    reader does not take it for a customer's row (it said three 错误 and an unknown product)."""
+    label = hostile.inline_text("L297", "合计")
+    total = b'<row r="297">' + label + b'<c r="M297"><f>SUM(M2:M295)</f><v>2873.5</v></c></row>'
+    book = hostile.in_sheet(tmp_path / SAMPLE.name, "追踪表", hostile.append_rows(total))
+    before = run("validate", str(book), *DAY, "--json")
+    said = json.loads(before.stdout)["数据问题"]
+    assert not [p for p in said if p["表"] == "追踪表" and p["单元格"].endswith("297")]
+    filled = run("fill", str(book), *DAY)
+    assert filled.exit_code == 0, filled.output
+    rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("追踪表").to_python()
+    assert rows[296][11:13] == ["合计", 2873.5] and any(rows[297])  # new rows below it

@@ -386,10 +386,15 @@ def _kept_rows(
         columns = [every[p] for p in positions]
     else:
         columns = [tuple(r[p] if p < len(r) else None for r in data) for p in positions]
-    if not data or (_no_blank_rows(columns) and _no_repeats(columns, len(data))):
+    totals = any(not schema.TOTAL_LABELS.isdisjoint(column) for column in columns)
+    if not data or (not totals and _no_blank_rows(columns) and _no_repeats(columns, len(data))):
         return columns or [() for _ in positions], list(range(first_row, first_row + len(data)))
     picked = list(zip(*columns, strict=True))
-    filled = [i for i, cells in enumerate(picked) if _has_value(cells)]
+    filled = [
+        i
+        for i, cells in enumerate(picked)
+        if _has_value(cells) and not (totals and _totals_row(cells))
+    ]
     cells_of = [picked[i] for i in filled]
     if len(set(cells_of)) < len(cells_of):
         filled, cells_of = _drop_repeats(name, filled, cells_of, first_row, problems)
@@ -414,6 +419,13 @@ def _no_repeats(columns: list[tuple[Any, ...]], count: int) -> bool:
 
 def _has_value(cells: tuple[Any, ...]) -> bool:
     return not all(map(_is_blank, cells))
+
+
+def _totals_row(cells: tuple[Any, ...]) -> bool:
+    """A row of totals under the table: a 合计 label, and no other text (numbers, sums beside
+    it). Not a record: fill writes below it, and it is neither data nor an error."""
+    texts = [c for c in cells if isinstance(c, str) and c.strip()]
+    return len(texts) == 1 and texts[0] in schema.TOTAL_LABELS
 
 
 def _drop_repeats(

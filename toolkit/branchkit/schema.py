@@ -123,6 +123,23 @@ BRANCH_TARGET = "网点"  # the 对象 value that means "the whole branch"
 # A row `init --from` carried over from last month's workbook ends its text with this mark:
 # 追踪表 备注, 转介登记 推荐原因, 行动计划 事项 (CARRIED_MARK_COLUMNS). Its dates are last month's.
 CARRIED_MARK = "〔上月结转〕"
+# A row a person keeps under a table for its totals (合计 in one cell, sums beside it): no record.
+# Only these exact spellings, and only in a row with no other text (a note saying 合计 is data).
+TOTAL_LABELS = frozenset(
+    {
+        "合计",
+        "总计",
+        "小计",
+        "合 计",
+        "总 计",
+        "合计：",
+        "合计:",
+        "总计：",
+        "Total",
+        "TOTAL",
+        "total",
+    }
+)
 # A column the reader adds to 转介登记: per row, whether a spreadsheet's comparison (COUNTIFS in
 # the 转介数量 fill writes) sees the cells as branchkit read them — a date typed as text does not.
 FORMULA_EXACT = "formula_exact"
