@@ -320,6 +320,31 @@ def _entries(path: Path) -> dict[tuple[int, int], int]:
 
 
 @POSIX
+def test_a_list_that_cannot_be_copied_leaves_the_workbook_its_owners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the access list cannot be set on the new file (a file system that refuses it), the
+    rewritten workbook and its backup are its owner's alone — after their last chmod, which
+    would otherwise give the group what the list's mask allowed (found reading the change)."""
+    book = tmp_path / "p.xlsx"
+    shutil.copy(SAMPLE, book)
+    book.chmod(0o660)
+    _access_list(book)
+    setxattr = os.setxattr
+
+    def refusing(path: object, name: str, *args: object) -> None:
+        if name == ACCESS_LIST:
+            raise PermissionError(1, "Operation not permitted")
+        setxattr(path, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "setxattr", refusing)
+    filled = run("fill", book, *DAY)
+    assert filled.exit_code in (0, 1), filled.output
+    (backup,) = (tmp_path / BACKUP_FOLDER).iterdir()
+    assert _private(book) and _private(backup)
+
+
+@POSIX
 @pytest.mark.parametrize("source_mode", [0o600, 0o644])
 def test_a_file_replaced_by_a_copy_keeps_its_list_and_grows_no_wider(
     tmp_path: Path, source_mode: int

@@ -357,8 +357,10 @@ def _backup_into(
         with contextlib.suppress(OSError):
             target.unlink()
         raise
-    copy_extended_attributes(path, target)
+    list_lost = not copy_extended_attributes(path, target)
     keep_permissions(target, kept)
+    if list_lost:
+        owner_only(target)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
     if label:
         return target
@@ -454,10 +456,11 @@ def atomic_write(
             # The replaced file's access list first (setting one sets the mode), then its mode
             # narrowed by the workbooks the content comes from: on a file with a list, the
             # group bits chmod sets are the list's mask, which bounds everyone the list names.
-            if kept is not None:
-                copy_extended_attributes(dest, temp)
+            list_lost = kept is not None and not copy_extended_attributes(dest, temp)
             keep_permissions(temp, kept, bounds)
-            owner_only_if_listed(temp, [s for s in sources if real_path(Path(s)) != dest])
+            others = [s for s in sources if real_path(Path(s)) != dest]
+            if list_lost or any(_has_access_list(source) for source in others):
+                owner_only(temp)
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc
@@ -531,24 +534,26 @@ def keep_permissions(
 _ACCESS_LIST = "system.posix_acl_access"
 
 
-def copy_extended_attributes(source: Path, target: Path) -> None:
+def copy_extended_attributes(source: Path, target: Path) -> bool:
     """`source`'s extended attributes on `target` (Linux): its POSIX access list above all. On a
     file with one, the group bits the mode shows are the list's mask: without the list the
     owning group would gain what the mask allows and the people the list names would lose their
-    access. An attribute that cannot be copied is left, but a list that cannot be leaves the
-    file to its owner alone."""
+    access. An attribute that cannot be copied is left. False when the access list could not
+    be: the caller then leaves the file to its owner alone (`owner_only`), after its last
+    chmod."""
     if not hasattr(os, "listxattr"):
-        return
+        return True
     try:
         names = os.listxattr(source)
     except OSError:
-        return
+        return True
+    copied = True
     for name in names:
         try:
             os.setxattr(target, name, os.getxattr(source, name))
         except OSError:
-            if name == _ACCESS_LIST:
-                os.chmod(target, stat.S_IMODE(os.stat(target).st_mode) & stat.S_IRWXU)
+            copied = copied and name != _ACCESS_LIST
+    return copied
 
 
 def owner_only_if_listed(path: Path, sources: Iterable[str | Path]) -> None:
@@ -556,7 +561,12 @@ def owner_only_if_listed(path: Path, sources: Iterable[str | Path]) -> None:
     rollup, its store) is its owner's alone: the list says who may read that workbook, and the
     mode bits of what is made from it cannot say the same."""
     if any(_has_access_list(source) for source in sources):
-        os.chmod(path, stat.S_IMODE(os.stat(path).st_mode) & stat.S_IRWXU)
+        owner_only(path)
+
+
+def owner_only(path: Path) -> None:
+    """No rights for the group or others (on a file with an access list: its mask)."""
+    os.chmod(path, stat.S_IMODE(os.stat(path).st_mode) & stat.S_IRWXU)
 
 
 def _has_access_list(path: str | Path) -> bool:
