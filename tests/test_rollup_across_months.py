@@ -7,6 +7,7 @@ test_year_across_months (测试支行: 20 + 10 万 sold on 11-30, 5 + 30 in Dece
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from branchkit import jobs
+from branchkit.buttons import add_buttons
 from branchkit.cli import main
 from branchkit.read import read_book
 from branchkit.render.rollup import (
@@ -143,15 +145,16 @@ def test_the_parent_weekly_of_a_folder_of_both_months_reports_the_week_in_its_la
     assert "1 个计入" in text
 
 
+def _november_with_buttons(folder: Path) -> tuple[Path, Path]:
+    """November's .xlsx and the .xlsm add-buttons makes of it beside it."""
+    november = folder / "测试支行-2026-11.xlsx"
+    return november, add_buttons(november)
+
+
 def test_of_an_xlsx_and_an_xlsm_of_last_month_the_one_saved_last_is_read(folder: Path) -> None:
     """add-buttons leaves the .xlsx it copied beside the .xlsm the branch goes on in: the rollup
     read the stale .xlsx, as it came first by name (found by a review)."""
-    import os
-
-    from branchkit.buttons import add_buttons
-
-    november = folder / "测试支行-2026-11.xlsx"
-    macro = add_buttons(november)
+    november, macro = _november_with_buttons(folder)
     for newer, older in ((macro, november), (november, macro)):
         os.utime(older, (1_700_000_000, 1_700_000_000))
         os.utime(newer, (1_800_000_000, 1_800_000_000))
@@ -175,12 +178,7 @@ def test_a_workbook_that_does_not_say_its_month_finds_last_months_by_the_week(
 def test_a_newer_copy_that_does_not_read_gives_way_to_the_one_that_does(folder: Path) -> None:
     """An empty .xlsx saved after the good .xlsm of last month made the week lose 11-30 (found
     by a review): the next candidate is read."""
-    import os
-
-    from branchkit.buttons import add_buttons
-
-    november = folder / "测试支行-2026-11.xlsx"
-    macro = add_buttons(november)
+    november, macro = _november_with_buttons(folder)
     november.write_bytes(b"")  # newer, and no workbook
     os.utime(macro, (1_700_000_000, 1_700_000_000))
     (branch,) = compute([folder], SUNDAY).branches

@@ -165,7 +165,7 @@ class DayType(click.DateTime):
             found = _DAY_PARTS.fullmatch(value) if isinstance(value, str) else None
             if found:
                 year, month, day = map(int, found.groups())
-                if year >= 1 and 1 <= month <= 12 and day > 28:  # 2026-11-31: the day it lacks
+                if year >= 1 and 1 <= month <= 12:  # 2026-11-31: the day its month lacks
                     import calendar
 
                     last = calendar.monthrange(year, month)[1]

@@ -382,6 +382,20 @@ class _DayTotals:
         )
 
 
+def _first_contacts(book: Book) -> dict[int, dt.date]:
+    """Each 追踪表 row's 首次联系日期, where it has one."""
+    return {
+        row: date
+        for row, date in book.tracking.zip("row", "first_contact")
+        if isinstance(date, dt.date)
+    }
+
+
+def _sale_money(sales: list[Sale]) -> dict[int, tuple[float, bool]]:
+    """What each sale row brings its card: 万元 achieved, and whether it closed on site."""
+    return {s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in sales}
+
+
 def _day_totals(
     book: Book,
     sales: list[Sale],
@@ -394,13 +408,8 @@ def _day_totals(
     (`_answered_next_month`)."""
     later = answered_later or {}
     totals = _DayTotals()
-    first_contact = {
-        row: date
-        for row, date in book.tracking.zip("row", "first_contact")
-        if isinstance(date, dt.date)
-    }
-    # What each sale row brings its card: 万元 achieved, and whether it closed on site.
-    sale_money = {s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in sales}
+    first_contact = _first_contacts(book)
+    sale_money = _sale_money(sales)
     card_to_rows = matches.card_to_rows
     contacted = matches.contacted_cards
     cards, received = totals.cards, totals.received
@@ -727,14 +736,8 @@ def _answered_next_month(previous: Book, book: Book, here: _Inputs) -> dict[int,
     contacted = matches.contacted_cards
     if not contacted:
         return {}
-    first_contact = {
-        row: date
-        for row, date in book.tracking.zip("row", "first_contact")
-        if isinstance(date, dt.date)
-    }
-    sale_money = {
-        s.row: (s.amount if s.unit is WAN_YUAN else 0.0, s.closed_on_site) for s in here.sales
-    }
+    first_contact = _first_contacts(book)
+    sale_money = _sale_money(here.sales)
     answered: dict[object, _Answer] = {}
     for row, rid, date, customer, referrer, reason in book.referrals.zip(
         "row", "referral_id", "date", "customer", "referrer", "reason"

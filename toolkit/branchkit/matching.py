@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from .parse import other_branch, phone_key
+from .parse import other_branch, phone_key, phones_agree
 from .table import Table
 
 
@@ -123,7 +123,7 @@ def _card_by_person(
     candidates = [
         ((referred_on - date).days, card_row)
         for date, card_row, card_key in by_person.get((customer, referrer), [])
-        if 0 <= (referred_on - date).days <= window and (not key or not card_key or key == card_key)
+        if 0 <= (referred_on - date).days <= window and phones_agree(key, card_key)
     ]
     return min(candidates)[1] if candidates else None
 
@@ -256,8 +256,7 @@ def unverified(
         older = [
             (date, rid)
             for date, card_phone, rid in earlier.get((u.customer, u.referrer), ())
-            if (u.referred_on - date).days > window
-            and (not phone or not card_phone or phone == card_phone)
+            if (u.referred_on - date).days > window and phones_agree(phone, card_phone)
         ]
         if older:
             date, rid = max(older)
@@ -337,6 +336,6 @@ def number_repeats(cards: Table, numbers: Mapping[int, str] | None = None) -> Nu
             who.get(row, ("", "")),
             who.get(earlier, ("", "")),
         )
-        same = name == first_name and (not phone or not first_phone or phone == first_phone)
+        same = name == first_name and phones_agree(phone, first_phone)
         (again if same else taken)[row] = earlier
     return NumberRepeats(again, taken)

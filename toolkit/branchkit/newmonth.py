@@ -305,7 +305,7 @@ def _carry_open_items(
         if not unfollowed and not pairable and excel_row not in card_rows:
             continue
         carried.unfollowed_cards += unfollowed
-        carried.cross_branch_cards += pairable and not unfollowed
+        carried.cross_branch_cards += pairable  # never also unfollowed: that is ours alone
         carried.linked_cards += not unfollowed and not pairable
         row = _mark(schema.REFERRALS, referrals.row(excel_row))
         if row[id_col] is None and excel_row in numbers:
@@ -363,8 +363,8 @@ class Made:
     path: Path
     previous_path: Path
     carried: Carried
-    # --force over a workbook of the month already begun: its rows dated in the month (cards,
-    # 追踪表), which the new workbook does not have; the replaced file is in 备份/.
+    # --force over a workbook of the month already begun: its rows recording something done in
+    # the month (weekly.recorded_rows), which the new workbook does not have.
     replaced_rows: int = 0
     kept_as: Path | None = None  # where the replaced workbook is kept, outside the backups' count
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .controls import visible
+from .privacy import DOT_GAPS
 from .problems import Code
 from .vocab import YUAN_PER_UNIT, Unit
 
@@ -245,7 +246,8 @@ def parse_yesno(value: Any) -> bool | Bad | None:
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _MASKED_MOBILE = re.compile(r"^1[3-9]\d[*xX＊]{4}\d{4}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,5})?$")
-_MOBILE_GAPS = re.compile("[-._\u00b7\u30fb\uff0e\uff3f]")
+# A mobile's groups set apart as notes set them apart: dashes, and the DOT_GAPS masking reads.
+_MOBILE_GAPS = re.compile(f"[-{DOT_GAPS}]")
 
 
 def parse_phone(value: Any) -> str | Bad | None:
@@ -259,8 +261,7 @@ def parse_phone(value: Any) -> str | Bad | None:
         text = text[3:].lstrip("-")
     elif text.startswith("86") and len(text) == 13:
         text = text[2:]
-    # A mobile's groups set apart as notes set them apart (privacy masks them the same way):
-    # 138-1234-6241, 138.1234.6241, 138_1234_6241, 138·1234·6241
+    # 138-1234-6241, 138.1234.6241, 138_1234_6241, 138·1234·6241: one mobile
     digits_dashes = _MOBILE_GAPS.sub("", text)
     if _MOBILE.match(digits_dashes):
         return digits_dashes
@@ -269,6 +270,12 @@ def parse_phone(value: Any) -> str | Bad | None:
     if _LANDLINE.match(text):
         return text
     return Bad(Code.BAD_PHONE)
+
+
+def phones_agree(one: str, other: str) -> bool:
+    """Two `phone_key`s of one customer: equal, or one of them unknown (a phone left blank on
+    one side still matches)."""
+    return not one or not other or one == other
 
 
 def phone_key(phone: str | None) -> str:

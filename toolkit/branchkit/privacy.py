@@ -47,10 +47,13 @@ _DIGIT = "[0-9\uff10-\uff19]"
 _CHECK = "[0-9\uff10-\uff19Xx\uff38\uff58]"  # an ID's last character may be X
 _NOT_DIGIT_BEFORE = "(?<![0-9\uff10-\uff19])"
 _NOT_DIGIT_AFTER = "(?![0-9\uff10-\uff19])"
-# Between the groups of a number: nothing, spaces, a dash, or a dot, underscore or middle dot
-# (138.1234.6241, as typed or in full width), with spaces around it. Not a slash or 、: they
-# part lists of amounts (150、2000、3000 万) far more often than a phone's groups.
-_GAP = "[ \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d._\u00b7\u30fb\uff0e\uff3f]{0,3}"
+# What, besides spaces and dashes, people set a number's groups apart with: a dot, an underscore,
+# a middle dot, as typed or in full width (138.1234.6241). 联系方式 takes the same (parse).
+DOT_GAPS = "._\u00b7\u30fb\uff0e\uff3f"
+# Between the groups of a number: nothing, spaces, a dash, or one of DOT_GAPS, with spaces
+# around it. Not a slash or 、: they part lists of amounts (150、2000、3000 万) far more often
+# than a phone's groups.
+_GAP = f"[ \u00a0\u3000\\-\u2010-\u2015\u2212\uff0d{DOT_GAPS}]{{0,3}}"
 _COUNTRY = f"(?:(?:[+\uff0b]|00|\uff10\uff10){_GAP})?(?:86|\uff18\uff16){_GAP}"
 _NUMBERS = (
     # a run of 11 or more digits (phone, ID, bank card), taken whole

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from ..credit import credit_split
 from ..figures import PersonFigures, judge
 from ..matching import dated_on_or_before
-from ..parse import other_branch, phone_key
+from ..parse import other_branch, phone_key, phones_agree
 from ..read import Book
 from ..schema import REFERRAL_INDICATORS
 from ..settings import Settings
@@ -159,7 +159,7 @@ def match_across(sides: Iterable[CrossSide]) -> list[CrossMatch]:
                 ((row.date - card.date).days, card.row, card)
                 for card, window in cards.get(key, [])
                 if 0 <= (row.date - card.date).days <= window
-                and (not row.phone or not card.phone or row.phone == card.phone)
+                and phones_agree(row.phone, card.phone)
             ]
             if not near:
                 continue

@@ -87,8 +87,9 @@ def week_before(dates: Iterable[dt.date], day: dt.date) -> dt.date | None:
 
 def month_before(dates: Iterable[dt.date], day: dt.date) -> dt.date | None:
     """The previous month's last rollup on or before D's day of the month (any, on a month's
-    last day); none when it has none by then. Its later rollups are no same point: month to date on 11-30 is a whole month
-    against four days of 12-04, and every branch would show a fall that is only the calendar."""
+    last day); none when it has none by then. Its later rollups are no same point: month to
+    date on 11-30 is a whole month against four days of 12-04, and every branch would show a
+    fall that is only the calendar."""
     first = day.replace(day=1)
     last_month = (first - dt.timedelta(days=1)).replace(day=1)
     # On a month's last day the same point is last month's end, whichever day that was (11-30
