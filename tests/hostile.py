@@ -406,22 +406,33 @@ def opened_in(book: Path, program: str) -> Path:
     return lock
 
 
-# Another program with the workbook open: by a handle open for writing ("r+b", "ab"), or read
-# only but holding a write lock on it ("rb" with lock) as LibreOffice does on Linux.
+# Another program with the workbook open: by a handle open for writing ("r+b", "ab"), or holding
+# a write lock on it: flock on a read-only handle, a POSIX lock as LibreOffice takes on Linux, an
+# open-file (OFD) lock, which no process owns.
 HOLD = """
-import fcntl, sys, time
+import fcntl, os, struct, sys, time
 handle = open(sys.argv[1], sys.argv[2])
-if sys.argv[3] == "lock":
+if sys.argv[3] == "flock":
     fcntl.flock(handle, fcntl.LOCK_EX)
+elif sys.argv[3] == "shared flock":
+    fcntl.flock(handle, fcntl.LOCK_SH)
+elif sys.argv[3] == "posix":
+    fcntl.lockf(handle, fcntl.LOCK_EX)
+elif sys.argv[3] == "posix read":
+    fcntl.lockf(handle, fcntl.LOCK_SH)
+elif sys.argv[3] == "ofd":
+    whole = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+    fcntl.fcntl(handle, fcntl.F_OFD_SETLK, whole)
 print("holding", flush=True)
 time.sleep(600)
 """
 
 
-def held_open(book: Path, mode: str, lock: bool = False) -> subprocess.Popen[str]:
-    """A second process holding `book` open (the caller kills it); returns once it holds it."""
+def held_open(book: Path, mode: str, lock: str = "") -> subprocess.Popen[str]:
+    """A second process holding `book` open (the caller kills it), locked by `lock` (flock,
+    shared flock, posix, posix read, ofd; '' for none); returns once it holds it."""
     process = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(book), mode, "lock" if lock else "-"],
+        [sys.executable, "-c", HOLD, str(book), mode, lock or "-"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -325,3 +325,27 @@ def test_a_bytes_pattern_is_never_compared_with_text(tmp_path: Path) -> None:
     environ = {**os.environ, "BRANCHKIT_CACHE_DIR": str(tmp_path)}
     for _ in range(2):  # compiled, then from the kept programs
         subprocess.run([sys.executable, "-bb", "-c", BYTES_BESIDE_TEXT], env=environ, check=True)
+
+
+def test_each_command_of_the_command_line_keeps_its_own_part() -> None:
+    from branchkit.cli import main
+
+    assert set(main.commands) == codecache.COMMANDS
+
+
+@pytest.mark.parametrize(
+    ("argv", "part"),
+    [
+        (["branchkit", "refresh", "张三.xlsx"], "refresh"),
+        (["branchkit", "--debug", "build-agenda", "a.xlsx"], "build-agenda"),
+        (["branchkit", "--version"], "other"),
+        (["branchkit", "refrsh", "a.xlsx"], "other"),  # a typo makes no file of its own
+        (["script.py", "zhangwei-lixiuying"], "other"),  # nor does a library user's argument
+        (["-c"], "other"),
+    ],
+)
+def test_the_part_a_process_loads_is_named_by_its_command_alone(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], part: str
+) -> None:
+    monkeypatch.setattr(sys, "argv", argv)
+    assert codecache._command() == part

@@ -71,9 +71,9 @@ def test_the_refusal_names_the_lock_file_to_delete_once_the_program_is_closed(
 
 
 @LINUX
-@pytest.mark.parametrize(("mode", "lock"), [("r+b", False), ("ab", False), ("rb", True)])
+@pytest.mark.parametrize(("mode", "lock"), [("r+b", ""), ("ab", ""), ("rb", "flock")])
 def test_a_workbook_another_process_holds_for_writing_is_not_written(
-    sample_copy: Path, mode: str, lock: bool
+    sample_copy: Path, mode: str, lock: str
 ) -> None:
     """A program that saves through its open handle would otherwise save into the old file,
     which the rename has taken out of the folder: its row would be lost."""
@@ -90,8 +90,49 @@ def test_a_workbook_another_process_holds_for_writing_is_not_written(
 
 
 @LINUX
-def test_a_process_only_reading_the_workbook_does_not_stop_a_write(sample_copy: Path) -> None:
-    reader = hostile.held_open(sample_copy, "rb")
+@pytest.mark.parametrize(("lock", "named"), [("posix", True), ("ofd", False)])
+def test_another_users_write_lock_is_seen_on_the_file_itself(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch, lock: str, named: bool
+) -> None:
+    """Another user's processes do not show their open files, but the file names a POSIX lock's
+    holder (an open-file lock has none: "另一个程序" alone)."""
+    from branchkit import processes
+
+    monkeypatch.setattr(processes, "_writing", lambda target: [])  # as if another user's
+    before = sample_copy.read_bytes()
+    holder = hostile.held_open(sample_copy, "r+b", lock)
+    try:
+        line = one_line_exit_2(run("refresh", sample_copy, *DAY), "另一个程序")
+        assert (f"进程 {holder.pid}" in line) is named
+        assert "另一个程序（另一个程序）" not in line
+    finally:
+        holder.kill()
+        holder.wait()
+    _untouched(sample_copy, before)
+
+
+@LINUX
+def test_a_process_with_its_own_handle_and_an_open_file_lock_is_named_once(
+    sample_copy: Path,
+) -> None:
+    holder = hostile.held_open(sample_copy, "r+b", "ofd")
+    try:
+        line = one_line_exit_2(run("refresh", sample_copy, *DAY), "另一个程序", str(holder.pid))
+        assert "另一个程序（另一个程序）" not in line
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@LINUX
+@pytest.mark.parametrize(
+    ("mode", "lock"), [("rb", ""), ("rb", "shared flock"), ("rb", "posix read")]
+)
+def test_a_process_only_reading_the_workbook_does_not_stop_a_write(
+    sample_copy: Path, mode: str, lock: str
+) -> None:
+    """Reading, or a lock that only keeps others from writing (a read lock), is no writer."""
+    reader = hostile.held_open(sample_copy, mode, lock)
     try:
         result = run("refresh", sample_copy, *DAY)
     finally:
@@ -258,3 +299,20 @@ def test_rollup_write_back_lists_a_branch_open_in_libreoffice_and_writes_the_oth
     skipped = [line for line in result.output.splitlines() if line.startswith("未写回")]
     assert len(skipped) == 1 and book.name in skipped[0] and "LibreOffice" in skipped[0]
     assert book.read_bytes() == before
+
+
+@LINUX
+@pytest.mark.parametrize("unnamed", [0, -1, -7])
+def test_a_lock_whose_holder_the_system_does_not_name_never_shows_as_a_process(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch, unnamed: int
+) -> None:
+    """F_GETLK says 0 or less for a holder in another pid namespace or on another computer:
+    never "进程 0"; and a process named by its handle comes first."""
+    from branchkit import processes
+
+    monkeypatch.setattr(processes, "_locking", lambda path, target: [unnamed])
+    monkeypatch.setattr(processes, "_writing", lambda target: [])
+    assert processes.writers(sample_copy) == [processes.Holder(-1, "")]
+    assert writeback.open_in(sample_copy) == ("另一个程序", "")
+    monkeypatch.setattr(processes, "_writing", lambda target: [os.getppid()])
+    assert [h.pid for h in processes.writers(sample_copy)] == [os.getppid()]

@@ -16,8 +16,9 @@ Python's own __pycache__ does not keep:
   it — so a pattern made from a workbook's text (a customer's name, to mask it) never reaches
   the disk.
 
-Each kind is one marshal file of the user cache (`usercache`) per Python build, behind a digest
-of its data. The same text compiled gives the same result, so a kept entry changes nothing but
+Each kind is one marshal file of the user cache (`usercache`) per Python build and per command,
+behind a digest of its data: a refresh loads the few hundred records a refresh compiles, not
+the thousand every command ever did (loading costs about 10 ms a thousand). The same text compiled gives the same result, so a kept entry changes nothing but
 the time; an entry that is missing, from another Python, unreadable, failing the digest or
 turned down by `_sre` only means compiling as before.
 """
@@ -110,8 +111,7 @@ def _is_pattern_program(key: object, value: object) -> bool:
         and isinstance(value, tuple)
         and len(value) == 5
         and type(value[0]) is int
-        and isinstance(value[1], list)
-        and all(type(word) is int for word in value[1])
+        and isinstance(value[1], list)  # of ints: _sre.compile checks each word, and the program
         and type(value[2]) is int
         and isinstance(value[3], dict)
         and all(isinstance(k, str) and type(v) is int for k, v in value[3].items())
@@ -136,19 +136,45 @@ def install() -> None:
     if found is None:
         return
     tag = f"{sys.implementation.cache_tag}-{importlib.util.MAGIC_NUMBER.hex()}"
-    record_file = found / f"{records.stem}.{tag}.marshal"
+    command = _command()
+    record_file = found / f"{records.stem}.{tag}.{command}.marshal"
     records.load(record_file)
     dataclasses.exec = _exec  # type: ignore[attr-defined]  # a module global shadows the builtin
     atexit.register(records.save, record_file)
     compiler = _pattern_compiler()
     if compiler is not None:
         # The program's words are _sre's own: keyed by the exact build and _sre's MAGIC too.
-        pattern_file = found / f"{patterns.stem}.{tag}-{_pattern_build()}.marshal"
+        pattern_file = found / f"{patterns.stem}.{tag}-{_pattern_build()}.{command}.marshal"
         patterns.load(pattern_file)
         global _compile_plain
         _compile_plain = compiler.compile
         compiler.compile = _compile_pattern
         atexit.register(patterns.save, pattern_file)
+
+
+# The commands of the command line (cli.main; a test keeps the two the same): each keeps its own
+# part. Any other process, a button's Python among them, shares one.
+COMMANDS = frozenset(
+    (
+        "add-buttons",
+        "build-agenda",
+        "doctor",
+        "fill",
+        "init",
+        "rankings",
+        "refresh",
+        "rollup",
+        "validate",
+        "weekly",
+    )
+)
+
+
+def _command() -> str:
+    """The command this process runs (`branchkit --debug refresh …` -> refresh), whose kept
+    results it loads, else "other": nothing else of the command line names a file."""
+    word = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+    return word if word in COMMANDS else "other"
 
 
 def _folder() -> Path | None:

@@ -315,9 +315,15 @@ def _numbers_masked(
         return parsed  # as good as always: names hold no digits
     from .privacy import mask_text
 
-    memo = {v: mask_text(v) for v in distinct}
+    memo = {name: shown for name in distinct if (shown := mask_text(name)) != name}
+    if not memo:
+        return parsed  # digits, but no number: 客户000123
     masked = [
-        memo[v] if v.__class__ is str else [memo[n] for n in v] if v.__class__ is list else v
+        memo.get(v, v)
+        if v.__class__ is str
+        else [memo.get(n, n) for n in v]
+        if v.__class__ is list
+        else v
         for v in parsed
     ]
     if typed is not None:

@@ -15,10 +15,8 @@ $XDG_CACHE_HOME/branchkit (else ~/.cache/branchkit) elsewhere; BRANCHKIT_CACHE_D
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -74,6 +72,8 @@ def remembered(kind: str, made_by: str, key: str, compute: Callable[[], str]) ->
 
 
 def _read(path: Path, made_by: str) -> dict[str, object]:
+    import json  # not at import: codecache, which every click starts, uses only replace_file
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -85,6 +85,8 @@ def _read(path: Path, made_by: str) -> dict[str, object]:
 
 
 def _write(path: Path, data: dict[str, object]) -> None:
+    import json
+
     replace_file(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
@@ -92,8 +94,10 @@ def replace_file(path: Path, content: bytes) -> None:
     """A cache file written whole or not at all (a temporary file renamed over the old one),
     errors ignored: two processes ending together each leave a complete file, and either is
     right."""
+    # mkstemp's way, without the tempfile module (random, shutil: a few ms of every click)
+    temp = path.with_name(f"{path.stem}.{os.getpid()}-{os.urandom(6).hex()}.tmp")
     try:
-        fd, temp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except OSError:
         return
     try:

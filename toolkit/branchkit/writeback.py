@@ -81,7 +81,10 @@ def open_in(path: Path) -> tuple[str, str] | None:
             return "Excel", lock.name
         return ("LibreOffice" if lock.name.startswith(".~lock.") else "WPS"), lock.name
     holders = writers(real_path(path))
-    return (f"另一个程序（{holders[0]}）", "") if holders else None
+    if not holders:
+        return None
+    # a lock no process owns (an open-file lock) names nothing to add to 另一个程序
+    return ("另一个程序" if holders[0].pid < 1 else f"另一个程序（{holders[0]}）"), ""
 
 
 OFFICE = ("Excel", "WPS", "LibreOffice")
