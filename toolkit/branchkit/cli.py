@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .batch import batch_mode
+from .batch import batch_mode, end_process
 from .cli_text import NO_SUCH_DAY, ChineseGroup, Words, version_option
 from .controls import visible
 from .filenames import not_utf8, readable_name
@@ -33,6 +33,18 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
 class BranchkitGroup(ChineseGroup):
     """Turns known failures into one clear line, and unknown ones into a short apology."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """The program itself (the `branchkit` script, `python -m branchkit`) ends through
+        `end_process`, skipping Python's teardown; called with arguments (a script's own use of
+        the group, the tests) it returns or raises as click does."""
+        if args or kwargs:
+            return super().__call__(*args, **kwargs)
+        try:
+            super().__call__()
+        except SystemExit as exc:
+            end_process(exc.code)
+        end_process(EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
