@@ -780,6 +780,7 @@ def what_is_left(m: Measured) -> str:
     named = next(i.named for i in m.imports if i.task == "refresh")
     total = sum(step.values())
     work = sum(sec for name, sec in m.click if not name.startswith(("interpreter", "import")))
+    xlsx = next(sec for name, sec in m.click if name.startswith("XlsxWriter"))
     w1 = {r.task: r for r in m.rows if r.workload.startswith("W1")}
     refresh = w1["refresh"].branchkit.seconds
     openpyxl = w1["refresh"].baselines["openpyxl load+save"].seconds
@@ -801,9 +802,12 @@ header rows hold Chinese: telling Simplified from Traditional without OpenCC's o
 cannot be made exact. Reading, figures, tabs and the atomic save of the sample month take
 {work:.2f} s together. Three times faster than openpyxl's load and save
 ({openpyxl:.2f} s) leaves a click {openpyxl / 3:.2f} s; refresh takes {refresh:.2f} s as a whole
-process, {refresh - openpyxl / 3:.2f} s over. No one step holds that much: it would take most of
-the imports (a click loading no library it does not use on that click) and a cheaper read of
-the small workbook together. With one Python kept between clicks (the warm path) the second
+process, {refresh - openpyxl / 3:.2f} s over. The largest single step is XlsxWriter, imported and
+run for the tabs' formats, merges, conditional formats, page setup and charts ({xlsx:.3f} s in
+the step table): writing those parts as XML directly, as the cells already are, would take most
+of the gap, and exactness tests against XlsxWriter's own output could keep them the same bytes;
+the rest is many small imports. The process no longer pays Python's teardown at exit
+(`batch.end_process`). With one Python kept between clicks (the warm path) the second
 click costs {m.warm["button, second click"]:.3f} s, far under the target.
 
 **W2, a parent branch's month** ({big.branchkit.seconds:.1f} s, {big.branchkit.seconds / floor:.1f} ×
