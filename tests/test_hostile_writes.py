@@ -357,6 +357,17 @@ def test_a_file_named_in_gbk_is_one_line(tmp_path: Path, command: str) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16: no such file there")
+@pytest.mark.parametrize("source", [None, SAMPLE])
+def test_init_makes_no_workbook_under_a_gbk_name(tmp_path: Path, source: Path | None) -> None:
+    """init took a GBK name (a path typed in a terminal set to GBK) and made a workbook that
+    fill, refresh and validate then refused: now it refuses first, as they do."""
+    book = tmp_path / os.fsdecode("人民路支行-2026-12.xlsx".encode("gbk"))
+    args = ["init", str(book), "--branch", "人民路支行", "--month", "2026-12"]
+    one_line_exit_2(run(*args, *(["--from", str(source)] if source else [])), "UTF-8", "改个名字")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows names are UTF-16: no such file there")
 def test_a_branch_workbook_named_in_gbk_is_left_out_of_a_rollup_by_name(tmp_path: Path) -> None:
     """One workbook of the parent's folder named in GBK: the others are rolled up and it is
     listed, its name read as GBK (DuckDB refused the name: 内部错误, no rollup, an empty store)."""

@@ -74,3 +74,33 @@ def test_a_system_exit_gives_the_status_python_would(
 ) -> None:
     assert _exit_status(code) == status
     assert capsys.readouterr().err == ("说明\n" if isinstance(code, str) else "")
+
+
+def test_a_profiler_gets_the_usual_exit_and_writes_its_profile(tmp_path: Path) -> None:
+    """cProfile (like trace, pdb and python -i) needs Python's own exit to report."""
+    profile = tmp_path / "refresh.prof"
+    ended = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "branchkit", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ended.returncode == 0, ended.stderr
+    assert profile.stat().st_size > 0
+
+
+def test_importing_the_program_runs_nothing() -> None:
+    """pydoc or a doctest sweep imports branchkit.__main__: it must not end their process."""
+    code = "import branchkit.__main__\nprint('still here')"
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ended.returncode == 0 and ended.stdout.strip() == "still here", ended.stderr
+
+
+def test_main_called_from_python_returns_as_click_does() -> None:
+    """A script calling `main` keeps its process: SystemExit comes back to it."""
+    code = (
+        "from branchkit.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit as exc:\n    print('back', exc.code)"
+    )
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert ended.stdout.strip().splitlines()[-1] == "back 0", ended.stderr

@@ -40,17 +40,30 @@ def end_process(code: object) -> NoReturn:
     daemon) gets the usual exit instead, which waits for it first."""
     status = _exit_status(code)
     threading = sys.modules.get("threading")
-    if threading is not None and any(
-        thread.is_alive() and not thread.daemon and thread is not threading.main_thread()
-        for thread in threading.enumerate()
-    ):
+    if (
+        threading is not None
+        and any(
+            thread.is_alive() and not thread.daemon and thread is not threading.main_thread()
+            for thread in threading.enumerate()
+        )
+    ) or _watched():
         sys.exit(status)
     atexit._run_exitfuncs()  # what Python runs at exit: the kept code, temporary folders
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):  # a closed pipe (| head) is no error here
+        try:
             if stream is not None:
                 stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader gone (| head), a stream closed
+            pass
+        except OSError:  # a full disk: Python's own exit says 120
+            status = 120
     os._exit(status)
+
+
+def _watched() -> bool:
+    """Python asked to stay or to report after the program: `python -i`, a profiler or a
+    tracer (cProfile, trace, pdb), which need the usual exit."""
+    return bool(sys.flags.inspect) or sys.gettrace() is not None or sys.getprofile() is not None
 
 
 def _exit_status(code: object) -> int:

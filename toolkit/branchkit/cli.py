@@ -34,18 +34,6 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 class BranchkitGroup(ChineseGroup):
     """Turns known failures into one clear line, and unknown ones into a short apology."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """The program itself (the `branchkit` script, `python -m branchkit`) ends through
-        `end_process`, skipping Python's teardown; called with arguments (a script's own use of
-        the group, the tests) it returns or raises as click does."""
-        if args or kwargs:
-            return super().__call__(*args, **kwargs)
-        try:
-            super().__call__()
-        except SystemExit as exc:
-            end_process(exc.code)
-        end_process(EXIT_OK)
-
     def invoke(self, ctx: click.Context) -> Any:
         try:
             with batch_mode():
@@ -332,6 +320,17 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.meta["debug"] = debug
 
 
+def run() -> None:
+    """The `branchkit` program (its script, `python -m branchkit`): the command line, then the
+    process ends through `end_process`, without Python's teardown. `main` itself, called from
+    Python (a script, the tests), returns or raises as click does."""
+    try:
+        main()
+    except SystemExit as exc:
+        end_process(exc.code)
+    end_process(EXIT_OK)
+
+
 def _check_month(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """--month read the way 设置 reads 统计月份 (2026-11, 2026.11, 2026/11, 2026年11月) and
     written the usual way; anything else would land in 设置 only to be read back as blank."""
@@ -413,6 +412,8 @@ def init(
         raise click.UsageError(
             "--upgrade 和 --from 不能一起用：--upgrade 补齐旧工作簿，--from 新建下个月的"
         )
+    if not_utf8(str(book)):  # a workbook no other command could then open
+        raise BookError(book, NOT_UTF8_NAME)
     if launchers and book.exists() and previous is None:
         _write_launchers(book, force=force)
         return
