@@ -156,7 +156,8 @@ def test_a_card_typed_after_the_fill_that_the_formula_cannot_see_is_said(tmp_pat
     )
     problems = compute(read_book(book), D).problems
     said = [(p.cell, p.args) for p in problems if p.code is Code.FORMULA_MISSES_CARDS]
-    assert said == [("C2", {"missed": 2, "cards": 2, "sheet": "转介登记"})]
+    rows = f"7、{len(cards)}"  # CARDS[6] under the header row, and the card added last
+    assert said == [("C2", {"missed": 2, "cards": 2, "sheet": "转介登记", "rows": rows})]
     assert Code.DAILY_REFERRALS_DIFFER not in [p.code for p in problems]
 
 

@@ -421,13 +421,14 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
                 )
     referrals = book.tables["referrals"]
     cards: dict[str, int] = {}
-    unseen: dict[str, int] = {}  # cards a spreadsheet's COUNTIFS does not see as branchkit does
+    # the rows of cards a spreadsheet's COUNTIFS does not see as branchkit does
+    unseen: dict[str, list[int]] = {}
     exact = referrals.get(schema.FORMULA_EXACT)
-    for n, (date, referrer) in enumerate(referrals.zip("date", "referrer")):
+    for n, (date, referrer, card_row) in enumerate(referrals.zip("date", "referrer", "row")):
         if date == day and referrer:
             cards[referrer] = cards.get(referrer, 0) + 1
             if exact is not None and not exact[n]:
-                unseen[referrer] = unseen.get(referrer, 0) + 1
+                unseen.setdefault(referrer, []).append(card_row)
     for date, name, reported, row in daily.zip("date", "name", "referrals", "row"):
         if date != day or not name:
             continue
@@ -437,9 +438,10 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
             # spaces around the name): said, or the sheet and the figures would disagree
             if unseen.get(name):
                 missed = {
-                    "missed": unseen[name],
+                    "missed": len(unseen[name]),
                     "cards": cards[name],
                     "sheet": book.sheet_name("referrals"),
+                    "rows": _row_list(unseen[name]),
                 }
                 problems.append(
                     at_cell(book, Code.FORMULA_MISSES_CARDS, "daily", "referrals", row, missed)
@@ -459,3 +461,12 @@ def day_problems(book: Book, day: dt.date) -> list[Problem]:
                 )
             )
     return problems
+
+
+ROWS_NAMED = 5  # a list of rows in a message names this many, then 等
+
+
+def _row_list(rows: list[int]) -> str:
+    """'7、11' (or '7、11、12、15、20 等'): the rows a message names for the person to fix."""
+    named = "、".join(str(r) for r in rows[:ROWS_NAMED])
+    return named + (" 等" if len(rows) > ROWS_NAMED else "")
