@@ -1,4 +1,5 @@
-"""SheetSpec -> an XlsxWriter worksheet. Used for the transplanted tabs and the weekly workbook.
+"""SheetSpec -> a worksheet: the cells by sheetxml, what is around them by XlsxWriter (the
+weekly workbook, the rollup's) or by sheetparts with XlsxWriter's bytes (the transplanted tabs).
 
 Every value goes through a typed write: text from input (a customer called '=HYPERLINK(...)')
 stays text, never a formula.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 import zipfile
 from collections.abc import Mapping
@@ -30,6 +30,7 @@ from .grid import (
     text_size,
 )
 from .marks import FLAG_COLORS, OVERDUE, OVERDUE_COLORS, status_colors
+from .sheetparts import chart_label, chart_number, dimension
 from .spec import Fmt, SheetSpec
 
 NUM_FORMATS = {
@@ -198,10 +199,10 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
             )
 
 
-def add_sheet(wb: Any, f: Formats, spec: SheetSpec) -> Grid:
+def add_sheet(wb: Any, f: Formats, grid: Grid) -> Grid:
     """Everything of the sheet but its cells (widths, merges, conditional formats, charts, print
     setup); `build` writes the cells themselves as <sheetData>."""
-    grid = layout(spec)
+    spec = grid.spec
     ws = wb.add_worksheet(spec.name)
     _plain_formulas(ws)
     ws.hide_gridlines(2)
@@ -298,9 +299,9 @@ def _chart(wb: Any, ws: Any, sheet_name: str, placed_chart: PlacedChart) -> None
             "name": [sheet, placed.header_row, placed.col(col)],
             "name_data": [placed.columns[col].header],
             "categories": [sheet, first, label, last, label],
-            "categories_data": [_label(r[spec.label_col]) for r in rows],
+            "categories_data": [chart_label(r[spec.label_col]) for r in rows],
             "values": [sheet, first, placed.col(col), last, placed.col(col)],
-            "values_data": [_number(r[col]) for r in rows],
+            "values_data": [chart_number(r[col]) for r in rows],
         }
         if spec.kind == "line":
             series |= {
@@ -369,19 +370,6 @@ def _labels_say_only_the_value(chart: Any) -> None:
     chart._write_show_val = show_value_only
 
 
-def _label(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return f"{value:%m-%d}"
-    return "" if value is None else str(value)
-
-
-def _number(value: Any) -> float | None:
-    """A chart point: a number, or a gap (None) for an empty or non-numeric cell."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 _SHEET_DATA = re.compile(r"<sheetData/>|<sheetData>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
@@ -407,28 +395,33 @@ class Built:
 
 
 def build_parts(specs: list[SheetSpec], made_for: str = "") -> Built:
-    """XlsxWriter writes the package, formats, merges, conditional formats and charts; the cells
-    are left to `Built.cells` (20 times faster than XlsxWriter on large tabs). It works in
-    memory: with no cells of its own to hold, it has nothing to spill to temporary files, and
-    writing and re-reading them cost a click more than the rest of building the tabs."""
-    import xlsxwriter
+    """The tabs as a package for transplant (or `build`), their cells left to `Built.cells` (20
+    times faster than XlsxWriter on large tabs).
 
+    What is around the cells is written by sheetparts, the same bytes XlsxWriter writes, for
+    what the tabs ask (a click then neither imports nor runs XlsxWriter: a sixth of it); a sheet
+    asking for more, and a standalone workbook (`made_for`: its properties, theme…), by
+    XlsxWriter. It works in memory: with no cells of its own to hold, it has nothing to spill to
+    temporary files, and writing and re-reading them cost a click more than the rest of
+    building the tabs."""
+    grids = [layout(spec) for spec in specs]
+    if not made_for:
+        from . import sheetparts
+        from .stylesheet import XF_OF
+
+        colors = sheetparts.Colors(dict(status_colors()), FLAG_COLORS, OVERDUE_COLORS)
+        direct = sheetparts.package(grids, colors, FONT, NUM_FORMATS, PALETTE[0])
+        if direct is not None:
+            return Built(direct[0], {g.spec.name: g for g in grids}, dict(XF_OF))
     target = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        target,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    wb = _prepare_workbook(target)
     wb.set_properties({"created": dt.datetime(2026, 1, 1)})
     if made_for:  # what the workbook is, for the next run to know it may replace it (outputs)
         wb.set_custom_property(PROPERTY, made_for)
     formats = Formats(wb)
     xf_of = formats.xf_indexes()
-    grids = [add_sheet(wb, formats, spec) for spec in specs]
+    for grid in grids:
+        add_sheet(wb, formats, grid)
     wb.close()
 
     def empty_cells(name: str, data: bytes) -> bytes:
@@ -448,11 +441,24 @@ def build_parts(specs: list[SheetSpec], made_for: str = "") -> Built:
     return Built(package, {g.spec.name: g for g in grids}, xf_of)
 
 
-def grid_dimension(grid: Grid) -> str:
-    from ..a1 import column_letter
+def _prepare_workbook(target: io.BytesIO) -> Any:
+    """An XlsxWriter workbook in memory that takes text as text (never a formula, a link or a
+    number)."""
+    import xlsxwriter
 
-    last = f"{column_letter(max(grid.n_cols, 1))}{max(grid.n_rows, 1)}"
-    return "A1" if last == "A1" else f"A1:{last}"
+    return xlsxwriter.Workbook(
+        target,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+
+
+def grid_dimension(grid: Grid) -> str:
+    return dimension(grid)
 
 
 def build(specs: list[SheetSpec], made_for: str = "") -> bytes:
@@ -474,3 +480,31 @@ def _sheet_index(part: str) -> int | None:
     """XlsxWriter names the n-th sheet's part sheetn.xml."""
     match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", part)
     return int(match.group(1)) - 1 if match else None
+
+
+def make_stylesheet() -> str:
+    """render/stylesheet.py's text: styles.xml around its <dxfs>, and each cell style's xf
+    index, as XlsxWriter writes them for Formats. `python -m branchkit.render.xlsx` writes the
+    file again when Formats or XlsxWriter change (a test says when)."""
+    import xlsxwriter
+
+    target = io.BytesIO()
+    wb = _prepare_workbook(target)
+    xf_of = Formats(wb).xf_indexes()
+    wb.add_worksheet("样式")
+    wb.close()
+    with zipfile.ZipFile(target) as zipped:
+        styles = zipped.read("xl/styles.xml").decode("utf-8")
+    head, tail = styles.split('<dxfs count="0"/>')
+    return (
+        '"""styles.xml of the generated tabs around its <dxfs>, and the xf index of each cell\n'
+        f"style, as XlsxWriter {xlsxwriter.__version__} writes them for render/xlsx.py's Formats.\n"
+        'Made by `python -m branchkit.render.xlsx`: do not edit."""\n\n'
+        f"HEAD = {head!r}\nTAIL = {tail!r}\nXF_OF = {dict(sorted(xf_of.items()))!r}\n"
+    )
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    Path(__file__).with_name("stylesheet.py").write_text(make_stylesheet(), encoding="utf-8")
