@@ -28,7 +28,6 @@ from __future__ import annotations
 import atexit
 import builtins
 import gc
-import hashlib
 import importlib.util
 import marshal
 import os
@@ -39,6 +38,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .digests import blake2b
 
 # Every command's records together make a few hundred entries; past this many (upgrades change
 # records), a run keeps only what it used. Loading costs about 10 ms a thousand entries.
@@ -297,4 +298,4 @@ def _read(path: Path) -> dict[object, object]:
 
 
 def _digest(body: bytes) -> bytes:
-    return hashlib.blake2b(body, digest_size=16).digest()
+    return blake2b(body, digest_size=16).digest()

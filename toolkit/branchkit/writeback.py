@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import errno
 import glob
-import hashlib
 import itertools
 import os
 import re
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
 
+from .digests import blake2b
 from .outputs import COPY, Output, claim, marked_sheets, real_path, same_file
 from .package import Package, PackageError, replace_sheets
 from .problems import BookError, os_reason
@@ -172,7 +172,7 @@ def _sidecar_stem(name: str) -> str:
     its ".~branchkit-…" temporary file would not be), a digest of it."""
     if len(os.fsencode(f"{TEMP_PREFIX}{name}")) + _PID_ROOM <= NAME_MAX:
         return name
-    return hashlib.blake2b(os.fsencode(name), digest_size=10).hexdigest()
+    return blake2b(os.fsencode(name), digest_size=10).hexdigest()
 
 
 def _temp_name(dest: Path) -> Path:
@@ -392,7 +392,7 @@ def _backup_stem(path: Path) -> str:
     stem = path.stem
     if len(stem.encode()) <= room:
         return stem
-    digest = "~" + hashlib.blake2b(stem.encode(), digest_size=4).hexdigest()
+    digest = "~" + blake2b(stem.encode(), digest_size=4).hexdigest()
     while len((stem + digest).encode()) > room:
         stem = stem[:-1]
     return stem + digest
@@ -796,7 +796,7 @@ class Transaction:
     digest: bytes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.digest = hashlib.sha256(self.data).digest()
+        self.digest = blake2b(self.data).digest()
 
     def package(self) -> Package:
         try:
@@ -892,7 +892,7 @@ def _holds(path: Path, size: int, digest: bytes) -> bool:
     try:
         if path.stat().st_size != size:
             return False
-        found = hashlib.sha256()
+        found = blake2b()
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
                 found.update(chunk)
