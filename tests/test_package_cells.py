@@ -523,3 +523,45 @@ def test_a_row_fill_grew_grows_again_for_longer_text_but_a_persons_height_stays(
         second, SheetFill(SHEET, replace={(2, 5): (LONG, short)}, row_height=_lines_of_ten)
     )
     assert openpyxl.load_workbook(io.BytesIO(third))[SHEET].row_dimensions[2].height == 45
+
+
+# A cell's start tag as programs write it: Excel's r="C12", lowercase or $-anchored addresses,
+# spaces around '=', another attribute ending in r (xr:r), none at all, a prefix (<x:c>).
+_ADDRESSES = st.one_of(
+    st.builds(
+        lambda c, r: f' r="{c}{r}"',
+        st.sampled_from(["A", "C", "Z", "AB", "XFD"]),
+        st.integers(1, 99),
+    ),
+    st.builds(
+        lambda c, r: f' r="{c}{r}"', st.sampled_from(["a", "$C", "aa", "ABCD"]), st.integers(0, 9)
+    ),
+    st.sampled_from([' r = "B7"', ' r="B"', ' r=""', "", ' xr:r="D4"', ' xr:r="D4" r="E4"']),
+)
+_OTHERS = st.sampled_from(["", ' t="s"', ' s="3"', ' t="n" s="12"'])
+
+
+@given(st.lists(st.tuples(_ADDRESSES, _OTHERS, st.booleans()), max_size=8), st.booleans())
+def test_a_rows_cells_are_found_at_the_columns_their_addresses_name(
+    cells: list[tuple[str, str, bool]], prefixed: bool
+) -> None:
+    """Row.cells reads Excel's plain addresses without parsing every attribute: the columns it
+    finds are those the full reading of each start tag finds (the slow path kept for the rest)."""
+    from branchkit.a1 import split_ref
+    from branchkit.package.sheetdata import Row
+    from branchkit.package.xmltext import attrs
+
+    p = "x:" if prefixed else ""
+    xml = "".join(
+        f"<{p}c{address}{other}>" + (f"<{p}v>1</{p}v></{p}c>" if value else f"</{p}c>")
+        for address, other, value in cells
+    )
+    row = Row(7, f'<{p}row r="7">{xml}</{p}row>', None, p)
+    expected: dict[int, str] = {}
+    col = 0
+    for address, other, _ in cells:
+        tag = attrs(f"<{p}c{address}{other}>")
+        ref = split_ref(tag["r"]) if "r" in tag else None
+        col = ref[1] if ref else col + 1
+        expected[col] = f"<{p}c{address}{other}>"
+    assert {c: cell.text.split(">")[0] + ">" for c, cell in row.cells.items()} == expected

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import unescape
 
 from ..a1 import column_index, column_letter, split_ref
@@ -35,6 +35,14 @@ _VALUE = re.compile(_CHILD.format("v"), re.S)
 _INLINE = re.compile(_CHILD.format("is"), re.S)
 _TYPE = re.compile(r'\st\s*=\s*"([^"]*)"')
 _SPACE = " \t\r\n"
+# A cell's address as Excel writes it (r="C12", its only attribute ending in r): its column's
+# letters, read without parsing every attribute of every cell of a row (fill reads hundreds).
+_PLAIN_ADDRESS = re.compile(r'\sr="([A-Z]{1,3})[0-9]+"')
+
+
+@lru_cache(maxsize=256)
+def _column_number(letters: str) -> int:
+    return column_index(letters)
 
 
 @dataclass
@@ -161,10 +169,16 @@ class Row:
         found: dict[int, Cell] = {}
         col = 0
         for match in _CELL.finditer(self.text, len(self.start_tag)):
-            tag = attrs(_START.match(match.group()).group())  # type: ignore[union-attr]
-            ref = split_ref(tag["r"]) if "r" in tag else None
-            col = ref[1] if ref else col + 1
-            found[col] = Cell(col, match.group(), match.start(), match.end(), self.prefix)
+            text = match.group()
+            head = text[: text.find(">")]
+            plain = _PLAIN_ADDRESS.search(head)
+            if plain is not None and head.count('r="') == 1:  # as Excel writes it: r="C12"
+                col = _column_number(plain.group(1))
+            else:
+                tag = attrs(_START.match(text).group())  # type: ignore[union-attr]
+                ref = split_ref(tag["r"]) if "r" in tag else None
+                col = ref[1] if ref else col + 1
+            found[col] = Cell(col, text, match.start(), match.end(), self.prefix)
         return found
 
     def cell(self, col: int) -> Cell | None:
