@@ -58,6 +58,7 @@ samples: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python -m branchkit.templates templates/xlsx
 	$(BIN)/python -m branchkit.macros templates/xlsx
+	$(BIN)/python -m branchkit.render.xlsx
 
 # The README's pictures, from the same LibreOffice and Chromium renderings the render tests check
 # (needs soffice, poppler-utils and chromium on PATH; see tests/rendering.py).

@@ -91,7 +91,7 @@ def test_the_tabs_of_a_new_empty_workbook_are_xlsxwriters_bytes(tmp_path: Path) 
 
 def test_the_stylesheet_is_the_one_xlsxwriter_makes_for_the_formats() -> None:
     """stylesheet.py is made from xlsx.Formats; a changed format (or XlsxWriter) needs it made
-    again: `python -m branchkit.render.xlsx`."""
+    again: `make templates`."""
     assert xlsx.make_stylesheet() == Path(stylesheet.__file__).read_text(encoding="utf-8")
 
 

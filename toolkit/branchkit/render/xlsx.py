@@ -484,10 +484,9 @@ def _sheet_index(part: str) -> int | None:
 
 def make_stylesheet() -> str:
     """render/stylesheet.py's text: styles.xml around its <dxfs>, and each cell style's xf
-    index, as XlsxWriter writes them for Formats. `python -m branchkit.render.xlsx` writes the
-    file again when Formats or XlsxWriter change (a test says when)."""
-    import xlsxwriter
-
+    index, as XlsxWriter writes them for Formats. `make templates` (python -m
+    branchkit.render.xlsx) writes the file again when Formats or XlsxWriter change (a test says
+    when)."""
     target = io.BytesIO()
     wb = _prepare_workbook(target)
     xf_of = Formats(wb).xf_indexes()
@@ -498,7 +497,7 @@ def make_stylesheet() -> str:
     head, tail = styles.split('<dxfs count="0"/>')
     return (
         '"""styles.xml of the generated tabs around its <dxfs>, and the xf index of each cell\n'
-        f"style, as XlsxWriter {xlsxwriter.__version__} writes them for render/xlsx.py's Formats.\n"
+        "style, as XlsxWriter writes them for render/xlsx.py's Formats.\n"
         'Made by `python -m branchkit.render.xlsx`: do not edit."""\n\n'
         f"HEAD = {head!r}\nTAIL = {tail!r}\nXF_OF = {dict(sorted(xf_of.items()))!r}\n"
     )
