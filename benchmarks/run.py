@@ -282,7 +282,7 @@ with batch_mode(), tempfile.TemporaryDirectory() as tmp:
     marks.append(("tab contents", time.perf_counter()))
     from branchkit.render.xlsx import build_parts
     built = build_parts(specs)
-    marks.append(("XlsxWriter (imported here): formats, merges, charts", time.perf_counter()))
+    marks.append(("the tabs' parts: layout, formats, merges, charts", time.perf_counter()))
     from branchkit.writeback import write_generated
     names = [s.name for s in specs]
     write_generated(book, built.package, names, Path(tmp) / "c.xlsx", 0, cells=built.cells)
@@ -461,7 +461,7 @@ def _phase_times_once(book: Path) -> list[tuple[str, float]]:
     specs = refresh_sheets(figures)
     marks.append(("tab contents", time.perf_counter()))
     built = build_parts(specs)
-    marks.append(("XlsxWriter: formats, merges, charts", time.perf_counter()))
+    marks.append(("the tabs' parts: layout, formats, merges, charts", time.perf_counter()))
     package = replace_sheets(book.read_bytes(), built.package, set(), (), built.cells)
     marks.append(("sheet XML and transplant", time.perf_counter()))
     names = [s.name for s in specs]
@@ -773,6 +773,11 @@ Profile (cProfile, top functions by own time):
     )
 
 
+def _over(seconds: float, target: float) -> str:
+    gap = seconds - target
+    return f"{gap:.2f} s over" if gap > 0.005 else "within it"
+
+
 def what_is_left(m: Measured) -> str:
     """The prose under the tables, with this run's numbers."""
     step = dict(m.click)
@@ -780,7 +785,6 @@ def what_is_left(m: Measured) -> str:
     named = next(i.named for i in m.imports if i.task == "refresh")
     total = sum(step.values())
     work = sum(sec for name, sec in m.click if not name.startswith(("interpreter", "import")))
-    xlsx = next(sec for name, sec in m.click if name.startswith("XlsxWriter"))
     w1 = {r.task: r for r in m.rows if r.workload.startswith("W1")}
     refresh = w1["refresh"].branchkit.seconds
     openpyxl = w1["refresh"].baselines["openpyxl load+save"].seconds
@@ -791,24 +795,21 @@ def what_is_left(m: Measured) -> str:
     rest = sum(phases.values()) - read
     return f"""## What is left
 
-**W1, a click** ({total:.2f} s in the step table). Python itself takes {fixed:.3f} s. Most of
-what is not reading and writing the workbook is importing: click {named.get("click", 0):.0f} ms
-and XlsxWriter {named.get("xlsxwriter", 0):.0f} ms (under `-X importtime`), fixed costs of the
-tools, then branchkit's own modules — many small ones, whose records' generated methods
-Python no longer compiles at each start (`codecache` keeps them, about a tenth of a click) — and
-OpenCC
-({named.get("opencc", 0):.0f} ms, and its dictionaries when first used), which loads whenever the
-header rows hold Chinese: telling Simplified from Traditional without OpenCC's own dictionaries
-cannot be made exact. Reading, figures, tabs and the atomic save of the sample month take
-{work:.2f} s together. Three times faster than openpyxl's load and save
-({openpyxl:.2f} s) leaves a click {openpyxl / 3:.2f} s; refresh takes {refresh:.2f} s as a whole
-process, {refresh - openpyxl / 3:.2f} s over. The largest single step is XlsxWriter, imported and
-run for the tabs' formats, merges, conditional formats, page setup and charts ({xlsx:.3f} s in
-the step table): writing those parts as XML directly, as the cells already are, would take most
-of the gap, and exactness tests against XlsxWriter's own output could keep them the same bytes;
-the rest is many small imports. The process no longer pays Python's teardown at exit
-(`batch.end_process`). With one Python kept between clicks (the warm path) the second
-click costs {m.warm["button, second click"]:.3f} s, far under the target.
+**W1, a click** ({total:.2f} s in the step table). Python itself takes {fixed:.3f} s. About a
+quarter of a click is importing: click {named.get("click", 0):.0f} ms under `-X importtime`, then
+branchkit's own modules, many small ones, whose records' generated methods Python no longer
+compiles at each start (`codecache`); XlsxWriter is no longer imported by refresh or fill (the
+tabs' parts are written by `render/sheetparts.py`, in its bytes). A third is reading and checking
+the workbook: the hostile-file scan, calamine, typing, and OpenCC
+({named.get("opencc", 0):.0f} ms, and its dictionaries), which loads whenever the header rows hold
+Chinese — telling Simplified from Traditional without its dictionaries cannot be made exact.
+Reading, figures, tabs and the atomic save of the sample month take {work:.2f} s together. Three
+times faster than openpyxl's load and save ({openpyxl:.2f} s) leaves a click {openpyxl / 3:.2f} s;
+refresh takes {refresh:.2f} s as a whole process, {_over(refresh, openpyxl / 3)}. build-agenda
+also imports Jinja2 for the agenda's text, and fill plans and writes cells of the staff's own
+sheets. The process no longer pays Python's teardown at exit (`batch.end_process`). With one
+Python kept between clicks (the warm path) the second click costs
+{m.warm["button, second click"]:.3f} s, far under the target.
 
 **W2, a parent branch's month** ({big.branchkit.seconds:.1f} s, {big.branchkit.seconds / floor:.1f} ×
 the floor's {floor:.2f} s). Reading is about the floor's own work ({read:.2f} s in-process: the
