@@ -108,6 +108,10 @@ def _spec(name: str, chart: Chart) -> SheetSpec:
         ("排行", Chart(0, 0, (1,), "完成率", axis_title="万元")),
         ("Sheet 1", Chart(0, 0, (1,), "完成率")),  # a name a reference quotes
         ("A1", Chart(0, 0, (1,), "完成率")),  # a name that reads as a cell
+        ("ﬀ1", Chart(0, 0, (1,), "完成率")),  # one that does once upper-cased (FF1)
+        ("排行", Chart(0, 0, (1,), "=排行!$A$1")),  # a title XlsxWriter takes for a formula
+        ("排行", Chart(0, 1, (1,), "完成率")),  # labels and values from one column
+        ("排" * 32, Chart(0, 0, (1,), "完成率")),  # a name Excel does not take
     ],
 )
 def test_what_only_xlsxwriter_writes_is_left_to_it(name: str, chart: Chart) -> None:
@@ -118,6 +122,10 @@ def test_what_only_xlsxwriter_writes_is_left_to_it(name: str, chart: Chart) -> N
         )
         is None
     )
+    if len(name) > 31:
+        with pytest.raises(Exception, match="31"):  # XlsxWriter's own refusal, as before
+            xlsx.build_parts(specs)
+        return
     built = xlsx.build_parts(specs)  # XlsxWriter's, whole
     assert "xl/charts/chart1.xml" in zipfile.ZipFile(io.BytesIO(built.package)).namelist()
 
@@ -128,8 +136,35 @@ def _colors() -> sheetparts.Colors:
     return sheetparts.Colors(dict(status_colors()), FLAG_COLORS, OVERDUE_COLORS)
 
 
-def test_a_bar_chart_of_a_plain_sheet_is_xlsxwriters_bytes() -> None:
-    _same_parts([_spec("排行", Chart(0, 0, (1,), "完成率"))])
+@pytest.mark.parametrize("value_fmt", ["pct", "number", "amount", "int", "qty"])
+def test_a_bar_chart_of_a_plain_sheet_is_xlsxwriters_bytes(value_fmt: str) -> None:
+    """Found in review: an axis in its default format ("General", for numbers and amounts) is
+    source-linked in XlsxWriter's chart."""
+    _same_parts([_spec("排行", Chart(0, 0, (1,), "完成率", value_fmt))])  # type: ignore[arg-type]
+
+
+def test_text_in_a_chart_is_escaped_as_xlsxwriter_escapes_it() -> None:
+    """Found in review: a name holding a literal _x0041_ (read back as "A" by a viewer of the
+    chart's cache) and control characters get XlsxWriter's _xHHHH_ escapes, & < > " theirs."""
+    table = Table(
+        [Col("姓名"), Col("完成率", "pct")],
+        [["王芳_x0041_", 0.5], ["李&<四>", 0.75], ['刘"洋"', 0.25], ["张\x01三", 0.1]],
+    )
+    _same_parts([SheetSpec("排行", "标题", "说明", [table], [Chart(0, 0, (1,), "完成率 & <率>")])])
+
+
+def test_a_column_of_excels_default_width_is_not_marked_custom() -> None:
+    """Found in review: 8.43 characters is Excel's own 64 pixels, which XlsxWriter does not mark
+    customWidth."""
+    table = Table([Col("姓名", width=8.43), Col("完成率", "pct", 12)], [["张三", 0.5]])
+    _same_parts([SheetSpec("排行", "标题", "说明", [table], [])])
+
+
+def test_a_standalone_workbook_is_xlsxwriters_whole() -> None:
+    """xlsx.build (the weekly and rollup workbooks, the pictures) keeps XlsxWriter's theme,
+    document properties and views (found in review: it had lost them)."""
+    made = zipfile.ZipFile(io.BytesIO(xlsx.build([_spec("排行", Chart(0, 0, (1,), "完成率"))])))
+    assert {"xl/theme/theme1.xml", "docProps/core.xml", "docProps/app.xml"} <= set(made.namelist())
 
 
 def test_a_refresh_click_neither_imports_nor_runs_xlsxwriter(tmp_path: Path) -> None:

@@ -44,13 +44,23 @@ def cell_range(first_row: int, first_col: int, last_row: int, last_col: int) -> 
     return start if start == end else f"{start}:{end}"
 
 
+_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+
+
 def escape(text: str) -> str:
-    """XlsxWriter's escaping of element text: &, < and >."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Element text as XlsxWriter escapes it: &, < and >, then a control character as _xHHHH_
+    (and a literal _xHHHH_ given its own escape), U+FFFE and U+FFFF likewise."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
 def escape_attribute(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
+    """An attribute's value as XlsxWriter escapes it."""
+    text = text.replace("&", "&amp;").replace('"', "&quot;")
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("\n", "&#xA;")
 
 
 @dataclass
@@ -254,9 +264,10 @@ def _cols(widths: Mapping[int, float]) -> str:
         if col is not None and col == prev + 1 and _pixels(widths[col]) == _pixels(widths[prev]):
             prev = col
             continue
+        custom = "" if _pixels(widths[start]) == DEFAULT_COLUMN_PX else ' customWidth="1"'
         out.append(
             f'<col min="{start + 1}" max="{prev + 1}" width="{column_width(widths[start])}"'
-            ' customWidth="1"/>'
+            f"{custom}/>"
         )
         if col is not None:
             start = prev = col
@@ -386,6 +397,7 @@ class BarChart:
 def chart_xml(chart: BarChart, number: int) -> str:
     """The chart part of the workbook's chart `number` (1, 2…; its axis ids follow it)."""
     ids = (f"{5000 + number:04d}0001", f"{5000 + number:04d}0002")
+    linked = 1 if chart.axis_format == "General" else 0  # an axis in its default format
     font = chart.typeface
     labels = "".join(
         f'<c:pt idx="{i}"><c:v>{escape(text)}</c:v></c:pt>' for i, text in enumerate(chart.labels)
@@ -433,7 +445,7 @@ def chart_xml(chart: BarChart, number: int) -> str:
         '<c:min val="0"/></c:scaling><c:axPos val="t"/><c:majorGridlines><c:spPr><a:ln>'
         '<a:solidFill><a:srgbClr val="D9D9D9"/></a:solidFill></a:ln></c:spPr>'
         f'</c:majorGridlines><c:numFmt formatCode="{escape_attribute(chart.axis_format)}"'
-        f' sourceLinked="0"/><c:tickLblPos val="nextTo"/>{_text_properties(9, font)}'
+        f' sourceLinked="{linked}"/><c:tickLblPos val="nextTo"/>{_text_properties(9, font)}'
         f'<c:crossAx val="{ids[0]}"/><c:crosses val="autoZero"/>'
         '<c:crossBetween val="between"/></c:valAx></c:plotArea><c:plotVisOnly val="1"/>'
         "</c:chart><c:printSettings><c:headerFooter/>"
@@ -471,8 +483,10 @@ _TYPES = "application/vnd.openxmlformats-officedocument"
 
 def _plain(name: str) -> bool:
     """A sheet name XlsxWriter writes unquoted in a reference and that cannot read as a cell
-    (no ASCII letter: 排行榜, not A1 or R1C1)."""
-    return bool(_PLAIN_NAME.fullmatch(name)) and not any(c.isascii() and c.isalpha() for c in name)
+    (no ASCII letter, also once upper-cased: 排行榜, not A1, R1C1 or ﬀ1)."""
+    return bool(_PLAIN_NAME.fullmatch(name)) and not any(
+        c.isascii() and c.isalpha() for c in name + name.upper()
+    )
 
 
 def package(
@@ -482,8 +496,11 @@ def package(
     <sheetData/>, their drawings and charts, print titles, styles), or None when a sheet asks
     for what only XlsxWriter writes here (a chart other than one series of bars, a name that
     needs quoting)."""
-    if not all(_plain(g.spec.name) for g in grids):
+    sheet_names = [g.spec.name for g in grids]
+    if not all(_plain(n) and len(n) <= 31 for n in sheet_names):
         return None
+    if len({n.casefold() for n in sheet_names}) < len(sheet_names):
+        return None  # XlsxWriter says what is wrong
     if any(_overlapping(_merge_spans(g)) for g in grids):
         return None  # XlsxWriter says what is wrong
     for grid in grids:
@@ -493,6 +510,8 @@ def package(
             labels = [chart_label(r[chart.label_col]) for r in rows]
             if chart.kind != "bar" or len(chart.value_cols) != 1 or chart.axis_title:
                 return None
+            if chart.title.startswith("=") or chart.label_col in chart.value_cols:
+                return None  # a formula for a title, labels for values: XlsxWriter's own ways
             if not rows or all(_numeric(text) for text in labels):
                 return None  # XlsxWriter writes numeric labels as numbers
     dxfs = Dxfs()
@@ -501,7 +520,7 @@ def package(
         ("/xl/workbook.xml", f"{_TYPES}.spreadsheetml.sheet.main+xml"),
         ("/xl/styles.xml", f"{_TYPES}.spreadsheetml.styles+xml"),
     ]
-    sheets, names, charts = [], [], 0
+    sheets, titles, charts = [], [], 0
     for index, grid in enumerate(grids):
         name = grid.spec.name
         part = f"xl/worksheets/sheet{index + 1}.xml"
@@ -554,12 +573,12 @@ def package(
         )
         if grid.repeat_rows is not None:
             first, last = grid.repeat_rows
-            names.append(
+            titles.append(
                 f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">'
                 f"{escape(name)}!${first + 1}:${last + 1}</definedName>"
             )
     parts["xl/styles.xml"] = styles_xml(dxfs)
-    defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
+    defined = f"<definedNames>{''.join(titles)}</definedNames>" if titles else ""
     parts["xl/workbook.xml"] = (
         f'{XML_DECLARATION}<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
         f"<sheets>{''.join(sheets)}</sheets>{defined}</workbook>"

@@ -394,18 +394,18 @@ class Built:
         return sheet_data(self.grids[name], xf_of)
 
 
-def build_parts(specs: list[SheetSpec], made_for: str = "") -> Built:
+def build_parts(specs: list[SheetSpec], made_for: str = "", standalone: bool = False) -> Built:
     """The tabs as a package for transplant (or `build`), their cells left to `Built.cells` (20
     times faster than XlsxWriter on large tabs).
 
     What is around the cells is written by sheetparts, the same bytes XlsxWriter writes, for
     what the tabs ask (a click then neither imports nor runs XlsxWriter: a sixth of it); a sheet
-    asking for more, and a standalone workbook (`made_for`: its properties, theme…), by
+    asking for more, and a `standalone` workbook (`build`: its properties, theme, views), by
     XlsxWriter. It works in memory: with no cells of its own to hold, it has nothing to spill to
     temporary files, and writing and re-reading them cost a click more than the rest of
     building the tabs."""
     grids = [layout(spec) for spec in specs]
-    if not made_for:
+    if not standalone:
         from . import sheetparts
         from .stylesheet import XF_OF
 
@@ -464,7 +464,7 @@ def grid_dimension(grid: Grid) -> str:
 def build(specs: list[SheetSpec], made_for: str = "") -> bytes:
     """A standalone workbook of these sheets (the weekly workbook, pictures, tests); `made_for`
     names its purpose in a document property (outputs.Output)."""
-    built = build_parts(specs, made_for)
+    built = build_parts(specs, made_for, standalone=True)
     names = list(built.grids)
 
     def fill_cells(name: str, data: bytes) -> bytes:
