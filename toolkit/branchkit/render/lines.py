@@ -115,9 +115,12 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
         return width
 
     def hangs(atoms: list[str]) -> bool:
-        """Only closing marks (and spaces) reach past the width: they hang (悬挂标点)."""
+        """Only one closing mark (and spaces after it) reaches past the width: it hangs
+        (悬挂标点). Two (、、 or ）。) would stand out of the column by a whole character."""
         end = len(atoms)
-        while end > lead and (atoms[end - 1].isspace() or atoms[end - 1] in _NO_LINE_START):
+        while end > lead and atoms[end - 1].isspace():
+            end -= 1
+        if end > lead and atoms[end - 1] in _NO_LINE_START:
             end -= 1
         return end < len(atoms) and width_of(atoms[:end]) <= width
 
@@ -158,6 +161,10 @@ def _break_paragraph(text: str, width: int, indent: str) -> list[str]:
                 head.append(moved.pop(0))
             if not moved:
                 line = head
+                while line_width() > width and not hangs(line):  # more than one mark: cut
+                    piece, rest = _cut("".join(line), width)
+                    done.append([piece])
+                    start([rest])
                 continue
         if "".join(head).strip():  # a line of nothing but the space before a word is no line
             done.append(head)
