@@ -118,7 +118,11 @@ def test_what_only_xlsxwriter_writes_is_left_to_it(name: str, chart: Chart) -> N
     specs = [_spec(name, chart)]
     assert (
         sheetparts.package(
-            [xlsx.layout(s) for s in specs], _colors(), xlsx.FONT, xlsx.NUM_FORMATS, "#5B9BD5"
+            [xlsx.layout(s) for s in specs],
+            xlsx.tab_colors(),
+            xlsx.FONT,
+            xlsx.NUM_FORMATS,
+            "#5B9BD5",
         )
         is None
     )
@@ -128,12 +132,6 @@ def test_what_only_xlsxwriter_writes_is_left_to_it(name: str, chart: Chart) -> N
         return
     built = xlsx.build_parts(specs)  # XlsxWriter's, whole
     assert "xl/charts/chart1.xml" in zipfile.ZipFile(io.BytesIO(built.package)).namelist()
-
-
-def _colors() -> sheetparts.Colors:
-    from branchkit.render.marks import FLAG_COLORS, OVERDUE_COLORS, status_colors
-
-    return sheetparts.Colors(dict(status_colors()), FLAG_COLORS, OVERDUE_COLORS)
 
 
 @pytest.mark.parametrize("value_fmt", ["pct", "number", "amount", "int", "qty"])

@@ -99,9 +99,13 @@ def column_width(width: float) -> str:
     return f"{(_pixels(width) * 256 // MAX_DIGIT_WIDTH) / 256.0:.16g}"
 
 
-def _rules(placed: Placed, colors: Colors) -> Iterator[tuple[int, str, str, tuple[str, str]]]:
-    """(column, kind, value, colours) of a table's conditional formats, in the order xlsx.py adds
-    them."""
+def conditional_rules(
+    placed: Placed, colors: Colors
+) -> Iterator[tuple[int, str, str, tuple[str, str]]]:
+    """(column, kind, value, colours) of a table's conditional formats, in order: a status
+    column's states each in its colours (the value its quoted word), a flag column when not
+    blank, a follow-up's state beginning with 逾期, a percentage's data bar. Both writers
+    (this one, xlsx.py's XlsxWriter calls) take them from here."""
     for n, col in enumerate(placed.columns):
         c = placed.col(n)
         if col.fmt == "status":
@@ -133,7 +137,7 @@ def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, dimension: str
     for placed in grid.tables:
         if placed.last_row < placed.first_row:
             continue
-        for col, kind, value, shown in _rules(placed, colors):
+        for col, kind, value, shown in conditional_rules(placed, colors):
             where = cell_range(placed.first_row, col, placed.last_row, col)
             dxf = "/".join(shown) if kind != "dataBar" else ""
             if dxf:

@@ -29,8 +29,8 @@ from .grid import (
     styled,
     text_size,
 )
-from .marks import FLAG_COLORS, OVERDUE, OVERDUE_COLORS, status_colors
-from .sheetparts import chart_label, chart_number, dimension
+from .marks import FLAG_COLORS, OVERDUE_COLORS, status_colors
+from .sheetparts import Colors, chart_label, chart_number, conditional_rules, dimension
 from .spec import Fmt, SheetSpec
 
 NUM_FORMATS = {
@@ -82,6 +82,11 @@ HEADER = {
 }
 
 
+def tab_colors() -> Colors:
+    """The colours of the tabs' conditional formats (render/marks.py)."""
+    return Colors(dict(status_colors()), FLAG_COLORS, OVERDUE_COLORS)
+
+
 class Formats:
     """The handful of cell formats the tabs use, created once per workbook."""
 
@@ -111,14 +116,13 @@ class Formats:
             for size in (None, *TEXT_SIZES)
             for style in TEXT_STYLES
         }
-        self.status = {
-            text: wb.add_format({"bg_color": bg, "font_color": fg})
-            for text, (bg, fg) in status_colors().items()
+        # The conditional formats' colours, one format each (XlsxWriter numbers them by colour)
+        self.colors = tab_colors()
+        shown = [*self.colors.status.values(), self.colors.flag, self.colors.overdue]
+        self.dxfs = {
+            pair: wb.add_format({"bg_color": pair[0], "font_color": pair[1]})
+            for pair in dict.fromkeys(shown)
         }
-        bg, fg = OVERDUE_COLORS
-        self.overdue = wb.add_format({"bg_color": bg, "font_color": fg})
-        bg, fg = FLAG_COLORS
-        self.flag = wb.add_format({"bg_color": bg, "font_color": fg})
 
     def by_style(self) -> dict[str, Any]:
         """Grid cell style -> Format."""
@@ -155,48 +159,30 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
     if placed.last_row < placed.first_row:
         return
     first, last = placed.first_row, placed.last_row
-    for n, col in enumerate(placed.columns):
-        c = placed.col(n)
-        if col.fmt == "status":
-            for state, fmt in f.status.items():
-                ws.conditional_format(
-                    first,
-                    c,
-                    last,
-                    c,
-                    {"type": "cell", "criteria": "==", "value": f'"{state}"', "format": fmt},
-                )
-        elif col.fmt == "flag":
-            ws.conditional_format(first, c, last, c, {"type": "no_blanks", "format": f.flag})
-        elif col.fmt == "due":
-            ws.conditional_format(
-                first,
-                c,
-                last,
-                c,
-                {
-                    "type": "text",
-                    "criteria": "begins with",
-                    "value": OVERDUE,
-                    "format": f.overdue,
-                },
-            )
-        elif col.fmt == "pct_bar":
-            ws.conditional_format(
-                first,
-                c,
-                last,
-                c,
-                {
-                    "type": "data_bar",
-                    "bar_color": DATA_BAR,
-                    "bar_solid": True,
-                    "min_type": "num",
-                    "min_value": 0,
-                    "max_type": "num",
-                    "max_value": 1,
-                },
-            )
+    dxf_of = f.dxfs
+    for c, kind, value, shown in conditional_rules(placed, f.colors):
+        if kind == "cellIs":
+            options = {"type": "cell", "criteria": "==", "value": value, "format": dxf_of[shown]}
+        elif kind == "notContainsBlanks":
+            options = {"type": "no_blanks", "format": dxf_of[shown]}
+        elif kind == "beginsWith":
+            options = {
+                "type": "text",
+                "criteria": "begins with",
+                "value": value,
+                "format": dxf_of[shown],
+            }
+        else:
+            options = {
+                "type": "data_bar",
+                "bar_color": DATA_BAR,
+                "bar_solid": True,
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 1,
+            }
+        ws.conditional_format(first, c, last, c, options)
 
 
 def add_sheet(wb: Any, f: Formats, grid: Grid) -> Grid:
@@ -409,8 +395,7 @@ def build_parts(specs: list[SheetSpec], made_for: str = "", standalone: bool = F
         from . import sheetparts
         from .stylesheet import XF_OF
 
-        colors = sheetparts.Colors(dict(status_colors()), FLAG_COLORS, OVERDUE_COLORS)
-        direct = sheetparts.package(grids, colors, FONT, NUM_FORMATS, PALETTE[0])
+        direct = sheetparts.package(grids, tab_colors(), FONT, NUM_FORMATS, PALETTE[0])
         if direct is not None:
             return Built(direct[0], {g.spec.name: g for g in grids}, dict(XF_OF))
     target = io.BytesIO()
