@@ -360,10 +360,7 @@ def _backup_into(
         with contextlib.suppress(OSError):
             target.unlink()
         raise
-    list_lost = not copy_extended_attributes(path, target)
-    keep_permissions(target, kept)
-    if list_lost:
-        owner_only(target)
+    carry_access(target, kept, replaced=path)
     os.utime(target, ns=(kept.st_atime_ns, kept.st_mtime_ns))
     if label:
         return target
@@ -456,14 +453,8 @@ def atomic_write(
             planned.check()  # no backup of a version that is not replaced
         same = planned is not None and planned.book == dest
         try:
-            # The replaced file's access list first (setting one sets the mode), then its mode
-            # narrowed by the workbooks the content comes from: on a file with a list, the
-            # group bits chmod sets are the list's mask, which bounds everyone the list names.
-            list_lost = kept is not None and not copy_extended_attributes(dest, temp)
-            keep_permissions(temp, kept, bounds)
             others = [s for s in sources if real_path(Path(s)) != dest]
-            if list_lost or any(_has_access_list(source) for source in others):
-                owner_only(temp)
+            carry_access(temp, kept, dest if kept is not None else None, others, bounds)
             backup(dest, keep_backups, data=planned.data if planned and same else None)
         except OSError as exc:
             raise unwritable(dest, exc) from exc
@@ -559,11 +550,23 @@ def copy_extended_attributes(source: Path, target: Path) -> bool:
     return copied
 
 
-def owner_only_if_listed(path: Path, sources: Iterable[str | Path]) -> None:
-    """A file made from workbooks of which one has a POSIX access list (a copy, a weekly, a
-    rollup, its store) is its owner's alone: the list says who may read that workbook, and the
-    mode bits of what is made from it cannot say the same."""
-    if any(_has_access_list(source) for source in sources):
+def carry_access(
+    path: Path,
+    kept: os.stat_result | None,
+    replaced: Path | None = None,
+    made_from: Iterable[str | Path] = (),
+    bounds: Iterable[os.stat_result] = (),
+) -> None:
+    """`path` given the access of the file it replaces (`replaced`, `kept` its status) and no
+    wider than the workbooks it is made from: the replaced file's access list first (setting
+    one sets the mode), then its mode narrowed by theirs (`bounds`, keep_permissions) — on a
+    file with a list the group bits chmod sets are the list's mask, which bounds everyone the
+    list names — and its owner's alone when that list could not be copied, or when one of
+    `made_from` has a POSIX access list of its own (a copy, a weekly, a rollup, its store): the
+    list says who may read that workbook, and mode bits cannot say the same."""
+    list_lost = replaced is not None and not copy_extended_attributes(replaced, path)
+    keep_permissions(path, kept, bounds)
+    if list_lost or any(_has_access_list(source) for source in made_from):
         owner_only(path)
 
 

@@ -231,10 +231,10 @@ def _no_wider(path: Path, before: os.stat_result | None, sources: Sequence[Path]
     """The store and its exports hold every person's figures from the branches' workbooks: no
     more people may read them than may read every one of those (writeback.keep_permissions); a
     store kept from earlier rollups only ever narrows."""
-    from ..writeback import keep_permissions, owner_only_if_listed, stat_of
+    from ..writeback import carry_access, stat_of
 
-    keep_permissions(path, before, [s for s in map(stat_of, sources) if s is not None])
-    owner_only_if_listed(path, sources)
+    bounds = [s for s in map(stat_of, sources) if s is not None]
+    carry_access(path, before, made_from=sources, bounds=bounds)
 
 
 def save(path: Path, rollup: Rollup) -> dict[str, int]:
