@@ -18,9 +18,10 @@ Python's own __pycache__ does not keep:
 
 Each kind is one marshal file of the user cache (`usercache`) per Python build and per command,
 behind a digest of its data: a refresh loads the few hundred records a refresh compiles, not
-the thousand every command ever did (loading costs about 10 ms a thousand). The same text compiled gives the same result, so a kept entry changes nothing but
-the time; an entry that is missing, from another Python, unreadable, failing the digest or
-turned down by `_sre` only means compiling as before.
+the thousand every command ever did (loading costs about 10 ms a thousand). The same text
+compiled gives the same result, so a kept entry changes nothing but the time; an entry that is
+missing, from another Python, unreadable, failing the digest or turned down by `_sre` only
+means compiling as before.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def _is_pattern_program(key: object, value: object) -> bool:
         and isinstance(value, tuple)
         and len(value) == 5
         and type(value[0]) is int
-        and isinstance(value[1], list)  # of ints: _sre.compile checks each word, and the program
+        and isinstance(value[1], list)  # of ints, each checked by _sre.compile itself
         and type(value[2]) is int
         and isinstance(value[3], dict)
         and all(isinstance(k, str) and type(v) is int for k, v in value[3].items())

@@ -6,8 +6,9 @@ writer's start time beside its id: a lock whose id now belongs to another progra
 And a program that has the workbook open and saves through its handle must not find it replaced
 under it. What can be seen depends on the system: on Linux, the file itself names a process of
 any user holding a POSIX or open-file lock on it (F_GETLK), and /proc the files this user's
-processes have open, with their locks of any kind; Windows refuses the write itself while a program holds
-the file without sharing it (Excel, WPS); elsewhere only the lock files beside the workbook tell.
+processes have open, with their locks of any kind; Windows refuses the write itself while a
+program holds the file without sharing it (Excel, WPS); elsewhere only the lock files beside
+the workbook tell.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ OVERDUE_COLORS = RED
 # A "flag" cell (the rollup league's 标记 of a branch ranked with data errors) stands out like a
 # pace behind whenever it says anything: it needs a look.
 FLAG_COLORS = RED
+# A percentage's data bar: light enough that the black figure on it reads at its full length.
+DATA_BAR = "#9DC3E6"
 
 
 def status_colors() -> dict[str, Colors]:

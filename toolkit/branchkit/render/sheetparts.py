@@ -24,7 +24,7 @@ from typing import Any
 from ..a1 import column_letter
 from . import page
 from .grid import Grid, Placed
-from .marks import OVERDUE
+from .marks import DATA_BAR, OVERDUE
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -33,6 +33,12 @@ _X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 _X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
 _XM = "http://schemas.microsoft.com/office/excel/2006/main"
 MAX_DIGIT_WIDTH, CELL_PADDING = 7, 5  # XlsxWriter's column width units (Calibri 11)
+ROW_PX = int(page.DEFAULT_ROW * 4.0 / 3.0 + 0.5)  # the tabs' default row, as XlsxWriter rounds it
+
+
+def _rgb(color: str) -> str:
+    """#9DC3E6 -> FF9DC3E6, a colour as XlsxWriter writes it."""
+    return f"FF{color.lstrip('#').upper()}"
 
 
 def cell(row: int, col: int) -> str:
@@ -71,7 +77,7 @@ class Rule:
     kind: str  # cellIs, notContainsBlanks, beginsWith, dataBar
     first_cell: str
     priority: int
-    dxf: str = ""
+    dxf: tuple[str, str] | None = None  # (background, text)
     value: str = ""
 
 
@@ -80,9 +86,9 @@ class Dxfs:
     """The differential formats in the order the workbook first uses them (XlsxWriter numbers
     them so, and styles.xml lists them so)."""
 
-    order: list[str] = field(default_factory=list)
+    order: list[tuple[str, str]] = field(default_factory=list)
 
-    def index(self, key: str) -> int:
+    def index(self, key: tuple[str, str]) -> int:
         if key not in self.order:
             self.order.append(key)
         return self.order.index(key)
@@ -128,7 +134,7 @@ class Colors:
     overdue: tuple[str, str]
 
 
-def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, dimension: str) -> str:
+def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, used_range: str) -> str:
     """The worksheet part of `grid`, sheet `index` of the workbook (0: the selected one), with an
     empty <sheetData/>, as XlsxWriter writes what xlsx.add_sheet asks of it. A dxf is numbered
     when a rule first uses it, as XlsxWriter numbers them (by their colours)."""
@@ -139,7 +145,7 @@ def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, dimension: str
             continue
         for col, kind, value, shown in conditional_rules(placed, colors):
             where = cell_range(placed.first_row, col, placed.last_row, col)
-            dxf = "/".join(shown) if kind != "dataBar" else ""
+            dxf = shown if kind != "dataBar" else None
             if dxf:
                 dxfs.index(dxf)
             rule = Rule(kind, cell(placed.first_row, col), priority, dxf, value)
@@ -153,7 +159,7 @@ def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, dimension: str
             f' xmlns:x14ac="{_X14AC}" mc:Ignorable="x14ac"'
         )
     out.append('><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
-    out.append(f'<dimension ref="{dimension}"/>')
+    out.append(f'<dimension ref="{used_range}"/>')
     selected = ' tabSelected="1"' if index == 0 else ""
     freeze = grid.freeze_row
     if freeze is not None:
@@ -166,10 +172,9 @@ def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, dimension: str
         out.append(
             f'<sheetViews><sheetView showGridLines="0"{selected} workbookViewId="0"/></sheetViews>'
         )
-    row_px = int(page.DEFAULT_ROW * 4.0 / 3.0 + 0.5)
     dy = ' x14ac:dyDescent="0.25"' if has_bars else ""
-    custom = ' customHeight="1"' if row_px != 20 else ""
-    out.append(f'<sheetFormatPr defaultRowHeight="{row_px * 0.75:.16g}"{custom}{dy}/>')
+    custom = ' customHeight="1"' if ROW_PX != 20 else ""  # 20: Excel's own default
+    out.append(f'<sheetFormatPr defaultRowHeight="{ROW_PX * 0.75:.16g}"{custom}{dy}/>')
     out.append(_cols(grid.widths))
     out.append("<sheetData/>")
     merges = _merges(grid)
@@ -227,7 +232,7 @@ def sheet_xml(grid: Grid, index: int, colors: Colors, dxfs: Dxfs, dimension: str
     return "".join(out)
 
 
-_BAR_RGB = "FF9DC3E6"  # xlsx.DATA_BAR
+_BAR_RGB = _rgb(DATA_BAR)
 
 
 def _guid(sheet: int, bar: int) -> str:
@@ -322,7 +327,6 @@ def anchor(
     """A chart of `width` × `height` pixels at `x` pixels into row `row`'s first column, as
     XlsxWriter anchors it over the columns' pixel widths and the default row height: (from
     column, row, x and y offsets in EMU, to column, row, x and y offsets in EMU)."""
-    row_px = int(page.DEFAULT_ROW * 4.0 / 3.0 + 0.5)
     col, x1, y1 = 0, max(0, x), 0
     while x1 >= _column_px(widths, col):
         x1 -= _column_px(widths, col)
@@ -334,8 +338,8 @@ def anchor(
     while width >= _column_px(widths, col_end):
         width -= _column_px(widths, col_end)
         col_end += 1
-    while height >= row_px:
-        height -= row_px
+    while height >= ROW_PX:
+        height -= ROW_PX
         row_end += 1
     emu = [int(0.5 + EMU_PER_PIXEL * v) for v in (x1, y1, width, height)]
     return col, row, emu[0], emu[1], col_end, row_end, emu[2], emu[3]
@@ -461,9 +465,9 @@ def chart_xml(chart: BarChart, number: int) -> str:
 # ---------------------------------------------------------------- the package
 
 
-def _dxf(colors: str) -> str:
+def _dxf(colors: tuple[str, str]) -> str:
     """A conditional format's differential style: its text and background colours."""
-    background, text = (f"FF{c.lstrip('#').upper()}" for c in colors.split("/"))
+    background, text = map(_rgb, colors)
     return (
         f'<dxf><font><color rgb="{text}"/></font><fill><patternFill>'
         f'<bgColor rgb="{background}"/></patternFill></fill></dxf>'
@@ -552,7 +556,7 @@ def package(
                     [chart_number(r[value_col]) for r in rows],
                     number_format,
                     "General" if chart.value_fmt in ("number", "amount") else number_format,
-                    color.lstrip("#").upper(),
+                    color.lstrip("#").upper(),  # a chart's colours have no alpha
                     font,
                 )
                 parts[f"xl/charts/chart{charts}.xml"] = chart_xml(bar, charts)

@@ -29,7 +29,7 @@ from .grid import (
     styled,
     text_size,
 )
-from .marks import FLAG_COLORS, OVERDUE_COLORS, status_colors
+from .marks import DATA_BAR, FLAG_COLORS, OVERDUE_COLORS, status_colors
 from .sheetparts import Colors, chart_label, chart_number, conditional_rules, dimension
 from .spec import Fmt, SheetSpec
 
@@ -42,8 +42,6 @@ NUM_FORMATS = {
     "date": "yyyy-mm-dd",
     "rank": "0",
 }
-# A data bar light enough that the black percentage on it reads at its full length.
-DATA_BAR = "#9DC3E6"
 FONT = "等线"  # Excel's default CJK UI font; LibreOffice falls back to a CJK font it has
 
 
@@ -159,18 +157,17 @@ def _conditional_formats(ws: Any, f: Formats, placed: Placed) -> None:
     if placed.last_row < placed.first_row:
         return
     first, last = placed.first_row, placed.last_row
-    dxf_of = f.dxfs
     for c, kind, value, shown in conditional_rules(placed, f.colors):
         if kind == "cellIs":
-            options = {"type": "cell", "criteria": "==", "value": value, "format": dxf_of[shown]}
+            options = {"type": "cell", "criteria": "==", "value": value, "format": f.dxfs[shown]}
         elif kind == "notContainsBlanks":
-            options = {"type": "no_blanks", "format": dxf_of[shown]}
+            options = {"type": "no_blanks", "format": f.dxfs[shown]}
         elif kind == "beginsWith":
             options = {
                 "type": "text",
                 "criteria": "begins with",
                 "value": value,
-                "format": dxf_of[shown],
+                "format": f.dxfs[shown],
             }
         else:
             options = {
@@ -414,9 +411,7 @@ def build_parts(specs: list[SheetSpec], made_for: str = "", standalone: bool = F
         if index is None:
             return data
         grid = grids[index]
-        xml = _DIMENSION.sub(
-            f'<dimension ref="{grid_dimension(grid)}"/>', data.decode("utf-8"), count=1
-        )
+        xml = _DIMENSION.sub(f'<dimension ref="{dimension(grid)}"/>', data.decode("utf-8"), count=1)
         found = _SHEET_DATA.search(xml)
         if found:
             xml = xml[: found.start()] + "<sheetData/>" + xml[found.end() :]
@@ -440,10 +435,6 @@ def _prepare_workbook(target: io.BytesIO) -> Any:
             "strings_to_numbers": False,
         },
     )
-
-
-def grid_dimension(grid: Grid) -> str:
-    return dimension(grid)
 
 
 def build(specs: list[SheetSpec], made_for: str = "") -> bytes:
